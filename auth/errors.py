@@ -1,0 +1,15 @@
+"""Why a request could not be authenticated; the server answers 401/403 with this text."""
+
+from __future__ import annotations
+
+
+class AuthError(Exception):
+    def __init__(self, message: str, *, status: int = 401, code: str = "UNAUTHENTICATED") -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.code = code
+
+    @classmethod
+    def forbidden(cls, message: str) -> AuthError:
+        return cls(message, status=403, code="FORBIDDEN")

@@ -1,0 +1,30 @@
+"""The per-request context: who asks, in which tenant, and this request's DataLoaders."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from auth.viewer import Viewer
+from models.access import Actor
+from models.scope import TenantScope
+from resolvers.loaders import Loaders
+
+
+@dataclass
+class Context:
+    viewer: Viewer | None
+    request_id: str
+    request: Any = None
+    response: Any = None
+    max_page: int = 100
+    loaders: Loaders = field(init=False)
+    scope: TenantScope | None = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.scope = TenantScope(self.viewer.tenant.id) if self.viewer else None
+        self.loaders = Loaders(self.scope)
+
+    @property
+    def actor(self) -> Actor | None:
+        return self.viewer.actor if self.viewer else None

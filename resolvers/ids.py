@@ -1,0 +1,35 @@
+"""Global ids (Relay) in, database ids out."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from strawberry import UNSET, relay
+
+from services.inputs import KEEP
+
+
+def node_uuid(gid: relay.GlobalID | None, type_name: str) -> uuid.UUID | str | None:
+    """The UUID inside a global id of `type_name`; '' (never found) for another type."""
+    if gid is None:
+        return None
+    if gid.type_name != type_name:
+        return ""
+    try:
+        return uuid.UUID(gid.node_id)
+    except ValueError:
+        return ""
+
+
+def node_uuids(gids: list[relay.GlobalID], type_name: str) -> list[uuid.UUID | str]:
+    return [node_uuid(g, type_name) or "" for g in gids]
+
+
+def keep(value: Any) -> Any:
+    """strawberry's UNSET (argument not sent) becomes the services' KEEP."""
+    return KEEP if value is UNSET else value
+
+
+def keep_id(gid: Any, type_name: str) -> Any:
+    return KEEP if gid is UNSET else node_uuid(gid, type_name)

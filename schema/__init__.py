@@ -1,0 +1,50 @@
+"""The GraphQL surface: types, inputs, enums and the root operation types."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import strawberry
+from strawberry import relay
+from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
+
+from schema.directory import DirectoryMutation, DirectoryQuery
+from schema.extensions import extensions
+from schema.tenants import TenantMutation, TenantQuery
+from schema.viewer import ViewerQuery
+
+
+@strawberry.type
+class NodeQuery:
+    node: relay.Node | None = relay.node(description="Any object by its global id.")
+
+
+Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))
+Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation))
+
+
+class Schema(strawberry.Schema):
+    def process_errors(self, errors: Any, execution_context: Any = None) -> None:
+        """Logged (once, with the request id) by `ErrorCodes`."""
+
+
+def build_schema(
+    *,
+    max_depth: int = 12,
+    max_aliases: int = 30,
+    max_tokens: int = 2000,
+    max_page_size: int = 100,
+    introspection: bool = True,
+) -> strawberry.Schema:
+    return Schema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions(
+            max_depth=max_depth,
+            max_aliases=max_aliases,
+            max_tokens=max_tokens,
+            introspection=introspection,
+        ),
+        config=StrawberryConfig(relay_max_results=max_page_size),
+    )

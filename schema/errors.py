@@ -1,0 +1,27 @@
+"""Errors as data: every mutation payload carries `errors: [UserError!]!`."""
+
+from __future__ import annotations
+
+import strawberry
+
+from resolvers.errors import Code, Problem
+
+ErrorCode = strawberry.enum(Code, name="ErrorCode", description="Why a mutation changed nothing.")
+
+
+@strawberry.type(description="An expected failure: the mutation changed nothing.")
+class UserError:
+    code: ErrorCode  # type: ignore[valid-type]
+    message: str
+    field: list[str] | None = strawberry.field(
+        description="Path of the input field at fault, e.g. ['input', 'name'].", default=None
+    )
+
+    @classmethod
+    def from_problem(cls, problem: Problem) -> UserError:
+        field = ["input", *problem.field] if problem.field else None
+        return cls(code=problem.code, message=problem.message, field=field)
+
+
+def user_errors(problems: tuple[Problem, ...]) -> list[UserError]:
+    return [UserError.from_problem(p) for p in problems]

@@ -1,0 +1,32 @@
+"""Who is asking: the signed-in user, its tenant and its effective permissions."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.directory import PermissionEnum, User
+from schema.tenants import Tenant
+from schema.types import Info
+
+
+@strawberry.type(name="Viewer", description="The signed-in user (当前用户).")
+class Viewer:
+    user: User
+    tenant: Tenant
+    permissions: list[PermissionEnum]  # type: ignore[valid-type]
+    is_platform_admin: bool
+
+
+@strawberry.type
+class ViewerQuery:
+    @strawberry.field(description="The signed-in user; null for anonymous requests.")
+    def viewer(self, info: Info) -> Viewer | None:
+        viewer = info.context.viewer
+        if viewer is None:
+            return None
+        return Viewer(
+            user=User.from_model(viewer.user),
+            tenant=Tenant.from_model(viewer.tenant),
+            permissions=sorted(viewer.actor.permissions),
+            is_platform_admin=viewer.actor.is_platform_admin,
+        )

@@ -1,0 +1,120 @@
+"""The aiohttp application: `/graphql` (HTTP and websockets), health, and the dev issuer."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import aiohttp
+from aiohttp import web
+from tortoise import connections
+
+from auth.authenticator import Authenticator
+from auth.dev_issuer import DevIssuer
+from auth.jwks import JwksCache, discovery_fetcher
+from auth.tokens import TokenValidator, TrustedIssuer
+from schema import build_schema
+from server import db
+from server.logs import request_id_middleware
+from server.settings import Settings, get_settings
+from server.view import GraphQLView
+from services.tenants import ensure_platform
+from subscriptions import bus
+
+SETTINGS = web.AppKey("settings", Settings)
+HTTP = web.AppKey("http", aiohttp.ClientSession)
+BUS = web.AppKey("bus", bus.Bus)
+DEV_ISSUER = web.AppKey("dev_issuer", DevIssuer)
+
+
+def create_app(settings: Settings | None = None) -> web.Application:
+    settings = settings or get_settings()
+    app = web.Application(middlewares=[request_id_middleware])
+    app[SETTINGS] = settings
+    app.cleanup_ctx.append(_resources)
+
+    issuers = []
+    if settings.oidc_issuer:
+        fetch = discovery_fetcher(lambda: app[HTTP], settings.oidc_issuer, settings.oidc_jwks_url)
+        issuers.append(
+            TrustedIssuer(
+                settings.oidc_issuer,
+                settings.oidc_audience,
+                JwksCache(fetch, settings.oidc_jwks_min_refresh_seconds),
+            )
+        )
+    if settings.dev_mode:
+        dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+        app[DEV_ISSUER] = dev
+        issuers.append(TrustedIssuer(dev.issuer, dev.audience, dev.key_set, dev=True))
+        app.router.add_get("/auth/dev/jwks.json", _dev_jwks)
+        app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
+
+    validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
+    view = GraphQLView(
+        build_schema(
+            max_depth=settings.max_depth,
+            max_aliases=settings.max_aliases,
+            max_tokens=settings.max_tokens,
+            max_page_size=settings.max_page_size,
+            introspection=settings.dev_mode,
+        ),
+        authenticator=Authenticator(validator, tenant_claim=settings.oidc_tenant_claim),
+        dev_mode=settings.dev_mode,
+        max_page=settings.max_page_size,
+        max_subscriptions=settings.max_subscriptions_per_connection,
+    )
+    app.router.add_route("*", "/graphql", view)
+    app.router.add_get("/healthz", _healthz)
+    app.router.add_get("/readyz", _readyz)
+    return app
+
+
+async def _resources(app: web.Application) -> AsyncIterator[None]:
+    settings = app[SETTINGS]
+    if settings.embedded:
+        await db.migrate(settings)
+    owns_db = await db.connect(settings)
+    await ensure_platform()
+    app[HTTP] = aiohttp.ClientSession()
+    app[BUS] = bus.create(settings.redis_url)
+    await app[BUS].start()
+    bus.install(app[BUS])
+    yield
+    bus.install(None)
+    await app[BUS].close()
+    await app[HTTP].close()
+    if owns_db:
+        await db.disconnect()
+
+
+async def _healthz(request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def _readyz(request: web.Request) -> web.Response:
+    checks = {"database": await _database_ok(), "bus": await request.app[BUS].ping()}
+    status = 200 if all(checks.values()) else 503
+    return web.json_response({"ready": status == 200, **checks}, status=status)
+
+
+async def _database_ok() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:
+        return False
+    return True
+
+
+async def _dev_jwks(request: web.Request) -> web.Response:
+    return web.json_response(request.app[DEV_ISSUER].public_jwks())
+
+
+async def _dev_discovery(request: web.Request) -> web.Response:
+    dev = request.app[DEV_ISSUER]
+    return web.json_response(
+        {
+            "issuer": dev.issuer,
+            "jwks_uri": f"{dev.issuer}/jwks.json",
+            "id_token_signing_alg_values_supported": ["ES256"],
+        }
+    )

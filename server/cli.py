@@ -1,0 +1,248 @@
+"""`officecloud …`: serve, migrate, demo data, dev tokens, tenants, schema export, audit."""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import signal
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from server import db
+from server.settings import Settings, get_settings
+
+T = TypeVar("T")
+cli = typer.Typer(help="Officecloud: office automation for government departments.")
+audit_cli = typer.Typer(help="The tamper-evident audit log.")
+cli.add_typer(audit_cli, name="audit")
+out = Console()
+err = Console(stderr=True)
+
+
+def main() -> None:
+    cli()
+
+
+def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
+    """Run one async command with the database connected."""
+    settings = get_settings()
+
+    async def wrapper() -> T:
+        if settings.embedded:
+            await db.migrate(settings)
+        await db.connect(settings)
+        try:
+            return await work(settings)
+        finally:
+            await db.disconnect()
+
+    return asyncio.run(wrapper())
+
+
+@cli.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, help="Processes sharing the port.")] = 1,
+) -> None:
+    """Serve GraphQL on HTTP and websockets (several processes share one port)."""
+    settings = get_settings()
+    if workers > 1 and not settings.redis_url:
+        err.print("[red]--workers > 1 needs REDIS_URL so events reach every process.[/red]")
+        raise typer.Exit(2)
+    if settings.embedded:
+        asyncio.run(db.migrate(settings))
+    if settings.dev_mode:
+        from auth.dev_issuer import DevIssuer
+
+        DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    mode = "dev mode, " if settings.dev_mode else ""
+    store = "SQLite (embedded)" if settings.embedded else "PostgreSQL"
+    bus_kind = "Redis" if settings.redis_url else "in-process bus"
+    err.print(f"Officecloud on http://{host}:{port}/graphql ({mode}{store}, {bus_kind})")
+    if workers == 1:
+        _worker(host, port, False)
+        return
+    context = multiprocessing.get_context("spawn")
+    children = [
+        context.Process(target=_worker, args=(host, port, True), name=f"worker-{i}")
+        for i in range(workers)
+    ]
+    for child in children:
+        child.start()
+
+    def stop(*_: Any) -> None:
+        for child in children:
+            if child.is_alive():
+                child.terminate()
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    for child in children:
+        child.join()
+
+
+def _worker(host: str, port: int, reuse_port: bool) -> None:
+    import uvloop
+    from aiohttp import web
+
+    from server.app import create_app
+    from server.logs import configure
+
+    settings = get_settings()
+    configure(settings.log_level, settings.log_json)
+    uvloop.install()
+    web.run_app(
+        create_app(settings),
+        host=host,
+        port=port,
+        reuse_port=reuse_port,
+        access_log=None,
+        print=None,
+        handle_signals=True,
+    )
+
+
+@cli.command()
+def migrate() -> None:
+    """Apply pending database migrations (safe to run from several hosts at once)."""
+    asyncio.run(db.migrate(get_settings()))
+    out.print("Migrations applied.")
+
+
+@cli.command("export-schema")
+def export_schema() -> None:
+    """Print the GraphQL SDL (kept in schema.graphql)."""
+    from schema import build_schema
+
+    sys.stdout.write(build_schema().as_str() + "\n")
+
+
+@cli.command("create-tenant")
+def create_tenant(
+    code: Annotated[str, typer.Option(help="Unique short code.")],
+    name: Annotated[str, typer.Option(help="Display name.")],
+    parent: Annotated[str | None, typer.Option(help="Code of the parent tenant.")] = None,
+    admin: Annotated[str, typer.Option(help="Username of its first administrator.")] = "admin",
+) -> None:
+    """Create an active tenant with default roles, a root org unit and an administrator."""
+    from models.tenants import Tenant
+    from services import tenants
+    from services.errors import ServiceError
+
+    async def work(settings: Settings) -> None:
+        parent_id = None
+        if parent:
+            found = await Tenant.get_or_none(code=parent)
+            if found is None:
+                err.print(f"[red]No tenant has the code '{parent}'.[/red]")
+                raise typer.Exit(1)
+            parent_id = found.id
+        try:
+            tenant, user = await tenants.create_tenant(
+                await tenants.system_actor(),
+                code=code,
+                name=name,
+                parent_id=parent_id,
+                admin_username=admin,
+            )
+        except ServiceError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        out.print(f"Tenant {tenant.code} ({tenant.id}) with administrator {user.username}")
+        if settings.dev_mode:
+            out.print(f"Token: {_dev_token(settings, str(user.id), tenant.code)}")
+
+    _run(work)
+
+
+@cli.command("dev-token")
+def dev_token(
+    user: Annotated[str, typer.Option(help="Username (or user id).")],
+    tenant: Annotated[str, typer.Option(help="Tenant code.")],
+    ttl: Annotated[int, typer.Option(help="Lifetime in seconds.")] = 8 * 3600,
+) -> None:
+    """Print a dev-mode access token for a user (the server must run with DEV_MODE)."""
+    from models.directory import User
+    from models.scope import TenantScope
+    from models.tenants import Tenant
+    from services.inputs import parse_id
+
+    async def work(settings: Settings) -> str:
+        found = await Tenant.get_or_none(code=tenant)
+        if found is None:
+            err.print(f"[red]No tenant has the code '{tenant}'.[/red]")
+            raise typer.Exit(1)
+        scope = TenantScope(found.id)
+        key = parse_id(user)
+        row = await (scope.get(User, key) if key else scope.query(User).get_or_none(username=user))
+        if row is None:
+            err.print(f"[red]No user '{user}' in tenant '{tenant}'.[/red]")
+            raise typer.Exit(1)
+        return _dev_token(settings, str(row.id), found.code, ttl)
+
+    sys.stdout.write(_run(work) + "\n")
+
+
+@cli.command()
+def demo() -> None:
+    """Seed a demo platform (idempotent) and print a dev token per user."""
+    from server.demo import seed
+
+    accounts = _run(seed)
+    settings = get_settings()
+    if not settings.dev_mode:
+        err.print("[yellow]Tokens work only on a server with OFFICECLOUD_DEV_MODE=true.[/yellow]")
+    out.print("[bold]Demo accounts[/bold] (dev tokens, valid 8 hours):")
+    for tenant_code, username, role, user_id in accounts:
+        token = _dev_token(settings, user_id, tenant_code)
+        out.print(f"\n[cyan]{tenant_code}/{username}[/cyan] ({role})\n{token}", soft_wrap=True)
+    first = _dev_token(settings, accounts[1][3], accounts[1][0])
+    url = f"{settings.public_url}/graphql"
+    out.print("\n[bold]Try it:[/bold]")
+    out.print(
+        f"curl -s {url} -H 'Content-Type: application/json' -H 'Authorization: Bearer {first}' "
+        '-d \'{"query": "{ viewer { user { displayName } tenant { name } permissions } }"}\'',
+        soft_wrap=True,
+    )
+    out.print(
+        f'\nGraphiQL at {url}, headers:\n{{"Authorization": "Bearer {first}"}}', soft_wrap=True
+    )
+
+
+@audit_cli.command("verify")
+def audit_verify(
+    tenant: Annotated[str | None, typer.Option(help="Only this tenant code.")] = None,
+) -> None:
+    """Check every tenant's hash chain; report the first broken link and exit 1."""
+    from models.tenants import Tenant
+    from services.audit import verify
+
+    async def work(settings: Settings) -> int:
+        query = Tenant.filter(code=tenant) if tenant else Tenant.all()
+        broken = 0
+        for row in await query.order_by("code"):
+            problem = await verify(row.id)
+            if problem is None:
+                out.print(f"{row.code}: chain intact")
+            else:
+                broken += 1
+                where = f"entry {problem.seq}" + (
+                    f" ({problem.entry_id})" if problem.entry_id else ""
+                )
+                out.print(f"[red]{row.code}: broken at {where}: {problem.reason}[/red]")
+        return broken
+
+    if _run(work):
+        raise typer.Exit(1)
+
+
+def _dev_token(settings: Settings, user_id: str, tenant_code: str, ttl: int = 8 * 3600) -> str:
+    from auth.dev_issuer import DevIssuer
+
+    issuer = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    return issuer.issue(subject=user_id, tenant=tenant_code, ttl_seconds=ttl)

@@ -1,0 +1,101 @@
+"""Demo data: the platform operator and two departments (a city bureau and a district office
+under it), with org units, people and roles. Running it again changes nothing."""
+
+from __future__ import annotations
+
+from auth.viewer import actor_for
+from models.access import DataScope, Permission
+from models.base import new_id
+from models.directory import OrgUnit, Role, RoleAssignment, User
+from models.scope import TenantScope
+from models.tenants import PLATFORM_CODE, Tenant
+from server.settings import Settings
+from services import directory, tenants
+
+DEPARTMENTS = [
+    ("jxw", "市经济和信息化局 (City Bureau of Economy and IT)", None),
+    ("hd-kxw", "海淀区科技和信息化局 (Haidian District Office of Science and IT)", "jxw"),
+]
+UNITS = {
+    "jxw": [("office", "办公室 (General Office)"), ("planning", "规划处 (Planning Division)")],
+    "hd-kxw": [("office", "办公室 (General Office)")],
+}
+PEOPLE = {
+    "jxw": [
+        ("zhang.wei", "张伟", "office", "clerk"),
+        ("li.na", "李娜", "office", "director"),
+        ("wang.fang", "王芳", "planning", "staff"),
+    ],
+    "hd-kxw": [("liu.yang", "刘洋", "office", "clerk")],
+}
+
+Account = tuple[str, str, str, str]
+
+
+async def seed(settings: Settings) -> list[Account]:
+    """Returns (tenant code, username, role, user id) for every demo account."""
+    system = await tenants.system_actor()
+    accounts: list[Account] = [await _operator()]
+    for code, name, parent_code in DEPARTMENTS:
+        tenant = await Tenant.get_or_none(code=code)
+        if tenant is None:
+            parent = await Tenant.get(code=parent_code) if parent_code else None
+            tenant, _ = await tenants.create_tenant(
+                system, code=code, name=name, parent_id=parent.id if parent else None
+            )
+        accounts.extend(await _directory(tenant))
+    return accounts
+
+
+async def _operator() -> Account:
+    platform = await Tenant.get(code=PLATFORM_CODE)
+    scope = TenantScope(platform.id)
+    user = await scope.query(User).get_or_none(username="operator")
+    if user is None:
+        unit_id = new_id()
+        unit = await scope.query(OrgUnit).get_or_none(code="ops") or await scope.create(
+            OrgUnit,
+            id=unit_id,
+            name="平台运营中心 (Operations)",
+            code="ops",
+            path=f"/{unit_id.hex}/",
+        )
+        user = await scope.create(
+            User, username="operator", display_name="平台管理员", primary_org_unit_id=unit.id
+        )
+        role = await scope.query(Role).get(code="platform_admin")
+        await scope.create(RoleAssignment, user_id=user.id, role_id=role.id)
+    return (PLATFORM_CODE, "operator", "platform admin", str(user.id))
+
+
+async def _directory(tenant: Tenant) -> list[Account]:
+    scope = TenantScope(tenant.id)
+    admin = await scope.query(User).get(username="admin")
+    actor = await actor_for(scope, admin, tenant)
+    root = await scope.query(OrgUnit).get(parent_id=None, code=tenant.code)
+    units = {}
+    for code, name in UNITS[tenant.code]:
+        units[code] = await scope.query(OrgUnit).get_or_none(code=code) or (
+            await directory.create_org_unit(actor, name=name, parent_id=root.id, code=code)
+        )
+    if not await scope.query(Role).filter(code="office_director").exists():
+        await directory.create_role(
+            actor,
+            code="office_director",
+            name="办公室主任 (Office director)",
+            permissions=[Permission.DIRECTORY_MANAGE.value],
+            data_scope=DataScope.ORG_UNIT_AND_BELOW,
+        )
+    accounts: list[Account] = [(tenant.code, "admin", "tenant admin", str(admin.id))]
+    for username, display, unit_code, role in PEOPLE[tenant.code]:
+        user = await scope.query(User).get_or_none(username=username)
+        if user is None:
+            user = await directory.create_user(
+                actor, username=username, display_name=display, org_unit_ids=[units[unit_code].id]
+            )
+            if role == "director":
+                director = await scope.query(Role).get(code="office_director")
+                await directory.assign_role(actor, user_id=user.id, role_id=director.id)
+                await directory.update_org_unit(actor, id=units[unit_code].id, leader_id=user.id)
+        accounts.append((tenant.code, username, role, str(user.id)))
+    return accounts

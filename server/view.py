@@ -1,0 +1,151 @@
+"""strawberry's aiohttp view, extended for our context, auth and GraphQL-over-HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import Any
+
+import orjson
+from aiohttp import web
+from cross_web import HTTPException
+from strawberry.aiohttp.views import GraphQLView as BaseView
+from strawberry.exceptions import ConnectionRejectionError
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.schema import BaseSchema
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+
+from auth.authenticator import Authenticator
+from auth.errors import AuthError
+from resolvers.context import Context
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+JSON = "application/json"
+
+
+class GraphQLView(BaseView[Context, None]):
+    def __init__(
+        self,
+        schema: BaseSchema,
+        *,
+        authenticator: Authenticator,
+        dev_mode: bool,
+        max_page: int,
+        max_subscriptions: int,
+    ) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if dev_mode else None,
+            allow_queries_via_get=True,
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=10),
+            max_subscriptions_per_connection=max_subscriptions,
+        )
+        self.authenticator = authenticator
+        self.max_page = max_page
+
+    async def __call__(self, request: web.Request) -> web.StreamResponse:
+        try:
+            return await self.run(request=request)
+        except AuthError as exc:
+            headers = {}
+            if exc.status == 401:
+                reason = exc.message.replace('"', "'")
+                headers["WWW-Authenticate"] = (
+                    f'Bearer error="invalid_token", error_description="{reason}"'
+                )
+            return _error_response(exc.status, exc.message, exc.code, headers)
+        except HTTPException as exc:
+            return _error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+
+    async def get_context(self, request: web.Request, response: Any) -> Context:
+        is_socket = isinstance(response, web.WebSocketResponse)
+        viewer = (
+            None
+            if is_socket
+            else await self.authenticator.viewer(request.headers.get("Authorization"))
+        )
+        return Context(
+            viewer=viewer,
+            request_id=request.get("request_id", ""),
+            request=request,
+            response=response,
+            max_page=self.max_page,
+        )
+
+    async def on_ws_connect(self, context: Context) -> Any:
+        """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`."""
+        params = getattr(context, "connection_params", None) or {}
+        header = params.get("authorization") or params.get("Authorization")
+        try:
+            viewer = await self.authenticator.viewer(header if isinstance(header, str) else None)
+        except AuthError as exc:
+            raise ConnectionRejectionError({"message": exc.message}) from exc
+        if viewer is None:
+            raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
+        context.viewer = viewer
+        context.__post_init__()
+        return {"viewer": str(viewer.user.id)}
+
+    async def create_websocket_response(
+        self, request: web.Request, subprotocol: str | None
+    ) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse(protocols=[subprotocol] if subprotocol else [], heartbeat=30)
+        await ws.prepare(request)
+        return ws
+
+    def encode_json(self, data: object) -> bytes:
+        return orjson.dumps(data)
+
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: web.Response,
+    ) -> web.Response:
+        """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
+        with 400 for requests that could not be executed at all (parse or validation)."""
+        media = GRAPHQL_RESPONSE if _accepts_graphql_response(sub_response) else JSON
+        sub_response.body = self.encode_json(response_data)
+        sub_response.content_type = media
+        sub_response.charset = "utf-8"
+        if (
+            media == GRAPHQL_RESPONSE
+            and isinstance(response_data, Mapping)
+            and response_data.get("data") is None
+            and _request_errors(response_data)
+        ):
+            sub_response.set_status(400)
+        return sub_response
+
+    async def get_sub_response(self, request: web.Request) -> web.Response:
+        response = web.Response()
+        response["accept"] = request.headers.get("Accept", "")
+        return response
+
+
+def _accepts_graphql_response(response: web.Response) -> bool:
+    """True when the Accept header ranks graphql-response+json at least as high as json."""
+    ranks: dict[str, float] = {}
+    for item in str(response.get("accept", "")).split(","):
+        media, *params = (part.strip() for part in item.split(";"))
+        q = next((p[2:] for p in params if p.startswith("q=")), "1")
+        try:
+            ranks[media.lower()] = float(q)
+        except ValueError:
+            ranks[media.lower()] = 0.0
+    wanted = ranks.get(GRAPHQL_RESPONSE, 0.0)
+    return wanted > 0 and wanted >= ranks.get(JSON, 0.0)
+
+
+def _request_errors(data: Mapping[str, Any]) -> bool:
+    errors = data.get("errors") or []
+    return bool(errors) and all("path" not in e for e in errors)
+
+
+def _error_response(
+    status: int, message: str, code: str, headers: Mapping[str, str] | None = None
+) -> web.Response:
+    body = {"errors": [{"message": message, "extensions": {"code": code}}]}
+    return web.Response(
+        status=status, body=orjson.dumps(body), content_type=JSON, headers=headers or {}
+    )

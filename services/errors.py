@@ -1,0 +1,70 @@
+"""Expected failures of a use case. Resolvers turn them into `errors: [UserError!]!` payloads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from models.access import Actor, Permission
+
+
+class Code(StrEnum):
+    INVALID = "INVALID"
+    REQUIRED = "REQUIRED"
+    TOO_LONG = "TOO_LONG"
+    DUPLICATE = "DUPLICATE"
+    NOT_FOUND = "NOT_FOUND"
+    FORBIDDEN = "FORBIDDEN"
+    UNAUTHENTICATED = "UNAUTHENTICATED"
+    CONFLICT = "CONFLICT"
+    CYCLE = "CYCLE"
+    IN_USE = "IN_USE"
+    INVALID_STATE = "INVALID_STATE"
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    code: Code
+    message: str
+    field: tuple[str, ...] | None = None
+
+
+class ServiceError(Exception):
+    """Raised inside a transaction, so everything the use case wrote is rolled back."""
+
+    def __init__(self, *problems: Problem) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = problems
+
+    @classmethod
+    def of(cls, code: Code, message: str, *field: str) -> ServiceError:
+        return cls(Problem(code, message, field or None))
+
+
+def not_found(what: str, *field: str) -> ServiceError:
+    return ServiceError.of(Code.NOT_FOUND, f"{what} not found", *field)
+
+
+def signed_in(actor: Actor | None) -> Actor:
+    if actor is None:
+        raise ServiceError.of(Code.UNAUTHENTICATED, "Sign in first")
+    return actor
+
+
+def require(actor: Actor | None, permission: Permission, **target: object) -> Actor:
+    """The actor, if it holds `permission` over the target (org paths / user); else FORBIDDEN."""
+    actor = signed_in(actor)
+    allowed = actor.may(permission, **target) if target else actor.has(permission)  # type: ignore[arg-type]
+    if not allowed:
+        raise ServiceError.of(Code.FORBIDDEN, f"You lack the permission {permission.value}")
+    return actor
+
+
+def check_version(current: int, expected: int | None) -> None:
+    """Optimistic concurrency: a client that read version N may only change version N."""
+    if expected is not None and expected != current:
+        raise ServiceError.of(
+            Code.CONFLICT,
+            f"The record changed meanwhile (version {current}, you sent {expected}); reload it",
+            "expectedVersion",
+        )

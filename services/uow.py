@@ -1,0 +1,71 @@
+"""One transaction per use case: state, audit entries and outbox events commit together."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise.transactions import in_transaction
+
+from models.access import Actor
+from models.audit import TenantLog
+from services import audit
+from subscriptions import outbox
+from subscriptions.events import Event
+
+
+class Work:
+    """What a use case records while it runs; written at the end of its transaction."""
+
+    def __init__(self, actor: Actor | None) -> None:
+        self.actor = actor
+        self.now = datetime.now(UTC)
+        self._records: list[audit.Record] = []
+        self._events: list[tuple[uuid.UUID, str, dict[str, Any]]] = []
+        self.published: list[Event] = []
+
+    def audit(
+        self,
+        tenant_id: uuid.UUID,
+        action: str,
+        target_type: str,
+        target_id: uuid.UUID | str,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        self._records.append(
+            audit.Record(tenant_id, action, target_type, str(target_id), data or {})
+        )
+
+    def emit(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
+        self._events.append((tenant_id, topic, payload))
+
+    async def _flush(self) -> None:
+        """Lock each touched tenant's log head (in a fixed order, so two use cases never
+        deadlock), then append audit entries and events under that lock."""
+        tenants = sorted({r.tenant_id for r in self._records} | {e[0] for e in self._events})
+        for tenant_id in tenants:
+            head = await TenantLog.filter(tenant_id=tenant_id).select_for_update().get()
+            records = [r for r in self._records if r.tenant_id == tenant_id]
+            if records:
+                await audit.append(
+                    head,
+                    records,
+                    actor_id=self.actor.user_id if self.actor else None,
+                    actor_name=self.actor.name if self.actor else "",
+                    now=self.now,
+                )
+            for event_tenant, topic, payload in self._events:
+                if event_tenant == tenant_id:
+                    self.published.append(await outbox.record(tenant_id, topic, payload))
+
+
+@asynccontextmanager
+async def transaction(actor: Actor | None) -> AsyncIterator[Work]:
+    work = Work(actor)
+    async with in_transaction():
+        yield work
+        await work._flush()
+    await outbox.publish_committed(work.published)
