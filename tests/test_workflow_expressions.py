@@ -1,0 +1,127 @@
+"""Safe CEL conditions: what is accepted, what is refused and why, and evaluation semantics."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflow import ExpressionError, compile_condition
+from workflow.expressions import MAX_SOURCE_LENGTH, make_activation
+
+FORM = {
+    "amount": 20000,
+    "ratio": 0.5,
+    "title": "关于采购的请示",
+    "applicant": {"dept": "finance", "name": "张三"},
+    "items": [{"amount": 5}, {"amount": 7}],
+    "tags": ["urgent", "budget"],
+    "optional": None,
+}
+DOC = {"urgency": "urgent", "secrecy": "internal", "typeCode": "qs"}
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("form.amount > 10000", True),
+        ("form.amount > 10000.5", True),  # int vs double compare numerically
+        ("form.ratio == 0.5 && form.ratio < 1", True),
+        ("form.amount == 20000.0", True),
+        ('form.applicant.dept == "finance"', True),
+        ('form["applicant"]["dept"] in ["hr", "finance"]', True),
+        ('doc.urgency == "urgent" || doc.secrecy == "secret"', True),
+        ('form.title.startsWith("关于")', True),
+        ('form.title.contains("采购")', True),
+        ("size(form.items) == 2 && form.items[1].amount > 6", True),
+        ('"budget" in form.tags', True),
+        ("has(form.missing)", False),
+        ("has(form.missing) && form.missing > 1", False),
+        ("form.optional == null", True),
+        ('form.amount == "20000"', False),  # different kinds are unequal, not an error
+        ('doc.typeCode.matches("^q")', True),
+        ("form.amount > 100 ? form.ratio > 0.1 : false", True),
+        ("!(form.amount > 10000)", False),
+    ],
+)
+def test_evaluates(src: str, expected: bool) -> None:
+    assert compile_condition(src).evaluate(FORM, DOC) is expected
+
+
+@pytest.mark.parametrize(
+    ("src", "reason"),
+    [
+        ("__import__('os').system('rm -rf /')", "__import__"),
+        ("form.__class__", "__class__"),
+        ("form.a.__globals__", "__globals__"),
+        ("().__class__", "syntax"),
+        ("lambda x: x", "syntax"),
+        ("[x for x in form.items]", "syntax"),
+        ("form.items.exists(i, i.amount > 5)", "exists"),
+        ("form.items.map(i, i.amount)", "map"),
+        ("form.items.all(i, i.amount > 1)", "all"),
+        ("os.system('x')", "unknown variable 'os'"),
+        ("request.user", "unknown variable 'request'"),
+        ("eval('1')", "function 'eval'"),
+        ("form.title.format()", "method 'format'"),
+        ("google.protobuf.Value{}", "message construction"),
+        (".form.amount", "leading-dot"),
+        ("form", "whole map"),
+        ('"amount" in form', "whole map"),
+        ("form[form.key] == 1", "string literal"),
+        ("x = 1", "syntax"),
+        ("import os", "syntax"),
+        ("", "empty"),
+        ("has(1)", "has()"),
+    ],
+)
+def test_refused_at_compile_time_with_reason(src: str, reason: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        compile_condition(src)
+    assert reason in str(info.value)
+
+
+def test_too_long_and_too_deep_are_refused() -> None:
+    long_src = " || ".join(["form.amount > 1"] * 200)
+    assert len(long_src) > MAX_SOURCE_LENGTH
+    with pytest.raises(ExpressionError, match="limit is 2000"):
+        compile_condition(long_src)
+    deep = "(" * 300 + "true" + ")" * 300
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        compile_condition(deep)
+    with pytest.raises(ExpressionError, match="nested too deeply"):
+        compile_condition("!" * 400 + "true")
+
+
+def test_referenced_fields_are_exact() -> None:
+    c = compile_condition(
+        'form.amount > 1 && form["applicant"].dept == "x" && size(form.items) > 0 '
+        '&& form.items[0].amount > 1 && has(form.contact.phone) && doc.urgency == "u"'
+    )
+    assert c.referenced_fields() == {"amount", "applicant.dept", "items", "contact.phone"}
+    assert c.referenced_doc_attributes() == {"urgency"}
+
+
+def test_runtime_errors() -> None:
+    with pytest.raises(ExpressionError, match="missing"):
+        compile_condition("form.nothere > 1").evaluate(FORM, DOC)
+    with pytest.raises(ExpressionError, match="not a bool"):
+        compile_condition("form.amount + 1").evaluate(FORM, DOC)
+    with pytest.raises(ExpressionError):
+        compile_condition("form.title > 1").evaluate(FORM, DOC)
+    with pytest.raises(ExpressionError):
+        compile_condition("form.amount / 0 > 1").evaluate(FORM, DOC)
+
+
+def test_compiled_conditions_are_cached_and_activation_reusable() -> None:
+    assert compile_condition("form.amount > 3") is compile_condition("form.amount > 3")
+    act = make_activation(FORM, DOC)
+    assert compile_condition("form.amount > 3").evaluate_activation(act)
+    assert not compile_condition("form.amount < 3").evaluate_activation(act)
+
+
+def test_non_json_values_are_compared_as_text() -> None:
+    from datetime import date
+
+    c = compile_condition('form.when == "2025-01-02"')
+    assert c.evaluate({"when": date(2025, 1, 2)}, {})
+    with pytest.raises(ExpressionError):
+        c.evaluate({"when": float("nan")}, {})

@@ -1,0 +1,145 @@
+"""Officecloud's flow engine (流程引擎) as pure code: no I/O, no ORM, no clock, no asyncio.
+
+A flow is data (:class:`FlowDefinition`): nodes (start, task, countersign, exclusive and
+parallel gateways, end) joined by transitions whose conditions are CEL over ``form`` and
+``doc`` (:mod:`workflow.expressions`). :func:`validate` checks a definition at publish time;
+:func:`import_bpmn` / :func:`export_bpmn` exchange it with bpmn-js and Camunda Modeler.
+
+At run time the services layer keeps an :class:`Instance` (JSON, ``to_json()``) per document
+and calls :func:`start`, :func:`act`, :func:`assign` and :func:`fire_timer` inside its
+transaction, passing form data, document attributes and ``now``. Each returns a :class:`Step`:
+the new instance plus effects to apply (tasks created/closed, nodes completed, numbers to
+allocate, timers to schedule, notifications, audit events, status change).
+
+Assignment is two-phase. Routing stops at a wait node with an :class:`Activation` (node id +
+assignee rule). Rules the engine can answer alone (users, previous_handler, form_field) are
+resolved at once; for role / org_unit_leader / initiator_leader the service looks the users up
+in the directory and calls ``assign(defn, instance, activation.id, user_ids, now=...)``, which
+opens the tasks. Illegal actions raise :class:`EngineError` and change nothing.
+"""
+
+from .bpmn import export_bpmn, import_bpmn
+from .definition import (
+    AssigneeRule,
+    CountersignConfig,
+    CountersignMode,
+    CountersignOrder,
+    Deadline,
+    FieldAccess,
+    FlowDefinition,
+    FormFieldRule,
+    InitiatorLeaderRule,
+    Node,
+    NodeType,
+    OrgUnitLeaderRule,
+    PreviousHandlerRule,
+    RoleRule,
+    TimeoutAction,
+    Transition,
+    UsersRule,
+)
+from .engine import (
+    Action,
+    Activation,
+    AddSigner,
+    Approve,
+    Claim,
+    CompletedNode,
+    Delegate,
+    EngineError,
+    Event,
+    Instance,
+    InstanceStatus,
+    Notification,
+    Outcome,
+    Reject,
+    Return,
+    Step,
+    Submit,
+    Task,
+    TaskStatus,
+    Terminate,
+    Timer,
+    Transfer,
+    Unclaim,
+    Urge,
+    Withdraw,
+    act,
+    allowed_actions,
+    assign,
+    countersign_threshold,
+    fire_timer,
+    resolve_builtin,
+    return_targets,
+    start,
+)
+from .expressions import Condition, ExpressionError, compile_condition
+from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
+from .validation import Problem, field_known, parse_definition, validate
+
+__all__ = [
+    "ROLE_CODES",
+    "TEMPLATES",
+    "Action",
+    "Activation",
+    "AddSigner",
+    "Approve",
+    "AssigneeRule",
+    "Claim",
+    "CompletedNode",
+    "Condition",
+    "CountersignConfig",
+    "CountersignMode",
+    "CountersignOrder",
+    "Deadline",
+    "Delegate",
+    "EngineError",
+    "Event",
+    "ExpressionError",
+    "FieldAccess",
+    "FlowDefinition",
+    "FormFieldRule",
+    "InitiatorLeaderRule",
+    "Instance",
+    "InstanceStatus",
+    "Node",
+    "NodeType",
+    "Notification",
+    "OrgUnitLeaderRule",
+    "Outcome",
+    "PreviousHandlerRule",
+    "Problem",
+    "Reject",
+    "Return",
+    "RoleRule",
+    "Step",
+    "Submit",
+    "Task",
+    "TaskStatus",
+    "Terminate",
+    "TimeoutAction",
+    "Timer",
+    "Transfer",
+    "Transition",
+    "Unclaim",
+    "Urge",
+    "UsersRule",
+    "Withdraw",
+    "act",
+    "allowed_actions",
+    "assign",
+    "compile_condition",
+    "countersign_threshold",
+    "dispatch_template",
+    "export_bpmn",
+    "field_known",
+    "fire_timer",
+    "import_bpmn",
+    "parse_definition",
+    "receipt_template",
+    "resolve_builtin",
+    "return_targets",
+    "start",
+    "template",
+    "validate",
+]
