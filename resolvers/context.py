@@ -18,6 +18,8 @@ class Context:
     request: Any = None
     response: Any = None
     max_page: int = 100
+    connection_params: dict[str, Any] | None = None
+    """The `connection_init` payload of a websocket."""
     loaders: Loaders = field(init=False)
     scope: TenantScope | None = field(init=False)
 

@@ -17,7 +17,9 @@ from schema.viewer import ViewerQuery
 
 @strawberry.type
 class NodeQuery:
-    node: relay.Node | None = relay.node(description="Any object by its global id.")
+    @strawberry.field(description="Any object by its global id; null if the viewer may not see it.")
+    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        return await id.resolve_node(info)
 
 
 Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))

@@ -354,8 +354,23 @@ class MoveOrgUnitInput:
 
 
 @strawberry.input
-class DeleteInput:
+class DeleteOrgUnitInput:
     id: relay.GlobalID
+
+
+@strawberry.input
+class DeleteUserInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class DeleteRoleInput:
+    id: relay.GlobalID
+
+
+@strawberry.input
+class UnassignRoleInput:
+    id: relay.GlobalID = strawberry.field(description="The role assignment to remove.")
 
 
 @strawberry.input
@@ -496,7 +511,7 @@ class DirectoryMutation:
         return OrgUnitPayload.of(await r.move_org_unit(info.context, input))
 
     @strawberry.mutation(description="Delete an empty org unit (no children, members or roles).")
-    async def delete_org_unit(self, info: Info, input: DeleteInput) -> DeletePayload:
+    async def delete_org_unit(self, info: Info, input: DeleteOrgUnitInput) -> DeletePayload:
         return DeletePayload.of("OrgUnit", await r.delete_org_unit(info.context, input))
 
     @strawberry.mutation
@@ -508,7 +523,7 @@ class DirectoryMutation:
         return UserPayload.of(await r.update_user(info.context, input))
 
     @strawberry.mutation(description="Delete a user who has no history; otherwise disable them.")
-    async def delete_user(self, info: Info, input: DeleteInput) -> DeletePayload:
+    async def delete_user(self, info: Info, input: DeleteUserInput) -> DeletePayload:
         return DeletePayload.of("User", await r.delete_user(info.context, input))
 
     @strawberry.mutation
@@ -520,7 +535,7 @@ class DirectoryMutation:
         return RolePayload.of(await r.update_role(info.context, input))
 
     @strawberry.mutation(description="Delete a custom role nobody holds.")
-    async def delete_role(self, info: Info, input: DeleteInput) -> DeletePayload:
+    async def delete_role(self, info: Info, input: DeleteRoleInput) -> DeletePayload:
         return DeletePayload.of("Role", await r.delete_role(info.context, input))
 
     @strawberry.mutation
@@ -528,5 +543,5 @@ class DirectoryMutation:
         return await RoleAssignmentPayload.of(await r.assign_role(info.context, input))
 
     @strawberry.mutation
-    async def unassign_role(self, info: Info, input: DeleteInput) -> RoleAssignmentPayload:
+    async def unassign_role(self, info: Info, input: UnassignRoleInput) -> RoleAssignmentPayload:
         return await RoleAssignmentPayload.of(await r.unassign_role(info.context, input))

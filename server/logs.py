@@ -12,6 +12,7 @@ from collections.abc import Awaitable, Callable
 import structlog
 from aiohttp import web
 
+REQUEST_ID = web.RequestKey("request_id", str)
 _SAFE_ID = re.compile(r"^[A-Za-z0-9._-]{1,64}$")
 
 
@@ -58,7 +59,7 @@ async def request_id_middleware(
     """Honour a sane `X-Request-ID`, else mint one; echo it and bind it to every log line."""
     incoming = request.headers.get("X-Request-ID", "")
     request_id = incoming if _SAFE_ID.match(incoming) else uuid.uuid4().hex
-    request["request_id"] = request_id
+    request[REQUEST_ID] = request_id
     structlog.contextvars.bind_contextvars(request_id=request_id)
     started = time.perf_counter()
     status = 500

@@ -18,9 +18,11 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.authenticator import Authenticator
 from auth.errors import AuthError
 from resolvers.context import Context
+from server.logs import REQUEST_ID
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
+ACCEPT = web.ResponseKey("accept", str)
 
 
 class GraphQLView(BaseView[Context, None]):
@@ -56,6 +58,8 @@ class GraphQLView(BaseView[Context, None]):
                 )
             return _error_response(exc.status, exc.message, exc.code, headers)
         except HTTPException as exc:
+            if request.method == "GET" and "not allowed when using GET" in exc.reason:
+                return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             return _error_response(exc.status_code, exc.reason, "BAD_REQUEST")
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
@@ -67,7 +71,7 @@ class GraphQLView(BaseView[Context, None]):
         )
         return Context(
             viewer=viewer,
-            request_id=request.get("request_id", ""),
+            request_id=request.get(REQUEST_ID, ""),
             request=request,
             response=response,
             max_page=self.max_page,
@@ -75,7 +79,7 @@ class GraphQLView(BaseView[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`."""
-        params = getattr(context, "connection_params", None) or {}
+        params = context.connection_params or {}
         header = params.get("authorization") or params.get("Authorization")
         try:
             viewer = await self.authenticator.viewer(header if isinstance(header, str) else None)
@@ -94,8 +98,9 @@ class GraphQLView(BaseView[Context, None]):
         await ws.prepare(request)
         return ws
 
-    def encode_json(self, data: object) -> bytes:
-        return orjson.dumps(data)
+    def encode_json(self, data: object) -> str:
+        """Text, because websocket frames must be text frames."""
+        return orjson.dumps(data).decode()
 
     def create_response(
         self,
@@ -105,7 +110,7 @@ class GraphQLView(BaseView[Context, None]):
         """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
         with 400 for requests that could not be executed at all (parse or validation)."""
         media = GRAPHQL_RESPONSE if _accepts_graphql_response(sub_response) else JSON
-        sub_response.body = self.encode_json(response_data)
+        sub_response.body = orjson.dumps(response_data)
         sub_response.content_type = media
         sub_response.charset = "utf-8"
         if (
@@ -119,14 +124,14 @@ class GraphQLView(BaseView[Context, None]):
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
         response = web.Response()
-        response["accept"] = request.headers.get("Accept", "")
+        response[ACCEPT] = request.headers.get("Accept", "")
         return response
 
 
 def _accepts_graphql_response(response: web.Response) -> bool:
     """True when the Accept header ranks graphql-response+json at least as high as json."""
     ranks: dict[str, float] = {}
-    for item in str(response.get("accept", "")).split(","):
+    for item in response.get(ACCEPT, "").split(","):
         media, *params = (part.strip() for part in item.split(";"))
         q = next((p[2:] for p in params if p.startswith("q=")), "1")
         try:

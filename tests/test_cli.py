@@ -1,0 +1,141 @@
+"""The command line from a fresh data dir: demo tokens work against `serve` over real HTTP, on
+the embedded default and on PostgreSQL + Redis chosen by environment variables alone."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+import pytest
+
+from tests.conftest import PG_ADMIN_URL
+
+CLI = str(Path(sys.executable).with_name("officecloud"))
+QUERY = {"query": "{ viewer { user { username } tenant { code } } }"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OFFICECLOUD_", "DATABASE_URL", "REDIS_URL"))
+    }
+    env.update(OFFICECLOUD_DATA_DIR=str(data_dir), OFFICECLOUD_DEV_MODE="true", **extra)
+    return env
+
+
+def run(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+@asynccontextmanager
+async def serving(env: dict[str, str], *args: str) -> AsyncIterator[str]:
+    port = free_port()
+    process = await asyncio.create_subprocess_exec(
+        CLI, "serve", "--port", str(port), *args, env=env, stdout=subprocess.DEVNULL
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        async with aiohttp.ClientSession() as http:
+            for _ in range(100):
+                try:
+                    async with http.get(f"{base}/healthz") as response:
+                        if response.status == 200:
+                            break
+                except aiohttp.ClientConnectionError:
+                    await asyncio.sleep(0.1)
+            else:
+                pytest.fail("the server did not start")
+        yield base
+    finally:
+        process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), 20)
+
+
+async def ask(base: str, token: str) -> tuple[int, dict[str, object]]:
+    async with (
+        aiohttp.ClientSession() as http,
+        http.post(
+            f"{base}/graphql", json=QUERY, headers={"Authorization": f"Bearer {token}"}
+        ) as response,
+    ):
+        return response.status, await response.json()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Iterator[Path]:
+    yield tmp_path / "data"
+    shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+async def test_demo_tokens_work_on_the_embedded_default(data_dir: Path) -> None:
+    env = env_for(data_dir)
+    printed = run(env, "demo")
+    assert "jxw/admin" in printed
+    assert "curl" in printed
+    assert run(env, "demo").count("jxw/") == printed.count("jxw/"), "demo runs twice"
+    token = run(env, "dev-token", "--user", "li.na", "--tenant", "jxw").strip()
+    assert (data_dir / "officecloud.sqlite3").exists()
+    async with serving(env) as base:
+        status, body = await ask(base, token)
+        assert status == 200
+        assert body["data"] == {
+            "viewer": {"user": {"username": "li.na"}, "tenant": {"code": "jxw"}}
+        }
+        async with aiohttp.ClientSession() as http, http.get(f"{base}/readyz") as ready:
+            assert await ready.json() == {"ready": True, "database": True, "bus": True}
+
+
+async def test_the_same_server_runs_on_postgresql_and_redis_by_env_vars(
+    data_dir: Path, redis_url: str
+) -> None:
+    name = f"oc_cli_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        env = env_for(data_dir, DATABASE_URL=url, REDIS_URL=redis_url)
+        run(env, "migrate")
+        run(env, "migrate")
+        run(env, "create-tenant", "--code", "tjj", "--name", "统计局", "--admin", "boss")
+        token = run(env, "dev-token", "--user", "boss", "--tenant", "tjj").strip()
+        assert not (data_dir / "officecloud.sqlite3").exists()
+        async with serving(env) as base:
+            status, body = await ask(base, token)
+            assert status == 200
+            assert body["data"] == {
+                "viewer": {"user": {"username": "boss"}, "tenant": {"code": "tjj"}}
+            }
+        tenants = await (await asyncpg.connect(url)).fetchval("SELECT count(*) FROM tenant")
+        assert tenants == 2, "the platform tenant and tjj, in PostgreSQL"
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+def test_workers_need_redis(data_dir: Path) -> None:
+    done = subprocess.run(
+        [CLI, "serve", "--workers", "2"], env=env_for(data_dir), capture_output=True, text=True
+    )
+    assert done.returncode == 2
+    assert "REDIS_URL" in done.stderr
