@@ -1,0 +1,141 @@
+"""Checks on the repository itself: exported SDL, migrations and the layering rules."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+from pathlib import Path
+
+from models.base import TenantEntity
+from schema import build_schema
+from server.settings import MODEL_MODULES
+
+ROOT = Path(__file__).resolve().parents[1]
+QUERY_METHODS = {
+    "filter",
+    "get",
+    "get_or_none",
+    "all",
+    "exclude",
+    "create",
+    "bulk_create",
+    "first",
+    "get_or_create",
+    "update_or_create",
+    "select_for_update",
+    "annotate",
+    "exists",
+    "raw",
+}
+LAYERS = {
+    "schema": {"resolvers", "auth", "models", "schema"},
+    "resolvers": {"services", "models", "auth", "resolvers", "subscriptions"},
+    "services": {"workflow", "models", "subscriptions", "services"},
+    "workflow": {"workflow"},
+    "models": {"models"},
+    "auth": {"models", "auth"},
+}
+PROJECT = {
+    "server",
+    "schema",
+    "resolvers",
+    "services",
+    "workflow",
+    "models",
+    "auth",
+    "sync",
+    "subscriptions",
+}
+
+
+def python_files(*folders: str) -> list[Path]:
+    return [p for f in folders for p in (ROOT / f).rglob("*.py") if "migrations" not in p.parts]
+
+
+def test_schema_graphql_is_the_exported_sdl() -> None:
+    exported = build_schema().as_str() + "\n"
+    assert (ROOT / "schema.graphql").read_text() == exported, (
+        "schema.graphql is stale: run `make schema`"
+    )
+
+
+def test_migrations_match_the_models(tmp_path: Path) -> None:
+    probe = subprocess.run(
+        [sys.executable, "-c", _DETECT],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env={"OFFICECLOUD_DATA_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"},
+    )
+    assert probe.returncode == 0, probe.stderr
+    assert probe.stdout.strip() == "no changes", f"run `make migrations`: {probe.stdout}"
+
+
+_DETECT = """
+import asyncio
+from tortoise.context import TortoiseContext
+from tortoise.migrations.autodetector import MigrationAutodetector
+from server.settings import get_settings
+
+async def main():
+    config = get_settings().tortoise_config()
+    async with TortoiseContext() as ctx:
+        await ctx.init(config=config, init_connections=False)
+        writers = await MigrationAutodetector(ctx.apps, config["apps"]).changes()
+    print("no changes" if not writers else [w.name for w in writers])
+
+asyncio.run(main())
+"""
+
+
+def test_tenant_rows_are_queried_only_through_the_tenant_scope() -> None:
+    """Tenancy in one place: `Model.filter(...)` on a tenant-owned model outside `models/` is
+    a bug waiting to happen; `scope.query(Model)` carries the tenant id."""
+    tenant_models = {m.__name__ for m in _subclasses(TenantEntity)}
+    assert {"User", "OrgUnit", "Role"} <= tenant_models
+    offenders = []
+    for path in python_files(*sorted(PROJECT - {"models"})):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Attribute)
+                and node.func.attr in QUERY_METHODS
+                and isinstance(node.func.value, ast.Name)
+                and node.func.value.id in tenant_models
+            ):
+                offenders.append(
+                    f"{path.relative_to(ROOT)}:{node.lineno} {node.func.value.id}.{node.func.attr}"
+                )
+    assert offenders == []
+
+
+def test_imports_follow_the_layering() -> None:
+    """server → schema → resolvers → services → workflow / models (DESIGN.md)."""
+    offenders = []
+    for layer, allowed in LAYERS.items():
+        for path in python_files(layer):
+            for node in ast.walk(ast.parse(path.read_text())):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [a.name for a in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                    names = [node.module]
+                for name in names:
+                    top = name.split(".")[0]
+                    if top in PROJECT and top not in allowed:
+                        offenders.append(f"{path.relative_to(ROOT)} imports {name}")
+    assert offenders == []
+
+
+def test_model_modules_are_all_registered() -> None:
+    on_disk = {f"models.{p.stem}" for p in (ROOT / "models").glob("*.py")}
+    helpers = {"models.__init__", "models.base", "models.scope", "models.access"}
+    assert on_disk - helpers == set(MODEL_MODULES)
+
+
+def _subclasses(cls: type) -> set[type]:
+    found = set()
+    for sub in cls.__subclasses__():
+        found |= {sub} | _subclasses(sub)
+    return found
