@@ -18,6 +18,14 @@ class Permission(StrEnum):
     """Administer one's own tenant (分级管理) and see its child tenants."""
     DIRECTORY_MANAGE = "directory.manage"
     """Create and change org units, users, roles and role assignments within the data scope."""
+    FORMS_MANAGE = "forms.manage"
+    """Design forms (表单)."""
+    FLOWS_MANAGE = "flows.manage"
+    """Design, import and publish flows (流程) and install templates."""
+    DOCUMENTS_READ = "documents.read"
+    """Read documents of the org units in the data scope (not classified ones)."""
+    DOCUMENTS_MANAGE = "documents.manage"
+    """Document types, templates and numbers; terminate and archive any document."""
 
 
 class DataScope(StrEnum):

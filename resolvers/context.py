@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -9,6 +10,8 @@ from auth.viewer import Viewer
 from models.access import Actor
 from models.scope import TenantScope
 from resolvers.loaders import Loaders
+
+NOWHERE_SCOPE = TenantScope(uuid.UUID(int=0))
 
 
 @dataclass
@@ -25,8 +28,13 @@ class Context:
 
     def __post_init__(self) -> None:
         self.scope = TenantScope(self.viewer.tenant.id) if self.viewer else None
-        self.loaders = Loaders(self.scope)
+        self.loaders = Loaders(self.scope, self.actor)
 
     @property
     def actor(self) -> Actor | None:
         return self.viewer.actor if self.viewer else None
+
+    @property
+    def tenant_scope(self) -> TenantScope:
+        """The viewer's tenant; anonymous callers get a scope that matches nothing."""
+        return self.scope or NOWHERE_SCOPE

@@ -12,7 +12,6 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
-from models.scope import TenantScope
 from resolvers.context import Context
 from resolvers.errors import Problem, attempt
 from resolvers.ids import keep, keep_id, node_uuid, node_uuids
@@ -26,11 +25,6 @@ NOWHERE = uuid.UUID(int=0)
 """An id no row has: filters on a malformed or foreign id match nothing."""
 
 
-def _scope(ctx: Context) -> TenantScope:
-    """The viewer's tenant; anonymous callers get a scope that matches nothing."""
-    return ctx.scope or TenantScope(NOWHERE)
-
-
 async def org_units(
     ctx: Context,
     *,
@@ -40,7 +34,7 @@ async def org_units(
     search: str | None,
     page: PageArgs,
 ) -> Page[OrgUnit]:
-    scope = _scope(ctx)
+    scope = ctx.tenant_scope
     query = scope.query(OrgUnit)
     if roots_only:
         query = query.filter(parent_id=None)
@@ -71,7 +65,7 @@ async def users(
     role_id: Any,
     page: PageArgs,
 ) -> Page[User]:
-    scope = _scope(ctx)
+    scope = ctx.tenant_scope
     query = scope.query(User)
     if search:
         query = query.filter(
@@ -100,7 +94,7 @@ async def users(
 
 
 async def roles(ctx: Context, *, search: str | None, page: PageArgs) -> Page[Role]:
-    query = _scope(ctx).query(Role)
+    query = ctx.tenant_scope.query(Role)
     if search:
         query = query.filter(Q(code__icontains=search) | Q(name__icontains=search))
     return await paginate(query, ("code", "id"), page, ctx.max_page)

@@ -8,11 +8,24 @@ from collections.abc import Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.expressions import Q, Subquery
 
+from models.access import Actor
 from models.base import TenantEntity
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
+from models.documents import (
+    Attachment,
+    Document,
+    DocumentTemplate,
+    DocumentType,
+    Task,
+    TaskCandidate,
+)
+from models.flows import FlowDefinition, FlowVersion
+from models.forms import FormDefinition, FormVersion
 from models.scope import TenantScope
 from models.tenants import Tenant
+from services.documents import access
 
 M = TypeVar("M", bound=TenantEntity)
 
@@ -51,9 +64,59 @@ async def _tenants(keys: Sequence[uuid.UUID]) -> list[Tenant | None]:
     return [rows.get(k) for k in keys]
 
 
+def readable_documents(actor: Actor | None) -> DataLoader[uuid.UUID, Document | None]:
+    """Documents by id, None unless the viewer may read them (the one read rule)."""
+
+    async def load(keys: Sequence[uuid.UUID]) -> list[Document | None]:
+        if actor is None:
+            return [None] * len(keys)
+        rows = {d.id: d for d in await access.readable(actor).filter(id__in=keys)}
+        return [rows.get(k) for k in keys]
+
+    return DataLoader(load)
+
+
+def open_tasks_of(
+    scope: TenantScope | None, actor: Actor | None
+) -> DataLoader[uuid.UUID, list[Task]]:
+    """Per document, the open tasks the viewer holds (assigned or as a candidate)."""
+
+    async def load(keys: Sequence[uuid.UUID]) -> list[list[Task]]:
+        if scope is None or actor is None:
+            return [[] for _ in keys]
+        mine = Subquery(scope.query(TaskCandidate).filter(user_id=actor.user_id).values("task_id"))
+        rows = await scope.query(Task).filter(
+            Q(assignee_id=actor.user_id) | Q(assignee_id=None, id__in=mine),
+            document_id__in=keys,
+            status="open",
+        )
+        groups: dict[uuid.UUID, list[Task]] = defaultdict(list)
+        for row in rows:
+            groups[row.document_id].append(row)
+        return [groups.get(k, []) for k in keys]
+
+    return DataLoader(load)
+
+
 class Loaders:
-    def __init__(self, scope: TenantScope | None) -> None:
+    def __init__(self, scope: TenantScope | None, actor: Actor | None = None) -> None:
         self.tenant = DataLoader(_tenants)
+        self.form = by_id(scope, FormDefinition)
+        self.form_version = by_id(scope, FormVersion)
+        self.flow = by_id(scope, FlowDefinition)
+        self.flow_version = by_id(scope, FlowVersion)
+        self.document_type = by_id(scope, DocumentType)
+        self.task = by_id(scope, Task)
+        self.document = readable_documents(actor)
+        self.my_open_tasks = open_tasks_of(scope, actor)
+        self.form_versions = grouped(scope, FormVersion, "form_id", ("number",))
+        self.flow_versions = grouped(scope, FlowVersion, "flow_id", ("number",))
+        self.document_templates = grouped(
+            scope, DocumentTemplate, "document_type_id", ("name", "id")
+        )
+        self.document_tasks = grouped(scope, Task, "document_id", ("created_at", "id"))
+        self.task_candidates = grouped(scope, TaskCandidate, "task_id", ("created_at",))
+        self.attachments = grouped(scope, Attachment, "document_id", ("name", "version", "id"))
         self.org_unit = by_id(scope, OrgUnit)
         self.user = by_id(scope, User)
         self.role = by_id(scope, Role)

@@ -65,9 +65,15 @@ class PageArgs:
 
 
 async def paginate(
-    query: QuerySet[M], order: tuple[str, ...], args: PageArgs, max_page: int
+    query: QuerySet[M],
+    order: tuple[str, ...],
+    args: PageArgs,
+    max_page: int,
+    *,
+    descending: bool = False,
 ) -> Page[M]:
-    """`order` ends with a unique column (the id) so every cursor names one position."""
+    """`order` ends with a unique column (the id) so every cursor names one position;
+    `descending` reverses every key (newest first)."""
     first, after, last, before = args.first, args.after, args.last, args.before
     if first is not None and last is not None:
         raise PageError("Pass either first or last, not both")
@@ -81,10 +87,10 @@ async def paginate(
     backwards = last is not None
     paged = query
     if after:
-        paged = paged.filter(_after(order, _decode(query, order, after), False))
+        paged = paged.filter(_after(order, _decode(query, order, after), descending))
     if before:
-        paged = paged.filter(_after(order, _decode(query, order, before), True))
-    direction = "-" if backwards else ""
+        paged = paged.filter(_after(order, _decode(query, order, before), not descending))
+    direction = "-" if backwards != descending else ""
     rows = await paged.order_by(*(direction + f for f in order)).limit(size + 1)
     more = len(rows) > size
     rows = rows[:size]

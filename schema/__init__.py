@@ -10,7 +10,10 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
+from schema.documents import DocumentMutation, DocumentQuery
 from schema.extensions import extensions
+from schema.flows import FlowMutation, FlowQuery
+from schema.forms import FormMutation, FormQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -22,8 +25,13 @@ class NodeQuery:
         return await id.resolve_node(info)
 
 
-Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))
-Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation))
+Query = merge_types(
+    "Query",
+    (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, FormQuery, FlowQuery, DocumentQuery),
+)
+Mutation = merge_types(
+    "Mutation", (TenantMutation, DirectoryMutation, FormMutation, FlowMutation, DocumentMutation)
+)
 
 
 class Schema(strawberry.Schema):

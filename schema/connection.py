@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterable
 from typing import Any, Generic
 
 import strawberry
@@ -36,3 +37,14 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
             ),
             _page=page,
         )
+
+
+def node_keys(node_ids: Iterable[str]) -> list[uuid.UUID]:
+    """Database ids from the node ids of global ids; a malformed one matches nothing."""
+    keys = []
+    for node_id in node_ids:
+        try:
+            keys.append(uuid.UUID(node_id))
+        except ValueError:
+            keys.append(uuid.UUID(int=0))
+    return keys

@@ -15,7 +15,7 @@ from models.access import DataScope, Permission
 from resolvers import directory as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import Connection, node_keys
 from schema.errors import UserError, user_errors
 from schema.types import Info
 
@@ -26,14 +26,8 @@ DataScopeEnum = strawberry.enum(
 PermissionEnum = strawberry.enum(Permission, name="Permission")
 
 
-async def _nodes(info: Info, loader: Any, ids: Iterable[str], convert: Any) -> list[Any]:
-    keys = []
-    for node_id in ids:
-        try:
-            keys.append(uuid.UUID(node_id))
-        except ValueError:
-            keys.append(r.NOWHERE)
-    return [convert(row) if row else None for row in await loader.load_many(keys)]
+async def _nodes(loader: Any, ids: Iterable[str], convert: Any) -> list[Any]:
+    return [convert(row) if row else None for row in await loader.load_many(node_keys(ids))]
 
 
 @strawberry.type(name="OrgUnit", description="An org unit (组织机构) in a tenant's tree.")
@@ -70,7 +64,7 @@ class OrgUnit(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
-        return await _nodes(info, info.context.loaders.org_unit, node_ids, cls.from_model)
+        return await _nodes(info.context.loaders.org_unit, node_ids, cls.from_model)
 
     @strawberry.field
     async def parent(self, info: Info) -> OrgUnit | None:
@@ -153,7 +147,7 @@ class User(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
-        return await _nodes(info, info.context.loaders.user, node_ids, cls.from_model)
+        return await _nodes(info.context.loaders.user, node_ids, cls.from_model)
 
     @strawberry.field
     async def primary_org_unit(self, info: Info) -> OrgUnit | None:
@@ -201,7 +195,7 @@ class Role(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Role | None]:
-        return await _nodes(info, info.context.loaders.role, node_ids, cls.from_model)
+        return await _nodes(info.context.loaders.role, node_ids, cls.from_model)
 
 
 @strawberry.type(name="RoleAssignment", description="A role held by a user, anchored at a unit.")

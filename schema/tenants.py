@@ -15,7 +15,7 @@ from models import tenants as m
 from resolvers import tenants as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import Connection, node_keys
 from schema.directory import User
 from schema.errors import UserError, user_errors
 from schema.types import Info
@@ -55,7 +55,7 @@ class Tenant(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Tenant | None]:
-        rows = [await r.visible_tenant(info.context, _uuid(i)) for i in node_ids]
+        rows = [await r.visible_tenant(info.context, key) for key in node_keys(node_ids)]
         return [cls.from_model(row) if row else None for row in rows]
 
     @strawberry.field(description="The parent tenant, when the viewer may see it.")
@@ -104,7 +104,7 @@ class TenantApplication(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[TenantApplication | None]:
-        rows = await r.application_nodes(info.context, [_uuid(i) for i in node_ids])
+        rows = await r.application_nodes(info.context, node_keys(node_ids))
         return [cls.from_model(row) if row else None for row in rows]
 
     @strawberry.field(description="The tenant reserved or created for this application.")
@@ -113,13 +113,6 @@ class TenantApplication(relay.Node):
             return None
         row = await r.visible_tenant(info.context, self.tenant_id)
         return Tenant.from_model(row) if row else None
-
-
-def _uuid(node_id: str) -> uuid.UUID:
-    try:
-        return uuid.UUID(node_id)
-    except ValueError:
-        return uuid.UUID(int=0)
 
 
 @strawberry.input

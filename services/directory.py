@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
 
 from models.access import Actor, DataScope, Permission
 from models.audit import AuditEntry
@@ -61,6 +62,20 @@ async def user_org_paths(scope: TenantScope, user_id: uuid.UUID) -> tuple[str, .
         .values_list("org_unit__path", flat=True)
     )
     return tuple(str(p) for p in rows)
+
+
+async def active_user_ids(scope: TenantScope, names: Iterable[str]) -> dict[str, str]:
+    """Active users named by id or username: {name: user id}, in the order given."""
+    names = list(names)
+    ids = [k for n in names if (k := parse_id(n))]
+    usernames = [n for n in names if parse_id(n) is None]
+    rows = (
+        await scope.query(User)
+        .filter(Q(id__in=ids) | Q(username__in=usernames), status=UserStatus.ACTIVE)
+        .values_list("id", "username")
+    )
+    known = {str(i): str(i) for i, _ in rows} | {str(u): str(i) for i, u in rows}
+    return {n: known[n] for n in names if n in known}
 
 
 # Org units -------------------------------------------------------------------------------------

@@ -30,7 +30,7 @@ DEFAULT_ROLES: list[tuple[str, str, list[Permission], DataScope]] = [
     (
         "tenant_admin",
         "Tenant administrator (租户管理员)",
-        [Permission.TENANT_ADMIN, Permission.DIRECTORY_MANAGE],
+        [p for p in Permission if p is not Permission.PLATFORM_ADMIN],
         DataScope.TENANT,
     ),
     ("member", "Member (普通用户)", [], DataScope.SELF),

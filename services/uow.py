@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
@@ -62,10 +63,23 @@ class Work:
                     self.published.append(await outbox.record(tenant_id, topic, payload))
 
 
+_current: ContextVar[Work | None] = ContextVar("unit_of_work", default=None)
+
+
 @asynccontextmanager
 async def transaction(actor: Actor | None) -> AsyncIterator[Work]:
+    """Open the use case's transaction, or join the one already open in this task, so a use
+    case built from others still commits (and publishes) once."""
+    outer = _current.get()
+    if outer is not None:
+        yield outer
+        return
     work = Work(actor)
-    async with in_transaction():
-        yield work
-        await work._flush()
+    token = _current.set(work)
+    try:
+        async with in_transaction():
+            yield work
+            await work._flush()
+    finally:
+        _current.reset(token)
     await outbox.publish_committed(work.published)

@@ -30,7 +30,7 @@ QUERY_METHODS = {
 }
 LAYERS = {
     "schema": {"resolvers", "auth", "models", "schema"},
-    "resolvers": {"services", "models", "auth", "resolvers", "subscriptions"},
+    "resolvers": {"services", "models", "auth", "resolvers", "subscriptions", "workflow"},
     "services": {"workflow", "models", "subscriptions", "services"},
     "workflow": {"workflow"},
     "models": {"models"},

@@ -1,0 +1,159 @@
+"""Actions on a running document: approve, reject, return (退回), delegate (委托), transfer (转交),
+claim/unclaim, add signers (加签), withdraw (收回), urge (催办), terminate.
+
+Each runs in one transaction with the document row locked, so concurrent actions on one
+document are serialised; whoever comes second finds the task closed and gets CONFLICT."""
+
+from __future__ import annotations
+
+import uuid
+from enum import StrEnum
+from typing import Any, Literal
+
+import workflow
+from models.access import Actor, Permission
+from models.directory import User, UserStatus
+from models.documents import Task
+from models.scope import TenantScope
+from services.documents.lifecycle import change_fields
+from services.documents.runtime import Run, engine_error
+from services.errors import Code, ServiceError, check_version, not_found, signed_in
+from services.inputs import KEEP, parse_id
+from services.uow import transaction
+
+
+class TaskAction(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+    RETURN = "return"
+    DELEGATE = "delegate"
+    TRANSFER = "transfer"
+    CLAIM = "claim"
+    UNCLAIM = "unclaim"
+    ADD_SIGNERS = "add_signers"
+
+
+class DocumentAction(StrEnum):
+    WITHDRAW = "withdraw"
+    URGE = "urge"
+    TERMINATE = "terminate"
+
+
+async def act_on_task(
+    actor: Actor | None,
+    *,
+    task_id: uuid.UUID | str,
+    action: TaskAction,
+    comment: str | None = None,
+    form_data: Any = KEEP,
+    target_node_id: str | None = None,
+    to_user_id: uuid.UUID | str | None = None,
+    return_after: bool = True,
+    user_ids: list[uuid.UUID | str] | None = None,
+    position: Literal["before", "after"] = "after",
+    expected_version: int | None = None,
+) -> tuple[Run, Task]:
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    task = await scope.get(Task, task_id)
+    if task is None:
+        raise not_found("Task", "taskId")
+    async with transaction(actor) as work:
+        run = await Run.load(work, actor, task.document_id, "taskId")
+        check_version(run.document.version, expected_version)
+        changes: dict[str, Any] = {}
+        if form_data is not KEEP and action in (TaskAction.APPROVE, TaskAction.REJECT):
+            changes = await change_fields(run, form_data or {}, complete=True)
+        me = run.actor_key
+        engine_action: workflow.Action
+        match action:
+            case TaskAction.APPROVE:
+                engine_action = workflow.Approve(me, task.key, comment)
+            case TaskAction.REJECT:
+                engine_action = workflow.Reject(me, task.key, comment)
+            case TaskAction.RETURN:
+                engine_action = workflow.Return(me, task.key, target_node_id, comment)
+            case TaskAction.DELEGATE:
+                to = await _active_user(scope, to_user_id, "toUserId")
+                engine_action = workflow.Delegate(me, task.key, to, return_after, comment)
+            case TaskAction.TRANSFER:
+                to = await _active_user(scope, to_user_id, "toUserId")
+                engine_action = workflow.Transfer(me, task.key, to, comment)
+            case TaskAction.CLAIM:
+                engine_action = workflow.Claim(me, task.key)
+            case TaskAction.UNCLAIM:
+                engine_action = workflow.Unclaim(me, task.key)
+            case TaskAction.ADD_SIGNERS:
+                users = tuple([await _active_user(scope, u, "userIds") for u in user_ids or []])
+                if not users:
+                    raise ServiceError.of(Code.REQUIRED, "Name at least one signer", "userIds")
+                engine_action = workflow.AddSigner(me, task.key, users, position, comment)
+        await _run(run, engine_action, action.value, comment, changes, task)
+    refreshed = await scope.query(Task).get(id=task.id)
+    return run, refreshed
+
+
+async def act_on_document(
+    actor: Actor | None,
+    *,
+    document_id: uuid.UUID | str,
+    action: DocumentAction,
+    comment: str | None = None,
+    task_id: uuid.UUID | str | None = None,
+) -> Run:
+    actor = signed_in(actor)
+    async with transaction(actor) as work:
+        run = await Run.load(work, actor, document_id)
+        me = run.actor_key
+        engine_action: workflow.Action
+        task = None
+        match action:
+            case DocumentAction.WITHDRAW:
+                engine_action = workflow.Withdraw(me, comment)
+            case DocumentAction.URGE:
+                if run.document.initiator_id != actor.user_id and not actor.has(
+                    Permission.DOCUMENTS_MANAGE
+                ):
+                    raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a manager urges")
+                if task_id is not None:
+                    task = await run.scope.get(Task, task_id)
+                    if task is None or task.document_id != run.document.id:
+                        raise not_found("Task", "taskId")
+                engine_action = workflow.Urge(me, task.key if task else None, comment)
+            case DocumentAction.TERMINATE:
+                if not actor.has(Permission.DOCUMENTS_MANAGE):
+                    raise ServiceError.of(Code.FORBIDDEN, "Terminating needs documents.manage")
+                engine_action = workflow.Terminate(me, comment)
+        await _run(run, engine_action, action.value, comment, {}, task)
+    return run
+
+
+async def _run(
+    run: Run,
+    action: workflow.Action,
+    name: str,
+    comment: str | None,
+    changes: dict[str, Any],
+    task: Task | None,
+) -> None:
+    try:
+        step = workflow.act(
+            run.flow,
+            run.instance,
+            action,
+            run.document.form_data,
+            run.attributes(),
+            now=run.work.now,
+            auto_assign=False,
+        )
+    except workflow.EngineError as error:
+        raise engine_error(error) from error
+    await run.apply(step, action=name, comment=comment, changes=changes, task=task)
+
+
+async def _active_user(scope: TenantScope, user_id: Any, field: str) -> str:
+    key = parse_id(user_id)
+    user = await scope.query(User).filter(id=key, status=UserStatus.ACTIVE).first() if key else None
+    if user is None:
+        raise not_found("Active user", field)
+    return str(user.id)

@@ -1,0 +1,295 @@
+"""A document's life outside task actions: drafting (from a template), editing fields, submitting,
+archiving. Field access (字段权限) decides what a handler may change at its node."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import workflow
+from models.access import Actor, Permission
+from models.directory import Membership, User
+from models.documents import (
+    Document,
+    DocumentStatus,
+    DocumentTemplate,
+    DocumentType,
+    Secrecy,
+    Task,
+    TaskCandidate,
+    Urgency,
+)
+from models.flows import FlowDefinition, FlowVersion
+from models.forms import FormVersion, VersionStatus
+from models.scope import TenantScope
+from services.documents.runtime import Run, engine_error
+from services.documents.trail import trail
+from services.errors import Code, Problem, ServiceError, check_version, not_found, signed_in
+from services.forms import data_problems
+from services.inputs import KEEP, Checks, parse_id
+from services.uow import transaction
+
+
+async def create_document(
+    actor: Actor | None,
+    *,
+    document_type_id: uuid.UUID | str,
+    title: str | None = None,
+    form_data: dict[str, Any] | None = None,
+    urgency: Urgency = Urgency.NORMAL,
+    secrecy: Secrecy = Secrecy.INTERNAL,
+    template_id: uuid.UUID | str | None = None,
+    org_unit_id: uuid.UUID | str | None = None,
+) -> Document:
+    """A draft of the type's current flow and form; a template fills defaults and the body."""
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        doc_type = await scope.get(DocumentType, document_type_id)
+        if doc_type is None or not doc_type.active:
+            raise not_found("Document type", "documentTypeId")
+        template = None
+        if template_id is not None:
+            template = await scope.get(DocumentTemplate, template_id)
+            if template is None or template.document_type_id != doc_type.id:
+                raise not_found("Template", "templateId")
+        flow = await scope.query(FlowDefinition).get(id=doc_type.flow_id)
+        flow_version = (
+            await scope.query(FlowVersion)
+            .filter(flow_id=flow.id, number=flow.latest_published, status=VersionStatus.PUBLISHED)
+            .get_or_none()
+        )
+        if flow_version is None or flow_version.form_version_id is None:
+            raise ServiceError.of(
+                Code.INVALID_STATE,
+                f"The flow '{flow.name}' of this type is not published yet",
+                "documentTypeId",
+            )
+        form_version = await scope.query(FormVersion).get(id=flow_version.form_version_id)
+        data = dict(template.defaults) if template else {}
+        if template and template.body and "body" in form_version.json_schema.get("properties", {}):
+            data["body"] = template.body
+        data.update(form_data or {})
+        with Checks() as checks:
+            title = checks.text(
+                title or (template.title if template else ""), "title", max_length=300
+            )
+            checks.problems.extend(data_problems(form_version.json_schema, data, complete=False))
+            unit_id = await _org_unit(scope, actor, org_unit_id, checks)
+        document = await scope.create(
+            Document,
+            document_type_id=doc_type.id,
+            title=title,
+            form_data=data,
+            urgency=urgency,
+            secrecy=secrecy,
+            initiator_id=actor.user_id,
+            org_unit_id=unit_id,
+            flow_version_id=flow_version.id,
+            form_version_id=form_version.id,
+        )
+        await trail(
+            scope,
+            document,
+            "created",
+            actor_id=actor.user_id,
+            data={"template": template.name if template else None, "type": doc_type.code},
+        )
+        work.audit(actor.tenant_id, "document.created", "Document", document.id, {"title": title})
+        work.emit(
+            actor.tenant_id,
+            "document.status_changed",
+            {"documentId": str(document.id), "from": None, "to": "draft", "action": "created"},
+        )
+    return document
+
+
+async def _org_unit(scope: TenantScope, actor: Actor, org_unit_id: Any, checks: Checks) -> Any:
+    units = (
+        await scope.query(Membership)
+        .filter(user_id=actor.user_id)
+        .values_list("org_unit_id", flat=True)
+    )
+    if org_unit_id is None:
+        user = await scope.query(User).get(id=actor.user_id)
+        if user.primary_org_unit_id is None:
+            checks.fail(Code.REQUIRED, "You belong to no org unit; name one", "orgUnitId")
+        return user.primary_org_unit_id
+    key = parse_id(org_unit_id)
+    if key not in units:
+        checks.fail(Code.INVALID, "The document's org unit must be one of yours", "orgUnitId")
+    return key
+
+
+async def editable_fields(run: Run) -> set[str] | None:
+    """Form fields the actor may change now: every field of a draft for its initiator, the
+    fields marked editable at the node of an open task it holds; None when it may not edit."""
+    document, actor = run.document, run.actor
+    if document.status == DocumentStatus.DRAFT:
+        return None if document.initiator_id != actor.user_id else {"*"}
+    if document.status != DocumentStatus.IN_PROGRESS:
+        return None
+    held = await open_tasks_of(run.scope, document.id, actor.user_id)
+    fields: set[str] = set()
+    for task in held:
+        access = run.node(task.node_id).field_access
+        fields |= {name for name, mode in access.items() if mode == workflow.FieldAccess.EDITABLE}
+    return fields if held else None
+
+
+async def open_tasks_of(
+    scope: TenantScope, document_id: uuid.UUID, user_id: uuid.UUID
+) -> list[Task]:
+    open_tasks = scope.query(Task).filter(document_id=document_id, status="open")
+    assigned = await open_tasks.filter(assignee_id=user_id)
+    candidate_of = await open_tasks.filter(
+        assignee_id=None,
+        id__in=await scope.query(TaskCandidate)
+        .filter(user_id=user_id)
+        .values_list("task_id", flat=True),
+    )
+    return [*assigned, *candidate_of]
+
+
+async def change_fields(run: Run, form_data: dict[str, Any], *, complete: bool) -> dict[str, Any]:
+    """Merge `form_data` into the document if the actor may change those fields; returns the
+    changes as {field: [old, new]} for the trail."""
+    if not isinstance(form_data, dict):
+        raise ServiceError.of(Code.INVALID, "formData must be a JSON object", "formData")
+    allowed = await editable_fields(run)
+    if allowed is None:
+        raise ServiceError.of(Code.FORBIDDEN, "You may not edit this document now", "formData")
+    current = run.document.form_data
+    changes = {k: [current.get(k), v] for k, v in form_data.items() if current.get(k) != v}
+    refused = sorted(k for k in changes if "*" not in allowed and k not in allowed)
+    if refused:
+        raise ServiceError(
+            *[
+                Problem(
+                    Code.FORBIDDEN, f"The field '{k}' is not editable at this step", ("formData", k)
+                )
+                for k in refused
+            ]
+        )
+    merged = {**current, **form_data}
+    schema = (await run.scope.query(FormVersion).get(id=run.document.form_version_id)).json_schema
+    problems = data_problems(schema, merged, complete=complete)
+    if problems:
+        raise ServiceError(*problems)
+    run.document.form_data = merged
+    return changes
+
+
+async def update_document(
+    actor: Actor | None,
+    *,
+    id: uuid.UUID | str,
+    title: Any = KEEP,
+    form_data: Any = KEEP,
+    urgency: Any = KEEP,
+    secrecy: Any = KEEP,
+    expected_version: int | None = None,
+) -> Document:
+    """The initiator edits a draft; a handler edits the fields its node makes editable."""
+    actor = signed_in(actor)
+    async with transaction(actor) as work:
+        run = await Run.load(work, actor, id, "id")
+        check_version(run.document.version, expected_version)
+        changes: dict[str, Any] = {}
+        if form_data is not KEEP:
+            changes |= await change_fields(run, form_data or {}, complete=False)
+        headers = {"title": title, "urgency": urgency, "secrecy": secrecy}
+        for name, value in headers.items():
+            if value is KEEP or getattr(run.document, name) == value:
+                continue
+            if (
+                run.document.status != DocumentStatus.DRAFT
+                or run.document.initiator_id != actor.user_id
+            ):
+                raise ServiceError.of(
+                    Code.FORBIDDEN, f"Only the initiator changes {name}, before submitting", name
+                )
+            if name == "title":
+                with Checks() as checks:
+                    value = checks.text(value, "title", max_length=300)
+            changes[name] = [str(getattr(run.document, name)), str(value)]
+            setattr(run.document, name, value)
+        if changes:
+            await run.save("edited", changes=changes)
+    return run.document
+
+
+async def submit_document(
+    actor: Actor | None,
+    *,
+    id: uuid.UUID | str,
+    comment: str | None = None,
+    expected_version: int | None = None,
+) -> Document:
+    """Start the flow. The first step is usually the initiator's own draft task (拟稿), which
+    submitting completes at once."""
+    actor = signed_in(actor)
+    async with transaction(actor) as work:
+        run = await Run.load(work, actor, id, "id")
+        document = run.document
+        check_version(document.version, expected_version)
+        if document.initiator_id != actor.user_id:
+            raise ServiceError.of(Code.FORBIDDEN, "Only the initiator submits a document", "id")
+        if document.status != DocumentStatus.DRAFT:
+            raise ServiceError.of(Code.CONFLICT, f"The document is already {document.status.value}")
+        schema = (await run.scope.query(FormVersion).get(id=document.form_version_id)).json_schema
+        problems = data_problems(schema, document.form_data, complete=True)
+        if problems:
+            raise ServiceError(*problems)
+        try:
+            step = workflow.start(
+                run.flow,
+                document.form_data,
+                run.attributes(),
+                run.actor_key,
+                now=work.now,
+                auto_assign=False,
+            )
+        except workflow.EngineError as error:
+            raise engine_error(error) from error
+        document.submitted_at = work.now
+        await run.apply(step, action="submitted", comment=comment)
+        instance = run.instance
+        mine = [t for t in instance.open_tasks if t.can_act(run.actor_key)]
+        if mine:
+            try:
+                step = workflow.act(
+                    run.flow,
+                    instance,
+                    workflow.Submit(run.actor_key, mine[0].id, comment),
+                    document.form_data,
+                    run.attributes(),
+                    now=work.now,
+                    auto_assign=False,
+                )
+            except workflow.EngineError as error:
+                raise engine_error(error) from error
+            task = await run.scope.query(Task).get(document_id=document.id, key=mine[0].id)
+            await run.apply(step, action="draft_completed", comment=comment, task=task)
+    return run.document
+
+
+async def archive_document(actor: Actor | None, *, id: uuid.UUID | str) -> Document:
+    """归档: a completed document is filed; the initiator or a document manager may do it."""
+    actor = signed_in(actor)
+    async with transaction(actor) as work:
+        run = await Run.load(work, actor, id, "id")
+        document = run.document
+        if document.initiator_id != actor.user_id and not actor.has(Permission.DOCUMENTS_MANAGE):
+            raise ServiceError.of(
+                Code.FORBIDDEN, "Only the initiator or a document manager archives"
+            )
+        if document.status != DocumentStatus.COMPLETED:
+            raise ServiceError.of(
+                Code.INVALID_STATE,
+                f"Only completed documents are archived, not {document.status.value}",
+            )
+        document.status = DocumentStatus.ARCHIVED
+        document.archived_at = work.now
+        await run.save("archived")
+    return run.document

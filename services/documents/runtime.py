@@ -1,0 +1,378 @@
+"""Running a document through its flow: one `Run` per use case holds the locked document and
+applies what the engine decided (tasks, assignees, numbers, timers, trail, events)."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import orjson
+
+import workflow
+from models.access import Actor
+from models.directory import OrgUnit, RoleAssignment
+from models.documents import (
+    Document,
+    DocumentStatus,
+    DocumentType,
+    Task,
+    TaskCandidate,
+    Timer,
+)
+from models.flows import FlowVersion
+from models.scope import TenantScope
+from services.directory import active_user_ids
+from services.documents import numbers
+from services.documents.trail import add_participants, trail
+from services.errors import Code, ServiceError, not_found
+from services.inputs import parse_id
+from services.tenants import SYSTEM_USER_ID
+from services.uow import Work
+
+STATUS = {
+    workflow.InstanceStatus.RUNNING: DocumentStatus.IN_PROGRESS,
+    workflow.InstanceStatus.COMPLETED: DocumentStatus.COMPLETED,
+    workflow.InstanceStatus.REJECTED: DocumentStatus.REJECTED,
+    workflow.InstanceStatus.WITHDRAWN: DocumentStatus.WITHDRAWN,
+    workflow.InstanceStatus.TERMINATED: DocumentStatus.TERMINATED,
+}
+ENGINE_CODES = {
+    "TASK_CLOSED": Code.CONFLICT,
+    "NOT_RUNNING": Code.CONFLICT,
+    "ALREADY_CLAIMED": Code.CONFLICT,
+    "NOT_ASSIGNEE": Code.FORBIDDEN,
+    "NOT_INITIATOR": Code.FORBIDDEN,
+    "INVALID_TARGET": Code.INVALID,
+}
+
+
+def engine_error(error: workflow.EngineError) -> ServiceError:
+    code = ENGINE_CODES.get(error.code, Code.INVALID_STATE)
+    message = str(error)
+    if code is Code.CONFLICT:
+        message = f"Someone acted first: {message}"
+    return ServiceError.of(code, message)
+
+
+def definition(version: FlowVersion) -> workflow.FlowDefinition:
+    """The parsed flow of a version (published versions never change: cached by id)."""
+    return _parsed(version.id, orjson.dumps(version.definition))
+
+
+@lru_cache(maxsize=512)
+def _parsed(version_id: uuid.UUID, raw: bytes) -> workflow.FlowDefinition:
+    return workflow.FlowDefinition.model_validate(orjson.loads(raw))
+
+
+def user_key(user_id: uuid.UUID | None) -> str | None:
+    return str(user_id) if user_id else None
+
+
+@dataclass
+class Run:
+    work: Work
+    actor: Actor
+    scope: TenantScope
+    document: Document
+    doc_type: DocumentType
+    flow: workflow.FlowDefinition
+    touched_users: set[str] = field(default_factory=set)
+    status_before: DocumentStatus = DocumentStatus.DRAFT
+
+    @classmethod
+    async def load(
+        cls, work: Work, actor: Actor, document_id: Any, what: str = "documentId"
+    ) -> Run:
+        """Lock the document for the rest of the transaction: actions on one document run
+        one at a time, and the loser of a race finds the task already closed."""
+        scope = TenantScope(actor.tenant_id)
+        key = parse_id(document_id)
+        document = (
+            await scope.query(Document).filter(id=key).select_for_update().get_or_none()
+            if key
+            else None
+        )
+        if document is None:
+            raise not_found("Document", what)
+        version = await scope.query(FlowVersion).get(id=document.flow_version_id)
+        doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
+        flow = definition(version)
+        return cls(work, actor, scope, document, doc_type, flow, status_before=document.status)
+
+    @property
+    def actor_key(self) -> str:
+        return str(self.actor.user_id)
+
+    @property
+    def actor_user_id(self) -> uuid.UUID | None:
+        return None if self.actor.user_id == SYSTEM_USER_ID else self.actor.user_id
+
+    @property
+    def instance(self) -> workflow.Instance:
+        if self.document.instance is None:
+            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+        return workflow.Instance.from_json(self.document.instance)
+
+    def attributes(self) -> dict[str, Any]:
+        """`doc` in flow conditions."""
+        d = self.document
+        return {
+            "title": d.title,
+            "urgency": d.urgency.value,
+            "secrecy": d.secrecy.value,
+            "initiator": str(d.initiator_id),
+            "orgUnit": str(d.org_unit_id),
+            "typeCode": self.doc_type.code,
+            "number": d.number or "",
+            "createdAt": d.created_at.isoformat(),
+        }
+
+    def node(self, node_id: str) -> workflow.Node:
+        return self.flow.node(node_id)
+
+    async def apply(
+        self,
+        step: workflow.Step,
+        *,
+        action: str,
+        comment: str | None = None,
+        changes: dict[str, Any] | None = None,
+        task: Task | None = None,
+    ) -> None:
+        """Apply a step and the assignments it asks for, then record the action once."""
+        engine_events = list(step.events)
+        pending = [step]
+        while pending:
+            current = pending.pop(0)
+            await self._effects(current)
+            instance = current.instance
+            for activation in current.activations:
+                users = await self._resolve(instance, activation)
+                try:
+                    assigned = workflow.assign(
+                        self.flow, instance, activation.id, users, now=self.work.now
+                    )
+                except workflow.EngineError as error:
+                    raise engine_error(error) from error
+                instance = assigned.instance
+                engine_events += assigned.events
+                pending.append(assigned)
+            self.document.instance = instance.to_dict()
+        final = workflow.Instance.from_json(self.document.instance or {})
+        self.document.status = STATUS[final.status]
+        if final.is_terminal and self.document.completed_at is None:
+            self.document.completed_at = self.work.now
+        await self.save(
+            action,
+            comment=comment,
+            changes=changes,
+            task=task,
+            data={"engine": [_event(e) for e in engine_events]},
+        )
+
+    async def save(
+        self,
+        action: str,
+        *,
+        comment: str | None = None,
+        changes: dict[str, Any] | None = None,
+        task: Task | None = None,
+        data: dict[str, Any] | None = None,
+    ) -> None:
+        """Persist the document and record the action in the trail, the audit log and the
+        outbox, all in the caller's transaction."""
+        document = self.document
+        document.version += 1
+        await document.save()
+        await trail(
+            self.scope,
+            document,
+            action,
+            actor_id=self.actor_user_id,
+            node_id=task.node_id if task else None,
+            node_name=task.node_name if task else None,
+            task_key=task.key if task else None,
+            from_status=self.status_before,
+            comment=comment,
+            changes=changes,
+            data=data,
+        )
+        tenant = self.actor.tenant_id
+        summary: dict[str, Any] = {"title": document.title, "status": document.status.value}
+        if changes:
+            summary["changed"] = sorted(changes)
+        self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
+        if document.status != self.status_before:
+            self.work.emit(
+                tenant,
+                "document.status_changed",
+                {
+                    "documentId": str(document.id),
+                    "from": self.status_before.value,
+                    "to": document.status.value,
+                    "action": action,
+                },
+            )
+        if self.touched_users:
+            self.work.emit(
+                tenant,
+                "task.changed",
+                {"documentId": str(document.id), "userIds": sorted(self.touched_users)},
+            )
+            self.touched_users = set()
+        self.status_before = document.status
+
+    async def _effects(self, step: workflow.Step) -> None:
+        tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
+        if tasks:
+            await self._sync_tasks(list(tasks.values()))
+        for timer in step.timers:
+            row = (
+                await self.scope.query(Timer)
+                .filter(document_id=self.document.id, task_key=timer.task_id, kind=timer.kind)
+                .get_or_none()
+            )
+            if row is None:
+                await self.scope.create(
+                    Timer,
+                    document_id=self.document.id,
+                    task_key=timer.task_id,
+                    kind=timer.kind,
+                    due_at=timer.at,
+                )
+            else:
+                row.due_at, row.fired_at = timer.at, None
+                await row.save()
+        for note in step.notifications:
+            self.work.emit(
+                self.actor.tenant_id,
+                "task.notified",
+                {
+                    "documentId": str(self.document.id),
+                    "kind": note.kind,
+                    "userIds": list(note.users),
+                    "comment": note.comment,
+                },
+            )
+            self.touched_users.update(note.users)
+        if step.allocate_number and self.doc_type.number_pattern and not self.document.number:
+            allocated = await numbers.allocate(
+                self.scope, self.doc_type, self.document, self.work.now
+            )
+            await trail(
+                self.scope,
+                self.document,
+                "number_allocated",
+                actor_id=self.actor_user_id,
+                data={"number": allocated.text},
+            )
+
+    async def _sync_tasks(self, tasks: list[workflow.Task]) -> None:
+        scope, document = self.scope, self.document
+        rows = {
+            row.key: row
+            for row in await scope.query(Task).filter(
+                document_id=document.id, key__in=[t.id for t in tasks]
+            )
+        }
+        participants: set[str] = set()
+        for task in tasks:
+            values = {
+                "node_id": task.node_id,
+                "node_name": self.node(task.node_id).name,
+                "assignee_id": parse_id(task.assignee) if task.assignee else None,
+                "pool": task.pool,
+                "status": task.status.value,
+                "outcome": task.outcome.value if task.outcome else None,
+                "acted_by_id": parse_id(task.acted_by) if task.acted_by else None,
+                "comment": task.comment,
+                "due_at": task.due_at,
+                "closed_at": task.closed_at,
+                "overdue": task.overdue,
+            }
+            row = rows.get(task.id)
+            if row is None:
+                row = await scope.create(Task, document_id=document.id, key=task.id, **values)
+                if task.assignee is None and task.candidates:
+                    await scope.bulk_create(
+                        TaskCandidate,
+                        [TaskCandidate(task_id=row.id, user_id=u) for u in _ids(task.candidates)],
+                    )
+            else:
+                for name, value in values.items():
+                    setattr(row, name, value)
+                await row.save()
+            people = {u for u in (task.assignee, task.acted_by, *task.candidates) if u}
+            participants |= people
+            self.touched_users |= people
+        await add_participants(scope, document, _ids(participants))
+
+    async def _resolve(
+        self, instance: workflow.Instance, activation: workflow.Activation
+    ) -> list[str]:
+        """Every assignee rule goes through here (the engine runs with auto_assign off), so
+        users may be named by id or username and only active users of the tenant are kept."""
+        rule = activation.rule
+        if isinstance(rule, workflow.UsersRule):
+            found: list[str] | None = list(rule.ids)
+        else:
+            found = workflow.resolve_builtin(
+                self.flow, instance, activation, self.document.form_data
+            )
+        if found is None:
+            found = await self._directory(rule)
+        users = list(dict.fromkeys((await active_user_ids(self.scope, found)).values()))
+        if not users:
+            name = self.node(activation.node_id).name or activation.node_id
+            raise ServiceError.of(
+                Code.INVALID_STATE,
+                f"Nobody can handle '{name}': the rule {rule.kind} finds no active user",
+            )
+        return users
+
+    async def _directory(self, rule: workflow.AssigneeRule) -> list[str]:
+        scope = self.scope
+        if isinstance(rule, workflow.RoleRule):
+            holders = (
+                await scope.query(RoleAssignment)
+                .filter(role__code=rule.role_code)
+                .order_by("created_at")
+                .values_list("user_id", flat=True)
+            )
+            return [str(u) for u in dict.fromkeys(holders)]
+        if isinstance(rule, workflow.OrgUnitLeaderRule):
+            unit = await scope.get(OrgUnit, rule.org_unit_id)
+            return [str(unit.leader_id)] if unit and unit.leader_id else []
+        if isinstance(rule, workflow.InitiatorLeaderRule):
+            return await self._initiator_leader(rule.levels_up)
+        return []
+
+    async def _initiator_leader(self, levels_up: int) -> list[str]:
+        """The leader `levels_up` units above the initiator's unit; further up while a unit
+        has no leader or its leader is the initiator."""
+        unit = await self.scope.get(OrgUnit, self.document.org_unit_id)
+        if unit is None:
+            return []
+        chain = [uuid.UUID(hex=part) for part in unit.path.strip("/").split("/")]
+        units = {u.id: u for u in await self.scope.query(OrgUnit).filter(id__in=chain)}
+        for key in reversed(chain[: max(len(chain) - levels_up, 0)]):
+            leader = units[key].leader_id if key in units else None
+            if leader and leader != self.document.initiator_id:
+                return [str(leader)]
+        return []
+
+
+def _ids(values: Any) -> list[uuid.UUID]:
+    return [k for v in values if (k := parse_id(v)) is not None]
+
+
+def _event(event: workflow.Event) -> dict[str, Any]:
+    return {
+        "kind": event.kind,
+        "actor": event.actor,
+        "nodeId": event.node_id,
+        "taskId": event.task_id,
+        **{k: v for k, v in event.data.items() if isinstance(v, str | int | float | bool | list)},
+    }

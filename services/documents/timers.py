@@ -1,0 +1,58 @@
+"""Deadlines and reminders as durable rows. Every server process runs `fire_due`; a timer is
+claimed with FOR UPDATE SKIP LOCKED, so each fires once however many processes run."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import workflow
+from models.access import Actor, DataScope, Grant, Permission
+from models.documents import Timer
+from models.scope import across_tenants
+from models.tenants import Tenant
+from services.documents.runtime import Run
+from services.tenants import SYSTEM_USER_ID
+from services.uow import transaction
+
+
+async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
+    """Fire up to `limit` due timers, each in its own transaction; returns how many fired."""
+    now = now or datetime.now(UTC)
+    fired = 0
+    while fired < limit:
+        async with transaction(None) as work:
+            timer = await (
+                across_tenants(Timer)
+                .filter(due_at__lte=now, fired_at=None)
+                .order_by("due_at")
+                .select_for_update(skip_locked=True)
+                .first()
+            )
+            if timer is None:
+                return fired
+            tenant = await Tenant.get(id=timer.tenant_id)
+            work.actor = Actor(
+                tenant_id=tenant.id,
+                user_id=SYSTEM_USER_ID,
+                tenant_path=tenant.path,
+                name="system",
+                grants=(Grant(frozenset(Permission), DataScope.TENANT),),
+            )
+            run = await Run.load(work, work.actor, timer.document_id)
+            timer.fired_at = now
+            await timer.save(update_fields=["fired_at", "updated_at"])
+            instance = workflow.Instance.from_json(run.document.instance or {})
+            step = workflow.fire_timer(
+                run.flow,
+                instance,
+                timer.task_key,
+                "remind" if timer.kind == "remind" else "deadline",
+                now,
+                run.document.form_data,
+                run.attributes(),
+                auto_assign=False,
+            )
+            if step.events:
+                await run.apply(step, action=f"timer_{timer.kind}")
+            fired += 1
+    return fired

@@ -1,0 +1,205 @@
+"""Forms (表单): JSON Schema (draft 2020-12) for the data plus a UI schema, edited as a draft
+and frozen when published. Documents keep the version they started with."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import SchemaError
+
+from models.access import Actor, Permission
+from models.forms import FormDefinition, FormVersion, VersionStatus
+from models.scope import TenantScope
+from services.errors import Code, Problem, ServiceError, not_found, require
+from services.inputs import KEEP, Checks, apply_changes, parse_id
+from services.uow import transaction
+
+MAX_SCHEMA_BYTES = 200_000
+
+
+def field_paths(schema: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
+    """Dotted paths of every property, nested objects included (`applicant.name`)."""
+    for name, sub in (schema.get("properties") or {}).items():
+        path = f"{prefix}{name}"
+        yield path
+        if isinstance(sub, Mapping) and sub.get("type") == "object":
+            yield from field_paths(sub, f"{path}.")
+
+
+def schema_problems(schema: Any) -> list[Problem]:
+    if not isinstance(schema, dict):
+        return [Problem(Code.INVALID, "jsonSchema must be a JSON object", ("jsonSchema",))]
+    if len(str(schema)) > MAX_SCHEMA_BYTES:
+        return [Problem(Code.TOO_LONG, "jsonSchema is too large", ("jsonSchema",))]
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as error:
+        path = ("jsonSchema", *(str(p) for p in error.absolute_path))
+        return [Problem(Code.INVALID, f"Not a valid JSON Schema: {error.message}", path)]
+    if schema.get("type", "object") != "object":
+        return [Problem(Code.INVALID, "A form schema describes an object", ("jsonSchema", "type"))]
+    return []
+
+
+def data_problems(
+    schema: Mapping[str, Any], data: Any, *, complete: bool, field: str = "formData"
+) -> list[Problem]:
+    """Every error with the path of the field at fault. Drafts (`complete=False`) may still
+    miss required fields; submitted data may not."""
+    validator = Draft202012Validator(schema)
+    problems = []
+    for error in sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path)):
+        if error.validator == "required" and not complete:
+            continue
+        path = (field, *(str(p) for p in error.absolute_path))
+        if error.validator == "required":
+            missing = error.message.split("'")[1] if "'" in error.message else ""
+            path = (*path, missing) if missing else path
+            problems.append(Problem(Code.REQUIRED, f"{missing or 'a field'} is required", path))
+        else:
+            problems.append(Problem(Code.INVALID, error.message, path))
+    return problems
+
+
+def _manage(actor: Actor | None) -> Actor:
+    return require(actor, Permission.FORMS_MANAGE)
+
+
+async def _locked_form(scope: TenantScope, form_id: Any) -> FormDefinition:
+    key = parse_id(form_id)
+    form = (
+        await scope.query(FormDefinition).filter(id=key).select_for_update().get_or_none()
+        if key
+        else None
+    )
+    if form is None:
+        raise not_found("Form", "formId")
+    return form
+
+
+async def draft_of(scope: TenantScope, form: FormDefinition) -> FormVersion:
+    """The form's draft, started from its newest version when there is none."""
+    versions = scope.query(FormVersion).filter(form_id=form.id)
+    draft = await versions.filter(status=VersionStatus.DRAFT).get_or_none()
+    if draft:
+        return draft
+    latest = await versions.order_by("-number").first()
+    return await scope.create(
+        FormVersion,
+        form_id=form.id,
+        number=(latest.number + 1) if latest else 1,
+        json_schema=latest.json_schema if latest else {"type": "object", "properties": {}},
+        ui_schema=latest.ui_schema if latest else {},
+    )
+
+
+async def create_form(
+    actor: Actor | None,
+    *,
+    key: str,
+    name: str,
+    description: str = "",
+    json_schema: Any,
+    ui_schema: Any = None,
+) -> tuple[FormDefinition, FormVersion]:
+    actor = _manage(actor)
+    scope = TenantScope(actor.tenant_id)
+    with Checks() as checks:
+        key = checks.code(key, "key")
+        name = checks.text(name, "name")
+        checks.problems.extend(schema_problems(json_schema))
+        if ui_schema is not None and not isinstance(ui_schema, dict):
+            checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
+    async with transaction(actor) as work:
+        if await scope.query(FormDefinition).filter(key=key).exists():
+            raise ServiceError.of(Code.DUPLICATE, f"The form key '{key}' is taken", "key")
+        form = await scope.create(FormDefinition, key=key, name=name, description=description)
+        version = await scope.create(
+            FormVersion,
+            form_id=form.id,
+            number=1,
+            json_schema=json_schema,
+            ui_schema=ui_schema or {},
+        )
+        work.audit(actor.tenant_id, "form.created", "FormDefinition", form.id, {"key": key})
+    return form, version
+
+
+async def update_form_draft(
+    actor: Actor | None,
+    *,
+    form_id: uuid.UUID | str,
+    name: Any = KEEP,
+    description: Any = KEEP,
+    json_schema: Any = KEEP,
+    ui_schema: Any = KEEP,
+) -> tuple[FormDefinition, FormVersion]:
+    actor = _manage(actor)
+    scope = TenantScope(actor.tenant_id)
+    with Checks() as checks:
+        if name is not KEEP:
+            name = checks.text(name, "name")
+        if json_schema is not KEEP:
+            checks.problems.extend(schema_problems(json_schema))
+        if ui_schema is not KEEP and not isinstance(ui_schema, dict):
+            checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
+    async with transaction(actor) as work:
+        form = await _locked_form(scope, form_id)
+        draft = await draft_of(scope, form)
+        changes = apply_changes(form, name=name, description=description)
+        if changes:
+            await form.save()
+        changes |= apply_changes(draft, json_schema=json_schema, ui_schema=ui_schema)
+        await draft.save()
+        work.audit(
+            actor.tenant_id,
+            "form.draft_updated",
+            "FormDefinition",
+            form.id,
+            {"version": draft.number, "changed": sorted(changes)},
+        )
+    return form, draft
+
+
+async def publish_form(
+    actor: Actor | None, *, form_id: uuid.UUID | str
+) -> tuple[FormDefinition, FormVersion]:
+    actor = _manage(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        form = await _locked_form(scope, form_id)
+        draft = (
+            await scope.query(FormVersion)
+            .filter(form_id=form.id, status=VersionStatus.DRAFT)
+            .get_or_none()
+        )
+        if draft is None:
+            raise ServiceError.of(Code.INVALID_STATE, "The form has no draft to publish", "formId")
+        problems = schema_problems(draft.json_schema)
+        if problems:
+            raise ServiceError(*problems)
+        draft.status = VersionStatus.PUBLISHED
+        draft.published_at = work.now
+        draft.published_by_id = actor.user_id
+        await draft.save()
+        form.latest_published = draft.number
+        await form.save()
+        work.audit(
+            actor.tenant_id, "form.published", "FormDefinition", form.id, {"version": draft.number}
+        )
+        work.emit(
+            actor.tenant_id, "form.published", {"formId": str(form.id), "version": draft.number}
+        )
+    return form, draft
+
+
+async def published_version(scope: TenantScope, form_id: uuid.UUID) -> FormVersion | None:
+    return (
+        await scope.query(FormVersion)
+        .filter(form_id=form_id, status=VersionStatus.PUBLISHED)
+        .order_by("-number")
+        .first()
+    )

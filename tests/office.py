@@ -1,0 +1,99 @@
+"""A department staffed for the flow tests: people holding the template roles, and helpers to
+run GraphQL as each of them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from models.directory import OrgUnit, Role, User
+from services import directory
+from tests.conftest import Department, GraphQL, gid
+
+STAFF = {
+    "writer": None,
+    "director": "office_director",
+    "leader": "leader",
+    "clerk": "office_clerk",
+    "clerk2": "office_clerk",
+    "finance_head": None,
+    "legal_head": None,
+    "hr_head": None,
+    "outsider": None,
+}
+TASK = "task { id nodeId status outcome } document { id status number version } "
+DOC = "document { id title status number version formData } "
+
+
+@dataclass
+class Office:
+    department: Department
+    gql: GraphQL
+    users: dict[str, User] = field(default_factory=dict)
+
+    def token(self, who: str) -> str:
+        user = self.department.admin if who == "admin" else self.users[who]
+        return self.gql.token(user, self.department.tenant)
+
+    def id(self, who: str) -> str:
+        return gid("User", self.users[who].id)
+
+    async def run(self, who: str, query: str, variables: dict[str, Any] | None = None) -> Any:
+        return await self.gql(query, variables, token=self.token(who))
+
+    async def mutate(self, who: str, name: str, input: dict[str, Any], selection: str) -> Any:
+        return await self.gql.mutate(name, input, selection, token=self.token(who))
+
+    async def ok(self, who: str, name: str, input: dict[str, Any], selection: str) -> Any:
+        result = await self.mutate(who, name, input, selection)
+        assert result["errors"] == [], (name, result["errors"])
+        return result
+
+    async def open_task(self, who: str, document_id: str) -> dict[str, Any]:
+        """The one open task `who` holds (or may claim) on the document."""
+        result = await self.run(
+            who,
+            "{ myTasks(kind: OPEN, first: 100) { edges { node { id nodeId pool "
+            "allowedActions document { id } } } } }",
+        )
+        mine = [
+            e["node"]
+            for e in result.data["myTasks"]["edges"]
+            if e["node"]["document"]["id"] == document_id
+        ]
+        assert len(mine) == 1, (who, mine)
+        task: dict[str, Any] = mine[0]
+        return task
+
+    async def approve(self, who: str, document_id: str, **extra: Any) -> dict[str, Any]:
+        task = await self.open_task(who, document_id)
+        if task["pool"]:
+            await self.ok(who, "claimTask", {"taskId": task["id"]}, TASK)
+        result: dict[str, Any] = await self.ok(
+            who, "approveTask", {"taskId": task["id"], **extra}, TASK
+        )
+        return result
+
+
+async def staff(department: Department, gql: GraphQL) -> Office:
+    office = Office(department, gql)
+    root = await department.scope.query(OrgUnit).get(parent_id=None)
+    roles = {r.code: r for r in await department.scope.query(Role)}
+    for username, role_code in STAFF.items():
+        user = await directory.create_user(
+            department.actor, username=username, display_name=username, org_unit_ids=[root.id]
+        )
+        office.users[username] = user
+        if role_code:
+            if role_code not in roles:
+                roles[role_code] = await directory.create_role(
+                    department.actor,
+                    code=role_code,
+                    name=role_code,
+                    permissions=[],
+                    data_scope=directory.DataScope.SELF,
+                )
+            await directory.assign_role(
+                department.actor, user_id=user.id, role_id=roles[role_code].id
+            )
+    return office
