@@ -10,6 +10,7 @@ from auth.viewer import Viewer
 from models.access import Actor
 from models.scope import TenantScope
 from resolvers.loaders import Loaders
+from services.documents.attachments import AttachmentPolicy
 
 NOWHERE_SCOPE = TenantScope(uuid.UUID(int=0))
 
@@ -21,6 +22,7 @@ class Context:
     request: Any = None
     response: Any = None
     max_page: int = 100
+    attachments: AttachmentPolicy | None = None
     connection_params: dict[str, Any] | None = None
     """The `connection_init` payload of a websocket."""
     loaders: Loaders = field(init=False)

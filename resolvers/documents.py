@@ -10,13 +10,21 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 import workflow
-from models.documents import Document, DocumentEvent, DocumentType, Task, TaskCandidate
+from models.documents import (
+    Attachment,
+    Document,
+    DocumentEvent,
+    DocumentType,
+    Task,
+    TaskCandidate,
+)
 from resolvers.context import Context
-from resolvers.errors import Problem, attempt
+from resolvers.errors import Code, Problem, attempt
 from resolvers.ids import keep, keep_id, node_uuid, node_uuids
 from resolvers.pagination import Page, PageArgs, paginate
-from services.documents import access, actions, lifecycle, numbers, runtime, types
+from services.documents import access, actions, attachments, lifecycle, numbers, runtime, types
 from services.documents.actions import DocumentAction, TaskAction
+from services.documents.storage import Incoming
 
 Result = tuple[Any, tuple[Problem, ...]]
 __all__ = ["DocumentAction", "DocumentList", "TaskAction", "TaskList"]
@@ -148,6 +156,31 @@ async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:
     return [flow.node(n) for n in workflow.return_targets(flow, instance, task.key)]
 
 
+async def attachments_of(ctx: Context, document: Document, every_version: bool) -> list[Attachment]:
+    rows = await ctx.loaders.attachments.load(document.id)
+    if every_version:
+        return rows
+    latest: dict[uuid.UUID, Attachment] = {}
+    for row in rows:
+        if row.group_id not in latest or row.version > latest[row.group_id].version:
+            latest[row.group_id] = row
+    return sorted(latest.values(), key=lambda a: (a.name, a.id))
+
+
+async def readable_attachments(ctx: Context, keys: list[uuid.UUID]) -> list[Attachment | None]:
+    rows = {a.id: a for a in await ctx.tenant_scope.query(Attachment).filter(id__in=keys)}
+    documents = await ctx.loaders.document.load_many([a.document_id for a in rows.values()])
+    allowed = {d.id for d in documents if d}
+    return [a if (a := rows.get(k)) and a.document_id in allowed else None for k in keys]
+
+
+def download_link(ctx: Context, attachment: Attachment) -> str | None:
+    """Only reached through a readable document, so the viewer may read it."""
+    if ctx.attachments is None or ctx.actor is None:
+        return None
+    return ctx.attachments.link(attachment.tenant_id, attachment.id, ctx.actor.user_id)
+
+
 # Writes ----------------------------------------------------------------------------------------
 
 
@@ -248,6 +281,20 @@ async def void_number(ctx: Context, input: Any) -> Result:
             ctx.actor,
             document_id=node_uuid(input.document_id, "Document") or "",
             reason=input.reason,
+        )
+    )
+
+
+async def upload_attachment(ctx: Context, input: Any) -> Result:
+    if ctx.attachments is None or not isinstance(input.file, Incoming):
+        return None, (Problem(Code.INVALID, "Send the file as a multipart upload", ("file",)),)
+    return await attempt(
+        attachments.upload(
+            ctx.actor,
+            ctx.attachments,
+            document_id=node_uuid(input.document_id, "Document") or "",
+            file=input.file,
+            replaces_id=node_uuid(input.replaces_id, "Attachment"),
         )
     )
 

@@ -10,6 +10,7 @@ from typing import Any, cast
 
 import strawberry
 from strawberry import relay
+from strawberry.file_uploads import Upload
 from strawberry.scalars import JSON
 
 from models import documents as m
@@ -227,6 +228,46 @@ class DocumentEvent(relay.Node):
         return await _user(info, self.actor_id)
 
 
+@strawberry.type(name="Attachment", description="One version of a file attached to a document.")
+class Attachment(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    version: int
+    created_at: datetime
+    row: strawberry.Private[m.Attachment]
+
+    @classmethod
+    def from_model(cls, row: m.Attachment) -> Attachment:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            version=row.version,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Attachment | None]:
+        rows = await r.readable_attachments(info.context, node_keys(node_ids))
+        return [cls.from_model(row) if row else None for row in rows]
+
+    @strawberry.field
+    async def uploaded_by(self, info: Info) -> User | None:
+        return await _user(info, self.row.uploaded_by_id)
+
+    @strawberry.field(description="A link for you alone, valid for a few minutes.")
+    def download_url(self, info: Info) -> str | None:
+        return r.download_link(info.context, self.row)
+
+
 @strawberry.type(name="Document", description="An official document (公文).")
 class Document(relay.Node):
     id: relay.NodeID[str]
@@ -298,6 +339,11 @@ class Document(relay.Node):
     async def tasks(self, info: Info, open: bool = False) -> list[Task]:
         rows = await info.context.loaders.document_tasks.load(self.row.id)
         return [Task.from_model(t) for t in rows if not open or t.status == "open"]
+
+    @strawberry.field(description="Attachments (their newest versions unless everyVersion).")
+    async def attachments(self, info: Info, every_version: bool = False) -> list[Attachment]:
+        rows = await r.attachments_of(info.context, self.row, every_version)
+        return [Attachment.from_model(row) for row in rows]
 
     @strawberry.field(description="Nodes where the document waits now.")
     async def current_nodes(self, info: Info) -> list[FlowNode]:
@@ -477,6 +523,15 @@ class VoidDocumentNumberInput:
 
 
 @strawberry.input
+class UploadAttachmentInput:
+    document_id: relay.GlobalID
+    file: Upload = strawberry.field(description="The file (GraphQL multipart request spec).")
+    replaces_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Upload a new version of this attachment."
+    )
+
+
+@strawberry.input
 class ApproveTaskInput:
     task_id: relay.GlobalID
     comment: str | None = None
@@ -589,6 +644,12 @@ class DocumentPayload:
 
 
 @strawberry.type
+class AttachmentPayload:
+    attachment: Attachment | None
+    errors: list[UserError]
+
+
+@strawberry.type
 class TaskPayload:
     task: Task | None
     document: Document | None
@@ -675,6 +736,18 @@ class DocumentMutation:
         self, info: Info, input: VoidDocumentNumberInput
     ) -> DocumentPayload:
         return DocumentPayload.of(await r.void_number(info.context, input))
+
+    @strawberry.mutation(
+        description="Attach a file to a document you may edit (multipart; send the header "
+        "GraphQL-Require-Preflight)."
+    )
+    async def upload_attachment(
+        self, info: Info, input: UploadAttachmentInput
+    ) -> AttachmentPayload:
+        row, problems = await r.upload_attachment(info.context, input)
+        return AttachmentPayload(
+            attachment=Attachment.from_model(row) if row else None, errors=user_errors(problems)
+        )
 
     @strawberry.mutation(
         description="Approve (同意) your task, optionally changing editable fields."

@@ -13,10 +13,14 @@ from auth.dev_issuer import DevIssuer
 from auth.jwks import JwksCache, discovery_fetcher
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db
+from server import db, workers
+from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
+from services.documents import timers
+from services.documents.attachments import AttachmentPolicy
+from services.documents.storage import LocalBlobStore
 from services.tenants import ensure_platform
 from subscriptions import bus
 
@@ -50,6 +54,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
+    app[ATTACHMENTS] = AttachmentPolicy(
+        store=LocalBlobStore(settings.data_dir / "blobs"),
+        max_bytes=settings.max_upload_bytes,
+        allowed_types=frozenset(settings.upload_types),
+        secret=settings.signing_secret(),
+        link_seconds=settings.download_link_seconds,
+    )
     view = GraphQLView(
         build_schema(
             max_depth=settings.max_depth,
@@ -59,11 +70,13 @@ def create_app(settings: Settings | None = None) -> web.Application:
             introspection=settings.dev_mode,
         ),
         authenticator=Authenticator(validator, tenant_claim=settings.oidc_tenant_claim),
+        attachments=app[ATTACHMENTS],
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
     )
     app.router.add_route("*", "/graphql", view)
+    app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     return app
@@ -79,7 +92,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     app[BUS] = bus.create(settings.redis_url)
     await app[BUS].start()
     bus.install(app[BUS])
-    yield
+    jobs: workers.Jobs = {}
+    if settings.background_jobs:
+        jobs["timers"] = (settings.timer_interval_seconds, lambda: timers.fire_due())
+    async with workers.running(jobs):
+        yield
     bus.install(None)
     await app[BUS].close()
     await app[HTTP].close()

@@ -6,6 +6,9 @@ With nothing set the server runs on a SQLite file under `DATA_DIR` and an in-pro
 
 from __future__ import annotations
 
+import contextlib
+import os
+import secrets
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -55,6 +58,28 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10
 
+    secret_key: str | None = None
+    """Signs download links. Set it (the same on every host) in production; without it a
+    random key is kept in the data dir."""
+    max_upload_bytes: int = 20 * 1024 * 1024
+    upload_types: list[str] = [
+        "application/pdf",
+        "application/ofd",
+        "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/zip",
+        "image/png",
+        "image/jpeg",
+        "text/plain",
+    ]
+    download_link_seconds: int = 300
+
+    timer_interval_seconds: float = 5.0
+    background_jobs: bool = True
+    """Run the timer loop (and relays) in this process; every process may."""
+
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -71,6 +96,20 @@ class Settings(BaseSettings):
     @property
     def dev_issuer(self) -> str:
         return f"{self.public_url.rstrip('/')}/auth/dev"
+
+    def signing_secret(self) -> bytes:
+        if self.secret_key:
+            return self.secret_key.encode()
+        path = self.data_dir / "secret.key"
+        if not path.exists():
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(secrets.token_bytes(32))
+            os.chmod(tmp, 0o600)
+            with contextlib.suppress(FileExistsError):
+                os.link(tmp, path)
+            tmp.unlink()
+        return path.read_bytes()
 
     def tortoise_config(self) -> dict[str, Any]:
         url = self.db_url

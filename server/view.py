@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import orjson
 from aiohttp import web
-from cross_web import HTTPException
+from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView as BaseView
 from strawberry.exceptions import ConnectionRejectionError
+from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
@@ -18,11 +19,15 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.authenticator import Authenticator
 from auth.errors import AuthError
 from resolvers.context import Context
+from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
+from services.documents.attachments import AttachmentPolicy
+from services.documents.storage import Incoming
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
+UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 
 
 class GraphQLView(BaseView[Context, None]):
@@ -31,6 +36,7 @@ class GraphQLView(BaseView[Context, None]):
         schema: BaseSchema,
         *,
         authenticator: Authenticator,
+        attachments: AttachmentPolicy,
         dev_mode: bool,
         max_page: int,
         max_subscriptions: int,
@@ -42,8 +48,10 @@ class GraphQLView(BaseView[Context, None]):
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
             connection_init_wait_timeout=timedelta(seconds=10),
             max_subscriptions_per_connection=max_subscriptions,
+            multipart_uploads_enabled=True,
         )
         self.authenticator = authenticator
+        self.attachments = attachments
         self.max_page = max_page
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -61,6 +69,26 @@ class GraphQLView(BaseView[Context, None]):
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             return _error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+        finally:
+            for upload in request.get(UPLOADS, ()):
+                upload.discard()
+
+    async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
+        """Files are spooled to disk with limits (stock strawberry keeps them in memory), and
+        only requests that passed a CORS preflight may post them."""
+        raw: web.Request = cast(Any, request).request
+        if not preflighted(raw):
+            raise HTTPException(
+                400, "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"
+            )
+        form, files = await read_multipart(raw, self.attachments)
+        raw[UPLOADS] = list(files.values())
+        try:
+            operations = self.parse_json(form.get("operations", "{}"))
+            files_map = self.parse_json(form.get("map", "{}"))
+            return replace_placeholders_with_files(operations, files_map, files)
+        except (KeyError, ValueError) as exc:
+            raise HTTPException(400, "The multipart request does not follow the spec") from exc
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         is_socket = isinstance(response, web.WebSocketResponse)
@@ -75,6 +103,7 @@ class GraphQLView(BaseView[Context, None]):
             request=request,
             response=response,
             max_page=self.max_page,
+            attachments=self.attachments,
         )
 
     async def on_ws_connect(self, context: Context) -> Any:

@@ -33,6 +33,8 @@ from server.app import create_app
 from server.settings import Settings
 from services import tenants
 
+pytest_plugins = ["tests.office"]
+
 PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"

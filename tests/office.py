@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pytest
+
 from models.directory import OrgUnit, Role, User
 from services import directory
 from tests.conftest import Department, GraphQL, gid
@@ -30,6 +32,8 @@ class Office:
     department: Department
     gql: GraphQL
     users: dict[str, User] = field(default_factory=dict)
+    type_id: str = ""
+    """The document type installed from a template, when there is one."""
 
     def token(self, who: str) -> str:
         user = self.department.admin if who == "admin" else self.users[who]
@@ -96,4 +100,19 @@ async def staff(department: Department, gql: GraphQL) -> Office:
             await directory.assign_role(
                 department.actor, user_id=user.id, role_id=roles[role_code].id
             )
+    return office
+
+
+@pytest.fixture
+async def dispatch_office(gql: GraphQL, make_department: Any) -> Office:
+    """A staffed department with the platform's 发文 template installed and published."""
+    office = await staff(await make_department(), gql)
+    installed = await office.ok(
+        "admin",
+        "installTemplate",
+        {"key": "dispatch"},
+        "documentType { id } flow { publishedVersion { number } } ",
+    )
+    assert installed["flow"]["publishedVersion"] == {"number": 1}
+    office.type_id = installed["documentType"]["id"]
     return office

@@ -1,0 +1,188 @@
+"""Every action on a running document through GraphQL, checked against the actor's task and
+permissions; durable timers fire once however many workers run them."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+
+from models.documents import DocumentEvent, Timer
+from models.outbox import OutboxEvent
+from services.documents import timers
+from tests.conftest import GraphQL, key_of
+from tests.office import DOC, TASK, Office, staff
+from tests.test_flows import design, document_type, start_document
+
+FLOW: dict[str, Any] = {
+    "id": "actions",
+    "name": "签报",
+    "nodes": [
+        {"id": "start", "type": "start"},
+        {"id": "draft", "name": "拟稿", "type": "task", "assignee": {"kind": "previous_handler"}},
+        {
+            "id": "review",
+            "name": "核稿",
+            "type": "task",
+            "assignee": {"kind": "role", "roleCode": "office_director"},
+            "deadline": {"hours": 1, "remindBeforeHours": 0.5, "onTimeout": "approve"},
+        },
+        {
+            "id": "number",
+            "name": "编号",
+            "type": "task",
+            "assignee": {"kind": "role", "roleCode": "office_clerk"},
+            "pool": True,
+            "allocateNumber": True,
+        },
+        {
+            "id": "sign",
+            "name": "签发",
+            "type": "task",
+            "assignee": {"kind": "role", "roleCode": "leader"},
+        },
+        {"id": "end", "name": "结束", "type": "end"},
+    ],
+    "transitions": [
+        {"id": "a", "source": "start", "target": "draft"},
+        {"id": "b", "source": "draft", "target": "review"},
+        {"id": "c", "source": "review", "target": "number"},
+        {"id": "d", "source": "number", "target": "sign"},
+        {"id": "e", "source": "sign", "target": "end"},
+    ],
+}
+
+
+@pytest.fixture
+async def office(gql: GraphQL, make_department) -> Office:
+    office = await staff(await make_department(), gql)
+    flow = await design(office, FLOW, key="actions")
+    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, "flow { id } ")
+    office.type_id = await document_type(office, flow["flow"]["id"], code="qb")
+    return office
+
+
+async def fresh(office: Office) -> str:
+    document = await start_document(office, office.type_id, 100)
+    doc_id: str = document["id"]
+    return doc_id
+
+
+async def status(office: Office, doc_id: str) -> str:
+    result = await office.run(
+        "writer", "query($id: ID!) { node(id: $id) { ... on Document { status } } }", {"id": doc_id}
+    )
+    value: str = result.data["node"]["status"]
+    return value
+
+
+async def test_withdraw_only_before_the_next_handler_acts(office: Office) -> None:
+    doc_id = await fresh(office)
+    by_other = await office.mutate("director", "withdrawDocument", {"documentId": doc_id}, DOC)
+    assert [e["code"] for e in by_other["errors"]] == ["FORBIDDEN"]
+    await office.ok("writer", "withdrawDocument", {"documentId": doc_id, "comment": "写错了"}, DOC)
+    assert await status(office, doc_id) == "WITHDRAWN"
+
+    late = await fresh(office)
+    await office.approve("director", late)
+    refused = await office.mutate("writer", "withdrawDocument", {"documentId": late}, DOC)
+    assert [e["code"] for e in refused["errors"]] == ["INVALID_STATE"]
+    assert await status(office, late) == "IN_PROGRESS"
+
+
+async def test_delegate_with_return_and_transfer(office: Office) -> None:
+    doc_id = await fresh(office)
+    task = await office.open_task("director", doc_id)
+    await office.ok(
+        "director",
+        "delegateTask",
+        {"taskId": task["id"], "toUserId": office.id("finance_head"), "returnAfter": True},
+        TASK,
+    )
+    await office.approve("finance_head", doc_id, comment="建议同意")
+    back = await office.open_task("director", doc_id)
+    assert back["nodeId"] == "review", "a delegated task with return comes back"
+    await office.ok(
+        "director",
+        "transferTask",
+        {"taskId": back["id"], "toUserId": office.id("legal_head")},
+        TASK,
+    )
+    stranger = await office.mutate("director", "approveTask", {"taskId": back["id"]}, TASK)
+    assert stranger["errors"], "the transferred task is no longer the director's"
+    await office.approve("legal_head", doc_id)
+    clerk_task = await office.open_task("clerk", doc_id)
+    assert clerk_task["nodeId"] == "number"
+
+
+async def test_pool_tasks_are_claimed_before_acting(office: Office) -> None:
+    doc_id = await fresh(office)
+    await office.approve("director", doc_id)
+    task = await office.open_task("clerk", doc_id)
+    assert task["pool"]
+    unclaimed = await office.mutate("clerk", "approveTask", {"taskId": task["id"]}, TASK)
+    assert unclaimed["errors"], "claim first"
+    await office.ok("clerk", "claimTask", {"taskId": task["id"]}, TASK)
+    taken = await office.mutate("clerk2", "claimTask", {"taskId": task["id"]}, TASK)
+    assert [e["code"] for e in taken["errors"]] in (["CONFLICT"], ["FORBIDDEN"])
+    await office.ok("clerk", "unclaimTask", {"taskId": task["id"]}, TASK)
+    result = await office.approve("clerk2", doc_id)
+    assert result["document"]["number"], "the number is allocated at the 编号 node"
+
+
+async def test_add_signers_after_and_reject(office: Office) -> None:
+    doc_id = await fresh(office)
+    await office.approve("director", doc_id)
+    await office.approve("clerk", doc_id)
+    sign = await office.open_task("leader", doc_id)
+    await office.ok(
+        "leader",
+        "addSigners",
+        {"taskId": sign["id"], "userIds": [office.id("hr_head")], "position": "after"},
+        TASK,
+    )
+    await office.approve("leader", doc_id)
+    assert await status(office, doc_id) == "IN_PROGRESS", "the added signer still has to sign"
+    last = await office.open_task("hr_head", doc_id)
+    await office.ok("hr_head", "rejectTask", {"taskId": last["id"], "comment": "不同意"}, TASK)
+    assert await status(office, doc_id) == "REJECTED"
+
+
+async def test_urge_and_terminate(office: Office) -> None:
+    doc_id = await fresh(office)
+    before = await OutboxEvent.filter(topic="task.notified").count()
+    await office.ok("writer", "urgeDocument", {"documentId": doc_id, "comment": "请尽快"}, DOC)
+    notified = await OutboxEvent.filter(topic="task.notified").order_by("-id").first()
+    assert await OutboxEvent.filter(topic="task.notified").count() == before + 1
+    assert notified is not None
+    assert notified.payload["userIds"] == [str(office.users["director"].id)]
+    nosy = await office.mutate("outsider", "urgeDocument", {"documentId": doc_id}, DOC)
+    assert nosy["errors"]
+
+    refused = await office.mutate("writer", "terminateDocument", {"documentId": doc_id}, DOC)
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    await office.ok("admin", "terminateDocument", {"documentId": doc_id, "comment": "作废"}, DOC)
+    assert await status(office, doc_id) == "TERMINATED"
+    again = await office.mutate("admin", "terminateDocument", {"documentId": doc_id}, DOC)
+    assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
+
+
+async def test_a_deadline_fires_once_however_many_workers_run(office: Office) -> None:
+    doc_id = await fresh(office)
+    document = key_of(doc_id)
+    due = await office.department.scope.query(Timer).filter(document_id=document).order_by("due_at")
+    assert [t.kind for t in due] == ["remind", "deadline"]
+    later = datetime.now(UTC) + timedelta(hours=2)
+
+    fired = await asyncio.gather(*[timers.fire_due(now=later) for _ in range(4)])
+    mine = await office.department.scope.query(Timer).filter(document_id=document)
+    assert all(t.fired_at is not None for t in mine)
+    assert sum(fired) >= 2
+    events = await office.department.scope.query(DocumentEvent).filter(document_id=document)
+    actions = [e.action for e in events]
+    assert actions.count("timer_deadline") == 1
+    assert actions.count("timer_remind") == 1
+    clerk = await office.open_task("clerk", doc_id)
+    assert clerk["nodeId"] == "number", "onTimeout approve moved the document on"
