@@ -308,3 +308,49 @@ async def test_fifty_concurrent_approvals_of_one_task_give_one_success(office: O
     assert node["currentNodes"] == [{"id": "sign"}]
     approvals = [e for e in node["timeline"]["edges"] if e["node"]["nodeId"] == "review"]
     assert len(approvals) == 1
+
+
+async def test_form_data_errors_point_at_the_field(office: Office) -> None:
+    flow = await design(office, FLOW)
+    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    type_id = await document_type(office, flow["flow"]["id"])
+    wrong = await office.mutate(
+        "writer",
+        "createDocument",
+        {"documentTypeId": type_id, "title": "请示", "formData": {"amount": "很多"}},
+        DOC,
+    )
+    assert [(e["code"], e["field"]) for e in wrong["errors"]] == [
+        ("INVALID", ["input", "formData", "amount"])
+    ]
+    made = await office.ok(
+        "writer",
+        "createDocument",
+        {"documentTypeId": type_id, "title": "请示", "formData": {}},
+        DOC,
+    )
+    incomplete = await office.mutate(
+        "writer", "submitDocument", {"id": made["document"]["id"]}, DOC
+    )
+    assert [(e["code"], e["field"]) for e in incomplete["errors"]] == [
+        ("REQUIRED", ["input", "formData", "amount"])
+    ]
+    still = await office.run(
+        "writer",
+        "query($id: ID!) { node(id: $id) { ... on Document { status version } } }",
+        {"id": made["document"]["id"]},
+    )
+    assert still.data["node"] == {"status": "DRAFT", "version": 1}
+
+    bad_schema = await office.mutate(
+        "admin",
+        "createForm",
+        {
+            "key": "broken",
+            "name": "坏表单",
+            "jsonSchema": {"type": "object", "properties": {"x": {"type": 5}}},
+        },
+        "form { id } ",
+    )
+    assert bad_schema["errors"][0]["code"] == "INVALID"
+    assert bad_schema["errors"][0]["field"][:2] == ["input", "jsonSchema"]
