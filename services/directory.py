@@ -20,6 +20,7 @@ from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, Us
 from models.scope import TenantScope
 from services.errors import Code, ServiceError, check_version, not_found, require, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
+from services.rows import found, locked
 from services.uow import Work, transaction
 
 TENANT_PERMISSIONS = frozenset(p.value for p in Permission) - {Permission.PLATFORM_ADMIN.value}
@@ -32,21 +33,6 @@ def unit_path(parent: OrgUnit | None, unit_id: uuid.UUID) -> str:
 
 def _scope(actor: Actor) -> TenantScope:
     return TenantScope(actor.tenant_id)
-
-
-async def _get(scope: TenantScope, model: type[Any], id: Any, what: str, field: str) -> Any:
-    row = await scope.get(model, id)
-    if row is None:
-        raise not_found(what, field)
-    return row
-
-
-async def _locked(scope: TenantScope, model: type[Any], id: Any, what: str, field: str) -> Any:
-    key = parse_id(id)
-    row = await scope.query(model).filter(id=key).select_for_update().get_or_none() if key else None
-    if row is None:
-        raise not_found(what, field)
-    return row
 
 
 def _manage(
@@ -99,12 +85,12 @@ async def create_org_unit(
         external_id = checks.optional_text(external_id, "externalId", max_length=255)
     async with transaction(actor) as work:
         parent = (
-            await _get(scope, OrgUnit, parent_id, "Parent org unit", "parentId")
+            await found(scope, OrgUnit, parent_id, "Parent org unit", "parentId")
             if parent_id
             else None
         )
         _manage(actor, paths=(parent.path,) if parent else ())
-        leader = await _get(scope, User, leader_id, "Leader", "leaderId") if leader_id else None
+        leader = await found(scope, User, leader_id, "Leader", "leaderId") if leader_id else None
         await _unique_unit_keys(scope, code=code, external_id=external_id)
         unit_id = new_id()
         unit = await _save_new(
@@ -147,11 +133,11 @@ async def update_org_unit(
         if external_id not in (KEEP, None):
             external_id = checks.optional_text(external_id, "externalId", max_length=255)
     async with transaction(actor) as work:
-        unit = await _locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
         _manage(actor, paths=(unit.path,))
         check_version(unit.version, expected_version)
         if leader_id not in (KEEP, None):
-            await _get(scope, User, leader_id, "Leader", "leaderId")
+            await found(scope, User, leader_id, "Leader", "leaderId")
         await _unique_unit_keys(
             scope,
             code=code if code not in (KEEP, unit.code) else None,
@@ -183,10 +169,10 @@ async def move_org_unit(
     actor = signed_in(actor)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        unit = await _locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
         check_version(unit.version, expected_version)
         parent = (
-            await _locked(scope, OrgUnit, new_parent_id, "New parent", "newParentId")
+            await locked(scope, OrgUnit, new_parent_id, "New parent", "newParentId")
             if new_parent_id
             else None
         )
@@ -225,7 +211,7 @@ async def delete_org_unit(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.U
     actor = signed_in(actor)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        unit = await _locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
         _manage(actor, paths=(unit.path,))
         if await scope.query(OrgUnit).filter(parent_id=unit.id).exists():
             raise ServiceError.of(Code.IN_USE, "Move or delete its child units first", "id")
@@ -340,7 +326,7 @@ async def update_user(
         if org_unit_ids is not KEEP and not org_unit_ids:
             checks.fail(Code.REQUIRED, "A user belongs to at least one org unit", "orgUnitIds")
     async with transaction(actor) as work:
-        user = await _locked(scope, User, id, "User", "id")
+        user = await locked(scope, User, id, "User", "id")
         current_paths = await user_org_paths(scope, user.id)
         _manage(actor, paths=current_paths, user_id=user.id)
         check_version(user.version, expected_version)
@@ -373,7 +359,7 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
     actor = signed_in(actor)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        user = await _locked(scope, User, id, "User", "id")
+        user = await locked(scope, User, id, "User", "id")
         _manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         if user.id == actor.user_id:
             raise ServiceError.of(Code.INVALID, "You cannot delete yourself", "id")
@@ -521,7 +507,7 @@ async def update_role(
         if permissions is not KEEP:
             permissions = _check_permissions(checks, actor, permissions)
     async with transaction(actor) as work:
-        role = await _locked(scope, Role, id, "Role", "id")
+        role = await locked(scope, Role, id, "Role", "id")
         check_version(role.version, expected_version)
         if role.is_system and (permissions is not KEEP or data_scope is not KEEP):
             raise ServiceError.of(
@@ -541,7 +527,7 @@ async def delete_role(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
     actor = require(actor, Permission.TENANT_ADMIN)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        role = await _locked(scope, Role, id, "Role", "id")
+        role = await locked(scope, Role, id, "Role", "id")
         if role.is_system:
             raise ServiceError.of(Code.INVALID, "A system role cannot be deleted", "id")
         if await scope.query(RoleAssignment).filter(role_id=role.id).exists():
@@ -577,10 +563,10 @@ async def assign_role(
     actor = signed_in(actor)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        user = await _locked(scope, User, user_id, "User", "userId")
-        role = await _get(scope, Role, role_id, "Role", "roleId")
+        user = await locked(scope, User, user_id, "User", "userId")
+        role = await found(scope, Role, role_id, "Role", "roleId")
         anchor = (
-            await _get(scope, OrgUnit, org_unit_id, "Org unit", "orgUnitId")
+            await found(scope, OrgUnit, org_unit_id, "Org unit", "orgUnitId")
             if org_unit_id
             else None
         )
@@ -619,9 +605,9 @@ async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssi
     actor = signed_in(actor)
     scope = _scope(actor)
     async with transaction(actor) as work:
-        assignment = await _get(scope, RoleAssignment, id, "Role assignment", "id")
-        user = await _locked(scope, User, assignment.user_id, "User", "id")
-        role = await _get(scope, Role, assignment.role_id, "Role", "id")
+        assignment = await found(scope, RoleAssignment, id, "Role assignment", "id")
+        user = await locked(scope, User, assignment.user_id, "User", "id")
+        role = await found(scope, Role, assignment.role_id, "Role", "id")
         _manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         _no_escalation(actor, role)
         if Permission.TENANT_ADMIN.value in role.permissions:

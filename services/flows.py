@@ -14,9 +14,10 @@ from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormDefinition, VersionStatus
 from models.scope import TenantScope
 from services.directory import active_user_ids
-from services.errors import Code, Problem, ServiceError, not_found, require
+from services.errors import Code, Problem, ServiceError, require
 from services.forms import field_paths, published_version
 from services.inputs import KEEP, Checks, apply_changes, parse_id
+from services.rows import found, locked
 from services.uow import transaction
 
 
@@ -51,18 +52,6 @@ def _manage(actor: Actor | None) -> Actor:
     return require(actor, Permission.FLOWS_MANAGE)
 
 
-async def _locked_flow(scope: TenantScope, flow_id: Any) -> FlowDefinition:
-    key = parse_id(flow_id)
-    flow = (
-        await scope.query(FlowDefinition).filter(id=key).select_for_update().get_or_none()
-        if key
-        else None
-    )
-    if flow is None:
-        raise not_found("Flow", "flowId")
-    return flow
-
-
 async def _draft_of(scope: TenantScope, flow: FlowDefinition) -> FlowVersion:
     versions = scope.query(FlowVersion).filter(flow_id=flow.id)
     draft = await versions.filter(status=VersionStatus.DRAFT).get_or_none()
@@ -92,9 +81,7 @@ async def create_flow(
         name = checks.text(name, "name")
     parse(definition)
     async with transaction(actor) as work:
-        form = await scope.get(FormDefinition, form_id)
-        if form is None:
-            raise not_found("Form", "formId")
+        form = await found(scope, FormDefinition, form_id, "Form", "formId")
         if await scope.query(FlowDefinition).filter(key=key).exists():
             raise ServiceError.of(Code.DUPLICATE, f"The flow key '{key}' is taken", "key")
         flow = await scope.create(
@@ -121,7 +108,7 @@ async def update_flow_draft(
     if definition is not KEEP:
         parse(definition)
     async with transaction(actor) as work:
-        flow = await _locked_flow(scope, flow_id)
+        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
         if apply_changes(flow, name=name, description=description):
             await flow.save()
         draft = await _draft_of(scope, flow)
@@ -166,7 +153,7 @@ async def publish_flow(
     actor = _manage(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        flow = await _locked_flow(scope, flow_id)
+        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
         draft = (
             await scope.query(FlowVersion)
             .filter(flow_id=flow.id, status=VersionStatus.DRAFT)

@@ -13,8 +13,9 @@ from jsonschema.exceptions import SchemaError
 from models.access import Actor, Permission
 from models.forms import FormDefinition, FormVersion, VersionStatus
 from models.scope import TenantScope
-from services.errors import Code, Problem, ServiceError, not_found, require
-from services.inputs import KEEP, Checks, apply_changes, parse_id
+from services.errors import Code, Problem, ServiceError, require
+from services.inputs import KEEP, Checks, apply_changes
+from services.rows import locked
 from services.uow import transaction
 
 MAX_SCHEMA_BYTES = 200_000
@@ -66,18 +67,6 @@ def data_problems(
 
 def _manage(actor: Actor | None) -> Actor:
     return require(actor, Permission.FORMS_MANAGE)
-
-
-async def _locked_form(scope: TenantScope, form_id: Any) -> FormDefinition:
-    key = parse_id(form_id)
-    form = (
-        await scope.query(FormDefinition).filter(id=key).select_for_update().get_or_none()
-        if key
-        else None
-    )
-    if form is None:
-        raise not_found("Form", "formId")
-    return form
 
 
 async def draft_of(scope: TenantScope, form: FormDefinition) -> FormVersion:
@@ -147,7 +136,7 @@ async def update_form_draft(
         if ui_schema is not KEEP and not isinstance(ui_schema, dict):
             checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
     async with transaction(actor) as work:
-        form = await _locked_form(scope, form_id)
+        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
         draft = await draft_of(scope, form)
         changes = apply_changes(form, name=name, description=description)
         if changes:
@@ -170,7 +159,7 @@ async def publish_form(
     actor = _manage(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        form = await _locked_form(scope, form_id)
+        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
         draft = (
             await scope.query(FormVersion)
             .filter(form_id=form.id, status=VersionStatus.DRAFT)

@@ -17,8 +17,9 @@ from models.access import Actor, Permission
 from models.documents import Document, DocumentNumber, DocumentType, NumberSequence
 from models.scope import TenantScope
 from services.documents.trail import trail
-from services.errors import Code, ServiceError, not_found, require
-from services.inputs import Checks, parse_id
+from services.errors import Code, ServiceError, require
+from services.inputs import Checks
+from services.rows import locked
 from services.uow import Work, transaction
 
 
@@ -71,14 +72,7 @@ async def void_number(
     with Checks() as checks:
         reason = checks.text(reason, "reason", max_length=1000)
     async with transaction(actor) as work:
-        key = parse_id(document_id)
-        document = (
-            await scope.query(Document).filter(id=key).select_for_update().get_or_none()
-            if key
-            else None
-        )
-        if document is None:
-            raise not_found("Document", "documentId")
+        document = await locked(scope, Document, document_id, "Document", "documentId")
         current = (
             await scope.query(DocumentNumber).filter(document_id=document.id, voided=False).first()
         )

@@ -26,8 +26,9 @@ from models.scope import TenantScope
 from services.directory import active_user_ids
 from services.documents import numbers
 from services.documents.trail import add_participants, trail
-from services.errors import Code, ServiceError, not_found
+from services.errors import Code, ServiceError
 from services.inputs import parse_id
+from services.rows import locked
 from services.tenants import SYSTEM_USER_ID
 from services.uow import Work
 
@@ -88,14 +89,7 @@ class Run:
         """Lock the document for the rest of the transaction: actions on one document run
         one at a time, and the loser of a race finds the task already closed."""
         scope = TenantScope(actor.tenant_id)
-        key = parse_id(document_id)
-        document = (
-            await scope.query(Document).filter(id=key).select_for_update().get_or_none()
-            if key
-            else None
-        )
-        if document is None:
-            raise not_found("Document", what)
+        document = await locked(scope, Document, document_id, "Document", what)
         version = await scope.query(FlowVersion).get(id=document.flow_version_id)
         doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
         flow = definition(version)

@@ -13,8 +13,9 @@ from models.documents import DocumentKind, DocumentTemplate, DocumentType
 from models.flows import FlowDefinition
 from models.scope import TenantScope
 from services import flows, forms
-from services.errors import Code, ServiceError, not_found, require
-from services.inputs import KEEP, Checks, apply_changes, parse_id
+from services.errors import Code, ServiceError, require
+from services.inputs import KEEP, Checks, apply_changes
+from services.rows import found, locked
 from services.uow import transaction
 
 PATTERN_FIELDS = ("{seq}",)
@@ -48,9 +49,7 @@ async def create_document_type(
         if not 0 <= seq_width <= 10:
             checks.fail(Code.INVALID, "seqWidth is between 0 and 10", "seqWidth")
     async with transaction(actor) as work:
-        flow = await scope.get(FlowDefinition, flow_id)
-        if flow is None:
-            raise not_found("Flow", "flowId")
+        flow = await found(scope, FlowDefinition, flow_id, "Flow", "flowId")
         if await scope.query(DocumentType).filter(code=code).exists():
             raise ServiceError.of(Code.DUPLICATE, f"The document type '{code}' exists", "code")
         doc_type = await scope.create(
@@ -87,19 +86,9 @@ async def update_document_type(
         if number_pattern is not KEEP:
             number_pattern = _check_pattern(checks, number_pattern)
     async with transaction(actor) as work:
-        key = parse_id(id)
-        doc_type = (
-            await scope.query(DocumentType).filter(id=key).select_for_update().get_or_none()
-            if key
-            else None
-        )
-        if doc_type is None:
-            raise not_found("Document type", "id")
+        doc_type = await locked(scope, DocumentType, id, "Document type", "id")
         if flow_id is not KEEP:
-            flow = await scope.get(FlowDefinition, flow_id)
-            if flow is None:
-                raise not_found("Flow", "flowId")
-            flow_id = flow.id
+            flow_id = (await found(scope, FlowDefinition, flow_id, "Flow", "flowId")).id
         changes = apply_changes(
             doc_type,
             name=name,
@@ -133,9 +122,9 @@ async def create_document_template(
         if defaults is not None and not isinstance(defaults, dict):
             checks.fail(Code.INVALID, "defaults must be a JSON object", "defaults")
     async with transaction(actor) as work:
-        doc_type = await scope.get(DocumentType, document_type_id)
-        if doc_type is None:
-            raise not_found("Document type", "documentTypeId")
+        doc_type = await found(
+            scope, DocumentType, document_type_id, "Document type", "documentTypeId"
+        )
         template = await scope.create(
             DocumentTemplate,
             document_type_id=doc_type.id,
