@@ -13,7 +13,13 @@ from typing import Any
 from pydantic import AliasChoices, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-MODEL_MODULES = ["models.tenants", "models.directory", "models.audit", "models.outbox"]
+MODEL_MODULES = [
+    "models.tenants",
+    "models.directory",
+    "models.audit",
+    "models.outbox",
+    "models.portal_components",
+]
 
 
 def _env(name: str, default: Any = None) -> Any:
