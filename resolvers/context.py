@@ -18,6 +18,8 @@ class Context:
     request: Any = None
     response: Any = None
     max_page: int = 100
+    dev_mode: bool = False
+    """Relaxes outbound-call rules (portal resources may be on loopback)."""
     connection_params: dict[str, Any] | None = None
     """The `connection_init` payload of a websocket."""
     loaders: Loaders = field(init=False)

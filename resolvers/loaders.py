@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -15,6 +15,7 @@ from models.scope import TenantScope
 from models.tenants import Tenant
 
 M = TypeVar("M", bound=TenantEntity)
+T = TypeVar("T")
 
 
 def by_id(scope: TenantScope | None, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
@@ -53,6 +54,8 @@ async def _tenants(keys: Sequence[uuid.UUID]) -> list[Tenant | None]:
 
 class Loaders:
     def __init__(self, scope: TenantScope | None) -> None:
+        self.scope = scope
+        self._domains: dict[str, Any] = {}
         self.tenant = DataLoader(_tenants)
         self.org_unit = by_id(scope, OrgUnit)
         self.user = by_id(scope, User)
@@ -64,3 +67,10 @@ class Loaders:
         self.role_assignments = grouped(
             scope, RoleAssignment, "user_id", ("created_at",), select=("role",)
         )
+
+    def domain(self, name: str, make: Callable[[TenantScope | None], T]) -> T:
+        """A domain module's own loaders (`make(scope)`), made on first use in this request."""
+        if name not in self._domains:
+            self._domains[name] = make(self.scope)
+        loaders: T = self._domains[name]
+        return loaders

@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.extensions import extensions
+from schema.portal import PortalMutation, PortalQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -22,8 +23,8 @@ class NodeQuery:
         return await id.resolve_node(info)
 
 
-Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))
-Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation))
+Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, PortalQuery))
+Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation, PortalMutation))
 
 
 class Schema(strawberry.Schema):

@@ -17,6 +17,7 @@ from server import db
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
+from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus
 
@@ -75,6 +76,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await db.migrate(settings)
     owns_db = await db.connect(settings)
     await ensure_platform()
+    await ensure_standard_components(
+        build_schema()._schema if settings.portal_check_shipped_operations else None
+    )
     app[HTTP] = aiohttp.ClientSession()
     app[BUS] = bus.create(settings.redis_url)
     await app[BUS].start()

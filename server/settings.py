@@ -53,6 +53,10 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10
 
+    portal_check_shipped_operations: bool = False
+    """Validate the shipped portal components' operations against our schema at start (turn on
+    once the document, notice and publication queries they name exist)."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

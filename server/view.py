@@ -45,6 +45,7 @@ class GraphQLView(BaseView[Context, None]):
         )
         self.authenticator = authenticator
         self.max_page = max_page
+        self.dev_mode = dev_mode
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -75,6 +76,7 @@ class GraphQLView(BaseView[Context, None]):
             request=request,
             response=response,
             max_page=self.max_page,
+            dev_mode=self.dev_mode,
         )
 
     async def on_ws_connect(self, context: Context) -> Any:
