@@ -554,9 +554,7 @@ async def resolve_portal(actor: Actor | None) -> ResolvedPortal:
         if row.role is not None
     ]
     if role_layouts:
-        chosen = min(
-            role_layouts, key=lambda row: (row.priority, row.role.code if row.role else "")
-        )
+        chosen = min(role_layouts, key=_role_order)
         resolved = await _resolved(
             scope, actor, theme, LayoutSource.ROLE, chosen.template, chosen.placements
         )

@@ -235,7 +235,8 @@ def schema_problems(validator: Any, instance: Any, *field: str) -> Iterator[Prob
             names = error.validator_value if isinstance(error.validator_value, list) else []
             path += [p for p in names if repr(p) in error.message][:1]
         label = ".".join(path) if path else (field[-1] if field else "value")
-        yield _problem(code, f"{label}: {error.message}", *field, *path)
+        message = error.message if code is Code.REQUIRED else f"{label}: {error.message}"
+        yield _problem(code, message, *field, *path)
 
 
 def _refs(node: Any, path: tuple[str, ...]) -> Iterator[tuple[tuple[str, ...], str]]:

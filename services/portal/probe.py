@@ -15,6 +15,7 @@ import asyncio
 import ipaddress
 import socket
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -31,6 +32,7 @@ SHOWN_BODY_CHARS = 4000
 USER_AGENT = "Officecloud-resource-check/1"
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolve = Callable[[str, int], Awaitable[list[ResolveResult]]]
 
 
 @dataclass(frozen=True)
@@ -91,10 +93,16 @@ def refusal(address: IPAddress, *, allow_loopback: bool) -> str | None:
 
 
 async def check(
-    endpoint: str, *, method: str = "GET", body: Any = None, allow_loopback: bool
+    endpoint: str,
+    *,
+    method: str = "GET",
+    body: Any = None,
+    allow_loopback: bool,
+    resolve: Resolve | None = None,
 ) -> ConnectionCheck:
     """Call the endpoint and report what came back. Refused addresses raise a ServiceError
-    (nothing is sent); network failures are part of the report."""
+    (nothing is sent); network failures are part of the report. `resolve` replaces the
+    system's name resolution (tests)."""
     problem = url_problem(endpoint, allow_loopback=allow_loopback)
     if problem:
         raise ServiceError.of(Code.FORBIDDEN, f"The endpoint URL {problem}; it is not called")
@@ -103,7 +111,7 @@ async def check(
     started = time.perf_counter()
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
-            addresses = await _resolve(host, url.port or 0)
+            addresses = await (resolve or system_resolve)(host, url.port or 0)
             for resolved in addresses:
                 reason = refusal(
                     ipaddress.ip_address(resolved["host"]), allow_loopback=allow_loopback
@@ -187,24 +195,24 @@ class PinnedResolver(AbstractResolver):
         return None
 
 
-async def _resolve(host: str, port: int) -> list[ResolveResult]:
+async def system_resolve(host: str, port: int) -> list[ResolveResult]:
     literal = _literal(host)
     if literal is not None:
         family = socket.AF_INET6 if literal.version == 6 else socket.AF_INET
-        return [_result(host, str(literal), port, family)]
+        return [resolved(host, str(literal), port, family)]
     infos = await asyncio.get_running_loop().getaddrinfo(
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     )
     results = []
     for family, _, _, _, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
-            results.append(_result(host, str(sockaddr[0]).split("%", 1)[0], port, family))
+            results.append(resolved(host, str(sockaddr[0]).split("%", 1)[0], port, family))
     if not results:
         raise socket.gaierror(socket.EAI_NONAME, "no IPv4 or IPv6 address")
     return results
 
 
-def _result(host: str, address: str, port: int, family: int) -> ResolveResult:
+def resolved(host: str, address: str, port: int, family: int) -> ResolveResult:
     return {
         "hostname": host,
         "host": address,
