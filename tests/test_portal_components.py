@@ -89,13 +89,15 @@ def test_shipped_operations_parse_and_fail_our_schema_only_on_fields_still_to_co
     """With `portal_check_shipped_operations` they are validated against our schema: contacts
     (the `users` query) already passes; the others wait for document and notice queries."""
     schema = _schema()
+    pending = {}
     for document in STANDARD_MANIFESTS:
         validate_manifest(document, operation_schema=None)
         try:
             validate_manifest(document, operation_schema=schema)
         except ServiceError as error:
-            assert document["key"] != "contacts", error.problems
-            assert all("Cannot query field" in p.message for p in error.problems), error.problems
+            pending[document["key"]] = [p.message for p in error.problems]
+    assert "contacts" not in pending
+    assert all("Cannot query field" in m for messages in pending.values() for m in messages)
 
 
 async def test_a_bad_manifest_is_refused_with_errors_at_each_field(
@@ -187,9 +189,7 @@ async def test_versions_are_kept_and_never_change(gql: GraphQL, make_department)
     stored = await PortalComponentVersion.get(component__key=key, version="1.0.0")
     assert stored.manifest == manifest(key)
 
-    audit = await department.scope.query(AuditEntry).filter(
-        action="portal.component_registered"
-    )
+    audit = await department.scope.query(AuditEntry).filter(action="portal.component_registered")
     assert len(audit) == 3
 
 

@@ -26,7 +26,8 @@ LAYOUT += "settings component { key } componentVersion { version } } } "
 PERSONAL = "layout { template version placements { settings component { key } } } "
 PORTAL = """{ portal { source template columns layoutVersion hiddenCount role { code }
   theme { primaryColor logoUrl version }
-  placements { column position title settings component { key } componentVersion { version } } } }"""
+  placements { column position title settings component { key }
+               componentVersion { version } } } }"""
 
 
 async def snapshot(department: Department) -> dict[str, Any]:
@@ -40,9 +41,7 @@ async def snapshot(department: Department) -> dict[str, Any]:
             (str(x.role_id), str(x.user_id), x.version, str(x.placements))
             for x in await scope.query(PortalLayout)
         ),
-        "applications": sorted(
-            (a.status, a.slot) for a in await scope.query(ServiceApplication)
-        ),
+        "applications": sorted((a.status, a.slot) for a in await scope.query(ServiceApplication)),
         "themes": [(t.primary_color, t.version) for t in await scope.query(PortalTheme)],
         "audit": await scope.query(AuditEntry).count(),
         "events": await OutboxEvent.filter(tenant_id=department.tenant.id).count(),

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import aiohttp
+from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
@@ -77,6 +78,8 @@ def url_problem(value: str, *, allow_loopback: bool) -> str | None:
 def refusal(address: IPAddress, *, allow_loopback: bool) -> str | None:
     """Why this address may not be called, or None."""
     for candidate in _embedded(address):
+        if candidate.is_unspecified:
+            return "an unspecified address (it reaches this machine)"
         if candidate.is_loopback:
             if allow_loopback:
                 continue
@@ -87,7 +90,7 @@ def refusal(address: IPAddress, *, allow_loopback: bool) -> str | None:
             return "a multicast address"
         if candidate.is_private:
             return "a private address"
-        if candidate.is_unspecified or candidate.is_reserved or not candidate.is_global:
+        if candidate.is_reserved or not candidate.is_global:
             return "a reserved address"
     return None
 
@@ -133,12 +136,22 @@ async def check(
 async def fetch(
     url: URL, method: str, body: Any, addresses: list[ResolveResult], started: float
 ) -> ConnectionCheck:
-    """One request to `url`, connecting only to `addresses` (already checked)."""
+    """One request to `url`, connecting only to `addresses` (already checked), one after the
+    other: the last address tried is the one that answered."""
+    attempts: list[str] = []
+
+    def open_socket(info: AddrInfoType) -> socket.socket:
+        family, kind, proto, _, sockaddr = info
+        attempts.append(str(sockaddr[0]))
+        return socket.socket(family, kind, proto)
+
     connector = aiohttp.TCPConnector(
         resolver=PinnedResolver(url.host or "", addresses),
         use_dns_cache=False,
         force_close=True,
         limit=1,
+        happy_eyeballs_delay=None,
+        socket_factory=open_socket,
     )
     timeout = aiohttp.ClientTimeout(total=TIMEOUT_SECONDS)
     headers = {"User-Agent": USER_AGENT, "Accept-Encoding": "identity"}
@@ -154,8 +167,6 @@ async def fetch(
             allow_redirects=False,
         ) as response,
     ):
-        transport = response.connection.transport if response.connection else None
-        peer = transport.get_extra_info("peername") if transport else None
         data = bytearray()
         async for chunk in response.content.iter_chunked(16 * 1024):
             data += chunk
@@ -167,7 +178,7 @@ async def fetch(
             checked_at=datetime.now(UTC).isoformat(),
             elapsed_ms=_elapsed(started),
             url=str(url),
-            address=str(peer[0]) if peer else None,
+            address=attempts[-1] if attempts else None,
             status=response.status,
             content_type=response.headers.get("Content-Type"),
             body=text[:SHOWN_BODY_CHARS],
