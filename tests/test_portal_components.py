@@ -100,6 +100,32 @@ def test_shipped_operations_parse_and_fail_our_schema_only_on_fields_still_to_co
     assert all("Cannot query field" in m for messages in pending.values() for m in messages)
 
 
+async def test_the_catalogue_costs_the_same_queries_however_many_components(
+    gql: GraphQL, make_department, count_queries
+) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    query = (
+        "{ portalComponents(first: 50) { edges { node { key availability application { status }"
+        " latest { version } versions { version } } } } }"
+    )
+
+    async def cost() -> tuple[int, int]:
+        with count_queries() as counted:
+            result = await gql(query, token=token)
+        return counted(), len(result.data["portalComponents"]["edges"])
+
+    few_queries, few = await cost()
+    for n in range(3):
+        document = manifest(f"n{n}-{uuid.uuid4().hex[:6]}")
+        await gql.mutate(
+            "registerPortalComponent", {"manifest": document}, "component { id }", token=token
+        )
+    many_queries, many = await cost()
+    assert many == few + 3
+    assert many_queries == few_queries
+
+
 async def test_a_bad_manifest_is_refused_with_errors_at_each_field(
     gql: GraphQL, make_department
 ) -> None:

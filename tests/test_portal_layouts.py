@@ -4,6 +4,7 @@ Refused changes leave everything as it was."""
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from typing import Any
 
@@ -17,7 +18,7 @@ from models.portal_components import (
     PortalTheme,
     ServiceApplication,
 )
-from services import directory
+from services import audit, directory
 from tests.conftest import Department, GraphQL, gid
 from tests.test_portal_components import manifest
 
@@ -301,6 +302,30 @@ async def test_apply_approve_place_personalise_and_roll_back(
         await OutboxEvent.filter(tenant_id=department.tenant.id).values_list("topic", flat=True)
     )
     assert {"portal.layout_published", "portal.service_approved"} <= topics
+    assert await audit.verify(department.tenant.id) is None
+
+
+async def test_concurrent_publishes_get_distinct_numbers_or_a_conflict(
+    gql: GraphQL, make_department
+) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    results = await asyncio.gather(
+        *(
+            gql.mutate(
+                "publishPortalLayout",
+                {"template": "ONE_COLUMN", "placements": []},
+                "layoutVersion { number }",
+                token=admin,
+            )
+            for _ in range(4)
+        )
+    )
+    numbers = sorted(r["layoutVersion"]["number"] for r in results if r["layoutVersion"])
+    assert numbers == list(range(1, len(numbers) + 1))
+    assert {e["code"] for r in results for e in r["errors"]} <= {"CONFLICT"}
+    stored = await department.scope.query(PortalLayoutVersion).values_list("number", flat=True)
+    assert sorted(stored) == numbers
 
 
 async def test_a_rejected_application_can_be_made_again(
