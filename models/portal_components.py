@@ -199,5 +199,15 @@ class PortalLayout(TenantEntity):
 
 def catalogue(model: type[C], tenant_id: uuid.UUID) -> QuerySet[C]:
     """What a tenant may see of components or resources: its own and the platform's shared
-    ones. The one query of these models besides `TenantScope`."""
+    ones. With the two below, the only queries of these models besides `TenantScope`."""
     return model.filter(Q(tenant_id=tenant_id) | Q(standard=True))
+
+
+def visible_versions(tenant_id: uuid.UUID) -> QuerySet[PortalComponentVersion]:
+    """The versions of the components in the tenant's catalogue."""
+    return PortalComponentVersion.filter(Q(tenant_id=tenant_id) | Q(component__standard=True))
+
+
+def review_queue() -> QuerySet[ServiceApplication]:
+    """Every tenant's service applications: for platform admins, who review them."""
+    return ServiceApplication.all()

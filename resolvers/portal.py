@@ -23,6 +23,8 @@ from models.portal_components import (
     PortalResource,
     ServiceApplication,
     catalogue,
+    review_queue,
+    visible_versions,
 )
 from models.scope import TenantScope
 from models.tenants import ApplicationStatus
@@ -32,6 +34,27 @@ from resolvers.ids import keep, node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
 from services import portal
 from services.errors import ServiceError
+from services.portal import (
+    COLUMNS,
+    MANIFEST_SCHEMA,
+    Checklist,
+    LayoutSource,
+    ResolvedPlacement,
+    ResolvedPortal,
+    StepState,
+    StepStatus,
+)
+
+__all__ = [  # for the schema, which may not import services
+    "COLUMNS",
+    "MANIFEST_SCHEMA",
+    "Checklist",
+    "LayoutSource",
+    "ResolvedPlacement",
+    "ResolvedPortal",
+    "StepState",
+    "StepStatus",
+]
 
 Result = tuple[Any, tuple[Problem, ...]]
 NOWHERE = uuid.UUID(int=0)
@@ -39,6 +62,11 @@ NOWHERE = uuid.UUID(int=0)
 
 def _tenant(ctx: Context) -> uuid.UUID:
     return ctx.scope.tenant_id if ctx.scope else NOWHERE
+
+
+def _scope(ctx: Context, allowed: bool = True) -> TenantScope:
+    """The viewer's tenant, or a scope that matches nothing (signed out, or not allowed)."""
+    return ctx.scope if ctx.scope and allowed else TenantScope(NOWHERE)
 
 
 def _is_admin(ctx: Context) -> bool:
@@ -61,7 +89,7 @@ class PortalLoaders:
             lambda keys: _by_id(catalogue(PortalResource, tenant), keys)
         )
         self.version: DataLoader[uuid.UUID, PortalComponentVersion | None] = DataLoader(
-            lambda keys: _by_id(_visible_versions(tenant), keys)
+            lambda keys: _by_id(visible_versions(tenant), keys)
         )
         self.versions_of = DataLoader(lambda keys: _versions_of(tenant, keys))
         self.application_for = DataLoader(lambda keys: _applications_for(tenant, keys))
@@ -69,10 +97,6 @@ class PortalLoaders:
 
 def loaders(ctx: Context) -> PortalLoaders:
     return ctx.loaders.domain("portal", PortalLoaders)
-
-
-def _visible_versions(tenant_id: uuid.UUID) -> Any:
-    return PortalComponentVersion.filter(Q(tenant_id=tenant_id) | Q(component__standard=True))
 
 
 async def _by_id(query: Any, keys: Sequence[uuid.UUID]) -> list[Any]:
@@ -85,7 +109,7 @@ async def _versions_of(
 ) -> list[list[PortalComponentVersion]]:
     """Each component's versions, newest (by semver) first."""
     groups: dict[uuid.UUID, list[PortalComponentVersion]] = defaultdict(list)
-    for row in await _visible_versions(tenant_id).filter(component_id__in=list(keys)):
+    for row in await visible_versions(tenant_id).filter(component_id__in=list(keys)):
         groups[row.component_id].append(row)
     for rows in groups.values():
         rows.sort(key=lambda v: semver.Version.parse(v.version), reverse=True)
@@ -97,8 +121,10 @@ async def _applications_for(
 ) -> list[ServiceApplication | None]:
     """The tenant's latest application for each component or resource."""
     latest: dict[uuid.UUID, ServiceApplication] = {}
-    query = ServiceApplication.filter(tenant_id=tenant_id).filter(
-        Q(component_id__in=list(keys)) | Q(resource_id__in=list(keys))
+    query = (
+        TenantScope(tenant_id)
+        .query(ServiceApplication)
+        .filter(Q(component_id__in=list(keys)) | Q(resource_id__in=list(keys)))
     )
     for row in await query.order_by("created_at", "id"):
         target = row.component_id or row.resource_id
@@ -160,10 +186,8 @@ def manageable(ctx: Context, resource: PortalResource) -> bool:
 def _applications(ctx: Context) -> Any:
     """Platform admins see every tenant's applications; a tenant admin its tenant's."""
     if _is_platform_admin(ctx):
-        return ServiceApplication.all()
-    if _is_admin(ctx):
-        return ServiceApplication.filter(tenant_id=_tenant(ctx))
-    return ServiceApplication.filter(id=None)
+        return review_queue()
+    return _scope(ctx, _is_admin(ctx)).query(ServiceApplication)
 
 
 async def service_applications(
@@ -183,9 +207,7 @@ async def application_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Any]:
 
 
 def _layout_versions(ctx: Context) -> Any:
-    if not _is_admin(ctx) or ctx.scope is None:
-        return PortalLayoutVersion.filter(id=None)
-    return ctx.scope.query(PortalLayoutVersion)
+    return _scope(ctx, _is_admin(ctx)).query(PortalLayoutVersion)
 
 
 async def layout_history(ctx: Context, *, page: PageArgs) -> Page[PortalLayoutVersion]:

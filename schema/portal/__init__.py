@@ -33,7 +33,6 @@ from schema.portal.types import (
 )
 from schema.tenants import ApplicationStatusEnum
 from schema.types import Info
-from services import portal as s
 
 # Queries ---------------------------------------------------------------------------------------
 
@@ -164,7 +163,7 @@ class PortalQuery:
         description="The component manifest standard, as a JSON Schema (draft 2020-12)."
     )
     def portal_component_manifest_schema(self) -> JSON:
-        return cast(JSON, s.MANIFEST_SCHEMA)
+        return cast(JSON, r.MANIFEST_SCHEMA)
 
 
 # Mutations -------------------------------------------------------------------------------------

@@ -21,7 +21,6 @@ from resolvers import tenants as tenant_resolvers
 from schema.directory import PermissionEnum, Role
 from schema.tenants import ApplicationStatusEnum, Tenant
 from schema.types import Info
-from services import portal as s
 
 CategoryEnum = strawberry.enum(
     m.ComponentCategory, name="PortalComponentCategory", description="Where a component belongs."
@@ -35,12 +34,12 @@ TemplateEnum = strawberry.enum(
 )
 ServiceKindEnum = strawberry.enum(m.ServiceKind, name="PortalServiceKind")
 LayoutSourceEnum = strawberry.enum(
-    s.LayoutSource,
+    r.LayoutSource,
     name="PortalLayoutSource",
     description="Where the resolved layout came from: the user's own, a role default, the "
     "tenant's published layout, or the empty default.",
 )
-StepStateEnum = strawberry.enum(s.StepState, name="SetupStepState")
+StepStateEnum = strawberry.enum(r.StepState, name="SetupStepState")
 
 
 @strawberry.enum(name="PortalAvailability", description="Whether the viewer's tenant may use it.")
@@ -369,7 +368,7 @@ class Placement:
     resource: PortalResource | None
 
     @classmethod
-    def of(cls, placement: s.ResolvedPlacement) -> Placement:
+    def of(cls, placement: r.ResolvedPlacement) -> Placement:
         return cls(
             id=placement.id,
             column=placement.column,
@@ -483,11 +482,11 @@ class Portal:
     placements: list[Placement]
 
     @classmethod
-    def of(cls, resolved: s.ResolvedPortal) -> Portal:
+    def of(cls, resolved: r.ResolvedPortal) -> Portal:
         return cls(
             source=resolved.source,
             template=resolved.template,
-            columns=s.COLUMNS[resolved.template],
+            columns=r.COLUMNS[resolved.template],
             theme=PortalTheme.from_model(resolved.theme),
             role=Role.from_model(resolved.role) if resolved.role else None,
             layout_version=resolved.layout_version,
@@ -504,7 +503,7 @@ class SetupStep:
     state: StepStateEnum  # type: ignore[valid-type]
 
     @classmethod
-    def of(cls, status: s.StepStatus) -> SetupStep:
+    def of(cls, status: r.StepStatus) -> SetupStep:
         return cls(
             key=status.step.key, title=status.step.title, hint=status.step.hint, state=status.state
         )
@@ -518,7 +517,7 @@ class SetupChecklist:
     total: int
 
     @classmethod
-    def of(cls, checklist: s.Checklist) -> SetupChecklist:
+    def of(cls, checklist: r.Checklist) -> SetupChecklist:
         return cls(
             steps=[SetupStep.of(x) for x in checklist.steps],
             next=SetupStep.of(checklist.next) if checklist.next else None,

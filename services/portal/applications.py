@@ -16,6 +16,7 @@ from models.portal_components import (
     ServiceApplication,
     ServiceKind,
     catalogue,
+    review_queue,
 )
 from models.scope import TenantScope
 from models.tenants import ApplicationStatus
@@ -101,9 +102,7 @@ async def review_service_application(
     async with transaction(actor) as work:
         key = parse_id(application_id)
         application = (
-            await ServiceApplication.filter(id=key).select_for_update().get_or_none()
-            if key
-            else None
+            await review_queue().filter(id=key).select_for_update().get_or_none() if key else None
         )
         if application is None:
             raise not_found("Application", "applicationId")

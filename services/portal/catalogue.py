@@ -20,7 +20,9 @@ from models.portal_components import (
     PortalComponentVersion,
     PortalResource,
     ResourceKind,
+    catalogue,
 )
+from models.scope import TenantScope
 from services.errors import Code, ServiceError, check_version, require
 from services.inputs import KEEP, Checks, apply_changes
 from services.portal import probe
@@ -57,15 +59,18 @@ async def register_component(
 async def add_version(
     tenant_id: uuid.UUID, manifest: Manifest, *, standard: bool
 ) -> PortalComponentVersion:
+    scope = TenantScope(tenant_id)
     component = (
-        await PortalComponent.filter(tenant_id=tenant_id, key=manifest.key)
+        await scope.query(PortalComponent)
+        .filter(key=manifest.key)
         .select_for_update()
         .get_or_none()
     )
     if component is None:
         if (
             not standard
-            and await PortalComponent.filter(standard=True, key=manifest.key)
+            and await catalogue(PortalComponent, tenant_id)
+            .filter(standard=True, key=manifest.key)
             .exclude(tenant_id=tenant_id)
             .exists()
         ):
@@ -76,8 +81,8 @@ async def add_version(
                 "key",
             )
         component = await _unique(
-            PortalComponent.create(
-                tenant_id=tenant_id,
+            scope.create(
+                PortalComponent,
                 key=manifest.key,
                 standard=standard,
                 name=manifest.name,
@@ -94,9 +99,11 @@ async def add_version(
             "manifest",
             "key",
         )
-    elif await PortalComponentVersion.filter(
-        component_id=component.id, version=manifest.version
-    ).exists():
+    elif (
+        await scope.query(PortalComponentVersion)
+        .filter(component_id=component.id, version=manifest.version)
+        .exists()
+    ):
         raise ServiceError.of(
             Code.DUPLICATE,
             f"Version {manifest.version} of '{manifest.key}' is already registered and never "
@@ -110,8 +117,8 @@ async def add_version(
         component.category = manifest.category
         await component.save(update_fields=["latest_version", "name", "category", "updated_at"])
     return await _unique(
-        PortalComponentVersion.create(
-            tenant_id=tenant_id,
+        scope.create(
+            PortalComponentVersion,
             component_id=component.id,
             version=manifest.version,
             name=manifest.name,

@@ -17,7 +17,6 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import Q
 from yarl import URL
 
 from models.access import Actor, Permission
@@ -32,6 +31,7 @@ from models.portal_components import (
     PortalResource,
     PortalTheme,
     catalogue,
+    visible_versions,
 )
 from models.scope import TenantScope
 from services.errors import Code, Problem, ServiceError, check_version, require, signed_in
@@ -402,7 +402,7 @@ async def check_placements(
     }
     versions = {
         (v.component_id, v.version): v
-        for v in await PortalComponentVersion.filter(component_id__in=list(components))
+        for v in await visible_versions(scope.tenant_id).filter(component_id__in=list(components))
     }
     resources = {
         r.id: r
@@ -610,9 +610,7 @@ async def load_placements(
     resource_ids = [p["resourceId"] for p in placements if p.get("resourceId")]
     versions = {}
     if version_ids:
-        visible = PortalComponentVersion.filter(
-            Q(tenant_id=scope.tenant_id) | Q(component__standard=True), id__in=version_ids
-        )
+        visible = visible_versions(scope.tenant_id).filter(id__in=version_ids)
         versions = {str(v.id): v for v in await visible.select_related("component")}
     resources = {}
     if resource_ids:

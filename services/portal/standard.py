@@ -14,6 +14,7 @@ from graphql import GraphQLSchema
 from tortoise.exceptions import IntegrityError
 
 from models.portal_components import PortalComponentVersion
+from models.scope import TenantScope
 from services.errors import Code, ServiceError
 from services.portal.catalogue import add_version
 from services.portal.manifests import DRAFT_2020_12, Manifest, validate_manifest
@@ -255,9 +256,10 @@ async def ensure_standard_components(operation_schema: GraphQLSchema | None = No
     checked = checked_standard_manifests(operation_schema)
     platform = await ensure_platform()
     known = set(
-        await PortalComponentVersion.filter(
-            tenant_id=platform.id, component__standard=True
-        ).values_list("component__key", "version")
+        await TenantScope(platform.id)
+        .query(PortalComponentVersion)
+        .filter(component__standard=True)
+        .values_list("component__key", "version")
     )
     missing = [m for m in checked if (m.key, m.version) not in known]
     if not missing:
