@@ -46,6 +46,7 @@ class Upstream:
         self.app.router.add_get("/big", self.big)
         self.app.router.add_get("/slow", self.slow)
         self.app.router.add_get("/moved", self.moved)
+        self.app.router.add_get("/odd", self.odd)
         self.server = TestServer(self.app, host="127.0.0.1")
 
     def url(self, path: str, host: str = "127.0.0.1") -> str:
@@ -71,6 +72,12 @@ class Upstream:
         self._hit(request)
         await asyncio.sleep(3)
         return web.Response(text="late")
+
+    async def odd(self, request: web.Request) -> web.Response:
+        self._hit(request)
+        return web.Response(
+            body="状态正常".encode(), headers={"Content-Type": "text/plain; charset=klingon"}
+        )
 
     async def moved(self, request: web.Request) -> web.Response:
         self._hit(request)
@@ -150,6 +157,12 @@ async def test_connection_reports_what_the_resource_answered(
     assert (moved["status"], moved["location"], moved["ok"]) == (302, "/elsewhere", True)
     assert "/elsewhere" not in [path for path, _ in upstream.hits], "redirects are not followed"
 
+    odd = await test(upstream.url("/odd"))
+    assert (odd["status"], odd["body"]) == (200, "状态正常")
+
+    huge = await register(gql, token, upstream.url("/feed"), example={"x": "y" * 20000})
+    assert [(e["code"], e["field"]) for e in huge["errors"]] == [("TOO_LONG", ["input", "example"])]
+
     with socket.socket() as unused:
         unused.bind(("127.0.0.1", 0))
         closed_port = unused.getsockname()[1]
@@ -171,7 +184,7 @@ async def test_connection_reports_what_the_resource_answered(
     assert nodes[upstream.url("/feed")]["lastCheck"] == {"status": 200}
     assert nodes[upstream.url("/feed")]["availability"] == "OWNED"
     tested = await department.scope.query(AuditEntry).filter(action="portal.resource_tested")
-    assert len(tested) == 6
+    assert len(tested) == 7
     assert {e.data["status"] for e in tested} == {200, 201, 302, None}
 
 

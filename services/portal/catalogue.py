@@ -9,6 +9,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import orjson
 import semver
 from graphql import GraphQLSchema
 from tortoise.exceptions import IntegrityError
@@ -31,6 +32,7 @@ from services.portal.manifests import Manifest, validate_manifest
 from services.uow import transaction
 
 MAX_TEXT = 20000
+MAX_EXAMPLE_BYTES = 16 * 1024
 
 
 async def register_component(
@@ -152,6 +154,7 @@ async def register_resource(
         endpoint_url = _endpoint(checks, endpoint_url, allow_loopback)
         interface = _long_text(checks, interface, "interface")
         help = _long_text(checks, help, "help")
+        _example(checks, example)
     async with transaction(actor) as work:
         scope = scope_of(actor)
         if await scope.query(PortalResource).filter(key=key).exists():
@@ -206,6 +209,8 @@ async def update_resource(
             interface = _long_text(checks, interface, "interface")
         if help is not KEEP:
             help = _long_text(checks, help, "help")
+        if example is not KEEP:
+            _example(checks, example)
         for label, value in (("kind", kind), ("method", method)):
             if value is None:
                 checks.fail(Code.REQUIRED, f"{label} must not be null", label)
@@ -280,6 +285,13 @@ def _endpoint(checks: Checks, value: str | None, allow_loopback: bool) -> str:
         if problem:
             checks.fail(Code.INVALID, f"endpointUrl {problem}", "endpointUrl")
     return cleaned
+
+
+def _example(checks: Checks, example: Any) -> None:
+    if len(orjson.dumps(example)) > MAX_EXAMPLE_BYTES:
+        checks.fail(
+            Code.TOO_LONG, f"example is larger than {MAX_EXAMPLE_BYTES // 1024} KiB", "example"
+        )
 
 
 def _long_text(checks: Checks, value: str | None, field: str) -> str:

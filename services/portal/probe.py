@@ -172,7 +172,7 @@ async def fetch(
             data += chunk
             if len(data) > MAX_BODY_BYTES:
                 break
-        text = bytes(data[:MAX_BODY_BYTES]).decode(response.charset or "utf-8", errors="replace")
+        text = _text(bytes(data[:MAX_BODY_BYTES]), response.charset)
         return ConnectionCheck(
             ok=response.status < 400,
             checked_at=datetime.now(UTC).isoformat(),
@@ -252,6 +252,13 @@ def _embedded(address: IPAddress) -> list[IPAddress]:
         if address.teredo:
             found.extend(address.teredo)
     return found
+
+
+def _text(data: bytes, charset: str | None) -> str:
+    try:
+        return data.decode(charset or "utf-8", errors="replace")
+    except LookupError:
+        return data.decode("utf-8", errors="replace")
 
 
 def _elapsed(started: float) -> int:
