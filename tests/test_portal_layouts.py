@@ -515,9 +515,11 @@ async def test_theme_colours_are_css_hex_and_versioned(gql: GraphQL, make_depart
     ]
     assert await snapshot(department) == before
 
+    first = await gql.mutate("setPortalTheme", {"primaryColor": "#B22222"}, theme, token=admin)
+    assert (first["errors"], first["theme"]["version"]) == ([], 1)
     made = await gql.mutate(
         "setPortalTheme",
-        {"primaryColor": "#B22222", "logoUrl": "https://cdn.example.gov.cn/logo.svg"},
+        {"logoUrl": "https://cdn.example.gov.cn/logo.svg", "expectedVersion": 1},
         theme,
         token=admin,
     )
@@ -527,23 +529,23 @@ async def test_theme_colours_are_css_hex_and_versioned(gql: GraphQL, make_depart
         "backgroundColor": "#F5F7FA",
         "textColor": "#1F2329",
         "logoUrl": "https://cdn.example.gov.cn/logo.svg",
-        "version": 1,
+        "version": 2,
     }
     changed = await gql.mutate(
         "setPortalTheme",
-        {"accentColor": "#0a0", "logoUrl": None, "expectedVersion": 1},
+        {"accentColor": "#0a0", "logoUrl": None, "expectedVersion": 2},
         theme,
         token=admin,
     )
     assert (changed["theme"]["accentColor"], changed["theme"]["logoUrl"]) == ("#0a0", None)
-    assert changed["theme"]["version"] == 2
+    assert changed["theme"]["version"] == 3
     stale = await gql.mutate(
-        "setPortalTheme", {"textColor": "#000000", "expectedVersion": 1}, theme, token=admin
+        "setPortalTheme", {"textColor": "#000000", "expectedVersion": 2}, theme, token=admin
     )
     assert [e["code"] for e in stale["errors"]] == ["CONFLICT"]
     clerk = await member(department, "clerk")
     portal = (await gql(PORTAL, token=gql.token(clerk, department.tenant))).data["portal"]
-    assert portal["theme"] == {"primaryColor": "#B22222", "logoUrl": None, "version": 2}
+    assert portal["theme"] == {"primaryColor": "#B22222", "logoUrl": None, "version": 3}
     refused = await gql.mutate(
         "setPortalTheme",
         {"primaryColor": "#000"},

@@ -55,7 +55,6 @@ DEFAULT_THEME = {
     "background_color": "#F5F7FA",
     "text_color": "#1F2329",
 }
-COLOURS = tuple(DEFAULT_THEME)
 
 
 class LayoutSource(StrEnum):
@@ -128,26 +127,18 @@ async def set_theme(
         if logo_url not in (KEEP, None):
             logo_url = _logo(checks, logo_url)
     async with transaction(actor) as work:
-        scope = scope_of(actor)
-        theme = await scope.query(PortalTheme).select_for_update().get_or_none()
-        if theme is None:
-            check_version(0, expected_version)
-            values = {k: DEFAULT_THEME[k] if v is KEEP else v for k, v in colours.items()}
+        theme = await scope_of(actor).query(PortalTheme).select_for_update().get_or_none()
+        theme = theme or default_theme(actor.tenant_id)
+        check_version(theme.version, expected_version)
+        changes = apply_changes(theme, **colours, logo_url=logo_url)
+        if changes or theme.version == 0:
+            theme.version += 1
             try:
-                theme = await scope.create(
-                    PortalTheme, **values, logo_url=None if logo_url is KEEP else logo_url
-                )
+                await theme.save()
             except IntegrityError as exc:
                 raise ServiceError.of(
                     Code.CONFLICT, "The theme was set meanwhile; reload it", "expectedVersion"
                 ) from exc
-            record(work, actor.tenant_id, "theme_changed", theme, {**values, "logoUrl": logo_url})
-            return theme
-        check_version(theme.version, expected_version)
-        changes = apply_changes(theme, **colours, logo_url=logo_url)
-        if changes:
-            theme.version += 1
-            await theme.save()
             record(work, actor.tenant_id, "theme_changed", theme, changes)
     return theme
 
