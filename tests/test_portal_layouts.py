@@ -602,3 +602,37 @@ async def test_the_setup_checklist_follows_what_the_tenant_has_done(
     clerk = await department.scope.query(User).get(username="clerk")
     member_view = await gql(query, token=gql.token(clerk, department.tenant))
     assert member_view.data["portalSetupChecklist"] is None
+
+
+async def test_portal_rows_never_cross_tenants(gql: GraphQL, make_department) -> None:
+    owner, other = await make_department(), await make_department()
+    owner_token = gql.token(owner.admin, owner.tenant)
+    other_token = gql.token(other.admin, other.tenant)
+    clerk_token = gql.token(await member(owner, "clerk"), owner.tenant)
+    published = await gql.mutate(
+        "publishPortalLayout",
+        {"template": "ONE_COLUMN", "placements": []},
+        "layoutVersion { id }",
+        token=owner_token,
+    )
+    applied = await gql.mutate(
+        "applyForPortalService",
+        {"componentId": await component_id(gql, owner_token, "notes")},
+        "application { id }",
+        token=owner_token,
+    )
+    node = "query($id: ID!) { node(id: $id) { id } }"
+    for row_id in (published["layoutVersion"]["id"], applied["application"]["id"]):
+        assert (await gql(node, {"id": row_id}, token=owner_token)).data["node"] == {"id": row_id}
+        assert (await gql(node, {"id": row_id}, token=other_token)).data["node"] is None
+        assert (await gql(node, {"id": row_id}, token=clerk_token)).data["node"] is None
+
+    listed = "{ portalServiceApplications(first: 50) { edges { node { id } } } }"
+    for token, expected in ((owner_token, 1), (other_token, 0), (clerk_token, 0)):
+        result = await gql(listed, token=token)
+        assert len(result.data["portalServiceApplications"]["edges"]) == expected
+    history = "{ portalLayoutHistory { edges { node { number } } } portalTenantLayout { number } }"
+    assert (await gql(history, token=other_token)).data == {
+        "portalLayoutHistory": {"edges": []},
+        "portalTenantLayout": None,
+    }
