@@ -115,14 +115,14 @@ async def check(
     try:
         async with asyncio.timeout(TIMEOUT_SECONDS):
             addresses = await (resolve or system_resolve)(host, url.port or 0)
-            for resolved in addresses:
+            for answer in addresses:
                 reason = refusal(
-                    ipaddress.ip_address(resolved["host"]), allow_loopback=allow_loopback
+                    ipaddress.ip_address(answer["host"]), allow_loopback=allow_loopback
                 )
                 if reason:
                     raise ServiceError.of(
                         Code.FORBIDDEN,
-                        f"{host} resolves to {resolved['host']}, {reason}; it is not called",
+                        f"{host} resolves to {answer['host']}, {reason}; it is not called",
                     )
             return await fetch(url, method, body, addresses, started)
     except TimeoutError:
