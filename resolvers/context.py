@@ -23,6 +23,8 @@ class Context:
     response: Any = None
     max_page: int = 100
     attachments: AttachmentPolicy | None = None
+    dev_mode: bool = False
+    """Relaxes outbound-call rules (portal resources may be on loopback)."""
     connection_params: dict[str, Any] | None = None
     """The `connection_init` payload of a websocket."""
     loaders: Loaders = field(init=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -28,6 +28,7 @@ from models.tenants import Tenant
 from services.documents import access
 
 M = TypeVar("M", bound=TenantEntity)
+T = TypeVar("T")
 
 
 def by_id(scope: TenantScope | None, model: type[M]) -> DataLoader[uuid.UUID, M | None]:
@@ -100,6 +101,8 @@ def open_tasks_of(
 
 class Loaders:
     def __init__(self, scope: TenantScope | None, actor: Actor | None = None) -> None:
+        self.scope = scope
+        self._domains: dict[str, Any] = {}
         self.tenant = DataLoader(_tenants)
         self.form = by_id(scope, FormDefinition)
         self.form_version = by_id(scope, FormVersion)
@@ -127,3 +130,10 @@ class Loaders:
         self.role_assignments = grouped(
             scope, RoleAssignment, "user_id", ("created_at",), select=("role",)
         )
+
+    def domain(self, name: str, make: Callable[[TenantScope | None], T]) -> T:
+        """A domain module's own loaders (`make(scope)`), made on first use in this request."""
+        if name not in self._domains:
+            self._domains[name] = make(self.scope)
+        loaders: T = self._domains[name]
+        return loaders

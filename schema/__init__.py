@@ -14,6 +14,7 @@ from schema.documents import DocumentMutation, DocumentQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
+from schema.portal import PortalMutation, PortalQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -27,10 +28,27 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, FormQuery, FlowQuery, DocumentQuery),
+    (
+        NodeQuery,
+        ViewerQuery,
+        TenantQuery,
+        DirectoryQuery,
+        FormQuery,
+        FlowQuery,
+        DocumentQuery,
+        PortalQuery,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (TenantMutation, DirectoryMutation, FormMutation, FlowMutation, DocumentMutation)
+    "Mutation",
+    (
+        TenantMutation,
+        DirectoryMutation,
+        FormMutation,
+        FlowMutation,
+        DocumentMutation,
+        PortalMutation,
+    ),
 )
 
 

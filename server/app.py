@@ -21,6 +21,7 @@ from server.view import GraphQLView
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import LocalBlobStore
+from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus
 
@@ -88,6 +89,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         await db.migrate(settings)
     owns_db = await db.connect(settings)
     await ensure_platform()
+    await ensure_standard_components(
+        build_schema()._schema if settings.portal_check_shipped_operations else None
+    )
     app[HTTP] = aiohttp.ClientSession()
     app[BUS] = bus.create(settings.redis_url)
     await app[BUS].start()

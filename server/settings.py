@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "models.forms",
     "models.flows",
     "models.documents",
+    "models.portal_components",
 ]
 
 
@@ -79,6 +80,9 @@ class Settings(BaseSettings):
     timer_interval_seconds: float = 5.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
+    portal_check_shipped_operations: bool = False
+    """Validate the shipped portal components' operations against our schema at start (turn on
+    once the document, notice and publication queries they name exist)."""
 
     log_level: str = "INFO"
     log_json: bool = True

@@ -53,6 +53,7 @@ class GraphQLView(BaseView[Context, None]):
         self.authenticator = authenticator
         self.attachments = attachments
         self.max_page = max_page
+        self.dev_mode = dev_mode
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         try:
@@ -104,6 +105,7 @@ class GraphQLView(BaseView[Context, None]):
             response=response,
             max_page=self.max_page,
             attachments=self.attachments,
+            dev_mode=self.dev_mode,
         )
 
     async def on_ws_connect(self, context: Context) -> Any:

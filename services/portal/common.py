@@ -1,0 +1,41 @@
+"""Helpers shared by the portal use cases."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from models.access import Actor
+from models.scope import TenantScope
+from services.errors import not_found
+from services.inputs import parse_id
+from services.uow import Work
+
+
+async def locked(scope: TenantScope, model: type[Any], id: Any, what: str, *field: str) -> Any:
+    key = parse_id(id)
+    row = await scope.query(model).filter(id=key).select_for_update().get_or_none() if key else None
+    if row is None:
+        raise not_found(what, *field)
+    return row
+
+
+def record(
+    work: Work,
+    tenant_id: uuid.UUID,
+    action: str,
+    row: Any,
+    data: dict[str, Any],
+    *,
+    also: uuid.UUID | None = None,
+) -> None:
+    """Audit entry and event `portal.<action>` in the tenant (and in `also`, when given)."""
+    kind = type(row).__name__
+    clean = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
+    for tenant in dict.fromkeys(t for t in (tenant_id, also) if t is not None):
+        work.audit(tenant, f"portal.{action}", kind, row.id, clean)
+        work.emit(tenant, f"portal.{action}", {"id": str(row.id), "type": kind})
+
+
+def scope_of(actor: Actor) -> TenantScope:
+    return TenantScope(actor.tenant_id)
