@@ -201,12 +201,14 @@ def demo() -> None:
     for tenant_code, username, role, user_id in accounts:
         token = _dev_token(settings, user_id, tenant_code)
         out.print(f"\n[cyan]{tenant_code}/{username}[/cyan] ({role})\n{token}", soft_wrap=True)
-    first = _dev_token(settings, accounts[1][3], accounts[1][0])
+    director = next(a for a in accounts if a[1] == "li.na")
+    first = _dev_token(settings, director[3], director[0])
     url = f"{settings.public_url}/graphql"
     out.print("\n[bold]Try it:[/bold]")
     out.print(
         f"curl -s {url} -H 'Content-Type: application/json' -H 'Authorization: Bearer {first}' "
-        '-d \'{"query": "{ viewer { user { displayName } tenant { name } permissions } }"}\'',
+        '-d \'{"query": "{ viewer { user { displayName } } myTasks { edges { node { nodeName '
+        "allowedActions document { title urgency initiator { displayName } } } } } }\"}'",
         soft_wrap=True,
     )
     out.print(

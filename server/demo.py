@@ -1,16 +1,19 @@
 """Demo data: the platform operator and two departments (a city bureau and a district office
-under it), with org units, people and roles. Running it again changes nothing."""
+under it), with org units, people, roles, the 发文 template and a document under review.
+Running it again changes nothing."""
 
 from __future__ import annotations
 
+import workflow
 from auth.viewer import actor_for
-from models.access import DataScope, Permission
 from models.base import new_id
 from models.directory import OrgUnit, Role, RoleAssignment, User
+from models.documents import DocumentType, Urgency
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
 from server.settings import Settings
-from services import directory, tenants
+from services import directory, flows, tenants
+from services.documents import lifecycle, types
 
 DEPARTMENTS = [
     ("jxw", "市经济和信息化局 (City Bureau of Economy and IT)", None),
@@ -22,11 +25,16 @@ UNITS = {
 }
 PEOPLE = {
     "jxw": [
-        ("zhang.wei", "张伟", "office", "clerk"),
-        ("li.na", "李娜", "office", "director"),
+        ("zhang.wei", "张伟", "office", "office_clerk"),
+        ("li.na", "李娜", "office", "office_director"),
+        ("chen.jun", "陈军", "office", "leader"),
         ("wang.fang", "王芳", "planning", "staff"),
     ],
-    "hd-kxw": [("liu.yang", "刘洋", "office", "clerk")],
+    "hd-kxw": [
+        ("liu.yang", "刘洋", "office", "office_clerk"),
+        ("zhou.min", "周敏", "office", "office_director"),
+        ("sun.li", "孙立", "office", "leader"),
+    ],
 }
 
 Account = tuple[str, str, str, str]
@@ -69,6 +77,8 @@ async def _operator() -> Account:
 
 
 async def _directory(tenant: Tenant) -> list[Account]:
+    """Units, people holding the 发文 template's roles, the template itself, and one document
+    waiting for the office director's review."""
     scope = TenantScope(tenant.id)
     admin = await scope.query(User).get(username="admin")
     actor = await actor_for(scope, admin, tenant)
@@ -78,24 +88,33 @@ async def _directory(tenant: Tenant) -> list[Account]:
         units[code] = await scope.query(OrgUnit).get_or_none(code=code) or (
             await directory.create_org_unit(actor, name=name, parent_id=root.id, code=code)
         )
-    if not await scope.query(Role).filter(code="office_director").exists():
-        await directory.create_role(
-            actor,
-            code="office_director",
-            name="办公室主任 (Office director)",
-            permissions=[Permission.DIRECTORY_MANAGE.value],
-            data_scope=DataScope.ORG_UNIT_AND_BELOW,
-        )
+    await flows.ensure_roles(scope, dict(workflow.ROLE_CODES))
     accounts: list[Account] = [(tenant.code, "admin", "tenant admin", str(admin.id))]
-    for username, display, unit_code, role in PEOPLE[tenant.code]:
+    for username, display, unit_code, role_code in PEOPLE[tenant.code]:
         user = await scope.query(User).get_or_none(username=username)
         if user is None:
             user = await directory.create_user(
                 actor, username=username, display_name=display, org_unit_ids=[units[unit_code].id]
             )
-            if role == "director":
-                director = await scope.query(Role).get(code="office_director")
-                await directory.assign_role(actor, user_id=user.id, role_id=director.id)
+            if role_code in workflow.ROLE_CODES:
+                role = await scope.query(Role).get(code=role_code)
+                await directory.assign_role(actor, user_id=user.id, role_id=role.id)
+            if role_code == "office_director":
                 await directory.update_org_unit(actor, id=units[unit_code].id, leader_id=user.id)
-        accounts.append((tenant.code, username, role, str(user.id)))
+        accounts.append((tenant.code, username, role_code, str(user.id)))
+    if not await scope.query(DocumentType).exists():
+        doc_type, _ = await types.install_template(actor, key="dispatch")
+        author = await scope.query(User).get(username=PEOPLE[tenant.code][-1][0])
+        writer = await actor_for(scope, author, tenant)
+        draft = await lifecycle.create_document(
+            writer,
+            document_type_id=doc_type.id,
+            title="关于开展年度安全生产检查的通知",
+            form_data={
+                "subject": "安全生产 检查",
+                "body": "各处室：现就开展年度安全生产检查通知如下……",
+            },
+            urgency=Urgency.URGENT,
+        )
+        await lifecycle.submit_document(writer, id=draft.id)
     return accounts
