@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.extensions import extensions
+from schema.portal import ComponentAccess, PortalMutation, PortalQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -22,8 +23,8 @@ class NodeQuery:
         return await id.resolve_node(info)
 
 
-Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))
-Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation))
+Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, PortalQuery))
+Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation, PortalMutation))
 
 
 class Schema(strawberry.Schema):
@@ -42,11 +43,14 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions(
-            max_depth=max_depth,
-            max_aliases=max_aliases,
-            max_tokens=max_tokens,
-            introspection=introspection,
-        ),
+        extensions=[
+            *extensions(
+                max_depth=max_depth,
+                max_aliases=max_aliases,
+                max_tokens=max_tokens,
+                introspection=introspection,
+            ),
+            ComponentAccess,
+        ],
         config=StrawberryConfig(relay_max_results=max_page_size),
     )

@@ -8,17 +8,16 @@ import aiohttp
 from aiohttp import web
 from tortoise import connections
 
-from auth.authenticator import Authenticator
 from auth.dev_issuer import DevIssuer
-from auth.jwks import JwksCache, discovery_fetcher
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db
+from server import db, portal
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
 from services.tenants import ensure_platform
 from subscriptions import bus
+from sync import scim as sync_scim
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
@@ -33,15 +32,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
 
     issuers = []
-    if settings.oidc_issuer:
-        fetch = discovery_fetcher(lambda: app[HTTP], settings.oidc_issuer, settings.oidc_jwks_url)
-        issuers.append(
-            TrustedIssuer(
-                settings.oidc_issuer,
-                settings.oidc_audience,
-                JwksCache(fetch, settings.oidc_jwks_min_refresh_seconds),
-            )
-        )
+    provider = portal.provider_issuer(settings, lambda: app[HTTP])
+    if provider:
+        issuers.append(provider[0])
+        app[portal.JWKS] = provider[2]
     if settings.dev_mode:
         dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
         app[DEV_ISSUER] = dev
@@ -50,6 +44,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
+    authenticator = portal.build_authenticator(
+        app, settings, validator, provider[1] if provider else None
+    )
     view = GraphQLView(
         build_schema(
             max_depth=settings.max_depth,
@@ -58,7 +55,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
             max_page_size=settings.max_page_size,
             introspection=settings.dev_mode,
         ),
-        authenticator=Authenticator(validator, tenant_claim=settings.oidc_tenant_claim),
+        authenticator=authenticator,
+        csrf_header=settings.csrf_header,
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
@@ -66,6 +64,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    sync_scim.add_routes(app)
     return app
 
 
