@@ -78,6 +78,9 @@ class Authenticator:
             )
         except AuthError as exc:
             if self.hooks is not None:
+                if exc.tenant is None and exc.claims:
+                    code = exc.claims.get(self.tenant_claim)
+                    exc.tenant = await Tenant.get_or_none(code=code) if code else None
                 await self.hooks.refused(exc, method=method)
             raise
         if self.hooks is not None:

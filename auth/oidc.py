@@ -80,11 +80,15 @@ class OidcClient:
         return dict(token)
 
     async def userinfo(self, access_token: str) -> dict[str, Any]:
-        response = await self.http.get(
-            await self.discovery.endpoint("userinfo_endpoint"),
-            headers={"Authorization": f"Bearer {access_token}"},
-            withhold_token=True,
-        )
+        try:
+            response = await self.http.request(
+                "GET",
+                await self.discovery.endpoint("userinfo_endpoint"),
+                headers={"Authorization": f"Bearer {access_token}"},
+                withhold_token=True,
+            )
+        except Exception as exc:
+            raise AuthError(f"The portal's userinfo endpoint failed: {exc}") from exc
         if response.status_code != 200:
             raise AuthError(f"The portal's userinfo endpoint answered {response.status_code}")
         data: dict[str, Any] = response.json()

@@ -48,10 +48,14 @@ async def close_session_sockets(session_id: uuid.UUID, reason: str = "Session en
     return await _close(_by_session.pop(session_id, None), reason)
 
 
+_closing: set[asyncio.Task[bool]] = set()
+
+
 async def _close(sockets: weakref.WeakSet[web.WebSocketResponse] | None, reason: str) -> int:
+    """Start closing (the close handshake waits for each client, so the caller does not)."""
     live = [s for s in (sockets or ()) if not s.closed]
-    await asyncio.gather(
-        *(s.close(code=SIGNED_OUT, message=reason.encode()[:120]) for s in live),
-        return_exceptions=True,
-    )
+    for socket in live:
+        task = asyncio.create_task(socket.close(code=SIGNED_OUT, message=reason.encode()[:120]))
+        _closing.add(task)
+        task.add_done_callback(_closing.discard)
     return len(live)
