@@ -18,7 +18,7 @@ from tortoise.exceptions import IntegrityError
 
 from models.access import Actor, DataScope, Grant, Permission
 from models.base import new_id
-from models.directory import OrgUnit, Role, User
+from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
 from models.portal import (
     AccessEvent,
     AccessEventKind,
@@ -542,3 +542,319 @@ async def scim_tenant(secret: str) -> Tenant | None:
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         await ScimToken.filter(id=token.id).update(last_used_at=now)
     return await Tenant.get_or_none(id=token.tenant_id)
+
+
+# Directory pull (组织机构、用户同步) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SourceUnit:
+    key: str
+    """The portal's id of the group; kept as the org unit's external id."""
+    name: str
+    parent_key: str | None
+
+
+@dataclass(frozen=True)
+class SourceUser:
+    key: str
+    """The portal's `externalId` (its SSO subject) or else its id; kept as external subject."""
+    username: str
+    display_name: str
+    email: str | None
+    phone: str | None
+    title: str | None
+    active: bool
+    unit_keys: tuple[str, ...]
+
+
+@dataclass
+class PullReport:
+    units_created: int = 0
+    units_updated: int = 0
+    users_created: int = 0
+    users_updated: int = 0
+    users_deprovisioned: int = 0
+    users_unchanged: int = 0
+
+    @property
+    def changed(self) -> int:
+        return (
+            self.units_created
+            + self.units_updated
+            + self.users_created
+            + self.users_updated
+            + self.users_deprovisioned
+        )
+
+
+Progress = Any
+BATCH = 2000
+
+
+async def apply_pull(
+    actor: Actor,
+    units: list[SourceUnit],
+    users: list[SourceUser],
+    *,
+    progress: Progress = None,
+) -> PullReport:
+    """Make the tenant's synced directory equal the portal's: create and update org units and
+    users in batches (one transaction and one audit entry per changed row), and deprovision
+    synced users the portal no longer lists. Running it twice changes nothing the second time."""
+    report = PullReport()
+    scope = TenantScope(actor.tenant_id)
+    root = await scope.query(OrgUnit).filter(parent_id=None).order_by("created_at").first()
+    if root is None:
+        raise ServiceError.of(Code.INVALID_STATE, "The tenant has no root org unit")
+    unit_ids = await _pull_units(actor, scope, root, units, report)
+    member = await scope.query(Role).get_or_none(code="member")
+    existing: dict[str, User] = {
+        str(u.external_subject): u
+        for u in await scope.query(User).filter(external_subject__not_isnull=True)
+    }
+    by_name = {u.username: u for u in await scope.query(User).filter(external_subject__isnull=True)}
+    taken = {str(name) for name in await scope.query(User).values_list("username", flat=True)}
+    memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
+    for user_id, unit_id in (
+        await scope.query(Membership).order_by("created_at").values_list("user_id", "org_unit_id")
+    ):
+        memberships.setdefault(user_id, []).append(unit_id)
+    seen: set[str] = set()
+    for start in range(0, len(users), BATCH):
+        chunk = users[start : start + BATCH]
+        async with transaction(actor) as work:
+            new_users: list[User] = []
+            new_links: list[Membership] = []
+            new_roles: list[RoleAssignment] = []
+            changed: list[User] = []
+            for source in chunk:
+                seen.add(source.key)
+                wanted_units = list(
+                    dict.fromkeys(unit_ids[k] for k in source.unit_keys if k in unit_ids)
+                ) or [root.id]
+                status = UserStatus.ACTIVE if source.active else UserStatus.DEPROVISIONED
+                local = existing.get(source.key) or by_name.pop(source.username, None)
+                if local is None:
+                    username = _free_username(source.username, source.key, taken)
+                    row = User(
+                        id=new_id(),
+                        tenant_id=actor.tenant_id,
+                        username=username,
+                        display_name=source.display_name[:100],
+                        email=source.email,
+                        phone=source.phone,
+                        title=source.title,
+                        external_subject=source.key,
+                        status=status,
+                        primary_org_unit_id=wanted_units[0],
+                    )
+                    new_users.append(row)
+                    new_links += [
+                        Membership(
+                            id=new_id(), tenant_id=actor.tenant_id, user_id=row.id, org_unit_id=u
+                        )
+                        for u in wanted_units
+                    ]
+                    if member is not None:
+                        new_roles.append(
+                            RoleAssignment(
+                                id=new_id(),
+                                tenant_id=actor.tenant_id,
+                                user_id=row.id,
+                                role_id=member.id,
+                            )
+                        )
+                    work.audit(
+                        actor.tenant_id,
+                        "user.created",
+                        "User",
+                        row.id,
+                        {"username": username, "source": "pull", "externalSubject": source.key},
+                    )
+                    report.users_created += 1
+                    continue
+                changes = apply_changes(
+                    local,
+                    display_name=source.display_name[:100],
+                    email=source.email,
+                    phone=source.phone,
+                    title=source.title,
+                    external_subject=source.key,
+                    primary_org_unit_id=wanted_units[0],
+                )
+                if status == UserStatus.ACTIVE and local.status != status:
+                    local.status = status
+                    changes["status"] = status.value
+                current_units = memberships.get(local.id, [])
+                if set(current_units) != set(wanted_units):
+                    await (
+                        scope.query(Membership)
+                        .filter(
+                            user_id=local.id, org_unit_id__in=set(current_units) - set(wanted_units)
+                        )
+                        .delete()
+                    )
+                    new_links += [
+                        Membership(
+                            id=new_id(), tenant_id=actor.tenant_id, user_id=local.id, org_unit_id=u
+                        )
+                        for u in wanted_units
+                        if u not in current_units
+                    ]
+                    changes["orgUnitIds"] = [str(u) for u in wanted_units]
+                if changes:
+                    local.version += 1
+                    changed.append(local)
+                    work.audit(
+                        actor.tenant_id,
+                        "user.updated",
+                        "User",
+                        local.id,
+                        {"source": "pull", **{k: _plain(v) for k, v in changes.items()}},
+                    )
+                    report.users_updated += 1
+                else:
+                    report.users_unchanged += 1
+            if new_users:
+                await User.bulk_create(new_users, batch_size=1000)
+            if new_links:
+                await Membership.bulk_create(new_links, batch_size=1000)
+            if new_roles:
+                await RoleAssignment.bulk_create(new_roles, batch_size=1000)
+            if changed:
+                await User.bulk_update(
+                    changed,
+                    fields=[
+                        "display_name",
+                        "email",
+                        "phone",
+                        "title",
+                        "external_subject",
+                        "status",
+                        "primary_org_unit_id",
+                        "version",
+                    ],
+                    batch_size=1000,
+                )
+            if new_users or changed:
+                work.emit(
+                    actor.tenant_id,
+                    "directory.synced",
+                    {"created": len(new_users), "updated": len(changed)},
+                )
+        if progress is not None:
+            progress("users", min(start + BATCH, len(users)), len(users))
+    from services.directory import deprovision_user
+
+    leaving = [
+        u.id
+        for key, u in existing.items()
+        if key not in seen and u.status != UserStatus.DEPROVISIONED
+    ]
+    leaving += [u.id for u in users_to_deprovision(users, existing)]
+    for user_id in dict.fromkeys(leaving):
+        await deprovision_user(actor, user_id)
+        report.users_deprovisioned += 1
+    return report
+
+
+def users_to_deprovision(users: list[SourceUser], existing: dict[str, User]) -> list[User]:
+    """Listed by the portal as inactive, and still active here."""
+    return [
+        existing[s.key]
+        for s in users
+        if not s.active and s.key in existing and existing[s.key].status != UserStatus.DEPROVISIONED
+    ]
+
+
+def _plain(value: Any) -> Any:
+    return str(value) if isinstance(value, uuid.UUID) else value
+
+
+def _free_username(wanted: str, key: str, taken: set[str]) -> str:
+    cleaned = "".join(c if c.isalnum() or c in "._@-" else "-" for c in wanted)[:64].strip("-._@")
+    cleaned = cleaned or "user"
+    if cleaned in taken:
+        cleaned = f"{cleaned[:55]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
+    taken.add(cleaned)
+    return cleaned
+
+
+async def _pull_units(
+    actor: Actor, scope: TenantScope, root: OrgUnit, units: list[SourceUnit], report: PullReport
+) -> dict[str, uuid.UUID]:
+    """Org units by the portal's key, created parents first; renamed ones updated."""
+    from services.directory import move_org_unit, unit_path
+
+    local = {
+        u.external_id: u for u in await scope.query(OrgUnit).filter(external_id__not_isnull=True)
+    }
+    by_key = {u.key: u for u in units}
+    ids: dict[str, uuid.UUID] = {k: u.id for k, u in local.items() if k}
+    rows: dict[str, OrgUnit] = {k: u for k, u in local.items() if k}
+    order: list[SourceUnit] = []
+    placed: set[str] = set()
+
+    def visit(unit: SourceUnit, trail: frozenset[str]) -> None:
+        if unit.key in placed or unit.key in trail:
+            return
+        parent = by_key.get(unit.parent_key or "")
+        if parent is not None:
+            visit(parent, trail | {unit.key})
+        placed.add(unit.key)
+        order.append(unit)
+
+    for unit in units:
+        visit(unit, frozenset())
+    async with transaction(actor) as work:
+        created: list[OrgUnit] = []
+        renamed: list[OrgUnit] = []
+        for unit in order:
+            parent = rows.get(unit.parent_key or "") or root
+            row = rows.get(unit.key)
+            if row is None:
+                unit_id = new_id()
+                row = OrgUnit(
+                    id=unit_id,
+                    tenant_id=actor.tenant_id,
+                    parent_id=parent.id,
+                    name=unit.name[:200],
+                    external_id=unit.key,
+                    path=unit_path(parent, unit_id),
+                    depth=parent.depth + 1,
+                )
+                created.append(row)
+                rows[unit.key], ids[unit.key] = row, unit_id
+                work.audit(
+                    actor.tenant_id,
+                    "org_unit.created",
+                    "OrgUnit",
+                    unit_id,
+                    {"name": unit.name, "source": "pull"},
+                )
+                report.units_created += 1
+            elif row.name != unit.name[:200]:
+                row.name = unit.name[:200]
+                row.version += 1
+                renamed.append(row)
+                work.audit(
+                    actor.tenant_id,
+                    "org_unit.updated",
+                    "OrgUnit",
+                    row.id,
+                    {"name": row.name, "source": "pull"},
+                )
+                report.units_updated += 1
+        if created:
+            await OrgUnit.bulk_create(created, batch_size=1000)
+        if renamed:
+            await OrgUnit.bulk_update(renamed, fields=["name", "version"], batch_size=1000)
+    for unit in order:
+        row = rows[unit.key]
+        parent = rows.get(unit.parent_key or "") or root
+        if row.parent_id != parent.id and row.id != root.id:
+            moved = await move_org_unit(actor, id=row.id, new_parent_id=parent.id)
+            rows[unit.key] = moved
+            report.units_updated += 1
+    return ids
