@@ -115,7 +115,9 @@ async def test_pulling_ten_thousand_users_twice_changes_nothing_the_second_time(
     assert counts
 
     audit_before = await target.scope.query(AuditEntry).count()
+    started = time.monotonic()
     second = await _run_cli(database, *args)
+    print(f"second pull (no changes): {time.monotonic() - started:.1f} s")
     assert "Org units: 0 created, 0 updated" in second, second
     assert f"Users: 0 created, 0 updated, 0 deprovisioned, {USERS + 1} unchanged" in second
     assert await target.scope.query(AuditEntry).count() == audit_before
