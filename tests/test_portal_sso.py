@@ -289,10 +289,10 @@ async def test_back_channel_logout_closes_websockets_and_ends_the_session(
 
         await asyncio.sleep(1.05)  # tokens issued before the logout's second are refused after
         started = time.monotonic()
+        readers = [asyncio.create_task(ws.receive(timeout=5)) for ws in (bearer_ws, cookie_ws)]
         await browser.logout_at_portal()
-        for ws in (bearer_ws, cookie_ws):
-            message = await ws.receive(timeout=5)
-            assert message.type in (aiohttp.WSMsgType.CLOSE, aiohttp.WSMsgType.CLOSED)
+        for ws, message in zip((bearer_ws, cookie_ws), await asyncio.gather(*readers), strict=True):
+            assert message.type == aiohttp.WSMsgType.CLOSE, message
             assert ws.close_code == 4401
         assert time.monotonic() - started < 5
 
