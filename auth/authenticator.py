@@ -20,7 +20,7 @@ from auth.introspection import Introspector
 from auth.tokens import TokenValidator, looks_like_jwt
 from auth.viewer import Provision, Viewer, load_viewer, viewer_for
 from models.directory import User
-from models.portal import PortalSession
+from models.sso import PortalSession
 from models.tenants import Tenant, TenantStatus
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})

@@ -11,8 +11,8 @@ from typing import Any
 from auth.errors import AuthError
 from models.access import Actor, DataScope, Grant, Permission
 from models.directory import Membership, OrgUnit, RoleAssignment, User, UserStatus
-from models.portal import UserRevocation, load_policy
 from models.scope import TenantScope
+from models.sso import UserRevocation, load_policy
 from models.tenants import Tenant, TenantKind, TenantStatus
 
 Provision = Callable[[Tenant, dict[str, Any]], Awaitable["User | str"]]

@@ -11,7 +11,7 @@ from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.extensions import extensions
-from schema.portal import ComponentAccess, PortalMutation, PortalQuery
+from schema.sso import ComponentAccess, PortalMutation, PortalQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 

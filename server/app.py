@@ -11,7 +11,7 @@ from tortoise import connections
 from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db, portal
+from server import db, sso
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
@@ -32,10 +32,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
 
     issuers = []
-    provider = portal.provider_issuer(settings, lambda: app[HTTP])
+    provider = sso.provider_issuer(settings, lambda: app[HTTP])
     if provider:
         issuers.append(provider[0])
-        app[portal.JWKS] = provider[2]
+        app[sso.JWKS] = provider[2]
     if settings.dev_mode:
         dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
         app[DEV_ISSUER] = dev
@@ -44,7 +44,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
-    authenticator = portal.build_authenticator(
+    authenticator = sso.build_authenticator(
         app, settings, validator, provider[1] if provider else None
     )
     view = GraphQLView(

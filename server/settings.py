@@ -18,7 +18,7 @@ MODEL_MODULES = [
     "models.directory",
     "models.audit",
     "models.outbox",
-    "models.portal",
+    "models.sso",
 ]
 
 
@@ -46,7 +46,7 @@ class Settings(BaseSettings):
     oidc_jwks_min_refresh_seconds: float = 30.0
     oidc_tenant_claim: str = "tenant"
 
-    # Portal integration (docs/portal.md) ---------------------------------------------------
+    # Portal integration (docs/sso.md) ---------------------------------------------------
     oidc_client_id: str | None = _env("OIDC_CLIENT_ID")
     oidc_client_secret: str | None = _env("OIDC_CLIENT_SECRET")
     oidc_scopes: str = _env("OIDC_SCOPES", "openid profile email")

@@ -16,8 +16,8 @@ from models.access import Actor, DataScope, Permission
 from models.audit import AuditEntry
 from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
-from models.portal import PortalSession
 from models.scope import TenantScope
+from models.sso import PortalSession
 from services.errors import Code, ServiceError, check_version, not_found, require, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.uow import Work, transaction

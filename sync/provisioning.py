@@ -19,12 +19,12 @@ from tortoise.expressions import Q
 
 from models.access import Permission
 from models.directory import OrgUnit, Role, User
-from models.portal import load_policy
 from models.scope import TenantScope
+from models.sso import load_policy
 from models.tenants import Tenant
 from services import directory
 from services.errors import Code, ServiceError
-from services.portal import tenant_system_actor
+from services.sso import tenant_system_actor
 
 log = logging.getLogger(__name__)
 _NOT_USERNAME = re.compile(r"[^A-Za-z0-9._@-]+")

@@ -1,6 +1,6 @@
 """`officecloud sync pull`: read a portal's SCIM 2.0 endpoint (scim2-client over httpx2) and make
 the tenant's directory match it. Groups are read without members and users with their `groups`,
-in pages of `page_size`; the difference is applied by `services.portal.apply_pull`."""
+in pages of `page_size`; the difference is applied by `services.sso.apply_pull`."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from scim2_client.engines.httpx2 import AsyncSCIMClient
 from scim2_models import Group, ResourceType, ScimProvider, SearchRequest, User
 
 from models.tenants import Tenant
-from services import portal
+from services import sso
 from services.errors import Code, ServiceError
 from sync.scim import OrgUnitExtension
 
@@ -27,7 +27,7 @@ async def pull(
     *,
     page_size: int = 1000,
     progress: Progress | None = None,
-) -> portal.PullReport:
+) -> sso.PullReport:
     tenant = await Tenant.get_or_none(code=tenant_code)
     if tenant is None:
         raise ServiceError.of(Code.NOT_FOUND, f"No tenant has the code '{tenant_code}'")
@@ -47,7 +47,7 @@ async def pull(
         groups = await _all(client, OrgUnitGroup, "groups", page_size, progress, ["members"])
         users = await _all(client, User, "read users", page_size, progress, None)
     units = [
-        portal.SourceUnit(
+        sso.SourceUnit(
             key=str(g.id),
             name=g.display_name or str(g.id),
             parent_key=(g[OrgUnitExtension].parent if g[OrgUnitExtension] else None),
@@ -55,8 +55,8 @@ async def pull(
         for g in groups
     ]
     people = [_person(u) for u in users]
-    return await portal.apply_pull(
-        portal.tenant_system_actor(tenant, "directory pull"), units, people, progress=progress
+    return await sso.apply_pull(
+        sso.tenant_system_actor(tenant, "directory pull"), units, people, progress=progress
     )
 
 
@@ -86,7 +86,7 @@ async def _all(
         start += len(page.resources)
 
 
-def _person(user: Any) -> portal.SourceUser:
+def _person(user: Any) -> sso.SourceUser:
     emails = user.emails or []
     email = next((e.value for e in emails if e.primary), None) or (
         emails[0].value if emails else None
@@ -96,7 +96,7 @@ def _person(user: Any) -> portal.SourceUser:
         phones[0].value if phones else None
     )
     display = user.display_name or (user.name.formatted if user.name else None) or user.user_name
-    return portal.SourceUser(
+    return sso.SourceUser(
         key=str(user.external_id or user.id),
         username=str(user.user_name),
         display_name=str(display),

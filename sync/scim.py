@@ -44,7 +44,7 @@ from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
-from services import directory, portal
+from services import directory, sso
 from services.errors import Code, ServiceError
 from services.inputs import KEEP
 
@@ -98,7 +98,7 @@ def _scim(handler: Handler) -> Handler:
 
     async def wrapped(request: web.Request) -> web.StreamResponse:
         scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
-        tenant = await portal.scim_tenant(secret.strip()) if scheme.lower() == "bearer" else None
+        tenant = await sso.scim_tenant(secret.strip()) if scheme.lower() == "bearer" else None
         if tenant is None:
             return _error(401, "Send a valid SCIM bearer token (created by a tenant admin)")
         if tenant.status != TenantStatus.ACTIVE:
@@ -429,7 +429,7 @@ async def create_user(request: web.Request) -> web.Response:
         await _body(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
     scope = TenantScope(tenant.id)
-    actor = portal.tenant_system_actor(tenant, "scim")
+    actor = sso.tenant_system_actor(tenant, "scim")
     user = await directory.create_user(
         actor,
         username=resource.user_name or "",
@@ -450,7 +450,7 @@ async def _apply_user(
     request: web.Request, user: DirectoryUser, resource: User[Any], expected: int | None
 ) -> DirectoryUser:
     tenant = request[TENANT]
-    actor = portal.tenant_system_actor(tenant, "scim")
+    actor = sso.tenant_system_actor(tenant, "scim")
     fields = _fields(resource)
     status: Any = KEEP
     if resource.active is True and user.status != UserStatus.ACTIVE:
@@ -498,7 +498,7 @@ async def patch_user(request: web.Request) -> web.Response:
 async def delete_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = _if_match(request, user.version)
-    actor = portal.tenant_system_actor(request[TENANT], "scim")
+    actor = sso.tenant_system_actor(request[TENANT], "scim")
     await directory.deprovision_user(actor, user.id, expected_version=expected)
     return web.Response(status=204)
 
@@ -583,7 +583,7 @@ async def create_group(request: web.Request) -> web.Response:
     resource: Any = OrgUnitGroup.model_validate(
         await _body(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
     )
-    actor = portal.tenant_system_actor(tenant, "scim")
+    actor = sso.tenant_system_actor(tenant, "scim")
     extension = resource[OrgUnitExtension]
     unit = await directory.create_org_unit(
         actor,
@@ -602,7 +602,7 @@ async def _apply_group(
 ) -> OrgUnit:
     tenant = request[TENANT]
     scope = TenantScope(tenant.id)
-    actor = portal.tenant_system_actor(tenant, "scim")
+    actor = sso.tenant_system_actor(tenant, "scim")
     extension = resource[OrgUnitExtension]
     unit = await directory.update_org_unit(
         actor,
@@ -625,7 +625,7 @@ async def _set_members(request: web.Request, unit: OrgUnit, member_ids: list[str
     tenant's root unit (a user always belongs somewhere)."""
     tenant = request[TENANT]
     scope = TenantScope(tenant.id)
-    actor = portal.tenant_system_actor(tenant, "scim")
+    actor = sso.tenant_system_actor(tenant, "scim")
     wanted = {uuid.UUID(i) for i in member_ids if _is_uuid(i)}
     rows = await scope.query(Membership).filter(org_unit_id=unit.id).values_list("user_id")
     current = {uuid.UUID(str(row[0])) for row in rows}
@@ -690,7 +690,7 @@ async def patch_group(request: web.Request) -> web.Response:
 async def delete_group(request: web.Request) -> web.Response:
     unit = await _group(request)
     _if_match(request, unit.version)
-    await directory.delete_org_unit(portal.tenant_system_actor(request[TENANT], "scim"), id=unit.id)
+    await directory.delete_org_unit(sso.tenant_system_actor(request[TENANT], "scim"), id=unit.id)
     return web.Response(status=204)
 
 

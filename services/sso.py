@@ -19,7 +19,8 @@ from tortoise.exceptions import IntegrityError
 from models.access import Actor, DataScope, Grant, Permission
 from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
-from models.portal import (
+from models.scope import TenantScope
+from models.sso import (
     AccessEvent,
     AccessEventKind,
     AccessRule,
@@ -30,7 +31,6 @@ from models.portal import (
     UsedTokenId,
     UserRevocation,
 )
-from models.scope import TenantScope
 from models.tenants import Tenant
 from services.errors import Code, ServiceError, check_version, not_found, require
 from services.inputs import KEEP, Checks, apply_changes, parse_id

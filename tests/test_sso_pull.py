@@ -21,7 +21,7 @@ from services import directory
 from services.directory import unit_path
 from sync.pull import pull
 from tests.conftest import GraphQL
-from tests.test_portal_scim import scim_token
+from tests.test_sso_scim import scim_token
 
 CLI = str(Path(sys.executable).with_name("officecloud"))
 USERS = 10_000

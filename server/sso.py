@@ -24,10 +24,10 @@ from auth.oidc import LOGOUT_TOKEN_MAX_AGE, OidcClient
 from auth.tokens import TokenValidator, TrustedIssuer
 from auth.viewer import Viewer, load_viewer
 from models.access import Permission
-from resolvers.portal import access_log_lines
+from resolvers.sso import access_log_lines
 from server import sockets
 from server.settings import Settings
-from services import portal
+from services import sso
 from sync.provisioning import Provisioner
 
 log = logging.getLogger(__name__)
@@ -36,7 +36,7 @@ OIDC = web.AppKey("oidc", OidcClient)
 AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 PORTAL_SETTINGS = web.AppKey("portal_settings", Settings)
 LOGIN_COOKIE = "oc_login"
-usage = portal.usage
+usage = sso.usage
 
 
 class AccessLog:
@@ -54,7 +54,7 @@ class AccessLog:
         while len(self._seen) > self._max:
             self._seen.popitem(last=False)
         claims = viewer.claims
-        await portal.record_sign_in(
+        await sso.record_sign_in(
             viewer.tenant.id,
             viewer.user.id,
             subject=str(claims.get("sub")),
@@ -70,7 +70,7 @@ class AccessLog:
         if tenant is None:
             return
         claims = error.claims or {}
-        await portal.record_failed_sign_in(
+        await sso.record_failed_sign_in(
             tenant.id,
             subject=_str(claims.get("sub")),
             method=method,
@@ -205,7 +205,7 @@ def _safe_return_to(value: str | None) -> str:
 async def login(request: web.Request) -> web.Response:
     """Start the authorization code flow with PKCE; `?return_to=/path` comes back after."""
     settings = request.app[PORTAL_SETTINGS]
-    pending = await portal.begin_login(_safe_return_to(request.query.get("return_to")))
+    pending = await sso.begin_login(_safe_return_to(request.query.get("return_to")))
     url = await request.app[OIDC].authorization_url(
         state=pending.state,
         code_verifier=pending.code_verifier,
@@ -225,7 +225,7 @@ async def callback(request: web.Request) -> web.Response:
     state = request.query.get("state", "")
     if not state or request.cookies.get(LOGIN_COOKIE) != state:
         return _page(400, "This sign-in was not started in this browser; start again.")
-    pending = await portal.finish_login(state)
+    pending = await sso.finish_login(state)
     if pending is None:
         return _page(400, "The sign-in request has expired or was already used; start again.")
     if "error" in request.query:
@@ -251,7 +251,7 @@ async def callback(request: web.Request) -> web.Response:
         if authenticator.hooks is not None:
             await authenticator.hooks.refused(exc, method="session")
         return _page(exc.status, exc.message)
-    opened = await portal.open_session(
+    opened = await sso.open_session(
         viewer.tenant,
         viewer.user,
         subject=str(claims["sub"]),
@@ -294,7 +294,7 @@ async def logout(request: web.Request) -> web.Response:
                 return _page(403, exc.message)
             viewer = None
         if viewer is not None and viewer.session_id is not None:
-            ended = await portal.end_session(viewer.session_id, "logout")
+            ended = await sso.end_session(viewer.session_id, "logout")
             id_token = ended.id_token if ended else None
             await sockets.close_session_sockets(viewer.session_id)
     target = await request.app[OIDC].end_session_url(
@@ -328,7 +328,7 @@ async def backchannel_logout(request: web.Request) -> web.Response:
         claims = await oidc.logout_token_claims(token)
         iat = float(claims["iat"])
         keep_until = max(float(claims.get("exp") or 0), iat + LOGOUT_TOKEN_MAX_AGE) + 60
-        users = await portal.logout_from_portal(
+        users = await sso.logout_from_portal(
             issuer=oidc.issuer,
             subject=_str(claims.get("sub")),
             sid=_str(claims.get("sid")),
@@ -343,7 +343,7 @@ async def backchannel_logout(request: web.Request) -> web.Response:
             status=400,
             headers=headers,
         )
-    except portal.ReplayedToken:
+    except sso.ReplayedToken:
         return web.json_response(
             {"error": "invalid_request", "error_description": "This logout token was used"},
             status=400,

@@ -1,7 +1,7 @@
 from tortoise import migrations
 from tortoise.migrations import operations as ops
 from models.base import new_id
-from models.portal import AccessEventKind, AccessSubject
+from models.sso import AccessEventKind, AccessSubject
 from orjson import loads
 from tortoise.fields.base import OnDelete
 from tortoise.fields.data import JSON_DUMPS

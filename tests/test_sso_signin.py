@@ -17,13 +17,13 @@ import pytest
 from aiohttp.test_utils import TestServer
 
 from models.directory import OrgUnit, RoleAssignment, User
-from models.portal import AccessEvent, AccessEventKind, PortalSession
+from models.sso import AccessEvent, AccessEventKind, PortalSession
 from models.tenants import TenantStatus
 from server.app import create_app
-from server.portal import AUTHENTICATOR
 from server.settings import Settings
+from server.sso import AUTHENTICATOR
 from services import tenants
-from tests.portal_support import CLIENT_ID, CLIENT_SECRET, Browser, Portal, running_provider
+from tests.sso_support import CLIENT_ID, CLIENT_SECRET, Browser, Portal, running_provider
 
 VIEWER = "{ viewer { user { username externalSubject } tenant { code } permissions } }"
 

@@ -16,13 +16,13 @@ from graphql import GraphQLError
 from tortoise import connections
 
 from models.access import Permission
-from models.portal import AccessEvent, AccessRule, ComponentUsage, ScimToken
+from models.sso import AccessEvent, AccessRule, ComponentUsage, ScimToken
 from resolvers.context import Context
 from resolvers.directory import NOWHERE, _scope
 from resolvers.errors import Problem, attempt
 from resolvers.ids import keep, node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
-from services import portal
+from services import sso
 
 Result = tuple[Any, tuple[Problem, ...]]
 MAX_DAYS = 366
@@ -39,7 +39,7 @@ def _admin(ctx: Context) -> uuid.UUID:
 
 
 def count_use(viewer: Any, component: str) -> None:
-    portal.usage.add(viewer.tenant.id, viewer.user.id, component)
+    sso.usage.add(viewer.tenant.id, viewer.user.id, component)
 
 
 async def access_rule_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[AccessRule | None]:
@@ -104,7 +104,7 @@ class AccessDay:
 async def access_stats(ctx: Context, start: date, end: date) -> list[AccessDay]:
     """One bucket per day from `start` to `end` (inclusive), empty days included."""
     tenant_id = _admin(ctx)
-    await portal.usage.flush()
+    await sso.usage.flush()
     since, until = _bounds(start, end)
     days = {
         start + timedelta(days=i): AccessDay(start + timedelta(days=i))
@@ -249,7 +249,7 @@ async def create_access_rule(ctx: Context, input: Any) -> Result:
     kind = input.subject_type
     type_name = {"user": "User", "org_unit": "OrgUnit", "role": "Role"}[kind.value]
     return await attempt(
-        portal.create_access_rule(
+        sso.create_access_rule(
             ctx.actor,
             subject_type=kind,
             subject_id=node_uuid(input.subject_id, type_name) or "",
@@ -261,7 +261,7 @@ async def create_access_rule(ctx: Context, input: Any) -> Result:
 
 async def update_access_rule(ctx: Context, input: Any) -> Result:
     return await attempt(
-        portal.update_access_rule(
+        sso.update_access_rule(
             ctx.actor,
             id=node_uuid(input.id, "AccessRule") or "",
             components=keep(input.components),
@@ -273,21 +273,21 @@ async def update_access_rule(ctx: Context, input: Any) -> Result:
 
 async def delete_access_rule(ctx: Context, input: Any) -> Result:
     return await attempt(
-        portal.delete_access_rule(ctx.actor, id=node_uuid(input.id, "AccessRule") or "")
+        sso.delete_access_rule(ctx.actor, id=node_uuid(input.id, "AccessRule") or "")
     )
 
 
 async def create_scim_token(ctx: Context, input: Any) -> Result:
-    return await attempt(portal.create_scim_token(ctx.actor, name=input.name))
+    return await attempt(sso.create_scim_token(ctx.actor, name=input.name))
 
 
 async def rotate_scim_token(ctx: Context, input: Any) -> Result:
     return await attempt(
-        portal.rotate_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
+        sso.rotate_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
     )
 
 
 async def revoke_scim_token(ctx: Context, input: Any) -> Result:
     return await attempt(
-        portal.revoke_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
+        sso.revoke_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
     )

@@ -22,8 +22,8 @@ from graphql import (
 from strawberry import relay
 from strawberry.extensions import SchemaExtension
 
-from models import portal as m
-from resolvers import portal as r
+from models import sso as m
+from resolvers import sso as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
 from schema.connection import Connection
