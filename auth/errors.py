@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class AuthError(Exception):
     def __init__(self, message: str, *, status: int = 401, code: str = "UNAUTHENTICATED") -> None:
@@ -9,6 +11,10 @@ class AuthError(Exception):
         self.message = message
         self.status = status
         self.code = code
+        self.claims: dict[str, Any] | None = None
+        """Verified claims when the refusal came after the signature was checked."""
+        self.tenant: Any = None
+        """The tenant the refused token named, once it is known (for the access log)."""
 
     @classmethod
     def forbidden(cls, message: str) -> AuthError:

@@ -1,8 +1,15 @@
-"""JWKS from OIDC discovery, cached; refetched on an unknown `kid`, at most every N seconds."""
+"""The OpenID Provider's metadata and keys, cached.
+
+Keys are refetched on an unknown `kid` (at most every N seconds, counted from the last refetch
+an unknown `kid` caused) and also every `refresh_seconds`, so a key the provider publishes ahead
+of a rotation is known before the first token signed with it arrives.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import logging
 import time
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -11,6 +18,7 @@ import aiohttp
 from joserfc.jwk import KeySet
 
 Fetch = Callable[[], Awaitable[dict[str, Any]]]
+log = logging.getLogger(__name__)
 
 
 class JwksCache:
@@ -18,7 +26,7 @@ class JwksCache:
         self._fetch = fetch
         self._min_refresh = min_refresh_seconds
         self._keys: KeySet | None = None
-        self._fetched_at = float("-inf")
+        self._unknown_kid_fetch_at = float("-inf")
         self._lock = asyncio.Lock()
 
     async def key_set(self, kid: str | None) -> KeySet:
@@ -26,36 +34,95 @@ class JwksCache:
         if self._keys is not None and self._has(kid):
             return self._keys
         async with self._lock:
-            fresh_enough = time.monotonic() - self._fetched_at < self._min_refresh
-            if self._keys is None or (not self._has(kid) and not fresh_enough):
-                self._keys = KeySet.import_key_set(await self._fetch())  # type: ignore[arg-type]
-                self._fetched_at = time.monotonic()
+            if self._keys is None:
+                await self._load()
+            elif (
+                not self._has(kid)
+                and time.monotonic() - self._unknown_kid_fetch_at >= self._min_refresh
+            ):
+                self._unknown_kid_fetch_at = time.monotonic()
+                await self._load()
+        assert self._keys is not None
         return self._keys
+
+    async def refresh(self) -> None:
+        """Refetch now; on failure keep the keys we have (the provider may be briefly down)."""
+        async with self._lock:
+            try:
+                await self._load()
+            except (aiohttp.ClientError, TimeoutError, ValueError, KeyError) as exc:
+                log.warning("refreshing the provider's keys failed: %s", exc)
+
+    async def refresh_forever(self, every: float) -> None:
+        while True:
+            await asyncio.sleep(every)
+            await self.refresh()
+
+    async def _load(self) -> None:
+        self._keys = KeySet.import_key_set(await self._fetch())  # type: ignore[arg-type]
 
     def _has(self, kid: str | None) -> bool:
         assert self._keys is not None
         return kid is None or any(k.kid == kid for k in self._keys.keys)
 
 
-def discovery_fetcher(
-    session: Callable[[], aiohttp.ClientSession], issuer: str, jwks_url: str | None
-) -> Fetch:
-    """Follow `issuer/.well-known/openid-configuration` to `jwks_uri` (once), then fetch keys."""
-    resolved: dict[str, str] = {}
-    timeout = aiohttp.ClientTimeout(total=5)
+class Discovery:
+    """`issuer/.well-known/openid-configuration`, fetched once and checked to name the issuer."""
 
+    def __init__(
+        self,
+        session: Callable[[], aiohttp.ClientSession],
+        issuer: str,
+        overrides: dict[str, str | None] | None = None,
+    ) -> None:
+        self._session = session
+        self.issuer = issuer
+        self._overrides = {k: v for k, v in (overrides or {}).items() if v}
+        self._metadata: dict[str, Any] | None = None
+        self._lock = asyncio.Lock()
+
+    async def metadata(self) -> dict[str, Any]:
+        if self._metadata is None:
+            async with self._lock:
+                if self._metadata is None:
+                    url = self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+                    async with self._session().get(url, timeout=_TIMEOUT) as response:
+                        response.raise_for_status()
+                        data = await response.json(content_type=None)
+                    if data.get("issuer") != self.issuer:
+                        raise ValueError(
+                            f"The provider's discovery names issuer {data.get('issuer')!r}, "
+                            f"not {self.issuer!r}"
+                        )
+                    self._metadata = data
+        return self._metadata
+
+    async def endpoint(self, name: str) -> str:
+        """A metadata value such as `token_endpoint`; an override from settings wins."""
+        if name in self._overrides:
+            return str(self._overrides[name])
+        value = (await self.metadata()).get(name)
+        if not value:
+            raise KeyError(f"The OpenID Provider does not publish {name}")
+        return str(value)
+
+
+_TIMEOUT = aiohttp.ClientTimeout(total=5)
+
+
+def jwks_fetcher(session: Callable[[], aiohttp.ClientSession], discovery: Discovery) -> Fetch:
     async def fetch() -> dict[str, Any]:
-        if "jwks_uri" not in resolved:
-            if jwks_url:
-                resolved["jwks_uri"] = jwks_url
-            else:
-                url = issuer.rstrip("/") + "/.well-known/openid-configuration"
-                async with session().get(url, timeout=timeout) as response:
-                    response.raise_for_status()
-                    resolved["jwks_uri"] = (await response.json())["jwks_uri"]
-        async with session().get(resolved["jwks_uri"], timeout=timeout) as response:
+        url = await discovery.endpoint("jwks_uri")
+        async with session().get(url, timeout=_TIMEOUT) as response:
             response.raise_for_status()
             data: dict[str, Any] = await response.json(content_type=None)
             return data
 
     return fetch
+
+
+async def stop(task: asyncio.Task[Any] | None) -> None:
+    if task is not None:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task

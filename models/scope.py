@@ -36,10 +36,12 @@ class TenantScope:
     async def create(self, model: type[M], **values: Any) -> M:
         return await model.create(tenant_id=self.tenant_id, **values)
 
-    async def bulk_create(self, model: type[M], rows: list[M]) -> None:
+    async def bulk_create(
+        self, model: type[M], rows: list[M], batch_size: int | None = None
+    ) -> None:
         for row in rows:
             row.tenant_id = self.tenant_id
-        await model.bulk_create(rows)
+        await model.bulk_create(rows, batch_size=batch_size)
 
 
 def across_tenants(model: type[M]) -> QuerySet[M]:

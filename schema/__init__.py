@@ -15,6 +15,7 @@ from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.portal import PortalMutation, PortalQuery
+from schema.sso import ComponentAccess, SsoMutation, SsoQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -37,6 +38,7 @@ Query = merge_types(
         FlowQuery,
         DocumentQuery,
         PortalQuery,
+        SsoQuery,
     ),
 )
 Mutation = merge_types(
@@ -48,6 +50,7 @@ Mutation = merge_types(
         FlowMutation,
         DocumentMutation,
         PortalMutation,
+        SsoMutation,
     ),
 )
 
@@ -68,11 +71,14 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions(
-            max_depth=max_depth,
-            max_aliases=max_aliases,
-            max_tokens=max_tokens,
-            introspection=introspection,
-        ),
+        extensions=[
+            *extensions(
+                max_depth=max_depth,
+                max_aliases=max_aliases,
+                max_tokens=max_tokens,
+                introspection=introspection,
+            ),
+            ComponentAccess,
+        ],
         config=StrawberryConfig(relay_max_results=max_page_size),
     )

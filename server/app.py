@@ -8,12 +8,10 @@ import aiohttp
 from aiohttp import web
 from tortoise import connections
 
-from auth.authenticator import Authenticator
 from auth.dev_issuer import DevIssuer
-from auth.jwks import JwksCache, discovery_fetcher
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db, workers
+from server import db, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
@@ -24,6 +22,7 @@ from services.documents.storage import LocalBlobStore
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus
+from sync import scim as sync_scim
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
@@ -38,15 +37,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.cleanup_ctx.append(_resources)
 
     issuers = []
-    if settings.oidc_issuer:
-        fetch = discovery_fetcher(lambda: app[HTTP], settings.oidc_issuer, settings.oidc_jwks_url)
-        issuers.append(
-            TrustedIssuer(
-                settings.oidc_issuer,
-                settings.oidc_audience,
-                JwksCache(fetch, settings.oidc_jwks_min_refresh_seconds),
-            )
-        )
+    provider = sso.provider_issuer(settings, lambda: app[HTTP])
+    if provider:
+        issuers.append(provider[0])
+        app[sso.JWKS] = provider[2]
     if settings.dev_mode:
         dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
         app[DEV_ISSUER] = dev
@@ -55,6 +49,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
+    authenticator = sso.build_authenticator(
+        app, settings, validator, provider[1] if provider else None
+    )
     app[ATTACHMENTS] = AttachmentPolicy(
         store=LocalBlobStore(settings.data_dir / "blobs"),
         max_bytes=settings.max_upload_bytes,
@@ -70,8 +67,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
             max_page_size=settings.max_page_size,
             introspection=settings.dev_mode,
         ),
-        authenticator=Authenticator(validator, tenant_claim=settings.oidc_tenant_claim),
+        authenticator=authenticator,
         attachments=app[ATTACHMENTS],
+        csrf_header=settings.csrf_header,
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
@@ -80,6 +78,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    sync_scim.add_routes(app)
     return app
 
 

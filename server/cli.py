@@ -19,6 +19,8 @@ T = TypeVar("T")
 cli = typer.Typer(help="Officecloud: office automation for government departments.")
 audit_cli = typer.Typer(help="The tamper-evident audit log.")
 cli.add_typer(audit_cli, name="audit")
+sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用户同步).")
+cli.add_typer(sync_cli, name="sync")
 out = Console()
 err = Console(stderr=True)
 
@@ -241,6 +243,50 @@ def audit_verify(
 
     if _run(work):
         raise typer.Exit(1)
+
+
+@sync_cli.command("pull")
+def sync_pull(
+    tenant: Annotated[str, typer.Option(help="Code of the tenant to update.")],
+    url: Annotated[str, typer.Option(help="The portal's SCIM base URL, e.g. https://…/scim/v2")],
+    token: Annotated[str, typer.Option(help="Bearer token for the portal's SCIM endpoint.")],
+    page_size: Annotated[int, typer.Option(min=1, max=1000, help="Resources per page.")] = 1000,
+) -> None:
+    """Read org units and users from a portal's SCIM endpoint and apply the difference
+    (idempotent: a second run changes nothing; users the portal no longer lists are
+    deprovisioned, never deleted)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from services.errors import ServiceError
+    from sync.pull import pull
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage.capitalize(), total=total or None)
+            bar.update(tasks[stage], completed=done, total=total or None)
+
+        async def work(settings: Settings) -> Any:
+            return await pull(tenant, url, token, page_size=page_size, progress=progress)
+
+        try:
+            report = _run(work)
+        except ServiceError as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+    out.print(
+        f"Org units: {report.units_created} created, {report.units_updated} updated. "
+        f"Users: {report.users_created} created, {report.users_updated} updated, "
+        f"{report.users_deprovisioned} deprovisioned, {report.users_unchanged} unchanged."
+    )
 
 
 def _dev_token(settings: Settings, user_id: str, tenant_code: str, ttl: int = 8 * 3600) -> str:

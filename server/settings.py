@@ -25,6 +25,7 @@ MODEL_MODULES = [
     "models.flows",
     "models.documents",
     "models.portal_components",
+    "models.sso",
 ]
 
 
@@ -51,6 +52,32 @@ class Settings(BaseSettings):
     oidc_leeway_seconds: int = 30
     oidc_jwks_min_refresh_seconds: float = 30.0
     oidc_tenant_claim: str = "tenant"
+
+    # Portal integration (docs/sso.md) ---------------------------------------------------
+    oidc_client_id: str | None = _env("OIDC_CLIENT_ID")
+    oidc_client_secret: str | None = _env("OIDC_CLIENT_SECRET")
+    oidc_scopes: str = _env("OIDC_SCOPES", "openid profile email")
+    oidc_resource: str | None = _env("OIDC_RESOURCE")
+    """Resource indicator (RFC 8707) asked for at browser sign-in."""
+    oidc_jwks_refresh_seconds: float = 300.0
+    """Keys are refetched this often as well, so keys published ahead of a rotation are known."""
+    oidc_introspection: bool = _env("OIDC_INTROSPECTION", False)
+    """Accept opaque access tokens through the provider's introspection endpoint (RFC 7662)."""
+    oidc_introspection_url: str | None = _env("OIDC_INTROSPECTION_URL")
+    oidc_introspection_cache_seconds: float = 30.0
+    oidc_roles_claim: str = "roles"
+    oidc_role_map: dict[str, str] = {}
+    """Portal role name -> Officecloud role code, for users created at their first sign-in."""
+    oidc_default_role: str = "member"
+    oidc_org_unit_claim: str = "org_unit"
+    """Names the user's org unit by external id or code; the tenant's root unit otherwise."""
+    oidc_provisioning: bool = True
+    session_cookie: str = "oc_session"
+    session_ttl_seconds: int = 8 * 3600
+    cookie_secure: bool = True
+    cookie_samesite: str = "Lax"
+    csrf_header: str = "X-CSRF-Token"
+    usage_flush_seconds: float = 5.0
 
     max_depth: int = 12
     max_aliases: int = 30

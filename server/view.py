@@ -19,6 +19,7 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.authenticator import Authenticator
 from auth.errors import AuthError
 from resolvers.context import Context
+from server import sockets
 from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
 from services.documents.attachments import AttachmentPolicy
@@ -37,6 +38,7 @@ class GraphQLView(BaseView[Context, None]):
         *,
         authenticator: Authenticator,
         attachments: AttachmentPolicy,
+        csrf_header: str = "X-CSRF-Token",
         dev_mode: bool,
         max_page: int,
         max_subscriptions: int,
@@ -52,6 +54,7 @@ class GraphQLView(BaseView[Context, None]):
         )
         self.authenticator = authenticator
         self.attachments = attachments
+        self.csrf_header = csrf_header
         self.max_page = max_page
         self.dev_mode = dev_mode
 
@@ -96,7 +99,9 @@ class GraphQLView(BaseView[Context, None]):
         viewer = (
             None
             if is_socket
-            else await self.authenticator.viewer(request.headers.get("Authorization"))
+            else await self.authenticator.request_viewer(
+                request.method, request.headers, request.cookies, self.csrf_header
+            )
         )
         return Context(
             viewer=viewer,
@@ -109,17 +114,18 @@ class GraphQLView(BaseView[Context, None]):
         )
 
     async def on_ws_connect(self, context: Context) -> Any:
-        """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`."""
+        """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`, or, with the
+        session cookie, `{"csrfToken": "…"}`."""
         params = context.connection_params or {}
-        header = params.get("authorization") or params.get("Authorization")
         try:
-            viewer = await self.authenticator.viewer(header if isinstance(header, str) else None)
+            viewer = await self.authenticator.socket_viewer(params, context.request.cookies)
         except AuthError as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
         if viewer is None:
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
         context.viewer = viewer
         context.__post_init__()
+        sockets.track(context.response, viewer.tenant.id, viewer.user.id, viewer.session_id)
         return {"viewer": str(viewer.user.id)}
 
     async def create_websocket_response(

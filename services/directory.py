@@ -18,6 +18,7 @@ from models.audit import AuditEntry
 from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
 from models.scope import TenantScope
+from models.sso import PortalSession
 from services.errors import Code, ServiceError, check_version, not_found, require, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.rows import found, locked
@@ -372,6 +373,39 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
         await user.delete()
         _record(work, actor, "user.deleted", user, {"username": user.username})
     return user.id
+
+
+async def deprovision_user(
+    actor: Actor | None, user_id: uuid.UUID | str, *, expected_version: int | None = None
+) -> User:
+    """The one way a person leaves (SCIM `active: false` or DELETE, or a pull sync that no longer
+    sees them): the user is deactivated, never deleted, so their history stays; their browser
+    sessions end. Idempotent."""
+    actor = signed_in(actor)
+    scope = _scope(actor)
+    async with transaction(actor) as work:
+        user = await locked(scope, User, user_id, "User", "id")
+        _manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
+        check_version(user.version, expected_version)
+        if user.id == actor.user_id:
+            raise ServiceError.of(Code.INVALID, "You cannot deprovision yourself", "id")
+        if user.status == UserStatus.DEPROVISIONED:
+            return user
+        previous = user.status
+        user.status = UserStatus.DEPROVISIONED
+        user.version += 1
+        await user.save(update_fields=["status", "version", "updated_at"])
+        await (
+            scope.query(PortalSession)
+            .filter(user_id=user.id, revoked_at=None)
+            .update(revoked_at=work.now, revoked_reason="deprovisioned")
+        )
+        # Imported here: documents build on the directory, not the other way round.
+        from services.documents.actions import hand_over
+
+        await hand_over(work, user, "deprovisioned")
+        _record(work, actor, "user.deprovisioned", user, {"from": previous.value})
+    return user
 
 
 async def _units(scope: TenantScope, ids: Iterable[Any], field: str) -> list[OrgUnit]:

@@ -79,6 +79,23 @@ async def system_actor() -> Actor:
     )
 
 
+def tenant_system_actor(tenant: Tenant, name: str = "system") -> Actor:
+    """The actor of automated changes inside one tenant (timers, sign-in provisioning, SCIM):
+    every tenant permission, no user behind it."""
+    return Actor(
+        tenant_id=tenant.id,
+        user_id=SYSTEM_USER_ID,
+        tenant_path=tenant.path,
+        name=name,
+        grants=(
+            Grant(
+                frozenset(p.value for p in Permission if p is not Permission.PLATFORM_ADMIN),
+                DataScope.TENANT,
+            ),
+        ),
+    )
+
+
 async def create_tenant(
     actor: Actor | None,
     *,

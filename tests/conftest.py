@@ -221,7 +221,8 @@ async def platform_admin(database: Settings) -> User:
 
 @pytest.fixture
 def count_queries() -> Any:
-    """`with count_queries() as counted:` … `counted()` is the number of SQL statements sent."""
+    """`with count_queries() as counted:` … `counted()` is the number of SQL statements sent.
+    Make one request with the token first: its first use records a sign-in."""
 
     @contextmanager
     def counting() -> Iterator[Any]:

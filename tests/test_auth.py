@@ -8,6 +8,7 @@ import base64
 import hashlib
 import hmac
 import time
+import uuid
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -41,6 +42,8 @@ def _claims(issuer: str, subject: str, tenant: str, **changes: Any) -> dict[str,
         "tenant": tenant,
         "iat": now,
         "exp": now + 300,
+        "client_id": "portal-web",
+        "jti": uuid.uuid4().hex,
     }
     claims.update(changes)
     return {k: v for k, v in claims.items() if v is not None}
@@ -62,7 +65,7 @@ async def test_forged_and_stale_tokens_are_rejected(
     kid = signing_key.kid
 
     def signed(claims: dict[str, Any], key: Any = signing_key, **header: Any) -> str:
-        return jwt.encode({"alg": "ES256", "kid": kid, **header}, claims, key)
+        return jwt.encode({"alg": "ES256", "kid": kid, "typ": "at+jwt", **header}, claims, key)
 
     unsigned = (
         _b64(orjson.dumps({"alg": "none", "typ": "JWT"})) + "." + _b64(orjson.dumps(good)) + "."
@@ -84,6 +87,11 @@ async def test_forged_and_stale_tokens_are_rejected(
         "unknown kid": jwt.encode({"alg": "ES256", "kid": "not-ours"}, good, stranger),
         "known kid, other key": jwt.encode({"alg": "ES256", "kid": kid}, good, stranger),
         "no subject": signed({k: v for k, v in good.items() if k != "sub"}),
+        "no client_id (RFC 9068)": signed({k: v for k, v in good.items() if k != "client_id"}),
+        "no jti (RFC 9068)": signed({k: v for k, v in good.items() if k != "jti"}),
+        "no iat (RFC 9068)": signed({k: v for k, v in good.items() if k != "iat"}),
+        "an ID token (typ JWT)": signed(good, typ="JWT"),
+        "untyped": jwt.encode({"alg": "ES256", "kid": kid}, good, signing_key),
         "garbage": "a.b.c",
     }
     assert (await gql(VIEWER, token=signed(good))).status == 200
@@ -148,7 +156,7 @@ async def provider() -> AsyncIterator[Provider]:
     await provider.server.close()
 
 
-async def test_keys_come_from_discovery_and_rotation_is_picked_up_at_most_every_30s(
+async def test_keys_come_from_discovery_and_an_unknown_kid_refetches_at_most_every_30s(
     database: Settings, provider: Provider, make_department
 ) -> None:
     department = await make_department()
@@ -176,10 +184,19 @@ async def test_keys_come_from_discovery_and_rotation_is_picked_up_at_most_every_
 
             rotated = RSAKey.generate_key(2048, parameters={"kid": "k2"})
             provider.keys = [rotated]
-            assert await ask(session, provider.token(rotated, **claims)) == 401, (
-                "the first fetch was under 30 s ago: an unknown kid does not refetch yet"
+            assert await ask(session, provider.token(rotated, **claims)) == 200, (
+                "a rotation right after start is picked up: the unknown kid refetches"
             )
-            assert provider.jwks_fetches == 1
+            assert provider.jwks_fetches == 2
+
+            again = RSAKey.generate_key(2048, parameters={"kid": "k3"})
+            provider.keys = [again]
+            assert await ask(session, provider.token(again, **claims)) == 401, (
+                "the last unknown-kid refetch was under 30 s ago: no refetch yet"
+            )
+            forged = RSAKey.generate_key(2048, parameters={"kid": "k4"})
+            assert await ask(session, provider.token(forged, **claims)) == 401
+            assert provider.jwks_fetches == 2
     finally:
         await app_server.close()
 

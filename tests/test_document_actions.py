@@ -9,8 +9,10 @@ from typing import Any
 
 import pytest
 
+from models.directory import OrgUnit
 from models.documents import DocumentEvent, Timer
 from models.outbox import OutboxEvent
+from services import directory
 from services.documents import timers
 from tests.conftest import GraphQL, key_of
 from tests.office import DOC, TASK, Office, staff
@@ -186,3 +188,22 @@ async def test_a_deadline_fires_once_however_many_workers_run(office: Office) ->
     assert actions.count("timer_remind") == 1
     clerk = await office.open_task("clerk", doc_id)
     assert clerk["nodeId"] == "number", "onTimeout approve moved the document on"
+
+
+async def test_deprovisioning_hands_open_tasks_to_the_unit_leader(office: Office) -> None:
+    doc_id = await fresh(office)
+    department = office.department
+    root = await department.scope.query(OrgUnit).get(parent_id=None)
+    await directory.update_org_unit(
+        department.actor, id=root.id, leader_id=office.users["leader"].id
+    )
+    await directory.deprovision_user(department.actor, office.users["director"].id)
+
+    task = await office.open_task("leader", doc_id)
+    assert task["nodeId"] == "review"
+    events = await department.scope.query(DocumentEvent).filter(
+        document_id=key_of(doc_id), action="handed_over"
+    )
+    assert [(e.node_id, e.comment) for e in events] == [("review", "deprovisioned")]
+    gone = await office.run("director", "{ viewer { user { id } } }")
+    assert gone.status == 403, "a deprovisioned user cannot sign in"

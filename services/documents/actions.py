@@ -12,14 +12,14 @@ from typing import Any, Literal
 
 import workflow
 from models.access import Actor, Permission
-from models.directory import User, UserStatus
+from models.directory import OrgUnit, RoleAssignment, User, UserStatus
 from models.documents import Task
 from models.scope import TenantScope
 from services.documents.lifecycle import change_fields
 from services.documents.runtime import Run, engine_error
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
 from services.inputs import KEEP, parse_id
-from services.uow import transaction
+from services.uow import Work, transaction
 
 
 class TaskAction(StrEnum):
@@ -157,3 +157,51 @@ async def _active_user(scope: TenantScope, user_id: Any, field: str) -> str:
     if user is None:
         raise not_found("Active user", field)
     return str(user.id)
+
+
+async def hand_over(work: Work, user: User, reason: str) -> int:
+    """转交 every open task `user` holds to the leader of their org unit (the nearest leader
+    above when the unit has none or it is `user`), else to a tenant administrator; each
+    handover is in its document's trail. Runs in the caller's transaction."""
+    actor = work.actor
+    assert actor is not None
+    scope = TenantScope(actor.tenant_id)
+    tasks = await scope.query(Task).filter(assignee_id=user.id, status="open")
+    if not tasks:
+        return 0
+    heir = await _heir(scope, user)
+    if heir is None:
+        raise ServiceError.of(
+            Code.INVALID_STATE, f"Nobody can take over the open tasks of {user.username}"
+        )
+    for task in tasks:
+        run = await Run.load(work, actor, task.document_id)
+        transfer = workflow.Transfer(str(user.id), task.key, str(heir), reason)
+        await _run(run, transfer, "handed_over", reason, {}, task)
+    return len(tasks)
+
+
+async def _heir(scope: TenantScope, user: User) -> uuid.UUID | None:
+    unit = await scope.get(OrgUnit, user.primary_org_unit_id)
+    chain = [uuid.UUID(hex=p) for p in unit.path.strip("/").split("/")] if unit else []
+    leaders: dict[uuid.UUID, uuid.UUID | None] = dict(
+        await scope.query(OrgUnit).filter(id__in=chain).values_list("id", "leader_id")
+    )
+    active = set(
+        await scope.query(User)
+        .filter(status=UserStatus.ACTIVE)
+        .filter(id__in=[v for v in leaders.values() if v])
+        .values_list("id", flat=True)
+    )
+    for key in reversed(chain):
+        leader = leaders.get(key)
+        if leader and leader != user.id and leader in active:
+            return leader
+    admin = (
+        await scope.query(RoleAssignment)
+        .filter(role__code="tenant_admin", user__status=UserStatus.ACTIVE)
+        .exclude(user_id=user.id)
+        .order_by("created_at")
+        .first()
+    )
+    return admin.user_id if admin else None

@@ -6,12 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import workflow
-from models.access import Actor, DataScope, Grant, Permission
 from models.documents import Timer
 from models.scope import across_tenants
 from models.tenants import Tenant
 from services.documents.runtime import Run
-from services.tenants import SYSTEM_USER_ID
+from services.tenants import tenant_system_actor
 from services.uow import transaction
 
 
@@ -31,13 +30,7 @@ async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
             if timer is None:
                 return fired
             tenant = await Tenant.get(id=timer.tenant_id)
-            work.actor = Actor(
-                tenant_id=tenant.id,
-                user_id=SYSTEM_USER_ID,
-                tenant_path=tenant.path,
-                name="system",
-                grants=(Grant(frozenset(Permission), DataScope.TENANT),),
-            )
+            work.actor = tenant_system_actor(tenant, "timers")
             run = await Run.load(work, work.actor, timer.document_id)
             timer.fired_at = now
             await timer.save(update_fields=["fired_at", "updated_at"])
