@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "models.forms",
     "models.flows",
     "models.documents",
+    "models.exchange",
 ]
 
 
