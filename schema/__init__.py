@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.documents import DocumentMutation, DocumentQuery
+from schema.exchange import ExchangeMutation, ExchangeQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
@@ -27,10 +28,27 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, FormQuery, FlowQuery, DocumentQuery),
+    (
+        NodeQuery,
+        ViewerQuery,
+        TenantQuery,
+        DirectoryQuery,
+        FormQuery,
+        FlowQuery,
+        DocumentQuery,
+        ExchangeQuery,
+    ),
 )
 Mutation = merge_types(
-    "Mutation", (TenantMutation, DirectoryMutation, FormMutation, FlowMutation, DocumentMutation)
+    "Mutation",
+    (
+        TenantMutation,
+        DirectoryMutation,
+        FormMutation,
+        FlowMutation,
+        DocumentMutation,
+        ExchangeMutation,
+    ),
 )
 
 
