@@ -102,7 +102,7 @@ class DispatchRecipient(TenantEntity):
     """The unit id in hex, '' for the whole tenant: part of the unique key (NULLs are distinct)."""
     receiver_name = fields.CharField(max_length=200)
     receiver_code = fields.CharField(max_length=64)
-    unit_name: str | None = fields.CharField(max_length=200, null=True)
+    unit_name = fields.CharField(max_length=200, null=True)
     role = fields.CharEnumField(RecipientRole, max_length=8)
     status = fields.CharEnumField(RecipientStatus, max_length=16, default=RecipientStatus.SENT)
     delivered_at: datetime | None = fields.DatetimeField(null=True)
@@ -140,7 +140,7 @@ class IncomingItem(TenantEntity):
     )
     role = fields.CharEnumField(RecipientRole, max_length=8)
     title = fields.CharField(max_length=300)
-    number: str | None = fields.CharField(max_length=100, null=True)
+    number = fields.CharField(max_length=100, null=True)
     urgency = fields.CharEnumField(Urgency, max_length=16, default=Urgency.NORMAL)
     secrecy = fields.CharEnumField(Secrecy, max_length=16, default=Secrecy.INTERNAL)
     public_fields: dict[str, Any] = fields.JSONField(default=dict)
