@@ -23,7 +23,7 @@ from schema.connection import Connection, node_keys
 from schema.directory import OrgUnit, User
 from schema.documents import Document, SecrecyEnum, UrgencyEnum
 from schema.errors import UserError, user_errors
-from schema.tenants import Tenant
+from schema.tenants import Tenant, TenantStatusEnum
 from schema.types import Info
 
 RecipientRoleEnum = strawberry.enum(
@@ -71,6 +71,9 @@ class ExchangeRecipient(relay.Node):
     tenant_id: relay.GlobalID = strawberry.field(description="The tenant's own global id.")
     code: str
     name: str
+    status: TenantStatusEnum = strawberry.field(  # type: ignore[valid-type]
+        description="What is sent to a SUSPENDED tenant waits until it is active again."
+    )
     row: strawberry.Private[TenantRow]
 
     @classmethod
@@ -80,6 +83,7 @@ class ExchangeRecipient(relay.Node):
             tenant_id=relay.GlobalID("Tenant", str(row.id)),
             code=row.code,
             name=row.name,
+            status=row.status,
             row=row,
         )
 

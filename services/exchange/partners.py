@@ -5,7 +5,8 @@ A tenant may send to
   and their streets),
 - its direct parent,
 - every tenant a platform admin paired it with (`exchange_partner`, one row per direction).
-Only active department tenants receive; a tenant never sends to itself.
+Only provisioned department tenants receive (active ones; what is sent to a suspended one waits
+and is delivered once it is active again); a tenant never sends to itself.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from services.errors import Code, ServiceError, not_found, require
 from services.inputs import Checks, parse_id
 from services.uow import transaction
 
+RECEIVING = (TenantStatus.ACTIVE, TenantStatus.SUSPENDED)
+
 
 class Relation(StrEnum):
     DESCENDANT = "descendant"
@@ -41,7 +44,7 @@ def recipients_of(sender: Tenant) -> QuerySet[Tenant]:
     if sender.parent_id is not None:
         reach |= Q(id=sender.parent_id)
     return (
-        Tenant.filter(reach, kind=TenantKind.DEPARTMENT, status=TenantStatus.ACTIVE)
+        Tenant.filter(reach, kind=TenantKind.DEPARTMENT, status__in=RECEIVING)
         .exclude(id=sender.id)
         .order_by("code", "id")
     )
@@ -52,7 +55,7 @@ def relation(sender: Tenant, receiver: Tenant, paired: set[uuid.UUID]) -> Relati
     `paired` holds the receivers a platform admin paired the sender with."""
     if receiver.id == sender.id or receiver.kind != TenantKind.DEPARTMENT:
         return None
-    if receiver.status != TenantStatus.ACTIVE:
+    if receiver.status not in RECEIVING:
         return None
     if receiver.path.startswith(sender.path):
         return Relation.DESCENDANT
