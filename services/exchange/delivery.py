@@ -81,7 +81,8 @@ async def _attempt(
     claim: Callable[[], QuerySet[DispatchRecipient]],
 ) -> tuple[uuid.UUID, bool] | None:
     """Claim one recipient and deliver it, in one transaction. `claim` builds the query inside
-    the transaction: a Tortoise query is bound to a connection when it is built."""
+    the transaction: Tortoise binds a query to a client when it is built, and on SQLite one
+    built outside waits forever for the transaction's own lock."""
     claimed: uuid.UUID | None = None
     try:
         async with transaction(None) as work:
