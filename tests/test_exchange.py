@@ -244,6 +244,15 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     assert again["errors"][0]["code"] == "CONFLICT"
     clerk_task = await b.open_task("clerk", receipt["id"])
     assert clerk_task["pool"] is True
+    trail = await b.run(
+        "admin",
+        "query($id: ID!) { node(id: $id) { ... on Document { "
+        "timeline(first: 10) { edges { node { action data } } } } } }",
+        {"id": receipt["id"]},
+    )
+    steps = [e["node"] for e in trail.data["node"]["timeline"]["edges"]]
+    assert [s["action"] for s in steps] == ["created", "received", "submitted"]
+    assert steps[1]["data"]["senderCode"] == a.department.tenant.code
 
     # C: returns its copy with a reason; it cannot see B's 收文.
     c_item = (await c.run("admin", INBOX)).data["incomingItems"]["edges"][0]["node"]
@@ -288,6 +297,7 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
         c.department.tenant.code: ["sent", "delivered", "returned"],
     }
     assert changes[-1]["reason"] == "非我单位职责范围"
+    assert all(p["at"] for p in changes)
     assert {p["recipientId"] for p in changes} == {
         str(key_of(r["id"])) for r in dispatch["recipients"]
     }

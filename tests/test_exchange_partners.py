@@ -177,3 +177,31 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
     )
     assert no_type["errors"][0]["code"] == "INVALID_STATE"
     assert "install the receipt template" in no_type["errors"][0]["message"]
+
+
+async def test_the_incoming_box_runs_the_same_statements_for_any_page_size(
+    dispatch_office: Office, gql: GraphQL, make_department: Any, count_queries: Any
+) -> None:
+    city = dispatch_office
+    district = await receiving_office(gql, make_department, parent=city.department.tenant)
+    actor, scope = district.department.actor, district.department.scope
+    root = await scope.query(OrgUnit).get(parent_id=None)
+    targets = [{"tenantId": gid("Tenant", district.department.tenant.id)}]
+    for name in ("办公室", "财务处", "人事处", "法规处"):
+        unit = await directory.create_org_unit(actor, name=name, parent_id=root.id)
+        targets.append({**targets[0], "orgUnitId": gid("OrgUnit", unit.id), "role": "COPY"})
+    doc_id, _ = await completed_dispatch(city, gql, "关于开展普法宣传的通知")
+    await city.ok(
+        "admin", "dispatchDocument", {"documentId": doc_id, "recipients": targets}, DISPATCH
+    )
+    query = """query($n: Int!) { incomingItems(first: $n) { totalCount edges { node {
+      title role status senderName orgUnit { name } handledBy { username } document { id }
+      attachments { name downloadUrl } } } } }"""
+    counts = {}
+    for size in (1, 5):
+        with count_queries() as counted:
+            result = await district.run("admin", query, {"n": size})
+        assert len(result.data["incomingItems"]["edges"]) == size
+        assert result.data["incomingItems"]["totalCount"] == 5
+        counts[size] = counted()
+    assert counts[1] == counts[5], counts
