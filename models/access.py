@@ -26,6 +26,10 @@ class Permission(StrEnum):
     """Read documents of the org units in the data scope (not classified ones)."""
     DOCUMENTS_MANAGE = "documents.manage"
     """Document types, templates and numbers; terminate and archive any document."""
+    EXCHANGE_SEND = "exchange.send"
+    """Distribute (分发) completed outgoing documents one may read to partner tenants."""
+    EXCHANGE_RECEIVE = "exchange.receive"
+    """Work the incoming box (收文箱): sign for (签收) or return (退回) what other tenants sent."""
 
 
 class DataScope(StrEnum):

@@ -21,11 +21,13 @@ from models.documents import (
     Task,
     TaskCandidate,
 )
+from models.exchange import DispatchRecipient, IncomingAttachment
 from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormDefinition, FormVersion
 from models.scope import TenantScope
 from models.tenants import Tenant
 from services.documents import access
+from services.exchange import partners
 
 M = TypeVar("M", bound=TenantEntity)
 T = TypeVar("T")
@@ -99,6 +101,11 @@ def open_tasks_of(
     return DataLoader(load)
 
 
+async def _paired(keys: Sequence[uuid.UUID]) -> list[set[uuid.UUID]]:
+    """Per sending tenant, the tenants a platform admin paired it with."""
+    return [await partners.paired_with(key) for key in keys]
+
+
 class Loaders:
     def __init__(self, scope: TenantScope | None, actor: Actor | None = None) -> None:
         self.scope = scope
@@ -129,6 +136,11 @@ class Loaders:
         )
         self.role_assignments = grouped(
             scope, RoleAssignment, "user_id", ("created_at",), select=("role",)
+        )
+        self.exchange_paired = DataLoader(_paired)
+        self.dispatch_recipients = grouped(scope, DispatchRecipient, "dispatch_id", ("id",))
+        self.incoming_attachments = grouped(
+            scope, IncomingAttachment, "incoming_id", ("name", "id")
         )
 
     def domain(self, name: str, make: Callable[[TenantScope | None], T]) -> T:

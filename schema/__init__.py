@@ -11,6 +11,7 @@ from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.documents import DocumentMutation, DocumentQuery
+from schema.exchange import ExchangeMutation, ExchangeQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
@@ -39,6 +40,7 @@ Query = merge_types(
         DocumentQuery,
         PortalQuery,
         SsoQuery,
+        ExchangeQuery,
     ),
 )
 Mutation = merge_types(
@@ -51,6 +53,7 @@ Mutation = merge_types(
         DocumentMutation,
         PortalMutation,
         SsoMutation,
+        ExchangeMutation,
     ),
 )
 

@@ -19,6 +19,7 @@ from server.view import GraphQLView
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import LocalBlobStore
+from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus
@@ -98,6 +99,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     jobs: workers.Jobs = {}
     if settings.background_jobs:
         jobs["timers"] = (settings.timer_interval_seconds, lambda: timers.fire_due())
+        jobs["exchange_delivery"] = (settings.timer_interval_seconds, delivery.deliver_due)
+        jobs["exchange_reminders"] = (settings.timer_interval_seconds, reminders.fire_due)
     async with workers.running(jobs):
         yield
     bus.install(None)

@@ -13,6 +13,7 @@ from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
 from services.documents import attachments
 from services.documents.storage import Incoming, spool
+from services.exchange import incoming
 
 ATTACHMENTS = web.AppKey("attachments", attachments.AttachmentPolicy)
 PREFLIGHT_HEADERS = ("GraphQL-Require-Preflight", "X-Requested-With")
@@ -71,12 +72,11 @@ async def download(request: web.Request) -> web.StreamResponse:
     user = await scope.get(User, user_id) if scope else None
     if tenant is None or scope is None or user is None or user.status != UserStatus.ACTIVE:
         return _refused("The link's user may no longer download")
-    found = await attachments.readable_attachment(
-        await actor_for(scope, user, tenant), attachment_id
-    )
-    if found is None:
+    actor = await actor_for(scope, user, tenant)
+    found = await attachments.readable_attachment(actor, attachment_id)
+    attachment = found[0] if found else await incoming.readable_attachment(actor, attachment_id)
+    if attachment is None:
         return _refused("The link's user may no longer read this document")
-    attachment, _ = found
     quoted = urllib.parse.quote(attachment.name)
     return web.FileResponse(
         policy.store.path(attachment.sha256),

@@ -26,6 +26,7 @@ MODEL_MODULES = [
     "models.documents",
     "models.portal_components",
     "models.sso",
+    "models.exchange",
 ]
 
 

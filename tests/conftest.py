@@ -6,6 +6,7 @@ they fail instead.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import os
@@ -28,7 +29,7 @@ from models.access import Actor
 from models.directory import User
 from models.scope import TenantScope
 from models.tenants import Tenant
-from server import db
+from server import db, workers
 from server.app import create_app
 from server.settings import Settings
 from services import tenants
@@ -230,7 +231,8 @@ def count_queries() -> Any:
 
         class Collect(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
-                statements.append(record.getMessage())
+                if not _in_background_job():
+                    statements.append(record.getMessage())
 
         logger = logging.getLogger("tortoise.db_client")
         handler, level = Collect(level=logging.DEBUG), logger.level
@@ -243,6 +245,16 @@ def count_queries() -> Any:
             logger.setLevel(level)
 
     return counting
+
+
+def _in_background_job() -> bool:
+    """Statements of the server's background loops (timers, exchange) are not the request's."""
+    try:
+        task = asyncio.current_task()
+    except RuntimeError:
+        return False
+    coro = task.get_coro() if task else None
+    return getattr(coro, "__qualname__", "") == workers.periodic.__qualname__
 
 
 def gid(type_name: str, key: uuid.UUID | str) -> str:

@@ -146,11 +146,16 @@ async def create_document_template(
 DISPATCH_FORM = {
     "type": "object",
     "properties": {
-        "subject": {"type": "string", "title": "主题词 Subject", "maxLength": 200},
-        "mainRecipients": {"type": "string", "title": "主送 Main recipients"},
-        "copyRecipients": {"type": "string", "title": "抄送 Copy recipients"},
-        "body": {"type": "string", "title": "正文 Body"},
-        "pageCount": {"type": "integer", "minimum": 1, "title": "页数 Pages"},
+        "subject": {
+            "type": "string",
+            "title": "主题词 Subject",
+            "maxLength": 200,
+            "x-public": True,
+        },
+        "mainRecipients": {"type": "string", "title": "主送 Main recipients", "x-public": True},
+        "copyRecipients": {"type": "string", "title": "抄送 Copy recipients", "x-public": True},
+        "body": {"type": "string", "title": "正文 Body", "x-public": True},
+        "pageCount": {"type": "integer", "minimum": 1, "title": "页数 Pages", "x-public": True},
         "reviewOpinion": {"type": "string", "title": "核稿意见 Review opinion"},
         "signOpinion": {"type": "string", "title": "签发意见 Sign-off opinion"},
     },
