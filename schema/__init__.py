@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from schema.directory import DirectoryMutation, DirectoryQuery
+from schema.events import EventSubscription
 from schema.extensions import extensions
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
@@ -24,6 +25,7 @@ class NodeQuery:
 
 Query = merge_types("Query", (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery))
 Mutation = merge_types("Mutation", (TenantMutation, DirectoryMutation))
+Subscription = merge_types("Subscription", (EventSubscription,))
 
 
 class Schema(strawberry.Schema):
@@ -42,6 +44,7 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions(
             max_depth=max_depth,
             max_aliases=max_aliases,

@@ -47,6 +47,17 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10
 
+    # Live events (docs/events.md): outbox relay, retention, per-subscription queue.
+    outbox_relay_interval_seconds: float = 1.0
+    outbox_relay_grace_seconds: float = 2.0
+    """The relay leaves events this young to the process that committed them."""
+    outbox_relay_batch_size: int = 500
+    outbox_retention_hours: float = 7 * 24
+    subscription_queue_size: int = 1000
+    test_exit_after_commit_topic: str | None = None
+    """TEST ONLY, and only with DEV_MODE: the process exits (`os._exit`) right after committing
+    an event of this topic, before publishing it, to prove the relay delivers it anyway."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -19,10 +19,12 @@ from auth.authenticator import Authenticator
 from auth.errors import AuthError
 from resolvers.context import Context
 from server.logs import REQUEST_ID
+from subscriptions import sessions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
+SESSION = web.RequestKey("session", sessions.Session)
 
 
 class GraphQLView(BaseView[Context, None]):
@@ -61,6 +63,9 @@ class GraphQLView(BaseView[Context, None]):
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             return _error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+        finally:
+            if SESSION in request:
+                sessions.forget(request[SESSION])
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         is_socket = isinstance(response, web.WebSocketResponse)
@@ -89,6 +94,13 @@ class GraphQLView(BaseView[Context, None]):
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
         context.viewer = viewer
         context.__post_init__()
+        socket = context.response
+        context.request[SESSION] = sessions.open_session(
+            viewer.tenant.id,
+            viewer.user.id,
+            lambda code, reason: socket.close(code=code, message=reason.encode()),
+            viewer.expires_at,
+        )
         return {"viewer": str(viewer.user.id)}
 
     async def create_websocket_response(
