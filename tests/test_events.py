@@ -17,7 +17,7 @@ from tortoise.transactions import in_transaction
 
 from models.directory import OrgUnit
 from models.outbox import OutboxEvent
-from server.app import SETTINGS
+from server.app import BUS, SETTINGS
 from services import directory
 from services.uow import transaction
 from subscriptions import outbox, relay, sessions
@@ -303,11 +303,26 @@ async def test_resuming_after_pruned_events_is_refused(
     assert failed[0]["extensions"]["code"] == "EVENTS_PRUNED"
 
 
+async def test_keepalive_pings_and_no_subscriptions_over_plain_http(
+    server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
+) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    async with Socket.connect(http, ws_url(server), token) as socket:
+        await socket.ws.send_str('{"type": "ping"}')
+        await asyncio.wait_for(socket.pong.wait(), 5)
+    refused = await gql("subscription { tenantEvents { id } }", token=token)
+    assert refused.status == 400
+    assert refused.errors[0]["message"] == "subscriptions are not allowed when using POST"
+
+
 async def test_the_subscription_cap_per_connection(
     server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
 ) -> None:
     department = await make_department()
     cap = server.app[SETTINGS].max_subscriptions_per_connection
+    hub = server.app[BUS].hub
+    listening = hub.listeners
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
         ops = [await socket.subscribe() for _ in range(cap)]
@@ -320,6 +335,13 @@ async def test_the_subscription_cap_per_connection(
         await rename_root(gql, department, "上限")
         assert len(await socket.events(again, 1)) == 1
         assert len(await socket.events(ops[-1], 1)) == 1
+        assert hub.listeners == listening + cap
+    for _ in range(50):
+        if hub.listeners == listening:
+            break
+        await asyncio.sleep(0.05)
+    assert hub.listeners == listening, "closing the socket ends its subscriptions"
+    assert sessions.count(department.tenant.id, department.admin.id) == 0
 
 
 async def test_the_socket_closes_when_the_token_expires(

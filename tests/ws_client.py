@@ -29,6 +29,7 @@ class Socket:
         self.errors: dict[str, Any] = {}
         self.completed: set[str] = set()
         self.closed = asyncio.Event()
+        self.pong = asyncio.Event()
         self._ids = itertools.count(1)
         self._changed = asyncio.Condition()
         self._reader = asyncio.create_task(self._read())
@@ -102,6 +103,9 @@ class Socket:
                 data = orjson.loads(message.data)
                 if data["type"] == "ping":
                     await self.ws.send_str('{"type":"pong"}')
+                    continue
+                if data["type"] == "pong":
+                    self.pong.set()
                     continue
                 op = data.get("id")
                 if data["type"] == "next":
