@@ -66,6 +66,9 @@ async def publish_committed(events: list[Event]) -> None:
         return
     try:
         await current.publish(events)
+    except bus.BusUnavailable:
+        log.debug("bus down, the relay will publish %d events", len(events))
+        return
     except Exception as exc:
         log.warning("publishing %d events failed, the relay will retry: %s", len(events), exc)
         return
