@@ -146,6 +146,10 @@ async def graphql(
         return body["data"]
 
 
+def pair(values: list[float]) -> str:
+    return f"{percentile(values, 0.5):.1f} / {percentile(values, 0.99):.1f}"
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
@@ -284,12 +288,8 @@ async def run(args: argparse.Namespace, bases: list[str], pids: list[int], token
     print(f"latency p90              {percentile(latencies, 0.90):.1f} ms")
     print(f"latency p99              {percentile(latencies, 0.99):.1f} ms")
     print(f"latency max              {max(latencies):.1f} ms")
-    print(
-        f"first delivery p50/p99   {percentile(first, 0.5):.1f} / {percentile(first, 0.99):.1f} ms"
-    )
-    print(
-        f"fan-out spread p50/p99   {percentile(spread, 0.5):.1f} / {percentile(spread, 0.99):.1f} ms"
-    )
+    print(f"first delivery p50/p99   {pair(first)} ms")
+    print(f"fan-out spread p50/p99   {pair(spread)} ms")
     print(f"mutation round trip p50  {statistics.median(mutated) * 1000:.1f} ms")
     deliveries = args.events * args.subscribers / 2
     print(
