@@ -15,7 +15,7 @@ from graphql import GraphQLError
 from models.access import Actor, Permission
 from resolvers.context import Context
 from subscriptions.events import Event
-from subscriptions.stream import Allow, EventsPruned, replay_then_live
+from subscriptions.stream import Allow, EventsPruned, check_resumable, replay_then_live
 
 MAX_TOPICS = 20
 DOCUMENT_PREFIX = "document."
@@ -51,20 +51,26 @@ def event_id(after: str | None) -> int | None:
     return int(after)
 
 
-def events(
+async def events(
     actor: Actor,
     *,
     after: str | None,
     prefixes: Sequence[str] = (),
     allow: Allow | None = None,
 ) -> AsyncIterator[Event]:
-    """Replay-then-live over the actor's own tenant; `after` is validated before streaming."""
-    return _reported(
-        replay_then_live(actor.tenant_id, after=event_id(after), prefixes=prefixes, allow=allow)
-    )
+    """Replay-then-live over the actor's own tenant, once `after` is known to be resumable."""
+    start = event_id(after)
+    if start is not None:
+        try:
+            await check_resumable(start)
+        except EventsPruned as exc:
+            raise SubscriptionRefused(
+                f"{exc}: reload, then subscribe without `after`", "EVENTS_PRUNED"
+            ) from exc
+    return replay_then_live(actor.tenant_id, after=start, prefixes=prefixes, allow=allow)
 
 
-def tenant_events(
+async def tenant_events(
     ctx: Context, *, after: str | None, topics: list[str] | None
 ) -> AsyncIterator[Event]:
     actor = tenant_admin(ctx)
@@ -73,14 +79,14 @@ def tenant_events(
         raise SubscriptionRefused(
             f"Send at most {MAX_TOPICS} topic prefixes of 1 to 64 characters", "BAD_USER_INPUT"
         )
-    return events(actor, after=after, prefixes=prefixes)
+    return await events(actor, after=after, prefixes=prefixes)
 
 
-def tenant_document_feed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
-    return events(tenant_admin(ctx), after=after, prefixes=[DOCUMENT_PREFIX])
+async def tenant_document_feed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+    return await events(tenant_admin(ctx), after=after, prefixes=[DOCUMENT_PREFIX])
 
 
-def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+async def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
     actor = signed_in(ctx)
     me = str(actor.user_id)
 
@@ -88,14 +94,4 @@ def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]
         users = event.payload.get("userIds")
         return isinstance(users, list) and me in users
 
-    return events(actor, after=after, prefixes=[TASK_CHANGED], allow=mine)
-
-
-async def _reported(stream: AsyncIterator[Event]) -> AsyncIterator[Event]:
-    try:
-        async for event in stream:
-            yield event
-    except EventsPruned as exc:
-        raise SubscriptionRefused(
-            f"{exc}: reload, then subscribe without `after`", "EVENTS_PRUNED"
-        ) from exc
+    return await events(actor, after=after, prefixes=[TASK_CHANGED], allow=mine)

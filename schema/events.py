@@ -71,7 +71,7 @@ class EventSubscription:
             strawberry.argument(description='Topic prefixes, e.g. ["directory.", "tenant."].'),
         ] = None,
     ) -> AsyncIterator[Event]:
-        return _typed(r.tenant_events(info.context, after=after, topics=topics))
+        return _typed(await r.tenant_events(info.context, after=after, topics=topics))
 
     @strawberry.subscription(
         description="Document events (`document.*`) of the viewer's tenant (tenant admins)."
@@ -81,7 +81,7 @@ class EventSubscription:
         info: Info,
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(r.tenant_document_feed(info.context, after=after))
+        return _typed(await r.tenant_document_feed(info.context, after=after))
 
     @strawberry.subscription(
         description="Changes to tasks (待办) assigned to the viewer (`task.changed` events whose "
@@ -92,4 +92,4 @@ class EventSubscription:
         info: Info,
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(r.my_tasks_changed(info.context, after=after))
+        return _typed(await r.my_tasks_changed(info.context, after=after))

@@ -32,9 +32,17 @@ class EventsPruned(Exception):
     """`after` is older than the retention period: events after it may be gone."""
 
     def __init__(self, after: int, oldest: int) -> None:
-        super().__init__(f"Events after {after} are no longer kept (the oldest is {oldest})")
+        super().__init__(f"Events after {after} are no longer kept")
         self.after = after
         self.oldest = oldest
+
+
+async def check_resumable(after: int) -> None:
+    """Raise `EventsPruned` if events after `after` may have been pruned; call it before
+    streaming, so the refusal reaches the client before anything else."""
+    oldest = await outbox.oldest_id()
+    if oldest is not None and after < oldest - 1:
+        raise EventsPruned(after, oldest)
 
 
 async def replay_then_live(
@@ -52,9 +60,6 @@ async def replay_then_live(
         cursor = listener.start
         if after is not None:
             if after < listener.start:
-                oldest = await outbox.oldest_id()
-                if oldest is not None and after < oldest - 1:
-                    raise EventsPruned(after, oldest)
                 async for event in _replay(tenant_id, after, listener.start, prefixes, allow):
                     yield event
             cursor = max(after, listener.start)
