@@ -148,6 +148,7 @@ async def test_who_may_subscribe_and_bad_arguments(
         await emit(department, "task.changed", {"taskId": "t", "userIds": [str(member.id)]})
         (mine,) = await socket.events(allowed, 1)
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
+    assert not socket.failed_midway
     assert also_refused[0]["extensions"]["code"] == "FORBIDDEN"
     assert mine["payload"]["taskId"] == "t"
 
@@ -301,6 +302,7 @@ async def test_resuming_after_pruned_events_is_refused(
         fine = await socket.subscribe(variables={"after": str(latest - 1)})
         assert len(await socket.events(fine, 1)) == 1
     assert failed[0]["extensions"]["code"] == "EVENTS_PRUNED"
+    assert not socket.failed_midway, "refused up front, as an error message"
 
 
 async def test_keepalive_pings_and_no_subscriptions_over_plain_http(

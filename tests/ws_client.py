@@ -28,6 +28,8 @@ class Socket:
         self.received: dict[str, list[dict[str, Any]]] = {}
         self.errors: dict[str, Any] = {}
         self.completed: set[str] = set()
+        self.failed_midway: set[str] = set()
+        """Subscriptions whose errors came in a `next` message rather than as an `error`."""
         self.closed = asyncio.Event()
         self.pong = asyncio.Event()
         self._ids = itertools.count(1)
@@ -112,6 +114,7 @@ class Socket:
                     payload = data["payload"]
                     if payload.get("errors"):
                         self.errors[op] = payload["errors"]
+                        self.failed_midway.add(op)
                     else:
                         self.received[op].append(next(iter(payload["data"].values())))
                 elif data["type"] == "error":
