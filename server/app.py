@@ -84,7 +84,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await app[BUS].start()
     bus.install(app[BUS])
     yield
-    bus.install(None)
+    bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
     if owns_db:

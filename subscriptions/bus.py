@@ -166,16 +166,22 @@ class RedisBus(_Base):
             log.warning("ignoring a malformed bus message on %r", channel)
 
 
-_bus: Bus | None = None
+_installed: list[Bus] = []
 
 
-def install(bus: Bus | None) -> None:
-    global _bus
-    _bus = bus
+def install(bus: Bus) -> None:
+    """Make `bus` the process's bus (the one services publish on after commit)."""
+    _installed.append(bus)
+
+
+def uninstall(bus: Bus) -> None:
+    """Remove `bus`; an app started earlier in the same process (tests) gets its bus back."""
+    if bus in _installed:
+        _installed.remove(bus)
 
 
 def current() -> Bus | None:
-    return _bus
+    return _installed[-1] if _installed else None
 
 
 def create(redis_url: str | None, *, queue_size: int = 1000) -> Bus:
