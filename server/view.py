@@ -106,8 +106,9 @@ class GraphQLView(BaseView[Context, None]):
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
     ) -> web.WebSocketResponse:
-        """No permessage-deflate: events are small, and compressing each frame cost ~150 µs of
-        CPU per delivery plus a zlib context per connection (bench/README.md)."""
+        """No permessage-deflate: events are small, and with it each connection of a client
+        that offers it (browsers do) held ~100 KiB more and every frame cost more CPU
+        (bench/README.md)."""
         ws = web.WebSocketResponse(
             protocols=[subprotocol] if subprotocol else [], heartbeat=30, compress=False
         )
