@@ -135,6 +135,7 @@ class _Feed:
     async def _run(self, *, initial: bool) -> None:
         delay = 0.05
         while True:
+            self._again = False  # a resync asked for while we read sets it again
             try:
                 if initial:
                     self.high = await outbox.latest_id(self.tenant_id)
@@ -152,7 +153,6 @@ class _Feed:
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
                 continue
-            self._again = False
             pending, self._pending = sorted(self._pending, key=lambda e: e.id), []
             for event in pending:
                 if event.id <= self.high:
