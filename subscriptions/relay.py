@@ -55,15 +55,16 @@ async def prune(*, retention: timedelta, batch: int = 1000) -> int:
     total = 0
     while True:
         async with in_transaction():
-            ids = (
+            claimed = (
                 await OutboxEvent.filter(created_at__lt=cutoff, published_at__not_isnull=True)
                 .order_by("id")
                 .limit(batch)
                 .select_for_update(skip_locked=True)
-                .values_list("id", flat=True)
-            )
+                .only("id")
+            )  # not values_list(): Tortoise drops FOR UPDATE from it
+            ids = [row.id for row in claimed]
             if ids:
-                await OutboxEvent.filter(id__in=list(ids)).delete()
+                await OutboxEvent.filter(id__in=ids).delete()
         total += len(ids)
         if len(ids) < batch:
             return total

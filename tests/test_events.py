@@ -286,6 +286,37 @@ async def test_pruning_removes_old_published_events_only(database: Any, make_dep
     assert sorted(left) == [kept.id, recent.id]
 
 
+async def test_pruning_skips_rows_another_process_holds(database: Any, make_department) -> None:
+    department = await make_department()
+    old = datetime.now(UTC) - timedelta(hours=2)
+    rows = [
+        await OutboxEvent.create(
+            tenant_id=department.tenant.id, topic="t", payload={}, published_at=old
+        )
+        for _ in range(2)
+    ]
+    await OutboxEvent.filter(id__in=[r.id for r in rows]).update(created_at=old)
+    held, release = asyncio.Event(), asyncio.Event()
+
+    async def hold_first() -> None:
+        async with in_transaction():
+            await OutboxEvent.filter(id=rows[0].id).select_for_update()
+            held.set()
+            await release.wait()
+
+    holder = asyncio.create_task(hold_first())
+    await held.wait()
+    try:
+        await asyncio.wait_for(relay.prune(retention=timedelta(hours=1)), 5)
+        left = await OutboxEvent.filter(id__in=[r.id for r in rows]).values_list("id", flat=True)
+        assert list(left) == [rows[0].id], "the held row is skipped, not waited for"
+    finally:
+        release.set()
+        await holder
+    await relay.prune(retention=timedelta(hours=1))
+    assert rows[0].id not in await stored(department)
+
+
 async def test_resuming_after_pruned_events_is_refused(
     server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
 ) -> None:
