@@ -60,6 +60,11 @@ async def emit(department: Department, topic: str, payload: dict[str, Any]) -> N
         work.emit(department.tenant.id, topic, payload)
 
 
+async def position(department: Department) -> dict[str, str]:
+    """`after` = the tenant's last event: the stream misses nothing even if it starts late."""
+    return {"after": str(await outbox.latest_id(department.tenant.id))}
+
+
 async def stored(department: Department) -> list[int]:
     return list(
         await OutboxEvent.filter(tenant_id=department.tenant.id)
@@ -74,8 +79,7 @@ async def test_a_mutation_reaches_the_tenant_admin_live(
     department = await make_department()
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
-        op = await socket.subscribe()
-        await asyncio.sleep(0.2)
+        op = await socket.subscribe(variables=await position(department))
         await rename_root(gql, department, "总部")
         (event,) = await socket.events(op, 1)
     assert event["topic"] == "directory.org_unit.updated"
@@ -99,7 +103,7 @@ async def test_after_replays_what_was_missed_then_goes_live_in_order(
         await rename_root(gql, department, "最后")
         received = await socket.events(op, len(history) - 1)
         fresh = await socket.subscribe()
-        await asyncio.sleep(0.2)
+        await asyncio.sleep(0.5)
         await rename_root(gql, department, "又一次")
         assert ids(await socket.events(fresh, 1)) == (await stored(department))[-1:]
     assert ids(replayed) == history[2:]
@@ -113,10 +117,10 @@ async def test_topic_prefixes_and_the_document_and_task_feeds(
     me = str(department.admin.id)
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
-        tenant_only = await socket.subscribe(variables={"topics": ["tenant."]})
-        documents = await socket.subscribe(DOCUMENT_FEED)
-        tasks = await socket.subscribe(MY_TASKS)
-        await asyncio.sleep(0.2)
+        after = await position(department)
+        tenant_only = await socket.subscribe(variables={**after, "topics": ["tenant."]})
+        documents = await socket.subscribe(DOCUMENT_FEED, after)
+        tasks = await socket.subscribe(MY_TASKS, after)
         await rename_root(gql, department, "不在 tenant. 前缀下")
         await emit(department, "document.status_changed", {"documentId": "d1", "to": "signed"})
         await emit(department, "task.changed", {"taskId": "t1", "userIds": [str(uuid.uuid4())]})
@@ -143,8 +147,7 @@ async def test_who_may_subscribe_and_bad_arguments(
     async with Socket.connect(http, ws_url(server), gql.token(member, department.tenant)) as socket:
         refused = await socket.error(await socket.subscribe())
         also_refused = await socket.error(await socket.subscribe(DOCUMENT_FEED))
-        allowed = await socket.subscribe(MY_TASKS)
-        await asyncio.sleep(0.2)
+        allowed = await socket.subscribe(MY_TASKS, await position(department))
         await emit(department, "task.changed", {"taskId": "t", "userIds": [str(member.id)]})
         (mine,) = await socket.events(allowed, 1)
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
@@ -166,8 +169,7 @@ async def test_concurrent_writers_still_arrive_in_commit_order_exactly_once(
     department = await make_department()
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
-        op = await socket.subscribe()
-        await asyncio.sleep(0.2)
+        op = await socket.subscribe(variables=await position(department))
         await asyncio.gather(
             *(emit(department, "tenant.updated", {"n": n}) for n in range(40)),
             *(rename_root(gql, department, f"并发 {n}") for n in range(10)),
@@ -358,13 +360,13 @@ async def test_the_subscription_cap_per_connection(
     listening = hub.listeners
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
-        ops = [await socket.subscribe() for _ in range(cap)]
+        after = await position(department)
+        ops = [await socket.subscribe(variables=after) for _ in range(cap)]
         over = await socket.error(await socket.subscribe())
         assert "limit" in over[0]["message"]
         await socket.complete(ops[0])
         await asyncio.sleep(0.1)
-        again = await socket.subscribe()
-        await asyncio.sleep(0.2)
+        again = await socket.subscribe(variables=after)
         await rename_root(gql, department, "上限")
         assert len(await socket.events(again, 1)) == 1
         assert len(await socket.events(ops[-1], 1)) == 1

@@ -25,6 +25,7 @@ from server.settings import Settings
 from subscriptions import outbox, sessions
 from tests.conftest import Department, GraphQL, gid
 from tests.test_cli import CLI, free_port
+from tests.test_events import position
 from tests.ws_client import Socket, ids
 
 REDIS_SERVER = shutil.which("redis-server")
@@ -152,8 +153,13 @@ async def test_an_event_reaches_subscribers_of_its_tenant_in_every_process_and_n
         Socket.connect(http, two.ws, token_b) as b_on_two,
         Socket.connect(http, one.ws, token_b) as b_on_one,
     ):
-        subscribed = [(s, await s.subscribe()) for s in (a_on_two, a_on_one, b_on_two, b_on_one)]
-        await asyncio.sleep(0.5)
+        at_a, at_b = await position(a), await position(b)
+        subscribed = [
+            (a_on_two, await a_on_two.subscribe(variables=at_a)),
+            (a_on_one, await a_on_one.subscribe(variables=at_a)),
+            (b_on_two, await b_on_two.subscribe(variables=at_b)),
+            (b_on_one, await b_on_one.subscribe(variables=at_b)),
+        ]
         assert (await rename_root(client(http, one, gql), a, "甲"))["errors"] == []
         assert (await rename_root(client(http, two, gql), b, "乙"))["errors"] == []
         for socket, op in subscribed:
@@ -206,8 +212,7 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
         serving(env, tmp_path / "doomed.log") as doomed,
         Socket.connect(http, one.ws, token) as socket,
     ):
-        op = await socket.subscribe()
-        await asyncio.sleep(0.3)
+        op = await socket.subscribe(variables=await position(department))
         with pytest.raises(aiohttp.ClientError):
             await rename_root(client(http, doomed, gql), department, "提交后崩溃")
         assert await asyncio.wait_for(doomed.process.wait(), 10) == outbox.CRASH_EXIT_CODE
@@ -267,8 +272,8 @@ async def test_nothing_is_lost_while_redis_is_down(
         Socket.connect(http, y.ws, token) as on_y,
     ):
         gql_x, gql_y = client(http, x, gql), client(http, y, gql)
-        x_op, y_op = await on_x.subscribe(), await on_y.subscribe()
-        await asyncio.sleep(0.5)
+        at = await position(department)
+        x_op, y_op = await on_x.subscribe(variables=at), await on_y.subscribe(variables=at)
         assert (await rename_root(gql_x, department, "before"))["errors"] == []
         (seen,) = await on_y.events(y_op, 1)
 
