@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 import strawberry
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
+from strawberry.types import ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.documents import DocumentMutation, DocumentQuery
+from schema.events import EventSubscription
 from schema.exchange import ExchangeMutation, ExchangeQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
@@ -56,11 +60,35 @@ Mutation = merge_types(
         ExchangeMutation,
     ),
 )
+Subscription = merge_types("Subscription", (EventSubscription,))
 
 
 class Schema(strawberry.Schema):
     def process_errors(self, errors: Any, execution_context: Any = None) -> None:
         """Logged (once, with the request id) by `ErrorCodes`."""
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        """Plain HTTP never runs a subscription (400): they run over websockets, where
+        expiry and revocation close them."""
+        allowed = set(allowed_operation_types or OperationType) - {OperationType.SUBSCRIPTION}
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed,
+            operation_extensions,
+        )
 
 
 def build_schema(
@@ -74,6 +102,7 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=[
             *extensions(
                 max_depth=max_depth,

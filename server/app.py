@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import aiohttp
 from aiohttp import web
@@ -22,7 +25,7 @@ from services.documents.storage import LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
-from subscriptions import bus
+from subscriptions import bus, outbox, relay, sessions
 from sync import scim as sync_scim
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -36,6 +39,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app = web.Application(middlewares=[request_id_middleware])
     app[SETTINGS] = settings
     app.cleanup_ctx.append(_resources)
+    app.cleanup_ctx.append(_live_events)
 
     issuers = []
     provider = sso.provider_issuer(settings, lambda: app[HTTP])
@@ -93,7 +97,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         build_schema()._schema if settings.portal_check_shipped_operations else None
     )
     app[HTTP] = aiohttp.ClientSession()
-    app[BUS] = bus.create(settings.redis_url)
+    app[BUS] = bus.create(settings.redis_url, queue_size=settings.subscription_queue_size)
     await app[BUS].start()
     bus.install(app[BUS])
     jobs: workers.Jobs = {}
@@ -103,11 +107,33 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         jobs["exchange_reminders"] = (settings.timer_interval_seconds, reminders.fire_due)
     async with workers.running(jobs):
         yield
-    bus.install(None)
+    bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
     if owns_db:
         await db.disconnect()
+
+
+async def _live_events(app: web.Application) -> AsyncIterator[None]:
+    """Every process runs the outbox relay and honours revocations sent by any process."""
+    settings = app[SETTINGS]
+    app[BUS].on_control(sessions.handle_control)
+    outbox.exit_after_commit(settings.test_exit_after_commit_topic if settings.dev_mode else None)
+    task = asyncio.create_task(
+        relay.run(
+            app[BUS],
+            interval=settings.outbox_relay_interval_seconds,
+            grace=timedelta(seconds=settings.outbox_relay_grace_seconds),
+            batch=settings.outbox_relay_batch_size,
+            retention=timedelta(hours=settings.outbox_retention_hours),
+        ),
+        name="outbox-relay",
+    )
+    yield
+    task.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await task
+    outbox.exit_after_commit(None)
 
 
 async def _healthz(request: web.Request) -> web.Response:

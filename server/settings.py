@@ -112,6 +112,17 @@ class Settings(BaseSettings):
     """Validate the shipped portal components' operations against our schema at start (turn on
     once the document, notice and publication queries they name exist)."""
 
+    # Live events (docs/events.md): outbox relay, retention, per-subscription queue.
+    outbox_relay_interval_seconds: float = 1.0
+    outbox_relay_grace_seconds: float = 2.0
+    """The relay leaves events this young to the process that committed them."""
+    outbox_relay_batch_size: int = 500
+    outbox_retention_hours: float = 7 * 24
+    subscription_queue_size: int = 1000
+    test_exit_after_commit_topic: str | None = None
+    """TEST ONLY, and only with DEV_MODE: the process exits (`os._exit`) right after committing
+    an event of this topic, before publishing it, to prove the relay delivers it anyway."""
+
     log_level: str = "INFO"
     log_json: bool = True
 

@@ -25,9 +25,9 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from auth.viewer import Viewer, load_viewer
 from models.access import Permission
 from resolvers.sso import access_log_lines
-from server import sockets
 from server.settings import Settings
 from services import sso
+from subscriptions import sessions
 from sync.provisioning import Provisioner
 
 log = logging.getLogger(__name__)
@@ -296,7 +296,7 @@ async def logout(request: web.Request) -> web.Response:
         if viewer is not None and viewer.session_id is not None:
             ended = await sso.end_session(viewer.session_id, "logout")
             id_token = ended.id_token if ended else None
-            await sockets.close_session_sockets(viewer.session_id)
+            await sessions.revoke_browser(viewer.session_id)
     target = await request.app[OIDC].end_session_url(
         id_token_hint=id_token, post_logout_redirect_uri=settings.public_url.rstrip("/") + "/"
     )
@@ -351,7 +351,7 @@ async def backchannel_logout(request: web.Request) -> web.Response:
         )
     closed = 0
     for tenant_id, user_id in users:
-        closed += await sockets.close_user_sockets(tenant_id, user_id)
+        closed += await sessions.revoke_user(tenant_id, user_id)
     log.info("back-channel logout: %d users, %d sockets closed", len(users), closed)
     return web.Response(status=200, headers=headers)
 

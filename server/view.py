@@ -19,16 +19,17 @@ from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 from auth.authenticator import Authenticator
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import sockets
 from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
+from subscriptions import sessions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
 UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
+SESSION = web.RequestKey("session", sessions.Session)
 
 
 class GraphQLView(BaseView[Context, None]):
@@ -76,6 +77,8 @@ class GraphQLView(BaseView[Context, None]):
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
+            if SESSION in request:
+                sessions.forget(request[SESSION])
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         """Files are spooled to disk with limits (stock strawberry keeps them in memory), and
@@ -125,13 +128,25 @@ class GraphQLView(BaseView[Context, None]):
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
         context.viewer = viewer
         context.__post_init__()
-        sockets.track(context.response, viewer.tenant.id, viewer.user.id, viewer.session_id)
+        socket = context.response
+        context.request[SESSION] = sessions.open_session(
+            viewer.tenant.id,
+            viewer.user.id,
+            lambda code, reason: socket.close(code=code, message=reason.encode()),
+            viewer.expires_at,
+            viewer.session_id,
+        )
         return {"viewer": str(viewer.user.id)}
 
     async def create_websocket_response(
         self, request: web.Request, subprotocol: str | None
     ) -> web.WebSocketResponse:
-        ws = web.WebSocketResponse(protocols=[subprotocol] if subprotocol else [], heartbeat=30)
+        """No permessage-deflate: events are small, and with it each connection of a client
+        that offers it (browsers do) held ~100 KiB more and every frame cost more CPU
+        (bench/README.md)."""
+        ws = web.WebSocketResponse(
+            protocols=[subprotocol] if subprotocol else [], heartbeat=30, compress=False
+        )
         await ws.prepare(request)
         return ws
 

@@ -58,9 +58,9 @@ class Work:
                     actor_name=self.actor.name if self.actor else "",
                     now=self.now,
                 )
-            for event_tenant, topic, payload in self._events:
-                if event_tenant == tenant_id:
-                    self.published.append(await outbox.record(tenant_id, topic, payload))
+            events = [(topic, payload) for t, topic, payload in self._events if t == tenant_id]
+            if events:
+                self.published += await outbox.record_all(tenant_id, events)
 
 
 _current: ContextVar[Work | None] = ContextVar("unit_of_work", default=None)

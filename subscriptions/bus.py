@@ -1,7 +1,13 @@
 """Event bus: Redis pub/sub across processes, or in-process when `REDIS_URL` is unset.
 
-Each process holds one subscription (one Redis connection) and fans events out to local
-listeners through bounded queues.
+Each process holds ONE Redis subscription connection (channels `officecloud:events` and
+`officecloud:control`) and hands what arrives to its hub (hub.py), which fans it out to local
+listeners. Delivery on the bus itself is at most once and unordered (pub/sub keeps nothing while a
+subscriber is away); the outbox makes up for that: the relay republishes what was not published,
+and the hub reads from the outbox whatever the bus lost or reordered, including everything since
+the last subscription whenever the subscription is re-established (redis-py may do that
+silently; we see its `subscribe` confirmation either way). Control messages (revoking a user's
+sessions) are best effort: a process whose subscription is down when one is sent misses it.
 """
 
 from __future__ import annotations
@@ -9,66 +15,99 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
-from typing import Protocol
+from collections.abc import Callable
+from typing import Any, Protocol
 
+import orjson
 from redis.asyncio import Redis
+from redis.asyncio.retry import Retry
+from redis.backoff import NoBackoff
 from redis.exceptions import RedisError
 
 from subscriptions.events import Event
+from subscriptions.hub import Hub
 
 log = logging.getLogger(__name__)
 CHANNEL = "officecloud:events"
+CONTROL = "officecloud:control"
+_CHANNEL = CHANNEL.encode()
+RECONNECT_MAX_DELAY = 2.0
+
+ControlHandler = Callable[[dict[str, Any]], None]
+
+
+class BusUnavailable(Exception):
+    """Not connected: publishing now would fail, the relay will publish later."""
 
 
 class Bus(Protocol):
+    hub: Hub
+
+    @property
+    def connected(self) -> bool: ...
     async def start(self) -> None: ...
     async def close(self) -> None: ...
     async def publish(self, events: list[Event]) -> None: ...
+    async def send_control(self, message: dict[str, Any]) -> None: ...
     async def ping(self) -> bool: ...
-    def listen(self) -> AsyncIterator[Event]: ...
+    def on_control(self, handler: ControlHandler) -> None: ...
 
 
-class _FanOut:
-    def __init__(self, queue_size: int = 10_000) -> None:
-        self._queues: set[asyncio.Queue[Event]] = set()
-        self._queue_size = queue_size
+class _Base:
+    def __init__(self, queue_size: int) -> None:
+        self.hub = Hub(queue_size)
+        self._handlers: list[ControlHandler] = []
 
-    def deliver(self, event: Event) -> None:
-        for queue in self._queues:
-            with contextlib.suppress(asyncio.QueueFull):
-                queue.put_nowait(event)
+    def on_control(self, handler: ControlHandler) -> None:
+        self._handlers.append(handler)
 
-    async def listen(self) -> AsyncIterator[Event]:
-        queue: asyncio.Queue[Event] = asyncio.Queue(self._queue_size)
-        self._queues.add(queue)
-        try:
-            while True:
-                yield await queue.get()
-        finally:
-            self._queues.discard(queue)
+    def _control(self, message: dict[str, Any]) -> None:
+        for handler in self._handlers:
+            try:
+                handler(message)
+            except Exception:
+                log.exception("control message %r failed", message)
 
 
-class InProcessBus(_FanOut):
+class InProcessBus(_Base):
+    """One process only: publishing is delivering."""
+
+    connected = True
+
     async def start(self) -> None:
         return None
 
     async def close(self) -> None:
-        return None
+        self.hub.close()
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:
-            self.deliver(event)
+            self.hub.deliver(event)
+
+    async def send_control(self, message: dict[str, Any]) -> None:
+        self._control(message)
 
     async def ping(self) -> bool:
         return True
 
 
-class RedisBus(_FanOut):
-    def __init__(self, url: str) -> None:
-        super().__init__()
-        self._redis = Redis.from_url(url)
+class RedisBus(_Base):
+    def __init__(self, url: str, queue_size: int) -> None:
+        super().__init__(queue_size)
+        self._redis = Redis.from_url(
+            url,
+            socket_connect_timeout=2.0,
+            socket_timeout=2.0,
+            socket_keepalive=True,
+            health_check_interval=15,
+            retry=Retry(NoBackoff(), 0),
+        )
         self._task: asyncio.Task[None] | None = None
+        self._subscribed = False
+
+    @property
+    def connected(self) -> bool:
+        return self._subscribed
 
     async def start(self) -> None:
         self._task = asyncio.create_task(self._pump(), name="redis-bus")
@@ -78,13 +117,19 @@ class RedisBus(_FanOut):
             self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        self.hub.close()
         await self._redis.aclose()
 
     async def publish(self, events: list[Event]) -> None:
+        if not self._subscribed:
+            raise BusUnavailable("the Redis subscription is down")
         async with self._redis.pipeline(transaction=False) as pipe:
             for event in events:
                 pipe.publish(CHANNEL, event.dumps())
             await pipe.execute()
+
+    async def send_control(self, message: dict[str, Any]) -> None:
+        await self._redis.publish(CONTROL, orjson.dumps(message))
 
     async def ping(self) -> bool:
         try:
@@ -97,28 +142,47 @@ class RedisBus(_FanOut):
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL)
-                    delay = 0.1
+                    await pubsub.subscribe(CHANNEL, CONTROL)
                     async for message in pubsub.listen():
-                        if message["type"] == "message":
-                            self.deliver(Event.loads(message["data"]))
+                        if message["type"] == "subscribe" and message["channel"] == _CHANNEL:
+                            self._subscribed = True
+                            delay = 0.1
+                            self.hub.resync()
+                        elif message["type"] == "message":
+                            self._receive(message["channel"], message["data"])
             except (RedisError, OSError) as exc:
+                self._subscribed = False
                 log.warning("redis bus disconnected, retrying in %.1fs: %s", delay, exc)
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
+                delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+    def _receive(self, channel: bytes, data: bytes) -> None:
+        try:
+            if channel == _CHANNEL:
+                self.hub.deliver(Event.loads(data))
+            else:
+                self._control(orjson.loads(data))
+        except (ValueError, KeyError, TypeError):
+            log.warning("ignoring a malformed bus message on %r", channel)
 
 
-_bus: Bus | None = None
+_installed: list[Bus] = []
 
 
-def install(bus: Bus | None) -> None:
-    global _bus
-    _bus = bus
+def install(bus: Bus) -> None:
+    """Make `bus` the process's bus (the one services publish on after commit)."""
+    _installed.append(bus)
+
+
+def uninstall(bus: Bus) -> None:
+    """Remove `bus`; an app started earlier in the same process (tests) gets its bus back."""
+    if bus in _installed:
+        _installed.remove(bus)
 
 
 def current() -> Bus | None:
-    return _bus
+    return _installed[-1] if _installed else None
 
 
-def create(redis_url: str | None) -> Bus:
-    return RedisBus(redis_url) if redis_url else InProcessBus()
+def create(redis_url: str | None, *, queue_size: int = 1000) -> Bus:
+    return RedisBus(redis_url, queue_size) if redis_url else InProcessBus(queue_size)

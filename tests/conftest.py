@@ -6,7 +6,6 @@ they fail instead.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import logging
 import os
@@ -19,6 +18,7 @@ from typing import Any
 
 import asyncpg
 import pytest
+import structlog
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 from redis.asyncio import Redis
@@ -29,7 +29,7 @@ from models.access import Actor
 from models.directory import User
 from models.scope import TenantScope
 from models.tenants import Tenant
-from server import db, workers
+from server import db
 from server.app import create_app
 from server.settings import Settings
 from services import tenants
@@ -231,7 +231,7 @@ def count_queries() -> Any:
 
         class Collect(logging.Handler):
             def emit(self, record: logging.LogRecord) -> None:
-                if not _in_background_job():
+                if _in_request():
                     statements.append(record.getMessage())
 
         logger = logging.getLogger("tortoise.db_client")
@@ -247,14 +247,10 @@ def count_queries() -> Any:
     return counting
 
 
-def _in_background_job() -> bool:
-    """Statements of the server's background loops (timers, exchange) are not the request's."""
-    try:
-        task = asyncio.current_task()
-    except RuntimeError:
-        return False
-    coro = task.get_coro() if task else None
-    return getattr(coro, "__qualname__", "") == workers.periodic.__qualname__
+def _in_request() -> bool:
+    """Statements sent while serving an HTTP request (its id is bound by the middleware); the
+    server's background loops (timers, relays, exchange) are not the request's."""
+    return "request_id" in structlog.contextvars.get_contextvars()
 
 
 def gid(type_name: str, key: uuid.UUID | str) -> str:

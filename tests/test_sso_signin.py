@@ -293,7 +293,7 @@ async def test_back_channel_logout_closes_websockets_and_ends_the_session(
         await browser.logout_at_portal()
         for ws, message in zip((bearer_ws, cookie_ws), await asyncio.gather(*readers), strict=True):
             assert message.type == aiohttp.WSMsgType.CLOSE, message
-            assert ws.close_code == 4401
+            assert ws.close_code == 4403
         assert time.monotonic() - started < 5
 
     session = await PortalSession.get(subject=subject)

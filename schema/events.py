@@ -1,0 +1,124 @@
+"""Live events (事件推送): subscriptions over graphql-transport-ws, resumable with `after`.
+
+See docs/events.md for topics, ordering, delivery guarantees and how to add a subscription.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime
+from typing import Annotated, cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from resolvers import events as r
+from resolvers.events import Event as EventValue
+from schema.types import Info
+
+After = Annotated[
+    strawberry.ID | None,
+    strawberry.argument(
+        description="Resume after this event id (the `id` of the last event received): missed "
+        "events are replayed first, in order. Without it the stream starts now."
+    ),
+]
+
+
+@strawberry.type(
+    name="Event",
+    description="A committed change, from the outbox (事件). Within a tenant, events arrive in "
+    "commit order, each once.",
+)
+class Event:
+    id: strawberry.ID = strawberry.field(
+        description="The event id; opaque, pass it as `after` to resume after this event."
+    )
+    topic: str = strawberry.field(description="What happened, e.g. `tenant.status_changed`.")
+    tenant_id: strawberry.ID = strawberry.field(description="Global id of the tenant.")
+    occurred_at: datetime
+    payload: JSON
+
+    @classmethod
+    def of(cls, event: EventValue) -> Event:
+        return cls(
+            id=strawberry.ID(str(event.id)),
+            topic=event.topic,
+            tenant_id=strawberry.ID(str(relay.GlobalID("Tenant", str(event.tenant_id)))),
+            occurred_at=event.created_at,
+            payload=cast(JSON, event.payload),
+        )
+
+
+async def _typed(events: AsyncIterator[EventValue]) -> AsyncIterator[Event]:
+    async for event in events:
+        yield Event.of(event)
+
+
+@strawberry.type
+class EventSubscription:
+    @strawberry.subscription(
+        description="Every event of the viewer's tenant (tenant admins), optionally only "
+        "topics starting with one of `topics`."
+    )
+    async def tenant_events(
+        self,
+        info: Info,
+        after: After = None,
+        topics: Annotated[
+            list[str] | None,
+            strawberry.argument(description='Topic prefixes, e.g. ["directory.", "tenant."].'),
+        ] = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.tenant_events(info.context, after=after, topics=topics))
+
+    @strawberry.subscription(
+        description="Document events (`document.*`) of the viewer's tenant (tenant admins)."
+    )
+    async def tenant_document_feed(
+        self,
+        info: Info,
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.tenant_document_feed(info.context, after=after))
+
+    @strawberry.subscription(
+        description="Changes to tasks (待办) assigned to the viewer (`task.changed` events whose "
+        "`userIds` include the viewer)."
+    )
+    async def my_tasks_changed(
+        self,
+        info: Info,
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.my_tasks_changed(info.context, after=after))
+
+    @strawberry.subscription(
+        description="Status changes (状态变更) of a document the viewer may read; ends being "
+        "delivered when the viewer loses access."
+    )
+    async def document_status_changed(
+        self, info: Info, document_id: relay.GlobalID, after: After = None
+    ) -> AsyncIterator[Event]:
+        return _typed(
+            await r.document_status_changed(info.context, document_id=document_id, after=after)
+        )
+
+    @strawberry.subscription(
+        description="For the sender of a document: each recipient's exchange status as it "
+        "changes (sent, delivered, signed, returned)."
+    )
+    async def dispatch_status_changed(
+        self, info: Info, document_id: relay.GlobalID, after: After = None
+    ) -> AsyncIterator[Event]:
+        return _typed(
+            await r.dispatch_status_changed(info.context, document_id=document_id, after=after)
+        )
+
+    @strawberry.subscription(
+        description="Items of the incoming box (收文箱) the viewer may work on: delivered, "
+        "signed, returned, reminded."
+    )
+    async def incoming_box_changed(self, info: Info, after: After = None) -> AsyncIterator[Event]:
+        return _typed(await r.incoming_box_changed(info.context, after=after))

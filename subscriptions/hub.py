@@ -1,0 +1,223 @@
+"""Fan-out inside one process: the bus hands every event to the hub, the hub to local listeners.
+
+Per tenant with listeners the hub keeps a feed that turns what the bus delivers (out of order when
+two processes publish at once, twice when the relay repeats one, with holes when Redis was away)
+into the tenant's events in id order, each exactly once, with no holes:
+
+- an event whose `prev` is the last id the feed passed on goes straight out (the usual case: no
+  database read at all);
+- an id already passed on is dropped;
+- anything else (a hole, or a relayed event whose `prev` is unknown) makes the feed read the
+  tenant's events after its last id from the outbox, which has them all in order (outbox.py),
+  once for all local listeners; so does `resync()`, which the bus calls whenever its Redis
+  subscription is (re)established.
+
+Each listener has a bounded queue. A listener that falls behind (its client reads slower than
+events arrive) never holds up the others: when its queue is full it is emptied and the listener
+is told up to which id it missed events; it then reads them from the outbox itself (stream.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import collections
+import contextlib
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from typing import NamedTuple
+
+from subscriptions import outbox
+from subscriptions.events import Event
+
+log = logging.getLogger(__name__)
+
+FILL_PAGE = 500
+PENDING_LIMIT = 10_000
+
+
+class Lag(NamedTuple):
+    """The listener's queue overflowed: it missed events up to this id."""
+
+    upto: int
+
+
+class Listener:
+    """One subscription's view of a tenant feed; `start` is the feed's last id when it joined,
+    and every event after that reaches the listener (or is announced by a `Lag`)."""
+
+    __slots__ = ("_items", "_lag", "_limit", "_waiter", "start")
+
+    def __init__(self, start: int, limit: int) -> None:
+        self.start = start
+        self._items: collections.deque[Event] = collections.deque()
+        self._limit = limit
+        self._lag: int | None = None
+        self._waiter: asyncio.Future[None] | None = None
+
+    def push(self, event: Event) -> None:
+        if len(self._items) >= self._limit:
+            self._items.clear()
+            self._lag = event.id
+        else:
+            self._items.append(event)
+        if self._waiter is not None and not self._waiter.done():
+            self._waiter.set_result(None)
+
+    async def next(self) -> Event | Lag:
+        while True:
+            if self._lag is not None:
+                lag, self._lag = Lag(self._lag), None
+                return lag
+            if self._items:
+                return self._items.popleft()
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+
+
+class _Feed:
+    def __init__(self, hub: Hub, tenant_id: uuid.UUID) -> None:
+        self.hub = hub
+        self.tenant_id = tenant_id
+        self.high = 0
+        self.members = 0
+        self.listeners: set[Listener] = set()
+        self.ready: asyncio.Future[None] = asyncio.get_running_loop().create_future()
+        self._pending: list[Event] = []
+        self._again = False
+        self._busy = True
+        self._task: asyncio.Task[None] | None = asyncio.create_task(
+            self._run(initial=True), name=f"feed-{tenant_id}"
+        )
+
+    def offer(self, event: Event) -> None:
+        if self._busy:
+            if len(self._pending) < PENDING_LIMIT:
+                self._pending.append(event)
+            else:
+                self._pending.clear()
+                self._again = True
+            return
+        if event.id <= self.high:
+            return
+        if event.prev is not None and event.prev <= self.high:
+            self._emit(event)
+            return
+        self._pending.append(event)
+        self._catch_up()
+
+    def resync(self) -> None:
+        if self._busy:
+            self._again = True
+        else:
+            self._catch_up()
+
+    def close(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+        if not self.ready.done():
+            self.ready.cancel()
+        elif not self.ready.cancelled():
+            self.ready.exception()
+
+    def _catch_up(self) -> None:
+        self._busy = True
+        self._task = asyncio.create_task(self._run(initial=False), name=f"feed-{self.tenant_id}")
+
+    def _emit(self, event: Event) -> None:
+        self.high = event.id
+        for listener in self.listeners:
+            listener.push(event)
+
+    async def _run(self, *, initial: bool) -> None:
+        delay = 0.05
+        while True:
+            self._again = False  # a resync asked for while we read sets it again
+            try:
+                if initial:
+                    self.high = await outbox.latest_id(self.tenant_id)
+                    initial = False
+                    self.ready.set_result(None)
+                else:
+                    await self._fill()
+            except Exception as exc:
+                if not self.ready.done():
+                    self._task = None
+                    self.ready.set_exception(exc)
+                    self.hub._drop(self)
+                    return
+                log.warning("feed of tenant %s cannot read the outbox: %s", self.tenant_id, exc)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+                continue
+            pending, self._pending = sorted(self._pending, key=lambda e: e.id), []
+            for event in pending:
+                if event.id <= self.high:
+                    continue
+                if event.prev is None or event.prev > self.high:
+                    self._again = True
+                    break
+                self._emit(event)
+            if not self._again:
+                self._busy = False
+                self._task = None
+                return
+
+    async def _fill(self) -> None:
+        while True:
+            events = await outbox.page(self.tenant_id, self.high, limit=FILL_PAGE)
+            for event in events:
+                self._emit(event)
+            if len(events) < FILL_PAGE:
+                return
+
+
+class Hub:
+    def __init__(self, queue_size: int = 1000) -> None:
+        self.queue_size = queue_size
+        self._feeds: dict[uuid.UUID, _Feed] = {}
+
+    def deliver(self, event: Event) -> None:
+        feed = self._feeds.get(event.tenant_id)
+        if feed is not None:
+            feed.offer(event)
+
+    def resync(self) -> None:
+        """Events may have been missed (the bus reconnected): read them from the outbox."""
+        for feed in list(self._feeds.values()):
+            feed.resync()
+
+    @property
+    def listeners(self) -> int:
+        return sum(len(f.listeners) for f in self._feeds.values())
+
+    @contextlib.asynccontextmanager
+    async def listen(self, tenant_id: uuid.UUID) -> AsyncIterator[Listener]:
+        feed = self._feeds.get(tenant_id)
+        if feed is None:
+            feed = self._feeds[tenant_id] = _Feed(self, tenant_id)
+        feed.members += 1
+        listener: Listener | None = None
+        try:
+            await asyncio.shield(feed.ready)
+            listener = Listener(feed.high, self.queue_size)
+            feed.listeners.add(listener)
+            yield listener
+        finally:
+            feed.members -= 1
+            if listener is not None:
+                feed.listeners.discard(listener)
+            if feed.members == 0:
+                self._drop(feed)
+
+    def close(self) -> None:
+        for feed in list(self._feeds.values()):
+            self._drop(feed)
+
+    def _drop(self, feed: _Feed) -> None:
+        if self._feeds.get(feed.tenant_id) is feed:
+            del self._feeds[feed.tenant_id]
+        feed.close()

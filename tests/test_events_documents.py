@@ -1,0 +1,111 @@
+"""Live document status and exchange receipts over websockets, filtered by the same read rules
+as the queries."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+import pytest
+from aiohttp.test_utils import TestServer
+
+from subscriptions import outbox
+from tests.conftest import GraphQL, gid, key_of
+from tests.office import DOC, Office
+from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
+from tests.ws_client import Socket
+
+STATUS = """subscription($id: ID!, $after: ID) {
+  documentStatusChanged(documentId: $id, after: $after) { id topic payload } }"""
+RECEIPTS = """subscription($id: ID!, $after: ID) {
+  dispatchStatusChanged(documentId: $id, after: $after) { id topic payload } }"""
+INCOMING = "subscription($after: ID) { incomingBoxChanged(after: $after) { id topic payload } }"
+
+
+def ws_url(server: TestServer) -> str:
+    return str(server.make_url("/graphql")).replace("http://", "ws://")
+
+
+@pytest.fixture
+async def http() -> AsyncIterator[aiohttp.ClientSession]:
+    async with aiohttp.ClientSession() as session:
+        yield session
+
+
+async def after(office: Office) -> str:
+    return str(await outbox.latest_id(office.department.tenant.id))
+
+
+async def test_document_status_reaches_its_readers_only(
+    dispatch_office: Office, server: TestServer, http: aiohttp.ClientSession
+) -> None:
+    office = dispatch_office
+    made = await office.ok(
+        "writer",
+        "createDocument",
+        {
+            "documentTypeId": office.type_id,
+            "title": "关于值班安排的通知",
+            "formData": {"body": "x"},
+        },
+        DOC,
+    )
+    other = await office.ok(
+        "writer",
+        "createDocument",
+        {"documentTypeId": office.type_id, "title": "另一件", "formData": {"body": "y"}},
+        DOC,
+    )
+    doc_id = made["document"]["id"]
+    variables = {"id": doc_id, "after": await after(office)}
+    async with (
+        Socket.connect(http, ws_url(server), office.token("writer")) as writer,
+        Socket.connect(http, ws_url(server), office.token("outsider")) as outsider,
+    ):
+        watched = await writer.subscribe(STATUS, variables)
+        refused = await outsider.error(await outsider.subscribe(STATUS, variables))
+        await office.ok("writer", "submitDocument", {"id": other["document"]["id"]}, DOC)
+        await office.ok("writer", "submitDocument", {"id": doc_id}, DOC)
+        await office.approve("director", doc_id)
+        await office.ok("admin", "terminateDocument", {"documentId": doc_id}, DOC)
+        changes = await writer.events(watched, 2)
+    assert refused[0]["extensions"]["code"] == "NOT_FOUND"
+    assert [(e["payload"]["from"], e["payload"]["to"]) for e in changes] == [
+        ("draft", "in_progress"),
+        ("in_progress", "terminated"),
+    ]
+    assert {e["payload"]["documentId"] for e in changes} == {str(key_of(doc_id))}
+
+
+async def test_the_sender_sees_receipts_and_the_receiver_its_incoming_box_live(
+    dispatch_office: Office,
+    gql: GraphQL,
+    make_department: Any,
+    server: TestServer,
+    http: aiohttp.ClientSession,
+) -> None:
+    sender = dispatch_office
+    receiver = await receiving_office(gql, make_department, parent=sender.department.tenant)
+    doc_id, _ = await completed_dispatch(sender, gql, "关于报送统计数据的通知")
+    async with (
+        Socket.connect(http, ws_url(server), sender.token("writer")) as sending,
+        Socket.connect(http, ws_url(server), receiver.token("admin")) as receiving,
+        Socket.connect(http, ws_url(server), receiver.token("outsider")) as bystander,
+    ):
+        receipts = await sending.subscribe(RECEIPTS, {"id": doc_id, "after": await after(sender)})
+        box = await receiving.subscribe(INCOMING, {"after": await after(receiver)})
+        refused = await bystander.error(await bystander.subscribe(INCOMING))
+        target = {"tenantId": gid("Tenant", receiver.department.tenant.id), "role": "MAIN"}
+        await sender.ok(
+            "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [target]}, DISPATCH
+        )
+        (delivered,) = await receiving.events(box, 1)
+        incoming = gid("IncomingItem", delivered["payload"]["incomingId"])
+        await receiver.ok(
+            "admin", "signIncomingItem", {"incomingId": incoming}, "incomingItem { status } "
+        )
+        statuses = await sending.events(receipts, 3)
+    assert refused[0]["extensions"]["code"] == "FORBIDDEN"
+    assert delivered["payload"]["action"] == "delivered"
+    assert [e["payload"]["status"] for e in statuses] == ["sent", "delivered", "signed"]
