@@ -9,11 +9,14 @@ from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
+from schema.audit import AuditQuery
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
+from schema.metrics import OperationMetrics
+from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -27,7 +30,18 @@ class NodeQuery:
 
 Query = merge_types(
     "Query",
-    (NodeQuery, ViewerQuery, TenantQuery, DirectoryQuery, FormQuery, FlowQuery, DocumentQuery),
+    (
+        NodeQuery,
+        ViewerQuery,
+        TenantQuery,
+        DirectoryQuery,
+        FormQuery,
+        FlowQuery,
+        DocumentQuery,
+        # issue 8: statistics, alerts and audit queries
+        StatsQuery,
+        AuditQuery,
+    ),
 )
 Mutation = merge_types(
     "Mutation", (TenantMutation, DirectoryMutation, FormMutation, FlowMutation, DocumentMutation)
@@ -50,11 +64,14 @@ def build_schema(
     return Schema(
         query=Query,
         mutation=Mutation,
-        extensions=extensions(
-            max_depth=max_depth,
-            max_aliases=max_aliases,
-            max_tokens=max_tokens,
-            introspection=introspection,
-        ),
+        extensions=[
+            OperationMetrics,
+            *extensions(
+                max_depth=max_depth,
+                max_aliases=max_aliases,
+                max_tokens=max_tokens,
+                introspection=introspection,
+            ),
+        ],
         config=StrawberryConfig(relay_max_results=max_page_size),
     )

@@ -13,11 +13,13 @@ from auth.dev_issuer import DevIssuer
 from auth.jwks import JwksCache, discovery_fetcher
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db, workers
+from server import audit as audit_export
+from server import db, metrics, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
+from services import stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import LocalBlobStore
@@ -61,6 +63,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         secret=settings.signing_secret(),
         link_seconds=settings.download_link_seconds,
     )
+    authenticator = Authenticator(validator, tenant_claim=settings.oidc_tenant_claim)
     view = GraphQLView(
         build_schema(
             max_depth=settings.max_depth,
@@ -69,7 +72,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
             max_page_size=settings.max_page_size,
             introspection=settings.dev_mode,
         ),
-        authenticator=Authenticator(validator, tenant_claim=settings.oidc_tenant_claim),
+        authenticator=authenticator,
         attachments=app[ATTACHMENTS],
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
@@ -79,6 +82,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
+    # issue 8: operations
+    app[audit_export.AUTHENTICATOR] = authenticator
+    app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
+    app.router.add_get("/audit/export", audit_export.export)
     return app
 
 
@@ -95,6 +102,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     jobs: workers.Jobs = {}
     if settings.background_jobs:
         jobs["timers"] = (settings.timer_interval_seconds, lambda: timers.fire_due())
+        thresholds = stats.Thresholds(
+            settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds
+        )
+        jobs["alerts"] = (settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds))
+    jobs["metrics"] = (5.0, metrics.periodic)
     async with workers.running(jobs):
         yield
     bus.install(None)

@@ -67,6 +67,9 @@ def serve(
     if workers == 1:
         _worker(host, port, False)
         return
+    from server import metrics
+
+    metrics.prepare_multiprocess(settings.data_dir.resolve() / "prometheus")
     context = multiprocessing.get_context("spawn")
     children = [
         context.Process(target=_worker, args=(host, port, True), name=f"worker-{i}")
@@ -84,6 +87,8 @@ def serve(
     signal.signal(signal.SIGINT, stop)
     for child in children:
         child.join()
+        if child.pid is not None:
+            metrics.worker_exited(child.pid)
 
 
 def _worker(host: str, port: int, reuse_port: bool) -> None:

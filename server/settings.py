@@ -24,6 +24,7 @@ MODEL_MODULES = [
     "models.forms",
     "models.flows",
     "models.documents",
+    "models.stats",
 ]
 
 
@@ -79,6 +80,15 @@ class Settings(BaseSettings):
     timer_interval_seconds: float = 5.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
+
+    alert_interval_seconds: float = 60.0
+    """How often the alert job compares overdue tasks and outbox lag with the thresholds."""
+    alert_overdue_tasks: int = 50
+    """Open overdue tasks in one tenant at which a `tasks_overdue` alert is raised."""
+    alert_outbox_lag_seconds: float = 120.0
+    """Age of the oldest unpublished outbox event at which an `outbox_lag` alert is raised."""
+    metrics_token: str | None = None
+    """When set, `/metrics` wants `Authorization: Bearer <token>`; else it is open."""
 
     log_level: str = "INFO"
     log_json: bool = True
