@@ -133,17 +133,21 @@ class DocumentCount:
     count: int
 
 
-async def documents(scope: StatsScope, bucket: Bucket) -> list[DocumentCount]:
-    """Documents created in the period, by bucket (in the scope's time zone), type and status."""
+def documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
     params: list[Any] = [bucket.value, scope.time_zone, scope.since, scope.until]
-    rows = await _rows(
+    sql = (
         "SELECT date_trunc($1, d.created_at AT TIME ZONE $2)::date AS period, "
         "t.code, min(t.name) AS name, d.status, count(*) AS n "
         "FROM document d JOIN document_type t ON t.id = d.document_type_id "
         f"WHERE d.created_at >= $3 AND d.created_at < $4{scope.where('d', params)} "
-        "GROUP BY 1, t.code, d.status ORDER BY 1, t.code, d.status",
-        params,
+        "GROUP BY 1, t.code, d.status ORDER BY 1, t.code, d.status"
     )
+    return sql, params
+
+
+async def documents(scope: StatsScope, bucket: Bucket) -> list[DocumentCount]:
+    """Documents created in the period, by bucket (in the scope's time zone), type and status."""
+    rows = await _rows(*documents_sql(scope, bucket))
     return [DocumentCount(r["period"], r["code"], r["name"], r["status"], r["n"]) for r in rows]
 
 
@@ -326,13 +330,11 @@ class Workload:
     average_seconds: float | None
 
 
-async def workload(scope: StatsScope, limit: int) -> list[Workload]:
-    """Per person: open tasks assigned now, tasks completed in the period and how long those
-    took on average; the busiest first."""
+def workload_sql(scope: StatsScope, limit: int) -> tuple[str, list[Any]]:
     params: list[Any] = [scope.since, scope.until]
     open_where, done_where = scope.where("k", params), scope.where("k", params)
     params.append(limit)
-    rows = await _rows(
+    sql = (
         "SELECT w.user_id, u.username, u.display_name, tn.code, sum(w.open) AS open, "
         "sum(w.done) AS done, sum(w.secs) / nullif(sum(w.done), 0) AS avg FROM ("
         "  SELECT k.assignee_id AS user_id, count(*) AS open, 0 AS done, 0 AS secs FROM task k"
@@ -344,9 +346,15 @@ async def workload(scope: StatsScope, limit: int) -> list[Workload]:
         f"  AND k.closed_at >= $1 AND k.closed_at < $2{done_where} GROUP BY k.acted_by_id"
         ") w JOIN app_user u ON u.id = w.user_id JOIN tenant tn ON tn.id = u.tenant_id "
         "GROUP BY w.user_id, u.username, u.display_name, tn.code "
-        f"ORDER BY open DESC, done DESC, u.username LIMIT ${len(params)}",
-        params,
+        f"ORDER BY open DESC, done DESC, u.username LIMIT ${len(params)}"
     )
+    return sql, params
+
+
+async def workload(scope: StatsScope, limit: int) -> list[Workload]:
+    """Per person: open tasks assigned now, tasks completed in the period and how long those
+    took on average; the busiest first."""
+    rows = await _rows(*workload_sql(scope, limit))
     return [
         Workload(
             Person(r["user_id"], r["username"], r["display_name"], r["code"]),

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from bench.cli import bench_cli
 from server import db
 from server.settings import Settings, get_settings
 
@@ -19,6 +20,7 @@ T = TypeVar("T")
 cli = typer.Typer(help="Officecloud: office automation for government departments.")
 audit_cli = typer.Typer(help="The tamper-evident audit log.")
 cli.add_typer(audit_cli, name="audit")
+cli.add_typer(bench_cli, name="bench")
 out = Console()
 err = Console(stderr=True)
 
