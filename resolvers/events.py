@@ -96,6 +96,12 @@ async def tenant_document_feed(ctx: Context, *, after: str | None) -> AsyncItera
     return await events(tenant_admin(ctx), after=after, prefixes=[DOCUMENT_PREFIX])
 
 
+async def alerts(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+    """Alerts raised and resolved in the viewer's tenant (the platform tenant carries the
+    platform-wide ones, such as outbox lag)."""
+    return await events(tenant_admin(ctx), after=after, prefixes=["alert."])
+
+
 async def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
     actor = signed_in(ctx)
     me = str(actor.user_id)

@@ -103,8 +103,36 @@ class AccessDay:
 
 
 async def access_stats(ctx: Context, start: date, end: date) -> list[AccessDay]:
-    """One bucket per day from `start` to `end` (inclusive), empty days included."""
-    tenant_id = _admin(ctx)
+    """The viewer's tenant, one bucket per day from `start` to `end` (inclusive)."""
+    return await access_days([_admin(ctx)], start, end)
+
+
+class _Params:
+    """Positional parameters in the connection's dialect ($n for PostgreSQL, ? for SQLite)."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.postgres = postgres
+        self.values: list[Any] = []
+
+    def __call__(self, value: Any) -> str:
+        if not self.postgres:
+            value = _iso(value) if isinstance(value, datetime) else str(value)
+        self.values.append(value)
+        return f"${len(self.values)}" if self.postgres else "?"
+
+    def tenants(self, ids: list[uuid.UUID] | None) -> str:
+        if ids is None:
+            return "1 = 1"
+        if self.postgres:
+            return f"tenant_id = ANY({self(ids)})"
+        return f"tenant_id IN ({', '.join(self(i) for i in ids) or 'NULL'})"
+
+
+async def access_days(
+    tenant_ids: list[uuid.UUID] | None, start: date, end: date
+) -> list[AccessDay]:
+    """Access statistics of these tenants (None: every tenant), one bucket per day (UTC) from
+    `start` to `end` inclusive, empty days included. Also behind `statistics.access`."""
     await sso.usage.flush()
     since, until = _bounds(start, end)
     days = {
@@ -114,36 +142,33 @@ async def access_stats(ctx: Context, start: date, end: date) -> list[AccessDay]:
     connection = connections.get("default")
     postgres = connection.capabilities.dialect == "postgres"
     day_of = "(created_at AT TIME ZONE 'UTC')::date" if postgres else "date(created_at)"
-    mark = (lambda i: f"${i}") if postgres else (lambda i: "?")
-    tenant: Any = tenant_id if postgres else str(tenant_id)
-    in_events = (
-        f"tenant_id = {mark(1)} AND created_at >= {mark(2)} AND created_at < {mark(3)}",
-        [tenant, since, until] if postgres else [tenant, _iso(since), _iso(until)],
-    )
-    in_days = (
-        f"tenant_id = {mark(1)} AND day >= {mark(2)} AND day <= {mark(3)}",
-        [tenant, start, end] if postgres else [tenant, str(start), str(end)],
-    )
+
+    def in_events(p: _Params) -> str:
+        return f"{p.tenants(tenant_ids)} AND created_at >= {p(since)} AND created_at < {p(until)}"
+
+    def in_days(p: _Params) -> str:
+        return f"{p.tenants(tenant_ids)} AND day >= {p(start)} AND day <= {p(end)}"
+
+    p = _Params(postgres)
     _, events = await connection.execute_query(
         f"SELECT {day_of} AS day, kind, COUNT(*) AS n FROM portal_access_event "  # noqa: S608
-        f"WHERE {in_events[0]} GROUP BY 1, 2",
-        in_events[1],
+        f"WHERE {in_events(p)} GROUP BY 1, 2",
+        p.values,
     )
+    p = _Params(postgres)
     _, uses = await connection.execute_query(
         "SELECT day, component, SUM(count) AS uses, COUNT(DISTINCT user_id) AS users "  # noqa: S608
-        f"FROM portal_component_usage WHERE {in_days[0]} GROUP BY 1, 2 ORDER BY 1, 2",
-        in_days[1],
+        f"FROM portal_component_usage WHERE {in_days(p)} GROUP BY 1, 2 ORDER BY 1, 2",
+        p.values,
     )
-    shifted = in_days[0]
-    if postgres:
-        shifted = shifted.replace("$3", "$6").replace("$2", "$5").replace("$1", "$4")
+    p = _Params(postgres)
     _, active = await connection.execute_query(
         "SELECT day, COUNT(DISTINCT user_id) AS n FROM ("  # noqa: S608
-        f"SELECT {day_of} AS day, user_id FROM portal_access_event WHERE {in_events[0]} "
+        f"SELECT {day_of} AS day, user_id FROM portal_access_event WHERE {in_events(p)} "
         "AND kind = 'sign_in' AND user_id IS NOT NULL "
-        f"UNION SELECT day, user_id FROM portal_component_usage WHERE {shifted}"
+        f"UNION SELECT day, user_id FROM portal_component_usage WHERE {in_days(p)}"
         ") AS active GROUP BY day",
-        [*in_events[1], *in_days[1]],
+        p.values,
     )
     for row in events:
         bucket = days.get(_day(row["day"]))

@@ -12,6 +12,7 @@ from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
+from schema.audit import AuditQuery
 from schema.directory import DirectoryMutation, DirectoryQuery
 from schema.documents import DocumentMutation, DocumentQuery
 from schema.events import EventSubscription
@@ -19,8 +20,10 @@ from schema.exchange import ExchangeMutation, ExchangeQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
+from schema.metrics import OperationMetrics
 from schema.portal import PortalMutation, PortalQuery
 from schema.sso import ComponentAccess, SsoMutation, SsoQuery
+from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
 
@@ -45,6 +48,8 @@ Query = merge_types(
         PortalQuery,
         SsoQuery,
         ExchangeQuery,
+        StatsQuery,
+        AuditQuery,
     ),
 )
 Mutation = merge_types(
@@ -104,6 +109,7 @@ def build_schema(
         mutation=Mutation,
         subscription=Subscription,
         extensions=[
+            OperationMetrics,
             *extensions(
                 max_depth=max_depth,
                 max_aliases=max_aliases,

@@ -122,3 +122,10 @@ class EventSubscription:
     )
     async def incoming_box_changed(self, info: Info, after: After = None) -> AsyncIterator[Event]:
         return _typed(await r.incoming_box_changed(info.context, after=after))
+
+    @strawberry.subscription(
+        description="运行告警 raised and resolved in the viewer's tenant (tenant admins; platform "
+        "admins get the platform-wide ones such as outbox lag)."
+    )
+    async def alerts(self, info: Info, after: After = None) -> AsyncIterator[Event]:
+        return _typed(await r.alerts(info.context, after=after))

@@ -70,15 +70,24 @@ def _code(error: GraphQLError) -> str:
 def extensions(
     *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
 ) -> list[Any]:
-    """Classes or factories, not instances: strawberry builds them per operation."""
+    """Classes or factories, not instances: strawberry builds them per operation.
+
+    The depth and alias limiters are validation rules that `QueryDepthLimiter` and
+    `MaxAliasesLimiter` create as new classes per instance; built per operation, they made
+    every request's rule set new, so `ValidationCache` (keyed by the rules) never hit and each
+    request was validated again (about 10 ms for the inbox query). Their rules are built once
+    here and added by one `AddValidationRules` per operation."""
+    rules = [
+        *QueryDepthLimiter(max_depth=max_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
+    ]
+    if not introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     chosen: list[type[SchemaExtension] | Any] = [
         lambda: MaxTokensLimiter(max_token_count=max_tokens),
         lambda: ParserCache(maxsize=1024),
+        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
-        lambda: QueryDepthLimiter(max_depth=max_depth),
-        lambda: MaxAliasesLimiter(max_alias_count=max_aliases),
         ErrorCodes,
     ]
-    if not introspection:
-        chosen.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return chosen

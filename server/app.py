@@ -14,11 +14,13 @@ from tortoise import connections
 from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from schema import build_schema
-from server import db, sso, workers
+from server import audit as audit_export
+from server import db, metrics, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
+from services import stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import LocalBlobStore
@@ -84,6 +86,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     sync_scim.add_routes(app)
+    app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
+    app.router.add_get("/audit/export", audit_export.export)
     return app
 
 
@@ -105,6 +109,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         jobs["timers"] = (settings.timer_interval_seconds, lambda: timers.fire_due())
         jobs["exchange_delivery"] = (settings.timer_interval_seconds, delivery.deliver_due)
         jobs["exchange_reminders"] = (settings.timer_interval_seconds, reminders.fire_due)
+        thresholds = stats.Thresholds(
+            settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds
+        )
+        jobs["alerts"] = (settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds))
+    jobs["metrics"] = (5.0, metrics.periodic)
     async with workers.running(jobs):
         yield
     bus.uninstall(app[BUS])

@@ -12,6 +12,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 from rich.console import Console
 
+from bench.cli import bench_cli
 from server import db
 from server.settings import Settings, get_settings
 
@@ -21,6 +22,7 @@ audit_cli = typer.Typer(help="The tamper-evident audit log.")
 cli.add_typer(audit_cli, name="audit")
 sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用户同步).")
 cli.add_typer(sync_cli, name="sync")
+cli.add_typer(bench_cli, name="bench")
 out = Console()
 err = Console(stderr=True)
 
@@ -69,6 +71,9 @@ def serve(
     if workers == 1:
         _worker(host, port, False)
         return
+    from server import metrics
+
+    metrics.prepare_multiprocess(settings.data_dir.resolve() / "prometheus")
     context = multiprocessing.get_context("spawn")
     children = [
         context.Process(target=_worker, args=(host, port, True), name=f"worker-{i}")
@@ -86,6 +91,8 @@ def serve(
     signal.signal(signal.SIGINT, stop)
     for child in children:
         child.join()
+        if child.pid is not None:
+            metrics.worker_exited(child.pid)
 
 
 def _worker(host: str, port: int, reuse_port: bool) -> None:

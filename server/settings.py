@@ -27,6 +27,7 @@ MODEL_MODULES = [
     "models.portal_components",
     "models.sso",
     "models.exchange",
+    "models.stats",
 ]
 
 
@@ -122,6 +123,15 @@ class Settings(BaseSettings):
     test_exit_after_commit_topic: str | None = None
     """TEST ONLY, and only with DEV_MODE: the process exits (`os._exit`) right after committing
     an event of this topic, before publishing it, to prove the relay delivers it anyway."""
+
+    alert_interval_seconds: float = 60.0
+    """How often the alert job compares overdue tasks and outbox lag with the thresholds."""
+    alert_overdue_tasks: int = 50
+    """Open overdue tasks in one tenant at which a `tasks_overdue` alert is raised."""
+    alert_outbox_lag_seconds: float = 120.0
+    """Age of the oldest unpublished outbox event at which an `outbox_lag` alert is raised."""
+    metrics_token: str | None = None
+    """When set, `/metrics` wants `Authorization: Bearer <token>`; else it is open."""
 
     log_level: str = "INFO"
     log_json: bool = True

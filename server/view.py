@@ -21,6 +21,7 @@ from auth.errors import AuthError
 from resolvers.context import Context
 from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
+from server.metrics import WEBSOCKETS
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
 from subscriptions import sessions
@@ -60,6 +61,12 @@ class GraphQLView(BaseView[Context, None]):
         self.dev_mode = dev_mode
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
+        if request.headers.get("Upgrade", "").lower() == "websocket":
+            with WEBSOCKETS.track_inprogress():
+                return await self._call(request)
+        return await self._call(request)
+
+    async def _call(self, request: web.Request) -> web.StreamResponse:
         try:
             return await self.run(request=request)
         except AuthError as exc:

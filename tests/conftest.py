@@ -110,6 +110,18 @@ async def server(database: Settings) -> AsyncIterator[TestServer]:
     await test_server.close()
 
 
+@pytest.fixture
+async def http() -> AsyncIterator[ClientSession]:
+    """A plain HTTP client session for the test."""
+    async with ClientSession() as session:
+        yield session
+
+
+def ws_url(server: TestServer) -> str:
+    """The server's GraphQL websocket URL."""
+    return str(server.make_url("/graphql")).replace("http://", "ws://")
+
+
 @pytest.fixture(scope="session")
 def dev_issuer(database: Settings) -> DevIssuer:
     return DevIssuer.load(database.data_dir, database.dev_issuer, database.oidc_audience)

@@ -6,12 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp.test_utils import TestServer
 from tortoise.transactions import in_transaction
 
@@ -24,23 +22,13 @@ from subscriptions import outbox, relay, sessions
 from subscriptions.events import Event
 from subscriptions.hub import Hub
 from subscriptions.stream import replay_then_live
-from tests.conftest import Department, GraphQL, gid
+from tests.conftest import Department, GraphQL, gid, ws_url
 from tests.ws_client import Socket, ids
 
 DOCUMENT_FEED = (
     "subscription($after: ID) { tenantDocumentFeed(after: $after) { id topic payload } }"
 )
 MY_TASKS = "subscription($after: ID) { myTasksChanged(after: $after) { id topic payload } }"
-
-
-def ws_url(server: TestServer) -> str:
-    return str(server.make_url("/graphql")).replace("http://", "ws://")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def rename_root(gql: GraphQL, department: Department, name: str) -> None:

@@ -3,15 +3,13 @@ as the queries."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
-import pytest
 from aiohttp.test_utils import TestServer
 
 from subscriptions import outbox
-from tests.conftest import GraphQL, gid, key_of
+from tests.conftest import GraphQL, gid, key_of, ws_url
 from tests.office import DOC, Office
 from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
 from tests.ws_client import Socket
@@ -21,16 +19,6 @@ STATUS = """subscription($id: ID!, $after: ID) {
 RECEIPTS = """subscription($id: ID!, $after: ID) {
   dispatchStatusChanged(documentId: $id, after: $after) { id topic payload } }"""
 INCOMING = "subscription($after: ID) { incomingBoxChanged(after: $after) { id topic payload } }"
-
-
-def ws_url(server: TestServer) -> str:
-    return str(server.make_url("/graphql")).replace("http://", "ws://")
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
 
 
 async def after(office: Office) -> str:

@@ -10,13 +10,9 @@ from gql import gql as document
 from gql.transport.exceptions import TransportConnectionFailed
 from gql.transport.websockets import WebsocketsTransport
 
-from tests.conftest import GraphQL
+from tests.conftest import GraphQL, ws_url
 
 PROTOCOL = WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL
-
-
-def ws_url(server: TestServer) -> str:
-    return str(server.make_url("/graphql")).replace("http://", "ws://")
 
 
 async def test_a_signed_in_client_runs_operations_over_the_socket(

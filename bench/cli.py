@@ -1,0 +1,132 @@
+"""`officecloud bench …`: seed data, run the raw-asyncpg floor server, run load scripts."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Annotated
+
+import typer
+
+bench_cli = typer.Typer(help="Benchmarks: seed data, the raw-asyncpg floor, load scripts.")
+
+
+@bench_cli.command("seed")
+def seed_command(
+    documents: Annotated[int, typer.Option(help="Documents in total.")] = 10_000,
+    tenants: Annotated[int, typer.Option(help="Tenants (bench-000 holds the probes).")] = 100,
+    users: Annotated[int, typer.Option(help="Users in total.")] = 10_000,
+    approvals: Annotated[int, typer.Option(help="Open tasks per approver probe.")] = 1000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 8,
+) -> None:
+    """Fill DATABASE_URL (migrated here) with tenants, users and documents in many states."""
+    import time
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from bench.seed import seed as run_seed
+    from server import db
+    from server.settings import get_settings
+
+    settings = get_settings()
+    if settings.embedded:
+        raise typer.BadParameter("Set DATABASE_URL to a PostgreSQL database")
+    dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
+
+    async def work() -> dict[str, object]:
+        await db.migrate(settings)
+        await db.connect(settings)
+        try:
+            columns = (*Progress.get_default_columns()[:-1], MofNCompleteColumn())
+            with Progress(*columns, BarColumn(), TimeElapsedColumn()) as progress:
+                return await run_seed(
+                    dsn,
+                    documents=documents,
+                    tenant_count=tenants,
+                    users=users,
+                    approvals=approvals,
+                    seed_value=seed,
+                    progress=progress,
+                )
+        finally:
+            await db.disconnect()
+
+    started = time.perf_counter()
+    result = asyncio.run(work())
+    Console().print(f"Seeded {result} in {time.perf_counter() - started:.0f}s")
+
+
+@bench_cli.command("floor")
+def floor_command(
+    host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port.")] = 8001,
+    pool: Annotated[int, typer.Option(help="asyncpg pool size (match the server's).")] = 10,
+) -> None:
+    """Serve the raw-asyncpg floor the load scripts compare with (DATABASE_URL)."""
+    import uvloop
+    from aiohttp import web
+
+    from bench.floor import create_app
+    from server.settings import get_settings
+
+    settings = get_settings()
+    uvloop.install()
+    dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
+    web.run_app(create_app(dsn, pool), host=host, port=port, access_log=None, print=None)
+
+
+@bench_cli.command("load")
+def load_command(
+    scenario: Annotated[str, typer.Option(help="inbox, approve or stats (or all).")] = "all",
+    url: Annotated[str, typer.Option(help="The GraphQL server.")] = "http://127.0.0.1:8000",
+    floor: Annotated[str, typer.Option(help="The floor server.")] = "http://127.0.0.1:8001",
+    duration: Annotated[int, typer.Option(help="Seconds per measurement.")] = 10,
+    connections: Annotated[int, typer.Option(help="Concurrent connections.")] = 8,
+    warmup: Annotated[int, typer.Option(help="Seconds of warm-up per target.")] = 2,
+) -> None:
+    """wrk against GraphQL and the floor: requests/s, p50/p90/p99 and the ratio."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench.load import SCENARIOS, run
+    from server.settings import get_settings
+
+    settings = get_settings()
+    table = Table("scenario", "target", "req/s", "p50 ms", "p90 ms", "p99 ms", "failed", "ratio")
+    for name in SCENARIOS if scenario == "all" else (scenario,):
+        result = run(
+            name,
+            settings=settings,
+            url=url,
+            floor=floor,
+            seconds=duration,
+            connections=connections,
+            warmup=warmup,
+        )
+        ratio = result["graphql"]["rps"] / result["floor"]["rps"]
+        for target in ("graphql", "floor"):
+            r = result[target]
+            table.add_row(
+                name,
+                target,
+                f"{r['rps']:.0f}",
+                f"{r['p50_us'] / 1000:.1f}",
+                f"{r['p90_us'] / 1000:.1f}",
+                f"{r['p99_us'] / 1000:.1f}",
+                str(r["failed"] + r["socket_errors"]),
+                f"{ratio:.2f}" if target == "graphql" else "",
+            )
+    Console(width=120).print(table)
+
+
+@bench_cli.command("profile")
+def profile_command(
+    scenario: Annotated[str, typer.Option(help="inbox, approve or stats.")] = "inbox",
+    count: Annotated[int, typer.Option(help="Requests profiled.")] = 200,
+) -> None:
+    """Profile one scenario in-process with pyinstrument (DATABASE_URL, dev mode)."""
+    from bench.profile import run
+    from server.settings import get_settings
+
+    settings = get_settings().model_copy(update={"background_jobs": False})
+    typer.echo(run(settings, scenario, count))

@@ -1,0 +1,437 @@
+"""Statistics (统计分析) as SQL aggregates on PostgreSQL: documents per period, processing times
+per node and flow, overdue tasks, workload, and the open alerts.
+
+Who sees what: a tenant admin its own tenant and the tenants below it (`tenant` argument, default
+its own), the platform admin every tenant. Each statement names the tenants it may read
+(`tenant_id = ANY($1)`), computed from the same rule as `resolvers.tenants.can_see`; the
+platform admin's "every tenant" is the only statement without that clause.
+PostgreSQL only (date_trunc, percentile_cont, FILTER): on SQLite the fields answer with an error.
+"""
+
+# ruff: noqa: S608 (SQL is assembled from constant fragments and $n placeholders only)
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from enum import StrEnum
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tortoise import connections
+from tortoise.expressions import Subquery
+from tortoise.queryset import QuerySet
+
+from models.access import Permission
+from models.scope import across_tenants
+from models.stats import Alert, AlertStatus
+from models.tenants import Tenant
+from resolvers import sso
+from resolvers.context import Context
+from resolvers.ids import node_uuid
+from resolvers.pagination import Page, PageArgs, paginate
+from resolvers.tenants import visible_tenant
+from services.errors import Code, ServiceError, signed_in
+from services.stats import OVERDUE, is_postgres
+
+MAX_SPAN = timedelta(days=3 * 366)
+DEFAULT_SPAN = timedelta(days=30)
+MAX_ROWS = 500
+
+
+class Bucket(StrEnum):
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@dataclass(frozen=True)
+class StatsScope:
+    """The tenants and the half-open period [since, until) a statistics query covers."""
+
+    tenants: list[Tenant]
+    every_tenant: bool
+    since: datetime
+    until: datetime
+    time_zone: str
+    now: datetime = field(default_factory=lambda: datetime.now(UTC))
+
+    @property
+    def tenant_ids(self) -> list[uuid.UUID]:
+        return [t.id for t in self.tenants]
+
+    def where(self, alias: str, params: list[Any]) -> str:
+        """`AND <alias>.tenant_id = ANY($n)`, unless the platform admin asked for everything."""
+        if self.every_tenant:
+            return ""
+        params.append(self.tenant_ids)
+        return f" AND {alias}.tenant_id = ANY(${len(params)})"
+
+
+def is_admin(ctx: Context) -> bool:
+    actor = ctx.actor
+    return actor is not None and (actor.is_platform_admin or actor.has(Permission.TENANT_ADMIN))
+
+
+async def stats_scope(
+    ctx: Context,
+    *,
+    tenant_id: Any,
+    include_children: bool,
+    since: datetime | None,
+    until: datetime | None,
+    time_zone: str,
+) -> StatsScope:
+    """Check who asks and what for; raises ServiceError (FORBIDDEN, NOT_FOUND, INVALID)."""
+    actor = signed_in(ctx.actor)
+    if not is_admin(ctx):
+        raise ServiceError.of(Code.FORBIDDEN, "Statistics are for tenant administrators")
+    if not is_postgres():
+        raise ServiceError.of(Code.INVALID_STATE, "Statistics need PostgreSQL (DATABASE_URL)")
+    try:
+        ZoneInfo(time_zone)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ServiceError.of(Code.INVALID, f"Unknown time zone '{time_zone}'", "timeZone") from exc
+    until = _aware(until) or datetime.now(UTC)
+    since = _aware(since) or until - DEFAULT_SPAN
+    if not since < until or until - since > MAX_SPAN:
+        raise ServiceError.of(Code.INVALID, "Ask for a period of up to three years", "from")
+    every = False
+    if tenant_id is not None:
+        key = node_uuid(tenant_id, "Tenant")
+        tenant = await visible_tenant(ctx, key) if isinstance(key, uuid.UUID) else None
+        if tenant is None:
+            raise ServiceError.of(Code.NOT_FOUND, "Tenant not found", "tenant")
+    else:
+        tenant = await Tenant.get(id=actor.tenant_id)
+        every = actor.is_platform_admin
+    tenants = [tenant]
+    if include_children and not every:
+        tenants = await Tenant.filter(path__startswith=tenant.path).order_by("path")
+    if every:
+        tenants = []
+    return StatsScope(tenants, every, since, until, time_zone)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    if moment is None:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+async def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, params)
+    return rows
+
+
+@dataclass(frozen=True)
+class DocumentCount:
+    period: date
+    type_code: str
+    type_name: str
+    status: str
+    count: int
+
+
+def documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
+    params: list[Any] = [bucket.value, scope.time_zone, scope.since, scope.until]
+    sql = (
+        "SELECT date_trunc($1, d.created_at AT TIME ZONE $2)::date AS period, "
+        "t.code, min(t.name) AS name, d.status, count(*) AS n "
+        "FROM document d JOIN document_type t ON t.id = d.document_type_id "
+        f"WHERE d.created_at >= $3 AND d.created_at < $4{scope.where('d', params)} "
+        "GROUP BY 1, t.code, d.status ORDER BY 1, t.code, d.status"
+    )
+    return sql, params
+
+
+async def documents(scope: StatsScope, bucket: Bucket) -> list[DocumentCount]:
+    """Documents created in the period, by bucket (in the scope's time zone), type and status."""
+    rows = await _rows(*documents_sql(scope, bucket))
+    return [DocumentCount(r["period"], r["code"], r["name"], r["status"], r["n"]) for r in rows]
+
+
+@dataclass(frozen=True)
+class Durations:
+    count: int
+    average: float | None
+    p50: float | None
+    p90: float | None
+
+
+def _durations(row: dict[str, Any]) -> Durations:
+    def seconds(name: str) -> float | None:
+        value = row[name]
+        return None if value is None else round(float(value), 3)
+
+    return Durations(row["n"], seconds("avg"), seconds("p50"), seconds("p90"))
+
+
+AGGREGATES = (
+    "count(*) AS n, avg(secs) AS avg, "
+    "percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS p50, "
+    "percentile_cont(0.9) WITHIN GROUP (ORDER BY secs) AS p90"
+)
+
+
+@dataclass(frozen=True)
+class NodeDuration:
+    flow_key: str
+    flow_name: str
+    node_id: str
+    node_name: str
+    durations: Durations
+
+
+async def node_durations(scope: StatsScope) -> list[NodeDuration]:
+    """How long completed tasks took (created → closed), per flow and node, for tasks closed in
+    the period."""
+    params: list[Any] = [scope.since, scope.until]
+    rows = await _rows(
+        "SELECT f.key, min(f.name) AS flow_name, k.node_id, min(k.node_name) AS node_name, "
+        f"{AGGREGATES} FROM ("
+        "  SELECT k.document_id, k.node_id, k.node_name, "
+        "  extract(epoch FROM k.closed_at - k.created_at) AS secs FROM task k"
+        "  WHERE k.status = 'completed' AND k.closed_at >= $1 AND k.closed_at < $2"
+        f"  {scope.where('k', params)}) k "
+        "JOIN document d ON d.id = k.document_id "
+        "JOIN flow_version v ON v.id = d.flow_version_id "
+        "JOIN flow_definition f ON f.id = v.flow_id "
+        "GROUP BY f.key, k.node_id ORDER BY f.key, k.node_id",
+        params,
+    )
+    return [
+        NodeDuration(r["key"], r["flow_name"], r["node_id"], r["node_name"], _durations(r))
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class FlowDuration:
+    flow_key: str
+    flow_name: str
+    durations: Durations
+
+
+async def flow_durations(scope: StatsScope) -> list[FlowDuration]:
+    """How long documents took from submission to the end of their flow, per flow, for
+    documents whose flow ended in the period."""
+    params: list[Any] = [scope.since, scope.until]
+    rows = await _rows(
+        f"SELECT f.key, min(f.name) AS flow_name, {AGGREGATES} FROM ("
+        "  SELECT d.flow_version_id, extract(epoch FROM d.completed_at - d.submitted_at) AS secs"
+        "  FROM document d WHERE d.submitted_at IS NOT NULL"
+        f"  AND d.completed_at >= $1 AND d.completed_at < $2{scope.where('d', params)}) d "
+        "JOIN flow_version v ON v.id = d.flow_version_id "
+        "JOIN flow_definition f ON f.id = v.flow_id GROUP BY f.key ORDER BY f.key",
+        params,
+    )
+    return [FlowDuration(r["key"], r["flow_name"], _durations(r)) for r in rows]
+
+
+@dataclass(frozen=True)
+class Person:
+    id: uuid.UUID
+    username: str
+    display_name: str
+    tenant_code: str
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """Open tasks overdue now, and tasks closed after their deadline in the period."""
+
+    open_overdue: int
+    closed_late: int
+
+
+def _overdue_tasks(scope: StatsScope, params: list[Any]) -> str:
+    """Tasks overdue now or closed late in the period, with the person responsible (the
+    assignee of an open task, whoever acted on a closed one)."""
+    params += [scope.now, scope.since, scope.until]
+    now, since, until = (f"${len(params) - i}" for i in (2, 1, 0))
+    where = scope.where("k", params)
+    return (
+        "SELECT k.tenant_id, "
+        "CASE WHEN k.status = 'open' THEN k.assignee_id ELSE k.acted_by_id END AS user_id, "
+        f"(k.status = 'open') AS is_open FROM task k WHERE (({OVERDUE.format(now=now)}) OR "
+        f"(k.closed_at >= {since} AND k.closed_at < {until} AND k.closed_at > k.due_at)){where}"
+    )
+
+
+LATE = (
+    "count(*) FILTER (WHERE o.is_open) AS open_overdue, "
+    "count(*) FILTER (WHERE NOT o.is_open) AS closed_late"
+)
+
+
+@dataclass(frozen=True)
+class OverdueByUser:
+    person: Person | None
+    overdue: Overdue
+
+
+async def overdue_by_user(scope: StatsScope, limit: int) -> list[OverdueByUser]:
+    params: list[Any] = []
+    inner = _overdue_tasks(scope, params)
+    params.append(limit)
+    rows = await _rows(
+        f"SELECT o.user_id, u.username, u.display_name, tn.code, {LATE} FROM ({inner}) o "
+        "LEFT JOIN app_user u ON u.id = o.user_id JOIN tenant tn ON tn.id = o.tenant_id "
+        "GROUP BY o.user_id, u.username, u.display_name, tn.code "
+        f"ORDER BY open_overdue DESC, closed_late DESC, u.username LIMIT ${len(params)}",
+        params,
+    )
+    return [
+        OverdueByUser(
+            Person(r["user_id"], r["username"], r["display_name"], r["code"])
+            if r["user_id"]
+            else None,
+            Overdue(r["open_overdue"], r["closed_late"]),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class OverdueByOrgUnit:
+    org_unit_id: uuid.UUID | None
+    org_unit_name: str | None
+    tenant_code: str
+    overdue: Overdue
+
+
+async def overdue_by_org_unit(scope: StatsScope, limit: int) -> list[OverdueByOrgUnit]:
+    """Grouped by the responsible person's primary org unit (none for unclaimed pool tasks)."""
+    params: list[Any] = []
+    inner = _overdue_tasks(scope, params)
+    params.append(limit)
+    rows = await _rows(
+        f"SELECT ou.id, ou.name, tn.code, {LATE} FROM ({inner}) o "
+        "LEFT JOIN app_user u ON u.id = o.user_id "
+        "LEFT JOIN org_unit ou ON ou.id = u.primary_org_unit_id "
+        "JOIN tenant tn ON tn.id = o.tenant_id GROUP BY ou.id, ou.name, tn.code "
+        f"ORDER BY open_overdue DESC, closed_late DESC, ou.name LIMIT ${len(params)}",
+        params,
+    )
+    return [
+        OverdueByOrgUnit(
+            r["id"], r["name"], r["code"], Overdue(r["open_overdue"], r["closed_late"])
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Workload:
+    person: Person
+    open_tasks: int
+    done: int
+    average_seconds: float | None
+
+
+def workload_sql(scope: StatsScope, limit: int) -> tuple[str, list[Any]]:
+    params: list[Any] = [scope.since, scope.until]
+    open_where, done_where = scope.where("k", params), scope.where("k", params)
+    params.append(limit)
+    sql = (
+        "SELECT w.user_id, u.username, u.display_name, tn.code, sum(w.open) AS open, "
+        "sum(w.done) AS done, sum(w.secs) / nullif(sum(w.done), 0) AS avg FROM ("
+        "  SELECT k.assignee_id AS user_id, count(*) AS open, 0 AS done, 0 AS secs FROM task k"
+        f"  WHERE k.status = 'open' AND k.assignee_id IS NOT NULL{open_where}"
+        "  GROUP BY k.assignee_id"
+        "  UNION ALL"
+        "  SELECT k.acted_by_id, 0, count(*), sum(extract(epoch FROM k.closed_at - k.created_at))"
+        "  FROM task k WHERE k.status = 'completed' AND k.acted_by_id IS NOT NULL"
+        f"  AND k.closed_at >= $1 AND k.closed_at < $2{done_where} GROUP BY k.acted_by_id"
+        ") w JOIN app_user u ON u.id = w.user_id JOIN tenant tn ON tn.id = u.tenant_id "
+        "GROUP BY w.user_id, u.username, u.display_name, tn.code "
+        f"ORDER BY open DESC, done DESC, u.username LIMIT ${len(params)}"
+    )
+    return sql, params
+
+
+async def workload(scope: StatsScope, limit: int) -> list[Workload]:
+    """Per person: open tasks assigned now, tasks completed in the period and how long those
+    took on average; the busiest first."""
+    rows = await _rows(*workload_sql(scope, limit))
+    return [
+        Workload(
+            Person(r["user_id"], r["username"], r["display_name"], r["code"]),
+            int(r["open"]),
+            int(r["done"]),
+            None if r["avg"] is None else round(float(r["avg"]), 3),
+        )
+        for r in rows
+    ]
+
+
+@dataclass(frozen=True)
+class Receipts:
+    """公文交换: what the scope's tenants sent in the period and how it was received."""
+
+    sent: int
+    delivered: int
+    signed: int
+    returned: int
+    sign_time: Durations
+
+    @property
+    def receipt_rate(self) -> float | None:
+        return round(self.signed / self.sent, 4) if self.sent else None
+
+
+async def receipts(scope: StatsScope) -> Receipts:
+    """Recipients of dispatches sent in the period, by status; sign time = sent → signed."""
+    params: list[Any] = [scope.since, scope.until]
+    (row,) = await _rows(
+        "SELECT count(*) AS sent, "
+        "count(*) FILTER (WHERE x.delivered_at IS NOT NULL) AS delivered, "
+        "count(*) FILTER (WHERE x.status = 'signed') AS signed, "
+        "count(*) FILTER (WHERE x.status = 'returned') AS returned, "
+        "count(x.secs) AS n, avg(x.secs) AS avg, "
+        "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs) AS p50, "
+        "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.secs) AS p90 FROM ("
+        "  SELECT r.status, r.delivered_at, extract(epoch FROM r.signed_at - r.created_at) AS secs"
+        "  FROM exchange_recipient r WHERE r.created_at >= $1 AND r.created_at < $2"
+        f"  {scope.where('r', params)}) x",
+        params,
+    )
+    return Receipts(
+        int(row["sent"]),
+        int(row["delivered"]),
+        int(row["signed"]),
+        int(row["returned"]),
+        _durations(row),
+    )
+
+
+async def access(scope: StatsScope) -> list[sso.AccessDay]:
+    """门户访问统计 of the scope's tenants, per day (UTC) of the period."""
+    last = scope.until - timedelta(microseconds=1)
+    return await sso.access_days(
+        None if scope.every_tenant else scope.tenant_ids, scope.since.date(), last.date()
+    )
+
+
+# Alerts ----------------------------------------------------------------------------------------
+
+
+def visible_alerts(ctx: Context) -> QuerySet[Alert]:
+    """Admins see the alerts of the tenants they see (their own and those below); the platform
+    admin every alert; everyone else none."""
+    actor = ctx.actor
+    if not is_admin(ctx) or actor is None:
+        return across_tenants(Alert).filter(id=None)
+    if actor.is_platform_admin:
+        return across_tenants(Alert)
+    below = Subquery(Tenant.filter(path__startswith=actor.tenant_path).values("id"))
+    return across_tenants(Alert).filter(tenant_id__in=below)
+
+
+async def alerts(ctx: Context, *, status: AlertStatus | None, page: PageArgs) -> Page[Alert]:
+    query = visible_alerts(ctx)
+    if status is not None:
+        query = query.filter(status=status)
+    return await paginate(query, ("id",), page, ctx.max_page, descending=True)

@@ -1,0 +1,110 @@
+"""The audit log (审计日志) for administrators: who did what, when."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from models.audit import AuditEntry as AuditRow
+from resolvers import audit as r
+from resolvers.ids import node_uuid
+from resolvers.pagination import PageArgs
+from schema.connection import Connection, node_keys
+from schema.types import Info
+
+
+@strawberry.type(name="AuditEntry", description="One entry of a tenant's hash-chained audit log.")
+class AuditEntry(relay.Node):
+    id: relay.NodeID[str]
+    seq: int = strawberry.field(description="Position in the tenant's chain.")
+    at: datetime
+    actor_id: relay.GlobalID | None = strawberry.field(description="A User; null: the system.")
+    actor_name: str
+    action: str = strawberry.field(description="e.g. document.approve, user.created")
+    target_type: str
+    target_id: str
+    data: JSON
+    hash: str
+    prev_hash: str
+
+    @classmethod
+    def from_model(cls, row: AuditRow) -> AuditEntry:
+        return cls(
+            id=str(row.id),
+            seq=row.seq,
+            at=row.created_at,
+            actor_id=relay.GlobalID("User", str(row.actor_id)) if row.actor_id else None,
+            actor_name=row.actor_name,
+            action=row.action,
+            target_type=row.target_type,
+            target_id=row.target_id,
+            data=cast(JSON, row.data),
+            hash=row.hash,
+            prev_hash=row.prev_hash,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[AuditEntry | None]:
+        rows = await r.entries_by_id(info.context, node_keys(node_ids))
+        return [cls.from_model(row) if row else None for row in rows]
+
+
+@strawberry.input
+class AuditFilter:
+    actor_id: relay.GlobalID | None = strawberry.field(default=None, description="A User.")
+    action_prefix: str | None = strawberry.field(
+        default=None, description="e.g. 'document.' for every document action."
+    )
+    target_type: str | None = None
+    target_id: str | None = strawberry.field(default=None, description="The target's uuid.")
+    since: datetime | None = strawberry.field(default=None, name="from")
+    until: datetime | None = strawberry.field(default=None, name="to", description="Exclusive.")
+
+    def to_filter(self) -> r.AuditFilter:
+        actor = node_uuid(self.actor_id, "User")
+        return r.AuditFilter(
+            actor_id=actor if isinstance(actor, uuid.UUID) else None,
+            action_prefix=self.action_prefix,
+            target_type=self.target_type,
+            target_id=self.target_id,
+            since=self.since,
+            until=self.until,
+        )
+
+
+def _tenant_key(tenant: relay.GlobalID | None) -> uuid.UUID | None:
+    key = node_uuid(tenant, "Tenant")
+    return key if isinstance(key, uuid.UUID) else (uuid.UUID(int=0) if tenant else None)
+
+
+@strawberry.type
+class AuditQuery:
+    @strawberry.field(
+        description="审计日志 of your tenant or one below it (tenant admins; the platform admin "
+        "any), newest first. Empty for everyone else. Export: GET /audit/export."
+    )
+    async def audit_log(
+        self,
+        info: Info,
+        tenant: relay.GlobalID | None = None,
+        filter: AuditFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AuditEntry]:
+        page = await r.audit_log(
+            info.context,
+            tenant_id=_tenant_key(tenant),
+            filter=(filter or AuditFilter()).to_filter(),
+            page=PageArgs(first, after, last, before),
+        )
+        return Connection.of(page, AuditEntry.from_model)

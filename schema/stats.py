@@ -1,0 +1,347 @@
+"""Statistics (统计分析) for tenant administrators and the platform operator, and the operating
+alerts (运行告警) they see."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from datetime import date, datetime
+from typing import Annotated, cast
+
+import strawberry
+from graphql import GraphQLError
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from models import stats as m
+from resolvers import stats as r
+from resolvers.errors import Problem, attempt
+from resolvers.pagination import PageArgs
+from schema.connection import Connection, node_keys
+from schema.documents import DocumentStatusEnum
+from schema.sso import AccessDay
+from schema.tenants import Tenant
+from schema.types import Info
+
+BucketEnum = strawberry.enum(r.Bucket, name="StatisticsBucket", description="Day, week or month.")
+AlertKindEnum = strawberry.enum(m.AlertKind, name="AlertKind")
+AlertStatusEnum = strawberry.enum(m.AlertStatus, name="AlertStatus")
+DEFAULT_TIME_ZONE = "Asia/Shanghai"
+
+
+def _refused(problems: tuple[Problem, ...]) -> GraphQLError:
+    problem = problems[0]
+    return GraphQLError(problem.message, extensions={"code": problem.code.value})
+
+
+@strawberry.type(description="Documents created in one period, of one type, in one status.")
+class DocumentCount:
+    period: date = strawberry.field(description="First day of the bucket, in the time zone.")
+    document_type_code: str
+    document_type_name: str
+    status: DocumentStatusEnum  # type: ignore[valid-type]
+    count: int
+
+
+@strawberry.type(description="How long something took, in seconds.")
+class Durations:
+    count: int
+    average_seconds: float | None
+    p50_seconds: float | None
+    p90_seconds: float | None
+
+    @classmethod
+    def of(cls, d: r.Durations) -> Durations:
+        return cls(count=d.count, average_seconds=d.average, p50_seconds=d.p50, p90_seconds=d.p90)
+
+
+@strawberry.type(description="Exchange receipts (签收率 / 签收时长).")
+class Receipts:
+    sent: int
+    delivered: int
+    signed: int
+    returned: int
+    receipt_rate: float | None = strawberry.field(description="signed / sent; null if none sent.")
+    sign_time: Durations
+
+
+@strawberry.type(description="Processing time of one node (节点) of a flow.")
+class NodeDuration:
+    flow_key: str
+    flow_name: str
+    node_id: str
+    node_name: str
+    durations: Durations
+
+
+@strawberry.type(description="Processing time of a flow, from submission to its end.")
+class FlowDuration:
+    flow_key: str
+    flow_name: str
+    durations: Durations
+
+
+@strawberry.type(description="A person in statistics (of any tenant the numbers cover).")
+class StatisticsUser:
+    id: relay.GlobalID
+    username: str
+    display_name: str
+    tenant_code: str
+
+    @classmethod
+    def of(cls, p: r.Person) -> StatisticsUser:
+        return cls(
+            id=relay.GlobalID("User", str(p.id)),
+            username=p.username,
+            display_name=p.display_name,
+            tenant_code=p.tenant_code,
+        )
+
+
+@strawberry.type(description="Open tasks overdue now, and tasks closed late in the period.")
+class OverdueByUser:
+    user: StatisticsUser | None = strawberry.field(description="Null: unclaimed pool tasks.")
+    open_overdue: int
+    closed_late: int
+
+
+@strawberry.type(description="Overdue tasks by the responsible person's primary org unit.")
+class OverdueByOrgUnit:
+    org_unit_id: relay.GlobalID | None
+    org_unit_name: str | None
+    tenant_code: str
+    open_overdue: int
+    closed_late: int
+
+
+@strawberry.type(description="Workload (工作量) of one person.")
+class Workload:
+    user: StatisticsUser
+    open_tasks: int = strawberry.field(description="Assigned to them and open now.")
+    done_in_period: int = strawberry.field(description="Completed by them in the period.")
+    average_handling_seconds: float | None
+
+
+@strawberry.type(
+    name="Statistics",
+    description="统计分析 over the tenants in `tenants` and the period [from, to).",
+)
+class Statistics:
+    scope: strawberry.Private[r.StatsScope]
+
+    @strawberry.field(name="from")
+    def since(self) -> datetime:
+        return self.scope.since
+
+    @strawberry.field(name="to")
+    def until(self) -> datetime:
+        return self.scope.until
+
+    @strawberry.field
+    def time_zone(self) -> str:
+        return self.scope.time_zone
+
+    @strawberry.field(description="True when the numbers cover every tenant (platform admin).")
+    def every_tenant(self) -> bool:
+        return self.scope.every_tenant
+
+    @strawberry.field(description="The tenants covered; empty when everyTenant.")
+    def tenants(self) -> list[Tenant]:
+        return [Tenant.from_model(t) for t in self.scope.tenants]
+
+    @strawberry.field(description="Documents created in the period by bucket, type and status.")
+    async def documents(self, bucket: BucketEnum = r.Bucket.MONTH) -> list[DocumentCount]:  # type: ignore[valid-type]
+        return [
+            DocumentCount(
+                period=row.period,
+                document_type_code=row.type_code,
+                document_type_name=row.type_name,
+                status=row.status,
+                count=row.count,
+            )
+            for row in await r.documents(self.scope, bucket)
+        ]
+
+    @strawberry.field(description="Task processing time per flow node (tasks closed in period).")
+    async def node_durations(self) -> list[NodeDuration]:
+        return [
+            NodeDuration(
+                flow_key=row.flow_key,
+                flow_name=row.flow_name,
+                node_id=row.node_id,
+                node_name=row.node_name,
+                durations=Durations.of(row.durations),
+            )
+            for row in await r.node_durations(self.scope)
+        ]
+
+    @strawberry.field(description="Document processing time per flow (flows ended in period).")
+    async def flow_durations(self) -> list[FlowDuration]:
+        return [
+            FlowDuration(
+                flow_key=row.flow_key,
+                flow_name=row.flow_name,
+                durations=Durations.of(row.durations),
+            )
+            for row in await r.flow_durations(self.scope)
+        ]
+
+    @strawberry.field(description="Overdue tasks per person, most first.")
+    async def overdue_by_user(self, first: int = 50) -> list[OverdueByUser]:
+        rows = await r.overdue_by_user(self.scope, _limit(first))
+        return [
+            OverdueByUser(
+                user=StatisticsUser.of(row.person) if row.person else None,
+                open_overdue=row.overdue.open_overdue,
+                closed_late=row.overdue.closed_late,
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="Overdue tasks per org unit, most first.")
+    async def overdue_by_org_unit(self, first: int = 50) -> list[OverdueByOrgUnit]:
+        rows = await r.overdue_by_org_unit(self.scope, _limit(first))
+        return [
+            OverdueByOrgUnit(
+                org_unit_id=relay.GlobalID("OrgUnit", str(row.org_unit_id))
+                if row.org_unit_id
+                else None,
+                org_unit_name=row.org_unit_name,
+                tenant_code=row.tenant_code,
+                open_overdue=row.overdue.open_overdue,
+                closed_late=row.overdue.closed_late,
+            )
+            for row in rows
+        ]
+
+    @strawberry.field(description="Workload per person, the busiest first.")
+    async def workload(self, first: int = 50) -> list[Workload]:
+        return [
+            Workload(
+                user=StatisticsUser.of(row.person),
+                open_tasks=row.open_tasks,
+                done_in_period=row.done,
+                average_handling_seconds=row.average_seconds,
+            )
+            for row in await r.workload(self.scope, _limit(first))
+        ]
+
+    @strawberry.field(
+        description="公文交换: recipients of the dispatches sent in the period and how they "
+        "were received (sign time: sent → signed)."
+    )
+    async def receipts(self) -> Receipts:
+        found = await r.receipts(self.scope)
+        return Receipts(
+            sent=found.sent,
+            delivered=found.delivered,
+            signed=found.signed,
+            returned=found.returned,
+            receipt_rate=found.receipt_rate,
+            sign_time=Durations.of(found.sign_time),
+        )
+
+    @strawberry.field(
+        description="门户访问统计 per day (UTC): sign-ins, failures, active users and use per "
+        "service component; the same buckets as `accessStats`, over these tenants."
+    )
+    async def access(self) -> list[AccessDay]:
+        return [AccessDay.of(day) for day in await r.access(self.scope)]
+
+
+def _limit(first: int) -> int:
+    if not 0 < first <= r.MAX_ROWS:
+        raise GraphQLError(
+            f"first is between 1 and {r.MAX_ROWS}", extensions={"code": "BAD_USER_INPUT"}
+        )
+    return first
+
+
+@strawberry.type(name="Alert", description="运行告警: a threshold crossed, open until it clears.")
+class Alert(relay.Node):
+    id: relay.NodeID[str]
+    kind: AlertKindEnum  # type: ignore[valid-type]
+    status: AlertStatusEnum  # type: ignore[valid-type]
+    severity: str
+    value: float
+    threshold: float
+    message: str
+    data: JSON
+    raised_at: datetime
+    resolved_at: datetime | None
+    tenant_id: strawberry.Private[uuid.UUID]
+
+    @classmethod
+    def from_model(cls, row: m.Alert) -> Alert:
+        return cls(
+            id=str(row.id),
+            kind=row.kind,
+            status=row.status,
+            severity=row.severity,
+            value=row.value,
+            threshold=row.threshold,
+            message=row.message,
+            data=cast(JSON, row.data),
+            raised_at=row.raised_at,
+            resolved_at=row.resolved_at,
+            tenant_id=row.tenant_id,
+        )
+
+    @classmethod
+    async def resolve_nodes(  # type: ignore[override]
+        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
+    ) -> list[Alert | None]:
+        keys = node_keys(node_ids)
+        rows = {a.id: a for a in await r.visible_alerts(info.context).filter(id__in=keys)}
+        return [cls.from_model(row) if (row := rows.get(k)) else None for k in keys]
+
+    @strawberry.field
+    async def tenant(self, info: Info) -> Tenant | None:
+        row = await info.context.loaders.tenant.load(self.tenant_id)
+        return Tenant.from_model(row) if row else None
+
+
+@strawberry.type
+class StatsQuery:
+    @strawberry.field(
+        description="统计分析 for tenant admins (their tenant, or one below it with `tenant`; "
+        "`includeChildren` adds every tenant below) and the platform admin (every tenant by "
+        "default). Period [from, to): default the last 30 days. PostgreSQL only."
+    )
+    async def statistics(
+        self,
+        info: Info,
+        tenant: relay.GlobalID | None = None,
+        include_children: bool = False,
+        since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
+        until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
+        time_zone: str = DEFAULT_TIME_ZONE,
+    ) -> Statistics:
+        scope, problems = await attempt(
+            r.stats_scope(
+                info.context,
+                tenant_id=tenant,
+                include_children=include_children,
+                since=since,
+                until=until,
+                time_zone=time_zone,
+            )
+        )
+        if scope is None:
+            raise _refused(problems)
+        return Statistics(scope=scope)
+
+    @strawberry.field(description="Alerts of the tenants an admin sees, newest first.")
+    async def alerts(
+        self,
+        info: Info,
+        status: AlertStatusEnum | None = None,  # type: ignore[valid-type]
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Alert]:
+        page = await r.alerts(
+            info.context, status=status, page=PageArgs(first, after, last, before)
+        )
+        return Connection.of(page, Alert.from_model)

@@ -1,0 +1,124 @@
+"""`/metrics` for Prometheus: per-process figures (websockets, DB pool) and, read from the
+database at scrape time, the platform-wide ones (outbox lag, overdue tasks, open alerts).
+
+With `serve --workers N` the processes share nothing, so prometheus-client's multiprocess mode
+is used: `serve` points `PROMETHEUS_MULTIPROC_DIR` at a fresh directory before it starts the
+workers, each writes its counters there, and whichever worker answers a scrape merges them
+all. Per-process gauges are summed over live processes; the database figures are set by the
+scraping process and reported as the most recent value."""
+
+from __future__ import annotations
+
+import hmac
+import os
+import shutil
+from pathlib import Path
+
+from aiohttp import web
+from aiohttp.typedefs import Handler
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    CollectorRegistry,
+    Gauge,
+    generate_latest,
+    multiprocess,
+)
+from tortoise import connections
+
+from models.scope import across_tenants
+from models.stats import Alert, AlertKind, AlertStatus
+from services import stats
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+WEBSOCKETS = Gauge(
+    "officecloud_websocket_connections",
+    "Open GraphQL websocket connections.",
+    multiprocess_mode="livesum",
+)
+POOL = Gauge(
+    "officecloud_db_pool_connections",
+    "Database pool connections by state (in_use, idle, max), summed over processes.",
+    ["state"],
+    multiprocess_mode="livesum",
+)
+OUTBOX_UNPUBLISHED = Gauge(
+    "officecloud_outbox_unpublished_events",
+    "Outbox events written but not yet published.",
+    multiprocess_mode="mostrecent",
+)
+OUTBOX_AGE = Gauge(
+    "officecloud_outbox_oldest_unpublished_age_seconds",
+    "Age of the oldest unpublished outbox event (0 when none waits).",
+    multiprocess_mode="mostrecent",
+)
+TASKS_OVERDUE = Gauge(
+    "officecloud_tasks_overdue",
+    "Open tasks past their deadline, over every tenant.",
+    multiprocess_mode="mostrecent",
+)
+ALERTS_OPEN = Gauge(
+    "officecloud_alerts_open",
+    "Open alerts by kind.",
+    ["kind"],
+    multiprocess_mode="mostrecent",
+)
+
+
+def prepare_multiprocess(directory: Path) -> None:
+    """Called by `serve` before it starts several workers (unless the operator chose a dir)."""
+    if os.environ.get(MULTIPROC_ENV):
+        return
+    shutil.rmtree(directory, ignore_errors=True)
+    directory.mkdir(parents=True)
+    os.environ[MULTIPROC_ENV] = str(directory)
+
+
+def worker_exited(pid: int) -> None:
+    if os.environ.get(MULTIPROC_ENV):
+        multiprocess.mark_process_dead(pid)
+
+
+def refresh_pool() -> None:
+    pool = getattr(connections.get("default"), "_pool", None)
+    if pool is None:
+        return
+    idle, size = pool.get_idle_size(), pool.get_size()
+    POOL.labels("in_use").set(size - idle)
+    POOL.labels("idle").set(idle)
+    POOL.labels("max").set(pool.get_max_size())
+
+
+async def refresh_database() -> None:
+    lag = await stats.outbox_lag()
+    OUTBOX_UNPUBLISHED.set(lag.unpublished)
+    OUTBOX_AGE.set(lag.oldest_age_seconds)
+    TASKS_OVERDUE.set(sum((await stats.overdue_by_tenant()).values()))
+    open_alerts = across_tenants(Alert).filter(status=AlertStatus.OPEN)
+    for kind in AlertKind:
+        ALERTS_OPEN.labels(kind.value).set(await open_alerts.filter(kind=kind).count())
+
+
+async def periodic() -> None:
+    """Each process refreshes its own pool figures between scrapes."""
+    refresh_pool()
+
+
+def handler(token: str | None) -> Handler:
+    async def metrics(request: web.Request) -> web.Response:
+        if token:
+            sent = request.headers.get("Authorization", "")
+            if not hmac.compare_digest(sent.encode(), f"Bearer {token}".encode()):
+                raise web.HTTPUnauthorized(headers={"WWW-Authenticate": "Bearer"})
+        refresh_pool()
+        await refresh_database()
+        registry = REGISTRY
+        if os.environ.get(MULTIPROC_ENV):
+            registry = CollectorRegistry()
+            multiprocess.MultiProcessCollector(registry)
+        return web.Response(
+            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
+        )
+
+    return metrics

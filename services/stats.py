@@ -1,0 +1,177 @@
+"""Operating figures read straight from the tables (outbox lag, overdue tasks) and the alert
+job that turns thresholds crossed into `alert` rows and `alert.raised` / `alert.resolved`
+events. Every server process runs the job; a PostgreSQL advisory lock lets one run at a time.
+"""
+
+# ruff: noqa: S608 (SQL is assembled from constant fragments and $n placeholders only)
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from tortoise import connections
+
+from models.scope import TenantScope, across_tenants
+from models.stats import Alert, AlertKind, AlertStatus
+from models.tenants import PLATFORM_CODE, Tenant
+from services.uow import Work, transaction
+
+ALERT_LOCK = 0x0FF1CE + 8  # pg_advisory_xact_lock key of the alert job
+
+OVERDUE = "status = 'open' AND (overdue OR due_at < {now})"
+"""An open task is overdue once its deadline passed (or a deadline timer marked it)."""
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxLag:
+    unpublished: int
+    oldest_age_seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class Thresholds:
+    overdue_tasks: int
+    outbox_lag_seconds: float
+
+
+def _client() -> Any:
+    return connections.get("default")
+
+
+def is_postgres() -> bool:
+    return bool(_client().capabilities.dialect == "postgres")
+
+
+async def outbox_lag(now: datetime | None = None) -> OutboxLag:
+    """Events written but not yet published, and the age of the oldest one."""
+    now = now or datetime.now(UTC)
+    rows = await _client().execute_query_dict(
+        "SELECT count(*) AS n, min(created_at) AS oldest FROM outbox_event "
+        "WHERE published_at IS NULL"
+    )
+    oldest = rows[0]["oldest"]
+    if isinstance(oldest, str):  # SQLite hands back text
+        oldest = datetime.fromisoformat(oldest)
+    if oldest is not None and oldest.tzinfo is None:
+        oldest = oldest.replace(tzinfo=UTC)
+    age = max((now - oldest).total_seconds(), 0.0) if oldest else 0.0
+    return OutboxLag(int(rows[0]["n"]), age)
+
+
+async def overdue_by_tenant(now: datetime | None = None) -> dict[uuid.UUID, int]:
+    """Open overdue tasks per tenant, across tenants (for the alert job and `/metrics`)."""
+    now = now or datetime.now(UTC)
+    placeholder = "$1" if is_postgres() else "?"
+    rows = await _client().execute_query_dict(
+        f"SELECT tenant_id, count(*) AS n FROM task WHERE {OVERDUE.format(now=placeholder)} "
+        "GROUP BY tenant_id",
+        [now if is_postgres() else now.isoformat()],
+    )
+    return {uuid.UUID(str(r["tenant_id"])): int(r["n"]) for r in rows}
+
+
+async def check_alerts(thresholds: Thresholds, now: datetime | None = None) -> list[Alert]:
+    """Raise alerts for thresholds newly crossed and resolve those whose condition cleared;
+    returns the alerts raised or resolved in this run."""
+    now = now or datetime.now(UTC)
+    async with transaction(None) as work:
+        if is_postgres():
+            got = await _client().execute_query_dict(
+                "SELECT pg_try_advisory_xact_lock($1) AS ok", [ALERT_LOCK]
+            )
+            if not got[0]["ok"]:
+                return []
+        overdue = {
+            t: n for t, n in (await overdue_by_tenant(now)).items() if n >= thresholds.overdue_tasks
+        }
+        platform = await Tenant.get(code=PLATFORM_CODE)
+        lag = await outbox_lag(now)
+        lagging = (
+            {platform.id: lag} if lag.oldest_age_seconds >= thresholds.outbox_lag_seconds else {}
+        )
+        open_alerts = await across_tenants(Alert).filter(status=AlertStatus.OPEN)
+        changed: list[Alert] = []
+        for kind, crossed in ((AlertKind.TASKS_OVERDUE, overdue), (AlertKind.OUTBOX_LAG, lagging)):
+            current = {a.tenant_id: a for a in open_alerts if a.kind == kind}
+            for alert in current.values():
+                if alert.tenant_id not in crossed:
+                    changed.append(await _resolve(work, alert, now))
+            fresh = [t for t in crossed if t not in current]
+            tenants = {t.id: t for t in await Tenant.filter(id__in=fresh)} if fresh else {}
+            for tenant_id in fresh:
+                value: Any = crossed[tenant_id]
+                if kind is AlertKind.TASKS_OVERDUE:
+                    raised = _overdue_alert(value, thresholds)
+                else:
+                    raised = _lag_alert(value, thresholds)
+                changed.append(await _raise(work, tenants[tenant_id], kind, now, *raised))
+    return changed
+
+
+def _overdue_alert(count: int, thresholds: Thresholds) -> tuple[float, float, str, dict[str, Any]]:
+    message = f"{count} open tasks are overdue (threshold {thresholds.overdue_tasks})"
+    return float(count), float(thresholds.overdue_tasks), message, {"overdueTasks": count}
+
+
+def _lag_alert(lag: OutboxLag, thresholds: Thresholds) -> tuple[float, float, str, dict[str, Any]]:
+    age = round(lag.oldest_age_seconds, 1)
+    message = (
+        f"{lag.unpublished} events wait to be published; the oldest for {age}s "
+        f"(threshold {thresholds.outbox_lag_seconds:g}s)"
+    )
+    data = {"unpublished": lag.unpublished, "oldestAgeSeconds": age}
+    return age, thresholds.outbox_lag_seconds, message, data
+
+
+async def _raise(
+    work: Work,
+    tenant: Tenant,
+    kind: AlertKind,
+    now: datetime,
+    value: float,
+    threshold: float,
+    message: str,
+    data: dict[str, Any],
+) -> Alert:
+    alert = await TenantScope(tenant.id).create(
+        Alert,
+        kind=kind,
+        value=value,
+        threshold=threshold,
+        message=message,
+        data=data,
+        raised_at=now,
+    )
+    work.emit(tenant.id, "alert.raised", event_payload(alert, tenant))
+    return alert
+
+
+async def _resolve(work: Work, alert: Alert, now: datetime) -> Alert:
+    alert.status, alert.resolved_at = AlertStatus.RESOLVED, now
+    await alert.save(update_fields=["status", "resolved_at", "updated_at"])
+    tenant = await Tenant.get(id=alert.tenant_id)
+    work.emit(alert.tenant_id, "alert.resolved", event_payload(alert, tenant))
+    return alert
+
+
+def event_payload(alert: Alert, tenant: Tenant) -> dict[str, Any]:
+    """What a subscriber needs to show the alert and to decide who may see it: admins of the
+    tenant, of the tenants above it (`tenantPath`) and the platform admin."""
+    return {
+        "alertId": str(alert.id),
+        "kind": alert.kind.value,
+        "status": alert.status.value,
+        "severity": alert.severity,
+        "tenantId": str(tenant.id),
+        "tenantCode": tenant.code,
+        "tenantPath": tenant.path,
+        "value": alert.value,
+        "threshold": alert.threshold,
+        "message": alert.message,
+        "data": alert.data,
+        "raisedAt": alert.raised_at.isoformat(),
+        "resolvedAt": alert.resolved_at.isoformat() if alert.resolved_at else None,
+    }
