@@ -35,6 +35,8 @@ LAYERS = {
     "workflow": {"workflow"},
     "models": {"models"},
     "auth": {"models", "auth"},
+    "sync": {"services", "models", "sync"},
+    "subscriptions": {"models", "subscriptions"},
 }
 PROJECT = {
     "server",
