@@ -1,4 +1,4 @@
-"""Operating alerts (运行告警): a threshold crossed, open until the condition clears."""
+"""Operating alerts (运行告警) and the rollups behind the platform-wide statistics."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise import fields
+from tortoise.models import Model
 
 from models.base import TenantEntity
 
@@ -39,3 +40,49 @@ class Alert(TenantEntity):
     class Meta:
         table = "alert"
         indexes = (("tenant_id", "status", "kind"),)
+
+
+class DocumentDay(Model):
+    """Rollup for the platform-wide view: documents created per day (in the rollup time zone),
+    type code and current status. Rebuilt whole by the rollup job."""
+
+    day = fields.DateField()
+    type_code = fields.CharField(max_length=64)
+    type_name = fields.CharField(max_length=100)
+    status = fields.CharField(max_length=16)
+    count = fields.IntField()
+
+    class Meta:
+        table = "stats_document_day"
+        indexes = (("day",),)
+
+
+class DurationDay(Model):
+    """Rollup for the platform-wide view: how long tasks (kind `node`) or whole flows (`flow`)
+    took, per day they ended, as counts per log-scale duration bucket (for percentiles)."""
+
+    day = fields.DateField()
+    kind = fields.CharField(max_length=8)
+    flow_key = fields.CharField(max_length=64)
+    flow_name = fields.CharField(max_length=200)
+    node_id = fields.CharField(max_length=100, default="")
+    node_name = fields.CharField(max_length=200, default="")
+    bucket = fields.IntField()
+    count = fields.IntField()
+    seconds = fields.FloatField()
+    """Sum of the exact durations in the bucket, for exact averages."""
+
+    class Meta:
+        table = "stats_duration_day"
+        indexes = (("kind", "day"),)
+
+
+class RollupState(Model):
+    """When the rollups were last rebuilt, and for which time zone."""
+
+    name = fields.CharField(max_length=32, primary_key=True)
+    time_zone = fields.CharField(max_length=64)
+    built_at = fields.DatetimeField()
+
+    class Meta:
+        table = "stats_rollup_state"

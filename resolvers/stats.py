@@ -25,16 +25,18 @@ from tortoise.queryset import QuerySet
 
 from models.access import Permission
 from models.scope import across_tenants
-from models.stats import Alert, AlertStatus
+from models.stats import Alert, AlertStatus, RollupState
 from models.tenants import Tenant
 from resolvers import sso
 from resolvers.context import Context
 from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
 from resolvers.tenants import visible_tenant
+from services import stats
 from services.errors import Code, ServiceError, signed_in
 from services.stats import OVERDUE, is_postgres
 
+DEFAULT_TIME_ZONE = stats.DEFAULT_TIME_ZONE
 MAX_SPAN = timedelta(days=3 * 366)
 DEFAULT_SPAN = timedelta(days=30)
 MAX_ROWS = 500
@@ -56,6 +58,15 @@ class StatsScope:
     until: datetime
     time_zone: str
     now: datetime = field(default_factory=lambda: datetime.now(UTC))
+    rolled_up_at: datetime | None = None
+    """Set when the platform-wide view is answered from the rollups built at this time."""
+
+    @property
+    def days(self) -> tuple[date, date]:
+        """The first and last day of the period in its time zone (rollups count whole days)."""
+        zone = ZoneInfo(self.time_zone)
+        last = self.until - timedelta(microseconds=1)
+        return self.since.astimezone(zone).date(), last.astimezone(zone).date()
 
     @property
     def tenant_ids(self) -> list[uuid.UUID]:
@@ -111,7 +122,12 @@ async def stats_scope(
         tenants = await Tenant.filter(path__startswith=tenant.path).order_by("path")
     if every:
         tenants = []
-    return StatsScope(tenants, every, since, until, time_zone)
+    rolled_up_at = None
+    if every:
+        state = await RollupState.get_or_none(name="platform")
+        if state is not None and state.time_zone == time_zone:
+            rolled_up_at = state.built_at
+    return StatsScope(tenants, every, since, until, time_zone, rolled_up_at=rolled_up_at)
 
 
 def _aware(moment: datetime | None) -> datetime | None:
@@ -146,9 +162,21 @@ def documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
     return sql, params
 
 
+def rolled_up_documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
+    first, last = scope.days
+    sql = (
+        "SELECT date_trunc($1, r.day)::date AS period, r.type_code AS code, "
+        "min(r.type_name) AS name, r.status, sum(r.count)::int AS n FROM stats_document_day r "
+        "WHERE r.day >= $2 AND r.day <= $3 "
+        "GROUP BY 1, r.type_code, r.status ORDER BY 1, r.type_code, r.status"
+    )
+    return sql, [bucket.value, first, last]
+
+
 async def documents(scope: StatsScope, bucket: Bucket) -> list[DocumentCount]:
     """Documents created in the period, by bucket (in the scope's time zone), type and status."""
-    rows = await _rows(*documents_sql(scope, bucket))
+    make = rolled_up_documents_sql if scope.rolled_up_at else documents_sql
+    rows = await _rows(*make(scope, bucket))
     return [DocumentCount(r["period"], r["code"], r["name"], r["status"], r["n"]) for r in rows]
 
 
@@ -184,9 +212,53 @@ class NodeDuration:
     durations: Durations
 
 
+async def rolled_up_durations(scope: StatsScope, kind: str) -> dict[tuple[str, str], Any]:
+    """Durations per (flow, node) from the rollups: exact counts and averages, percentiles to
+    the precision of a bucket."""
+    first, last = scope.days
+    rows = await _rows(
+        "SELECT r.flow_key, min(r.flow_name) AS flow_name, r.node_id, min(r.node_name) AS "
+        "node_name, r.bucket, sum(r.count)::int AS n, sum(r.seconds) AS secs "
+        "FROM stats_duration_day r WHERE r.kind = $1 AND r.day >= $2 AND r.day <= $3 "
+        "GROUP BY r.flow_key, r.node_id, r.bucket ORDER BY r.flow_key, r.node_id, r.bucket",
+        [kind, first, last],
+    )
+    groups: dict[tuple[str, str], Any] = {}
+    for row in rows:
+        group = groups.setdefault(
+            (row["flow_key"], row["node_id"]),
+            {"flow_name": row["flow_name"], "node_name": row["node_name"], "buckets": []},
+        )
+        group["buckets"].append((row["bucket"], row["n"], float(row["secs"])))
+    for group in groups.values():
+        group["durations"] = _bucketed(group["buckets"])
+    return groups
+
+
+def _bucketed(buckets: list[tuple[int, int, float]]) -> Durations:
+    count = sum(n for _, n, _ in buckets)
+
+    def quantile(q: float) -> float:
+        seen = 0
+        for bucket, n, _ in buckets:
+            seen += n
+            if seen >= q * count:
+                return round(stats.bucket_seconds(bucket), 3)
+        return round(stats.bucket_seconds(buckets[-1][0]), 3)
+
+    total = sum(secs for _, _, secs in buckets)
+    return Durations(count, round(total / count, 3), quantile(0.5), quantile(0.9))
+
+
 async def node_durations(scope: StatsScope) -> list[NodeDuration]:
     """How long completed tasks took (created → closed), per flow and node, for tasks closed in
     the period."""
+    if scope.rolled_up_at:
+        groups = await rolled_up_durations(scope, "node")
+        return [
+            NodeDuration(key, g["flow_name"], node, g["node_name"], g["durations"])
+            for (key, node), g in groups.items()
+        ]
     params: list[Any] = [scope.since, scope.until]
     rows = await _rows(
         "SELECT f.key, min(f.name) AS flow_name, k.node_id, min(k.node_name) AS node_name, "
@@ -217,6 +289,9 @@ class FlowDuration:
 async def flow_durations(scope: StatsScope) -> list[FlowDuration]:
     """How long documents took from submission to the end of their flow, per flow, for
     documents whose flow ended in the period."""
+    if scope.rolled_up_at:
+        groups = await rolled_up_durations(scope, "flow")
+        return [FlowDuration(key, g["flow_name"], g["durations"]) for (key, _), g in groups.items()]
     params: list[Any] = [scope.since, scope.until]
     rows = await _rows(
         f"SELECT f.key, min(f.name) AS flow_name, {AGGREGATES} FROM ("

@@ -26,7 +26,7 @@ from schema.types import Info
 BucketEnum = strawberry.enum(r.Bucket, name="StatisticsBucket", description="Day, week or month.")
 AlertKindEnum = strawberry.enum(m.AlertKind, name="AlertKind")
 AlertStatusEnum = strawberry.enum(m.AlertStatus, name="AlertStatus")
-DEFAULT_TIME_ZONE = "Asia/Shanghai"
+DEFAULT_TIME_ZONE = r.DEFAULT_TIME_ZONE
 
 
 def _refused(problems: tuple[Problem, ...]) -> GraphQLError:
@@ -132,6 +132,13 @@ class Statistics:
     @strawberry.field(name="from")
     def since(self) -> datetime:
         return self.scope.since
+
+    @strawberry.field(
+        description="For the platform-wide view: when the rollups behind documents and "
+        "durations were built (whole days; percentiles to about 19 %). Null when live."
+    )
+    def rolled_up_at(self) -> datetime | None:
+        return self.scope.rolled_up_at
 
     @strawberry.field(name="to")
     def until(self) -> datetime:

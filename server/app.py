@@ -113,6 +113,11 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
             settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds
         )
         jobs["alerts"] = (settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds))
+        if settings.rollup_interval_seconds > 0:
+            jobs["rollups"] = (
+                settings.rollup_interval_seconds,
+                lambda: stats.refresh_rollups(stats.DEFAULT_TIME_ZONE),
+            )
     jobs["metrics"] = (5.0, metrics.periodic)
     async with workers.running(jobs):
         yield

@@ -106,6 +106,9 @@ class Settings(BaseSettings):
     ]
     download_link_seconds: int = 300
 
+    rollup_interval_seconds: float = 600.0
+    """How often the platform-wide statistics rollups are rebuilt (0: never)."""
+
     timer_interval_seconds: float = 5.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
