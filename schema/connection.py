@@ -48,3 +48,10 @@ def node_keys(node_ids: Iterable[str]) -> list[uuid.UUID]:
         except ValueError:
             keys.append(uuid.UUID(int=0))
     return keys
+
+
+async def load_nodes(
+    loader: Any, node_ids: Iterable[str], convert: Callable[[Any], Any]
+) -> list[Any]:
+    """`resolve_nodes` through a per-request DataLoader: a type for each row, None if missing."""
+    return [convert(row) if row else None for row in await loader.load_many(node_keys(node_ids))]

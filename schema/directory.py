@@ -5,7 +5,6 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
 
 import strawberry
 from strawberry import relay
@@ -15,7 +14,7 @@ from models.access import DataScope, Permission
 from resolvers import directory as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
+from schema.connection import Connection, load_nodes
 from schema.errors import UserError, user_errors
 from schema.types import Info
 
@@ -24,10 +23,6 @@ DataScopeEnum = strawberry.enum(
     DataScope, name="DataScope", description="How far a role reaches (数据权限)."
 )
 PermissionEnum = strawberry.enum(Permission, name="Permission")
-
-
-async def _nodes(loader: Any, ids: Iterable[str], convert: Any) -> list[Any]:
-    return [convert(row) if row else None for row in await loader.load_many(node_keys(ids))]
 
 
 @strawberry.type(name="OrgUnit", description="An org unit (组织机构) in a tenant's tree.")
@@ -64,7 +59,7 @@ class OrgUnit(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[OrgUnit | None]:
-        return await _nodes(info.context.loaders.org_unit, node_ids, cls.from_model)
+        return await load_nodes(info.context.loaders.org_unit, node_ids, cls.from_model)
 
     @strawberry.field
     async def parent(self, info: Info) -> OrgUnit | None:
@@ -147,7 +142,7 @@ class User(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[User | None]:
-        return await _nodes(info.context.loaders.user, node_ids, cls.from_model)
+        return await load_nodes(info.context.loaders.user, node_ids, cls.from_model)
 
     @strawberry.field
     async def primary_org_unit(self, info: Info) -> OrgUnit | None:
@@ -195,7 +190,7 @@ class Role(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Role | None]:
-        return await _nodes(info.context.loaders.role, node_ids, cls.from_model)
+        return await load_nodes(info.context.loaders.role, node_ids, cls.from_model)
 
 
 @strawberry.type(name="RoleAssignment", description="A role held by a user, anchored at a unit.")

@@ -18,7 +18,7 @@ from resolvers import documents as r
 from resolvers.documents import DocumentAction, DocumentList, TaskAction, TaskList
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
+from schema.connection import Connection, load_nodes, node_keys
 from schema.directory import OrgUnit, User
 from schema.errors import UserError, user_errors
 from schema.flows import Flow, FlowVersion
@@ -91,8 +91,7 @@ class DocumentType(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[DocumentType | None]:
-        rows = await info.context.loaders.document_type.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.document_type, node_ids, cls.from_model)
 
     @strawberry.field
     async def flow(self, info: Info) -> Flow | None:
@@ -304,8 +303,7 @@ class Document(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Document | None]:
-        rows = await info.context.loaders.document.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.document, node_ids, cls.from_model)
 
     @strawberry.field(description="Form data, without fields hidden at the viewer's node.")
     async def form_data(self, info: Info) -> JSON:

@@ -16,9 +16,9 @@ from models import flows as m
 from resolvers import flows as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
+from schema.connection import Connection, load_nodes
 from schema.errors import UserError, user_errors
-from schema.forms import Form, FormVersion, VersionStatusEnum
+from schema.forms import Form, FormVersion, VersionStatusEnum, draft_of, published_of
 from schema.types import Info
 
 
@@ -48,8 +48,7 @@ class FlowVersion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[FlowVersion | None]:
-        rows = await info.context.loaders.flow_version.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.flow_version, node_ids, cls.from_model)
 
     @strawberry.field(description="The form version it was validated against when published.")
     async def form_version(self, info: Info) -> FormVersion | None:
@@ -89,8 +88,7 @@ class Flow(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Flow | None]:
-        rows = await info.context.loaders.flow.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.flow, node_ids, cls.from_model)
 
     @strawberry.field
     async def form(self, info: Info) -> Form | None:
@@ -105,14 +103,13 @@ class Flow(relay.Node):
     @strawberry.field(description="The newest published version; new documents run on it.")
     async def published_version(self, info: Info) -> FlowVersion | None:
         rows = await info.context.loaders.flow_versions.load(uuid.UUID(self.id))
-        found = [row for row in rows if row.number == self.latest_published]
-        return FlowVersion.from_model(found[0]) if found else None
+        row = published_of(rows, self.latest_published)
+        return FlowVersion.from_model(row) if row else None
 
     @strawberry.field(description="The version being edited, if any.")
     async def draft(self, info: Info) -> FlowVersion | None:
-        rows = await info.context.loaders.flow_versions.load(uuid.UUID(self.id))
-        found = [row for row in rows if row.status == m.VersionStatus.DRAFT]
-        return FlowVersion.from_model(found[0]) if found else None
+        row = draft_of(await info.context.loaders.flow_versions.load(uuid.UUID(self.id)))
+        return FlowVersion.from_model(row) if row else None
 
 
 @strawberry.type(description="A platform-provided flow and form a tenant can install.")

@@ -5,21 +5,34 @@ from __future__ import annotations
 import uuid
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from models import forms as m
+from models.flows import FlowVersion as FlowVersionRow
 from resolvers import forms as r
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
+from schema.connection import Connection, load_nodes
 from schema.errors import UserError, user_errors
 from schema.types import Info
 
 VersionStatusEnum = strawberry.enum(m.VersionStatus, name="VersionStatus")
+
+
+V = TypeVar("V", m.FormVersion, FlowVersionRow)
+
+
+def published_of(versions: list[V], number: int) -> V | None:
+    """The published version `number` among a form's or flow's versions."""
+    return next((v for v in versions if v.number == number), None)
+
+
+def draft_of(versions: list[V]) -> V | None:
+    return next((v for v in versions if v.status == m.VersionStatus.DRAFT), None)
 
 
 @strawberry.type(
@@ -54,8 +67,7 @@ class FormVersion(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[FormVersion | None]:
-        rows = await info.context.loaders.form_version.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.form_version, node_ids, cls.from_model)
 
 
 @strawberry.type(name="Form", description="A form (表单) of the tenant, with its versions.")
@@ -82,8 +94,7 @@ class Form(relay.Node):
     async def resolve_nodes(  # type: ignore[override]
         cls, *, info: Info, node_ids: Iterable[str], required: bool = False
     ) -> list[Form | None]:
-        rows = await info.context.loaders.form.load_many(node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
+        return await load_nodes(info.context.loaders.form, node_ids, cls.from_model)
 
     @strawberry.field(description="Every version, oldest first.")
     async def versions(self, info: Info) -> list[FormVersion]:
@@ -93,14 +104,13 @@ class Form(relay.Node):
     @strawberry.field(description="The newest published version; documents start on it.")
     async def published_version(self, info: Info) -> FormVersion | None:
         rows = await info.context.loaders.form_versions.load(uuid.UUID(self.id))
-        found = [row for row in rows if row.number == self.latest_published]
-        return FormVersion.from_model(found[0]) if found else None
+        row = published_of(rows, self.latest_published)
+        return FormVersion.from_model(row) if row else None
 
     @strawberry.field(description="The version being edited, if any.")
     async def draft(self, info: Info) -> FormVersion | None:
-        rows = await info.context.loaders.form_versions.load(uuid.UUID(self.id))
-        found = [row for row in rows if row.status == m.VersionStatus.DRAFT]
-        return FormVersion.from_model(found[0]) if found else None
+        row = draft_of(await info.context.loaders.form_versions.load(uuid.UUID(self.id)))
+        return FormVersion.from_model(row) if row else None
 
 
 @strawberry.type

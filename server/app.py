@@ -116,7 +116,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         if settings.rollup_interval_seconds > 0:
             jobs["rollups"] = (
                 settings.rollup_interval_seconds,
-                lambda: stats.refresh_rollups(stats.DEFAULT_TIME_ZONE),
+                lambda: stats.refresh_rollups(
+                    stats.DEFAULT_TIME_ZONE, older_than=settings.rollup_interval_seconds / 2
+                ),
             )
     jobs["metrics"] = (5.0, metrics.periodic)
     async with workers.running(jobs):

@@ -192,11 +192,19 @@ def bucket_seconds(bucket: int) -> float:
     return float(2 ** ((bucket + 0.5) / BUCKETS_PER_DOUBLING) - 1)
 
 
-async def refresh_rollups(time_zone: str) -> bool:
+async def refresh_rollups(time_zone: str, *, older_than: float = 0.0) -> bool:
     """Rebuild the platform-wide rollups in one transaction (readers keep the old ones until it
-    commits); one process at a time. False when another process holds the job or the
+    commits); one process at a time. False when another process holds the job, when they were
+    built less than `older_than` seconds ago (a restart does not rebuild them), or the
     database is not PostgreSQL."""
     if not is_postgres():
+        return False
+    state = await RollupState.get_or_none(name="platform")
+    if (
+        state is not None
+        and state.time_zone == time_zone
+        and (datetime.now(UTC) - state.built_at).total_seconds() < older_than
+    ):
         return False
     node_secs = SECONDS.format(end="k.closed_at", start="k.created_at")
     flow_secs = SECONDS.format(end="d.completed_at", start="d.submitted_at")
