@@ -22,7 +22,16 @@ from resolvers.context import Context
 from resolvers.errors import Code, Problem, attempt
 from resolvers.ids import keep, keep_id, node_uuid, node_uuids
 from resolvers.pagination import Page, PageArgs, paginate
-from services.documents import access, actions, attachments, lifecycle, numbers, runtime, types
+from services.documents import (
+    access,
+    actions,
+    attachments,
+    lifecycle,
+    numbers,
+    runtime,
+    types,
+    visibility,
+)
 from services.documents.actions import DocumentAction, TaskAction
 from services.documents.storage import Incoming
 
@@ -117,19 +126,29 @@ async def flow_of(ctx: Context, document: Document) -> workflow.FlowDefinition:
     return runtime.definition(version)
 
 
-async def visible_form_data(ctx: Context, document: Document) -> dict[str, Any]:
-    """Form data without the fields hidden at the nodes of the viewer's open tasks."""
-    held = await ctx.loaders.my_open_tasks.load(document.id)
-    if not held:
-        return document.form_data
+async def concealed(ctx: Context, document: Document) -> frozenset[str]:
+    """The form fields the viewer may not see on this document (`visibility`)."""
+    if visibility.sees_everything(ctx.actor, document):
+        return frozenset()
     flow = await flow_of(ctx, document)
-    hidden = {
-        name
-        for task in held
-        for name, mode in flow.node(task.node_id).field_access.items()
-        if mode == workflow.FieldAccess.HIDDEN
-    }
-    return {k: v for k, v in document.form_data.items() if k not in hidden}
+    if not visibility.hidden_somewhere(flow):
+        return frozenset()
+    standing = await ctx.loaders.standings.load(document.id)
+    return visibility.concealed(ctx.actor, document, flow, standing)
+
+
+async def visible_form_data(ctx: Context, document: Document) -> dict[str, Any]:
+    return visibility.without(document.form_data, await concealed(ctx, document))
+
+
+async def visible_changes(ctx: Context, event: DocumentEvent) -> dict[str, Any]:
+    """A trail entry's changes without the fields the viewer may not see."""
+    if not event.changes:
+        return {}
+    document = await ctx.loaders.document.load(event.document_id)
+    if document is None:
+        return {}
+    return visibility.changes_without(event.changes, await concealed(ctx, document))
 
 
 async def task_document(ctx: Context, task: Task) -> Document | None:

@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
-from tortoise.expressions import Q, Subquery
 
 from models.access import Actor
 from models.base import TenantEntity
@@ -26,7 +25,7 @@ from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormDefinition, FormVersion
 from models.scope import TenantScope
 from models.tenants import Tenant
-from services.documents import access
+from services.documents import access, visibility
 from services.exchange import partners
 
 M = TypeVar("M", bound=TenantEntity)
@@ -79,24 +78,16 @@ def readable_documents(actor: Actor | None) -> DataLoader[uuid.UUID, Document | 
     return DataLoader(load)
 
 
-def open_tasks_of(
+def standings_of(
     scope: TenantScope | None, actor: Actor | None
-) -> DataLoader[uuid.UUID, list[Task]]:
-    """Per document, the open tasks the viewer holds (assigned or as a candidate)."""
+) -> DataLoader[uuid.UUID, visibility.Standing]:
+    """Per document, the nodes where the viewer stood (for the hidden-fields rule)."""
 
-    async def load(keys: Sequence[uuid.UUID]) -> list[list[Task]]:
+    async def load(keys: Sequence[uuid.UUID]) -> list[visibility.Standing]:
         if scope is None or actor is None:
-            return [[] for _ in keys]
-        mine = Subquery(scope.query(TaskCandidate).filter(user_id=actor.user_id).values("task_id"))
-        rows = await scope.query(Task).filter(
-            Q(assignee_id=actor.user_id) | Q(assignee_id=None, id__in=mine),
-            document_id__in=keys,
-            status="open",
-        )
-        groups: dict[uuid.UUID, list[Task]] = defaultdict(list)
-        for row in rows:
-            groups[row.document_id].append(row)
-        return [groups.get(k, []) for k in keys]
+            return [frozenset() for _ in keys]
+        found = await visibility.standings(scope, actor.user_id, keys)
+        return [found.get(k, frozenset()) for k in keys]
 
     return DataLoader(load)
 
@@ -118,7 +109,7 @@ class Loaders:
         self.document_type = by_id(scope, DocumentType)
         self.task = by_id(scope, Task)
         self.document = readable_documents(actor)
-        self.my_open_tasks = open_tasks_of(scope, actor)
+        self.standings = standings_of(scope, actor)
         self.form_versions = grouped(scope, FormVersion, "form_id", ("number",))
         self.flow_versions = grouped(scope, FlowVersion, "flow_id", ("number",))
         self.document_templates = grouped(

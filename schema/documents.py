@@ -193,10 +193,9 @@ class DocumentEvent(relay.Node):
     from_status: str | None
     to_status: str | None
     comment: str | None
-    changes: JSON = strawberry.field(description="Changed form fields: {field: [old, new]}.")
     data: JSON
     at: datetime
-    actor_id: strawberry.Private[uuid.UUID | None]
+    row: strawberry.Private[m.DocumentEvent]
 
     @classmethod
     def from_model(cls, row: m.DocumentEvent) -> DocumentEvent:
@@ -209,10 +208,9 @@ class DocumentEvent(relay.Node):
             from_status=row.from_status,
             to_status=row.to_status,
             comment=row.comment,
-            changes=cast(JSON, row.changes),
             data=cast(JSON, row.data),
             at=row.created_at,
-            actor_id=row.actor_id,
+            row=row,
         )
 
     @classmethod
@@ -222,9 +220,15 @@ class DocumentEvent(relay.Node):
         rows = await r.document_events(info.context, node_keys(node_ids))
         return [cls.from_model(row) if row else None for row in rows]
 
+    @strawberry.field(
+        description="Changed form fields: {field: [old, new]}, without fields hidden from you."
+    )
+    async def changes(self, info: Info) -> JSON:
+        return cast(JSON, await r.visible_changes(info.context, self.row))
+
     @strawberry.field(description="Null for the system (timers).")
     async def actor(self, info: Info) -> User | None:
-        return await _user(info, self.actor_id)
+        return await _user(info, self.row.actor_id)
 
 
 @strawberry.type(name="Attachment", description="One version of a file attached to a document.")
@@ -305,7 +309,11 @@ class Document(relay.Node):
     ) -> list[Document | None]:
         return await load_nodes(info.context.loaders.document, node_ids, cls.from_model)
 
-    @strawberry.field(description="Form data, without fields hidden at the viewer's node.")
+    @strawberry.field(
+        description="Form data, without the fields hidden from you: a field some node hides "
+        "shows only to the initiator, documents.manage holders and those who stood at a node "
+        "where it is not hidden."
+    )
     async def form_data(self, info: Info) -> JSON:
         return cast(JSON, await r.visible_form_data(info.context, self.row))
 

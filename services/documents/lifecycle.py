@@ -22,6 +22,7 @@ from models.documents import (
 from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormVersion, VersionStatus
 from models.scope import TenantScope
+from services.documents import visibility
 from services.documents.runtime import Run, engine_error
 from services.documents.trail import trail
 from services.errors import Code, Problem, ServiceError, check_version, not_found, signed_in
@@ -161,7 +162,13 @@ async def change_fields(run: Run, form_data: dict[str, Any], *, complete: bool) 
         raise ServiceError.of(Code.FORBIDDEN, "You may not edit this document now", "formData")
     current = run.document.form_data
     changes = {k: [current.get(k), v] for k, v in form_data.items() if current.get(k) != v}
-    refused = sorted(k for k in changes if "*" not in allowed and k not in allowed)
+    # A hidden field is refused even unchanged: else the error would confirm a guessed value.
+    hidden = {name.partition(".")[0] for name in visibility.hidden_somewhere(run.flow)}
+    refused = sorted(
+        k
+        for k in form_data
+        if "*" not in allowed and k not in allowed and (k in changes or k in hidden)
+    )
     if refused:
         raise ServiceError(
             *[
