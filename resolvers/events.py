@@ -19,7 +19,13 @@ from resolvers.context import Context
 from resolvers.ids import decoded, node_uuid
 from services.exchange import incoming
 from subscriptions.events import Event
-from subscriptions.stream import Allow, EventsPruned, check_resumable, replay_then_live
+from subscriptions.stream import (
+    Allow,
+    EventsPruned,
+    UnknownEvent,
+    check_resumable,
+    replay_then_live,
+)
 from subscriptions.topics import Topic, global_id
 
 MAX_TOPICS = 20
@@ -68,10 +74,14 @@ async def events(
     start = event_id(after)
     if start is not None:
         try:
-            await check_resumable(start)
+            await check_resumable(actor.tenant_id, start)
         except EventsPruned as exc:
             raise SubscriptionRefused(
                 f"{exc}: reload, then subscribe without `after`", "EVENTS_PRUNED"
+            ) from exc
+        except UnknownEvent as exc:
+            raise SubscriptionRefused(
+                f"{exc}: reload, then subscribe without `after`", "UNKNOWN_EVENT"
             ) from exc
     return replay_then_live(actor.tenant_id, after=start, prefixes=prefixes, allow=allow)
 

@@ -326,6 +326,32 @@ async def test_resuming_after_pruned_events_is_refused(
     assert not socket.failed_midway, "refused up front, as an error message"
 
 
+async def test_resuming_beyond_the_tenants_newest_event_is_refused(
+    server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
+) -> None:
+    department, other = await make_department(), await make_department()
+    await rename_root(gql, department, "本单位")
+    await rename_root(gql, other, "别的单位")
+    newest = (await stored(department))[-1]
+    elsewhere = (await stored(other))[-1]
+    assert elsewhere > newest
+    token = gql.token(department.admin, department.tenant)
+    async with Socket.connect(http, ws_url(server), token) as socket:
+        ahead = await socket.error(await socket.subscribe(variables={"after": str(newest + 10**9)}))
+        foreign = await socket.error(await socket.subscribe(variables={"after": str(elsewhere)}))
+        # A good `after` never fails, even while the tenant's events keep committing.
+        for n in range(5):
+            writing = asyncio.create_task(rename_root(gql, department, f"并发 {n}"))
+            resumed = await socket.subscribe(variables=await position(department))
+            await writing
+            await rename_root(gql, department, f"之后 {n}")
+            assert len(await socket.events(resumed, 1)) >= 1
+            assert resumed not in socket.errors
+    for refused in (ahead, foreign):
+        assert refused[0]["extensions"]["code"] == "UNKNOWN_EVENT"
+    assert not socket.failed_midway, "refused up front, as an error message"
+
+
 async def test_keepalive_pings_and_no_subscriptions_over_plain_http(
     server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
 ) -> None:
