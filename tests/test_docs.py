@@ -48,3 +48,27 @@ def test_every_emitted_topic_is_documented_and_every_documented_topic_emitted() 
         and node.value.id == "Topic"
     }
     assert {t.name for t in Topic} - used == set(), "Topic members no writer uses"
+
+
+def modules(layer: Path) -> set[str]:
+    """The layer's module files and packages, as the table names them (`x.py`, `x/`); an
+    `__init__.py` only when it holds code."""
+    found = {p.name for p in layer.glob("*.py") if p.name != "__init__.py"}
+    found |= {f"{p.name}/" for p in layer.iterdir() if p.is_dir() and any(p.glob("*.py"))}
+    init = layer / "__init__.py"
+    if any(not isinstance(n, ast.Expr) for n in ast.parse(init.read_text()).body):
+        found.add("__init__.py")
+    return found
+
+
+def test_the_architecture_layer_table_names_every_module_of_every_layer() -> None:
+    rows = {
+        cells[1].strip().strip("`"): cells[2]
+        for line in section(ROOT / "docs/architecture.md", "Layers").splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) > 2
+    }
+    layers = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"tests", "bench"}
+    assert set(rows) == {f"{layer}/" for layer in layers} == {f"{layer}/" for layer in LAYERS}
+    for layer in layers:
+        named = set(re.findall(r"`(?:[a-z_]+/)?([a-z_]+(?:\.py|/))`", rows[f"{layer}/"]))
+        assert modules(ROOT / layer) - named == set(), f"{layer}/ modules missing from the table"
