@@ -70,7 +70,7 @@ async def overdue_by_tenant(now: datetime | None = None) -> dict[uuid.UUID, int]
     rows = await _client().execute_query_dict(
         f"SELECT tenant_id, count(*) AS n FROM task WHERE {OVERDUE.format(now=placeholder)} "
         "GROUP BY tenant_id",
-        [now if is_postgres() else now.isoformat()],
+        [now if is_postgres() else now.astimezone(UTC).isoformat(" ")],  # as SQLite stores it
     )
     return {uuid.UUID(str(r["tenant_id"])): int(r["n"]) for r in rows}
 
