@@ -16,18 +16,20 @@ from graphql import GraphQLError
 
 from models.access import Actor, Permission
 from resolvers.context import Context
-from resolvers.ids import node_uuid
+from resolvers.ids import decoded, node_uuid
 from services.exchange import incoming
-from services.inputs import parse_id
 from subscriptions.events import Event
-from subscriptions.stream import Allow, EventsPruned, check_resumable, replay_then_live
+from subscriptions.stream import (
+    Allow,
+    EventsPruned,
+    UnknownEvent,
+    check_resumable,
+    replay_then_live,
+)
+from subscriptions.topics import Topic, global_id
 
 MAX_TOPICS = 20
 DOCUMENT_PREFIX = "document."
-TASK_CHANGED = "task.changed"
-STATUS_CHANGED = "document.status_changed"
-RECIPIENT_CHANGED = "exchange.recipient_changed"
-INCOMING = "exchange.incoming"
 
 __all__ = ["Event", "SubscriptionRefused"]
 
@@ -72,10 +74,14 @@ async def events(
     start = event_id(after)
     if start is not None:
         try:
-            await check_resumable(start)
+            await check_resumable(actor.tenant_id, start)
         except EventsPruned as exc:
             raise SubscriptionRefused(
                 f"{exc}: reload, then subscribe without `after`", "EVENTS_PRUNED"
+            ) from exc
+        except UnknownEvent as exc:
+            raise SubscriptionRefused(
+                f"{exc}: reload, then subscribe without `after`", "UNKNOWN_EVENT"
             ) from exc
     return replay_then_live(actor.tenant_id, after=start, prefixes=prefixes, allow=allow)
 
@@ -104,13 +110,13 @@ async def alerts(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
 
 async def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
     actor = signed_in(ctx)
-    me = str(actor.user_id)
+    me = global_id("User", actor.user_id)
 
     def mine(event: Event) -> bool:
         users = event.payload.get("userIds")
         return isinstance(users, list) and me in users
 
-    return await events(actor, after=after, prefixes=[TASK_CHANGED], allow=mine)
+    return await events(actor, after=after, prefixes=[Topic.TASK_CHANGED], allow=mine)
 
 
 async def _readable(ctx: Context, document_id: Any) -> uuid.UUID:
@@ -124,7 +130,7 @@ async def _readable(ctx: Context, document_id: Any) -> uuid.UUID:
 def _still_readable(ctx: Context, key: uuid.UUID, topic_key: str = "documentId") -> Allow:
     """Per event: about this document, and still readable (access can change while the
     connection lives, so the cached answer is dropped first)."""
-    wanted = str(key)
+    wanted = global_id("Document", key)
 
     async def allow(event: Event) -> bool:
         if event.payload.get(topic_key) != wanted:
@@ -141,7 +147,10 @@ async def document_status_changed(
     actor = signed_in(ctx)
     key = await _readable(ctx, document_id)
     return await events(
-        actor, after=after, prefixes=[STATUS_CHANGED], allow=_still_readable(ctx, key)
+        actor,
+        after=after,
+        prefixes=[Topic.DOCUMENT_STATUS_CHANGED],
+        allow=_still_readable(ctx, key),
     )
 
 
@@ -152,7 +161,10 @@ async def dispatch_status_changed(
     actor = signed_in(ctx)
     key = await _readable(ctx, document_id)
     return await events(
-        actor, after=after, prefixes=[RECIPIENT_CHANGED], allow=_still_readable(ctx, key)
+        actor,
+        after=after,
+        prefixes=[Topic.EXCHANGE_RECIPIENT_CHANGED],
+        allow=_still_readable(ctx, key),
     )
 
 
@@ -165,7 +177,7 @@ async def incoming_box_changed(ctx: Context, *, after: str | None) -> AsyncItera
         )
 
     async def workable(event: Event) -> bool:
-        item = parse_id(event.payload.get("incomingId"))
+        item = decoded(event.payload.get("incomingId"), "IncomingItem")
         return item is not None and await incoming.workable(actor).filter(id=item).exists()
 
-    return await events(actor, after=after, prefixes=[INCOMING], allow=workable)
+    return await events(actor, after=after, prefixes=[Topic.EXCHANGE_INCOMING], allow=workable)

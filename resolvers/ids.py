@@ -22,6 +22,15 @@ def node_uuid(gid: relay.GlobalID | None, type_name: str) -> uuid.UUID | str | N
         return ""
 
 
+def decoded(global_id: Any, type_name: str) -> uuid.UUID | None:
+    """The UUID inside a global id string (as events carry them) of `type_name`, else None."""
+    try:
+        key = node_uuid(relay.GlobalID.from_id(global_id), type_name)
+    except ValueError:
+        return None
+    return key if isinstance(key, uuid.UUID) else None
+
+
 def node_uuids(gids: list[relay.GlobalID], type_name: str) -> list[uuid.UUID | str]:
     return [node_uuid(g, type_name) or "" for g in gids]
 

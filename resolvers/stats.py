@@ -1,17 +1,22 @@
-"""Statistics (统计分析) as SQL aggregates on PostgreSQL: documents per period, processing times
-per node and flow, overdue tasks, workload, and the open alerts.
+"""Statistics (统计分析) as SQL aggregates: documents per period, processing times per node and
+flow, overdue tasks, workload, and the open alerts.
 
 Who sees what: a tenant admin its own tenant and the tenants below it (`tenant` argument, default
 its own), the platform admin every tenant. Each statement names the tenants it may read
 (`tenant_id = ANY($1)`), computed from the same rule as `resolvers.tenants.can_see`; the
 platform admin's "every tenant" is the only statement without that clause.
-PostgreSQL only (date_trunc, percentile_cont, FILTER): on SQLite the fields answer with an error.
+
+One statement per figure for PostgreSQL and the embedded SQLite alike: the few expressions the
+two spell differently (time zones, epoch seconds, percentiles, arrays) come from `Sql`, SQLite's
+from the functions `models.sqlite` installs. SQLite is slower at it, not different.
 """
 
 # ruff: noqa: S608 (SQL is assembled from constant fragments and $n placeholders only)
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
@@ -77,7 +82,42 @@ class StatsScope:
         if self.every_tenant:
             return ""
         params.append(self.tenant_ids)
-        return f" AND {alias}.tenant_id = ANY(${len(params)})"
+        return f" AND {sql().any(f'{alias}.tenant_id', f'${len(params)}')}"
+
+
+@dataclass(frozen=True)
+class Sql:
+    """The expressions PostgreSQL and SQLite spell differently, in one place; the rest of each
+    statement is the same text on both. Parameters are written `$n` for both (`_rows`)."""
+
+    postgres: bool
+
+    def period(self, bucket: str, moment: str, zone: str) -> str:
+        """The first day of the bucket `moment` falls in, in the time zone."""
+        if self.postgres:
+            return f"date_trunc({bucket}, {moment} AT TIME ZONE {zone})::date"
+        return f"oc_period({bucket}, {moment}, {zone})"
+
+    def seconds(self, end: str, start: str) -> str:
+        if self.postgres:
+            return f"extract(epoch FROM {end} - {start})"
+        return f"oc_seconds({end}, {start})"
+
+    def percentile(self, q: float, values: str) -> str:
+        """Linear interpolation between the closest ranks of `values` (NULLs left out)."""
+        if self.postgres:
+            return f"percentile_cont({q}) WITHIN GROUP (ORDER BY {values})"
+        return f"oc_percentile({q}, json_group_array({values}))"
+
+    def any(self, column: str, array: str) -> str:
+        """`column` is one of the values in the array parameter."""
+        if self.postgres:
+            return f"{column} = ANY({array})"
+        return f"{column} IN (SELECT value FROM json_each({array}))"
+
+
+def sql() -> Sql:
+    return Sql(is_postgres())
 
 
 def is_admin(ctx: Context) -> bool:
@@ -98,8 +138,6 @@ async def stats_scope(
     actor = signed_in(ctx.actor)
     if not is_admin(ctx):
         raise ServiceError.of(Code.FORBIDDEN, "Statistics are for tenant administrators")
-    if not is_postgres():
-        raise ServiceError.of(Code.INVALID_STATE, "Statistics need PostgreSQL (DATABASE_URL)")
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError) as exc:
@@ -123,7 +161,7 @@ async def stats_scope(
     if every:
         tenants = []
     rolled_up_at = None
-    if every:
+    if every and is_postgres():  # rollups are built on PostgreSQL only
         state = await RollupState.get_or_none(name="platform")
         if state is not None and state.time_zone == time_zone:
             rolled_up_at = state.built_at
@@ -136,9 +174,32 @@ def _aware(moment: datetime | None) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
-async def _rows(sql: str, params: list[Any]) -> list[dict[str, Any]]:
-    rows: list[dict[str, Any]] = await connections.get("default").execute_query_dict(sql, params)
+async def _rows(statement: str, params: list[Any]) -> list[dict[str, Any]]:
+    if not is_postgres():
+        statement = re.sub(r"\$(\d+)", r"?\1", statement)
+        params = [_sqlite_value(p) for p in params]
+    client = connections.get("default")
+    rows: list[dict[str, Any]] = await client.execute_query_dict(statement, params)
     return rows
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A parameter as SQLite stores it (UUIDs and UTC timestamps as text, arrays as JSON)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(" ")
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return json.dumps([_sqlite_value(v) for v in value])
+    return value
+
+
+def _date(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(value)
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    return None if value is None else uuid.UUID(str(value))
 
 
 @dataclass(frozen=True)
@@ -152,14 +213,14 @@ class DocumentCount:
 
 def documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
     params: list[Any] = [bucket.value, scope.time_zone, scope.since, scope.until]
-    sql = (
-        "SELECT date_trunc($1, d.created_at AT TIME ZONE $2)::date AS period, "
+    statement = (
+        f"SELECT {sql().period('$1', 'd.created_at', '$2')} AS period, "
         "t.code, min(t.name) AS name, d.status, count(*) AS n "
         "FROM document d JOIN document_type t ON t.id = d.document_type_id "
         f"WHERE d.created_at >= $3 AND d.created_at < $4{scope.where('d', params)} "
         "GROUP BY 1, t.code, d.status ORDER BY 1, t.code, d.status"
     )
-    return sql, params
+    return statement, params
 
 
 def rolled_up_documents_sql(scope: StatsScope, bucket: Bucket) -> tuple[str, list[Any]]:
@@ -177,7 +238,9 @@ async def documents(scope: StatsScope, bucket: Bucket) -> list[DocumentCount]:
     """Documents created in the period, by bucket (in the scope's time zone), type and status."""
     make = rolled_up_documents_sql if scope.rolled_up_at else documents_sql
     rows = await _rows(*make(scope, bucket))
-    return [DocumentCount(r["period"], r["code"], r["name"], r["status"], r["n"]) for r in rows]
+    return [
+        DocumentCount(_date(r["period"]), r["code"], r["name"], r["status"], r["n"]) for r in rows
+    ]
 
 
 @dataclass(frozen=True)
@@ -196,11 +259,13 @@ def _durations(row: dict[str, Any]) -> Durations:
     return Durations(row["n"], seconds("avg"), seconds("p50"), seconds("p90"))
 
 
-AGGREGATES = (
-    "count(*) AS n, avg(secs) AS avg, "
-    "percentile_cont(0.5) WITHIN GROUP (ORDER BY secs) AS p50, "
-    "percentile_cont(0.9) WITHIN GROUP (ORDER BY secs) AS p90"
-)
+def aggregates(secs: str) -> str:
+    """Count, average, p50 and p90 of a column of seconds (`Durations`)."""
+    q = sql()
+    return (
+        f"count({secs}) AS n, avg({secs}) AS avg, "
+        f"{q.percentile(0.5, secs)} AS p50, {q.percentile(0.9, secs)} AS p90"
+    )
 
 
 @dataclass(frozen=True)
@@ -262,9 +327,9 @@ async def node_durations(scope: StatsScope) -> list[NodeDuration]:
     params: list[Any] = [scope.since, scope.until]
     rows = await _rows(
         "SELECT f.key, min(f.name) AS flow_name, k.node_id, min(k.node_name) AS node_name, "
-        f"{AGGREGATES} FROM ("
+        f"{aggregates('secs')} FROM ("
         "  SELECT k.document_id, k.node_id, k.node_name, "
-        "  extract(epoch FROM k.closed_at - k.created_at) AS secs FROM task k"
+        f"  {sql().seconds('k.closed_at', 'k.created_at')} AS secs FROM task k"
         "  WHERE k.status = 'completed' AND k.closed_at >= $1 AND k.closed_at < $2"
         f"  {scope.where('k', params)}) k "
         "JOIN document d ON d.id = k.document_id "
@@ -294,8 +359,8 @@ async def flow_durations(scope: StatsScope) -> list[FlowDuration]:
         return [FlowDuration(key, g["flow_name"], g["durations"]) for (key, _), g in groups.items()]
     params: list[Any] = [scope.since, scope.until]
     rows = await _rows(
-        f"SELECT f.key, min(f.name) AS flow_name, {AGGREGATES} FROM ("
-        "  SELECT d.flow_version_id, extract(epoch FROM d.completed_at - d.submitted_at) AS secs"
+        f"SELECT f.key, min(f.name) AS flow_name, {aggregates('secs')} FROM ("
+        f"  SELECT d.flow_version_id, {sql().seconds('d.completed_at', 'd.submitted_at')} AS secs"
         "  FROM document d WHERE d.submitted_at IS NOT NULL"
         f"  AND d.completed_at >= $1 AND d.completed_at < $2{scope.where('d', params)}) d "
         "JOIN flow_version v ON v.id = d.flow_version_id "
@@ -355,12 +420,13 @@ async def overdue_by_user(scope: StatsScope, limit: int) -> list[OverdueByUser]:
         f"SELECT o.user_id, u.username, u.display_name, tn.code, {LATE} FROM ({inner}) o "
         "LEFT JOIN app_user u ON u.id = o.user_id JOIN tenant tn ON tn.id = o.tenant_id "
         "GROUP BY o.user_id, u.username, u.display_name, tn.code "
-        f"ORDER BY open_overdue DESC, closed_late DESC, u.username LIMIT ${len(params)}",
+        "ORDER BY open_overdue DESC, closed_late DESC, u.username NULLS LAST "
+        f"LIMIT ${len(params)}",
         params,
     )
     return [
         OverdueByUser(
-            Person(r["user_id"], r["username"], r["display_name"], r["code"])
+            Person(uuid.UUID(str(r["user_id"])), r["username"], r["display_name"], r["code"])
             if r["user_id"]
             else None,
             Overdue(r["open_overdue"], r["closed_late"]),
@@ -387,12 +453,13 @@ async def overdue_by_org_unit(scope: StatsScope, limit: int) -> list[OverdueByOr
         "LEFT JOIN app_user u ON u.id = o.user_id "
         "LEFT JOIN org_unit ou ON ou.id = u.primary_org_unit_id "
         "JOIN tenant tn ON tn.id = o.tenant_id GROUP BY ou.id, ou.name, tn.code "
-        f"ORDER BY open_overdue DESC, closed_late DESC, ou.name LIMIT ${len(params)}",
+        "ORDER BY open_overdue DESC, closed_late DESC, ou.name NULLS LAST "
+        f"LIMIT ${len(params)}",
         params,
     )
     return [
         OverdueByOrgUnit(
-            r["id"], r["name"], r["code"], Overdue(r["open_overdue"], r["closed_late"])
+            _uuid(r["id"]), r["name"], r["code"], Overdue(r["open_overdue"], r["closed_late"])
         )
         for r in rows
     ]
@@ -410,21 +477,21 @@ def workload_sql(scope: StatsScope, limit: int) -> tuple[str, list[Any]]:
     params: list[Any] = [scope.since, scope.until]
     open_where, done_where = scope.where("k", params), scope.where("k", params)
     params.append(limit)
-    sql = (
+    statement = (
         "SELECT w.user_id, u.username, u.display_name, tn.code, sum(w.open) AS open, "
         "sum(w.done) AS done, sum(w.secs) / nullif(sum(w.done), 0) AS avg FROM ("
         "  SELECT k.assignee_id AS user_id, count(*) AS open, 0 AS done, 0 AS secs FROM task k"
         f"  WHERE k.status = 'open' AND k.assignee_id IS NOT NULL{open_where}"
         "  GROUP BY k.assignee_id"
         "  UNION ALL"
-        "  SELECT k.acted_by_id, 0, count(*), sum(extract(epoch FROM k.closed_at - k.created_at))"
+        f"  SELECT k.acted_by_id, 0, count(*), sum({sql().seconds('k.closed_at', 'k.created_at')})"
         "  FROM task k WHERE k.status = 'completed' AND k.acted_by_id IS NOT NULL"
         f"  AND k.closed_at >= $1 AND k.closed_at < $2{done_where} GROUP BY k.acted_by_id"
         ") w JOIN app_user u ON u.id = w.user_id JOIN tenant tn ON tn.id = u.tenant_id "
         "GROUP BY w.user_id, u.username, u.display_name, tn.code "
         f"ORDER BY open DESC, done DESC, u.username LIMIT ${len(params)}"
     )
-    return sql, params
+    return statement, params
 
 
 async def workload(scope: StatsScope, limit: int) -> list[Workload]:
@@ -433,7 +500,7 @@ async def workload(scope: StatsScope, limit: int) -> list[Workload]:
     rows = await _rows(*workload_sql(scope, limit))
     return [
         Workload(
-            Person(r["user_id"], r["username"], r["display_name"], r["code"]),
+            Person(uuid.UUID(str(r["user_id"])), r["username"], r["display_name"], r["code"]),
             int(r["open"]),
             int(r["done"]),
             None if r["avg"] is None else round(float(r["avg"]), 3),
@@ -465,10 +532,8 @@ async def receipts(scope: StatsScope) -> Receipts:
         "count(*) FILTER (WHERE x.delivered_at IS NOT NULL) AS delivered, "
         "count(*) FILTER (WHERE x.status = 'signed') AS signed, "
         "count(*) FILTER (WHERE x.status = 'returned') AS returned, "
-        "count(x.secs) AS n, avg(x.secs) AS avg, "
-        "percentile_cont(0.5) WITHIN GROUP (ORDER BY x.secs) AS p50, "
-        "percentile_cont(0.9) WITHIN GROUP (ORDER BY x.secs) AS p90 FROM ("
-        "  SELECT r.status, r.delivered_at, extract(epoch FROM r.signed_at - r.created_at) AS secs"
+        f"{aggregates('x.secs')} FROM ("
+        f"  SELECT r.status, r.delivered_at, {sql().seconds('r.signed_at', 'r.created_at')} AS secs"
         "  FROM exchange_recipient r WHERE r.created_at >= $1 AND r.created_at < $2"
         f"  {scope.where('r', params)}) x",
         params,

@@ -21,7 +21,8 @@ After = Annotated[
     strawberry.ID | None,
     strawberry.argument(
         description="Resume after this event id (the `id` of the last event received): missed "
-        "events are replayed first, in order. Without it the stream starts now."
+        "events are replayed first, in order. Without it the stream starts now. An id beyond "
+        "the newest event of the viewer's tenant is refused (UNKNOWN_EVENT)."
     ),
 ]
 

@@ -313,7 +313,7 @@ class StatsQuery:
     @strawberry.field(
         description="统计分析 for tenant admins (their tenant, or one below it with `tenant`; "
         "`includeChildren` adds every tenant below) and the platform admin (every tenant by "
-        "default). Period [from, to): default the last 30 days. PostgreSQL only."
+        "default). Period [from, to): default the last 30 days."
     )
     async def statistics(
         self,

@@ -168,12 +168,15 @@ class Settings(BaseSettings):
         return path.read_bytes()
 
     def tortoise_config(self) -> dict[str, Any]:
-        url = self.db_url
-        credentials: dict[str, Any] = {}
-        if url.startswith("postgres"):
-            credentials = {"minsize": 1, "maxsize": self.db_pool_size}
+        from tortoise.backends.base.config_generator import expand_db_url
+
+        connection = expand_db_url(self.db_url)
+        if connection["engine"] == "tortoise.backends.sqlite":
+            connection["engine"] = "models.sqlite"  # plus the SQL functions statistics need
+        else:
+            connection["credentials"].update(minsize=1, maxsize=self.db_pool_size)
         return {
-            "connections": {"default": _connection(url, credentials)},
+            "connections": {"default": connection},
             "apps": {
                 "officecloud": {
                     "models": MODEL_MODULES,
@@ -184,16 +187,6 @@ class Settings(BaseSettings):
             "use_tz": True,
             "timezone": "UTC",
         }
-
-
-def _connection(url: str, extra: dict[str, Any]) -> Any:
-    if not extra:
-        return url
-    from tortoise.backends.base.config_generator import expand_db_url
-
-    config = expand_db_url(url)
-    config["credentials"].update(extra)
-    return config
 
 
 @lru_cache

@@ -23,6 +23,7 @@ from services.errors import Code, ServiceError, check_version, not_found, requir
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.rows import found, locked
 from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
 
 TENANT_PERMISSIONS = frozenset(p.value for p in Permission) - {Permission.PLATFORM_ADMIN.value}
 SCOPE_ORDER = list(DataScope)
@@ -109,7 +110,7 @@ async def create_org_unit(
             ),
             "code",
         )
-        _record(work, actor, "org_unit.created", unit, {"name": name, "parentId": parent_id})
+        _record(work, actor, Topic.ORG_UNIT_CREATED, unit, {"name": name, "parentId": parent_id})
     return unit
 
 
@@ -155,7 +156,7 @@ async def update_org_unit(
         if changes:
             unit.version += 1
             await _save_new(unit.save(), "code")
-            _record(work, actor, "org_unit.updated", unit, changes)
+            _record(work, actor, Topic.ORG_UNIT_UPDATED, unit, changes)
     return unit
 
 
@@ -201,7 +202,7 @@ async def move_org_unit(
         _record(
             work,
             actor,
-            "org_unit.moved",
+            Topic.ORG_UNIT_MOVED,
             unit,
             {"to": str(parent.id) if parent else None, "subtree": len(subtree)},
         )
@@ -221,7 +222,7 @@ async def delete_org_unit(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.U
         if await scope.query(RoleAssignment).filter(org_unit_id=unit.id).exists():
             raise ServiceError.of(Code.IN_USE, "Roles are still anchored at this unit", "id")
         await unit.delete()
-        _record(work, actor, "org_unit.deleted", unit, {"name": unit.name})
+        _record(work, actor, Topic.ORG_UNIT_DELETED, unit, {"name": unit.name})
     return unit.id
 
 
@@ -286,7 +287,7 @@ async def create_user(
         _record(
             work,
             actor,
-            "user.created",
+            Topic.USER_CREATED,
             user,
             {"username": username, "orgUnitIds": [str(u.id) for u in units]},
         )
@@ -351,7 +352,7 @@ async def update_user(
         if changes:
             user.version += 1
             await _save_new(user.save(), "externalSubject")
-            _record(work, actor, "user.updated", user, changes)
+            _record(work, actor, Topic.USER_UPDATED, user, changes)
     return user
 
 
@@ -371,7 +372,7 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
                 Code.IN_USE, "The user has history; set the status to disabled instead", "id"
             )
         await user.delete()
-        _record(work, actor, "user.deleted", user, {"username": user.username})
+        _record(work, actor, Topic.USER_DELETED, user, {"username": user.username})
     return user.id
 
 
@@ -404,7 +405,7 @@ async def deprovision_user(
         from services.documents.actions import hand_over
 
         await hand_over(work, user, "deprovisioned")
-        _record(work, actor, "user.deprovisioned", user, {"from": previous.value})
+        _record(work, actor, Topic.USER_DEPROVISIONED, user, {"from": previous.value})
     return user
 
 
@@ -514,7 +515,7 @@ async def create_role(
         _record(
             work,
             actor,
-            "role.created",
+            Topic.ROLE_CREATED,
             role,
             {"code": code, "permissions": permissions, "dataScope": data_scope.value},
         )
@@ -553,7 +554,7 @@ async def update_role(
         if changes:
             role.version += 1
             await role.save()
-            _record(work, actor, "role.updated", role, changes)
+            _record(work, actor, Topic.ROLE_UPDATED, role, changes)
     return role
 
 
@@ -567,7 +568,7 @@ async def delete_role(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
         if await scope.query(RoleAssignment).filter(role_id=role.id).exists():
             raise ServiceError.of(Code.IN_USE, "Unassign the role from its holders first", "id")
         await role.delete()
-        _record(work, actor, "role.deleted", role, {"code": role.code})
+        _record(work, actor, Topic.ROLE_DELETED, role, {"code": role.code})
     return role.id
 
 
@@ -624,7 +625,7 @@ async def assign_role(
         _record(
             work,
             actor,
-            "role.assigned",
+            Topic.ROLE_ASSIGNED,
             assignment,
             {
                 "userId": str(user.id),
@@ -659,7 +660,11 @@ async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssi
                 )
         await assignment.delete()
         _record(
-            work, actor, "role.unassigned", assignment, {"userId": str(user.id), "role": role.code}
+            work,
+            actor,
+            Topic.ROLE_UNASSIGNED,
+            assignment,
+            {"userId": str(user.id), "role": role.code},
         )
     return assignment
 
@@ -686,8 +691,9 @@ async def _save_new(awaitable: Any, field: str) -> Any:
         raise ServiceError.of(Code.DUPLICATE, f"The {field} is already taken", field) from exc
 
 
-def _record(work: Work, actor: Actor, action: str, row: Any, data: dict[str, Any]) -> None:
+def _record(work: Work, actor: Actor, topic: Topic, row: Any, data: dict[str, Any]) -> None:
+    """Audit entry `<thing>.<what>` and event `directory.<thing>.<what>`."""
     kind = type(row).__name__
     clean = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
-    work.audit(actor.tenant_id, action, kind, row.id, clean)
-    work.emit(actor.tenant_id, f"directory.{action}", {"id": str(row.id), "type": kind})
+    work.audit(actor.tenant_id, topic.removeprefix("directory."), kind, row.id, clean)
+    work.emit(actor.tenant_id, topic, {"id": global_id(kind, row.id), "type": kind})

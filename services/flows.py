@@ -19,6 +19,7 @@ from services.forms import field_paths, published_version
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.rows import found, locked
 from services.uow import transaction
+from subscriptions.topics import Topic, global_id
 
 
 def engine_problems(
@@ -189,7 +190,9 @@ async def publish_flow(
             {"version": draft.number, "formVersion": form_version.number},
         )
         work.emit(
-            actor.tenant_id, "flow.published", {"flowId": str(flow.id), "version": draft.number}
+            actor.tenant_id,
+            Topic.FLOW_PUBLISHED,
+            {"flowId": global_id("Flow", flow.id), "version": draft.number},
         )
     return flow, draft
 

@@ -17,6 +17,7 @@ from services.errors import Code, Problem, ServiceError, require
 from services.inputs import KEEP, Checks, apply_changes
 from services.rows import locked
 from services.uow import transaction
+from subscriptions.topics import Topic, global_id
 
 MAX_SCHEMA_BYTES = 200_000
 
@@ -180,7 +181,9 @@ async def publish_form(
             actor.tenant_id, "form.published", "FormDefinition", form.id, {"version": draft.number}
         )
         work.emit(
-            actor.tenant_id, "form.published", {"formId": str(form.id), "version": draft.number}
+            actor.tenant_id,
+            Topic.FORM_PUBLISHED,
+            {"formId": global_id("Form", form.id), "version": draft.number},
         )
     return form, draft
 

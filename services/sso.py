@@ -36,6 +36,7 @@ from services.errors import Code, ServiceError, check_version, not_found, requir
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.tenants import tenant_system_actor
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 log = logging.getLogger(__name__)
 SYSTEM_USER_ID = uuid.UUID(int=0)
@@ -742,7 +743,7 @@ async def apply_pull(
             if new_users or changed:
                 work.emit(
                     actor.tenant_id,
-                    "directory.synced",
+                    Topic.DIRECTORY_SYNCED,
                     {"created": len(new_users), "updated": len(changed)},
                 )
         if progress is not None:

@@ -19,6 +19,7 @@ from models.scope import TenantScope, across_tenants
 from models.stats import Alert, AlertKind, AlertStatus, RollupState
 from models.tenants import PLATFORM_CODE, Tenant
 from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
 
 ALERT_LOCK = 0x0FF1CE + 8  # pg_advisory_xact_lock key of the alert job
 
@@ -69,7 +70,7 @@ async def overdue_by_tenant(now: datetime | None = None) -> dict[uuid.UUID, int]
     rows = await _client().execute_query_dict(
         f"SELECT tenant_id, count(*) AS n FROM task WHERE {OVERDUE.format(now=placeholder)} "
         "GROUP BY tenant_id",
-        [now if is_postgres() else now.isoformat()],
+        [now if is_postgres() else now.astimezone(UTC).isoformat(" ")],  # as SQLite stores it
     )
     return {uuid.UUID(str(r["tenant_id"])): int(r["n"]) for r in rows}
 
@@ -146,7 +147,7 @@ async def _raise(
         data=data,
         raised_at=now,
     )
-    work.emit(tenant.id, "alert.raised", event_payload(alert, tenant))
+    work.emit(tenant.id, Topic.ALERT_RAISED, event_payload(alert, tenant))
     return alert
 
 
@@ -154,7 +155,7 @@ async def _resolve(work: Work, alert: Alert, now: datetime) -> Alert:
     alert.status, alert.resolved_at = AlertStatus.RESOLVED, now
     await alert.save(update_fields=["status", "resolved_at", "updated_at"])
     tenant = await Tenant.get(id=alert.tenant_id)
-    work.emit(alert.tenant_id, "alert.resolved", event_payload(alert, tenant))
+    work.emit(alert.tenant_id, Topic.ALERT_RESOLVED, event_payload(alert, tenant))
     return alert
 
 
@@ -162,11 +163,11 @@ def event_payload(alert: Alert, tenant: Tenant) -> dict[str, Any]:
     """What a subscriber needs to show the alert and to decide who may see it: admins of the
     tenant, of the tenants above it (`tenantPath`) and the platform admin."""
     return {
-        "alertId": str(alert.id),
+        "alertId": global_id("Alert", alert.id),
         "kind": alert.kind.value,
         "status": alert.status.value,
         "severity": alert.severity,
-        "tenantId": str(tenant.id),
+        "tenantId": global_id("Tenant", tenant.id),
         "tenantCode": tenant.code,
         "tenantPath": tenant.path,
         "value": alert.value,

@@ -23,6 +23,7 @@ from models.tenants import (
 from services.errors import Code, ServiceError, check_version, not_found, require
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
 
 SYSTEM_USER_ID = uuid.UUID(int=0)
 
@@ -175,7 +176,11 @@ async def apply_for_tenant(
         work.audit(
             platform.id, "tenant.applied", "TenantApplication", application.id, {"code": code}
         )
-        work.emit(platform.id, "tenant.applied", {"applicationId": str(application.id)})
+        work.emit(
+            platform.id,
+            Topic.TENANT_APPLIED,
+            {"applicationId": global_id("TenantApplication", application.id)},
+        )
     return application
 
 
@@ -260,7 +265,7 @@ async def update_tenant(
             tenant.version += 1
             await tenant.save()
             work.audit(tenant.id, "tenant.updated", "Tenant", tenant.id, changes)
-            work.emit(tenant.id, "tenant.updated", {"tenantId": str(tenant.id)})
+            work.emit(tenant.id, Topic.TENANT_UPDATED, {"tenantId": global_id("Tenant", tenant.id)})
     return tenant
 
 
@@ -282,7 +287,11 @@ async def set_tenant_status(
             await tenant.save()
             data = {"from": previous.value, "to": status.value}
             work.audit(actor.tenant_id, "tenant.status_changed", "Tenant", tenant.id, data)
-            work.emit(tenant.id, "tenant.status_changed", {"tenantId": str(tenant.id), **data})
+            work.emit(
+                tenant.id,
+                Topic.TENANT_STATUS_CHANGED,
+                {"tenantId": global_id("Tenant", tenant.id), **data},
+            )
     return tenant
 
 
@@ -374,5 +383,5 @@ async def _provision(
         tenant.id,
         {"admin": admin_username, "roles": sorted(roles), "rootOrgUnit": str(root.id)},
     )
-    work.emit(tenant.id, "tenant.provisioned", {"tenantId": str(tenant.id)})
+    work.emit(tenant.id, Topic.TENANT_PROVISIONED, {"tenantId": global_id("Tenant", tenant.id)})
     return admin

@@ -16,6 +16,7 @@ from models.audit import TenantLog
 from services import audit
 from subscriptions import outbox
 from subscriptions.events import Event
+from subscriptions.topics import Topic
 
 
 class Work:
@@ -40,8 +41,9 @@ class Work:
             audit.Record(tenant_id, action, target_type, str(target_id), data or {})
         )
 
-    def emit(self, tenant_id: uuid.UUID, topic: str, payload: dict[str, Any]) -> None:
-        self._events.append((tenant_id, topic, payload))
+    def emit(self, tenant_id: uuid.UUID, topic: Topic, payload: dict[str, Any]) -> None:
+        """Queue an event; ids in `payload` are global ids (`subscriptions.topics.global_id`)."""
+        self._events.append((tenant_id, Topic(topic), payload))
 
     async def _flush(self) -> None:
         """Lock each touched tenant's log head (in a fixed order, so two use cases never

@@ -37,12 +37,28 @@ class EventsPruned(Exception):
         self.oldest = oldest
 
 
-async def check_resumable(after: int) -> None:
-    """Raise `EventsPruned` if events after `after` may have been pruned; call it before
-    streaming, so the refusal reaches the client before anything else."""
+class UnknownEvent(Exception):
+    """`after` is beyond the newest event of the tenant: no stream of the tenant delivered it
+    (an id from another deployment, a reset database, another tenant's stream)."""
+
+    def __init__(self, after: int) -> None:
+        super().__init__(f"Event {after} is beyond the newest event of your tenant")
+        self.after = after
+
+
+async def check_resumable(tenant_id: uuid.UUID, after: int) -> None:
+    """Raise `EventsPruned` if events after `after` may have been pruned, `UnknownEvent` if it
+    is beyond the tenant's newest event; call it before streaming, so the refusal reaches the
+    client before anything else.
+
+    An id the client received is committed, so the tenant's newest committed id is at least
+    that: events committing after this check only raise it, and cannot make a good `after`
+    fail. Accepting an id beyond it would silently skip the tenant's events up to it."""
     oldest = await outbox.oldest_id()
     if oldest is not None and after < oldest - 1:
         raise EventsPruned(after, oldest)
+    if after > await outbox.latest_id(tenant_id):
+        raise UnknownEvent(after)
 
 
 async def replay_then_live(

@@ -159,7 +159,7 @@ async def test_urge_and_terminate(office: Office) -> None:
     notified = await OutboxEvent.filter(topic="task.notified").order_by("-id").first()
     assert await OutboxEvent.filter(topic="task.notified").count() == before + 1
     assert notified is not None
-    assert notified.payload["userIds"] == [str(office.users["director"].id)]
+    assert notified.payload["userIds"] == [office.id("director")]
     nosy = await office.mutate("outsider", "urgeDocument", {"documentId": doc_id}, DOC)
     assert nosy["errors"]
 

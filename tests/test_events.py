@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import time
-import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -22,6 +21,7 @@ from subscriptions import outbox, relay, sessions
 from subscriptions.events import Event
 from subscriptions.hub import Hub
 from subscriptions.stream import replay_then_live
+from subscriptions.topics import Topic
 from tests.conftest import Department, GraphQL, gid, ws_url
 from tests.ws_client import Socket, ids
 
@@ -43,9 +43,9 @@ async def rename_root(gql: GraphQL, department: Department, name: str) -> None:
 
 
 async def emit(department: Department, topic: str, payload: dict[str, Any]) -> None:
-    """An event as documents will emit it (through the same unit of work)."""
+    """An event as a service emits it (through the same unit of work)."""
     async with transaction(department.actor) as work:
-        work.emit(department.tenant.id, topic, payload)
+        work.emit(department.tenant.id, Topic(topic), payload)
 
 
 async def position(department: Department) -> dict[str, str]:
@@ -102,7 +102,7 @@ async def test_topic_prefixes_and_the_document_and_task_feeds(
     server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
 ) -> None:
     department = await make_department()
-    me = str(department.admin.id)
+    me = gid("User", department.admin.id)
     token = gql.token(department.admin, department.tenant)
     async with Socket.connect(http, ws_url(server), token) as socket:
         after = await position(department)
@@ -111,7 +111,7 @@ async def test_topic_prefixes_and_the_document_and_task_feeds(
         tasks = await socket.subscribe(MY_TASKS, after)
         await rename_root(gql, department, "不在 tenant. 前缀下")
         await emit(department, "document.status_changed", {"documentId": "d1", "to": "signed"})
-        await emit(department, "task.changed", {"taskId": "t1", "userIds": [str(uuid.uuid4())]})
+        await emit(department, "task.changed", {"taskId": "t1", "userIds": [gid("User", "u")]})
         await emit(department, "task.changed", {"taskId": "t2", "userIds": [me]})
         await emit(department, "tenant.updated", {"tenantId": str(department.tenant.id)})
         (tenant_event,) = await socket.events(tenant_only, 1)
@@ -136,7 +136,7 @@ async def test_who_may_subscribe_and_bad_arguments(
         refused = await socket.error(await socket.subscribe())
         also_refused = await socket.error(await socket.subscribe(DOCUMENT_FEED))
         allowed = await socket.subscribe(MY_TASKS, await position(department))
-        await emit(department, "task.changed", {"taskId": "t", "userIds": [str(member.id)]})
+        await emit(department, "task.changed", {"taskId": "t", "userIds": [gid("User", member.id)]})
         (mine,) = await socket.events(allowed, 1)
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
     assert not socket.failed_midway
@@ -186,7 +186,7 @@ async def test_a_slow_listener_catches_up_from_the_outbox_without_holding_up_oth
     await asyncio.sleep(0.1)
     for n in range(12):
         async with transaction(department.actor) as work:
-            work.emit(department.tenant.id, "tenant.updated", {"n": n})
+            work.emit(department.tenant.id, Topic.TENANT_UPDATED, {"n": n})
         for event in work.published:
             hub.deliver(event)
         await asyncio.sleep(0)
@@ -213,7 +213,7 @@ async def test_the_hub_puts_reordered_duplicated_and_relayed_events_in_order(
     published: list[Event] = []
     for n in range(6):
         async with transaction(department.actor) as work:
-            work.emit(department.tenant.id, "tenant.updated", {"n": n})
+            work.emit(department.tenant.id, Topic.TENANT_UPDATED, {"n": n})
         published += work.published
     bare = [Event(e.id, e.tenant_id, e.topic, e.payload, e.created_at) for e in published]
     for event in [published[0], published[2], published[2], bare[1], bare[5], published[3]]:
@@ -326,6 +326,32 @@ async def test_resuming_after_pruned_events_is_refused(
     assert not socket.failed_midway, "refused up front, as an error message"
 
 
+async def test_resuming_beyond_the_tenants_newest_event_is_refused(
+    server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
+) -> None:
+    department, other = await make_department(), await make_department()
+    await rename_root(gql, department, "本单位")
+    await rename_root(gql, other, "别的单位")
+    newest = (await stored(department))[-1]
+    elsewhere = (await stored(other))[-1]
+    assert elsewhere > newest
+    token = gql.token(department.admin, department.tenant)
+    async with Socket.connect(http, ws_url(server), token) as socket:
+        ahead = await socket.error(await socket.subscribe(variables={"after": str(newest + 10**9)}))
+        foreign = await socket.error(await socket.subscribe(variables={"after": str(elsewhere)}))
+        # A good `after` never fails, even while the tenant's events keep committing.
+        for n in range(5):
+            writing = asyncio.create_task(rename_root(gql, department, f"并发 {n}"))
+            resumed = await socket.subscribe(variables=await position(department))
+            await writing
+            await rename_root(gql, department, f"之后 {n}")
+            assert len(await socket.events(resumed, 1)) >= 1
+            assert resumed not in socket.errors
+    for refused in (ahead, foreign):
+        assert refused[0]["extensions"]["code"] == "UNKNOWN_EVENT"
+    assert not socket.failed_midway, "refused up front, as an error message"
+
+
 async def test_keepalive_pings_and_no_subscriptions_over_plain_http(
     server: TestServer, gql: GraphQL, http: aiohttp.ClientSession, make_department
 ) -> None:
@@ -410,8 +436,8 @@ async def test_prev_links_each_event_to_its_tenants_previous_one(
 ) -> None:
     department = await make_department()
     async with transaction(department.actor) as work:
-        work.emit(department.tenant.id, "a", {})
-        work.emit(department.tenant.id, "b", {})
+        work.emit(department.tenant.id, Topic.TENANT_UPDATED, {})
+        work.emit(department.tenant.id, Topic.TENANT_UPDATED, {})
     first, second = work.published
     assert first.prev == (await stored(department))[-3]
     assert second.prev == first.id

@@ -3,13 +3,16 @@ as the queries."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import TestServer
+from strawberry import relay
 
+from models.outbox import OutboxEvent
 from subscriptions import outbox
-from tests.conftest import GraphQL, gid, key_of, ws_url
+from tests.conftest import GraphQL, gid, ws_url
 from tests.office import DOC, Office
 from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
 from tests.ws_client import Socket
@@ -19,6 +22,10 @@ STATUS = """subscription($id: ID!, $after: ID) {
 RECEIPTS = """subscription($id: ID!, $after: ID) {
   dispatchStatusChanged(documentId: $id, after: $after) { id topic payload } }"""
 INCOMING = "subscription($after: ID) { incomingBoxChanged(after: $after) { id topic payload } }"
+ID_KEY = re.compile(r"^id$|Ids?$")
+NOT_NODES = {"RoleAssignment", "PortalTheme", "PortalLayout"}
+NODE = """query($id: ID!) { node(id: $id) { id
+  ... on Task { document { id } assignee { id } candidates { id } } } }"""
 
 
 async def after(office: Office) -> str:
@@ -63,7 +70,7 @@ async def test_document_status_reaches_its_readers_only(
         ("draft", "in_progress"),
         ("in_progress", "terminated"),
     ]
-    assert {e["payload"]["documentId"] for e in changes} == {str(key_of(doc_id))}
+    assert {e["payload"]["documentId"] for e in changes} == {doc_id}
 
 
 async def test_the_sender_sees_receipts_and_the_receiver_its_incoming_box_live(
@@ -89,7 +96,7 @@ async def test_the_sender_sees_receipts_and_the_receiver_its_incoming_box_live(
             "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [target]}, DISPATCH
         )
         (delivered,) = await receiving.events(box, 1)
-        incoming = gid("IncomingItem", delivered["payload"]["incomingId"])
+        incoming = delivered["payload"]["incomingId"]
         await receiver.ok(
             "admin", "signIncomingItem", {"incomingId": incoming}, "incomingItem { status } "
         )
@@ -97,3 +104,48 @@ async def test_the_sender_sees_receipts_and_the_receiver_its_incoming_box_live(
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
     assert delivered["payload"]["action"] == "delivered"
     assert [e["payload"]["status"] for e in statuses] == ["sent", "delivered", "signed"]
+
+
+async def test_payload_ids_are_global_ids_that_node_resolves(dispatch_office: Office) -> None:
+    office = dispatch_office
+    made = await office.ok(
+        "writer",
+        "createDocument",
+        {
+            "documentTypeId": office.type_id,
+            "title": "关于全局编号的通知",
+            "formData": {"body": "x"},
+        },
+        DOC,
+    )
+    doc_id = made["document"]["id"]
+    await office.ok("writer", "submitDocument", {"id": doc_id}, DOC)
+    await office.approve("director", doc_id)
+    rows = await OutboxEvent.filter(tenant_id=office.department.tenant.id).order_by("id")
+    assert {
+        "tenant.provisioned",
+        "directory.user.created",
+        "directory.role.assigned",
+        "form.published",
+        "flow.published",
+        "document.status_changed",
+        "task.changed",
+    } <= {row.topic for row in rows}
+    ids: dict[str, str] = {}
+    for row in rows:
+        for key, value in row.payload.items():
+            if ID_KEY.search(key):
+                ids |= {one: row.topic for one in (value if isinstance(value, list) else [value])}
+    for value, topic in ids.items():
+        type_name = relay.GlobalID.from_id(value).type_name
+        if type_name not in NOT_NODES:
+            found = await office.run("admin", NODE, {"id": value})
+            assert found.data["node"]["id"] == value, (topic, value)
+
+    changed = [row.payload for row in rows if row.topic == "task.changed"]
+    assert changed, "every task change names its task"
+    for payload in changed:
+        task = (await office.run("admin", NODE, {"id": payload["taskId"]})).data["node"]
+        assert task["document"]["id"] == payload["documentId"] == doc_id
+        people = {u["id"] for u in [task["assignee"], *task["candidates"]] if u}
+        assert people <= set(payload["userIds"])

@@ -289,8 +289,8 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     changes = await events(a.department.tenant.id, "exchange.recipient_changed")
     by_receiver: dict[str, list[str]] = {}
     for payload in changes:
-        assert payload["dispatchId"] == str(key_of(dispatch["id"]))
-        assert payload["documentId"] == str(key_of(doc_id))
+        assert payload["dispatchId"] == dispatch["id"]
+        assert payload["documentId"] == doc_id
         by_receiver.setdefault(payload["receiverCode"], []).append(payload["status"])
     assert by_receiver == {
         b.department.tenant.code: ["sent", "delivered", "signed"],
@@ -298,12 +298,10 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     }
     assert changes[-1]["reason"] == "非我单位职责范围"
     assert all(p["at"] for p in changes)
-    assert {p["recipientId"] for p in changes} == {
-        str(key_of(r["id"])) for r in dispatch["recipients"]
-    }
+    assert {p["recipientId"] for p in changes} == {r["id"] for r in dispatch["recipients"]}
     incoming_b = await events(b.department.tenant.id, "exchange.incoming")
     assert [p["action"] for p in incoming_b] == ["delivered", "signed"]
-    assert incoming_b[-1]["documentId"] == str(key_of(receipt["id"]))
+    assert incoming_b[-1]["documentId"] == receipt["id"]
     incoming_c = await events(c.department.tenant.id, "exchange.incoming")
     assert [p["action"] for p in incoming_c] == ["delivered", "returned"]
 

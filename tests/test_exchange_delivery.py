@@ -113,5 +113,6 @@ async def _reminded(office: Office, item_id: Any) -> int:
     return sum(
         1
         for row in rows
-        if row.payload["incomingId"] == str(item_id) and row.payload["action"] == "reminded"
+        if row.payload["incomingId"] == gid("IncomingItem", item_id)
+        and row.payload["action"] == "reminded"
     )

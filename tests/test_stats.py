@@ -277,7 +277,7 @@ async def test_alerts_are_raised_and_resolved_with_events(
     alert = await scope.query(Alert).get(status=AlertStatus.OPEN)
     assert (alert.kind, alert.value, alert.threshold) == (AlertKind.TASKS_OVERDUE, 4.0, 4.0)
     event = await OutboxEvent.filter(tenant_id=tenant.id, topic="alert.raised").get()
-    assert event.payload["alertId"] == str(alert.id)
+    assert event.payload["alertId"] == gid("Alert", alert.id)
     assert event.payload["tenantPath"] == tenant.path
     assert event.payload["kind"] == "tasks_overdue"
     await _check(high)
@@ -287,7 +287,7 @@ async def test_alerts_are_raised_and_resolved_with_events(
         return {e["node"]["tenant"]["code"] for e in result.data["alerts"]["edges"]}
 
     assert tenant.code in codes(await office.run("admin", ALERTS))
-    assert [e["payload"]["alertId"] for e in live] == [str(alert.id)], "the subscription saw it"
+    assert [e["payload"]["alertId"] for e in live] == [gid("Alert", alert.id)], "it saw it"
     assert tenant.code in codes(await gql(ALERTS, token=gql.token(parent.admin, parent.tenant)))
     stranger = await make_department()
     assert codes(await gql(ALERTS, token=gql.token(stranger.admin, stranger.tenant))) == set()

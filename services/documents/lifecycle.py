@@ -29,6 +29,7 @@ from services.errors import Code, Problem, ServiceError, check_version, not_foun
 from services.forms import data_problems
 from services.inputs import KEEP, Checks, parse_id
 from services.uow import transaction
+from subscriptions.topics import Topic, global_id
 
 
 async def create_document(
@@ -99,8 +100,13 @@ async def create_document(
         work.audit(actor.tenant_id, "document.created", "Document", document.id, {"title": title})
         work.emit(
             actor.tenant_id,
-            "document.status_changed",
-            {"documentId": str(document.id), "from": None, "to": "draft", "action": "created"},
+            Topic.DOCUMENT_STATUS_CHANGED,
+            {
+                "documentId": global_id("Document", document.id),
+                "from": None,
+                "to": "draft",
+                "action": "created",
+            },
         )
     return document
 

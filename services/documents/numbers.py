@@ -21,6 +21,7 @@ from services.errors import Code, ServiceError, require
 from services.inputs import Checks
 from services.rows import locked
 from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
 
 
 def render(pattern: str, *, year: int, seq: int, width: int) -> str:
@@ -99,4 +100,8 @@ async def void_number(
 def _record(work: Work, actor: Actor, document: Document, text: str, reason: str) -> None:
     data = {"number": text, "reason": reason}
     work.audit(actor.tenant_id, "document.number_voided", "Document", document.id, data)
-    work.emit(actor.tenant_id, "document.number_voided", {"documentId": str(document.id), **data})
+    work.emit(
+        actor.tenant_id,
+        Topic.DOCUMENT_NUMBER_VOIDED,
+        {"documentId": global_id("Document", document.id), **data},
+    )

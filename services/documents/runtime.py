@@ -31,6 +31,7 @@ from services.inputs import parse_id
 from services.rows import locked
 from services.tenants import SYSTEM_USER_ID
 from services.uow import Work
+from subscriptions.topics import Topic, global_id, global_ids
 
 STATUS = {
     workflow.InstanceStatus.RUNNING: DocumentStatus.IN_PROGRESS,
@@ -79,7 +80,9 @@ class Run:
     document: Document
     doc_type: DocumentType
     flow: workflow.FlowDefinition
-    touched_users: set[str] = field(default_factory=set)
+    touched: dict[str, set[str]] = field(default_factory=dict)
+    """Users concerned by each task (by its key) changed or notified since the last record."""
+    task_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     status_before: DocumentStatus = DocumentStatus.DRAFT
 
     @classmethod
@@ -201,22 +204,37 @@ class Run:
         if document.status != self.status_before:
             self.work.emit(
                 tenant,
-                "document.status_changed",
+                Topic.DOCUMENT_STATUS_CHANGED,
                 {
-                    "documentId": str(document.id),
+                    "documentId": global_id("Document", document.id),
                     "from": self.status_before.value,
                     "to": document.status.value,
                     "action": action,
                 },
             )
-        if self.touched_users:
-            self.work.emit(
-                tenant,
-                "task.changed",
-                {"documentId": str(document.id), "userIds": sorted(self.touched_users)},
-            )
-            self.touched_users = set()
+        await self._tasks_changed()
         self.status_before = document.status
+
+    async def _tasks_changed(self) -> None:
+        """One `task.changed` per task touched since the last record, for its people."""
+        unknown = [key for key in self.touched if key not in self.task_ids]
+        if unknown:  # notified about a task this step did not change
+            self.task_ids.update(
+                await self.scope.query(Task)
+                .filter(document_id=self.document.id, key__in=unknown)
+                .values_list("key", "id")
+            )
+        for key, users in self.touched.items():
+            self.work.emit(
+                self.actor.tenant_id,
+                Topic.TASK_CHANGED,
+                {
+                    "taskId": global_id("Task", self.task_ids[key]),
+                    "documentId": global_id("Document", self.document.id),
+                    "userIds": global_ids("User", sorted(users)),
+                },
+            )
+        self.touched = {}
 
     async def _effects(self, step: workflow.Step) -> None:
         tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
@@ -242,15 +260,15 @@ class Run:
         for note in step.notifications:
             self.work.emit(
                 self.actor.tenant_id,
-                "task.notified",
+                Topic.TASK_NOTIFIED,
                 {
-                    "documentId": str(self.document.id),
+                    "documentId": global_id("Document", self.document.id),
                     "kind": note.kind,
-                    "userIds": list(note.users),
+                    "userIds": global_ids("User", note.users),
                     "comment": note.comment,
                 },
             )
-            self.touched_users.update(note.users)
+            self.touched.setdefault(note.task_id, set()).update(note.users)
         if step.allocate_number and self.doc_type.number_pattern and not self.document.number:
             allocated = await numbers.allocate(
                 self.scope, self.doc_type, self.document, self.work.now
@@ -300,7 +318,8 @@ class Run:
                 await row.save()
             people = {u for u in (task.assignee, task.acted_by, *task.candidates) if u}
             participants |= people
-            self.touched_users |= people
+            self.touched.setdefault(task.id, set()).update(people)
+            self.task_ids[task.id] = row.id
         await add_participants(scope, document, _ids(participants))
 
     async def _resolve(

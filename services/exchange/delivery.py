@@ -33,6 +33,7 @@ from models.tenants import Tenant, TenantStatus
 from services.exchange import records
 from services.tenants import SYSTEM_USER_ID
 from services.uow import Work, transaction
+from subscriptions.topics import Topic
 
 log = logging.getLogger("officecloud.exchange")
 
@@ -127,7 +128,7 @@ async def _deliver(work: Work, recipient: DispatchRecipient) -> str | None:
             item.id,
             {"sender": item.sender_code, "title": item.title, "role": item.role.value},
         )
-        work.emit(receiver.id, "exchange.incoming", records.incoming_changed(item, "delivered"))
+        work.emit(receiver.id, Topic.EXCHANGE_INCOMING, records.incoming_changed(item, "delivered"))
     recipient.status = RecipientStatus.DELIVERED
     recipient.delivered_at = work.now
     recipient.attempts += 1
@@ -142,7 +143,7 @@ async def _deliver(work: Work, recipient: DispatchRecipient) -> str | None:
     )
     work.emit(
         recipient.tenant_id,
-        "exchange.recipient_changed",
+        Topic.EXCHANGE_RECIPIENT_CHANGED,
         records.recipient_changed(recipient, RecipientStatus.SENT),
     )
     return None

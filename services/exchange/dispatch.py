@@ -26,6 +26,7 @@ from services.errors import Code, ServiceError, not_found, require
 from services.exchange import delivery, partners, records
 from services.inputs import Checks, parse_id
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 MAX_RECIPIENTS = 500
 SENDABLE = (DocumentStatus.COMPLETED, DocumentStatus.ARCHIVED)
@@ -120,7 +121,9 @@ async def dispatch_document(
         )
         for row in rows:
             work.emit(
-                actor.tenant_id, "exchange.recipient_changed", records.recipient_changed(row, None)
+                actor.tenant_id,
+                Topic.EXCHANGE_RECIPIENT_CHANGED,
+                records.recipient_changed(row, None),
             )
     if deliver_now:
         for row in rows:

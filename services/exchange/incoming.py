@@ -34,6 +34,7 @@ from services.exchange import records
 from services.forms import data_problems
 from services.inputs import Checks, parse_id
 from services.uow import Work, transaction
+from subscriptions.topics import Topic
 
 RECEIPT_FIELDS = ("sender", "senderCode", "senderNumber", "body")
 """The only receipt-form fields filled from a copy, so a sender never steers the receiver's
@@ -256,7 +257,7 @@ async def _handled(
         item.id,
         {"sender": item.sender_code, "title": item.title, **data},
     )
-    work.emit(actor.tenant_id, "exchange.incoming", records.incoming_changed(item, action))
+    work.emit(actor.tenant_id, Topic.EXCHANGE_INCOMING, records.incoming_changed(item, action))
 
 
 async def _tell_sender(
@@ -284,6 +285,6 @@ async def _tell_sender(
     )
     work.emit(
         item.sender_tenant_id,
-        "exchange.recipient_changed",
+        Topic.EXCHANGE_RECIPIENT_CHANGED,
         records.recipient_changed(recipient, previous),
     )

@@ -10,6 +10,7 @@ from models.exchange import DispatchRecipient, IncomingItem, RecipientStatus
 from models.forms import FormVersion
 from models.scope import TenantScope
 from models.tenants import Tenant
+from subscriptions.topics import global_id
 
 PUBLIC_MARK = "x-public"
 """A form property annotated `"x-public": true` leaves the tenant when its document is sent."""
@@ -60,10 +61,10 @@ def recipient_changed(
         RecipientStatus.RETURNED: recipient.returned_at,
     }[recipient.status]
     return {
-        "dispatchId": str(recipient.dispatch_id),
-        "recipientId": str(recipient.id),
-        "documentId": str(recipient.document_id),
-        "receiverTenantId": str(recipient.receiver_tenant_id),
+        "dispatchId": global_id("Dispatch", recipient.dispatch_id),
+        "recipientId": global_id("DispatchRecipient", recipient.id),
+        "documentId": global_id("Document", recipient.document_id),
+        "receiverTenantId": global_id("Tenant", recipient.receiver_tenant_id),
         "receiverCode": recipient.receiver_code,
         "receiverName": recipient.receiver_name,
         "orgUnitName": recipient.unit_name,
@@ -79,15 +80,15 @@ def incoming_changed(item: IncomingItem, action: str) -> dict[str, Any]:
     """`exchange.incoming`, in the receiver's tenant (delivered, signed, returned, reminded):
     the item and its org unit let a subscriber apply the incoming box's access rule."""
     return {
-        "incomingId": str(item.id),
+        "incomingId": global_id("IncomingItem", item.id),
         "action": action,
         "status": item.status.value,
-        "orgUnitId": str(item.org_unit_id) if item.org_unit_id else None,
+        "orgUnitId": global_id("OrgUnit", item.org_unit_id) if item.org_unit_id else None,
         "role": item.role.value,
         "title": item.title,
         "number": item.number,
         "urgency": item.urgency.value,
         "senderCode": item.sender_code,
         "senderName": item.sender_name,
-        "documentId": str(item.document_id) if item.document_id else None,
+        "documentId": global_id("Document", item.document_id) if item.document_id else None,
     }

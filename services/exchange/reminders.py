@@ -17,6 +17,7 @@ from models.scope import TenantScope, across_tenants
 from services.exchange import records
 from services.exchange.delivery import worker_actor
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 
 async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
@@ -61,7 +62,9 @@ async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
                 },
             )
             work.emit(
-                reminder.tenant_id, "exchange.incoming", records.incoming_changed(item, "reminded")
+                reminder.tenant_id,
+                Topic.EXCHANGE_INCOMING,
+                records.incoming_changed(item, "reminded"),
             )
             reminded += 1
     return reminded

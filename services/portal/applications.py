@@ -24,6 +24,7 @@ from services.errors import Code, ServiceError, not_found, require
 from services.inputs import Checks, parse_id
 from services.portal.common import record, scope_of
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 SYSTEM_USER_ID = uuid.UUID(int=0)
 
@@ -82,7 +83,7 @@ async def apply_for_service(
         record(
             work,
             actor.tenant_id,
-            "service_applied",
+            Topic.PORTAL_SERVICE_APPLIED,
             application,
             {"kind": kind.value, "key": target.key, "targetId": target.id},
             also=target.tenant_id,
@@ -123,7 +124,7 @@ async def review_service_application(
         record(
             work,
             application.tenant_id,
-            f"service_{application.status.value}",
+            Topic.PORTAL_SERVICE_APPROVED if approve else Topic.PORTAL_SERVICE_REJECTED,
             application,
             {"kind": application.kind.value, "reason": reason},
             also=actor.tenant_id,

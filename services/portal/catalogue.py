@@ -30,6 +30,7 @@ from services.portal import probe
 from services.portal.common import locked, record, scope_of
 from services.portal.manifests import Manifest, validate_manifest
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 MAX_TEXT = 20000
 MAX_EXAMPLE_BYTES = 16 * 1024
@@ -51,7 +52,7 @@ async def register_component(
         record(
             work,
             actor.tenant_id,
-            "component_registered",
+            Topic.PORTAL_COMPONENT_REGISTERED,
             row,
             {"key": checked.key, "version": checked.version, "standard": standard},
         )
@@ -178,7 +179,7 @@ async def register_resource(
         record(
             work,
             actor.tenant_id,
-            "resource_registered",
+            Topic.PORTAL_RESOURCE_REGISTERED,
             row,
             {"key": key, "kind": kind.value, "endpointUrl": endpoint_url, "standard": standard},
         )
@@ -231,7 +232,13 @@ async def update_resource(
         if changes:
             row.version += 1
             await row.save()
-            record(work, actor.tenant_id, "resource_updated", row, {"changed": sorted(changes)})
+            record(
+                work,
+                actor.tenant_id,
+                Topic.PORTAL_RESOURCE_UPDATED,
+                row,
+                {"changed": sorted(changes)},
+            )
     return row
 
 
@@ -259,7 +266,7 @@ async def check_resource_connection(
         record(
             work,
             actor.tenant_id,
-            "resource_tested",
+            Topic.PORTAL_RESOURCE_TESTED,
             row,
             {
                 "ok": result.ok,

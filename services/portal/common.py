@@ -10,6 +10,7 @@ from models.scope import TenantScope
 from services.errors import not_found
 from services.inputs import parse_id
 from services.uow import Work
+from subscriptions.topics import Topic, global_id
 
 
 async def locked(scope: TenantScope, model: type[Any], id: Any, what: str, *field: str) -> Any:
@@ -23,7 +24,7 @@ async def locked(scope: TenantScope, model: type[Any], id: Any, what: str, *fiel
 def record(
     work: Work,
     tenant_id: uuid.UUID,
-    action: str,
+    topic: Topic,
     row: Any,
     data: dict[str, Any],
     *,
@@ -33,8 +34,8 @@ def record(
     kind = type(row).__name__
     clean = {k: str(v) if isinstance(v, uuid.UUID) else v for k, v in data.items()}
     for tenant in dict.fromkeys(t for t in (tenant_id, also) if t is not None):
-        work.audit(tenant, f"portal.{action}", kind, row.id, clean)
-        work.emit(tenant, f"portal.{action}", {"id": str(row.id), "type": kind})
+        work.audit(tenant, topic.value, kind, row.id, clean)
+        work.emit(tenant, topic, {"id": global_id(kind, row.id), "type": kind})
 
 
 def scope_of(actor: Actor) -> TenantScope:

@@ -40,6 +40,7 @@ from services.portal.applications import approved_ids
 from services.portal.common import record, scope_of
 from services.portal.manifests import settings_problems
 from services.uow import transaction
+from subscriptions.topics import Topic
 
 COLUMNS = {
     LayoutTemplate.ONE_COLUMN: 1,
@@ -139,7 +140,7 @@ async def set_theme(
                 raise ServiceError.of(
                     Code.CONFLICT, "The theme was set meanwhile; reload it", "expectedVersion"
                 ) from exc
-            record(work, actor.tenant_id, "theme_changed", theme, changes)
+            record(work, actor.tenant_id, Topic.PORTAL_THEME_CHANGED, theme, changes)
     return theme
 
 
@@ -172,7 +173,7 @@ async def publish_layout(
         record(
             work,
             actor.tenant_id,
-            "layout_published",
+            Topic.PORTAL_LAYOUT_PUBLISHED,
             row,
             {"number": row.number, "template": template.value, "placements": len(stored)},
         )
@@ -202,7 +203,7 @@ async def rollback_layout(
         record(
             work,
             actor.tenant_id,
-            "layout_rolled_back",
+            Topic.PORTAL_LAYOUT_ROLLED_BACK,
             row,
             {"number": row.number, "restoredFrom": to_version},
         )
@@ -270,7 +271,7 @@ async def set_role_layout(
         record(
             work,
             actor.tenant_id,
-            "role_layout_set",
+            Topic.PORTAL_ROLE_LAYOUT_SET,
             row,
             {"role": role.code, "priority": priority, "placements": len(stored)},
         )
@@ -290,7 +291,7 @@ async def clear_role_layout(actor: Actor | None, *, role_id: uuid.UUID | str) ->
         if row is None:
             raise ServiceError.of(Code.NOT_FOUND, "The role has no portal layout", "roleId")
         await row.delete()
-        record(work, actor.tenant_id, "role_layout_cleared", row, {"roleId": key})
+        record(work, actor.tenant_id, Topic.PORTAL_ROLE_LAYOUT_CLEARED, row, {"roleId": key})
     return row
 
 
@@ -315,7 +316,7 @@ async def set_my_layout(
         record(
             work,
             actor.tenant_id,
-            "personal_layout_set",
+            Topic.PORTAL_PERSONAL_LAYOUT_SET,
             row,
             {"userId": actor.user_id, "placements": len(stored)},
         )
@@ -333,7 +334,13 @@ async def reset_my_layout(
         check_version(row.version if row else 0, expected_version)
         if row is not None:
             await row.delete()
-            record(work, actor.tenant_id, "personal_layout_reset", row, {"userId": actor.user_id})
+            record(
+                work,
+                actor.tenant_id,
+                Topic.PORTAL_PERSONAL_LAYOUT_RESET,
+                row,
+                {"userId": actor.user_id},
+            )
     return row
 
 
