@@ -59,7 +59,7 @@ TABLES = (
 
 
 async def completed_dispatch(office: Office, gql: GraphQL, title: str) -> tuple[str, bytes]:
-    """A 发文 with public and internal fields and one attachment, run to COMPLETED."""
+    """A 发文 with public and internal fields and one attachment, run to ARCHIVED."""
     created = await office.ok(
         "writer",
         "createDocument",
@@ -84,7 +84,7 @@ async def completed_dispatch(office: Office, gql: GraphQL, title: str) -> tuple[
     await office.approve("clerk", doc_id)
     await office.approve("clerk", doc_id)
     done = await office.approve("clerk2", doc_id)
-    assert done["document"]["status"] == "COMPLETED"
+    assert done["document"]["status"] == "ARCHIVED"
     return doc_id, content
 
 
