@@ -153,8 +153,8 @@ async def test_a_dispatch_from_template_to_archive(
         ("approve", "归档"),
         ("archived", "归档"),
     ]
-    last = [(e["node"]["fromStatus"], e["node"]["toStatus"]) for e in node["timeline"]["edges"][-2:]]
-    assert [(a.upper(), b.upper()) for a, b in last] == [
+    last = node["timeline"]["edges"][-2:]
+    assert [(e["node"]["fromStatus"].upper(), e["node"]["toStatus"].upper()) for e in last] == [
         ("IN_PROGRESS", "COMPLETED"),
         ("COMPLETED", "ARCHIVED"),
     ]
