@@ -334,3 +334,18 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     )
     for office in (a, b, c):
         assert await audit.verify(office.department.tenant.id) is None
+
+
+async def test_the_templates_office_clerk_sends_and_signs_for(
+    gql: GraphQL, make_department
+) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    installed = await gql.mutate(
+        "installTemplate", {"key": "dispatch"}, "documentType { id }", token=admin
+    )
+    assert installed["errors"] == []
+    roles = await gql("{ roles(first: 100) { edges { node { code permissions } } } }", token=admin)
+    held = {e["node"]["code"]: e["node"]["permissions"] for e in roles.data["roles"]["edges"]}
+    assert sorted(held["office_clerk"]) == ["EXCHANGE_RECEIVE", "EXCHANGE_SEND"], "the 收发员"
+    assert held["office_director"] == held["leader"] == []
