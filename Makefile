@@ -1,19 +1,25 @@
-# Two entry points: `make run` (embedded default) and `make test` (everything CI runs).
-PYTHON ?= python3.11
+# Two entry points: `make run` (embedded default; `make run PORT=8080`) and `make test`
+# (everything CI runs).
+NEWEST = $(firstword $(foreach p,python3 python3.13 python3.12 python3.11,$(shell \
+	$(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 11) else "")' 2>/dev/null)))
+PYTHON ?= $(NEWEST)
+PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: run test lint typecheck pytest schema migrations
 
 $(BIN)/officecloud: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
+		"python3.13, python3.12, python3.11 is. Install one, or name it: make PYTHON=/path/to/python" >&2; \
+		exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
 run: $(BIN)/officecloud
-	OFFICECLOUD_DEV_MODE=true $(BIN)/officecloud demo
-	OFFICECLOUD_DEV_MODE=true $(BIN)/officecloud serve
+	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
 test: $(BIN)/officecloud lint typecheck pytest
 

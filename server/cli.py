@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import multiprocessing
 import signal
+import socket
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -50,16 +52,29 @@ def _run(work: Callable[[Settings], Awaitable[T]]) -> T:
 @cli.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="TCP port.")] = 8000,
+    port: Annotated[
+        int | None,
+        typer.Option(min=1, max=65535, help="TCP port [default: OFFICECLOUD_PORT, else 8000]."),
+    ] = None,
     workers: Annotated[int, typer.Option(min=1, help="Processes sharing the port.")] = 1,
+    demo: Annotated[
+        bool, typer.Option("--demo", help="Seed the demo data and print its tokens first.")
+    ] = False,
 ) -> None:
     """Serve GraphQL on HTTP and websockets (several processes share one port)."""
     settings = get_settings()
+    port = port or settings.port
     if workers > 1 and not settings.redis_url:
         err.print("[red]--workers > 1 needs REDIS_URL so events reach every process.[/red]")
         raise typer.Exit(2)
+    problem = _cannot_listen(host, port)
+    if problem:
+        err.print(f"[red]{problem}[/red]", soft_wrap=True)
+        raise typer.Exit(1)
     if settings.embedded:
         asyncio.run(db.migrate(settings))
+    if demo:
+        _show_demo()
     if settings.dev_mode:
         from auth.dev_issuer import DevIssuer
 
@@ -67,7 +82,9 @@ def serve(
     mode = "dev mode, " if settings.dev_mode else ""
     store = "SQLite (embedded)" if settings.embedded else "PostgreSQL"
     bus_kind = "Redis" if settings.redis_url else "in-process bus"
-    err.print(f"Officecloud on http://{host}:{port}/graphql ({mode}{store}, {bus_kind})")
+    err.print(
+        f"Officecloud on http://{host}:{port}/graphql ({mode}{store}, {bus_kind})", soft_wrap=True
+    )
     if workers == 1:
         _worker(host, port, False)
         return
@@ -93,6 +110,30 @@ def serve(
         child.join()
         if child.pid is not None:
             metrics.worker_exited(child.pid)
+
+
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why `serve` could not listen on host:port, found before anything starts (binding
+    first the way the server will, then letting go)."""
+    try:
+        addresses = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as exc:
+        return f"Cannot listen on {host}:{port}: {exc.strerror}."
+    for family, kind, proto, _, address in addresses:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            if family == socket.AF_INET6:
+                probe.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)
+            try:
+                probe.bind(address)
+            except OSError as exc:
+                if exc.errno == errno.EADDRINUSE:
+                    return (
+                        f"Port {port} on {host} is already in use: stop what runs there, or "
+                        f"choose another port (make run PORT=…, serve --port, OFFICECLOUD_PORT)."
+                    )
+                return f"Cannot listen on {host}:{port}: {exc.strerror}."
+    return None
 
 
 def _worker(host: str, port: int, reuse_port: bool) -> None:
@@ -200,6 +241,10 @@ def dev_token(
 @cli.command()
 def demo() -> None:
     """Seed a demo platform (idempotent) and print a dev token per user."""
+    _show_demo()
+
+
+def _show_demo() -> None:
     from server.demo import seed
 
     accounts = _run(seed)

@@ -1,6 +1,6 @@
 """Demo data: the platform operator and two departments (a city bureau and a district office
-under it), with org units, people, roles, the 发文 template and a document under review.
-Running it again changes nothing."""
+under it), with org units, people, roles, the 发文 and 收文 templates and a document under review:
+what the README's walkthrough needs. Running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import workflow
 from auth.viewer import actor_for
 from models.base import new_id
 from models.directory import OrgUnit, Role, RoleAssignment, User
-from models.documents import DocumentType, Urgency
+from models.documents import Document, DocumentType, Urgency
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
 from server.settings import Settings
@@ -36,6 +36,9 @@ PEOPLE = {
         ("sun.li", "孙立", "office", "leader"),
     ],
 }
+
+DOCUMENT_AUTHOR = {"jxw": "wang.fang"}
+DOCUMENT_TITLE = "关于开展年度安全生产检查的通知"
 
 Account = tuple[str, str, str, str]
 
@@ -77,8 +80,9 @@ async def _operator() -> Account:
 
 
 async def _directory(tenant: Tenant) -> list[Account]:
-    """Units, people holding the 发文 template's roles, the template itself, and one document
-    waiting for the office director's review."""
+    """Units, people holding the templates' roles (the office clerk also sends and signs for
+    documents between departments), the 发文 and 收文 templates, and in the city bureau one
+    document waiting for the office director's review. Each piece is made only when missing."""
     scope = TenantScope(tenant.id)
     admin = await scope.query(User).get(username="admin")
     actor = await actor_for(scope, admin, tenant)
@@ -102,19 +106,29 @@ async def _directory(tenant: Tenant) -> list[Account]:
             if role_code == "office_director":
                 await directory.update_org_unit(actor, id=units[unit_code].id, leader_id=user.id)
         accounts.append((tenant.code, username, role_code, str(user.id)))
-    if not await scope.query(DocumentType).exists():
-        doc_type, _ = await types.install_template(actor, key="dispatch")
-        author = await scope.query(User).get(username=PEOPLE[tenant.code][-1][0])
-        writer = await actor_for(scope, author, tenant)
-        draft = await lifecycle.create_document(
-            writer,
-            document_type_id=doc_type.id,
-            title="关于开展年度安全生产检查的通知",
-            form_data={
-                "subject": "安全生产 检查",
-                "body": "各处室：现就开展年度安全生产检查通知如下……",
-            },
-            urgency=Urgency.URGENT,
-        )
-        await lifecycle.submit_document(writer, id=draft.id)
+    for key in ("dispatch", "receipt"):
+        if not await scope.query(DocumentType).filter(code=key).exists():
+            await types.install_template(actor, key=key)
+    if tenant.code in DOCUMENT_AUTHOR:
+        await _document(scope, tenant, DOCUMENT_AUTHOR[tenant.code])
     return accounts
+
+
+async def _document(scope: TenantScope, tenant: Tenant, username: str) -> None:
+    """The demo 发文, drafted and submitted by `username`, once."""
+    if await scope.query(Document).filter(title=DOCUMENT_TITLE).exists():
+        return
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    author = await scope.query(User).get(username=username)
+    writer = await actor_for(scope, author, tenant)
+    draft = await lifecycle.create_document(
+        writer,
+        document_type_id=doc_type.id,
+        title=DOCUMENT_TITLE,
+        form_data={
+            "subject": "安全生产 检查",
+            "body": "各处室：现就开展年度安全生产检查通知如下……",
+        },
+        urgency=Urgency.URGENT,
+    )
+    await lifecycle.submit_document(writer, id=draft.id)

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import AliasChoices, Field
+from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MODEL_MODULES = [
@@ -45,7 +45,10 @@ class Settings(BaseSettings):
     database_url: str | None = _env("DATABASE_URL")
     redis_url: str | None = _env("REDIS_URL")
     dev_mode: bool = False
-    public_url: str = "http://127.0.0.1:8000"
+    port: int = Field(8000, ge=1, le=65535)
+    """Where `serve` listens unless `--port` says otherwise (`make run PORT=…` sets it)."""
+    public_url: str = ""
+    """The server's base URL; default `http://127.0.0.1:<port>`."""
 
     oidc_issuer: str | None = _env("OIDC_ISSUER")
     oidc_audience: str = _env("OIDC_AUDIENCE", "officecloud")
@@ -138,6 +141,12 @@ class Settings(BaseSettings):
 
     log_level: str = "INFO"
     log_json: bool = True
+
+    @model_validator(mode="after")
+    def _public_url_follows_port(self) -> Settings:
+        if not self.public_url:
+            self.public_url = f"http://127.0.0.1:{self.port}"
+        return self
 
     @property
     def db_url(self) -> str:

@@ -253,11 +253,24 @@ class AssigneeCheck:
         return None
 
 
+TEMPLATE_ROLE_PERMISSIONS = {
+    "office_clerk": [Permission.EXCHANGE_SEND.value, Permission.EXCHANGE_RECEIVE.value],
+}
+"""The 收发员 distributes finished 发文 to other departments and signs for what they send."""
+
+
 async def ensure_roles(scope: TenantScope, codes: dict[str, str]) -> list[Role]:
-    """Roles a template expects, created (without permissions) when missing."""
+    """Roles a template expects, created when missing (the office clerk with the exchange
+    permissions, the others with none); existing roles are left as the tenant set them."""
     existing = {r.code for r in await scope.query(Role).filter(code__in=list(codes))}
     return [
-        await scope.create(Role, code=code, name=name, data_scope=DataScope.SELF)
+        await scope.create(
+            Role,
+            code=code,
+            name=name,
+            permissions=TEMPLATE_ROLE_PERMISSIONS.get(code, []),
+            data_scope=DataScope.SELF,
+        )
         for code, name in codes.items()
         if code not in existing
     ]

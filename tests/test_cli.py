@@ -133,6 +133,44 @@ async def test_the_same_server_runs_on_postgresql_and_redis_by_env_vars(
         await admin.close()
 
 
+async def test_demo_twice_leaves_exactly_the_same_rows(data_dir: Path) -> None:
+    name = f"oc_demo_{uuid.uuid4().hex[:10]}"
+    admin = await asyncpg.connect(PG_ADMIN_URL)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    try:
+        env = env_for(data_dir, DATABASE_URL=url)
+        run(env, "migrate")
+        run(env, "demo")
+        first = await table_contents(url)
+        run(env, "demo")
+        assert await table_contents(url) == first
+        rows = {table: count for table, (count, _) in first.items()}
+        assert (rows["tenant"], rows["document"], rows["document_type"]) == (3, 1, 4)
+    finally:
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def table_contents(url: str) -> dict[str, tuple[int, str]]:
+    """Every table's row count and a digest of all its rows."""
+    connection = await asyncpg.connect(url)
+    try:
+        tables = await connection.fetch(
+            "SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename"
+        )
+        contents = {}
+        every_row = "md5(coalesce(string_agg(t::text, ',' ORDER BY t::text), ''))"
+        for (table,) in tables:
+            count, digest = await connection.fetchrow(
+                f'SELECT count(*), {every_row} FROM "{table}" t'  # noqa: S608 - from pg_tables
+            )
+            contents[table] = (count, digest)
+        return contents
+    finally:
+        await connection.close()
+
+
 def test_workers_need_redis(data_dir: Path) -> None:
     done = subprocess.run(
         [CLI, "serve", "--workers", "2"], env=env_for(data_dir), capture_output=True, text=True

@@ -26,7 +26,7 @@ UPLOAD = (
     "{ attachment { id name size sha256 version contentType } errors { code message field } } }"
 )
 DOCUMENT = """query($id: ID!) { node(id: $id) { ... on Document {
-  title number status formData
+  title number status formData archivedAt
   attachments { id name version downloadUrl }
   timeline(first: 50) { edges { node { action nodeName fromStatus toStatus actor { username } } } }
 } } }"""
@@ -107,10 +107,10 @@ async def test_a_dispatch_from_template_to_archive(
     numbered = await dispatch_office.approve("clerk", doc["id"])
     assert numbered["document"]["number"].endswith("发字第1号")
     await dispatch_office.approve("clerk", doc["id"])
-    completed = await dispatch_office.approve("clerk2", doc["id"])
-    assert completed["document"]["status"] == "COMPLETED"
-    archived = await dispatch_office.ok("writer", "archiveDocument", {"id": doc["id"]}, DOC)
-    assert archived["document"]["status"] == "ARCHIVED"
+    archived = await dispatch_office.approve("clerk2", doc["id"])
+    assert archived["document"]["status"] == "ARCHIVED", "the 归档 node files it"
+    again = await dispatch_office.mutate("writer", "archiveDocument", {"id": doc["id"]}, DOC)
+    assert [e["code"] for e in again["errors"]] == ["INVALID_STATE"]
 
     seen = await dispatch_office.run("director", DOCUMENT, {"id": doc["id"]})
     node = seen.data["node"]
@@ -151,8 +151,14 @@ async def test_a_dispatch_from_template_to_archive(
         ("approve", "分发"),
         ("claim", "归档"),
         ("approve", "归档"),
-        ("archived", None),
+        ("archived", "归档"),
     ]
+    last = node["timeline"]["edges"][-2:]
+    assert [(e["node"]["fromStatus"].upper(), e["node"]["toStatus"].upper()) for e in last] == [
+        ("IN_PROGRESS", "COMPLETED"),
+        ("COMPLETED", "ARCHIVED"),
+    ]
+    assert node["archivedAt"]
     edited = [
         e
         for e in await dispatch_office.department.scope.query(DocumentEvent).filter(

@@ -59,7 +59,7 @@ TABLES = (
 
 
 async def completed_dispatch(office: Office, gql: GraphQL, title: str) -> tuple[str, bytes]:
-    """A 发文 with public and internal fields and one attachment, run to COMPLETED."""
+    """A 发文 with public and internal fields and one attachment, run to ARCHIVED."""
     created = await office.ok(
         "writer",
         "createDocument",
@@ -84,7 +84,7 @@ async def completed_dispatch(office: Office, gql: GraphQL, title: str) -> tuple[
     await office.approve("clerk", doc_id)
     await office.approve("clerk", doc_id)
     done = await office.approve("clerk2", doc_id)
-    assert done["document"]["status"] == "COMPLETED"
+    assert done["document"]["status"] == "ARCHIVED"
     return doc_id, content
 
 
@@ -332,3 +332,18 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     )
     for office in (a, b, c):
         assert await audit.verify(office.department.tenant.id) is None
+
+
+async def test_the_templates_office_clerk_sends_and_signs_for(
+    gql: GraphQL, make_department
+) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    installed = await gql.mutate(
+        "installTemplate", {"key": "dispatch"}, "documentType { id }", token=admin
+    )
+    assert installed["errors"] == []
+    roles = await gql("{ roles(first: 100) { edges { node { code permissions } } } }", token=admin)
+    held = {e["node"]["code"]: e["node"]["permissions"] for e in roles.data["roles"]["edges"]}
+    assert sorted(held["office_clerk"]) == ["EXCHANGE_RECEIVE", "EXCHANGE_SEND"], "the 收发员"
+    assert held["office_director"] == held["leader"] == []

@@ -273,8 +273,12 @@ async def test_a_bpmn_js_file_imports_and_runs(office: Office) -> None:
     for head in ("finance_head", "legal_head", "hr_head"):
         await office.approve(head, document["id"])
     done = await office.approve("leader", document["id"])
-    assert done["document"]["status"] == "COMPLETED"
+    assert done["document"]["status"] == "COMPLETED", "no archive node: it stays completed"
     assert done["document"]["number"]
+    refused = await office.mutate("leader", "archiveDocument", {"id": document["id"]}, DOC)
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
+    filed = await office.ok("writer", "archiveDocument", {"id": document["id"]}, DOC)
+    assert filed["document"]["status"] == "ARCHIVED", "archiveDocument files it by hand"
 
     unsupported = (FIXTURES / "unsupported-bpmnjs.bpmn").read_text()
     refused = await office.mutate(

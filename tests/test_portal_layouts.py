@@ -165,10 +165,6 @@ async def test_apply_approve_place_personalise_and_roll_back(
         ("NOT_FOUND", ("input", "placements", "2", "version")),
     ]
     assert any("'colour' was unexpected" in e["message"] for e in bad["errors"])
-    missing = await publish([{"componentId": publications, "settings": {}}])
-    assert [(e["code"], e["field"]) for e in missing["errors"]] == [
-        ("REQUIRED", ["input", "placements", "0", "settings", "pageSize"])
-    ]
     assert await snapshot(department) == before
 
     own = await gql.mutate(
@@ -178,6 +174,12 @@ async def test_apply_approve_place_personalise_and_roll_back(
         token=admin,
     )
     duty = own["component"]["id"]
+    before = await snapshot(department)
+    missing = await publish([{"componentId": duty, "settings": {}}])
+    assert [(e["code"], e["field"]) for e in missing["errors"]] == [
+        ("REQUIRED", ["input", "placements", "0", "settings", "days"])
+    ], "a required setting without a default"
+    assert await snapshot(department) == before
     first = await publish(
         [
             {"componentId": publications, "column": 1, "settings": good},
@@ -214,7 +216,7 @@ async def test_apply_approve_place_personalise_and_roll_back(
     seen = (await gql(PORTAL, token=clerk_token)).data["portal"]
     assert (seen["source"], seen["layoutVersion"], seen["template"]) == ("TENANT", 2, "ONE_COLUMN")
     assert [(p["component"]["key"], p["settings"]) for p in seen["placements"]] == [
-        ("publications", {"pageSize": 3})
+        ("publications", {"pageSize": 3, "showCover": True})
     ]
     assert seen["theme"]["version"] == 0
 
@@ -272,7 +274,10 @@ async def test_apply_approve_place_personalise_and_roll_back(
 
     mine = (await gql(PORTAL, token=clerk_token)).data["portal"]
     assert (mine["source"], mine["template"]) == ("USER", "THREE_COLUMNS")
-    assert [p["settings"] for p in mine["placements"]] == [{"days": 1}, {"pageSize": 12}]
+    assert [p["settings"] for p in mine["placements"]] == [
+        {"days": 1},
+        {"pageSize": 12, "showCover": True},
+    ]
     reset = await gql.mutate(
         "resetMyPortalLayout", {"expectedVersion": 1}, "layout { version }", token=clerk_token
     )
@@ -303,6 +308,52 @@ async def test_apply_approve_place_personalise_and_roll_back(
     )
     assert {"portal.layout_published", "portal.service_approved"} <= topics
     assert await audit.verify(department.tenant.id) is None
+
+
+async def test_a_component_placed_without_settings_gets_its_defaults(
+    gql: GraphQL, make_department, platform_admin: User
+) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    contacts = await component_id(gql, admin, "contacts")
+    applied = await gql.mutate(
+        "applyForPortalService", {"componentId": contacts}, "application { id }", token=admin
+    )
+    approved = await gql.mutate(
+        "reviewPortalServiceApplication",
+        {"applicationId": applied["application"]["id"], "approve": True},
+        "application { status }",
+        token=gql.token(platform_admin, "platform"),
+    )
+    assert approved["errors"] == []
+    defaults = {"pageSize": 10, "showPhone": True}
+    placed = await gql.mutate(
+        "publishPortalLayout",
+        {"template": "ONE_COLUMN", "placements": [{"componentId": contacts}]},
+        LAYOUT,
+        token=admin,
+    )
+    assert placed["errors"] == []
+    assert [p["settings"] for p in placed["layoutVersion"]["placements"]] == [defaults]
+    chosen = await gql.mutate(
+        "publishPortalLayout",
+        {
+            "template": "ONE_COLUMN",
+            "placements": [{"componentId": contacts, "settings": {"showPhone": False}}],
+            "expectedVersion": 1,
+        },
+        LAYOUT,
+        token=admin,
+    )
+    assert [p["settings"] for p in chosen["layoutVersion"]["placements"]] == [
+        {"pageSize": 10, "showPhone": False}
+    ]
+
+    stored = await department.scope.query(PortalLayoutVersion).get(number=2)
+    stored.placements = [{**p, "settings": {}} for p in stored.placements]
+    await stored.save()
+    portal = (await gql(PORTAL, token=admin)).data["portal"]
+    assert [p["settings"] for p in portal["placements"]] == [defaults], "filled when resolving"
 
 
 async def test_concurrent_publishes_get_distinct_numbers_or_a_conflict(

@@ -286,6 +286,14 @@ def test_export_import_round_trip(defn: FlowDefinition) -> None:
     assert export_bpmn(back) == xml
 
 
+def test_the_archive_node_travels_as_an_oc_attribute() -> None:
+    xml = export_bpmn(dispatch_template())
+    assert 'oc:archives="true"' in xml
+    back, _ = import_bpmn(xml)
+    assert back is not None
+    assert [n.id for n in back.nodes if n.archives] == ["archive"]
+
+
 def test_export_has_di_for_every_node_and_edge() -> None:
     defn = _rich_definition()
     root = ET.fromstring(export_bpmn(defn))  # noqa: S314 - our own output

@@ -342,6 +342,21 @@ def test_countersign_and_node_options() -> None:
     only(gw_with_assignee, "NOT_ALLOWED", node="g")
 
 
+def test_an_archive_node_is_a_wait_node_that_ends_the_flow() -> None:
+    assert problems(chain(task("a", "u"), task("file", "c", archives=True))) == []
+    only(chain(task("file", "c", archives=True), task("b", "u")), "ARCHIVE_NOT_LAST", node="file")
+    gateway = graph(
+        [
+            start_node(),
+            task("a", "u"),
+            {"id": "g", "type": "exclusive_gateway", "archives": True},
+            end_node(),
+        ],
+        [edge("start", "a"), edge("a", "g"), edge("g", "end")],
+    )
+    only(gateway, "NOT_ALLOWED", node="g")
+
+
 def test_reject_to_must_dominate() -> None:
     ok = chain(task("draft"), task("review", "r", rejectTo="draft"))
     assert problems(ok) == []

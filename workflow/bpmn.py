@@ -16,8 +16,9 @@ Assignees and node options live in our namespace ``https://officecloud.example/b
 (prefix ``oc``): ``<oc:assignee kind=... roleCode=... orgUnitId=... levelsUp=...
 field=...><oc:user id=.../></oc:assignee>``, ``<oc:fieldAccess><oc:field path access/>``,
 ``<oc:deadline hours remindBeforeHours onTimeout><oc:escalateTo kind=.../></oc:deadline>``
-inside ``extensionElements``, and attributes ``oc:pool oc:allocateNumber oc:allowReturn
-oc:allowDelegate oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share`` on the task.
+inside ``extensionElements``, and attributes ``oc:pool oc:allocateNumber oc:archives
+oc:allowReturn oc:allowDelegate oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share`` on
+the task.
 Without ``oc:assignee`` the Camunda attributes are read: ``camunda:assignee`` (a literal user
 id) -> users, ``camunda:candidateUsers`` -> users + pool, ``camunda:candidateGroups`` (one
 group) -> role + pool. A multi-instance ``completionCondition`` of the form
@@ -453,6 +454,7 @@ class _Importer:
             node["pool"] = True
         for attr, key in (
             ("allocateNumber", "allocateNumber"),
+            ("archives", "archives"),
             ("allowReturn", "allowReturn"),
             ("allowDelegate", "allowDelegate"),
             ("allowAddSigner", "allowAddSigner"),
@@ -785,6 +787,8 @@ def _task_attrs(node: Node, el: _El) -> None:
     el.attrs["oc:pool"] = "true" if node.pool else "false"
     if node.allocate_number:
         el.attrs["oc:allocateNumber"] = "true"
+    if node.archives:
+        el.attrs["oc:archives"] = "true"
     for attr, value in (
         ("allowReturn", node.allow_return),
         ("allowDelegate", node.allow_delegate),

@@ -217,6 +217,9 @@ class Node(_Model):
     deadline: Deadline | None = None
     #: services allocate the document number (文号) when this node completes.
     allocate_number: bool = False
+    #: 归档: approving this node files the document (ARCHIVED) as the flow ends; it must lead
+    #: straight to an end node.
+    archives: bool = False
     #: whether handlers may return (退回) from this node to an earlier one.
     allow_return: bool = True
     #: whether handlers may delegate / transfer / add signers at this node.

@@ -40,7 +40,7 @@ def _chain(flow_id: str, name: str, nodes: list[dict[str, Any]]) -> FlowDefiniti
 
 
 def dispatch_template() -> FlowDefinition:
-    """发文: 拟稿 → 核稿 → 签发 → 编号 (allocates the number) → 分发 → 归档."""
+    """发文: 拟稿 → 核稿 → 签发 → 编号 (allocates the number) → 分发 → 归档 (archives it)."""
     return _chain(
         "dispatch",
         "发文",
@@ -90,6 +90,7 @@ def dispatch_template() -> FlowDefinition:
                 "assignee": {"kind": "role", "roleCode": "office_clerk"},
                 "pool": True,
                 "allowReturn": False,
+                "archives": True,
             },
             {"id": "end", "name": "结束", "type": "end"},
         ],
@@ -97,7 +98,7 @@ def dispatch_template() -> FlowDefinition:
 
 
 def receipt_template() -> FlowDefinition:
-    """收文: 签收 → 登记 → 拟办 → 批办 → 承办."""
+    """收文: 签收 → 登记 → 拟办 → 批办 → 承办 → 归档 (archives it)."""
     return _chain(
         "receipt",
         "收文",
@@ -136,6 +137,15 @@ def receipt_template() -> FlowDefinition:
                 "name": "承办",
                 "type": "task",
                 "assignee": {"kind": "form_field", "field": "handlers"},
+            },
+            {
+                "id": "archive",
+                "name": "归档",
+                "type": "task",
+                "assignee": {"kind": "role", "roleCode": "office_clerk"},
+                "pool": True,
+                "allowReturn": False,
+                "archives": True,
             },
             {"id": "end", "name": "结束", "type": "end"},
         ],

@@ -319,6 +319,12 @@ class _Validator:
             )
         if node.is_wait:
             self.check_wait_node(node)
+            if node.archives and any(self.nodes[tr.target].type is not NodeType.END for tr in outs):
+                self.add(
+                    "ARCHIVE_NOT_LAST",
+                    f"{_n(node)} archives the document, so it must lead straight to an end node",
+                    node,
+                )
         else:
             for attr, label in (
                 ("assignee", "an assignee"),
@@ -333,6 +339,10 @@ class _Validator:
                     "NOT_ALLOWED",
                     f"{t.value} {_n(node)} cannot allocate numbers; only wait nodes",
                     node,
+                )
+            if node.archives:
+                self.add(
+                    "NOT_ALLOWED", f"{t.value} {_n(node)} cannot archive; only wait nodes", node
                 )
             if node.field_access and t is not NodeType.START:
                 self.add("NOT_ALLOWED", f"{t.value} {_n(node)} cannot have field access", node)

@@ -288,7 +288,8 @@ async def submit_document(
 
 
 async def archive_document(actor: Actor | None, *, id: uuid.UUID | str) -> Document:
-    """归档: a completed document is filed; the initiator or a document manager may do it."""
+    """归档 by hand, for flows without an archive node: the initiator or a document manager
+    files a completed document."""
     actor = signed_in(actor)
     async with transaction(actor) as work:
         run = await Run.load(work, actor, id, "id")
@@ -302,7 +303,5 @@ async def archive_document(actor: Actor | None, *, id: uuid.UUID | str) -> Docum
                 Code.INVALID_STATE,
                 f"Only completed documents are archived, not {document.status.value}",
             )
-        document.status = DocumentStatus.ARCHIVED
-        document.archived_at = work.now
-        await run.save("archived")
+        await run.archive()
     return run.document

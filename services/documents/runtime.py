@@ -138,12 +138,18 @@ class Run:
         changes: dict[str, Any] | None = None,
         task: Task | None = None,
     ) -> None:
-        """Apply a step and the assignments it asks for, then record the action once."""
+        """Apply a step and the assignments it asks for, then record the action once. A flow
+        that ends by approving a node marked `archives` files the document at once."""
         engine_events = list(step.events)
+        archives = False
         pending = [step]
         while pending:
             current = pending.pop(0)
             await self._effects(current)
+            archives = archives or any(
+                c.outcome == "approved" and self.node(c.node_id).archives
+                for c in current.completed_nodes
+            )
             instance = current.instance
             for activation in current.activations:
                 users = await self._resolve(instance, activation)
@@ -168,6 +174,14 @@ class Run:
             task=task,
             data={"engine": [_event(e) for e in engine_events]},
         )
+        if archives and self.document.status == DocumentStatus.COMPLETED:
+            await self.archive(task)
+
+    async def archive(self, task: Task | None = None) -> None:
+        """归档: file a completed document (trail, audit and event `archived`)."""
+        self.document.status = DocumentStatus.ARCHIVED
+        self.document.archived_at = self.work.now
+        await self.save("archived", task=task)
 
     async def save(
         self,

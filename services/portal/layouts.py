@@ -38,7 +38,7 @@ from services.errors import Code, Problem, ServiceError, check_version, require,
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.portal.applications import approved_ids
 from services.portal.common import record, scope_of
-from services.portal.manifests import settings_problems
+from services.portal.manifests import settings_problems, with_defaults
 from services.uow import transaction
 from subscriptions.topics import Topic
 
@@ -488,10 +488,9 @@ def _check_component(
                 (*at, "componentId"),
             )
         )
-    settings = {} if spec.settings is None else spec.settings
-    problems.extend(
-        settings_problems(version.manifest["settingsSchema"], settings, *at, "settings")
-    )
+    schema = version.manifest["settingsSchema"]
+    settings = with_defaults(schema, {} if spec.settings is None else spec.settings)
+    problems.extend(settings_problems(schema, settings, *at, "settings"))
     return {
         "componentId": str(component.id),
         "componentVersionId": str(version.id),
@@ -624,7 +623,10 @@ async def load_placements(
                 column=stored["column"],
                 position=0,
                 title=stored.get("title"),
-                settings=stored.get("settings") or {},
+                settings=with_defaults(
+                    version.manifest["settingsSchema"] if version else {},
+                    stored.get("settings") or {},
+                ),
                 component=component,
                 component_version=version,
                 resource=resources.get(stored.get("resourceId") or ""),

@@ -9,6 +9,7 @@ manifest field at fault.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -204,6 +205,21 @@ def settings_schema_problems(schema: Any, *field: str) -> Iterator[Problem]:
             yield _problem(
                 Code.INVALID, f"Only local references ('#/…') are allowed, not '{ref}'", *at, *path
             )
+
+
+def with_defaults(schema: Any, settings: Any) -> Any:
+    """`settings` with the schema's `default` filled in for every missing property, nested
+    objects included: JSON Schema validators only annotate defaults, components need values."""
+    if not isinstance(schema, dict) or not isinstance(settings, dict):
+        return settings
+    filled = dict(settings)
+    properties = schema.get("properties")
+    for name, prop in properties.items() if isinstance(properties, dict) else ():
+        if name not in filled and isinstance(prop, dict) and "default" in prop:
+            filled[name] = copy.deepcopy(prop["default"])
+        if name in filled:
+            filled[name] = with_defaults(prop, filled[name])
+    return filled
 
 
 def settings_problems(schema: dict[str, Any], settings: Any, *field: str) -> list[Problem]:
