@@ -28,6 +28,7 @@ from models.scope import TenantScope
 from models.tenants import Tenant
 from services.documents import access
 from services.exchange import partners
+from workflow import TaskStatus
 
 M = TypeVar("M", bound=TenantEntity)
 T = TypeVar("T")
@@ -91,7 +92,7 @@ def open_tasks_of(
         rows = await scope.query(Task).filter(
             Q(assignee_id=actor.user_id) | Q(assignee_id=None, id__in=mine),
             document_id__in=keys,
-            status="open",
+            status=TaskStatus.OPEN,
         )
         groups: dict[uuid.UUID, list[Task]] = defaultdict(list)
         for row in rows:

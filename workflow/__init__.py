@@ -51,13 +51,11 @@ from .engine import (
     Instance,
     InstanceStatus,
     Notification,
-    Outcome,
     Reject,
     Return,
     Step,
     Submit,
     Task,
-    TaskStatus,
     Terminate,
     Timer,
     Transfer,
@@ -67,6 +65,8 @@ from .engine import (
     act,
     allowed_actions,
     assign,
+    check_document_action,
+    check_task_action,
     countersign_threshold,
     fire_timer,
     resolve_builtin,
@@ -76,6 +76,7 @@ from .engine import (
 from .expressions import Condition, ExpressionError, compile_condition
 from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
 from .validation import Problem, field_known, parse_definition, validate
+from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 __all__ = [
     "ROLE_CODES",
@@ -93,6 +94,7 @@ __all__ = [
     "CountersignOrder",
     "Deadline",
     "Delegate",
+    "DocumentAction",
     "EngineError",
     "Event",
     "ExpressionError",
@@ -106,7 +108,6 @@ __all__ = [
     "NodeType",
     "Notification",
     "OrgUnitLeaderRule",
-    "Outcome",
     "PreviousHandlerRule",
     "Problem",
     "Reject",
@@ -115,6 +116,8 @@ __all__ = [
     "Step",
     "Submit",
     "Task",
+    "TaskAction",
+    "TaskOutcome",
     "TaskStatus",
     "Terminate",
     "TimeoutAction",
@@ -128,6 +131,8 @@ __all__ = [
     "act",
     "allowed_actions",
     "assign",
+    "check_document_action",
+    "check_task_action",
     "compile_condition",
     "countersign_threshold",
     "dispatch_template",

@@ -50,11 +50,14 @@ ENGINE_CODES = {
 
 
 def engine_error(error: workflow.EngineError) -> ServiceError:
-    code = ENGINE_CODES.get(error.code, Code.INVALID_STATE)
-    message = str(error)
-    if code is Code.CONFLICT:
-        message = f"Someone acted first: {message}"
-    return ServiceError.of(code, message)
+    """The engine's refusal for people: its message names nodes, never task keys or user ids."""
+    return ServiceError.of(ENGINE_CODES.get(error.code, Code.INVALID_STATE), error.message)
+
+
+def instance_of(document: Document) -> workflow.Instance:
+    if document.instance is None:
+        raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+    return workflow.Instance.from_json(document.instance)
 
 
 def definition(version: FlowVersion) -> workflow.FlowDefinition:
@@ -105,9 +108,7 @@ class Run:
 
     @property
     def instance(self) -> workflow.Instance:
-        if self.document.instance is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
-        return workflow.Instance.from_json(self.document.instance)
+        return instance_of(self.document)
 
     def attributes(self) -> dict[str, Any]:
         """`doc` in flow conditions."""
@@ -278,8 +279,8 @@ class Run:
                 "node_name": self.node(task.node_id).name,
                 "assignee_id": parse_id(task.assignee) if task.assignee else None,
                 "pool": task.pool,
-                "status": task.status.value,
-                "outcome": task.outcome.value if task.outcome else None,
+                "status": task.status,
+                "outcome": task.outcome,
                 "acted_by_id": parse_id(task.acted_by) if task.acted_by else None,
                 "comment": task.comment,
                 "due_at": task.due_at,
