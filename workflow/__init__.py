@@ -15,7 +15,14 @@ Assignment is two-phase. Routing stops at a wait node with an :class:`Activation
 assignee rule). Rules the engine can answer alone (users, previous_handler, form_field) are
 resolved at once; for role / org_unit_leader / initiator_leader the service looks the users up
 in the directory and calls ``assign(defn, instance, activation.id, user_ids, now=...)``, which
-opens the tasks. Illegal actions raise :class:`EngineError` and change nothing.
+opens the tasks. Illegal actions raise :class:`EngineError` and change nothing; its message is
+for people and names nodes by their names.
+
+Each action has one check (:func:`check_task_action`, :func:`check_document_action`) that its
+handler runs first; :func:`allowed_actions` lists the task actions whose check passes, so the
+buttons a client is offered are the actions that succeed. The words (task statuses, outcomes,
+task and document actions) are the enums of :mod:`workflow.vocabulary`, shared with the
+database and the GraphQL schema.
 """
 
 from .bpmn import export_bpmn, import_bpmn
