@@ -812,7 +812,8 @@ class _Ctx:
             except ExpressionError as exc:
                 raise EngineError(
                     "CONDITION_ERROR",
-                    f"condition of transition {t.id} (gateway {node.id}) failed: {exc.message}",
+                    f"The condition of {t.name or t.id} at {_label(self.defn, node.id)} "
+                    f"failed: {exc.message}",
                     node_id=node.id,
                 ) from exc
             if ok:
@@ -821,7 +822,8 @@ class _Ctx:
             return default
         raise EngineError(
             "NO_ROUTE",
-            f"no condition of exclusive gateway {node.id} holds and it has no default",
+            f"No way on from {_label(self.defn, node.id)}: no condition holds and there is "
+            "no default",
             node_id=node.id,
         )
 
@@ -901,7 +903,7 @@ class _Ctx:
         self.event("node_entered", None, node_id=node.id, visit_id=visit.id)
         if node.assignee is None:
             raise EngineError(
-                "NO_ASSIGNEE", f"node {node.id} has no assignee rule", node_id=node.id
+                "NO_ASSIGNEE", f"{_label(self.defn, node.id)} has no assignee rule", node_id=node.id
             )
         act = Activation(id=node.id, node_id=node.id, token_id=tok.id, rule=node.assignee)
         self.pending[act.id] = act
@@ -969,7 +971,7 @@ class _Ctx:
                     detail = ": the users list is empty"
                 raise EngineError(
                     "NO_ASSIGNEE",
-                    f"node {act.node_id} has no assignee{detail}",
+                    f"Nobody is assigned to {_label(self.defn, act.node_id)}{detail}",
                     node_id=act.node_id,
                 )
             self.apply_assignment(act, users)
@@ -1313,7 +1315,7 @@ def assign(
     users = _dedupe(user_ids)
     if not users:
         raise EngineError(
-            "NO_ASSIGNEE", f"no user was resolved for {activation_id}", node_id=act.node_id
+            "NO_ASSIGNEE", f"Nobody was found for {_label(defn, act.node_id)}", node_id=act.node_id
         )
     ctx = _Ctx(defn, instance, None, None, now)
     ctx.apply_assignment(act, users)
