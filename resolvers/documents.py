@@ -149,13 +149,15 @@ async def task_actions(ctx: Context, task: Task) -> list[TaskAction]:
     document = await task_document(ctx, task)
     if document is None or ctx.actor is None:
         return []
-    return checks.task_actions(ctx.actor, document, await flow_of(ctx, document), task.key)
+    now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
+    return checks.task_actions(now, task.key)
 
 
 async def document_actions(ctx: Context, document: Document) -> list[DocumentAction]:
     if ctx.actor is None:
         return []
-    return checks.document_actions(ctx.actor, document, await flow_of(ctx, document))
+    now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
+    return checks.document_actions(now)
 
 
 async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:

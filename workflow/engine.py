@@ -1413,8 +1413,8 @@ def _may_reject(defn: FlowDefinition, instance: Instance, t: Task, user: str) ->
             defn,
             t,
             "INVALID_ACTION",
-            "The task at {node} was handed to you for an opinion: approving hands it back, "
-            "and only its holder rejects or returns it",
+            "The task at {node} was handed to you for an opinion: approve to hand it back; "
+            "rejecting or returning it is for whoever handed it to you",
         )
 
 

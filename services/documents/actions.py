@@ -15,7 +15,7 @@ from models.access import Actor
 from models.directory import OrgUnit, RoleAssignment, User, UserStatus
 from models.documents import Task
 from models.scope import TenantScope
-from services.documents.checks import check_document, check_task
+from services.documents.checks import Situation, check_document, check_task
 from services.documents.lifecycle import change_fields
 from services.documents.runtime import Run, engine_error
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
@@ -46,7 +46,7 @@ async def act_on_task(
     async with transaction(actor) as work:
         run = await Run.load(work, actor, task.document_id, "taskId")
         check_version(run.document.version, expected_version)
-        check_task(actor, run.document, run.flow, task.key, action)
+        check_task(Situation.of(actor, run.document, run.flow), task.key, action)
         changes: dict[str, Any] = {}
         if form_data is not KEEP and action in (TaskAction.APPROVE, TaskAction.REJECT):
             changes = await change_fields(run, form_data or {}, complete=True)
@@ -90,7 +90,7 @@ async def act_on_document(
     actor = signed_in(actor)
     async with transaction(actor) as work:
         run = await Run.load(work, actor, document_id)
-        check_document(actor, run.document, run.flow, action)
+        check_document(Situation.of(actor, run.document, run.flow), action)
         me = run.actor_key
         engine_action: workflow.Action
         task = None

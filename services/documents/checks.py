@@ -9,46 +9,60 @@ somewhere to return to); this module adds who may urge, terminate, submit and ar
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import workflow
 from models.access import Actor, Permission
 from models.documents import Document, DocumentStatus
-from services.documents.runtime import engine_error, instance_of
+from services.documents.runtime import engine_error
 from services.errors import Code, ServiceError
 from workflow import DocumentAction, TaskAction
 
 
-def check_task(
-    actor: Actor,
-    document: Document,
-    flow: workflow.FlowDefinition,
-    task_key: str,
-    action: TaskAction,
-) -> None:
+@dataclass(frozen=True, slots=True)
+class Situation:
+    """What the checks look at, read once: the actor, the document (locked, in a mutation), its
+    flow and the engine's instance (None before the document is submitted)."""
+
+    actor: Actor
+    document: Document
+    flow: workflow.FlowDefinition
+    instance: workflow.Instance | None
+
+    @classmethod
+    def of(cls, actor: Actor, document: Document, flow: workflow.FlowDefinition) -> Situation:
+        raw = document.instance
+        instance = workflow.Instance.from_json(raw) if raw is not None else None
+        return cls(actor, document, flow, instance)
+
+    @property
+    def running(self) -> workflow.Instance:
+        if self.instance is None:
+            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+        return self.instance
+
+    @property
+    def user(self) -> str:
+        return str(self.actor.user_id)
+
+
+def check_task(now: Situation, task_key: str, action: TaskAction) -> None:
     try:
-        workflow.check_task_action(
-            flow, instance_of(document), action, task_key, str(actor.user_id)
-        )
+        workflow.check_task_action(now.flow, now.running, action, task_key, now.user)
     except workflow.EngineError as error:
         raise engine_error(error) from error
 
 
-def check_document(
-    actor: Actor, document: Document, flow: workflow.FlowDefinition, action: DocumentAction
-) -> None:
-    _DOCUMENT_CHECKS[action](actor, document, flow)
+def check_document(now: Situation, action: DocumentAction) -> None:
+    _DOCUMENT_CHECKS[action](now)
 
 
-def task_actions(
-    actor: Actor, document: Document, flow: workflow.FlowDefinition, task_key: str
-) -> list[TaskAction]:
-    return [a for a in TaskAction if _passes(check_task, actor, document, flow, task_key, a)]
+def task_actions(now: Situation, task_key: str) -> list[TaskAction]:
+    return [a for a in TaskAction if _passes(check_task, now, task_key, a)]
 
 
-def document_actions(
-    actor: Actor, document: Document, flow: workflow.FlowDefinition
-) -> list[DocumentAction]:
-    return [a for a in DocumentAction if _passes(check_document, actor, document, flow, a)]
+def document_actions(now: Situation) -> list[DocumentAction]:
+    return [a for a in DocumentAction if _passes(check_document, now, a)]
 
 
 def _passes(check: Callable[..., None], *args: object) -> bool:
@@ -59,54 +73,53 @@ def _passes(check: Callable[..., None], *args: object) -> bool:
     return True
 
 
-def _engine(
-    actor: Actor, document: Document, flow: workflow.FlowDefinition, a: DocumentAction
-) -> None:
+def _engine(now: Situation, action: DocumentAction) -> None:
     try:
-        workflow.check_document_action(flow, instance_of(document), a, str(actor.user_id))
+        workflow.check_document_action(now.flow, now.running, action, now.user)
     except workflow.EngineError as error:
         raise engine_error(error) from error
 
 
-def _initiator_or_manager(actor: Actor, document: Document) -> bool:
-    return document.initiator_id == actor.user_id or actor.has(Permission.DOCUMENTS_MANAGE)
+def _initiator_or_manager(now: Situation) -> bool:
+    return now.document.initiator_id == now.actor.user_id or now.actor.has(
+        Permission.DOCUMENTS_MANAGE
+    )
 
 
-def _may_submit(actor: Actor, document: Document, flow: workflow.FlowDefinition) -> None:
-    if document.initiator_id != actor.user_id:
+def _may_submit(now: Situation) -> None:
+    if now.document.initiator_id != now.actor.user_id:
         raise ServiceError.of(Code.FORBIDDEN, "Only the initiator submits a document", "id")
-    if document.status != DocumentStatus.DRAFT:
-        raise ServiceError.of(Code.CONFLICT, f"The document is already {document.status.value}")
+    if now.document.status != DocumentStatus.DRAFT:
+        raise ServiceError.of(Code.CONFLICT, f"The document is already {now.document.status.value}")
 
 
-def _may_withdraw(actor: Actor, document: Document, flow: workflow.FlowDefinition) -> None:
-    _engine(actor, document, flow, DocumentAction.WITHDRAW)
+def _may_withdraw(now: Situation) -> None:
+    _engine(now, DocumentAction.WITHDRAW)
 
 
-def _may_urge(actor: Actor, document: Document, flow: workflow.FlowDefinition) -> None:
-    if not _initiator_or_manager(actor, document):
+def _may_urge(now: Situation) -> None:
+    if not _initiator_or_manager(now):
         raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a manager urges")
-    _engine(actor, document, flow, DocumentAction.URGE)
+    _engine(now, DocumentAction.URGE)
 
 
-def _may_terminate(actor: Actor, document: Document, flow: workflow.FlowDefinition) -> None:
-    if not actor.has(Permission.DOCUMENTS_MANAGE):
+def _may_terminate(now: Situation) -> None:
+    if not now.actor.has(Permission.DOCUMENTS_MANAGE):
         raise ServiceError.of(Code.FORBIDDEN, "Terminating needs documents.manage")
-    _engine(actor, document, flow, DocumentAction.TERMINATE)
+    _engine(now, DocumentAction.TERMINATE)
 
 
-def _may_archive(actor: Actor, document: Document, flow: workflow.FlowDefinition) -> None:
-    if not _initiator_or_manager(actor, document):
+def _may_archive(now: Situation) -> None:
+    if not _initiator_or_manager(now):
         raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a document manager archives")
-    if document.status != DocumentStatus.COMPLETED:
+    if now.document.status != DocumentStatus.COMPLETED:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"Only completed documents are archived, not {document.status.value}",
+            f"Only completed documents are archived, not {now.document.status.value}",
         )
 
 
-_DOCUMENT_CHECKS: dict[DocumentAction, Callable[[Actor, Document, workflow.FlowDefinition], None]]
-_DOCUMENT_CHECKS = {
+_DOCUMENT_CHECKS: dict[DocumentAction, Callable[[Situation], None]] = {
     DocumentAction.SUBMIT: _may_submit,
     DocumentAction.WITHDRAW: _may_withdraw,
     DocumentAction.URGE: _may_urge,

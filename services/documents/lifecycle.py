@@ -22,7 +22,7 @@ from models.documents import (
 from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormVersion, VersionStatus
 from models.scope import TenantScope
-from services.documents.checks import check_document
+from services.documents.checks import Situation, check_document
 from services.documents.runtime import Run, engine_error
 from services.documents.trail import trail
 from services.errors import Code, Problem, ServiceError, check_version, not_found, signed_in
@@ -235,7 +235,7 @@ async def submit_document(
         run = await Run.load(work, actor, id, "id")
         document = run.document
         check_version(document.version, expected_version)
-        check_document(actor, document, run.flow, DocumentAction.SUBMIT)
+        check_document(Situation.of(actor, document, run.flow), DocumentAction.SUBMIT)
         schema = (await run.scope.query(FormVersion).get(id=document.form_version_id)).json_schema
         problems = data_problems(schema, document.form_data, complete=True)
         if problems:
@@ -279,7 +279,7 @@ async def archive_document(actor: Actor | None, *, id: uuid.UUID | str) -> Docum
     async with transaction(actor) as work:
         run = await Run.load(work, actor, id, "id")
         document = run.document
-        check_document(actor, document, run.flow, DocumentAction.ARCHIVE)
+        check_document(Situation.of(actor, document, run.flow), DocumentAction.ARCHIVE)
         document.status = DocumentStatus.ARCHIVED
         document.archived_at = work.now
         await run.save("archived")

@@ -54,12 +54,6 @@ def engine_error(error: workflow.EngineError) -> ServiceError:
     return ServiceError.of(ENGINE_CODES.get(error.code, Code.INVALID_STATE), error.message)
 
 
-def instance_of(document: Document) -> workflow.Instance:
-    if document.instance is None:
-        raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
-    return workflow.Instance.from_json(document.instance)
-
-
 def definition(version: FlowVersion) -> workflow.FlowDefinition:
     """The parsed flow of a version (published versions never change: cached by id)."""
     return _parsed(version.id, orjson.dumps(version.definition))
@@ -108,7 +102,9 @@ class Run:
 
     @property
     def instance(self) -> workflow.Instance:
-        return instance_of(self.document)
+        if self.document.instance is None:
+            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+        return workflow.Instance.from_json(self.document.instance)
 
     def attributes(self) -> dict[str, Any]:
         """`doc` in flow conditions."""
