@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from tortoise import fields
 
 from models.base import TenantEntity
+from workflow.vocabulary import TaskOutcome, TaskStatus
 
 if TYPE_CHECKING:
     from models.directory import OrgUnit, User
@@ -165,8 +166,8 @@ class Task(TenantEntity):
         "officecloud.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )
     pool = fields.BooleanField(default=False)
-    status = fields.CharField(max_length=16, default="open")
-    outcome = fields.CharField(max_length=16, null=True)
+    status = fields.CharEnumField(TaskStatus, max_length=16, default=TaskStatus.OPEN)
+    outcome = fields.CharEnumField(TaskOutcome, max_length=16, null=True)
     acted_by: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, null=True, on_delete=fields.RESTRICT
     )

@@ -26,17 +26,17 @@ from services.documents import (
     access,
     actions,
     attachments,
+    checks,
     lifecycle,
     numbers,
     runtime,
     types,
     visibility,
 )
-from services.documents.actions import DocumentAction, TaskAction
 from services.documents.storage import Incoming
+from workflow import DocumentAction, TaskAction, TaskStatus
 
 Result = tuple[Any, tuple[Problem, ...]]
-__all__ = ["DocumentAction", "DocumentList", "TaskAction", "TaskList"]
 
 
 class TaskList(StrEnum):
@@ -64,10 +64,10 @@ async def my_tasks(
     if which is TaskList.OPEN:
         candidate = Subquery(scope.query(TaskCandidate).filter(user_id=me).values("task_id"))
         query = query.filter(
-            Q(assignee_id=me) | Q(assignee_id=None, id__in=candidate), status="open"
+            Q(assignee_id=me) | Q(assignee_id=None, id__in=candidate), status=TaskStatus.OPEN
         )
     else:
-        query = query.filter(acted_by_id=me).exclude(status="open")
+        query = query.filter(acted_by_id=me).exclude(status=TaskStatus.OPEN)
     if document_type_id is not None:
         query = query.filter(document__document_type_id=node_uuid(document_type_id, "DocumentType"))
     if search:
@@ -155,13 +155,20 @@ async def task_document(ctx: Context, task: Task) -> Document | None:
     return await ctx.loaders.document.load(task.document_id)
 
 
-async def allowed_actions(ctx: Context, task: Task) -> list[str]:
+async def task_actions(ctx: Context, task: Task) -> list[TaskAction]:
+    """The buttons for the viewer: the actions whose check (the mutation's own) passes now."""
     document = await task_document(ctx, task)
-    if document is None or document.instance is None or ctx.actor is None:
+    if document is None or ctx.actor is None:
         return []
-    flow = await flow_of(ctx, document)
-    instance = workflow.Instance.from_json(document.instance)
-    return workflow.allowed_actions(flow, instance, task.key, str(ctx.actor.user_id))
+    now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
+    return checks.task_actions(now, task.key)
+
+
+async def document_actions(ctx: Context, document: Document) -> list[DocumentAction]:
+    if ctx.actor is None:
+        return []
+    now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
+    return checks.document_actions(now)
 
 
 async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:
@@ -170,7 +177,7 @@ async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:
         return []
     flow = await flow_of(ctx, document)
     instance = workflow.Instance.from_json(document.instance)
-    if task.status != "open":
+    if task.status is not TaskStatus.OPEN:
         return []
     return [flow.node(n) for n in workflow.return_targets(flow, instance, task.key)]
 

@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 
 from models import documents as m
 from resolvers import documents as r
-from resolvers.documents import DocumentAction, DocumentList, TaskAction, TaskList
+from resolvers.documents import DocumentList, TaskList
 from resolvers.errors import Problem
 from resolvers.pagination import PageArgs
 from schema.connection import Connection, load_nodes, node_keys
@@ -24,6 +24,7 @@ from schema.errors import UserError, user_errors
 from schema.flows import Flow, FlowVersion
 from schema.forms import FormVersion
 from schema.types import Info
+from workflow.vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 DocumentKindEnum = strawberry.enum(m.DocumentKind, name="DocumentKind")
 UrgencyEnum = strawberry.enum(m.Urgency, name="Urgency", description="缓急")
@@ -31,6 +32,27 @@ SecrecyEnum = strawberry.enum(m.Secrecy, name="Secrecy", description="密级, na
 DocumentStatusEnum = strawberry.enum(m.DocumentStatus, name="DocumentStatus")
 TaskListEnum = strawberry.enum(TaskList, name="TaskList", description="待办 (OPEN) or 已办 (DONE)")
 DocumentListEnum = strawberry.enum(DocumentList, name="DocumentList")
+TaskStatusEnum = strawberry.enum(
+    TaskStatus,
+    name="TaskStatus",
+    description="OPEN until acted on (COMPLETED, see the outcome) or handed on: DELEGATED (委托), "
+    "TRANSFERRED (转交), ESCALATED (past its deadline), SUSPENDED (前加签), CANCELLED by the flow.",
+)
+TaskOutcomeEnum = strawberry.enum(
+    TaskOutcome, name="TaskOutcome", description="How a task was decided: 同意, 不同意, 退回."
+)
+TaskActionEnum = strawberry.enum(
+    TaskAction,
+    name="TaskAction",
+    description="An action on a task, named after its mutation (APPROVE is approveTask, "
+    "ADD_SIGNERS is addSigners).",
+)
+DocumentActionEnum = strawberry.enum(
+    DocumentAction,
+    name="DocumentAction",
+    description="An action on a document, named after its mutation (SUBMIT is submitDocument, "
+    "URGE is urgeDocument).",
+)
 
 
 async def _user(info: Info, user_id: uuid.UUID | None) -> User | None:
@@ -116,10 +138,10 @@ class Task(relay.Node):
     node_id: str
     node_name: str
     pool: bool = strawberry.field(description="Candidates claim it before acting (签收/抢办).")
-    status: str = strawberry.field(
-        description="open, completed, cancelled, delegated, transferred, escalated, suspended"
+    status: TaskStatusEnum  # type: ignore[valid-type]
+    outcome: TaskOutcomeEnum | None = strawberry.field(  # type: ignore[valid-type]
+        description="Set once COMPLETED."
     )
-    outcome: str | None = strawberry.field(description="approve, reject or return")
     comment: str | None
     due_at: datetime | None
     closed_at: datetime | None
@@ -173,9 +195,12 @@ class Task(relay.Node):
         users = await info.context.loaders.user.load_many([c.user_id for c in rows])
         return [User.from_model(u) for u in users if u]
 
-    @strawberry.field(description="Actions the viewer may take on it now (for buttons).")
-    async def allowed_actions(self, info: Info) -> list[str]:
-        return await r.allowed_actions(info.context, self.row)
+    @strawberry.field(
+        description="What the viewer may do to it now (for buttons): exactly the actions whose "
+        "mutation would not refuse for lack of permission or state."
+    )
+    async def allowed_actions(self, info: Info) -> list[TaskActionEnum]:  # type: ignore[valid-type]
+        return await r.task_actions(info.context, self.row)
 
     @strawberry.field(description="Earlier nodes it may be returned to (退回), latest first.")
     async def return_targets(self, info: Info) -> list[FlowNode]:
@@ -341,10 +366,18 @@ class Document(relay.Node):
         row = await info.context.loaders.form_version.load(self.row.form_version_id)
         return FormVersion.from_model(row) if row else None
 
+    @strawberry.field(
+        description="What the viewer may do to it now (for buttons): withdraw, urge, terminate, "
+        "submit, archive, exactly when the mutation would not refuse for lack of permission "
+        "or state."
+    )
+    async def allowed_actions(self, info: Info) -> list[DocumentActionEnum]:  # type: ignore[valid-type]
+        return await r.document_actions(info.context, self.row)
+
     @strawberry.field(description="Every task, oldest first; filter with `open`.")
     async def tasks(self, info: Info, open: bool = False) -> list[Task]:
         rows = await info.context.loaders.document_tasks.load(self.row.id)
-        return [Task.from_model(t) for t in rows if not open or t.status == "open"]
+        return [Task.from_model(t) for t in rows if not open or t.status is TaskStatus.OPEN]
 
     @strawberry.field(description="Attachments (their newest versions unless everyVersion).")
     async def attachments(self, info: Info, every_version: bool = False) -> list[Attachment]:
@@ -354,7 +387,7 @@ class Document(relay.Node):
     @strawberry.field(description="Nodes where the document waits now.")
     async def current_nodes(self, info: Info) -> list[FlowNode]:
         rows = await info.context.loaders.document_tasks.load(self.row.id)
-        seen = {t.node_id: t.node_name for t in rows if t.status == "open"}
+        seen = {t.node_id: t.node_name for t in rows if t.status is TaskStatus.OPEN}
         return [FlowNode(id=k, name=v) for k, v in seen.items()]
 
     @strawberry.field(description="The trail: every action with actor, node, status and changes.")

@@ -99,4 +99,4 @@ async def test_the_inbox_runs_the_same_statements_for_any_page_size(
     assert counts[5] == counts[25], counts
     first = result.data["myTasks"]["edges"][0]["node"]
     assert first["document"]["initiator"]["displayName"] == "writer"
-    assert "approve" in first["allowedActions"]
+    assert "APPROVE" in first["allowedActions"]

@@ -80,6 +80,54 @@ async def status(office: Office, doc_id: str) -> str:
     return value
 
 
+async def buttons(office: Office, who: str, doc_id: str) -> dict[str, list[str]]:
+    """`allowedActions` of the document and of each of its open tasks, by node, for `who`."""
+    result = await office.run(
+        who,
+        "query($id: ID!) { node(id: $id) { ... on Document { allowedActions "
+        "tasks(open: true) { nodeId allowedActions } } } }",
+        {"id": doc_id},
+    )
+    node = result.data["node"]
+    return {"document": node["allowedActions"]} | {
+        t["nodeId"]: t["allowedActions"] for t in node["tasks"]
+    }
+
+
+async def test_buttons_are_what_each_viewer_may_do(office: Office) -> None:
+    doc_id = await fresh(office)
+    assert await buttons(office, "writer", doc_id) == {
+        "document": ["WITHDRAW", "URGE"],
+        "review": [],
+    }, "the initiator neither urges through nor submits someone else's task"
+    assert await buttons(office, "director", doc_id) == {
+        "document": [],
+        "review": ["APPROVE", "REJECT", "RETURN", "DELEGATE", "TRANSFER", "ADD_SIGNERS"],
+    }
+    assert await buttons(office, "admin", doc_id) == {
+        "document": ["URGE", "TERMINATE"],
+        "review": [],
+    }
+    await office.approve("director", doc_id)
+    assert await buttons(office, "clerk", doc_id) == {"document": [], "number": ["CLAIM"]}
+    assert (await buttons(office, "writer", doc_id))["document"] == ["URGE"]
+
+
+async def test_refusals_name_the_step(office: Office) -> None:
+    doc_id = await fresh(office)
+    review = await office.open_task("director", doc_id)
+    await office.approve("director", doc_id)
+    late = await office.mutate("director", "approveTask", {"taskId": review["id"]}, TASK)
+    assert late["errors"] == [
+        {"code": "CONFLICT", "message": "The task at 核稿 is already completed", "field": None}
+    ]
+    number = await office.open_task("clerk", doc_id)
+    nosy = await office.mutate("outsider", "claimTask", {"taskId": number["id"]}, TASK)
+    assert nosy["errors"] == [
+        {"code": "FORBIDDEN", "message": "You may not claim the task at 编号", "field": None}
+    ]
+
+
 async def test_withdraw_only_before_the_next_handler_acts(office: Office) -> None:
     doc_id = await fresh(office)
     by_other = await office.mutate("director", "withdrawDocument", {"documentId": doc_id}, DOC)

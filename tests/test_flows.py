@@ -150,14 +150,14 @@ async def test_dispatch_with_gateway_countersign_and_return_runs_end_to_end(offi
     await office.approve("hr_head", doc_id)
 
     sign = await office.open_task("leader", doc_id)
-    assert "return" in sign["allowedActions"]
+    assert "RETURN" in sign["allowedActions"]
     returned = await office.ok(
         "leader",
         "returnTask",
         {"taskId": sign["id"], "targetNodeId": "draft", "comment": "金额过大"},
         TASK,
     )
-    assert returned["task"]["outcome"] == "RETURN".lower()
+    assert returned["task"]["outcome"] == "RETURN"
     draft = await office.open_task("writer", doc_id)
     assert draft["nodeId"] == "draft"
     refused = await office.mutate(

@@ -38,6 +38,9 @@ LAYERS = {
     "sync": {"services", "models", "sync"},
     "subscriptions": {"models", "subscriptions"},
 }
+SHARED = {"workflow.vocabulary"}
+"""Modules every layer may import: `workflow/vocabulary.py` imports nothing and holds the enums
+that the engine, the models and the schema share (docs/architecture.md)."""
 PROJECT = {
     "server",
     "schema",
@@ -125,9 +128,26 @@ def test_imports_follow_the_layering() -> None:
                     names = [node.module]
                 for name in names:
                     top = name.split(".")[0]
-                    if top in PROJECT and top not in allowed:
+                    if top in PROJECT and top not in allowed and name not in SHARED:
                         offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
+
+
+def test_the_shared_vocabulary_imports_nothing() -> None:
+    for module in SHARED:
+        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+        imported = {
+            name.split(".")[0]
+            for node in ast.walk(tree)
+            for name in (
+                [a.name for a in node.names]
+                if isinstance(node, ast.Import)
+                else [node.module or "."]
+                if isinstance(node, ast.ImportFrom)
+                else []
+            )
+        }
+        assert imported <= {"__future__", "enum"}, (module, imported)
 
 
 def test_model_modules_are_all_registered() -> None:

@@ -28,6 +28,7 @@ from tests.conftest import GraphQL, gid, ws_url
 from tests.office import Office, staff
 from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
 from tests.ws_client import Socket
+from workflow import TaskStatus
 
 STATS = """query($tenant: ID, $children: Boolean!, $from: DateTime) {
   statistics(tenant: $tenant, includeChildren: $children, from: $from) {
@@ -86,7 +87,9 @@ async def test_statistics_match_the_rows_and_follow_the_tenant_tree(
     child_gid = gid("Tenant", office.department.tenant.id)
 
     # Known processing times for the completed review tasks, set on the rows themselves.
-    reviews = await scope.query(Task).filter(node_id="review", status="completed").order_by("id")
+    reviews = (
+        await scope.query(Task).filter(node_id="review", status=TaskStatus.COMPLETED).order_by("id")
+    )
     assert len(reviews) == 2
     client = connections.get("default")
     for task, minutes in zip(reviews, (3, 10), strict=True):
@@ -95,7 +98,7 @@ async def test_statistics_match_the_rows_and_follow_the_tenant_tree(
             [minutes, str(task.id)],
         )
     # One open signoff task past its deadline.
-    signoff = await scope.query(Task).get(node_id="signoff", status="open")
+    signoff = await scope.query(Task).get(node_id="signoff", status=TaskStatus.OPEN)
     await client.execute_query(
         "UPDATE task SET due_at = now() - interval '1 hour' WHERE id = $1", [str(signoff.id)]
     )
@@ -119,7 +122,7 @@ async def test_statistics_match_the_rows_and_follow_the_tenant_tree(
     assert by_status == Counter(r.status.value for r in rows)
     assert by_status == {"draft": 1, "in_progress": 4}
 
-    completed = await scope.query(Task).filter(status="completed").all()
+    completed = await scope.query(Task).filter(status=TaskStatus.COMPLETED).all()
     per_node: dict[str, list[float]] = {}
     for task in completed:
         assert task.closed_at is not None
@@ -145,7 +148,9 @@ async def test_statistics_match_the_rows_and_follow_the_tenant_tree(
     ]
 
     open_tasks = Counter(
-        str(t.assignee_id) for t in await scope.query(Task).filter(status="open") if t.assignee_id
+        str(t.assignee_id)
+        for t in await scope.query(Task).filter(status=TaskStatus.OPEN)
+        if t.assignee_id
     )
     done = Counter(str(t.acted_by_id) for t in completed)
     work = {w["user"]["username"]: (w["openTasks"], w["doneInPeriod"]) for w in numbers["workload"]}
@@ -202,7 +207,7 @@ async def test_statistics_match_the_rows_and_follow_the_tenant_tree(
     }
     flow_of = dict(await across_tenants(Document).values_list("id", "flow_version_id"))
     completed = await across_tenants(Task).filter(
-        status="completed", closed_at__gte=first_day, node_id="review"
+        status=TaskStatus.COMPLETED, closed_at__gte=first_day, node_id="review"
     )
     reviews = sorted(
         (t.closed_at - t.created_at).total_seconds()
@@ -260,7 +265,7 @@ async def test_alerts_are_raised_and_resolved_with_events(
         "WHERE tenant_id = $1 AND status = 'open'",
         [str(tenant.id)],
     )
-    overdue = await scope.query(Task).filter(status="open").count()
+    overdue = await scope.query(Task).filter(status=TaskStatus.OPEN).count()
     assert overdue == 4
     high = stats.Thresholds(overdue_tasks=overdue, outbox_lag_seconds=3600)
 

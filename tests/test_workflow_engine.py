@@ -36,6 +36,7 @@ from workflow import (
     Reject,
     Return,
     Submit,
+    TaskAction,
     TaskStatus,
     Terminate,
     Transfer,
@@ -703,17 +704,52 @@ def test_json_round_trip_and_determinism() -> None:
 
 
 def test_allowed_actions() -> None:
-    defn = chain(task("draft"), task("review", "r1", "r2", pool=True))
+    defn = chain(task("draft"), task("review", "r1", "r2", pool=True, allowDelegate=False))
     inst = begin(defn)
     draft = open_task(inst, "draft")
-    assert "submit" in allowed_actions(defn, inst, draft, "ini")
+    approve, reject, claim = TaskAction.APPROVE, TaskAction.REJECT, TaskAction.CLAIM
+    assert allowed_actions(defn, inst, draft, "ini") == [
+        approve,
+        reject,
+        TaskAction.DELEGATE,
+        TaskAction.TRANSFER,
+        TaskAction.ADD_SIGNERS,
+    ], "nothing to return to from the first step"
     inst = do(defn, inst, Submit("ini")).instance
     rid = open_task(inst, "review")
-    assert allowed_actions(defn, inst, rid, "r1") == ["urge", "claim"]
-    assert "withdraw" in allowed_actions(defn, inst, rid, "ini")
+    assert allowed_actions(defn, inst, rid, "r1") == [claim]
+    assert allowed_actions(defn, inst, rid, "ini") == [], "the initiator withdraws the document"
     inst = do(defn, inst, Claim("r1", rid)).instance
-    acts = allowed_actions(defn, inst, rid, "r1")
-    assert {"approve", "reject", "return", "unclaim", "delegate"} <= set(acts)
+    assert allowed_actions(defn, inst, rid, "r1") == [
+        approve,
+        reject,
+        TaskAction.RETURN,
+        TaskAction.UNCLAIM,
+        TaskAction.ADD_SIGNERS,
+    ]
+    assert allowed_actions(defn, inst, rid, "r2") == []
+    inst = do(defn, inst, Approve("r1", rid)).instance
+    assert allowed_actions(defn, inst, rid, "r1") == [], "closed"
+
+
+def test_refusals_name_the_node_not_internal_keys() -> None:
+    review = {**task("review", "r1"), "name": "核稿"}
+    defn = chain(task("draft"), review, {**task("sign", "s1"), "name": "签发"})
+    inst = do(defn, begin(defn), Submit("ini")).instance
+    rid = open_task(inst, "review")
+    refused = expect("NOT_ASSIGNEE", defn, inst, Approve("r2", rid))
+    assert refused.message == "The task at 核稿 is not yours"
+    ahead = expect("INVALID_TARGET", defn, inst, Return("r1", rid, target_node="sign"))
+    assert ahead.message.startswith("核稿 cannot return to 签发")
+    ended = do(defn, inst, Reject("r1", rid)).instance
+    closed = expect("NOT_RUNNING", defn, ended, Approve("r1", rid))
+    assert closed.message == "The document is already rejected"
+    inst = do(defn, inst, Return("r1", rid)).instance
+    late = expect("TASK_CLOSED", defn, inst, Approve("r1", rid))
+    assert late.message == "The task at 核稿 is already completed"
+    for error in (refused, ahead, late):
+        assert rid not in error.message
+        assert "r1" not in error.message
 
 
 def test_templates_run_to_completion() -> None:

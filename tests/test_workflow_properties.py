@@ -9,7 +9,9 @@ actions. Invariants:
   fail at the first moment it is out of reach, never earlier;
 * illegal actions raise EngineError and leave the instance unchanged; intruders are refused;
 * the instance round-trips through JSON, and the engine is deterministic;
-* when everyone keeps approving, every run reaches ``completed``.
+* when everyone keeps approving, every run reaches ``completed``;
+* ``allowed_actions`` lists exactly the task actions that succeed for that user, and the
+  document checks (withdraw, urge, terminate) pass exactly when those actions succeed.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ from workflow import (
     Claim,
     CountersignMode,
     Delegate,
+    DocumentAction,
     EngineError,
     FlowDefinition,
     Instance,
@@ -37,12 +40,18 @@ from workflow import (
     Reject,
     Return,
     Step,
+    TaskAction,
     TaskStatus,
+    Terminate,
     Transfer,
     Unclaim,
     Urge,
+    Withdraw,
     act,
+    allowed_actions,
     assign,
+    check_document_action,
+    return_targets,
     start,
     validate,
 )
@@ -52,6 +61,7 @@ USERS = ["u1", "u2", "u3", "u4", "u5"]
 FIELDS = ["f1", "f2", "f3"]
 ROLE_USERS = {"r_a": ["u1", "u2"], "r_b": ["u3"]}
 INTRUDER = "intruder"
+NEWCOMER = "newcomer"  # votes nowhere: a valid user to hand a task to or add as a signer
 
 #: WORKFLOW_PROPERTY_EXAMPLES=2000 for a longer hunt; the default keeps the suite ~5 s.
 PROPERTY_SETTINGS = settings(
@@ -354,6 +364,87 @@ def test_random_actions_keep_invariants(
     if inst.status is InstanceStatus.RUNNING:
         final = approve_to_the_end(defn, inst, form)
         assert final.status is InstanceStatus.COMPLETED
+
+
+# ---------------------------------------------------------------------------- buttons
+
+
+def tries(inst: Instance, action: TaskAction, t: Task, user: str) -> list[Action]:
+    """Ways to take ``action`` with valid arguments (every return target is one way)."""
+    match action:
+        case TaskAction.APPROVE:
+            return [Approve(user, t.id)]
+        case TaskAction.REJECT:
+            return [Reject(user, t.id)]
+        case TaskAction.RETURN:
+            return [Return(user, t.id)] + [
+                Return(user, t.id, n) for n in sorted({v.node_id for v in inst.visits})
+            ]
+        case TaskAction.DELEGATE:
+            return [Delegate(user, t.id, NEWCOMER), Delegate(user, t.id, NEWCOMER, False)]
+        case TaskAction.TRANSFER:
+            return [Transfer(user, t.id, NEWCOMER)]
+        case TaskAction.CLAIM:
+            return [Claim(user, t.id)]
+        case TaskAction.UNCLAIM:
+            return [Unclaim(user, t.id)]
+        case TaskAction.ADD_SIGNERS:
+            return [AddSigner(user, t.id, (NEWCOMER,), p) for p in ("before", "after")]
+
+
+def succeeds(defn: FlowDefinition, inst: Instance, action: Action, form: dict[str, int]) -> bool:
+    try:
+        act(defn, inst, action, form, now=NOW)
+    except EngineError:
+        return False
+    return True
+
+
+@PROPERTY_SETTINGS
+@given(defn=flows(), form=forms, data=st.data())
+def test_allowed_actions_are_the_actions_that_succeed(
+    defn: FlowDefinition, form: dict[str, int], data: st.DataObject
+) -> None:
+    inst = start(defn, form, {}, "u1", now=NOW).instance
+    for _ in range(data.draw(st.integers(0, 12))):
+        inst = settle(defn, inst)
+        if inst.status is not InstanceStatus.RUNNING:
+            break
+        action, _ = random_action(data, inst)
+        try:
+            inst = act(defn, inst, action, form, now=NOW).instance
+        except EngineError:
+            continue
+    inst = settle(defn, inst)
+    people = [*USERS, INTRUDER]
+    some = st.lists(st.sampled_from(inst.tasks), max_size=4) if inst.tasks else st.just([])
+    for t in data.draw(some):
+        for user in people:
+            listed = allowed_actions(defn, inst, t.id, user)
+            for action in TaskAction:
+                ways = tries(inst, action, t, user)
+                ok = [succeeds(defn, inst, way, form) for way in ways]
+                if action in listed:
+                    assert ok[0], f"{action} listed for {user} on {t.id} but refused"
+                    if action is TaskAction.RETURN:
+                        worked = {w.target_node for w, y in zip(ways, ok, strict=True) if y}
+                        assert set(return_targets(defn, inst, t.id)) == worked - {None}
+                else:
+                    assert not any(ok), f"{action} not listed for {user} on {t.id} but allowed"
+    doc_actions = {
+        DocumentAction.WITHDRAW: Withdraw,
+        DocumentAction.URGE: Urge,
+        DocumentAction.TERMINATE: Terminate,
+    }
+    for user in people:
+        for action, kind in doc_actions.items():
+            try:
+                check_document_action(defn, inst, action, user)
+            except EngineError:
+                passed = False
+            else:
+                passed = True
+            assert passed == succeeds(defn, inst, kind(user), form), (action, user)
 
 
 # ---------------------------------------------------------------------------- countersign oracle

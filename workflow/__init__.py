@@ -15,7 +15,14 @@ Assignment is two-phase. Routing stops at a wait node with an :class:`Activation
 assignee rule). Rules the engine can answer alone (users, previous_handler, form_field) are
 resolved at once; for role / org_unit_leader / initiator_leader the service looks the users up
 in the directory and calls ``assign(defn, instance, activation.id, user_ids, now=...)``, which
-opens the tasks. Illegal actions raise :class:`EngineError` and change nothing.
+opens the tasks. Illegal actions raise :class:`EngineError` and change nothing; its message is
+for people and names nodes by their names.
+
+Each action has one check (:func:`check_task_action`, :func:`check_document_action`) that its
+handler runs first; :func:`allowed_actions` lists the task actions whose check passes, so the
+buttons a client is offered are the actions that succeed. The words (task statuses, outcomes,
+task and document actions) are the enums of :mod:`workflow.vocabulary`, shared with the
+database and the GraphQL schema.
 """
 
 from .bpmn import export_bpmn, import_bpmn
@@ -51,13 +58,11 @@ from .engine import (
     Instance,
     InstanceStatus,
     Notification,
-    Outcome,
     Reject,
     Return,
     Step,
     Submit,
     Task,
-    TaskStatus,
     Terminate,
     Timer,
     Transfer,
@@ -67,6 +72,8 @@ from .engine import (
     act,
     allowed_actions,
     assign,
+    check_document_action,
+    check_task_action,
     countersign_threshold,
     fire_timer,
     resolve_builtin,
@@ -76,6 +83,7 @@ from .engine import (
 from .expressions import Condition, ExpressionError, compile_condition
 from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
 from .validation import Problem, field_known, parse_definition, validate
+from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 __all__ = [
     "ROLE_CODES",
@@ -93,6 +101,7 @@ __all__ = [
     "CountersignOrder",
     "Deadline",
     "Delegate",
+    "DocumentAction",
     "EngineError",
     "Event",
     "ExpressionError",
@@ -106,7 +115,6 @@ __all__ = [
     "NodeType",
     "Notification",
     "OrgUnitLeaderRule",
-    "Outcome",
     "PreviousHandlerRule",
     "Problem",
     "Reject",
@@ -115,6 +123,8 @@ __all__ = [
     "Step",
     "Submit",
     "Task",
+    "TaskAction",
+    "TaskOutcome",
     "TaskStatus",
     "Terminate",
     "TimeoutAction",
@@ -128,6 +138,8 @@ __all__ = [
     "act",
     "allowed_actions",
     "assign",
+    "check_document_action",
+    "check_task_action",
     "compile_condition",
     "countersign_threshold",
     "dispatch_template",

@@ -68,6 +68,7 @@ from .definition import (
     UsersRule,
 )
 from .expressions import ExpressionError, compile_condition, make_activation
+from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 __all__ = [
     "Action",
@@ -83,13 +84,11 @@ __all__ = [
     "Instance",
     "InstanceStatus",
     "Notification",
-    "Outcome",
     "Reject",
     "Return",
     "Step",
     "Submit",
     "Task",
-    "TaskStatus",
     "Terminate",
     "Timer",
     "Token",
@@ -102,6 +101,8 @@ __all__ = [
     "act",
     "allowed_actions",
     "assign",
+    "check_document_action",
+    "check_task_action",
     "countersign_threshold",
     "fire_timer",
     "resolve_builtin",
@@ -156,22 +157,6 @@ TERMINAL = frozenset(
 )
 
 
-class TaskStatus(StrEnum):
-    OPEN = "open"
-    COMPLETED = "completed"  # acted on: see outcome
-    CANCELLED = "cancelled"  # by the engine (node decided elsewhere, return, withdraw, ...)
-    DELEGATED = "delegated"  # 委托: handed to someone else (maybe coming back)
-    TRANSFERRED = "transferred"  # 转交
-    ESCALATED = "escalated"  # deadline passed, moved to the escalateTo users
-    SUSPENDED = "suspended"  # 前加签: waits for the added signers, comes back as a new task
-
-
-class Outcome(StrEnum):
-    APPROVE = "approve"
-    REJECT = "reject"
-    RETURN = "return"
-
-
 class TokenState(StrEnum):
     ASSIGNING = "assigning"  # at a wait node, waiting for assign()
     WAITING = "waiting"  # at a wait node with open tasks
@@ -188,7 +173,7 @@ class Task(_Frozen):
     candidates: tuple[str, ...]
     pool: bool = False
     status: TaskStatus = TaskStatus.OPEN
-    outcome: Outcome | None = None
+    outcome: TaskOutcome | None = None
     #: True when this completion was the node's decision or a countersign vote.
     counted: bool = False
     #: countersign: the voter slot (order for sequential countersigns).
@@ -590,7 +575,7 @@ class _Ctx:
         status: TaskStatus,
         *,
         actor: str | None = None,
-        outcome: Outcome | None = None,
+        outcome: TaskOutcome | None = None,
         counted: bool = False,
         comment: str | None = None,
     ) -> Task:
@@ -827,7 +812,8 @@ class _Ctx:
             except ExpressionError as exc:
                 raise EngineError(
                     "CONDITION_ERROR",
-                    f"condition of transition {t.id} (gateway {node.id}) failed: {exc.message}",
+                    f"The condition of {t.name or t.id} at {_label(self.defn, node.id)} "
+                    f"failed: {exc.message}",
                     node_id=node.id,
                 ) from exc
             if ok:
@@ -836,7 +822,8 @@ class _Ctx:
             return default
         raise EngineError(
             "NO_ROUTE",
-            f"no condition of exclusive gateway {node.id} holds and it has no default",
+            f"No way on from {_label(self.defn, node.id)}: no condition holds and there is "
+            "no default",
             node_id=node.id,
         )
 
@@ -916,7 +903,7 @@ class _Ctx:
         self.event("node_entered", None, node_id=node.id, visit_id=visit.id)
         if node.assignee is None:
             raise EngineError(
-                "NO_ASSIGNEE", f"node {node.id} has no assignee rule", node_id=node.id
+                "NO_ASSIGNEE", f"{_label(self.defn, node.id)} has no assignee rule", node_id=node.id
             )
         act = Activation(id=node.id, node_id=node.id, token_id=tok.id, rule=node.assignee)
         self.pending[act.id] = act
@@ -984,7 +971,7 @@ class _Ctx:
                     detail = ": the users list is empty"
                 raise EngineError(
                     "NO_ASSIGNEE",
-                    f"node {act.node_id} has no assignee{detail}",
+                    f"Nobody is assigned to {_label(self.defn, act.node_id)}{detail}",
                     node_id=act.node_id,
                 )
             self.apply_assignment(act, users)
@@ -1013,25 +1000,6 @@ class _Ctx:
         self.open_node(token, users)
 
     # ------------------------------------------------------------------ deciding
-    def task_for(self, task_id: str) -> Task:
-        t = self.tasks.get(task_id)
-        if t is None:
-            raise EngineError("UNKNOWN_TASK", f"task {task_id} does not exist", task_id=task_id)
-        if t.status is not TaskStatus.OPEN:
-            raise EngineError("TASK_CLOSED", f"task {task_id} is {t.status.value}", task_id=task_id)
-        return t
-
-    def check_actor(self, t: Task, actor: str) -> None:
-        if t.can_act(actor):
-            return
-        if t.pool and t.assignee is None and actor in t.candidates:
-            raise EngineError(
-                "NOT_CLAIMED", f"task {t.id} must be claimed before acting", task_id=t.id
-            )
-        raise EngineError(
-            "NOT_ASSIGNEE", f"user {actor} is not the assignee of task {t.id}", task_id=t.id
-        )
-
     def touch(self, actor: str | None) -> None:
         self.withdrawable = actor == self.orig.initiator
 
@@ -1040,9 +1008,15 @@ class _Ctx:
         who = actor or SYSTEM
         if t.after:
             self.close_task(
-                t.id, TaskStatus.COMPLETED, actor=who, outcome=Outcome.APPROVE, comment=comment
+                t.id, TaskStatus.COMPLETED, actor=who, outcome=TaskOutcome.APPROVE, comment=comment
             )
-            self.event("task_completed", actor, node_id=t.node_id, task_id=t.id, outcome="approve")
+            self.event(
+                "task_completed",
+                actor,
+                node_id=t.node_id,
+                task_id=t.id,
+                outcome=TaskOutcome.APPROVE,
+            )
             nxt = t.after[0]
             self.clone_task(
                 t,
@@ -1055,9 +1029,15 @@ class _Ctx:
             return
         if t.return_stack:
             self.close_task(
-                t.id, TaskStatus.COMPLETED, actor=who, outcome=Outcome.APPROVE, comment=comment
+                t.id, TaskStatus.COMPLETED, actor=who, outcome=TaskOutcome.APPROVE, comment=comment
             )
-            self.event("task_completed", actor, node_id=t.node_id, task_id=t.id, outcome="approve")
+            self.event(
+                "task_completed",
+                actor,
+                node_id=t.node_id,
+                task_id=t.id,
+                outcome=TaskOutcome.APPROVE,
+            )
             back = self.tasks[t.return_stack[-1]]
             holder = back.acted_by or back.assignee or who
             self.clone_task(
@@ -1069,34 +1049,31 @@ class _Ctx:
             t.id,
             TaskStatus.COMPLETED,
             actor=who,
-            outcome=Outcome.APPROVE,
+            outcome=TaskOutcome.APPROVE,
             counted=True,
             comment=comment,
         )
-        self.event("task_completed", actor, node_id=t.node_id, task_id=t.id, outcome="approve")
+        self.event(
+            "task_completed", actor, node_id=t.node_id, task_id=t.id, outcome=TaskOutcome.APPROVE
+        )
         if node.type is NodeType.COUNTERSIGN:
             self.after_vote(t)
         else:
             self.node_passed(self.tokens[t.token_id])
 
     def reject(self, t: Task, actor: str | None, comment: str | None) -> None:
-        if t.return_stack:
-            raise EngineError(
-                "INVALID_ACTION",
-                f"task {t.id} was delegated or added for an opinion: approve hands it back; "
-                "only the original handler can reject",
-                task_id=t.id,
-            )
         node = self.defn.node(t.node_id)
         self.close_task(
             t.id,
             TaskStatus.COMPLETED,
             actor=actor or SYSTEM,
-            outcome=Outcome.REJECT,
+            outcome=TaskOutcome.REJECT,
             counted=True,
             comment=comment,
         )
-        self.event("task_completed", actor, node_id=t.node_id, task_id=t.id, outcome="reject")
+        self.event(
+            "task_completed", actor, node_id=t.node_id, task_id=t.id, outcome=TaskOutcome.REJECT
+        )
         if node.type is NodeType.COUNTERSIGN:
             self.after_vote(t)
         else:
@@ -1104,7 +1081,7 @@ class _Ctx:
 
     def tally(self, token: Token) -> tuple[int, int, int]:
         """(approvals, rejections, voters) of the countersign visit at token."""
-        decided: dict[int, Outcome] = {}
+        decided: dict[int, TaskOutcome] = {}
         for x in self.tasks.values():
             if (
                 x.visit_id == token.visit_id
@@ -1113,8 +1090,8 @@ class _Ctx:
                 and x.outcome is not None
             ):
                 decided[x.sequence] = x.outcome
-        approvals = sum(1 for o in decided.values() if o is Outcome.APPROVE)
-        rejections = sum(1 for o in decided.values() if o is Outcome.REJECT)
+        approvals = sum(1 for o in decided.values() if o is TaskOutcome.APPROVE)
+        rejections = sum(1 for o in decided.values() if o is TaskOutcome.REJECT)
         return approvals, rejections, len(token.voters)
 
     def after_vote(self, t: Task) -> None:
@@ -1157,7 +1134,7 @@ class _Ctx:
             for x in self.tasks.values()
             if x.visit_id == v.id
             and x.counted
-            and x.outcome is Outcome.APPROVE
+            and x.outcome is TaskOutcome.APPROVE
             and x.acted_by != SYSTEM
         )
         v = v.model_copy(update={"outcome": outcome, "handlers": handlers, "closed_at": self.now})
@@ -1218,10 +1195,14 @@ class _Ctx:
                 out.append(v)
         return out  # in visit order (ids grow)
 
-    def find_return_visit(self, token: Token, node_id: str | None) -> Visit | None:
+    def find_return_visit(
+        self, token: Token, node_id: str | None, besides: str | None = None
+    ) -> Visit | None:
+        """The latest earlier visit of ``node_id`` (any node but ``besides`` when None)."""
         cands = self.return_candidates(token)
         if node_id is not None:
             cands = [v for v in cands if v.node_id == node_id]
+        cands = [v for v in cands if v.node_id != besides]
         return cands[-1] if cands else None
 
     def return_to(self, target: Visit, actor: str | None) -> None:
@@ -1334,7 +1315,7 @@ def assign(
     users = _dedupe(user_ids)
     if not users:
         raise EngineError(
-            "NO_ASSIGNEE", f"no user was resolved for {activation_id}", node_id=act.node_id
+            "NO_ASSIGNEE", f"Nobody was found for {_label(defn, act.node_id)}", node_id=act.node_id
         )
     ctx = _Ctx(defn, instance, None, None, now)
     ctx.apply_assignment(act, users)
@@ -1356,7 +1337,7 @@ def resolve_builtin(
 
 def _running(instance: Instance) -> None:
     if instance.status is not InstanceStatus.RUNNING:
-        raise EngineError("NOT_RUNNING", f"the instance is {instance.status.value}")
+        raise EngineError("NOT_RUNNING", f"The document is already {instance.status.value}")
 
 
 def act(
@@ -1372,80 +1353,200 @@ def act(
     """Apply one user action. Raises EngineError (and changes nothing) when not allowed."""
     _running(instance)
     if not getattr(action, "actor", None):
-        raise EngineError("INVALID_ACTION", "an action needs an actor")
+        raise EngineError("INVALID_ACTION", "An action needs an actor")
     ctx = _Ctx(defn, instance, form, doc, now)
     handler = _HANDLERS.get(type(action))
     if handler is None:
-        raise EngineError("INVALID_ACTION", f"unknown action {type(action).__name__}")
+        raise EngineError("INVALID_ACTION", f"Unknown action {type(action).__name__}")
     handler(ctx, action)
     if auto_assign and ctx.status is InstanceStatus.RUNNING:
         ctx.auto_assign()
     return ctx.freeze()
 
 
+# ============================================================================ checks
+# One check per action: the handler runs it first and allowed_actions asks it, so a button
+# offered is an action that succeeds (given valid arguments: a user, a return target, signers).
+
+
+def _label(defn: FlowDefinition, node_id: str) -> str:
+    """How messages name a node: its name, else its id."""
+    return (defn.node(node_id).name if defn.has_node(node_id) else "") or node_id
+
+
+def _open_task(defn: FlowDefinition, instance: Instance, task_id: str) -> Task:
+    t = next((x for x in instance.tasks if x.id == task_id), None)
+    if t is None:
+        raise EngineError("UNKNOWN_TASK", "No such task", task_id=task_id)
+    if t.status is not TaskStatus.OPEN:
+        raise EngineError(
+            "TASK_CLOSED",
+            f"The task at {_label(defn, t.node_id)} is already {t.status.value}",
+            task_id=t.id,
+            node_id=t.node_id,
+        )
+    return t
+
+
+def _refuse(defn: FlowDefinition, t: Task, code: str, message: str) -> EngineError:
+    """``message`` names the task's node as ``{node}``."""
+    text = message.replace("{node}", _label(defn, t.node_id))
+    return EngineError(code, text, task_id=t.id, node_id=t.node_id)
+
+
+def _claimable(t: Task) -> bool:
+    return t.pool or len(t.candidates) > 1
+
+
+def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    if t.can_act(user):
+        return
+    if t.pool and t.assignee is None and user in t.candidates:
+        raise _refuse(defn, t, "NOT_CLAIMED", "Claim the task at {node} before acting on it")
+    raise _refuse(defn, t, "NOT_ASSIGNEE", "The task at {node} is not yours")
+
+
+def _may_reject(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    _may_approve(defn, instance, t, user)
+    if t.return_stack:
+        raise _refuse(
+            defn,
+            t,
+            "INVALID_ACTION",
+            "The task at {node} was handed to you for an opinion: approve to hand it back; "
+            "rejecting or returning it is for whoever handed it to you",
+        )
+
+
+def _may_return(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    _may_reject(defn, instance, t, user)
+    if not defn.node(t.node_id).allow_return:
+        raise _refuse(defn, t, "INVALID_ACTION", "{node} does not allow returns")
+    if not return_targets(defn, instance, t.id):
+        raise _refuse(defn, t, "INVALID_TARGET", "There is no earlier step to return {node} to")
+
+
+def _may_delegate(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    _may_approve(defn, instance, t, user)
+    if not defn.node(t.node_id).allow_delegate:
+        raise _refuse(defn, t, "INVALID_ACTION", "{node} does not allow delegating or transferring")
+
+
+def _may_claim(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    if not _claimable(t):
+        raise _refuse(defn, t, "INVALID_ACTION", "The task at {node} is not one to claim")
+    if user not in t.candidates:
+        raise _refuse(defn, t, "NOT_ASSIGNEE", "You may not claim the task at {node}")
+    if t.assignee is not None:
+        raise _refuse(defn, t, "ALREADY_CLAIMED", "The task at {node} is already claimed")
+
+
+def _may_unclaim(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    if not _claimable(t):
+        raise _refuse(defn, t, "INVALID_ACTION", "The task at {node} is not one to claim")
+    if t.assignee is None:
+        raise _refuse(defn, t, "NOT_CLAIMED", "Nobody has claimed the task at {node}")
+    if t.assignee != user:
+        raise _refuse(defn, t, "NOT_ASSIGNEE", "Someone else claimed the task at {node}")
+
+
+def _may_add_signers(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    _may_approve(defn, instance, t, user)
+    if not defn.node(t.node_id).allow_add_signer:
+        raise _refuse(defn, t, "INVALID_ACTION", "{node} does not allow adding signers")
+
+
+_TASK_CHECKS = {
+    TaskAction.APPROVE: _may_approve,
+    TaskAction.REJECT: _may_reject,
+    TaskAction.RETURN: _may_return,
+    TaskAction.DELEGATE: _may_delegate,
+    TaskAction.TRANSFER: _may_delegate,
+    TaskAction.CLAIM: _may_claim,
+    TaskAction.UNCLAIM: _may_unclaim,
+    TaskAction.ADD_SIGNERS: _may_add_signers,
+}
+
+
+def check_task_action(
+    defn: FlowDefinition, instance: Instance, action: TaskAction, task_id: str, user: str
+) -> Task:
+    """The open task, if ``user`` may take ``action`` on it now; else EngineError."""
+    _running(instance)
+    t = _open_task(defn, instance, task_id)
+    _TASK_CHECKS[action](defn, instance, t, user)
+    return t
+
+
+def check_document_action(
+    defn: FlowDefinition, instance: Instance, action: DocumentAction, user: str
+) -> None:
+    """Whether the engine lets ``user`` withdraw, urge or terminate now (permissions are the
+    caller's: who may urge or terminate is not the flow's business); else EngineError."""
+    _running(instance)
+    if action is DocumentAction.WITHDRAW:
+        if user != instance.initiator:
+            raise EngineError("NOT_INITIATOR", "Only the initiator withdraws a document")
+        if not instance.withdrawable:
+            raise EngineError(
+                "CANNOT_WITHDRAW", "Someone has acted on the document since you sent it"
+            )
+    elif action is DocumentAction.URGE:
+        if not instance.open_tasks:
+            raise EngineError("INVALID_ACTION", "No task is open to urge")
+    elif action is not DocumentAction.TERMINATE:
+        raise EngineError("INVALID_ACTION", f"The flow does not {action.value} documents")
+
+
 def _do_approve(ctx: _Ctx, a: Approve | Submit) -> None:
     assert a.task_id is not None
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.APPROVE, a.task_id, a.actor)
     ctx.touch(a.actor)
     ctx.approve(t, a.actor, a.comment)
 
 
 def _do_submit(ctx: _Ctx, a: Submit) -> None:
     if a.actor != ctx.orig.initiator:
-        raise EngineError("NOT_INITIATOR", "only the initiator submits the draft")
+        raise EngineError("NOT_INITIATOR", "Only the initiator submits the draft")
     task_id = a.task_id
     if task_id is None:
-        mine = [t for t in ctx.tasks.values() if t.status is TaskStatus.OPEN and t.can_act(a.actor)]
+        mine = [t for t in ctx.orig.open_tasks if t.can_act(a.actor)]
         if not mine:
-            raise EngineError("INVALID_ACTION", "the initiator has no open draft task")
+            raise EngineError("INVALID_ACTION", "You hold no open draft task")
         task_id = mine[0].id
     ctx.event("submitted", a.actor, task_id=task_id)
     _do_approve(ctx, Submit(a.actor, task_id, a.comment))
 
 
 def _do_reject(ctx: _Ctx, a: Reject) -> None:
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.REJECT, a.task_id, a.actor)
     ctx.touch(a.actor)
     ctx.reject(t, a.actor, a.comment)
 
 
 def _do_return(ctx: _Ctx, a: Return) -> None:
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
-    node = ctx.defn.node(t.node_id)
-    if not node.allow_return:
-        raise EngineError("INVALID_ACTION", f"node {node.id} does not allow returns", task_id=t.id)
-    if t.return_stack:
-        raise EngineError(
-            "INVALID_ACTION",
-            f"task {t.id} was delegated or added for an opinion and cannot return",
-            task_id=t.id,
-        )
-    token = ctx.tokens[t.token_id]
-    if a.target_node is not None and a.target_node == t.node_id:
-        raise EngineError(
-            "INVALID_TARGET", f"cannot return node {t.node_id} to itself", task_id=t.id
-        )
-    target = ctx.find_return_visit(token, a.target_node)
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.RETURN, a.task_id, a.actor)
+    target = None
+    if a.target_node != t.node_id:
+        target = ctx.find_return_visit(ctx.tokens[t.token_id], a.target_node or None, t.node_id)
     if target is None:
-        where = a.target_node or "a previous node"
-        raise EngineError(
+        where = _label(ctx.defn, a.target_node) if a.target_node else "that step"
+        raise _refuse(
+            ctx.defn,
+            t,
             "INVALID_TARGET",
-            f"cannot return task {t.id} to {where}: not visited earlier on this path",
-            task_id=t.id,
+            "{node} cannot return to " + where + ": choose a step the document came through",
         )
     ctx.touch(a.actor)
     ctx.close_task(
-        t.id, TaskStatus.COMPLETED, actor=a.actor, outcome=Outcome.RETURN, comment=a.comment
+        t.id, TaskStatus.COMPLETED, actor=a.actor, outcome=TaskOutcome.RETURN, comment=a.comment
     )
     ctx.event(
         "task_completed",
         a.actor,
         node_id=t.node_id,
         task_id=t.id,
-        outcome="return",
+        outcome=TaskOutcome.RETURN,
         target=target.node_id,
     )
     ctx.return_to(target, a.actor)
@@ -1453,25 +1554,17 @@ def _do_return(ctx: _Ctx, a: Return) -> None:
 
 def _check_to_user(ctx: _Ctx, t: Task, actor: str, to_user: str) -> None:
     if not isinstance(to_user, str) or not to_user:
-        raise EngineError("INVALID_TARGET", "no user to hand the task to", task_id=t.id)
+        raise _refuse(ctx.defn, t, "INVALID_TARGET", "Name someone to hand the task to")
     if to_user == actor:
-        raise EngineError("INVALID_TARGET", "cannot hand a task to oneself", task_id=t.id)
-    node = ctx.defn.node(t.node_id)
-    if node.type is NodeType.COUNTERSIGN:
+        raise _refuse(ctx.defn, t, "INVALID_TARGET", "You cannot hand a task to yourself")
+    if ctx.defn.node(t.node_id).type is NodeType.COUNTERSIGN:
         holders = {x.assignee for x in ctx.open_tasks_of(t.token_id)}
         if to_user in holders or to_user in ctx.tokens[t.token_id].voters:
-            raise EngineError(
-                "INVALID_TARGET", f"user {to_user} already votes at node {node.id}", task_id=t.id
-            )
+            raise _refuse(ctx.defn, t, "INVALID_TARGET", "That person already votes at {node}")
 
 
 def _do_delegate(ctx: _Ctx, a: Delegate) -> None:
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
-    if not ctx.defn.node(t.node_id).allow_delegate:
-        raise EngineError(
-            "INVALID_ACTION", f"node {t.node_id} does not allow delegation", task_id=t.id
-        )
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.DELEGATE, a.task_id, a.actor)
     _check_to_user(ctx, t, a.actor, a.to_user)
     ctx.touch(a.actor)
     ctx.close_task(t.id, TaskStatus.DELEGATED, actor=a.actor, comment=a.comment)
@@ -1500,12 +1593,7 @@ def _do_delegate(ctx: _Ctx, a: Delegate) -> None:
 
 
 def _do_transfer(ctx: _Ctx, a: Transfer) -> None:
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
-    if not ctx.defn.node(t.node_id).allow_delegate:
-        raise EngineError(
-            "INVALID_ACTION", f"node {t.node_id} does not allow transfer", task_id=t.id
-        )
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.TRANSFER, a.task_id, a.actor)
     _check_to_user(ctx, t, a.actor, a.to_user)
     ctx.touch(a.actor)
     ctx.close_task(t.id, TaskStatus.TRANSFERRED, actor=a.actor, comment=a.comment)
@@ -1515,57 +1603,31 @@ def _do_transfer(ctx: _Ctx, a: Transfer) -> None:
     ctx.event("task_transferred", a.actor, node_id=t.node_id, task_id=t.id, to=a.to_user)
 
 
-def _claimable(t: Task) -> bool:
-    return t.pool or len(t.candidates) > 1
-
-
 def _do_claim(ctx: _Ctx, a: Claim) -> None:
-    t = ctx.task_for(a.task_id)
-    if not _claimable(t):
-        raise EngineError("INVALID_ACTION", f"task {t.id} is not a pool task", task_id=t.id)
-    if a.actor not in t.candidates:
-        raise EngineError(
-            "NOT_ASSIGNEE", f"user {a.actor} is not a candidate of task {t.id}", task_id=t.id
-        )
-    if t.assignee is not None:
-        raise EngineError(
-            "ALREADY_CLAIMED", f"task {t.id} is claimed by {t.assignee}", task_id=t.id
-        )
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.CLAIM, a.task_id, a.actor)
     ctx.touch(a.actor)
     ctx.update_task(t.id, assignee=a.actor)
     ctx.event("task_claimed", a.actor, node_id=t.node_id, task_id=t.id)
 
 
 def _do_unclaim(ctx: _Ctx, a: Unclaim) -> None:
-    t = ctx.task_for(a.task_id)
-    if not _claimable(t):
-        raise EngineError("INVALID_ACTION", f"task {t.id} is not a pool task", task_id=t.id)
-    if t.assignee is None:
-        raise EngineError("NOT_CLAIMED", f"task {t.id} is not claimed", task_id=t.id)
-    if t.assignee != a.actor:
-        raise EngineError("NOT_ASSIGNEE", f"task {t.id} is claimed by someone else", task_id=t.id)
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.UNCLAIM, a.task_id, a.actor)
     ctx.touch(a.actor)
     ctx.update_task(t.id, assignee=None)
     ctx.event("task_unclaimed", a.actor, node_id=t.node_id, task_id=t.id)
 
 
 def _do_withdraw(ctx: _Ctx, a: Withdraw) -> None:
-    if a.actor != ctx.orig.initiator:
-        raise EngineError("NOT_INITIATOR", "only the initiator can withdraw")
-    if not ctx.withdrawable:
-        raise EngineError(
-            "CANNOT_WITHDRAW", "someone has already acted on the document since it was sent"
-        )
+    check_document_action(ctx.defn, ctx.orig, DocumentAction.WITHDRAW, a.actor)
     ctx.end_instance(InstanceStatus.WITHDRAWN, a.actor, comment=a.comment)
 
 
 def _do_urge(ctx: _Ctx, a: Urge) -> None:
+    check_document_action(ctx.defn, ctx.orig, DocumentAction.URGE, a.actor)
     if a.task_id is not None:
-        targets = [ctx.task_for(a.task_id)]
+        targets = [_open_task(ctx.defn, ctx.orig, a.task_id)]
     else:
-        targets = [t for t in ctx.tasks.values() if t.status is TaskStatus.OPEN]
-        if not targets:
-            raise EngineError("INVALID_ACTION", "no open task to urge")
+        targets = ctx.orig.open_tasks
     for t in targets:
         users = (t.assignee,) if t.assignee else t.candidates
         ctx.notifications.append(Notification("urge", t.id, users, a.actor, a.comment))
@@ -1573,26 +1635,16 @@ def _do_urge(ctx: _Ctx, a: Urge) -> None:
 
 
 def _do_add_signer(ctx: _Ctx, a: AddSigner) -> None:
-    t = ctx.task_for(a.task_id)
-    ctx.check_actor(t, a.actor)
+    t = check_task_action(ctx.defn, ctx.orig, TaskAction.ADD_SIGNERS, a.task_id, a.actor)
     node = ctx.defn.node(t.node_id)
-    if not node.allow_add_signer:
-        raise EngineError(
-            "INVALID_ACTION", f"node {node.id} does not allow adding signers", task_id=t.id
-        )
     users = _dedupe(a.users)
     if not users or len(users) != len(a.users) or a.actor in users:
-        raise EngineError("INVALID_TARGET", "add distinct users other than yourself", task_id=t.id)
+        raise _refuse(ctx.defn, t, "INVALID_TARGET", "Add different people other than yourself")
     token = ctx.tokens[t.token_id]
     ctx.touch(a.actor)
     if node.type is NodeType.COUNTERSIGN:
-        clash = set(users) & set(token.voters)
-        if clash:
-            raise EngineError(
-                "INVALID_TARGET",
-                f"already voting at node {node.id}: {', '.join(sorted(clash))}",
-                task_id=t.id,
-            )
+        if set(users) & set(token.voters):
+            raise _refuse(ctx.defn, t, "INVALID_TARGET", "Some of them already vote at {node}")
         cfg = node.countersign or CountersignConfig()
         first = len(token.voters)
         token = token.model_copy(update={"voters": (*token.voters, *users)})
@@ -1630,7 +1682,7 @@ def _do_add_signer(ctx: _Ctx, a: AddSigner) -> None:
             from_user=a.actor,
         )
     else:
-        raise EngineError("INVALID_ACTION", f"unknown position {a.position!r}", task_id=t.id)
+        raise _refuse(ctx.defn, t, "INVALID_ACTION", "Add signers 'before' or 'after' you")
     ctx.event(
         "signer_added",
         a.actor,
@@ -1642,6 +1694,7 @@ def _do_add_signer(ctx: _Ctx, a: AddSigner) -> None:
 
 
 def _do_terminate(ctx: _Ctx, a: Terminate) -> None:
+    check_document_action(ctx.defn, ctx.orig, DocumentAction.TERMINATE, a.actor)
     ctx.end_instance(InstanceStatus.TERMINATED, a.actor, reason=a.reason)
 
 
@@ -1745,32 +1798,15 @@ def return_targets(defn: FlowDefinition, instance: Instance, task_id: str) -> li
     return list(seen)
 
 
-def allowed_actions(defn: FlowDefinition, instance: Instance, task_id: str, user: str) -> list[str]:
-    """Names of the actions ``user`` may take on ``task_id`` now (for buttons in the UI)."""
-    if instance.status is not InstanceStatus.RUNNING:
-        return []
-    t = next((x for x in instance.tasks if x.id == task_id), None)
-    if t is None or t.status is not TaskStatus.OPEN:
-        return []
-    node = defn.node(t.node_id)
-    out: list[str] = ["urge"]
-    if _claimable(t):
-        if t.assignee is None and user in t.candidates:
-            out.append("claim")
-        if t.assignee == user:
-            out.append("unclaim")
-    if t.can_act(user):
-        out.append("approve")
-        if not t.return_stack:
-            out.append("reject")
-            if return_targets(defn, instance, task_id):
-                out.append("return")
-        if node.allow_delegate:
-            out += ["delegate", "transfer"]
-        if node.allow_add_signer:
-            out.append("add_signer")
-        if user == instance.initiator:
-            out.append("submit")
-    if user == instance.initiator and instance.withdrawable:
-        out.append("withdraw")
-    return out
+def allowed_actions(
+    defn: FlowDefinition, instance: Instance, task_id: str, user: str
+) -> list[TaskAction]:
+    """The actions ``user`` may take on ``task_id`` now: those whose check passes."""
+    allowed = []
+    for action in TaskAction:
+        try:
+            check_task_action(defn, instance, action, task_id, user)
+        except EngineError:
+            continue
+        allowed.append(action)
+    return allowed

@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 import workflow
-from models.access import Actor, Permission
+from models.access import Actor
 from models.directory import Membership, User
 from models.documents import (
     Document,
@@ -23,6 +23,7 @@ from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormVersion, VersionStatus
 from models.scope import TenantScope
 from services.documents import visibility
+from services.documents.checks import Situation, check_document
 from services.documents.runtime import Run, engine_error
 from services.documents.trail import trail
 from services.errors import Code, Problem, ServiceError, check_version, not_found, signed_in
@@ -30,6 +31,7 @@ from services.forms import data_problems
 from services.inputs import KEEP, Checks, parse_id
 from services.uow import transaction
 from subscriptions.topics import Topic, global_id
+from workflow import DocumentAction, TaskStatus
 
 
 async def create_document(
@@ -147,7 +149,7 @@ async def editable_fields(run: Run) -> set[str] | None:
 async def open_tasks_of(
     scope: TenantScope, document_id: uuid.UUID, user_id: uuid.UUID
 ) -> list[Task]:
-    open_tasks = scope.query(Task).filter(document_id=document_id, status="open")
+    open_tasks = scope.query(Task).filter(document_id=document_id, status=TaskStatus.OPEN)
     assigned = await open_tasks.filter(assignee_id=user_id)
     candidate_of = await open_tasks.filter(
         assignee_id=None,
@@ -246,10 +248,7 @@ async def submit_document(
         run = await Run.load(work, actor, id, "id")
         document = run.document
         check_version(document.version, expected_version)
-        if document.initiator_id != actor.user_id:
-            raise ServiceError.of(Code.FORBIDDEN, "Only the initiator submits a document", "id")
-        if document.status != DocumentStatus.DRAFT:
-            raise ServiceError.of(Code.CONFLICT, f"The document is already {document.status.value}")
+        check_document(Situation.of(actor, document, run.flow), DocumentAction.SUBMIT)
         schema = (await run.scope.query(FormVersion).get(id=document.form_version_id)).json_schema
         problems = data_problems(schema, document.form_data, complete=True)
         if problems:
@@ -294,14 +293,6 @@ async def archive_document(actor: Actor | None, *, id: uuid.UUID | str) -> Docum
     async with transaction(actor) as work:
         run = await Run.load(work, actor, id, "id")
         document = run.document
-        if document.initiator_id != actor.user_id and not actor.has(Permission.DOCUMENTS_MANAGE):
-            raise ServiceError.of(
-                Code.FORBIDDEN, "Only the initiator or a document manager archives"
-            )
-        if document.status != DocumentStatus.COMPLETED:
-            raise ServiceError.of(
-                Code.INVALID_STATE,
-                f"Only completed documents are archived, not {document.status.value}",
-            )
+        check_document(Situation.of(actor, document, run.flow), DocumentAction.ARCHIVE)
         await run.archive()
     return run.document

@@ -51,11 +51,8 @@ ENGINE_CODES = {
 
 
 def engine_error(error: workflow.EngineError) -> ServiceError:
-    code = ENGINE_CODES.get(error.code, Code.INVALID_STATE)
-    message = str(error)
-    if code is Code.CONFLICT:
-        message = f"Someone acted first: {message}"
-    return ServiceError.of(code, message)
+    """The engine's refusal for people: its message names nodes, never task keys or user ids."""
+    return ServiceError.of(ENGINE_CODES.get(error.code, Code.INVALID_STATE), error.message)
 
 
 def definition(version: FlowVersion) -> workflow.FlowDefinition:
@@ -310,8 +307,8 @@ class Run:
                 "node_name": self.node(task.node_id).name,
                 "assignee_id": parse_id(task.assignee) if task.assignee else None,
                 "pool": task.pool,
-                "status": task.status.value,
-                "outcome": task.outcome.value if task.outcome else None,
+                "status": task.status,
+                "outcome": task.outcome,
                 "acted_by_id": parse_id(task.acted_by) if task.acted_by else None,
                 "comment": task.comment,
                 "due_at": task.due_at,
