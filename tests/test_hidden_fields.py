@@ -545,8 +545,8 @@ async def test_subscriptions_carry_no_form_values(
     office, tenant = canary.office, canary.office.department.tenant.id
     after = str(canary.first_event)
     rows = await OutboxEvent.filter(tenant_id=tenant, id__gt=canary.first_event).order_by("id")
-    document = str(key_of(canary.documents["approve"]))
-    director = str(office.users["director"].id)
+    document = canary.documents["approve"]
+    director = gid("User", office.users["director"].id)
     expected = {
         "feed": sum(r.topic.startswith("document.") for r in rows),
         "mine": sum(r.topic == "task.changed" and director in r.payload["userIds"] for r in rows),
