@@ -80,6 +80,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
+        max_query_bytes=settings.max_query_bytes,
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)

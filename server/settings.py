@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_query_bytes: int = 64 * 1024
+    """The query document's size cap, checked before parsing (variables are not counted)."""
     max_page_size: int = 100
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10

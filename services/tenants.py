@@ -148,7 +148,9 @@ async def apply_for_tenant(
         applicant_email = checks.email(applicant_email, "applicantEmail", required=True) or ""
         applicant_phone = checks.optional_text(applicant_phone, "applicantPhone", max_length=32)
         admin_username = checks.username(admin_username, "adminUsername")
-        if details is not None and len(str(details)) > 10_000:
+        if details is not None and not isinstance(details, dict):
+            checks.fail(Code.INVALID, "details must be a JSON object", "details")
+        elif details is not None and len(str(details)) > 10_000:
             checks.fail(Code.TOO_LONG, "details are too large", "details")
     platform = await ensure_platform()
     async with transaction(actor) as work:
