@@ -31,8 +31,8 @@ from strawberry.extensions import (
 )
 from strawberry.relay.types import GlobalIDValueError
 
+from models.text import forbidden_character
 from resolvers.pagination import PageError
-from services.inputs import forbidden_character
 
 log = logging.getLogger("officecloud.graphql")
 
@@ -90,7 +90,7 @@ def _without_suggestion(error: GraphQLError) -> GraphQLError:
 
 
 class TextInput(SchemaExtension):
-    """The text rule of `services.inputs.FORBIDDEN_TEXT_RE`, in one place for every operation
+    """The text rule of `models.text.FORBIDDEN_TEXT_RE`, in one place for every operation
     and transport (HTTP, multipart, websockets) and both databases: every string literal of
     the document and every variable value (inside JSON scalars such as `formData` too, keys
     included) is checked once, after validation and before anything runs; a refusal is one

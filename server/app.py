@@ -11,8 +11,10 @@ import aiohttp
 from aiohttp import web
 from tortoise import connections
 
+from auth.clients import RateLimiter, Rule, networks
 from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
+from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
 from server import db, metrics, sso, workers
@@ -34,6 +36,7 @@ SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 BUS = web.AppKey("bus", bus.Bus)
 DEV_ISSUER = web.AppKey("dev_issuer", DevIssuer)
+LIMITER = web.AppKey("limiter", RateLimiter)
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
@@ -66,6 +69,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
         secret=settings.signing_secret(),
         link_seconds=settings.download_link_seconds,
     )
+    app[LIMITER] = RateLimiter(
+        {APPLY_RULE: Rule(settings.apply_rate_limit, settings.apply_rate_window_seconds)},
+        settings.redis_url,
+    )
     view = GraphQLView(
         build_schema(
             max_depth=settings.max_depth,
@@ -81,6 +88,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
+        limiter=app[LIMITER],
+        trusted_proxies=networks(settings.trusted_proxies),
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
@@ -127,6 +136,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
+    await app[LIMITER].close()
     if owns_db:
         await db.disconnect()
 

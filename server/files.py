@@ -13,10 +13,10 @@ from auth.viewer import actor_for
 from models.directory import User, UserStatus
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
+from models.text import forbidden_character
 from services.documents import attachments
 from services.documents.storage import Incoming, spool
 from services.exchange import incoming
-from services.inputs import forbidden_character
 
 ATTACHMENTS = web.AppKey("attachments", attachments.AttachmentPolicy)
 PREFLIGHT_HEADERS = ("GraphQL-Require-Preflight", "X-Requested-With")
@@ -33,7 +33,7 @@ async def read_multipart(
 ) -> tuple[dict[str, str], dict[str, Incoming]]:
     """Form fields and files; files are spooled to the blob store's staging area, at most
     `max_bytes` each (the rest is read and dropped, and the file marked too large). A file name
-    follows the text rule of every input (`services.inputs`); a form field must be UTF-8."""
+    follows the text rule of every input (`models.text`); a form field must be UTF-8."""
     reader = await request.multipart()
     form: dict[str, str] = {}
     files: dict[str, Incoming] = {}

@@ -90,6 +90,13 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10
 
+    trusted_proxies: list[str] = []
+    """Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed; from
+    anyone else the peer address is the client's."""
+    apply_rate_limit: int = 10
+    apply_rate_window_seconds: int = 3600
+    """`applyForTenant` calls allowed per client address and window."""
+
     secret_key: str | None = None
     """Signs download links. Set it (the same on every host) in production; without it a
     random key is kept in the data dir."""

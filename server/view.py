@@ -24,6 +24,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from auth.authenticator import Authenticator
+from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
 from server.files import preflighted, read_multipart
@@ -85,6 +86,8 @@ class GraphQLView(BaseView[Context, None]):
         max_page: int,
         max_subscriptions: int,
         max_query_bytes: int,
+        limiter: RateLimiter | None = None,
+        trusted_proxies: list[Network] | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -101,6 +104,8 @@ class GraphQLView(BaseView[Context, None]):
         self.max_page = max_page
         self.dev_mode = dev_mode
         self.max_query_bytes = max_query_bytes
+        self.limiter = limiter
+        self.trusted_proxies = trusted_proxies or []
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -184,6 +189,10 @@ class GraphQLView(BaseView[Context, None]):
             max_page=self.max_page,
             attachments=self.attachments,
             dev_mode=self.dev_mode,
+            client_address=client_address(
+                request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies
+            ),
+            limiter=self.limiter,
         )
 
     async def on_ws_connect(self, context: Context) -> Any:

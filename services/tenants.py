@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from typing import Any
 
@@ -138,9 +140,10 @@ async def apply_for_tenant(
     applicant_phone: str | None,
     admin_username: str,
     details: dict[str, Any] | None,
-) -> TenantApplication:
+) -> tuple[TenantApplication, str]:
     """Self-service registration (在线注册), anonymous or signed in. The code is reserved by a
-    pending tenant until the application is reviewed."""
+    pending tenant until the application is reviewed. Returns the application and the secret
+    its applicant checks the decision with (`status_secret`); only its hash is kept."""
     with Checks() as checks:
         code = checks.code(code, "code")
         name = checks.text(name, "name")
@@ -173,12 +176,17 @@ async def apply_for_tenant(
             admin_username=admin_username,
             applicant_user_id=actor.user_id if actor else None,
             details=details or {},
+            status_secret_hash=secret_hash(secret := secrets.token_urlsafe(32)),
         )
         work.audit(
             platform.id, "tenant.applied", "TenantApplication", application.id, {"code": code}
         )
         work.emit(platform.id, "tenant.applied", {"applicationId": str(application.id)})
-    return application
+    return application, secret
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def review_application(
@@ -233,6 +241,11 @@ async def review_application(
             "TenantApplication",
             application.id,
             {"code": application.code, "reason": reason},
+        )
+        work.emit(
+            actor.tenant_id,
+            "tenant.application_decided",
+            {"applicationId": str(application.id), "status": application.status.value},
         )
     return application, tenant
 
