@@ -3,7 +3,7 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest schema migrations
+.PHONY: run test lint typecheck pytest schema migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -11,7 +11,13 @@ $(BIN)/officecloud: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(BIN)/officecloud
+# GraphiQL's files, from npm (pinned by strawberry's page, checked against its hashes).
+server/static/graphiql: $(BIN)/officecloud
+	$(BIN)/officecloud graphiql-assets || echo "GraphiQL will not load: install npm, then make graphiql"
+
+graphiql: server/static/graphiql
+
+run: $(BIN)/officecloud graphiql
 	OFFICECLOUD_DEV_MODE=true $(BIN)/officecloud demo
 	OFFICECLOUD_DEV_MODE=true $(BIN)/officecloud serve
 
@@ -24,7 +30,7 @@ lint: $(BIN)/officecloud
 typecheck: $(BIN)/officecloud
 	$(BIN)/mypy
 
-pytest: $(BIN)/officecloud
+pytest: $(BIN)/officecloud graphiql
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 schema: $(BIN)/officecloud

@@ -37,7 +37,7 @@ from resolvers.pagination import PageError
 log = logging.getLogger("officecloud.graphql")
 
 EXPECTED = (PageError, GlobalIDValueError)
-SUGGESTION_RE = re.compile(r" Did you mean .*\?$", re.DOTALL)
+SUGGESTION_RE = re.compile(r" Did you mean [^?]*\?")
 ESCAPES = ("\\u", "\\b", "\\f")
 """The only ways a forbidden character gets into a string literal: the lexer refuses raw control
 characters and lone surrogates inside strings, but not these escapes."""

@@ -17,7 +17,7 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, metrics, sso, workers
+from server import db, graphiql, metrics, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         issuers.append(TrustedIssuer(dev.issuer, dev.audience, dev.key_set, dev=True))
         app.router.add_get("/auth/dev/jwks.json", _dev_jwks)
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
+        graphiql.add_routes(app)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
     authenticator = sso.build_authenticator(

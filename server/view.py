@@ -27,6 +27,7 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
+from server import graphiql
 from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
@@ -255,6 +256,9 @@ class GraphQLView(BaseView[Context, None]):
         sub_response.content_type = media
         sub_response.charset = "utf-8"
         return sub_response
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        return web.Response(text=graphiql.page(), content_type="text/html")
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
         response = web.Response()
