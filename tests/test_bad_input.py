@@ -265,10 +265,13 @@ async def test_statistics_time_zone_and_unfetchable_nodes_are_typed_answers(
 ) -> None:
     department = await make_department()
     token = gql.token(department.admin, department.tenant)
+    await gql("{ viewer { user { id } } }", token=token)
+    before = await snapshot([department.tenant.id])
     query = "query($z: String!) { statistics(timeZone: $z) { timeZone } }"
     for zone in ("a" * 300, "../../etc/passwd", "Mars/Olympus"):
         error = refused(await gql(query, {"z": zone}, token=token), "INVALID")
         assert "Unknown time zone" in error["message"]
+    assert await snapshot([department.tenant.id]) == before
 
     secret = await gql(
         'mutation { createScimToken(input: {name: "portal"}) { scimToken { id } errors '
@@ -437,11 +440,15 @@ async def test_time_claims_must_be_numeric_dates(
     gql: GraphQL, make_department: Any, claims: dict[str, Any]
 ) -> None:
     department = await make_department()
+    before = await snapshot([department.tenant.id])
     token = gql.token(department.admin, department.tenant, **claims)
-    result = await gql("{ viewer { user { id } } }", token=token)
-    assert result.status == 401, result.body
-    assert "NumericDate" in result.errors[0]["message"]
-    assert "NumericDate" in result.headers["WWW-Authenticate"]
+    mutation = 'mutation { createOrgUnit(input: {name: "x"}) { errors { code } } }'
+    for query in ("{ viewer { user { id } } }", mutation):
+        result = await gql(query, token=token)
+        assert result.status == 401, result.body
+        assert "NumericDate" in result.errors[0]["message"]
+        assert "NumericDate" in result.headers["WWW-Authenticate"]
+    assert await snapshot([department.tenant.id]) == before
 
 
 async def test_nul_is_refused_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
