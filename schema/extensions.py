@@ -31,7 +31,7 @@ from strawberry.extensions import (
 )
 from strawberry.relay.types import GlobalIDValueError
 
-from models.text import forbidden_character
+from models.text import FORBIDDEN_TEXT_RE, forbidden_character
 from resolvers.pagination import PageError
 
 log = logging.getLogger("officecloud.graphql")
@@ -42,6 +42,7 @@ ESCAPES = ("\\u", "\\b", "\\f")
 """The only ways a forbidden character gets into a string literal: the lexer refuses raw control
 characters and lone surrogates inside strings, but not these escapes."""
 MAX_NESTING = 100
+_search = FORBIDDEN_TEXT_RE.search
 TEXT_RULE = "text may not contain NUL or other control characters except tab and line breaks"
 
 
@@ -146,8 +147,29 @@ def _argument_path(ancestors: list[Any]) -> list[str]:
 
 
 def _variable_error(variables: dict[str, Any] | None) -> GraphQLError | None:
-    """Iterative, since JSON from the client may nest deeper than Python's recursion limit."""
-    stack: list[tuple[Any, tuple[str, ...]]] = [(variables or {}, ())]
+    if not variables or _clean(variables, 0):
+        return None
+    return _variable_problem(variables)
+
+
+def _clean(value: Any, depth: int) -> bool:
+    """The fast check of every request: no path kept, no allocation (recursion stops at
+    MAX_NESTING, far below Python's limit, though JSON from the client may nest deeper)."""
+    kind = type(value)
+    if kind is str:
+        return _search(value) is None
+    if kind is dict:
+        return depth < MAX_NESTING and all(
+            _search(key) is None and _clean(item, depth + 1) for key, item in value.items()
+        )
+    if kind is list:
+        return depth < MAX_NESTING and all(_clean(item, depth + 1) for item in value)
+    return True
+
+
+def _variable_problem(variables: dict[str, Any]) -> GraphQLError | None:
+    """The first refused value, with its path (only for a request `_clean` refused)."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(variables, ())]
     while stack:
         value, path = stack.pop()
         if len(path) > MAX_NESTING:
