@@ -451,6 +451,15 @@ async def test_time_claims_must_be_numeric_dates(
     assert await snapshot([department.tenant.id]) == before
 
 
+async def test_non_finite_time_claims_are_refused(gql: GraphQL, make_department: Any) -> None:
+    """JSON has no Infinity or NaN; a token that carries them anyway is malformed."""
+    department = await make_department()
+    for value in (float("inf"), float("nan")):
+        token = gql.token(department.admin, department.tenant, exp=value)
+        result = await gql("{ viewer { user { id } } }", token=token)
+        assert result.status == 401, result.body
+
+
 async def test_nul_is_refused_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
     env = env_for(tmp_path / "data")
     run(env, "demo")
