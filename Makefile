@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest schema migrations
+.PHONY: run test lint typecheck pytest schema migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -18,7 +18,13 @@ $(BIN)/officecloud: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-run: $(BIN)/officecloud
+# GraphiQL's files, from npm (pinned by strawberry's page, checked against its hashes).
+server/static/graphiql: $(BIN)/officecloud
+	$(BIN)/officecloud graphiql-assets || echo "GraphiQL will not load: install npm, then make graphiql"
+
+graphiql: server/static/graphiql
+
+run: $(BIN)/officecloud graphiql
 	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
 test: $(BIN)/officecloud lint typecheck pytest
@@ -30,7 +36,7 @@ lint: $(BIN)/officecloud
 typecheck: $(BIN)/officecloud
 	$(BIN)/mypy
 
-pytest: $(BIN)/officecloud
+pytest: $(BIN)/officecloud graphiql
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 schema: $(BIN)/officecloud

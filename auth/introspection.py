@@ -7,6 +7,7 @@ introspection per token and cache period rather than one per request.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections import OrderedDict
@@ -16,7 +17,7 @@ from typing import Any
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth.errors import AuthError
-from auth.tokens import check_audience, check_times
+from auth.tokens import check_audience, check_times, numeric_date
 
 Endpoint = Callable[[], Awaitable[str]]
 
@@ -52,8 +53,10 @@ class Introspector:
         else:
             claims = await self._ask(token)
             ttl = self._cache_seconds
-            if claims is not None and "exp" in claims:
-                ttl = min(ttl, max(0.0, float(claims["exp"]) - time.time()))
+            with contextlib.suppress(AuthError):  # check_times below refuses a bad exp
+                exp = numeric_date(claims or {}, "exp")
+                if exp is not None:
+                    ttl = min(ttl, max(0.0, exp - time.time()))
             self._cache[key] = (now + ttl, claims)
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)

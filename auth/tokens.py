@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import math
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -98,18 +99,24 @@ def check_audience(claims: dict[str, Any], audience: str) -> None:
 
 def check_times(claims: dict[str, Any], leeway: int, *, now: float | None = None) -> None:
     now = time.time() if now is None else now
-    try:
-        exp = float(claims["exp"]) if "exp" in claims else None
-        nbf = float(claims["nbf"]) if "nbf" in claims else None
-        iat = float(claims["iat"]) if "iat" in claims else None
-    except (TypeError, ValueError) as exc:
-        raise AuthError("Token time claims are not numbers") from exc
+    exp, nbf, iat = (numeric_date(claims, name) for name in ("exp", "nbf", "iat"))
     if exp is not None and exp + leeway < now:
         raise AuthError("Token has expired")
     if nbf is not None and nbf - leeway > now:
         raise AuthError("Token is not valid yet (nbf)")
     if iat is not None and iat - leeway > now:
         raise AuthError("Token is issued in the future (iat)")
+
+
+def numeric_date(claims: dict[str, Any], name: str) -> float | None:
+    """A NumericDate claim (RFC 7519 §2): a JSON number of seconds, finite. A string ("9e9"),
+    a boolean or NaN/Infinity is refused rather than read as a number."""
+    if name not in claims:
+        return None
+    value = claims[name]
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise AuthError(f"Token claim {name!r} is not a NumericDate (a number of seconds)")
+    return float(value)
 
 
 def _peek(token: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -79,6 +79,8 @@ class TenantApplication(Entity):
     )
     reason: str | None = fields.TextField(null=True)
     decided_at = fields.DatetimeField(null=True)
+    status_secret_hash = fields.CharField(max_length=64, null=True, unique=True)
+    """SHA-256 (hex) of the secret the applicant got once, to check the decision with."""
 
     parent_id: uuid.UUID | None
     tenant_id: uuid.UUID | None

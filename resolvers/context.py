@@ -6,6 +6,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from auth.clients import RateLimiter
 from auth.viewer import Viewer
 from models.access import Actor
 from models.scope import TenantScope
@@ -27,6 +28,9 @@ class Context:
     """Relaxes outbound-call rules (portal resources may be on loopback)."""
     connection_params: dict[str, Any] | None = None
     """The `connection_init` payload of a websocket."""
+    client_address: str = ""
+    """The caller's address (`auth.clients.client_address`), for rate limits."""
+    limiter: RateLimiter | None = None
     loaders: Loaders = field(init=False)
     scope: TenantScope | None = field(init=False)
 

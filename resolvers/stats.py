@@ -140,7 +140,7 @@ async def stats_scope(
         raise ServiceError.of(Code.FORBIDDEN, "Statistics are for tenant administrators")
     try:
         ZoneInfo(time_zone)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+    except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise ServiceError.of(Code.INVALID, f"Unknown time zone '{time_zone}'", "timeZone") from exc
     until = _aware(until) or datetime.now(UTC)
     since = _aware(since) or until - DEFAULT_SPAN

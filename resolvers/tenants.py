@@ -11,10 +11,12 @@ from tortoise.queryset import QuerySet
 from models.access import Actor, Permission
 from models.tenants import Tenant, TenantApplication, TenantStatus
 from resolvers.context import Context
-from resolvers.errors import Problem, attempt
+from resolvers.errors import Code, Problem, attempt
 from resolvers.ids import keep, node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
 from services import tenants
+
+APPLY_RULE = "applyForTenant"
 
 
 def visible_tenants(ctx: Context) -> QuerySet[Tenant]:
@@ -74,7 +76,13 @@ async def applications(ctx: Context, *, status: Any, page: PageArgs) -> Page[Ten
 
 async def apply_for_tenant(
     ctx: Context, input: Any
-) -> tuple[TenantApplication | None, tuple[Problem, ...]]:
+) -> tuple[tuple[TenantApplication, str] | None, tuple[Problem, ...]]:
+    """Anyone may apply, so calls are counted per client address (every call, refused ones
+    included) before anything is checked."""
+    wait = await ctx.limiter.hit(APPLY_RULE, ctx.client_address) if ctx.limiter else None
+    if wait is not None:
+        message = f"Too many applications from your address; try again in {wait} seconds"
+        return None, (Problem(Code.RATE_LIMITED, message, retry_after=wait),)
     return await attempt(
         tenants.apply_for_tenant(
             ctx.actor,
@@ -88,6 +96,13 @@ async def apply_for_tenant(
             details=input.details,
         )
     )
+
+
+async def application_status(secret: str) -> TenantApplication | None:
+    """The application whose applicant holds `secret`; nothing else finds it."""
+    if not secret or len(secret) > 200:
+        return None
+    return await TenantApplication.get_or_none(status_secret_hash=tenants.secret_hash(secret))
 
 
 async def review_application(ctx: Context, input: Any) -> tuple[Any, tuple[Problem, ...]]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import strawberry
 from strawberry import relay
+from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
@@ -30,9 +31,22 @@ from schema.viewer import ViewerQuery
 
 @strawberry.type
 class NodeQuery:
-    @strawberry.field(description="Any object by its global id; null if the viewer may not see it.")
+    @strawberry.field(
+        description="Any object by its global id; null if the viewer may not see it, or if it "
+        "is of a type that is not fetched by id. A malformed id is an error."
+    )
     async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+        try:
+            node_type = id.resolve_type(info)
+        except GlobalIDValueError:
+            return None
+        if getattr(node_type.resolve_nodes, "__func__", None) is UNFETCHABLE:
+            return None
         return await id.resolve_node(info)
+
+
+UNFETCHABLE = relay.Node.resolve_nodes.__func__  # type: ignore[attr-defined]
+"""`Node.resolve_nodes` itself, which types that are only listed (not fetched by id) inherit."""
 
 
 Query = merge_types(

@@ -514,8 +514,13 @@ class CreateDocumentTemplateInput:
     document_type_id: relay.GlobalID
     name: str
     title: str = ""
-    defaults: JSON | None = None
-    body: str = ""
+    defaults: JSON | None = strawberry.field(
+        default=None,
+        description="Default field values; each must name a field of the type's form and fit it.",
+    )
+    body: str = strawberry.field(
+        default="", description="Body text: it goes into the form's `body` field."
+    )
 
 
 @strawberry.input

@@ -16,11 +16,19 @@ class UserError:
     field: list[str] | None = strawberry.field(
         description="Path of the input field at fault, e.g. ['input', 'name'].", default=None
     )
+    retry_after_seconds: int | None = strawberry.field(
+        description="For RATE_LIMITED: seconds until the call may be tried again.", default=None
+    )
 
     @classmethod
     def from_problem(cls, problem: Problem) -> UserError:
         field = ["input", *problem.field] if problem.field else None
-        return cls(code=problem.code, message=problem.message, field=field)
+        return cls(
+            code=problem.code,
+            message=problem.message,
+            field=field,
+            retry_after_seconds=problem.retry_after,
+        )
 
 
 def user_errors(problems: tuple[Problem, ...]) -> list[UserError]:

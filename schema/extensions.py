@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import logging
+import re
+from collections.abc import Iterator
 from typing import Any
 
-from graphql import GraphQLError, GraphQLSyntaxError
+from graphql import (
+    ArgumentNode,
+    DocumentNode,
+    FieldNode,
+    GraphQLError,
+    GraphQLSyntaxError,
+    ObjectFieldNode,
+    StringValueNode,
+    Visitor,
+    visit,
+)
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
     AddValidationRules,
@@ -19,19 +31,28 @@ from strawberry.extensions import (
 )
 from strawberry.relay.types import GlobalIDValueError
 
+from models.text import FORBIDDEN_TEXT_RE, forbidden_character
 from resolvers.pagination import PageError
 
 log = logging.getLogger("officecloud.graphql")
 
 EXPECTED = (PageError, GlobalIDValueError)
+SUGGESTION_RE = re.compile(r" Did you mean [^?]*\?")
+ESCAPES = ("\\u", "\\b", "\\f")
+"""The only ways a forbidden character gets into a string literal: the lexer refuses raw control
+characters and lone surrogates inside strings, but not these escapes."""
+MAX_NESTING = 100
+_search = FORBIDDEN_TEXT_RE.search
+TEXT_RULE = "text may not contain NUL or other control characters except tab and line breaks"
 
 
 class ErrorCodes(MaskErrors):
     """Every error gets `extensions.code`; unexpected ones are masked and logged with the
     request id (the client sees the id, never a stack trace)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, suggestions: bool = True) -> None:
         super().__init__(should_mask_error=_unexpected, error_message="Internal server error")
+        self.suggestions = suggestions
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         request_id = getattr(self.execution_context.context, "request_id", None)
@@ -48,8 +69,131 @@ class ErrorCodes(MaskErrors):
                 error.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
             elif not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": _code(error)}
+            if not self.suggestions and "Did you mean" in error.message:
+                error = _without_suggestion(error)
             shaped.append(error)
         return shaped
+
+
+def _without_suggestion(error: GraphQLError) -> GraphQLError:
+    """graphql-core appends "Did you mean 'documents'?" to unknown fields, arguments, types and
+    enum values (in validation and in variable coercion); outside dev mode that would leak the
+    schema that disabled introspection hides. A copy, since validation results are cached."""
+    return GraphQLError(
+        SUGGESTION_RE.sub("", error.message),
+        nodes=error.nodes,
+        source=error.source,
+        positions=error.positions,
+        path=error.path,
+        original_error=error.original_error,
+        extensions=error.extensions,
+    )
+
+
+class TextInput(SchemaExtension):
+    """The text rule of `models.text.FORBIDDEN_TEXT_RE`, in one place for every operation
+    and transport (HTTP, multipart, websockets) and both databases: every string literal of
+    the document and every variable value (inside JSON scalars such as `formData` too, keys
+    included) is checked once, after validation and before anything runs; a refusal is one
+    `BAD_USER_INPUT` error naming the argument or variable path. Variables also may not nest
+    deeper than `MAX_NESTING`."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        if not context.pre_execution_errors:
+            error = _literal_error(context.query, context.graphql_document) or _variable_error(
+                context.variables
+            )
+            if error:
+                context.pre_execution_errors = [error]
+        yield
+
+
+def _literal_error(query: str | None, document: DocumentNode | None) -> GraphQLError | None:
+    if document is None or (query is not None and not any(e in query for e in ESCAPES)):
+        return None
+    found: list[GraphQLError] = []
+
+    class Strings(Visitor):
+        def enter_string_value(
+            self, node: StringValueNode, key: Any, parent: Any, path: Any, ancestors: Any
+        ) -> Any:
+            bad = forbidden_character(node.value)
+            if bad is None:
+                return None
+            where = _argument_path([*ancestors, parent])
+            subject = f"Argument '{'.'.join(where)}'" if where else "A string"
+            found.append(
+                GraphQLError(
+                    f"{subject} holds the character {bad}: {TEXT_RULE}",
+                    nodes=[node],
+                    extensions={"code": "BAD_USER_INPUT", "argument": where},
+                )
+            )
+            return Visitor.BREAK
+
+    visit(document, Strings())
+    return found[0] if found else None
+
+
+def _argument_path(ancestors: list[Any]) -> list[str]:
+    path: list[str] = []
+    for node in ancestors:
+        if isinstance(node, FieldNode):
+            path = []
+        elif isinstance(node, ArgumentNode | ObjectFieldNode):
+            path.append(node.name.value)
+    return path
+
+
+def _variable_error(variables: dict[str, Any] | None) -> GraphQLError | None:
+    if not variables or _clean(variables, 0):
+        return None
+    return _variable_problem(variables)
+
+
+def _clean(value: Any, depth: int) -> bool:
+    """The fast check of every request: no path kept, no allocation (recursion stops at
+    MAX_NESTING, far below Python's limit, though JSON from the client may nest deeper)."""
+    kind = type(value)
+    if kind is str:
+        return _search(value) is None
+    if kind is dict:
+        return depth < MAX_NESTING and all(
+            _search(key) is None and _clean(item, depth + 1) for key, item in value.items()
+        )
+    if kind is list:
+        return depth < MAX_NESTING and all(_clean(item, depth + 1) for item in value)
+    return True
+
+
+def _variable_problem(variables: dict[str, Any]) -> GraphQLError | None:
+    """The first refused value, with its path (only for a request `_clean` refused)."""
+    stack: list[tuple[Any, tuple[str, ...]]] = [(variables, ())]
+    while stack:
+        value, path = stack.pop()
+        if len(path) > MAX_NESTING:
+            return _variable_refusal(path, f"nests deeper than {MAX_NESTING} levels")
+        if isinstance(value, str):
+            if bad := forbidden_character(value):
+                return _variable_refusal(path, f"holds the character {bad}: {TEXT_RULE}")
+        elif isinstance(value, dict):
+            for key, item in value.items():
+                if bad := forbidden_character(str(key)):
+                    return _variable_refusal(
+                        path, f"has a key with the character {bad}: {TEXT_RULE}"
+                    )
+                stack.append((item, (*path, str(key))))
+        elif isinstance(value, list):
+            stack.extend((item, (*path, str(i))) for i, item in enumerate(value))
+    return None
+
+
+def _variable_refusal(path: tuple[str, ...], what: str) -> GraphQLError:
+    return GraphQLError(
+        f"Variable '${'.'.join(path)}' {what}",
+        extensions={"code": "BAD_USER_INPUT", "variable": list(path)},
+    )
 
 
 def _unexpected(error: GraphQLError) -> bool:
@@ -88,6 +232,7 @@ def extensions(
         lambda: ParserCache(maxsize=1024),
         lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
-        ErrorCodes,
+        TextInput,
+        lambda: ErrorCodes(suggestions=introspection),
     ]
     return chosen

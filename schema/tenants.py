@@ -160,6 +160,18 @@ class TenantQuery:
         )
         return Connection.of(page, TenantApplication.from_model)
 
+    @strawberry.field(
+        description="An application's status, for its applicant: pass the `statusSecret` that "
+        "applyForTenant returned. Null for any other value."
+    )
+    async def tenant_application_status(self, secret: str) -> TenantApplicationStatus | None:
+        row = await r.application_status(secret)
+        if row is None:
+            return None
+        return TenantApplicationStatus(
+            status=row.status, reason=row.reason, decided_at=row.decided_at
+        )
+
 
 @strawberry.input
 class ApplyForTenantInput:
@@ -210,7 +222,18 @@ class SetTenantStatusInput:
 class TenantApplicationPayload:
     application: TenantApplication | None
     tenant: Tenant | None = None
+    status_secret: str | None = strawberry.field(
+        default=None,
+        description="Given once, by applyForTenant: keep it to ask tenantApplicationStatus.",
+    )
     errors: list[UserError]
+
+
+@strawberry.type(description="What an applicant learns about its application, and no more.")
+class TenantApplicationStatus:
+    status: ApplicationStatusEnum  # type: ignore[valid-type]
+    reason: str | None = strawberry.field(description="The reviewer's note on the decision.")
+    decided_at: datetime | None
 
 
 @strawberry.type
@@ -235,9 +258,11 @@ class TenantMutation:
     async def apply_for_tenant(
         self, info: Info, input: ApplyForTenantInput
     ) -> TenantApplicationPayload:
-        row, problems = await r.apply_for_tenant(info.context, input)
+        result, problems = await r.apply_for_tenant(info.context, input)
+        row, secret = result if result else (None, None)
         return TenantApplicationPayload(
             application=TenantApplication.from_model(row) if row else None,
+            status_secret=secret,
             errors=user_errors(problems),
         )
 

@@ -11,11 +11,13 @@ import aiohttp
 from aiohttp import web
 from tortoise import connections
 
+from auth.clients import RateLimiter, Rule, networks
 from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
+from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, metrics, sso, workers
+from server import db, graphiql, metrics, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
@@ -34,6 +36,7 @@ SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
 BUS = web.AppKey("bus", bus.Bus)
 DEV_ISSUER = web.AppKey("dev_issuer", DevIssuer)
+LIMITER = web.AppKey("limiter", RateLimiter)
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
@@ -54,6 +57,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         issuers.append(TrustedIssuer(dev.issuer, dev.audience, dev.key_set, dev=True))
         app.router.add_get("/auth/dev/jwks.json", _dev_jwks)
         app.router.add_get("/auth/dev/.well-known/openid-configuration", _dev_discovery)
+        graphiql.add_routes(app)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
     authenticator = sso.build_authenticator(
@@ -65,6 +69,10 @@ def create_app(settings: Settings | None = None) -> web.Application:
         allowed_types=frozenset(settings.upload_types),
         secret=settings.signing_secret(),
         link_seconds=settings.download_link_seconds,
+    )
+    app[LIMITER] = RateLimiter(
+        {APPLY_RULE: Rule(settings.apply_rate_limit, settings.apply_rate_window_seconds)},
+        settings.redis_url,
     )
     view = GraphQLView(
         build_schema(
@@ -80,6 +88,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         dev_mode=settings.dev_mode,
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
+        max_query_bytes=settings.max_query_bytes,
+        limiter=app[LIMITER],
+        trusted_proxies=networks(settings.trusted_proxies),
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
@@ -126,6 +137,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
+    await app[LIMITER].close()
     if owns_db:
         await db.disconnect()
 

@@ -7,6 +7,7 @@ import errno
 import multiprocessing
 import signal
 import socket
+import subprocess
 import sys
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any, TypeVar
@@ -236,6 +237,19 @@ def dev_token(
         return _dev_token(settings, str(row.id), found.code, ttl)
 
     sys.stdout.write(_run(work) + "\n")
+
+
+@cli.command()
+def graphiql_assets() -> None:
+    """Install GraphiQL's files (dev mode's IDE) from npm, so it works offline."""
+    from server import graphiql
+
+    try:
+        written = graphiql.install()
+    except (OSError, subprocess.CalledProcessError, ValueError) as exc:
+        err.print(f"[red]GraphiQL's files were not installed: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    out.print(f"GraphiQL: {len(written)} files in {graphiql.ASSETS}")
 
 
 @cli.command()

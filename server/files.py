@@ -5,12 +5,15 @@ from __future__ import annotations
 import urllib.parse
 from typing import Any
 
-from aiohttp import BodyPartReader, web
+from aiohttp import BodyPartReader, MultipartReader, web
+from aiohttp.http_exceptions import HttpProcessingError
+from cross_web import HTTPException
 
 from auth.viewer import actor_for
 from models.directory import User, UserStatus
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
+from models.text import forbidden_character
 from services.documents import attachments
 from services.documents.storage import Incoming, spool
 from services.exchange import incoming
@@ -29,24 +32,44 @@ async def read_multipart(
     request: web.Request, policy: attachments.AttachmentPolicy
 ) -> tuple[dict[str, str], dict[str, Incoming]]:
     """Form fields and files; files are spooled to the blob store's staging area, at most
-    `max_bytes` each (the rest is read and dropped, and the file marked too large)."""
+    `max_bytes` each (the rest is read and dropped, and the file marked too large). A file name
+    follows the text rule of every input (`models.text`); a form field must be UTF-8."""
     reader = await request.multipart()
     form: dict[str, str] = {}
     files: dict[str, Incoming] = {}
-    while (part := await reader.next()) is not None:
-        if not isinstance(part, BodyPartReader) or not part.name:
-            continue
-        if part.filename is None:
-            form[part.name] = await part.text()
-            continue
-        files[part.name] = await spool(
-            _chunks(part),
-            name=part.filename,
-            content_type=part.headers.get("Content-Type", ""),
-            staging=policy.store.staging(),
-            limit=policy.max_bytes,
-        )
+    try:
+        while (part := await _next_part(reader)) is not None:
+            if not isinstance(part, BodyPartReader) or not part.name:
+                continue
+            if part.filename is None:
+                try:
+                    form[part.name] = await part.text()
+                except (UnicodeDecodeError, LookupError) as exc:
+                    raise HTTPException(400, f"The form field '{part.name}' is not UTF-8") from exc
+                continue
+            if bad := forbidden_character(part.filename):
+                raise HTTPException(400, f"The file name holds the character {bad}")
+            files[part.name] = await spool(
+                _chunks(part),
+                name=part.filename,
+                content_type=part.headers.get("Content-Type", ""),
+                staging=policy.store.staging(),
+                limit=policy.max_bytes,
+            )
+    except BaseException:
+        for spooled in files.values():
+            spooled.discard()
+        raise
     return form, files
+
+
+async def _next_part(reader: MultipartReader) -> Any:
+    """A part, or None at the end; headers aiohttp cannot parse (raw control characters
+    included) are the client's error."""
+    try:
+        return await reader.next()
+    except (HttpProcessingError, ValueError) as exc:
+        raise HTTPException(400, "The multipart body is malformed") from exc
 
 
 async def _chunks(part: BodyPartReader) -> Any:

@@ -87,9 +87,18 @@ class Settings(BaseSettings):
     max_depth: int = 12
     max_aliases: int = 30
     max_tokens: int = 2000
+    max_query_bytes: int = 64 * 1024
+    """The query document's size cap, checked before parsing (variables are not counted)."""
     max_page_size: int = 100
     max_subscriptions_per_connection: int = 20
     db_pool_size: int = 10
+
+    trusted_proxies: list[str] = []
+    """Addresses or networks of reverse proxies whose `X-Forwarded-For` is believed; from
+    anyone else the peer address is the client's."""
+    apply_rate_limit: int = 10
+    apply_rate_window_seconds: int = 3600
+    """`applyForTenant` calls allowed per client address and window."""
 
     secret_key: str | None = None
     """Signs download links. Set it (the same on every host) in production; without it a

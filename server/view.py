@@ -12,13 +12,22 @@ from cross_web import AsyncHTTPRequestAdapter, HTTPException
 from strawberry.aiohttp.views import GraphQLView as BaseView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
-from strawberry.http import GraphQLHTTPResponse
+from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ErrorMessage,
+    SubscribeMessage,
+)
 
 from auth.authenticator import Authenticator
+from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
+from server import graphiql
 from server.files import preflighted, read_multipart
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
@@ -33,7 +42,40 @@ UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 SESSION = web.RequestKey("session", sessions.Session)
 
 
+class Refused(HTTPException):
+    """A request refused before parsing, with the `extensions.code` of its JSON error."""
+
+    def __init__(self, status_code: int, reason: str, code: str = "BAD_REQUEST") -> None:
+        super().__init__(status_code, reason)
+        self.code = code
+
+
+def query_size_error(query: object, limit: int) -> Refused | None:
+    """Documents are capped before parsing: the token limit does not count comments (nor the
+    length of strings), so a large comment-only query would otherwise cost CPU to lex."""
+    if isinstance(query, str) and len(query) > limit // 4 and len(query.encode()) > limit:
+        return Refused(413, f"The query document is larger than {limit} bytes", "QUERY_TOO_LARGE")
+    return None
+
+
+class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws with the query size cap of HTTP requests."""
+
+    view: GraphQLView
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        payload = message.get("payload") or {}
+        refused = query_size_error(payload.get("query"), self.view.max_query_bytes)
+        if refused and self.connection_acknowledged:
+            error: Any = {"message": refused.reason, "extensions": {"code": refused.code}}
+            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
+            return
+        await super().handle_subscribe(message)
+
+
 class GraphQLView(BaseView[Context, None]):
+    graphql_transport_ws_handler_class = TransportWS
+
     def __init__(
         self,
         schema: BaseSchema,
@@ -44,6 +86,9 @@ class GraphQLView(BaseView[Context, None]):
         dev_mode: bool,
         max_page: int,
         max_subscriptions: int,
+        max_query_bytes: int,
+        limiter: RateLimiter | None = None,
+        trusted_proxies: list[Network] | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -59,6 +104,9 @@ class GraphQLView(BaseView[Context, None]):
         self.csrf_header = csrf_header
         self.max_page = max_page
         self.dev_mode = dev_mode
+        self.max_query_bytes = max_query_bytes
+        self.limiter = limiter
+        self.trusted_proxies = trusted_proxies or []
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -80,7 +128,8 @@ class GraphQLView(BaseView[Context, None]):
         except HTTPException as exc:
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
-            return _error_response(exc.status_code, exc.reason, "BAD_REQUEST")
+            code = exc.code if isinstance(exc, Refused) else "BAD_REQUEST"
+            return _error_response(exc.status_code, exc.reason, code)
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
@@ -97,12 +146,32 @@ class GraphQLView(BaseView[Context, None]):
             )
         form, files = await read_multipart(raw, self.attachments)
         raw[UPLOADS] = list(files.values())
+        operations = self.parse_json(form.get("operations", "{}"))
+        files_map = self.parse_json(form.get("map", "{}"))
         try:
-            operations = self.parse_json(form.get("operations", "{}"))
-            files_map = self.parse_json(form.get("map", "{}"))
             return replace_placeholders_with_files(operations, files_map, files)
-        except (KeyError, ValueError) as exc:
+        except (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError) as exc:
             raise HTTPException(400, "The multipart request does not follow the spec") from exc
+
+    def decode_json(self, data: str | bytes) -> object:
+        """orjson: it refuses invalid UTF-8 and lone surrogates, and nesting deeper than 1024
+        levels, with a `JSONDecodeError` (a 400), where `json` raised RecursionError (a 500)."""
+        return orjson.loads(data)
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """Bodies, `operations` and `map` of multipart requests, and GET `variables` and
+        `extensions` are JSON objects (a list is a batch, refused later)."""
+        value = super().parse_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, "Expected a JSON object")
+        return value
+
+    async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
+        data = await super().parse_http_body(request)
+        assert isinstance(data, GraphQLRequestData)  # batching is off
+        if refused := query_size_error(data.query, self.max_query_bytes):
+            raise refused
+        return data
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
         is_socket = isinstance(response, web.WebSocketResponse)
@@ -121,6 +190,10 @@ class GraphQLView(BaseView[Context, None]):
             max_page=self.max_page,
             attachments=self.attachments,
             dev_mode=self.dev_mode,
+            client_address=client_address(
+                request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies
+            ),
+            limiter=self.limiter,
         )
 
     async def on_ws_connect(self, context: Context) -> Any:
@@ -169,9 +242,6 @@ class GraphQLView(BaseView[Context, None]):
         """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
         with 400 for requests that could not be executed at all (parse or validation)."""
         media = GRAPHQL_RESPONSE if _accepts_graphql_response(sub_response) else JSON
-        sub_response.body = orjson.dumps(response_data)
-        sub_response.content_type = media
-        sub_response.charset = "utf-8"
         if (
             media == GRAPHQL_RESPONSE
             and isinstance(response_data, Mapping)
@@ -179,7 +249,16 @@ class GraphQLView(BaseView[Context, None]):
             and _request_errors(response_data)
         ):
             sub_response.set_status(400)
+            response_data = cast(
+                GraphQLHTTPResponse, {k: v for k, v in response_data.items() if k != "data"}
+            )
+        sub_response.body = orjson.dumps(response_data)
+        sub_response.content_type = media
+        sub_response.charset = "utf-8"
         return sub_response
+
+    async def render_graphql_ide(self, request: web.Request) -> web.Response:
+        return web.Response(text=graphiql.page(), content_type="text/html")
 
     async def get_sub_response(self, request: web.Request) -> web.Response:
         response = web.Response()

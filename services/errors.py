@@ -20,6 +20,7 @@ class Code(StrEnum):
     CYCLE = "CYCLE"
     IN_USE = "IN_USE"
     INVALID_STATE = "INVALID_STATE"
+    RATE_LIMITED = "RATE_LIMITED"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +28,8 @@ class Problem:
     code: Code
     message: str
     field: tuple[str, ...] | None = None
+    retry_after: int | None = None
+    """Seconds until a RATE_LIMITED call may be tried again."""
 
 
 class ServiceError(Exception):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import secrets
 import uuid
 from typing import Any
 
@@ -139,9 +141,10 @@ async def apply_for_tenant(
     applicant_phone: str | None,
     admin_username: str,
     details: dict[str, Any] | None,
-) -> TenantApplication:
+) -> tuple[TenantApplication, str]:
     """Self-service registration (在线注册), anonymous or signed in. The code is reserved by a
-    pending tenant until the application is reviewed."""
+    pending tenant until the application is reviewed. Returns the application and the secret
+    its applicant checks the decision with (`status_secret`); only its hash is kept."""
     with Checks() as checks:
         code = checks.code(code, "code")
         name = checks.text(name, "name")
@@ -149,7 +152,9 @@ async def apply_for_tenant(
         applicant_email = checks.email(applicant_email, "applicantEmail", required=True) or ""
         applicant_phone = checks.optional_text(applicant_phone, "applicantPhone", max_length=32)
         admin_username = checks.username(admin_username, "adminUsername")
-        if details is not None and len(str(details)) > 10_000:
+        if details is not None and not isinstance(details, dict):
+            checks.fail(Code.INVALID, "details must be a JSON object", "details")
+        elif details is not None and len(str(details)) > 10_000:
             checks.fail(Code.TOO_LONG, "details are too large", "details")
     platform = await ensure_platform()
     async with transaction(actor) as work:
@@ -172,6 +177,7 @@ async def apply_for_tenant(
             admin_username=admin_username,
             applicant_user_id=actor.user_id if actor else None,
             details=details or {},
+            status_secret_hash=secret_hash(secret := secrets.token_urlsafe(32)),
         )
         work.audit(
             platform.id, "tenant.applied", "TenantApplication", application.id, {"code": code}
@@ -181,7 +187,11 @@ async def apply_for_tenant(
             Topic.TENANT_APPLIED,
             {"applicationId": global_id("TenantApplication", application.id)},
         )
-    return application
+    return application, secret
+
+
+def secret_hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
 
 
 async def review_application(
@@ -236,6 +246,14 @@ async def review_application(
             "TenantApplication",
             application.id,
             {"code": application.code, "reason": reason},
+        )
+        work.emit(
+            actor.tenant_id,
+            Topic.TENANT_APPLICATION_DECIDED,
+            {
+                "applicationId": global_id("TenantApplication", application.id),
+                "status": application.status.value,
+            },
         )
     return application, tenant
 

@@ -28,6 +28,7 @@ class Topic(StrEnum):
     ROLE_UNASSIGNED = "directory.role.unassigned"
     DIRECTORY_SYNCED = "directory.synced"
     TENANT_APPLIED = "tenant.applied"
+    TENANT_APPLICATION_DECIDED = "tenant.application_decided"
     TENANT_PROVISIONED = "tenant.provisioned"
     TENANT_UPDATED = "tenant.updated"
     TENANT_STATUS_CHANGED = "tenant.status_changed"

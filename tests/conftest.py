@@ -91,6 +91,7 @@ def settings(pg_url: str, redis_url: str, data_dir: Path) -> Settings:
         data_dir=data_dir,
         public_url="http://officecloud.test",
         log_json=False,
+        apply_rate_limit=10_000,
     )
 
 

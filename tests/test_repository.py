@@ -152,7 +152,14 @@ def test_the_shared_vocabulary_imports_nothing() -> None:
 
 def test_model_modules_are_all_registered() -> None:
     on_disk = {f"models.{p.stem}" for p in (ROOT / "models").glob("*.py")}
-    helpers = {"models.__init__", "models.base", "models.scope", "models.access", "models.sqlite"}
+    helpers = {
+        "models.__init__",
+        "models.base",
+        "models.scope",
+        "models.access",
+        "models.sqlite",
+        "models.text",
+    }
     assert on_disk - helpers == set(MODEL_MODULES)
 
 

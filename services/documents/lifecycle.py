@@ -48,6 +48,8 @@ async def create_document(
     """A draft of the type's current flow and form; a template fills defaults and the body."""
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
+    if form_data is not None and not isinstance(form_data, dict):
+        raise ServiceError.of(Code.INVALID, "formData must be a JSON object", "formData")
     async with transaction(actor) as work:
         doc_type = await scope.get(DocumentType, document_type_id)
         if doc_type is None or not doc_type.active:

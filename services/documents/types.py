@@ -10,10 +10,11 @@ from typing import Any
 import workflow
 from models.access import Actor, Permission
 from models.documents import DocumentKind, DocumentTemplate, DocumentType
-from models.flows import FlowDefinition
+from models.flows import FlowDefinition, FlowVersion
+from models.forms import FormVersion, VersionStatus
 from models.scope import TenantScope
 from services import flows, forms
-from services.errors import Code, ServiceError, require
+from services.errors import Code, Problem, ServiceError, require
 from services.inputs import KEEP, Checks, apply_changes
 from services.rows import found, locked
 from services.uow import transaction
@@ -115,21 +116,27 @@ async def create_document_template(
     defaults: Any = None,
     body: str = "",
 ) -> DocumentTemplate:
+    """Defaults and body are checked against the form that new documents of the type use, so
+    a template never makes a draft fail on fields its author did not send."""
     actor = require(actor, Permission.DOCUMENTS_MANAGE)
     scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         name = checks.text(name, "name", max_length=100)
+        title = checks.optional_text(title, "title", max_length=300) or ""
         if defaults is not None and not isinstance(defaults, dict):
             checks.fail(Code.INVALID, "defaults must be a JSON object", "defaults")
     async with transaction(actor) as work:
         doc_type = await found(
             scope, DocumentType, document_type_id, "Document type", "documentTypeId"
         )
+        problems = _template_problems(await _form_of(scope, doc_type), defaults or {}, body)
+        if problems:
+            raise ServiceError(*problems)
         template = await scope.create(
             DocumentTemplate,
             document_type_id=doc_type.id,
             name=name,
-            title=title.strip(),
+            title=title,
             defaults=defaults or {},
             body=body,
         )
@@ -141,6 +148,50 @@ async def create_document_template(
             {"name": name},
         )
     return template
+
+
+def _template_problems(form: FormVersion, defaults: dict[str, Any], body: str) -> list[Problem]:
+    """Every default names a field of the form and fits its schema; the body goes into the
+    form's `body` field, so the form must have one."""
+    schema = form.json_schema
+    fields = schema.get("properties") or {}
+    problems = [
+        Problem(Code.INVALID, f"The form has no field '{key}'", ("defaults", key))
+        for key in defaults
+        if key not in fields
+    ]
+    known = {key: value for key, value in defaults.items() if key in fields}
+    problems += forms.data_problems(schema, known, complete=False, field="defaults")
+    if body and "body" not in fields:
+        message = "The form has no 'body' field, which is where a template's body goes"
+        problems.append(Problem(Code.INVALID, message, ("body",)))
+    elif body:
+        problems += [
+            Problem(p.code, p.message, ("body",))
+            for p in forms.data_problems(schema, {"body": body}, complete=False)
+        ]
+    return problems
+
+
+async def _form_of(scope: TenantScope, doc_type: DocumentType) -> FormVersion:
+    """The form version new documents of the type get: that of the flow's published version,
+    else (the flow is not published yet) the form's newest published version."""
+    flow = await scope.query(FlowDefinition).get(id=doc_type.flow_id)
+    published = (
+        await scope.query(FlowVersion)
+        .filter(flow_id=flow.id, number=flow.latest_published, status=VersionStatus.PUBLISHED)
+        .get_or_none()
+    )
+    if published is not None and published.form_version_id is not None:
+        return await scope.query(FormVersion).get(id=published.form_version_id)
+    form = await forms.published_version(scope, flow.form_id)
+    if form is None:
+        raise ServiceError.of(
+            Code.INVALID_STATE,
+            "Publish the form of this type's flow before adding templates",
+            "documentTypeId",
+        )
+    return form
 
 
 DISPATCH_FORM = {
