@@ -25,7 +25,23 @@ task and document actions) are the enums of :mod:`workflow.vocabulary`, shared w
 database and the GraphQL schema.
 """
 
+from .actions import (
+    Action,
+    AddSigner,
+    Approve,
+    Claim,
+    Delegate,
+    Reject,
+    Return,
+    Submit,
+    Terminate,
+    Transfer,
+    Unclaim,
+    Urge,
+    Withdraw,
+)
 from .bpmn import export_bpmn, import_bpmn
+from .checks import allowed_actions, check_document_action, check_task_action
 from .definition import (
     AssigneeRule,
     CountersignConfig,
@@ -45,48 +61,21 @@ from .definition import (
     Transition,
     UsersRule,
 )
-from .engine import (
-    Action,
-    Activation,
-    AddSigner,
-    Approve,
-    Claim,
-    CompletedNode,
-    Delegate,
-    EngineError,
-    Event,
-    Instance,
-    InstanceStatus,
-    Notification,
-    Reject,
-    Return,
-    Step,
-    Submit,
-    Task,
-    Terminate,
-    Timer,
-    Transfer,
-    Unclaim,
-    Urge,
-    Withdraw,
-    act,
-    allowed_actions,
-    assign,
-    check_document_action,
-    check_task_action,
-    countersign_threshold,
-    fire_timer,
-    resolve_builtin,
-    return_targets,
-    start,
-)
+from .effects import CompletedNode, Event, Notification, Step, Timer
+from .engine import act, assign, fire_timer, resolve_builtin, start
+from .errors import EngineError
 from .expressions import Condition, ExpressionError, compile_condition
+from .migrations import SCHEMA_VERSION
+from .nodes import countersign_threshold
+from .returns import return_targets
+from .state import Activation, Instance, InstanceStatus, Task
 from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
 from .validation import Problem, field_known, parse_definition, validate
 from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 __all__ = [
     "ROLE_CODES",
+    "SCHEMA_VERSION",
     "TEMPLATES",
     "Action",
     "Activation",
