@@ -60,6 +60,7 @@ from .definition import (
     TimeoutAction,
     Transition,
     UsersRule,
+    load_definition,
 )
 from .effects import CompletedNode, Event, Notification, Step, Timer
 from .engine import act, assign, fire_timer, resolve_builtin, start
@@ -136,6 +137,7 @@ __all__ = [
     "field_known",
     "fire_timer",
     "import_bpmn",
+    "load_definition",
     "parse_definition",
     "receipt_template",
     "resolve_builtin",
