@@ -149,7 +149,15 @@ def _add_signers(w: Working, a: AddSigner) -> None:
     if not users or len(users) != len(a.users) or a.actor in users:
         raise refuse(w.defn, t, "INVALID_TARGET", "Add different people other than yourself")
     w.touch(a.actor)
-    w.behaviour(t.node_id).add_signers(w, t, users, a)
+    position = w.behaviour(t.node_id).add_signers(w, t, users, a)
+    w.event(
+        "signer_added",
+        a.actor,
+        node_id=t.node_id,
+        task_id=t.id,
+        users=list(users),
+        position=position,
+    )
 
 
 def _terminate(w: Working, a: Terminate) -> None:

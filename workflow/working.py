@@ -64,8 +64,9 @@ class Behaviour(Protocol):
         """Refuse handing ``t`` to ``to_user`` (delegate, transfer) when the node forbids it."""
         ...
 
-    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> None:
-        """加签 at the node of ``t`` (the users are checked and deduplicated)."""
+    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
+        """加签 at the node of ``t`` (the users are checked and deduplicated); how they were
+        added (``before``, ``after``, ``countersign``)."""
         ...
 
 

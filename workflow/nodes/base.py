@@ -37,7 +37,7 @@ class NodeBehaviour:
     def check_handover(self, w: Working, t: Task, to_user: str) -> None:
         return None
 
-    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> None:
+    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         raise _no_tasks(w, t.node_id)
 
 

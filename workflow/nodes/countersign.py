@@ -101,7 +101,7 @@ class Countersign(WaitNode):
         if to_user in holders or to_user in w.tokens[t.token_id].voters:
             raise refuse(w.defn, t, "INVALID_TARGET", "That person already votes at {node}")
 
-    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> None:
+    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         token = w.tokens[t.token_id]
         if set(users) & set(token.voters):
             raise refuse(w.defn, t, "INVALID_TARGET", "Some of them already vote at {node}")
@@ -118,11 +118,4 @@ class Countersign(WaitNode):
                     origin="add_signer",
                     from_user=a.actor,
                 )
-        w.event(
-            "signer_added",
-            a.actor,
-            node_id=t.node_id,
-            task_id=t.id,
-            users=list(users),
-            position="countersign",
-        )
+        return "countersign"

@@ -33,7 +33,7 @@ class TaskNode(WaitNode):
         else:
             self.rejected(w, token, actor)
 
-    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> None:
+    def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         if a.position == "after":
             w.update_task(t.id, after=(*t.after, *users))
         elif a.position == "before":
@@ -49,11 +49,4 @@ class TaskNode(WaitNode):
             )
         else:
             raise refuse(w.defn, t, "INVALID_ACTION", "Add signers 'before' or 'after' you")
-        w.event(
-            "signer_added",
-            a.actor,
-            node_id=t.node_id,
-            task_id=t.id,
-            users=list(users),
-            position=a.position,
-        )
+        return a.position

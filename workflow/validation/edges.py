@@ -41,22 +41,17 @@ def check_transitions(v: Checker) -> None:
     """Every transition; the sound ones become the checker's graph."""
     pairs: set[tuple[str, str]] = set()
     for tr in v.defn.transitions:
-        ok = True
-        if tr.source not in v.nodes:
-            v.add(
-                "UNKNOWN_SOURCE",
-                f"{transition_name(tr)} starts at unknown node '{tr.source}'",
-                tr=tr,
+        unknown = [
+            (code, verb, node_id)
+            for code, verb, node_id in (
+                ("UNKNOWN_SOURCE", "starts at", tr.source),
+                ("UNKNOWN_TARGET", "leads to", tr.target),
             )
-            ok = False
-        if tr.target not in v.nodes:
-            v.add(
-                "UNKNOWN_TARGET",
-                f"{transition_name(tr)} leads to unknown node '{tr.target}'",
-                tr=tr,
-            )
-            ok = False
-        if not ok:
+            if node_id not in v.nodes
+        ]
+        for code, verb, node_id in unknown:
+            v.add(code, f"{transition_name(tr)} {verb} unknown node '{node_id}'", tr=tr)
+        if unknown:
             continue
         if tr.source == tr.target:
             v.add("SELF_LOOP", f"{transition_name(tr)} leads from a node to itself", tr=tr)
