@@ -33,10 +33,22 @@ def _layout(defn: FlowDefinition) -> dict[str, tuple[float, float]]:
     for t in defn.transitions:
         if t.source in succ and t.target in succ:
             succ[t.source].append(t.target)
-    # DFS to find back edges
+    roots = [n.id for n in defn.nodes if n.type is NodeType.START] + ids
+    layer = _layers(ids, succ, _back_edges(roots, succ))
+    rows: dict[int, int] = {}
+    pos: dict[str, tuple[float, float]] = {}
+    for nid in ids:
+        col = layer[nid]
+        row = rows.get(col, 0)
+        rows[col] = row + 1
+        pos[nid] = (150.0 + col * 170.0, 120.0 + row * 130.0)
+    return pos
+
+
+def _back_edges(roots: list[str], succ: dict[str, list[str]]) -> set[tuple[str, str]]:
+    """The edges closing a cycle, found by depth-first search from ``roots`` in order."""
     back: set[tuple[str, str]] = set()
     state: dict[str, int] = {}
-    roots = [n.id for n in defn.nodes if n.type is NodeType.START] + ids
     for root in roots:
         if root in state:
             continue
@@ -54,6 +66,13 @@ def _layout(defn: FlowDefinition) -> dict[str, tuple[float, float]]:
                     stack.append((w, 0))
             else:
                 state[v] = 2
+    return back
+
+
+def _layers(
+    ids: list[str], succ: dict[str, list[str]], back: set[tuple[str, str]]
+) -> dict[str, int]:
+    """Each node's column: the longest path to it over the edges that are not back edges."""
     indeg = {i: 0 for i in ids}
     for v in ids:
         for w in succ[v]:
@@ -70,14 +89,7 @@ def _layout(defn: FlowDefinition) -> dict[str, tuple[float, float]]:
             indeg[w] -= 1
             if indeg[w] == 0:
                 queue.append(w)
-    rows: dict[int, int] = {}
-    pos: dict[str, tuple[float, float]] = {}
-    for nid in ids:
-        col = layer[nid]
-        row = rows.get(col, 0)
-        rows[col] = row + 1
-        pos[nid] = (150.0 + col * 170.0, 120.0 + row * 130.0)
-    return pos
+    return layer
 
 
 def diagram(root: El, defn: FlowDefinition) -> None:
