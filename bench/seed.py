@@ -33,7 +33,7 @@ from models.flows import FlowVersion
 from models.scope import TenantScope
 from models.tenants import Tenant
 from services import flows, tenants
-from services.documents import runtime, types
+from services.documents import types
 
 PREFIX = "bench-"
 PROBE_TENANT = f"{PREFIX}000"
@@ -338,7 +338,7 @@ def probe_plan(probes: dict[str, uuid.UUID], approvals: int) -> list[tuple[str, 
 
 
 def flow_of(version: FlowVersion) -> workflow.FlowDefinition:
-    return runtime.definition(version)
+    return workflow.load_definition(version.definition)
 
 
 async def seed(

@@ -29,7 +29,6 @@ from services.documents import (
     checks,
     lifecycle,
     numbers,
-    runtime,
     types,
     visibility,
 )
@@ -123,7 +122,7 @@ async def document_events(ctx: Context, keys: list[uuid.UUID]) -> list[DocumentE
 async def flow_of(ctx: Context, document: Document) -> workflow.FlowDefinition:
     version = await ctx.loaders.flow_version.load(document.flow_version_id)
     assert version is not None
-    return runtime.definition(version)
+    return workflow.load_definition(version.definition)
 
 
 async def concealed(ctx: Context, document: Document) -> frozenset[str]:

@@ -55,7 +55,8 @@ from workflow import (
     start,
     validate,
 )
-from workflow.engine import Action, Task, TokenState
+from workflow.actions import Action
+from workflow.state import Task, TokenState
 
 USERS = ["u1", "u2", "u3", "u4", "u5"]
 FIELDS = ["f1", "f2", "f3"]

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from workflow import FlowDefinition, Instance, Step, TaskStatus, act, assign, start
-from workflow.engine import Action
+from workflow.actions import Action
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
 LATER = NOW + timedelta(days=30)

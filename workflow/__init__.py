@@ -1,15 +1,29 @@
 """Officecloud's flow engine (流程引擎) as pure code: no I/O, no ORM, no clock, no asyncio.
 
-A flow is data (:class:`FlowDefinition`): nodes (start, task, countersign, exclusive and
-parallel gateways, end) joined by transitions whose conditions are CEL over ``form`` and
-``doc`` (:mod:`workflow.expressions`). :func:`validate` checks a definition at publish time;
-:func:`import_bpmn` / :func:`export_bpmn` exchange it with bpmn-js and Camunda Modeler.
+A flow is data (:class:`FlowDefinition`, :mod:`workflow.definition`): nodes (start, task,
+countersign, exclusive and parallel gateways, end) joined by transitions whose conditions are
+CEL over ``form`` and ``doc`` (:mod:`workflow.expressions`). :func:`validate`
+(:mod:`workflow.validation`) checks a definition at publish time; :func:`import_bpmn` /
+:func:`export_bpmn` (:mod:`workflow.bpmn`) exchange it with bpmn-js and Camunda Modeler;
+:func:`load_definition` parses a stored one once for reads and writes alike.
 
 At run time the services layer keeps an :class:`Instance` (JSON, ``to_json()``) per document
 and calls :func:`start`, :func:`act`, :func:`assign` and :func:`fire_timer` inside its
 transaction, passing form data, document attributes and ``now``. Each returns a :class:`Step`:
 the new instance plus effects to apply (tasks created/closed, nodes completed, numbers to
-allocate, timers to schedule, notifications, audit events, status change).
+allocate, timers to schedule, notifications, audit events, status change). The instance JSON
+carries ``schema_version``; :meth:`Instance.from_json` upgrades what an earlier engine wrote
+(:mod:`workflow.migrations`).
+
+Inside, :mod:`workflow.engine` holds the entry points. Each makes a working copy of the
+instance (:mod:`workflow.working`), applies an action (:mod:`workflow.actions`, handled in
+:mod:`workflow.handlers`), an assignment (:mod:`workflow.assignment`) or a timer
+(:mod:`workflow.timers`), and freezes the result (:mod:`workflow.state`,
+:mod:`workflow.effects`). What a node does is its behaviour class in :mod:`workflow.nodes`, one
+module per node type with lifecycle hooks (``enter`` when routing reaches it, ``open`` when its
+users are known, ``approve`` / ``reject`` of its tasks, ``add_signers``, ``check_handover``,
+``return_users``); routing (:mod:`workflow.routing`) and returns (:mod:`workflow.returns`)
+dispatch on them.
 
 Assignment is two-phase. Routing stops at a wait node with an :class:`Activation` (node id +
 assignee rule). Rules the engine can answer alone (users, previous_handler, form_field) are
@@ -18,14 +32,30 @@ in the directory and calls ``assign(defn, instance, activation.id, user_ids, now
 opens the tasks. Illegal actions raise :class:`EngineError` and change nothing; its message is
 for people and names nodes by their names.
 
-Each action has one check (:func:`check_task_action`, :func:`check_document_action`) that its
-handler runs first; :func:`allowed_actions` lists the task actions whose check passes, so the
-buttons a client is offered are the actions that succeed. The words (task statuses, outcomes,
-task and document actions) are the enums of :mod:`workflow.vocabulary`, shared with the
-database and the GraphQL schema.
+Each action has one check (:func:`check_task_action`, :func:`check_document_action`, in
+:mod:`workflow.checks`) that its handler runs first; :func:`allowed_actions` lists the task
+actions whose check passes, so the buttons a client is offered are the actions that succeed.
+The words (task statuses, outcomes, task and document actions) are the enums of
+:mod:`workflow.vocabulary`, shared with the database and the GraphQL schema.
 """
 
+from .actions import (
+    Action,
+    AddSigner,
+    Approve,
+    Claim,
+    Delegate,
+    Reject,
+    Return,
+    Submit,
+    Terminate,
+    Transfer,
+    Unclaim,
+    Urge,
+    Withdraw,
+)
 from .bpmn import export_bpmn, import_bpmn
+from .checks import allowed_actions, check_document_action, check_task_action
 from .definition import (
     AssigneeRule,
     CountersignConfig,
@@ -44,49 +74,23 @@ from .definition import (
     TimeoutAction,
     Transition,
     UsersRule,
+    load_definition,
 )
-from .engine import (
-    Action,
-    Activation,
-    AddSigner,
-    Approve,
-    Claim,
-    CompletedNode,
-    Delegate,
-    EngineError,
-    Event,
-    Instance,
-    InstanceStatus,
-    Notification,
-    Reject,
-    Return,
-    Step,
-    Submit,
-    Task,
-    Terminate,
-    Timer,
-    Transfer,
-    Unclaim,
-    Urge,
-    Withdraw,
-    act,
-    allowed_actions,
-    assign,
-    check_document_action,
-    check_task_action,
-    countersign_threshold,
-    fire_timer,
-    resolve_builtin,
-    return_targets,
-    start,
-)
+from .effects import CompletedNode, Event, Notification, Step, Timer
+from .engine import act, assign, fire_timer, resolve_builtin, start
+from .errors import EngineError
 from .expressions import Condition, ExpressionError, compile_condition
+from .migrations import SCHEMA_VERSION
+from .nodes import countersign_threshold
+from .returns import return_targets
+from .state import Activation, Instance, InstanceStatus, Task
 from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
 from .validation import Problem, field_known, parse_definition, validate
 from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
 __all__ = [
     "ROLE_CODES",
+    "SCHEMA_VERSION",
     "TEMPLATES",
     "Action",
     "Activation",
@@ -147,6 +151,7 @@ __all__ = [
     "field_known",
     "fire_timer",
     "import_bpmn",
+    "load_definition",
     "parse_definition",
     "receipt_template",
     "resolve_builtin",

@@ -31,9 +31,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Annotated, Any, Literal
 
+import pydantic_core
 from pydantic import (
     BaseModel,
     ConfigDict,
@@ -62,6 +63,7 @@ __all__ = [
     "TimeoutAction",
     "Transition",
     "UsersRule",
+    "load_definition",
 ]
 
 
@@ -334,3 +336,15 @@ class FlowDefinition(_Model):
 
     def to_json(self) -> dict[str, Any]:
         return self.to_json_dict()
+
+
+def load_definition(data: Mapping[str, Any]) -> FlowDefinition:
+    """A stored definition (a flow version's JSON) parsed once: the same JSON gives the same
+    immutable definition, so reads and writes share one cache (published versions never
+    change, and an edited draft is simply other JSON)."""
+    return _load(pydantic_core.to_json(data))
+
+
+@lru_cache(maxsize=512)
+def _load(raw: bytes) -> FlowDefinition:
+    return FlowDefinition.from_json(raw)

@@ -39,61 +39,48 @@ def _chain(flow_id: str, name: str, nodes: list[dict[str, Any]]) -> FlowDefiniti
     )
 
 
+def _task(node_id: str, name: str, assignee: dict[str, Any], **options: Any) -> dict[str, Any]:
+    return {"id": node_id, "name": name, "type": "task", "assignee": assignee, **options}
+
+
+def _role(code: str) -> dict[str, Any]:
+    return {"kind": "role", "roleCode": code}
+
+
+def _deadline(hours: int, remind_before: int) -> dict[str, Any]:
+    return {"hours": hours, "remindBeforeHours": remind_before, "onTimeout": "none"}
+
+
+_PREVIOUS = {"kind": "previous_handler"}
+
+
+def _ends(*nodes: dict[str, Any]) -> list[dict[str, Any]]:
+    """Start, the nodes, 归档 by a pool of clerks (it files the document), end."""
+    archive = _task(
+        "archive", "归档", _role("office_clerk"), pool=True, allowReturn=False, archives=True
+    )
+    start = {"id": "start", "name": "开始", "type": "start"}
+    return [start, *nodes, archive, {"id": "end", "name": "结束", "type": "end"}]
+
+
 def dispatch_template() -> FlowDefinition:
     """发文: 拟稿 → 核稿 → 签发 → 编号 (allocates the number) → 分发 → 归档 (archives it)."""
     return _chain(
         "dispatch",
         "发文",
-        [
-            {"id": "start", "name": "开始", "type": "start"},
-            {
-                "id": "draft",
-                "name": "拟稿",
-                "type": "task",
-                "assignee": {"kind": "previous_handler"},  # the initiator
-                "allowReturn": False,
-            },
-            {
-                "id": "review",
-                "name": "核稿",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_director"},
-                "rejectTo": "draft",
-                "deadline": {"hours": 24, "remindBeforeHours": 4, "onTimeout": "none"},
-            },
-            {
-                "id": "signoff",
-                "name": "签发",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "leader"},
-                "rejectTo": "draft",
-                "deadline": {"hours": 48, "remindBeforeHours": 8, "onTimeout": "none"},
-            },
-            {
-                "id": "number",
-                "name": "编号",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_clerk"},
-                "pool": True,
-                "allocateNumber": True,
-            },
-            {
-                "id": "distribute",
-                "name": "分发",
-                "type": "task",
-                "assignee": {"kind": "previous_handler"},  # the clerk who numbered it
-            },
-            {
-                "id": "archive",
-                "name": "归档",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_clerk"},
-                "pool": True,
-                "allowReturn": False,
-                "archives": True,
-            },
-            {"id": "end", "name": "结束", "type": "end"},
-        ],
+        _ends(
+            _task("draft", "拟稿", _PREVIOUS, allowReturn=False),  # the initiator
+            _task(
+                "review",
+                "核稿",
+                _role("office_director"),
+                rejectTo="draft",
+                deadline=_deadline(24, 4),
+            ),
+            _task("signoff", "签发", _role("leader"), rejectTo="draft", deadline=_deadline(48, 8)),
+            _task("number", "编号", _role("office_clerk"), pool=True, allocateNumber=True),
+            _task("distribute", "分发", _PREVIOUS),  # the clerk who numbered it
+        ),
     )
 
 
@@ -102,53 +89,20 @@ def receipt_template() -> FlowDefinition:
     return _chain(
         "receipt",
         "收文",
-        [
-            {"id": "start", "name": "开始", "type": "start"},
-            {
-                "id": "sign_for",
-                "name": "签收",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_clerk"},
-                "pool": True,
-                "allowReturn": False,
-                "deadline": {"hours": 8, "remindBeforeHours": 2, "onTimeout": "none"},
-            },
-            {
-                "id": "register",
-                "name": "登记",
-                "type": "task",
-                "assignee": {"kind": "previous_handler"},  # whoever signed for it
-            },
-            {
-                "id": "propose",
-                "name": "拟办",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_director"},
-            },
-            {
-                "id": "instruct",
-                "name": "批办",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "leader"},
-                "deadline": {"hours": 48, "remindBeforeHours": 8, "onTimeout": "none"},
-            },
-            {
-                "id": "handle",
-                "name": "承办",
-                "type": "task",
-                "assignee": {"kind": "form_field", "field": "handlers"},
-            },
-            {
-                "id": "archive",
-                "name": "归档",
-                "type": "task",
-                "assignee": {"kind": "role", "roleCode": "office_clerk"},
-                "pool": True,
-                "allowReturn": False,
-                "archives": True,
-            },
-            {"id": "end", "name": "结束", "type": "end"},
-        ],
+        _ends(
+            _task(
+                "sign_for",
+                "签收",
+                _role("office_clerk"),
+                pool=True,
+                allowReturn=False,
+                deadline=_deadline(8, 2),
+            ),
+            _task("register", "登记", _PREVIOUS),  # whoever signed for it
+            _task("propose", "拟办", _role("office_director")),
+            _task("instruct", "批办", _role("leader"), deadline=_deadline(48, 8)),
+            _task("handle", "承办", {"kind": "form_field", "field": "handlers"}),
+        ),
     )
 
 

@@ -5,10 +5,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any
-
-import orjson
 
 import workflow
 from models.access import Actor
@@ -55,16 +52,6 @@ def engine_error(error: workflow.EngineError) -> ServiceError:
     return ServiceError.of(ENGINE_CODES.get(error.code, Code.INVALID_STATE), error.message)
 
 
-def definition(version: FlowVersion) -> workflow.FlowDefinition:
-    """The parsed flow of a version (published versions never change: cached by id)."""
-    return _parsed(version.id, orjson.dumps(version.definition))
-
-
-@lru_cache(maxsize=512)
-def _parsed(version_id: uuid.UUID, raw: bytes) -> workflow.FlowDefinition:
-    return workflow.FlowDefinition.model_validate(orjson.loads(raw))
-
-
 def user_key(user_id: uuid.UUID | None) -> str | None:
     return str(user_id) if user_id else None
 
@@ -92,7 +79,7 @@ class Run:
         document = await locked(scope, Document, document_id, "Document", what)
         version = await scope.query(FlowVersion).get(id=document.flow_version_id)
         doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
-        flow = definition(version)
+        flow = workflow.load_definition(version.definition)
         return cls(work, actor, scope, document, doc_type, flow, status_before=document.status)
 
     @property

@@ -1,0 +1,47 @@
+"""BPMN 2.0 XML import and export of the supported subset (bpmn-js / Camunda Modeler).
+
+Mapping (import and export)::
+
+    bpmn:startEvent (no event definition)         start
+    bpmn:endEvent (terminateEventDefinition opt.)  end (terminate)
+    bpmn:userTask                                  task
+    bpmn:userTask + multiInstanceLoopCharacteristics
+                                                   countersign (isSequential -> order)
+    bpmn:task (untyped)                            task, with a warning
+    bpmn:exclusiveGateway (default attribute)      exclusive_gateway (default transition)
+    bpmn:parallelGateway                           parallel_gateway
+    bpmn:sequenceFlow + conditionExpression        transition with a CEL condition
+
+Assignees and node options live in our namespace ``https://officecloud.example/bpmn``
+(prefix ``oc``): ``<oc:assignee kind=... roleCode=... orgUnitId=... levelsUp=...
+field=...><oc:user id=.../></oc:assignee>``, ``<oc:fieldAccess><oc:field path access/>``,
+``<oc:deadline hours remindBeforeHours onTimeout><oc:escalateTo kind=.../></oc:deadline>``
+inside ``extensionElements``, and attributes ``oc:pool oc:allocateNumber oc:archives
+oc:allowReturn oc:allowDelegate oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share`` on
+the task.
+Without ``oc:assignee`` the Camunda attributes are read: ``camunda:assignee`` (a literal user
+id) -> users, ``camunda:candidateUsers`` -> users + pool, ``camunda:candidateGroups`` (one
+group) -> role + pool. A multi-instance ``completionCondition`` of the form
+``${nrOfCompletedInstances >= 1}`` maps to mode any and ``${nrOfCompletedInstances /
+nrOfInstances >= 0.6}`` to share 0.6 (our engine counts approvals, Camunda completions).
+Export writes both (Camunda attributes where a rule has a Camunda equivalent).
+
+Everything else (subProcess, callActivity, script/service/send/receive/business rule/manual
+tasks, inclusive/event-based/complex gateways, intermediate and boundary events, event
+definitions on start/end, messages, signals, message flows, data objects, lanes, annotations,
+...) is reported as a :class:`~workflow.validation.Problem` with its id and tag: an error when
+it changes behaviour, a warning when it is only drawing (lanes, annotations, groups,
+documentation, data objects). Import returns a definition only when there is no error; run
+:func:`workflow.validation.validate` on it before publishing.
+
+Parsing refuses DTDs and entity declarations (so no XXE or entity expansion) and inputs over
+:data:`MAX_BPMN_BYTES`; it uses defusedxml when installed, the stdlib parser otherwise.
+Export adds a ``bpmndi:BPMNDiagram`` with a simple layered layout so the file opens in bpmn-js
+and Camunda Modeler.
+"""
+
+from .names import NS
+from .reading import MAX_BPMN_BYTES, import_bpmn
+from .writing import export_bpmn
+
+__all__ = ["MAX_BPMN_BYTES", "NS", "export_bpmn", "import_bpmn"]

@@ -1,0 +1,181 @@
+"""What each action does to a working copy. Every handler runs its action's check first
+(:mod:`workflow.checks`) and leaves what depends on the node type to the node's behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from .actions import (
+    AddSigner,
+    Approve,
+    Claim,
+    Delegate,
+    Reject,
+    Return,
+    Submit,
+    Terminate,
+    Transfer,
+    Unclaim,
+    Urge,
+    Withdraw,
+)
+from .checks import check_document_action, check_task_action, open_task
+from .effects import Notification
+from .errors import EngineError, label, refuse
+from .nodes import complete
+from .returns import find_return_visit, return_to
+from .state import InstanceStatus, Task
+from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
+from .working import Working, dedupe
+
+__all__ = ["HANDLERS"]
+
+
+def _approve(w: Working, a: Approve | Submit) -> None:
+    assert a.task_id is not None
+    t = check_task_action(w.defn, w.orig, TaskAction.APPROVE, a.task_id, a.actor)
+    w.touch(a.actor)
+    w.behaviour(t.node_id).approve(w, t, a.actor, a.comment)
+
+
+def _submit(w: Working, a: Submit) -> None:
+    if a.actor != w.orig.initiator:
+        raise EngineError("NOT_INITIATOR", "Only the initiator submits the draft")
+    task_id = a.task_id
+    if task_id is None:
+        mine = [t for t in w.orig.open_tasks if t.can_act(a.actor)]
+        if not mine:
+            raise EngineError("INVALID_ACTION", "You hold no open draft task")
+        task_id = mine[0].id
+    w.event("submitted", a.actor, task_id=task_id)
+    _approve(w, Submit(a.actor, task_id, a.comment))
+
+
+def _reject(w: Working, a: Reject) -> None:
+    t = check_task_action(w.defn, w.orig, TaskAction.REJECT, a.task_id, a.actor)
+    w.touch(a.actor)
+    w.behaviour(t.node_id).reject(w, t, a.actor, a.comment)
+
+
+def _return(w: Working, a: Return) -> None:
+    t = check_task_action(w.defn, w.orig, TaskAction.RETURN, a.task_id, a.actor)
+    target = None
+    if a.target_node != t.node_id:
+        target = find_return_visit(w, w.tokens[t.token_id], a.target_node or None, t.node_id)
+    if target is None:
+        where = label(w.defn, a.target_node) if a.target_node else "that step"
+        raise refuse(
+            w.defn,
+            t,
+            "INVALID_TARGET",
+            "{node} cannot return to " + where + ": choose a step the document came through",
+        )
+    w.touch(a.actor)
+    complete(w, t, TaskOutcome.RETURN, a.actor, a.comment, target=target.node_id)
+    return_to(w, target, a.actor)
+
+
+def _hand_over(w: Working, action: TaskAction, a: Delegate | Transfer) -> Task:
+    """The task ``a`` hands to ``a.to_user``, checked, and closed as handed over."""
+    t = check_task_action(w.defn, w.orig, action, a.task_id, a.actor)
+    if not isinstance(a.to_user, str) or not a.to_user:
+        raise refuse(w.defn, t, "INVALID_TARGET", "Name someone to hand the task to")
+    if a.to_user == a.actor:
+        raise refuse(w.defn, t, "INVALID_TARGET", "You cannot hand a task to yourself")
+    w.behaviour(t.node_id).check_handover(w, t, a.to_user)
+    w.touch(a.actor)
+    status = TaskStatus.DELEGATED if action is TaskAction.DELEGATE else TaskStatus.TRANSFERRED
+    w.close_task(t.id, status, actor=a.actor, comment=a.comment)
+    return t
+
+
+def _delegate(w: Working, a: Delegate) -> None:
+    t = _hand_over(w, TaskAction.DELEGATE, a)
+    if a.return_after:
+        w.clone_task(
+            t,
+            assignee=a.to_user,
+            candidates=(a.to_user,),
+            after=(),
+            return_stack=(t.id,),
+            origin="delegate",
+            from_user=a.actor,
+        )
+    else:
+        w.hand_to(t, (a.to_user,), "delegate", a.actor)
+    w.event(
+        "task_delegated",
+        a.actor,
+        node_id=t.node_id,
+        task_id=t.id,
+        to=a.to_user,
+        return_after=a.return_after,
+    )
+
+
+def _transfer(w: Working, a: Transfer) -> None:
+    t = _hand_over(w, TaskAction.TRANSFER, a)
+    w.hand_to(t, (a.to_user,), "transfer", a.actor)
+    w.event("task_transferred", a.actor, node_id=t.node_id, task_id=t.id, to=a.to_user)
+
+
+def _claim(w: Working, a: Claim | Unclaim) -> None:
+    claim = isinstance(a, Claim)
+    action = TaskAction.CLAIM if claim else TaskAction.UNCLAIM
+    t = check_task_action(w.defn, w.orig, action, a.task_id, a.actor)
+    w.touch(a.actor)
+    w.update_task(t.id, assignee=a.actor if claim else None)
+    w.event("task_claimed" if claim else "task_unclaimed", a.actor, node_id=t.node_id, task_id=t.id)
+
+
+def _withdraw(w: Working, a: Withdraw) -> None:
+    check_document_action(w.defn, w.orig, DocumentAction.WITHDRAW, a.actor)
+    w.end_instance(InstanceStatus.WITHDRAWN, a.actor, comment=a.comment)
+
+
+def _urge(w: Working, a: Urge) -> None:
+    check_document_action(w.defn, w.orig, DocumentAction.URGE, a.actor)
+    targets = w.orig.open_tasks if a.task_id is None else [open_task(w.defn, w.orig, a.task_id)]
+    for t in targets:
+        users = (t.assignee,) if t.assignee else t.candidates
+        w.notifications.append(Notification("urge", t.id, users, a.actor, a.comment))
+        w.event("task_urged", a.actor, node_id=t.node_id, task_id=t.id, users=list(users))
+
+
+def _add_signers(w: Working, a: AddSigner) -> None:
+    t = check_task_action(w.defn, w.orig, TaskAction.ADD_SIGNERS, a.task_id, a.actor)
+    users = dedupe(a.users)
+    if not users or len(users) != len(a.users) or a.actor in users:
+        raise refuse(w.defn, t, "INVALID_TARGET", "Add different people other than yourself")
+    w.touch(a.actor)
+    position = w.behaviour(t.node_id).add_signers(w, t, users, a)
+    w.event(
+        "signer_added",
+        a.actor,
+        node_id=t.node_id,
+        task_id=t.id,
+        users=list(users),
+        position=position,
+    )
+
+
+def _terminate(w: Working, a: Terminate) -> None:
+    check_document_action(w.defn, w.orig, DocumentAction.TERMINATE, a.actor)
+    w.end_instance(InstanceStatus.TERMINATED, a.actor, reason=a.reason)
+
+
+HANDLERS: dict[type, Callable[[Working, Any], None]] = {
+    Submit: _submit,
+    Approve: _approve,
+    Reject: _reject,
+    Return: _return,
+    Delegate: _delegate,
+    Transfer: _transfer,
+    Claim: _claim,
+    Unclaim: _claim,
+    Withdraw: _withdraw,
+    Urge: _urge,
+    AddSigner: _add_signers,
+    Terminate: _terminate,
+}

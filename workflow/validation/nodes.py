@@ -1,0 +1,218 @@
+"""Each node on its own: how many transitions its type allows, the options its type may carry
+(assignees, deadlines, countersign settings, rejectTo, numbering, archiving, field access,
+pools), and that its assignee rules and field names make sense."""
+
+from __future__ import annotations
+
+from workflow.definition import (
+    AssigneeRule,
+    CountersignMode,
+    FormFieldRule,
+    InitiatorLeaderRule,
+    Node,
+    NodeType,
+    TimeoutAction,
+    UsersRule,
+)
+
+from .checker import Checker, node_name
+from .problems import field_known
+
+__all__ = ["check_node"]
+
+
+def check_node(v: Checker, node: Node) -> None:
+    _check_degree(v, node)
+    if node.is_wait:
+        _check_wait_node(v, node)
+    else:
+        _check_not_wait(v, node)
+    if node.terminate and node.type is not NodeType.END:
+        v.add(
+            "NOT_ALLOWED",
+            f"only end nodes can terminate; {node_name(node)} is {node.type.value}",
+            node,
+        )
+
+
+def _check_degree(v: Checker, node: Node) -> None:
+    outs = v.out.get(node.id, [])
+    ins = v.inc.get(node.id, [])
+    t, name = node.type, node_name(node)
+    if t is NodeType.START:
+        if ins:
+            v.add("START_HAS_INCOMING", f"start {name} has incoming transitions", node)
+        if len(outs) != 1:
+            v.add(
+                "START_OUTGOING",
+                f"start {name} must have exactly one outgoing transition (has {len(outs)})",
+                node,
+            )
+    elif t is NodeType.END:
+        if outs:
+            v.add("END_HAS_OUTGOING", f"end {name} has outgoing transitions", node)
+    elif node.is_wait:
+        if len(outs) != 1:
+            v.add(
+                "WAIT_NODE_OUTGOING",
+                f"{t.value} {name} must have exactly one outgoing transition "
+                f"(has {len(outs)}); branch with an exclusive or parallel gateway",
+                node,
+            )
+    elif t is NodeType.PARALLEL_GATEWAY and len(ins) == 1 and len(outs) == 1:
+        v.add(
+            "PASS_THROUGH_GATEWAY",
+            f"parallel gateway {name} neither splits nor joins",
+            node,
+            severity="warning",
+        )
+
+
+def _check_not_wait(v: Checker, node: Node) -> None:
+    """Start, end and gateways carry none of a wait node's options."""
+    what = f"{node.type.value} {node_name(node)}"
+    for attr, label in (
+        ("assignee", "an assignee"),
+        ("deadline", "a deadline"),
+        ("countersign", "countersign settings"),
+        ("reject_to", "rejectTo"),
+    ):
+        if getattr(node, attr) is not None:
+            v.add("NOT_ALLOWED", f"{what} cannot have {label}", node)
+    if node.allocate_number:
+        v.add("NOT_ALLOWED", f"{what} cannot allocate numbers; only wait nodes", node)
+    if node.archives:
+        v.add("NOT_ALLOWED", f"{what} cannot archive; only wait nodes", node)
+    if node.field_access and node.type is not NodeType.START:
+        v.add("NOT_ALLOWED", f"{what} cannot have field access", node)
+    else:
+        _check_field_access(v, node)
+    if node.pool:
+        v.add("NOT_ALLOWED", f"{what} cannot be a pool", node)
+
+
+def _check_field_access(v: Checker, node: Node) -> None:
+    if v.fields is None:
+        return
+    for path in node.field_access:
+        if not field_known(path, v.fields):
+            v.add(
+                "UNKNOWN_FIELD",
+                f"{node_name(node)} sets access for form field '{path}', which the form does "
+                "not have",
+                node,
+            )
+
+
+def _check_wait_node(v: Checker, node: Node) -> None:
+    _check_field_access(v, node)
+    if node.assignee is None:
+        v.add("MISSING_ASSIGNEE", f"{node.type.value} {node_name(node)} has no assignee rule", node)
+    else:
+        _check_rule(v, node, node.assignee, "assignee")
+    _check_countersign(v, node)
+    _check_deadline(v, node)
+    if node.reject_to is not None and node.reject_to not in v.nodes:
+        v.add(
+            "INVALID_REJECT_TO",
+            f"{node_name(node)}: rejectTo names unknown node '{node.reject_to}'",
+            node,
+        )
+    if node.archives and any(
+        v.nodes[tr.target].type is not NodeType.END for tr in v.out.get(node.id, [])
+    ):
+        v.add(
+            "ARCHIVE_NOT_LAST",
+            f"{node_name(node)} archives the document, so it must lead straight to an end node",
+            node,
+        )
+
+
+def _check_countersign(v: Checker, node: Node) -> None:
+    name, cfg = node_name(node), node.countersign
+    if node.type is not NodeType.COUNTERSIGN:
+        if cfg is not None:
+            v.add(
+                "NOT_ALLOWED",
+                f"task {name} has countersign settings; make it a countersign node",
+                node,
+            )
+        return
+    if node.pool:
+        v.add("NOT_ALLOWED", f"countersign {name} cannot be a pool: every voter gets a task", node)
+    if cfg is not None and cfg.mode is CountersignMode.SHARE:
+        if cfg.share is None or not (0 < cfg.share <= 1):
+            v.add(
+                "INVALID_SHARE",
+                f"countersign {name} needs a share in (0, 1] for mode 'share' (got {cfg.share})",
+                node,
+            )
+    elif cfg is not None and cfg.share is not None:
+        v.add(
+            "INVALID_SHARE",
+            f"countersign {name} sets a share but its mode is '{cfg.mode.value}'",
+            node,
+            severity="warning",
+        )
+
+
+def _check_deadline(v: Checker, node: Node) -> None:
+    dl, name = node.deadline, node_name(node)
+    if dl is None:
+        return
+    if not dl.hours > 0:
+        v.add("INVALID_DEADLINE", f"{name}: deadline hours must be > 0", node)
+    rb = dl.remind_before_hours
+    if rb is not None and not (0 < rb < dl.hours):
+        v.add(
+            "INVALID_DEADLINE",
+            f"{name}: remindBeforeHours must be > 0 and below the deadline ({dl.hours} h)",
+            node,
+        )
+    if dl.on_timeout is TimeoutAction.ESCALATE:
+        if dl.escalate_to is None:
+            v.add(
+                "MISSING_ESCALATE_TO",
+                f"{name} escalates at its deadline but has no escalateTo rule",
+                node,
+            )
+        else:
+            _check_rule(v, node, dl.escalate_to, "escalateTo")
+    elif dl.escalate_to is not None:
+        v.add(
+            "NOT_ALLOWED",
+            f"{name} has escalateTo but onTimeout is '{dl.on_timeout.value}'",
+            node,
+            severity="warning",
+        )
+
+
+def _check_rule(v: Checker, node: Node, rule: AssigneeRule, what: str) -> None:
+    name = node_name(node)
+    if isinstance(rule, UsersRule):
+        if not [u for u in rule.ids if u]:
+            v.add("EMPTY_ASSIGNEE", f"{name}: {what} lists no users", node)
+    elif isinstance(rule, InitiatorLeaderRule):
+        if rule.levels_up < 0:
+            v.add(
+                "INVALID_ASSIGNEE",
+                f"{name}: {what} levelsUp must be >= 0 (got {rule.levels_up})",
+                node,
+            )
+    elif (
+        isinstance(rule, FormFieldRule)
+        and v.fields is not None
+        and not field_known(rule.field, v.fields)
+    ):
+        v.add(
+            "UNKNOWN_FIELD",
+            f"{name}: {what} reads form field '{rule.field}', which the form does not have",
+            node,
+        )
+    for attr in ("role_code", "org_unit_id", "field"):
+        if getattr(rule, attr, "x") == "":
+            v.add("INVALID_ASSIGNEE", f"{name}: {what} has an empty {attr}", node)
+    if v.check_assignee is not None:
+        msg = v.check_assignee(rule)
+        if msg:
+            v.add("INVALID_ASSIGNEE", f"{name}: {what}: {msg}", node)
