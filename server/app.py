@@ -29,7 +29,8 @@ from services.documents.storage import LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
-from subscriptions import bus, outbox, relay, sessions
+from subscriptions import bus, relay, sessions
+from subscriptions.outbox import publisher
 from sync import scim as sync_scim
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -146,7 +147,8 @@ async def _live_events(app: web.Application) -> AsyncIterator[None]:
     """Every process runs the outbox relay and honours revocations sent by any process."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
-    outbox.exit_after_commit(settings.test_exit_after_commit_topic if settings.dev_mode else None)
+    crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
+    publisher.exit_after_commit(crash_topic)
     task = asyncio.create_task(
         relay.run(
             app[BUS],
@@ -161,7 +163,7 @@ async def _live_events(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    outbox.exit_after_commit(None)
+    publisher.exit_after_commit(None)
 
 
 async def _healthz(request: web.Request) -> web.Response:
