@@ -748,7 +748,7 @@ async def apply_pull(
                 )
         if progress is not None:
             progress("users", min(start + BATCH, len(users)), len(users))
-    from services.directory import deprovision_user
+    from services.offboarding import deprovision_user
 
     leaving = [
         u.id

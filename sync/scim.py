@@ -44,7 +44,7 @@ from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
-from services import directory, sso
+from services import directory, offboarding, sso
 from services.errors import Code, ServiceError
 from services.inputs import KEEP
 from services.tenants import tenant_system_actor
@@ -438,7 +438,7 @@ async def create_user(request: web.Request) -> web.Response:
         **_fields(resource),
     )
     if resource.active is False:
-        user = await directory.deprovision_user(actor, user.id)
+        user = await offboarding.deprovision_user(actor, user.id)
     units = await _unit_map(scope, [user.id])
     return _json(
         user_json(user, units[user.id], _base(request)),
@@ -460,7 +460,7 @@ async def _apply_user(
         actor, id=user.id, status=status, expected_version=expected, **fields
     )
     if resource.active is False and user.status != UserStatus.DEPROVISIONED:
-        user = await directory.deprovision_user(actor, user.id)
+        user = await offboarding.deprovision_user(actor, user.id)
     return user
 
 
@@ -500,7 +500,7 @@ async def delete_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = _if_match(request, user.version)
     actor = tenant_system_actor(request[TENANT], "scim")
-    await directory.deprovision_user(actor, user.id, expected_version=expected)
+    await offboarding.deprovision_user(actor, user.id, expected_version=expected)
     return web.Response(status=204)
 
 
