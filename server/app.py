@@ -29,8 +29,7 @@ from services.documents.storage import LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
-from subscriptions import bus, relay, sessions
-from subscriptions.outbox import publisher
+from subscriptions import bus, publisher, relay, sessions
 from sync import scim as sync_scim
 
 SETTINGS = web.AppKey("settings", Settings)

@@ -14,8 +14,9 @@ from tortoise.transactions import in_transaction
 from models.access import Actor
 from models.audit import TenantLog
 from services import audit
+from subscriptions import publisher
 from subscriptions.events import Event
-from subscriptions.outbox import publisher, writer
+from subscriptions.outbox import writer
 from subscriptions.topics import Topic
 
 

@@ -22,8 +22,7 @@ from auth.dev_issuer import DevIssuer
 from models.directory import OrgUnit
 from models.outbox import OutboxEvent
 from server.settings import Settings
-from subscriptions import sessions
-from subscriptions.outbox import publisher
+from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
 from tests.test_cli import CLI, free_port
 from tests.test_events import position

@@ -1,9 +1,9 @@
 """The outbox: events written in the transaction that makes the change, published after commit.
 
-Three sides, one module each: `writer` inserts a tenant's events in the change's transaction,
-`publisher` puts them on the bus after commit, `reader` reads them back in order (replay and the
-hub's gap filling). The bus hands events to the hub, and the hub reads the outbox, so the reader
-must not know the publisher; splitting them keeps the imports one-way.
+`writer` inserts a tenant's events in the change's transaction and `reader` reads them back in
+order (replay, and the hub's gap filling); `subscriptions/publisher.py` puts them on the bus after
+commit. The publisher uses the bus, the bus hands events to the hub, and the hub reads the outbox:
+the publisher stays outside this package so that the imports only go one way.
 
 Ordering. Event ids come from one BIGSERIAL sequence, and `services/uow.py` takes them only while
 it holds the lock on the tenant's `TenantLog` row, which it keeps until commit. So two events of
