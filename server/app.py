@@ -30,7 +30,7 @@ from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus, publisher, relay, sessions
-from sync import scim as sync_scim
+from sync.scim import app as scim
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
-    sync_scim.add_routes(app)
+    scim.add_routes(app)
     app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
     app.router.add_get("/audit/export", audit_export.export)
     return app

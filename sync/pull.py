@@ -15,9 +15,9 @@ from models.tenants import Tenant
 from services.errors import Code, ServiceError
 from services.sso.pull import PullReport, SourceUnit, SourceUser, apply_pull
 from services.tenants import tenant_system_actor
-from sync.scim import OrgUnitExtension
+from sync.scim.groups import OrgUnitExtension, OrgUnitGroup
+from sync.scim.users import primary
 
-OrgUnitGroup: Any = Group[OrgUnitExtension]  # type: ignore[misc]
 Progress = Callable[[str, int, int], None]
 
 
@@ -88,14 +88,7 @@ async def _all(
 
 
 def _person(user: Any) -> SourceUser:
-    emails = user.emails or []
-    email = next((e.value for e in emails if e.primary), None) or (
-        emails[0].value if emails else None
-    )
-    phones = user.phone_numbers or []
-    phone = next((p.value for p in phones if p.primary), None) or (
-        phones[0].value if phones else None
-    )
+    email, phone = primary(user.emails), primary(user.phone_numbers)
     display = user.display_name or (user.name.formatted if user.name else None) or user.user_name
     return SourceUser(
         key=str(user.external_id or user.id),

@@ -14,10 +14,7 @@ from tortoise.exceptions import IntegrityError
 
 from models.base import new_id
 from models.scope import TenantScope
-from models.sso import (
-    AccessEvent,
-    AccessEventKind,
-)
+from models.sso import AccessEvent, AccessEventKind
 from services.tenants import secret_hash
 
 log = logging.getLogger(__name__)

@@ -9,10 +9,7 @@ from typing import Any
 from models.access import Actor, Permission
 from models.directory import OrgUnit, Role, User
 from models.scope import TenantScope
-from models.sso import (
-    AccessRule,
-    AccessSubject,
-)
+from models.sso import AccessRule, AccessSubject
 from services.errors import Code, ServiceError, check_version, not_found, require
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.sso.access_log import COMPONENT_KEY_MAX

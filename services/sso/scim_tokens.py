@@ -8,9 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from models.access import Actor, Permission
 from models.scope import TenantScope, across_tenants
-from models.sso import (
-    ScimToken,
-)
+from models.sso import ScimToken
 from models.tenants import Tenant
 from services.errors import Code, ServiceError, not_found, require
 from services.inputs import Checks, parse_id
