@@ -27,8 +27,9 @@ from models.scope import TenantScope
 from services.errors import Code, ServiceError, check_version, require
 from services.inputs import KEEP, Checks, apply_changes
 from services.portal import probe
-from services.portal.common import locked, record, scope_of
+from services.portal.common import record, scope_of
 from services.portal.manifests import Manifest, validate_manifest
+from services.rows import locked
 from services.uow import transaction
 from subscriptions.topics import Topic
 
