@@ -17,7 +17,7 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, graphiql, metrics, sso, workers
+from server import db, graphiql, metrics, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
@@ -60,9 +60,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         graphiql.add_routes(app)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
-    authenticator = sso.build_authenticator(
-        app, settings, validator, provider[1] if provider else None
-    )
+    discovery = provider[1] if provider else None
+    authenticator = sso.build_authenticator(app, settings, validator, discovery)
+    signin.add_routes(app, settings, validator, discovery)
     app[ATTACHMENTS] = AttachmentPolicy(
         store=LocalBlobStore(settings.data_dir / "blobs"),
         max_bytes=settings.max_upload_bytes,
