@@ -7,7 +7,7 @@ import uuid
 from typing import Any
 
 from aiohttp import web
-from scim2_models import Context, Extension, Group, PatchOp
+from scim2_models import Context, Extension, Group
 from scim2_models.urn import URN
 
 from models.directory import Membership, OrgUnit
@@ -27,7 +27,8 @@ from sync.scim.protocol import (
     list_response,
     meta,
     paging,
-    read_body,
+    patched,
+    read_resource,
     respond,
 )
 from sync.scim.users import root_unit, unit_map
@@ -144,9 +145,7 @@ async def _parent_id(scope: TenantScope, resource: Any) -> uuid.UUID:
 async def create_group(request: web.Request) -> web.Response:
     tenant = request[TENANT]
     scope = TenantScope(tenant.id)
-    resource: Any = OrgUnitGroup.model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
-    )
+    resource = await read_resource(request, OrgUnitGroup, Context.RESOURCE_CREATION_REQUEST)
     actor = tenant_system_actor(tenant, "scim")
     extension = resource[OrgUnitExtension]
     unit = await directory.create_org_unit(
@@ -218,9 +217,7 @@ async def _set_members(request: web.Request, unit: OrgUnit, member_ids: list[str
 async def replace_group(request: web.Request) -> web.Response:
     unit = await _group(request)
     expected = if_match(request, unit.version)
-    resource: Any = OrgUnitGroup.model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-    )
+    resource = await read_resource(request, OrgUnitGroup, Context.RESOURCE_REPLACEMENT_REQUEST)
     unit = await _apply_group(request, unit, resource, expected)
     return await _group_response(request, unit)
 
@@ -228,15 +225,11 @@ async def replace_group(request: web.Request) -> web.Response:
 async def patch_group(request: web.Request) -> web.Response:
     unit = await _group(request)
     expected = if_match(request, unit.version)
-    patch = PatchOp[OrgUnitGroup].model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-    )
     members = await _members(TenantScope(unit.tenant_id), [unit.id])
-    current: Any = OrgUnitGroup.model_validate(
-        group_json(unit, members[unit.id], base_url(request)),
-        scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST,
+    current = await patched(
+        request, OrgUnitGroup, group_json(unit, members[unit.id], base_url(request))
     )
-    if patch.patch(current):
+    if current is not None:
         if current.members is None:
             current.members = []
         unit = await _apply_group(request, unit, current, expected)

@@ -8,6 +8,7 @@ from typing import Any
 
 import orjson
 from aiohttp import web
+from scim2_models import Context, PatchOp
 
 from models.tenants import Tenant
 
@@ -100,3 +101,16 @@ async def read_body(request: web.Request) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise ScimError(400, "The body must be a JSON object", "invalidSyntax")
     return data
+
+
+async def read_resource(request: web.Request, model: Any, context: Context) -> Any:
+    """The request body as a `model` resource, validated for `context` (creation, replacement)."""
+    return model.model_validate(await read_body(request), scim_ctx=context)
+
+
+async def patched(request: web.Request, model: Any, current: dict[str, Any]) -> Any | None:
+    """`current` (a resource's JSON) with the request's PATCH operations applied; None when
+    they change nothing."""
+    patch = await read_resource(request, PatchOp[model], Context.RESOURCE_PATCH_REQUEST)
+    resource = model.model_validate(current, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+    return resource if patch.patch(resource) else None

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from aiohttp import web
-from scim2_models import Context, PatchOp, User
+from scim2_models import Context, User
 
 from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
@@ -25,7 +25,8 @@ from sync.scim.protocol import (
     list_response,
     meta,
     paging,
-    read_body,
+    patched,
+    read_resource,
     respond,
 )
 
@@ -138,9 +139,7 @@ async def root_unit(scope: TenantScope) -> OrgUnit:
 
 async def create_user(request: web.Request) -> web.Response:
     tenant = request[TENANT]
-    resource: Any = User.model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_CREATION_REQUEST
-    )
+    resource = await read_resource(request, User, Context.RESOURCE_CREATION_REQUEST)
     scope = TenantScope(tenant.id)
     actor = tenant_system_actor(tenant, "scim")
     user = await directory.create_user(
@@ -174,9 +173,7 @@ async def _apply_user(
 async def replace_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = if_match(request, user.version)
-    resource: Any = User.model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST
-    )
+    resource = await read_resource(request, User, Context.RESOURCE_REPLACEMENT_REQUEST)
     user = await _apply_user(request, user, resource, expected)
     return await _user_response(request, user)
 
@@ -184,15 +181,9 @@ async def replace_user(request: web.Request) -> web.Response:
 async def patch_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = if_match(request, user.version)
-    patch = PatchOp[User].model_validate(
-        await read_body(request), scim_ctx=Context.RESOURCE_PATCH_REQUEST
-    )
-    scope = TenantScope(user.tenant_id)
-    current: Any = User.model_validate(
-        user_json(user, (await unit_map(scope, [user.id]))[user.id], base_url(request)),
-        scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST,
-    )
-    if patch.patch(current):
+    units = await unit_map(TenantScope(user.tenant_id), [user.id])
+    current = await patched(request, User, user_json(user, units[user.id], base_url(request)))
+    if current is not None:
         user = await _apply_user(request, user, current, expected)
     return await _user_response(request, user)
 
