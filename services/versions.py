@@ -110,6 +110,18 @@ class Versioned(Generic[D, V]):
             )
         return row, draft
 
+    async def current(self, scope: TenantScope, row: D) -> V | None:
+        """The version new work starts with: the newest published one (None before the first)."""
+        return (
+            await scope.query(self.version)
+            .filter(
+                **{self.owner: row.id},
+                number=row.latest_published,
+                status=VersionStatus.PUBLISHED,
+            )
+            .get_or_none()
+        )
+
     async def draft_of(self, scope: TenantScope, row: D) -> V:
         """The definition's draft, started from its newest version when there is none."""
         versions = scope.query(self.version).filter(**{self.owner: row.id})
