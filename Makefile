@@ -20,7 +20,8 @@ $(BIN)/officecloud: pyproject.toml
 
 # GraphiQL's files, from npm (pinned by strawberry's page, checked against its hashes).
 server/static/graphiql: $(BIN)/officecloud
-	$(BIN)/officecloud graphiql-assets && touch $@ || echo "GraphiQL will not load: install npm, then make graphiql"
+	$(BIN)/officecloud graphiql-assets && touch $@ \
+		|| echo "GraphiQL will not load: install npm, then make graphiql"
 
 graphiql: server/static/graphiql
 

@@ -1,7 +1,7 @@
 """Events written in the same transaction as the change they describe, published after commit.
 
 Ids come from the table's BIGSERIAL and are taken while the tenant's `TenantLog` row is locked
-(services/uow.py), so within one tenant they increase in commit order: subscriptions/outbox.py
+(services/uow.py), so within one tenant they increase in commit order: subscriptions/outbox/
 explains what the replay and the bus build on that.
 """
 

@@ -17,7 +17,7 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, graphiql, metrics, sso, workers
+from server import db, graphiql, metrics, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.settings import Settings, get_settings
@@ -29,8 +29,8 @@ from services.documents.storage import LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
-from subscriptions import bus, outbox, relay, sessions
-from sync import scim as sync_scim
+from subscriptions import bus, publisher, relay, sessions
+from sync.scim import app as scim
 
 SETTINGS = web.AppKey("settings", Settings)
 HTTP = web.AppKey("http", aiohttp.ClientSession)
@@ -60,9 +60,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         graphiql.add_routes(app)
 
     validator = TokenValidator(issuers, settings.oidc_algorithms, settings.oidc_leeway_seconds)
-    authenticator = sso.build_authenticator(
-        app, settings, validator, provider[1] if provider else None
-    )
+    discovery = provider[1] if provider else None
+    authenticator = sso.build_authenticator(app, settings, validator, discovery)
+    signin.add_routes(app, settings, validator, discovery)
     app[ATTACHMENTS] = AttachmentPolicy(
         store=LocalBlobStore(settings.data_dir / "blobs"),
         max_bytes=settings.max_upload_bytes,
@@ -96,7 +96,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
-    sync_scim.add_routes(app)
+    scim.add_routes(app)
     app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
     app.router.add_get("/audit/export", audit_export.export)
     return app
@@ -146,7 +146,8 @@ async def _live_events(app: web.Application) -> AsyncIterator[None]:
     """Every process runs the outbox relay and honours revocations sent by any process."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
-    outbox.exit_after_commit(settings.test_exit_after_commit_topic if settings.dev_mode else None)
+    crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
+    publisher.exit_after_commit(crash_topic)
     task = asyncio.create_task(
         relay.run(
             app[BUS],
@@ -161,7 +162,7 @@ async def _live_events(app: web.Application) -> AsyncIterator[None]:
     task.cancel()
     with contextlib.suppress(asyncio.CancelledError):
         await task
-    outbox.exit_after_commit(None)
+    publisher.exit_after_commit(None)
 
 
 async def _healthz(request: web.Request) -> web.Response:

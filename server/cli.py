@@ -10,12 +10,12 @@ import socket
 import subprocess
 import sys
 from collections.abc import Awaitable, Callable
+from importlib.metadata import entry_points
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
 
-from bench.cli import bench_cli
 from server import db
 from server.settings import Settings, get_settings
 
@@ -25,7 +25,11 @@ audit_cli = typer.Typer(help="The tamper-evident audit log.")
 cli.add_typer(audit_cli, name="audit")
 sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用户同步).")
 cli.add_typer(sync_cli, name="sync")
-cli.add_typer(bench_cli, name="bench")
+COMMANDS = "officecloud.commands"
+"""Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
+offers the hook, the tool registers itself, and the server never imports a tool."""
+for command in entry_points(group=COMMANDS):
+    cli.add_typer(command.load(), name=command.name)
 out = Console()
 err = Console(stderr=True)
 

@@ -11,15 +11,16 @@ import workflow
 from models.access import Actor, DataScope, Permission
 from models.directory import OrgUnit, Role, RoleAssignment, UserStatus
 from models.flows import FlowDefinition, FlowVersion
-from models.forms import FormDefinition, VersionStatus
+from models.forms import FormDefinition
 from models.scope import TenantScope
 from services.directory import active_user_ids
 from services.errors import Code, Problem, ServiceError, require
 from services.forms import field_paths, published_version
-from services.inputs import KEEP, Checks, apply_changes, parse_id
-from services.rows import found, locked
+from services.inputs import KEEP, Checks, parse_id
+from services.rows import found
 from services.uow import transaction
-from subscriptions.topics import Topic, global_id
+from services.versions import Versioned
+from subscriptions.topics import Topic
 
 
 def engine_problems(
@@ -49,20 +50,21 @@ def parse(definition: Any, root: str = "definition") -> workflow.FlowDefinition:
     return parsed
 
 
+FLOWS = Versioned(
+    noun="flow",
+    kind="Flow",
+    definition=FlowDefinition,
+    version=FlowVersion,
+    owner="flow_id",
+    field="flowId",
+    topic=Topic.FLOW_PUBLISHED,
+    content=("definition",),
+    blank={"definition": {}},
+)
+
+
 def _manage(actor: Actor | None) -> Actor:
     return require(actor, Permission.FLOWS_MANAGE)
-
-
-async def _draft_of(scope: TenantScope, flow: FlowDefinition) -> FlowVersion:
-    versions = scope.query(FlowVersion).filter(flow_id=flow.id)
-    draft = await versions.filter(status=VersionStatus.DRAFT).get_or_none()
-    if draft:
-        return draft
-    latest = await versions.order_by("-number").first()
-    assert latest is not None, "a flow is created with its first version"
-    return await scope.create(
-        FlowVersion, flow_id=flow.id, number=latest.number + 1, definition=latest.definition
-    )
 
 
 async def create_flow(
@@ -83,14 +85,13 @@ async def create_flow(
     parse(definition)
     async with transaction(actor) as work:
         form = await found(scope, FormDefinition, form_id, "Form", "formId")
-        if await scope.query(FlowDefinition).filter(key=key).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The flow key '{key}' is taken", "key")
-        flow = await scope.create(
-            FlowDefinition, key=key, name=name, description=description, form_id=form.id
+        return await FLOWS.create(
+            work,
+            scope,
+            key,
+            {"name": name, "description": description, "form_id": form.id},
+            {"definition": definition},
         )
-        version = await scope.create(FlowVersion, flow_id=flow.id, number=1, definition=definition)
-        work.audit(actor.tenant_id, "flow.created", "FlowDefinition", flow.id, {"key": key})
-    return flow, version
 
 
 async def update_flow_draft(
@@ -102,27 +103,14 @@ async def update_flow_draft(
     definition: Any = KEEP,
 ) -> tuple[FlowDefinition, FlowVersion]:
     actor = _manage(actor)
-    scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         if name is not KEEP:
             name = checks.text(name, "name")
     if definition is not KEEP:
         parse(definition)
-    async with transaction(actor) as work:
-        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
-        if apply_changes(flow, name=name, description=description):
-            await flow.save()
-        draft = await _draft_of(scope, flow)
-        apply_changes(draft, definition=definition)
-        await draft.save()
-        work.audit(
-            actor.tenant_id,
-            "flow.draft_updated",
-            "FlowDefinition",
-            flow.id,
-            {"version": draft.number},
-        )
-    return flow, draft
+    return await FLOWS.update_draft(
+        actor, flow_id, {"name": name, "description": description}, {"definition": definition}
+    )
 
 
 async def import_bpmn(
@@ -151,50 +139,25 @@ async def publish_flow(
 ) -> tuple[FlowDefinition, FlowVersion]:
     """Validate the draft against the bound form's published version and the directory; on
     success freeze it. Problems name the node or transition at fault."""
-    actor = _manage(actor)
-    scope = TenantScope(actor.tenant_id)
-    async with transaction(actor) as work:
-        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
-        draft = (
-            await scope.query(FlowVersion)
-            .filter(flow_id=flow.id, status=VersionStatus.DRAFT)
-            .get_or_none()
+    return await FLOWS.publish(_manage(actor), flow_id, _publishable)
+
+
+async def _publishable(
+    scope: TenantScope, flow: FlowDefinition, draft: FlowVersion
+) -> dict[str, Any]:
+    form_version = await published_version(scope, flow.form_id)
+    if form_version is None:
+        raise ServiceError.of(
+            Code.INVALID_STATE, "Publish the flow's form before the flow", "flowId"
         )
-        if draft is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The flow has no draft to publish", "flowId")
-        form_version = await published_version(scope, flow.form_id)
-        if form_version is None:
-            raise ServiceError.of(
-                Code.INVALID_STATE, "Publish the flow's form before the flow", "flowId"
-            )
-        definition = parse(draft.definition)
-        checker = await AssigneeCheck.load(scope, definition)
-        problems = workflow.validate(
-            definition, list(field_paths(form_version.json_schema)), checker
-        )
-        found = engine_problems(problems)
-        if found:
-            raise ServiceError(*found)
-        draft.status = VersionStatus.PUBLISHED
-        draft.form_version_id = form_version.id
-        draft.published_at = work.now
-        draft.published_by_id = actor.user_id
-        await draft.save()
-        flow.latest_published = draft.number
-        await flow.save()
-        work.audit(
-            actor.tenant_id,
-            "flow.published",
-            "FlowDefinition",
-            flow.id,
-            {"version": draft.number, "formVersion": form_version.number},
-        )
-        work.emit(
-            actor.tenant_id,
-            Topic.FLOW_PUBLISHED,
-            {"flowId": global_id("Flow", flow.id), "version": draft.number},
-        )
-    return flow, draft
+    definition = parse(draft.definition)
+    checker = await AssigneeCheck.load(scope, definition)
+    problems = workflow.validate(definition, list(field_paths(form_version.json_schema)), checker)
+    found = engine_problems(problems)
+    if found:
+        raise ServiceError(*found)
+    draft.form_version_id = form_version.id
+    return {"formVersion": form_version.number}
 
 
 class AssigneeCheck:

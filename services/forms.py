@@ -14,10 +14,10 @@ from models.access import Actor, Permission
 from models.forms import FormDefinition, FormVersion, VersionStatus
 from models.scope import TenantScope
 from services.errors import Code, Problem, ServiceError, require
-from services.inputs import KEEP, Checks, apply_changes
-from services.rows import locked
+from services.inputs import KEEP, Checks
 from services.uow import transaction
-from subscriptions.topics import Topic, global_id
+from services.versions import Versioned
+from subscriptions.topics import Topic
 
 MAX_SCHEMA_BYTES = 200_000
 
@@ -66,24 +66,21 @@ def data_problems(
     return problems
 
 
+FORMS = Versioned(
+    noun="form",
+    kind="Form",
+    definition=FormDefinition,
+    version=FormVersion,
+    owner="form_id",
+    field="formId",
+    topic=Topic.FORM_PUBLISHED,
+    content=("json_schema", "ui_schema"),
+    blank={"json_schema": {"type": "object", "properties": {}}, "ui_schema": {}},
+)
+
+
 def _manage(actor: Actor | None) -> Actor:
     return require(actor, Permission.FORMS_MANAGE)
-
-
-async def draft_of(scope: TenantScope, form: FormDefinition) -> FormVersion:
-    """The form's draft, started from its newest version when there is none."""
-    versions = scope.query(FormVersion).filter(form_id=form.id)
-    draft = await versions.filter(status=VersionStatus.DRAFT).get_or_none()
-    if draft:
-        return draft
-    latest = await versions.order_by("-number").first()
-    return await scope.create(
-        FormVersion,
-        form_id=form.id,
-        number=(latest.number + 1) if latest else 1,
-        json_schema=latest.json_schema if latest else {"type": "object", "properties": {}},
-        ui_schema=latest.ui_schema if latest else {},
-    )
 
 
 async def create_form(
@@ -96,7 +93,6 @@ async def create_form(
     ui_schema: Any = None,
 ) -> tuple[FormDefinition, FormVersion]:
     actor = _manage(actor)
-    scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         key = checks.code(key, "key")
         name = checks.text(name, "name")
@@ -104,18 +100,13 @@ async def create_form(
         if ui_schema is not None and not isinstance(ui_schema, dict):
             checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
     async with transaction(actor) as work:
-        if await scope.query(FormDefinition).filter(key=key).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The form key '{key}' is taken", "key")
-        form = await scope.create(FormDefinition, key=key, name=name, description=description)
-        version = await scope.create(
-            FormVersion,
-            form_id=form.id,
-            number=1,
-            json_schema=json_schema,
-            ui_schema=ui_schema or {},
+        return await FORMS.create(
+            work,
+            TenantScope(actor.tenant_id),
+            key,
+            {"name": name, "description": description},
+            {"json_schema": json_schema, "ui_schema": ui_schema or {}},
         )
-        work.audit(actor.tenant_id, "form.created", "FormDefinition", form.id, {"key": key})
-    return form, version
 
 
 async def update_form_draft(
@@ -128,7 +119,6 @@ async def update_form_draft(
     ui_schema: Any = KEEP,
 ) -> tuple[FormDefinition, FormVersion]:
     actor = _manage(actor)
-    scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         if name is not KEEP:
             name = checks.text(name, "name")
@@ -136,56 +126,27 @@ async def update_form_draft(
             checks.problems.extend(schema_problems(json_schema))
         if ui_schema is not KEEP and not isinstance(ui_schema, dict):
             checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
-    async with transaction(actor) as work:
-        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
-        draft = await draft_of(scope, form)
-        changes = apply_changes(form, name=name, description=description)
-        if changes:
-            await form.save()
-        changes |= apply_changes(draft, json_schema=json_schema, ui_schema=ui_schema)
-        await draft.save()
-        work.audit(
-            actor.tenant_id,
-            "form.draft_updated",
-            "FormDefinition",
-            form.id,
-            {"version": draft.number, "changed": sorted(changes)},
-        )
-    return form, draft
+    return await FORMS.update_draft(
+        actor,
+        form_id,
+        {"name": name, "description": description},
+        {"json_schema": json_schema, "ui_schema": ui_schema},
+    )
 
 
 async def publish_form(
     actor: Actor | None, *, form_id: uuid.UUID | str
 ) -> tuple[FormDefinition, FormVersion]:
-    actor = _manage(actor)
-    scope = TenantScope(actor.tenant_id)
-    async with transaction(actor) as work:
-        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
-        draft = (
-            await scope.query(FormVersion)
-            .filter(form_id=form.id, status=VersionStatus.DRAFT)
-            .get_or_none()
-        )
-        if draft is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The form has no draft to publish", "formId")
-        problems = schema_problems(draft.json_schema)
-        if problems:
-            raise ServiceError(*problems)
-        draft.status = VersionStatus.PUBLISHED
-        draft.published_at = work.now
-        draft.published_by_id = actor.user_id
-        await draft.save()
-        form.latest_published = draft.number
-        await form.save()
-        work.audit(
-            actor.tenant_id, "form.published", "FormDefinition", form.id, {"version": draft.number}
-        )
-        work.emit(
-            actor.tenant_id,
-            Topic.FORM_PUBLISHED,
-            {"formId": global_id("Form", form.id), "version": draft.number},
-        )
-    return form, draft
+    return await FORMS.publish(_manage(actor), form_id, _publishable)
+
+
+async def _publishable(
+    scope: TenantScope, form: FormDefinition, draft: FormVersion
+) -> dict[str, Any]:
+    problems = schema_problems(draft.json_schema)
+    if problems:
+        raise ServiceError(*problems)
+    return {}
 
 
 async def published_version(scope: TenantScope, form_id: uuid.UUID) -> FormVersion | None:

@@ -14,8 +14,9 @@ from tortoise.transactions import in_transaction
 from models.access import Actor
 from models.audit import TenantLog
 from services import audit
-from subscriptions import outbox
+from subscriptions import publisher
 from subscriptions.events import Event
+from subscriptions.outbox import writer
 from subscriptions.topics import Topic
 
 
@@ -62,7 +63,7 @@ class Work:
                 )
             events = [(topic, payload) for t, topic, payload in self._events if t == tenant_id]
             if events:
-                self.published += await outbox.record_all(tenant_id, events)
+                self.published += await writer.record_all(tenant_id, events)
 
 
 _current: ContextVar[Work | None] = ContextVar("unit_of_work", default=None)
@@ -84,4 +85,4 @@ async def transaction(actor: Actor | None) -> AsyncIterator[Work]:
             await work._flush()
     finally:
         _current.reset(token)
-    await outbox.publish_committed(work.published)
+    await publisher.publish_committed(work.published)

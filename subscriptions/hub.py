@@ -8,9 +8,9 @@ into the tenant's events in id order, each exactly once, with no holes:
   database read at all);
 - an id already passed on is dropped;
 - anything else (a hole, or a relayed event whose `prev` is unknown) makes the feed read the
-  tenant's events after its last id from the outbox, which has them all in order (outbox.py),
-  once for all local listeners; so does `resync()`, which the bus calls whenever its Redis
-  subscription is (re)established.
+  tenant's events after its last id from the outbox, which has them all in order
+  (outbox/reader.py), once for all local listeners; so does `resync()`, which the bus calls
+  whenever its Redis subscription is (re)established.
 
 Each listener has a bounded queue. A listener that falls behind (its client reads slower than
 events arrive) never holds up the others: when its queue is full it is emptied and the listener
@@ -27,8 +27,8 @@ import uuid
 from collections.abc import AsyncIterator
 from typing import NamedTuple
 
-from subscriptions import outbox
 from subscriptions.events import Event
+from subscriptions.outbox import reader
 
 log = logging.getLogger(__name__)
 
@@ -138,7 +138,7 @@ class _Feed:
             self._again = False  # a resync asked for while we read sets it again
             try:
                 if initial:
-                    self.high = await outbox.latest_id(self.tenant_id)
+                    self.high = await reader.latest_id(self.tenant_id)
                     initial = False
                     self.ready.set_result(None)
                 else:
@@ -168,7 +168,7 @@ class _Feed:
 
     async def _fill(self) -> None:
         while True:
-            events = await outbox.page(self.tenant_id, self.high, limit=FILL_PAGE)
+            events = await reader.page(self.tenant_id, self.high, limit=FILL_PAGE)
             for event in events:
                 self._emit(event)
             if len(events) < FILL_PAGE:

@@ -20,9 +20,10 @@ import inspect
 import uuid
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 
-from subscriptions import bus, outbox
+from subscriptions import bus
 from subscriptions.events import Event
 from subscriptions.hub import Hub, Lag
+from subscriptions.outbox import reader
 
 Allow = Callable[[Event], bool | Awaitable[bool]]
 REPLAY_PAGE = 500
@@ -54,10 +55,10 @@ async def check_resumable(tenant_id: uuid.UUID, after: int) -> None:
     An id the client received is committed, so the tenant's newest committed id is at least
     that: events committing after this check only raise it, and cannot make a good `after`
     fail. Accepting an id beyond it would silently skip the tenant's events up to it."""
-    oldest = await outbox.oldest_id()
+    oldest = await reader.oldest_id()
     if oldest is not None and after < oldest - 1:
         raise EventsPruned(after, oldest)
-    if after > await outbox.latest_id(tenant_id):
+    if after > await reader.latest_id(tenant_id):
         raise UnknownEvent(after)
 
 
@@ -98,7 +99,7 @@ async def _replay(
     tenant_id: uuid.UUID, after: int, upto: int, prefixes: Sequence[str], allow: Allow | None
 ) -> AsyncIterator[Event]:
     while True:
-        events = await outbox.page(
+        events = await reader.page(
             tenant_id, after, upto=upto, prefixes=prefixes, limit=REPLAY_PAGE
         )
         for event in events:

@@ -4,7 +4,7 @@ The tenant comes from the token (`oidc_tenant_claim`, checked active by `auth`),
 `oidc_roles_claim` through `oidc_role_map` (plus `oidc_default_role`), the org unit from
 `oidc_org_unit_claim` (an org unit's external id or code) or else the tenant's root unit. The
 tenant's portal access rules are applied to the user-to-be first: a refused person creates
-nothing. Writes go through services/directory.py with the tenant's system actor (audited).
+nothing. Writes go through services/directory/ with the tenant's system actor (audited).
 """
 
 from __future__ import annotations

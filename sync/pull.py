@@ -1,6 +1,6 @@
 """`officecloud sync pull`: read a portal's SCIM 2.0 endpoint (scim2-client over httpx2) and make
 the tenant's directory match it. Groups are read without members and users with their `groups`,
-in pages of `page_size`; the difference is applied by `services.sso.apply_pull`."""
+in pages of `page_size`; `services/sso/pull.py` applies the difference."""
 
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ from scim2_client.engines.httpx2 import AsyncSCIMClient
 from scim2_models import Group, ResourceType, ScimProvider, SearchRequest, User
 
 from models.tenants import Tenant
-from services import sso
 from services.errors import Code, ServiceError
+from services.sso.pull import PullReport, SourceUnit, SourceUser, apply_pull
 from services.tenants import tenant_system_actor
-from sync.scim import OrgUnitExtension
+from sync.scim.groups import OrgUnitExtension, OrgUnitGroup
+from sync.scim.users import primary
 
-OrgUnitGroup: Any = Group[OrgUnitExtension]  # type: ignore[misc]
 Progress = Callable[[str, int, int], None]
 
 
@@ -28,7 +28,7 @@ async def pull(
     *,
     page_size: int = 1000,
     progress: Progress | None = None,
-) -> sso.PullReport:
+) -> PullReport:
     tenant = await Tenant.get_or_none(code=tenant_code)
     if tenant is None:
         raise ServiceError.of(Code.NOT_FOUND, f"No tenant has the code '{tenant_code}'")
@@ -48,7 +48,7 @@ async def pull(
         groups = await _all(client, OrgUnitGroup, "groups", page_size, progress, ["members"])
         users = await _all(client, User, "read users", page_size, progress, None)
     units = [
-        sso.SourceUnit(
+        SourceUnit(
             key=str(g.id),
             name=g.display_name or str(g.id),
             parent_key=(g[OrgUnitExtension].parent if g[OrgUnitExtension] else None),
@@ -56,7 +56,7 @@ async def pull(
         for g in groups
     ]
     people = [_person(u) for u in users]
-    return await sso.apply_pull(
+    return await apply_pull(
         tenant_system_actor(tenant, "directory pull"), units, people, progress=progress
     )
 
@@ -87,17 +87,10 @@ async def _all(
         start += len(page.resources)
 
 
-def _person(user: Any) -> sso.SourceUser:
-    emails = user.emails or []
-    email = next((e.value for e in emails if e.primary), None) or (
-        emails[0].value if emails else None
-    )
-    phones = user.phone_numbers or []
-    phone = next((p.value for p in phones if p.primary), None) or (
-        phones[0].value if phones else None
-    )
+def _person(user: Any) -> SourceUser:
+    email, phone = primary(user.emails), primary(user.phone_numbers)
     display = user.display_name or (user.name.formatted if user.name else None) or user.user_name
-    return sso.SourceUser(
+    return SourceUser(
         key=str(user.external_id or user.id),
         username=str(user.user_name),
         display_name=str(display),

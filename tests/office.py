@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from models.access import DataScope
 from models.directory import OrgUnit, Role, User
 from services import directory
 from tests.conftest import Department, GraphQL, gid
@@ -95,7 +96,7 @@ async def staff(department: Department, gql: GraphQL) -> Office:
                     code=role_code,
                     name=role_code,
                     permissions=[],
-                    data_scope=directory.DataScope.SELF,
+                    data_scope=DataScope.SELF,
                 )
             await directory.assign_role(
                 department.actor, user_id=user.id, role_id=roles[role_code].id

@@ -177,3 +177,11 @@ def test_workers_need_redis(data_dir: Path) -> None:
     )
     assert done.returncode == 2
     assert "REDIS_URL" in done.stderr
+
+
+def test_bench_registers_its_commands_through_an_entry_point(data_dir: Path) -> None:
+    """`officecloud bench …` (bench/README.md) comes from bench's entry point, not from an import
+    in the server."""
+    commands = run(env_for(data_dir), "bench", "--help")
+    for command in ("seed", "floor", "load", "profile"):
+        assert command in commands

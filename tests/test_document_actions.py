@@ -12,7 +12,7 @@ import pytest
 from models.directory import OrgUnit
 from models.documents import DocumentEvent, Timer
 from models.outbox import OutboxEvent
-from services import directory
+from services import directory, offboarding
 from services.documents import timers
 from tests.conftest import GraphQL, key_of
 from tests.office import DOC, TASK, Office, staff
@@ -245,7 +245,7 @@ async def test_deprovisioning_hands_open_tasks_to_the_unit_leader(office: Office
     await directory.update_org_unit(
         department.actor, id=root.id, leader_id=office.users["leader"].id
     )
-    await directory.deprovision_user(department.actor, office.users["director"].id)
+    await offboarding.deprovision_user(department.actor, office.users["director"].id)
 
     task = await office.open_task("leader", doc_id)
     assert task["nodeId"] == "review"

@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from models.access import DataScope
 from models.directory import OrgUnit
 from models.documents import Document, DocumentEvent, Task
 from services import directory
@@ -78,7 +79,7 @@ async def buttons(gql: GraphQL, make_department: Any) -> Buttons:
             code=code,
             name=code,
             permissions=[],
-            data_scope=directory.DataScope.SELF,
+            data_scope=DataScope.SELF,
         )
         for name in holders:
             await directory.assign_role(

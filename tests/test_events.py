@@ -17,9 +17,10 @@ from models.outbox import OutboxEvent
 from server.app import BUS, SETTINGS
 from services import directory
 from services.uow import transaction
-from subscriptions import outbox, relay, sessions
+from subscriptions import relay, sessions
 from subscriptions.events import Event
 from subscriptions.hub import Hub
+from subscriptions.outbox import reader
 from subscriptions.stream import replay_then_live
 from subscriptions.topics import Topic
 from tests.conftest import Department, GraphQL, gid, ws_url
@@ -50,7 +51,7 @@ async def emit(department: Department, topic: str, payload: dict[str, Any]) -> N
 
 async def position(department: Department) -> dict[str, str]:
     """`after` = the tenant's last event: the stream misses nothing even if it starts late."""
-    return {"after": str(await outbox.latest_id(department.tenant.id))}
+    return {"after": str(await reader.latest_id(department.tenant.id))}
 
 
 async def stored(department: Department) -> list[int]:
@@ -442,4 +443,4 @@ async def test_prev_links_each_event_to_its_tenants_previous_one(
     first, second = work.published
     assert first.prev == (await stored(department))[-3]
     assert second.prev == first.id
-    assert await outbox.latest_id(department.tenant.id) == second.id
+    assert await reader.latest_id(department.tenant.id) == second.id

@@ -11,7 +11,7 @@ from aiohttp.test_utils import TestServer
 from strawberry import relay
 
 from models.outbox import OutboxEvent
-from subscriptions import outbox
+from subscriptions.outbox import reader
 from tests.conftest import GraphQL, gid, ws_url
 from tests.office import DOC, Office
 from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
@@ -29,7 +29,7 @@ NODE = """query($id: ID!) { node(id: $id) { id
 
 
 async def after(office: Office) -> str:
-    return str(await outbox.latest_id(office.department.tenant.id))
+    return str(await reader.latest_id(office.department.tenant.id))
 
 
 async def test_document_status_reaches_its_readers_only(

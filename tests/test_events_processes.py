@@ -22,7 +22,7 @@ from auth.dev_issuer import DevIssuer
 from models.directory import OrgUnit
 from models.outbox import OutboxEvent
 from server.settings import Settings
-from subscriptions import outbox, sessions
+from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
 from tests.test_cli import CLI, free_port
 from tests.test_events import position
@@ -215,7 +215,7 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
         op = await socket.subscribe(variables=await position(department))
         with pytest.raises(aiohttp.ClientError):
             await rename_root(client(http, doomed, gql), department, "提交后崩溃")
-        assert await asyncio.wait_for(doomed.process.wait(), 10) == outbox.CRASH_EXIT_CODE
+        assert await asyncio.wait_for(doomed.process.wait(), 10) == publisher.CRASH_EXIT_CODE
         (event,) = await socket.events(op, 1, seconds=10)
     assert ids([event]) == await tenant_ids(department, topic)
     row = await OutboxEvent.get(id=int(event["id"]))

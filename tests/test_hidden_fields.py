@@ -26,7 +26,7 @@ from models.scope import TenantScope
 from server.settings import Settings
 from services import directory, tenants
 from services.documents import lifecycle
-from subscriptions import outbox
+from subscriptions.outbox import reader
 from tests.conftest import Department, GraphQL, gid, key_of, ws_url
 from tests.office import Office, staff
 from tests.test_exchange import DISPATCH, INBOX, receiving_office
@@ -479,7 +479,7 @@ async def canary(database: Settings, gql: GraphQL) -> Canary:
     )
     department = Department(tenant, admin, await actor_for(TenantScope(tenant.id), admin, tenant))
     office = await hidden_field_office(gql, department)
-    recorded = Canary(office, await outbox.latest_id(tenant.id) or 0)
+    recorded = Canary(office, await reader.latest_id(tenant.id) or 0)
     for name, run in SCENARIOS.items():
         scenario = Scenario(recorded, name)
         await scenario.start()

@@ -1,10 +1,12 @@
-"""Checks on the repository itself: exported SDL, migrations and the layering rules."""
+"""Checks on the repository itself: exported SDL, migrations, the layering rules and import
+cycles."""
 
 from __future__ import annotations
 
 import ast
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from models.base import TenantEntity
@@ -12,6 +14,17 @@ from schema import build_schema
 from server.settings import MODEL_MODULES
 
 ROOT = Path(__file__).resolve().parents[1]
+PROJECT = {
+    "server",
+    "schema",
+    "resolvers",
+    "services",
+    "workflow",
+    "models",
+    "auth",
+    "sync",
+    "subscriptions",
+}
 QUERY_METHODS = {
     "filter",
     "get",
@@ -29,6 +42,7 @@ QUERY_METHODS = {
     "raw",
 }
 LAYERS = {
+    "server": PROJECT,
     "schema": {"resolvers", "auth", "models", "schema"},
     "resolvers": {"services", "models", "auth", "resolvers", "subscriptions", "workflow"},
     "services": {"workflow", "models", "subscriptions", "services"},
@@ -41,17 +55,12 @@ LAYERS = {
 SHARED = {"workflow.vocabulary"}
 """Modules every layer may import: `workflow/vocabulary.py` imports nothing and holds the enums
 that the engine, the models and the schema share (docs/architecture.md)."""
-PROJECT = {
-    "server",
-    "schema",
-    "resolvers",
-    "services",
-    "workflow",
-    "models",
-    "auth",
-    "sync",
-    "subscriptions",
-}
+TOOLS = {"bench"}
+"""Tools build on the layers; no layer imports them (`officecloud bench` registers itself
+through an entry point)."""
+CYCLE_CHECKED = {"server", "services", "sync", "subscriptions", "bench"}
+"""Layers the import-cycle test holds to account; `schema`, `resolvers` and `workflow` join once
+their restructuring (issue 13) is merged."""
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -128,9 +137,118 @@ def test_imports_follow_the_layering() -> None:
                     names = [node.module]
                 for name in names:
                     top = name.split(".")[0]
-                    if top in PROJECT and top not in allowed and name not in SHARED:
+                    if top in PROJECT | TOOLS and top not in allowed and name not in SHARED:
                         offenders.append(f"{path.relative_to(ROOT)} imports {name}")
     assert offenders == []
+
+
+def test_there_are_no_import_cycles() -> None:
+    """No module imports itself back through others, and no domain package (`services.documents`,
+    `services.forms`) imports one that imports it back. Imports inside functions count: deferring
+    an import postpones a cycle, it does not remove it; imports under `if TYPE_CHECKING:` never
+    run and do not count."""
+    graph = import_graph()
+    packages: dict[str, set[str]] = {}
+    for module, targets in graph.items():
+        packages.setdefault(_package(module), set()).update(
+            _package(t) for t in targets if _package(t) != _package(module)
+        )
+    cycles = [
+        sorted(cycle)
+        for cycle in strongly_connected(graph) + strongly_connected(packages)
+        if {name.split(".")[0] for name in cycle} & CYCLE_CHECKED
+    ]
+    assert cycles == []
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Every module of the project and the modules its imports run: the target, and the
+    packages above it that are not above the importer too (those already ran)."""
+    files = {_module_name(path): path for path in python_files(*sorted(PROJECT | TOOLS))}
+    graph: dict[str, set[str]] = {}
+    for module, path in files.items():
+        package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+        graph[module] = set()
+        for name in _imported(ast.parse(path.read_text()), package, files):
+            parts = name.split(".")
+            for depth in range(1, len(parts) + 1):
+                above = ".".join(parts[:depth])
+                mine = module.startswith(above + ".") and depth < len(parts)
+                if above in files and above != module and not mine:
+                    graph[module].add(above)
+    return graph
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _package(module: str) -> str:
+    return ".".join(module.split(".")[:2])
+
+
+def _imported(tree: ast.AST, package: str, files: dict[str, Path]) -> set[str]:
+    found: set[str] = set()
+    for node in _runtime_nodes(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                parent = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*parent, base] if base else parent)
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in files else base)
+    return found
+
+
+def _runtime_nodes(node: ast.AST) -> Iterator[ast.AST]:
+    """Every node but those under `if TYPE_CHECKING:` (its `else` still runs)."""
+    for child in ast.iter_child_nodes(node):
+        if isinstance(child, ast.If) and _is_type_checking(child.test):
+            for other in child.orelse:
+                yield other
+                yield from _runtime_nodes(other)
+            continue
+        yield child
+        yield from _runtime_nodes(child)
+
+
+def _is_type_checking(test: ast.expr) -> bool:
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
+    """The cycles of `graph`: its strongly connected components of more than one node
+    (Tarjan's algorithm)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    cycles: list[set[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for target in sorted(graph.get(node, ())):
+            if target not in index:
+                visit(target)
+                low[node] = min(low[node], low[target])
+            elif target in stack:
+                low[node] = min(low[node], index[target])
+        if low[node] == index[node]:
+            component = set()
+            while (member := stack.pop()) != node:
+                component.add(member)
+            if component:
+                cycles.append({*component, node})
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return cycles
 
 
 def test_the_shared_vocabulary_imports_nothing() -> None:

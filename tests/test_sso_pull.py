@@ -17,7 +17,7 @@ from models.audit import AuditEntry
 from models.base import new_id
 from models.directory import Membership, OrgUnit, User, UserStatus
 from server.settings import Settings
-from services import directory
+from services import directory, offboarding
 from services.directory import unit_path
 from sync.pull import pull
 from tests.conftest import GraphQL
@@ -125,7 +125,7 @@ async def test_pulling_ten_thousand_users_twice_changes_nothing_the_second_time(
     leaver = await source.scope.query(User).get(username="u00007")
     await directory.delete_user(source.actor, id=leaver.id)
     quitter = await source.scope.query(User).get(username="u00008")
-    await directory.deprovision_user(source.actor, quitter.id)
+    await offboarding.deprovision_user(source.actor, quitter.id)
     report = await pull(target.tenant.code, url, token)
     assert report.users_deprovisioned == 2
     assert report.users_created == report.users_updated == 0

@@ -25,7 +25,7 @@ from scim2_models import (
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
-from sync.scim import OrgUnitExtension
+from sync.scim.groups import OrgUnitExtension
 from tests.conftest import GraphQL
 
 OrgUnitGroup: Any = Group[OrgUnitExtension]  # type: ignore[misc]

@@ -23,7 +23,7 @@ from models.stats import Alert, AlertKind, AlertStatus
 from models.tenants import PLATFORM_CODE, Tenant
 from services import stats
 from services.documents import lifecycle
-from subscriptions import outbox
+from subscriptions.outbox import reader
 from tests.conftest import GraphQL, gid, ws_url
 from tests.office import Office, staff
 from tests.test_exchange import DISPATCH, completed_dispatch, receiving_office
@@ -275,7 +275,7 @@ async def test_alerts_are_raised_and_resolved_with_events(
     async with Socket.connect(http, ws_url(server), office.token("admin")) as socket:
         watching = await socket.subscribe(
             "subscription($after: ID) { alerts(after: $after) { topic payload } }",
-            {"after": str(await outbox.latest_id(tenant.id))},
+            {"after": str(await reader.latest_id(tenant.id))},
         )
         await _check(high)
         live = await socket.events(watching, 1)

@@ -115,18 +115,7 @@ async def _store(
                     "documentId",
                 )
             scope = run.scope
-            group_id, version = uuid.uuid4(), 1
-            if replaces_id is not None:
-                previous = await scope.get(Attachment, replaces_id)
-                if previous is None or previous.document_id != run.document.id:
-                    raise not_found("Attachment", "replacesId")
-                latest = (
-                    await scope.query(Attachment)
-                    .filter(group_id=previous.group_id)
-                    .order_by("-version")
-                    .first()
-                )
-                group_id, version = previous.group_id, (latest.version if latest else 0) + 1
+            group_id, version = await _next_version(run, replaces_id)
             attachment = await scope.create(
                 Attachment,
                 document_id=run.document.id,
@@ -164,6 +153,23 @@ async def _store(
             await policy.store.delete(file.sha256)
         raise
     return attachment
+
+
+async def _next_version(run: Run, replaces_id: uuid.UUID | str | None) -> tuple[uuid.UUID, int]:
+    """The group and version number of a new upload: a new group, or the next version of the
+    attachment it replaces."""
+    if replaces_id is None:
+        return uuid.uuid4(), 1
+    previous = await run.scope.get(Attachment, replaces_id)
+    if previous is None or previous.document_id != run.document.id:
+        raise not_found("Attachment", "replacesId")
+    latest = (
+        await run.scope.query(Attachment)
+        .filter(group_id=previous.group_id)
+        .order_by("-version")
+        .first()
+    )
+    return previous.group_id, (latest.version if latest else 0) + 1
 
 
 async def readable_attachment(

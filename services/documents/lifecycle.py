@@ -20,13 +20,14 @@ from models.documents import (
     Urgency,
 )
 from models.flows import FlowDefinition, FlowVersion
-from models.forms import FormVersion, VersionStatus
+from models.forms import FormVersion
 from models.scope import TenantScope
 from services.documents import visibility
 from services.documents.checks import Situation, check_document
 from services.documents.runtime import Run, engine_error
 from services.documents.trail import trail
 from services.errors import Code, Problem, ServiceError, check_version, not_found, signed_in
+from services.flows import FLOWS
 from services.forms import data_problems
 from services.inputs import KEEP, Checks, parse_id
 from services.uow import transaction
@@ -54,24 +55,8 @@ async def create_document(
         doc_type = await scope.get(DocumentType, document_type_id)
         if doc_type is None or not doc_type.active:
             raise not_found("Document type", "documentTypeId")
-        template = None
-        if template_id is not None:
-            template = await scope.get(DocumentTemplate, template_id)
-            if template is None or template.document_type_id != doc_type.id:
-                raise not_found("Template", "templateId")
-        flow = await scope.query(FlowDefinition).get(id=doc_type.flow_id)
-        flow_version = (
-            await scope.query(FlowVersion)
-            .filter(flow_id=flow.id, number=flow.latest_published, status=VersionStatus.PUBLISHED)
-            .get_or_none()
-        )
-        if flow_version is None or flow_version.form_version_id is None:
-            raise ServiceError.of(
-                Code.INVALID_STATE,
-                f"The flow '{flow.name}' of this type is not published yet",
-                "documentTypeId",
-            )
-        form_version = await scope.query(FormVersion).get(id=flow_version.form_version_id)
+        template = await _template(scope, template_id, doc_type)
+        flow_version, form_version = await _published(scope, doc_type)
         data = dict(template.defaults) if template else {}
         if template and template.body and "body" in form_version.json_schema.get("properties", {}):
             data["body"] = template.body
@@ -113,6 +98,31 @@ async def create_document(
             },
         )
     return document
+
+
+async def _template(
+    scope: TenantScope, template_id: Any, doc_type: DocumentType
+) -> DocumentTemplate | None:
+    if template_id is None:
+        return None
+    template = await scope.get(DocumentTemplate, template_id)
+    if template is None or template.document_type_id != doc_type.id:
+        raise not_found("Template", "templateId")
+    return template
+
+
+async def _published(scope: TenantScope, doc_type: DocumentType) -> tuple[FlowVersion, FormVersion]:
+    """The flow version new documents of the type run, and the form version it was checked
+    against."""
+    flow = await scope.query(FlowDefinition).get(id=doc_type.flow_id)
+    flow_version = await FLOWS.current(scope, flow)
+    if flow_version is None or flow_version.form_version_id is None:
+        raise ServiceError.of(
+            Code.INVALID_STATE,
+            f"The flow '{flow.name}' of this type is not published yet",
+            "documentTypeId",
+        )
+    return flow_version, await scope.query(FormVersion).get(id=flow_version.form_version_id)
 
 
 async def _org_unit(scope: TenantScope, actor: Actor, org_unit_id: Any, checks: Checks) -> Any:

@@ -9,7 +9,6 @@ from typing import Any
 
 import workflow
 from models.access import Actor
-from models.directory import OrgUnit, RoleAssignment
 from models.documents import (
     Document,
     DocumentStatus,
@@ -20,8 +19,7 @@ from models.documents import (
 )
 from models.flows import FlowVersion
 from models.scope import TenantScope
-from services.directory import active_user_ids
-from services.documents import numbers
+from services.documents import assignees, numbers
 from services.documents.trail import add_participants, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
@@ -136,7 +134,9 @@ class Run:
             )
             instance = current.instance
             for activation in current.activations:
-                users = await self._resolve(instance, activation)
+                users = await assignees.resolve(
+                    self.scope, self.flow, self.document, instance, activation
+                )
                 try:
                     assigned = workflow.assign(
                         self.flow, instance, activation.id, users, now=self.work.now
@@ -319,60 +319,6 @@ class Run:
             self.touched.setdefault(task.id, set()).update(people)
             self.task_ids[task.id] = row.id
         await add_participants(scope, document, _ids(participants))
-
-    async def _resolve(
-        self, instance: workflow.Instance, activation: workflow.Activation
-    ) -> list[str]:
-        """Every assignee rule goes through here (the engine runs with auto_assign off), so
-        users may be named by id or username and only active users of the tenant are kept."""
-        rule = activation.rule
-        if isinstance(rule, workflow.UsersRule):
-            found: list[str] | None = list(rule.ids)
-        else:
-            found = workflow.resolve_builtin(
-                self.flow, instance, activation, self.document.form_data
-            )
-        if found is None:
-            found = await self._directory(rule)
-        users = list(dict.fromkeys((await active_user_ids(self.scope, found)).values()))
-        if not users:
-            name = self.node(activation.node_id).name or activation.node_id
-            raise ServiceError.of(
-                Code.INVALID_STATE,
-                f"Nobody can handle '{name}': the rule {rule.kind} finds no active user",
-            )
-        return users
-
-    async def _directory(self, rule: workflow.AssigneeRule) -> list[str]:
-        scope = self.scope
-        if isinstance(rule, workflow.RoleRule):
-            holders = (
-                await scope.query(RoleAssignment)
-                .filter(role__code=rule.role_code)
-                .order_by("created_at")
-                .values_list("user_id", flat=True)
-            )
-            return [str(u) for u in dict.fromkeys(holders)]
-        if isinstance(rule, workflow.OrgUnitLeaderRule):
-            unit = await scope.get(OrgUnit, rule.org_unit_id)
-            return [str(unit.leader_id)] if unit and unit.leader_id else []
-        if isinstance(rule, workflow.InitiatorLeaderRule):
-            return await self._initiator_leader(rule.levels_up)
-        return []
-
-    async def _initiator_leader(self, levels_up: int) -> list[str]:
-        """The leader `levels_up` units above the initiator's unit; further up while a unit
-        has no leader or its leader is the initiator."""
-        unit = await self.scope.get(OrgUnit, self.document.org_unit_id)
-        if unit is None:
-            return []
-        chain = [uuid.UUID(hex=part) for part in unit.path.strip("/").split("/")]
-        units = {u.id: u for u in await self.scope.query(OrgUnit).filter(id__in=chain)}
-        for key in reversed(chain[: max(len(chain) - levels_up, 0)]):
-            leader = units[key].leader_id if key in units else None
-            if leader and leader != self.document.initiator_id:
-                return [str(leader)]
-        return []
 
 
 def _ids(values: Any) -> list[uuid.UUID]:

@@ -10,8 +10,8 @@ from typing import Any
 import workflow
 from models.access import Actor, Permission
 from models.documents import DocumentKind, DocumentTemplate, DocumentType
-from models.flows import FlowDefinition, FlowVersion
-from models.forms import FormVersion, VersionStatus
+from models.flows import FlowDefinition
+from models.forms import FormVersion
 from models.scope import TenantScope
 from services import flows, forms
 from services.errors import Code, Problem, ServiceError, require
@@ -177,11 +177,7 @@ async def _form_of(scope: TenantScope, doc_type: DocumentType) -> FormVersion:
     """The form version new documents of the type get: that of the flow's published version,
     else (the flow is not published yet) the form's newest published version."""
     flow = await scope.query(FlowDefinition).get(id=doc_type.flow_id)
-    published = (
-        await scope.query(FlowVersion)
-        .filter(flow_id=flow.id, number=flow.latest_published, status=VersionStatus.PUBLISHED)
-        .get_or_none()
-    )
+    published = await flows.FLOWS.current(scope, flow)
     if published is not None and published.form_version_id is not None:
         return await scope.query(FormVersion).get(id=published.form_version_id)
     form = await forms.published_version(scope, flow.form_id)

@@ -25,7 +25,7 @@ from services.documents.trail import trail
 from services.errors import Code, ServiceError, not_found, require
 from services.exchange import delivery, partners, records
 from services.inputs import Checks, parse_id
-from services.uow import transaction
+from services.uow import Work, transaction
 from subscriptions.topics import Topic
 
 MAX_RECIPIENTS = 500
@@ -80,29 +80,7 @@ async def dispatch_document(
             comment=comment,
             contents=await records.contents(scope, document, sender),
         )
-        rows = []
-        try:
-            for target in targets:
-                rows.append(
-                    await scope.create(
-                        DispatchRecipient,
-                        dispatch_id=dispatch.id,
-                        document_id=document.id,
-                        receiver_tenant_id=target.tenant.id,
-                        receiver_unit_id=target.unit.id if target.unit else None,
-                        unit_key=target.unit_key,
-                        receiver_name=target.tenant.name,
-                        receiver_code=target.tenant.code,
-                        unit_name=target.unit.name if target.unit else None,
-                        role=target.role,
-                        status=RecipientStatus.SENT,
-                        next_attempt_at=work.now,
-                    )
-                )
-        except IntegrityError as exc:
-            raise ServiceError.of(
-                Code.CONFLICT, "The document was sent meanwhile; reload its dispatches"
-            ) from exc
+        rows = await _recipients(scope, work, dispatch, document, targets)
         summary = [_describe(t) for t in targets]
         await trail(
             scope,
@@ -129,6 +107,37 @@ async def dispatch_document(
         for row in rows:
             await delivery.deliver(row.id)
     return dispatch
+
+
+async def _recipients(
+    scope: TenantScope, work: Work, dispatch: Dispatch, document: Document, targets: list[_Target]
+) -> list[DispatchRecipient]:
+    """One row per target, each due for delivery now; a (document, tenant, unit) already sent
+    to is the database's unique constraint, and a CONFLICT."""
+    rows = []
+    try:
+        for target in targets:
+            rows.append(
+                await scope.create(
+                    DispatchRecipient,
+                    dispatch_id=dispatch.id,
+                    document_id=document.id,
+                    receiver_tenant_id=target.tenant.id,
+                    receiver_unit_id=target.unit.id if target.unit else None,
+                    unit_key=target.unit_key,
+                    receiver_name=target.tenant.name,
+                    receiver_code=target.tenant.code,
+                    unit_name=target.unit.name if target.unit else None,
+                    role=target.role,
+                    status=RecipientStatus.SENT,
+                    next_attempt_at=work.now,
+                )
+            )
+    except IntegrityError as exc:
+        raise ServiceError.of(
+            Code.CONFLICT, "The document was sent meanwhile; reload its dispatches"
+        ) from exc
+    return rows
 
 
 async def _sendable(actor: Actor, scope: TenantScope, document_id: uuid.UUID | str) -> Document:

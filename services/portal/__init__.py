@@ -21,26 +21,21 @@ from services.portal.checklist import (
     setup_checklist,
 )
 from services.portal.layouts import (
-    COLUMNS,
     LayoutSource,
-    PlacementSpec,
-    ResolvedPlacement,
     ResolvedPortal,
     clear_role_layout,
-    default_theme,
-    load_placements,
     publish_layout,
     reset_my_layout,
     resolve_portal,
     rollback_layout,
     set_my_layout,
     set_role_layout,
-    set_theme,
-    theme_of,
 )
 from services.portal.manifests import MANIFEST_SCHEMA, validate_manifest
+from services.portal.placements import COLUMNS, PlacementSpec, ResolvedPlacement, load_placements
 from services.portal.probe import ConnectionCheck
 from services.portal.standard import STANDARD_MANIFESTS, ensure_standard_components
+from services.portal.themes import default_theme, set_theme, theme_of
 
 __all__ = [
     "COLUMNS",

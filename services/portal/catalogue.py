@@ -27,8 +27,9 @@ from models.scope import TenantScope
 from services.errors import Code, ServiceError, check_version, require
 from services.inputs import KEEP, Checks, apply_changes
 from services.portal import probe
-from services.portal.common import locked, record, scope_of
+from services.portal.common import record, scope_of
 from services.portal.manifests import Manifest, validate_manifest
+from services.rows import locked
 from services.uow import transaction
 from subscriptions.topics import Topic
 
@@ -70,30 +71,7 @@ async def add_version(
         .get_or_none()
     )
     if component is None:
-        if (
-            not standard
-            and await catalogue(PortalComponent, tenant_id)
-            .filter(standard=True, key=manifest.key)
-            .exclude(tenant_id=tenant_id)
-            .exists()
-        ):
-            raise ServiceError.of(
-                Code.DUPLICATE,
-                f"'{manifest.key}' is the key of a standard component; choose another key",
-                "manifest",
-                "key",
-            )
-        component = await _unique(
-            scope.create(
-                PortalComponent,
-                key=manifest.key,
-                standard=standard,
-                name=manifest.name,
-                category=manifest.category,
-                latest_version=manifest.version,
-            ),
-            f"The component '{manifest.key}' was registered meanwhile; try again",
-        )
+        component = await _new_component(scope, manifest, standard=standard)
     elif component.standard != standard:
         kind = "a standard" if component.standard else "a tenant"
         raise ServiceError.of(
@@ -129,6 +107,37 @@ async def add_version(
             manifest=manifest.document,
         ),
         f"Version {manifest.version} of '{manifest.key}' was registered meanwhile",
+    )
+
+
+async def _new_component(
+    scope: TenantScope, manifest: Manifest, *, standard: bool
+) -> PortalComponent:
+    """A new component of the tenant; a tenant component may not take the key of a standard
+    component that another tenant offers."""
+    if (
+        not standard
+        and await catalogue(PortalComponent, scope.tenant_id)
+        .filter(standard=True, key=manifest.key)
+        .exclude(tenant_id=scope.tenant_id)
+        .exists()
+    ):
+        raise ServiceError.of(
+            Code.DUPLICATE,
+            f"'{manifest.key}' is the key of a standard component; choose another key",
+            "manifest",
+            "key",
+        )
+    return await _unique(
+        scope.create(
+            PortalComponent,
+            key=manifest.key,
+            standard=standard,
+            name=manifest.name,
+            category=manifest.category,
+            latest_version=manifest.version,
+        ),
+        f"The component '{manifest.key}' was registered meanwhile; try again",
     )
 
 

@@ -7,18 +7,8 @@ from typing import Any
 
 from models.access import Actor
 from models.scope import TenantScope
-from services.errors import not_found
-from services.inputs import parse_id
 from services.uow import Work
 from subscriptions.topics import Topic, global_id
-
-
-async def locked(scope: TenantScope, model: type[Any], id: Any, what: str, *field: str) -> Any:
-    key = parse_id(id)
-    row = await scope.query(model).filter(id=key).select_for_update().get_or_none() if key else None
-    if row is None:
-        raise not_found(what, *field)
-    return row
 
 
 def record(

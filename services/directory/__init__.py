@@ -1,0 +1,40 @@
+"""The directory of a tenant: org units (`units`), users and memberships (`users`), roles and
+role assignments (`roles`), and what they share (`common`). A user leaves through
+`services.offboarding`, which also hands their open tasks over.
+
+Every change is checked against the actor's `directory.manage` grants and their data scope
+(分级管理): an org-unit administrator manages only the units it is anchored at (and below).
+"""
+
+from services.directory.common import active_user_ids, unit_path
+from services.directory.roles import (
+    assign_role,
+    create_role,
+    delete_role,
+    unassign_role,
+    update_role,
+)
+from services.directory.units import (
+    create_org_unit,
+    delete_org_unit,
+    move_org_unit,
+    update_org_unit,
+)
+from services.directory.users import create_user, delete_user, update_user
+
+__all__ = [
+    "active_user_ids",
+    "assign_role",
+    "create_org_unit",
+    "create_role",
+    "create_user",
+    "delete_org_unit",
+    "delete_role",
+    "delete_user",
+    "move_org_unit",
+    "unassign_role",
+    "unit_path",
+    "update_org_unit",
+    "update_role",
+    "update_user",
+]

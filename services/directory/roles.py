@@ -1,0 +1,219 @@
+"""Roles (permission codes with a data scope) and their assignment to users, anchored at an
+org unit or at the holder's own units. Nobody hands out more than they hold."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from models.access import Actor, DataScope, Permission
+from models.directory import OrgUnit, Role, RoleAssignment, User, UserStatus
+from models.scope import TenantScope
+from services.directory.common import manage, record, save_new, user_org_paths
+from services.errors import Code, ServiceError, check_version, require, signed_in
+from services.inputs import KEEP, Checks, apply_changes
+from services.rows import found, locked
+from services.uow import transaction
+from subscriptions.topics import Topic
+
+TENANT_PERMISSIONS = frozenset(p.value for p in Permission) - {Permission.PLATFORM_ADMIN.value}
+SCOPE_ORDER = list(DataScope)
+
+
+async def create_role(
+    actor: Actor | None,
+    *,
+    code: str,
+    name: str,
+    description: str = "",
+    permissions: list[str],
+    data_scope: DataScope,
+) -> Role:
+    actor = require(actor, Permission.TENANT_ADMIN)
+    scope = TenantScope(actor.tenant_id)
+    with Checks() as checks:
+        code = checks.code(code, "code")
+        name = checks.text(name, "name", max_length=100)
+        description = (description or "").strip()
+        permissions = _check_permissions(checks, actor, permissions)
+    async with transaction(actor) as work:
+        if await scope.query(Role).filter(code=code).exists():
+            raise ServiceError.of(Code.DUPLICATE, f"The role code '{code}' is taken", "code")
+        role = await save_new(
+            scope.create(
+                Role,
+                code=code,
+                name=name,
+                description=description,
+                permissions=permissions,
+                data_scope=data_scope,
+            ),
+            "code",
+        )
+        record(
+            work,
+            actor,
+            Topic.ROLE_CREATED,
+            role,
+            {"code": code, "permissions": permissions, "dataScope": data_scope.value},
+        )
+    return role
+
+
+async def update_role(
+    actor: Actor | None,
+    *,
+    id: uuid.UUID | str,
+    name: Any = KEEP,
+    description: Any = KEEP,
+    permissions: Any = KEEP,
+    data_scope: Any = KEEP,
+    expected_version: int | None = None,
+) -> Role:
+    actor = require(actor, Permission.TENANT_ADMIN)
+    scope = TenantScope(actor.tenant_id)
+    with Checks() as checks:
+        if name is not KEEP:
+            name = checks.text(name, "name", max_length=100)
+        if description is not KEEP:
+            description = (description or "").strip()
+        if permissions is not KEEP:
+            permissions = _check_permissions(checks, actor, permissions)
+    async with transaction(actor) as work:
+        role = await locked(scope, Role, id, "Role", "id")
+        check_version(role.version, expected_version)
+        if role.is_system and (permissions is not KEEP or data_scope is not KEEP):
+            raise ServiceError.of(
+                Code.INVALID, "A system role keeps its permissions and data scope", "permissions"
+            )
+        changes = apply_changes(
+            role, name=name, description=description, permissions=permissions, data_scope=data_scope
+        )
+        if changes:
+            role.version += 1
+            await role.save()
+            record(work, actor, Topic.ROLE_UPDATED, role, changes)
+    return role
+
+
+async def delete_role(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
+    actor = require(actor, Permission.TENANT_ADMIN)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        role = await locked(scope, Role, id, "Role", "id")
+        if role.is_system:
+            raise ServiceError.of(Code.INVALID, "A system role cannot be deleted", "id")
+        if await scope.query(RoleAssignment).filter(role_id=role.id).exists():
+            raise ServiceError.of(Code.IN_USE, "Unassign the role from its holders first", "id")
+        await role.delete()
+        record(work, actor, Topic.ROLE_DELETED, role, {"code": role.code})
+    return role.id
+
+
+def _check_permissions(checks: Checks, actor: Actor, permissions: Iterable[str]) -> list[str]:
+    """Known tenant permissions only, and none the actor does not hold itself."""
+    cleaned = sorted(set(permissions))
+    for code in cleaned:
+        if code not in TENANT_PERMISSIONS:
+            checks.fail(Code.INVALID, f"Unknown permission '{code}'", "permissions")
+        elif code not in actor.permissions:
+            checks.fail(
+                Code.FORBIDDEN, f"You cannot hand out '{code}': you do not hold it", "permissions"
+            )
+    return cleaned
+
+
+# Role assignments ------------------------------------------------------------------------------
+
+
+async def assign_role(
+    actor: Actor | None,
+    *,
+    user_id: uuid.UUID | str,
+    role_id: uuid.UUID | str,
+    org_unit_id: uuid.UUID | str | None = None,
+) -> RoleAssignment:
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        user = await locked(scope, User, user_id, "User", "userId")
+        role = await found(scope, Role, role_id, "Role", "roleId")
+        anchor = (
+            await found(scope, OrgUnit, org_unit_id, "Org unit", "orgUnitId")
+            if org_unit_id
+            else None
+        )
+        manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
+        if anchor:
+            manage(actor, paths=(anchor.path,))
+        _no_escalation(actor, role)
+        exists = scope.query(RoleAssignment).filter(
+            user_id=user.id, role_id=role.id, org_unit_id=anchor.id if anchor else None
+        )
+        if await exists.exists():
+            raise ServiceError.of(
+                Code.DUPLICATE, "The user already holds this role there", "roleId"
+            )
+        assignment = await scope.create(
+            RoleAssignment,
+            user_id=user.id,
+            role_id=role.id,
+            org_unit_id=anchor.id if anchor else None,
+        )
+        record(
+            work,
+            actor,
+            Topic.ROLE_ASSIGNED,
+            assignment,
+            {
+                "userId": str(user.id),
+                "role": role.code,
+                "orgUnitId": org_unit_id and str(org_unit_id),
+            },
+        )
+    return assignment
+
+
+async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssignment:
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        assignment = await found(scope, RoleAssignment, id, "Role assignment", "id")
+        user = await locked(scope, User, assignment.user_id, "User", "id")
+        role = await found(scope, Role, assignment.role_id, "Role", "id")
+        manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
+        _no_escalation(actor, role)
+        if Permission.TENANT_ADMIN.value in role.permissions:
+            admin_roles = [
+                r.id
+                for r in await scope.query(Role)
+                if Permission.TENANT_ADMIN.value in r.permissions
+            ]
+            holders = scope.query(RoleAssignment).filter(
+                role_id__in=admin_roles, user__status=UserStatus.ACTIVE
+            )
+            if await holders.count() <= 1:
+                raise ServiceError.of(
+                    Code.INVALID_STATE, "A tenant keeps at least one active administrator", "id"
+                )
+        await assignment.delete()
+        record(
+            work,
+            actor,
+            Topic.ROLE_UNASSIGNED,
+            assignment,
+            {"userId": str(user.id), "role": role.code},
+        )
+    return assignment
+
+
+def _no_escalation(actor: Actor, role: Role) -> None:
+    missing = set(role.permissions) - actor.permissions
+    widest = actor.widest_scope(Permission.DIRECTORY_MANAGE)
+    if missing or widest is None or SCOPE_ORDER.index(role.data_scope) > SCOPE_ORDER.index(widest):
+        raise ServiceError.of(
+            Code.FORBIDDEN,
+            f"The role '{role.code}' reaches further than your own grants",
+            "roleId",
+        )
