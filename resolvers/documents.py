@@ -305,7 +305,7 @@ async def void_number(ctx: Context, input: Any) -> Result:
     return await attempt(
         numbers.void_number(
             ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
+            document_id=node_uuid(input.id, "Document") or "",
             reason=input.reason,
         )
     )
@@ -343,7 +343,7 @@ async def act_on_task(ctx: Context, action: TaskAction, input: Any) -> Result:
     return await attempt(
         actions.act_on_task(
             ctx.actor,
-            task_id=node_uuid(input.task_id, "Task") or "",
+            task_id=node_uuid(input.id, "Task") or "",
             action=action,
             comment=getattr(input, "comment", None),
             expected_version=getattr(input, "expected_version", None),
@@ -356,7 +356,7 @@ async def act_on_document(ctx: Context, action: DocumentAction, input: Any) -> R
     return await attempt(
         actions.act_on_document(
             ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
+            document_id=node_uuid(input.id, "Document") or "",
             action=action,
             comment=getattr(input, "comment", None),
             task_id=node_uuid(getattr(input, "task_id", None), "Task"),

@@ -192,7 +192,7 @@ async def dispatch_document(ctx: Context, input: Any) -> Result:
     return await attempt(
         dispatch.dispatch_document(
             ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
+            document_id=node_uuid(input.id, "Document") or "",
             recipients=specs,
             comment=input.comment,
         )
@@ -203,7 +203,7 @@ async def sign_incoming(ctx: Context, input: Any) -> Result:
     return await attempt(
         incoming.sign(
             ctx.actor,
-            incoming_id=node_uuid(input.incoming_id, "IncomingItem") or "",
+            incoming_id=node_uuid(input.id, "IncomingItem") or "",
             document_type_id=node_uuid(input.document_type_id, "DocumentType"),
             comment=input.comment,
         )
@@ -214,7 +214,7 @@ async def return_incoming(ctx: Context, input: Any) -> Result:
     return await attempt(
         incoming.return_item(
             ctx.actor,
-            incoming_id=node_uuid(input.incoming_id, "IncomingItem") or "",
+            incoming_id=node_uuid(input.id, "IncomingItem") or "",
             reason=input.reason,
         )
     )

@@ -51,7 +51,7 @@ async def update_flow_draft(ctx: Context, input: Any) -> Result:
     return await attempt(
         flows.update_flow_draft(
             ctx.actor,
-            flow_id=node_uuid(input.flow_id, "Flow") or "",
+            flow_id=node_uuid(input.id, "Flow") or "",
             name=keep(input.name),
             description=keep(input.description),
             definition=keep(input.definition),
@@ -61,11 +61,9 @@ async def update_flow_draft(ctx: Context, input: Any) -> Result:
 
 async def import_bpmn(ctx: Context, input: Any) -> Result:
     return await attempt(
-        flows.import_bpmn(ctx.actor, flow_id=node_uuid(input.flow_id, "Flow") or "", xml=input.xml)
+        flows.import_bpmn(ctx.actor, flow_id=node_uuid(input.id, "Flow") or "", xml=input.xml)
     )
 
 
 async def publish_flow(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        flows.publish_flow(ctx.actor, flow_id=node_uuid(input.flow_id, "Flow") or "")
-    )
+    return await attempt(flows.publish_flow(ctx.actor, flow_id=node_uuid(input.id, "Flow") or ""))

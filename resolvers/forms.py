@@ -44,7 +44,7 @@ async def update_form_draft(ctx: Context, input: Any) -> Result:
     return await attempt(
         forms.update_form_draft(
             ctx.actor,
-            form_id=node_uuid(input.form_id, "Form") or "",
+            form_id=node_uuid(input.id, "Form") or "",
             name=keep(input.name),
             description=keep(input.description),
             json_schema=keep(input.json_schema),
@@ -54,6 +54,4 @@ async def update_form_draft(ctx: Context, input: Any) -> Result:
 
 
 async def publish_form(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        forms.publish_form(ctx.actor, form_id=node_uuid(input.form_id, "Form") or "")
-    )
+    return await attempt(forms.publish_form(ctx.actor, form_id=node_uuid(input.id, "Form") or ""))

@@ -345,7 +345,7 @@ async def review_service_application(ctx: Context, input: Any) -> Result:
     return await attempt(
         portal.review_service_application(
             ctx.actor,
-            application_id=node_uuid(input.application_id, "ServiceApplication") or "",
+            application_id=node_uuid(input.id, "ServiceApplication") or "",
             approve=input.approve,
             reason=input.reason,
         )

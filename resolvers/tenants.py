@@ -109,7 +109,7 @@ async def review_application(ctx: Context, input: Any) -> tuple[Any, tuple[Probl
     return await attempt(
         tenants.review_application(
             ctx.actor,
-            application_id=node_uuid(input.application_id, "TenantApplication") or "",
+            application_id=node_uuid(input.id, "TenantApplication") or "",
             approve=input.approve,
             reason=input.reason,
         )

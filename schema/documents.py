@@ -562,7 +562,7 @@ class ArchiveDocumentInput:
 
 @strawberry.input
 class VoidDocumentNumberInput:
-    document_id: relay.GlobalID
+    id: relay.GlobalID
     reason: str
 
 
@@ -577,7 +577,7 @@ class UploadAttachmentInput:
 
 @strawberry.input
 class ApproveTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     comment: str | None = None
     form_data: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Editable fields of this node to change."
@@ -587,7 +587,7 @@ class ApproveTaskInput:
 
 @strawberry.input
 class RejectTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     comment: str | None = None
     form_data: JSON | None = strawberry.UNSET
     expected_version: int | None = None
@@ -595,7 +595,7 @@ class RejectTaskInput:
 
 @strawberry.input
 class ReturnTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     target_node_id: str | None = strawberry.field(
         default=None, description="One of the task's returnTargets; default: the previous node."
     )
@@ -605,7 +605,7 @@ class ReturnTaskInput:
 
 @strawberry.input
 class DelegateTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     to_user_id: relay.GlobalID
     return_after: bool = strawberry.field(
         default=True, description="委托: the task comes back to you to decide (else: hand over)."
@@ -615,24 +615,24 @@ class DelegateTaskInput:
 
 @strawberry.input
 class TransferTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     to_user_id: relay.GlobalID
     comment: str | None = None
 
 
 @strawberry.input
 class ClaimTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
 
 
 @strawberry.input
 class UnclaimTaskInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
 
 
 @strawberry.input
 class AddSignersInput:
-    task_id: relay.GlobalID
+    id: relay.GlobalID
     user_ids: list[relay.GlobalID]
     position: str = strawberry.field(
         default="after", description="Task nodes: 'before' or 'after' you (加签)."
@@ -642,13 +642,13 @@ class AddSignersInput:
 
 @strawberry.input
 class WithdrawDocumentInput:
-    document_id: relay.GlobalID
+    id: relay.GlobalID
     comment: str | None = None
 
 
 @strawberry.input
 class UrgeDocumentInput:
-    document_id: relay.GlobalID
+    id: relay.GlobalID
     task_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One open task; default: every open task."
     )
@@ -657,7 +657,7 @@ class UrgeDocumentInput:
 
 @strawberry.input
 class TerminateDocumentInput:
-    document_id: relay.GlobalID
+    id: relay.GlobalID
     comment: str | None = None
 
 

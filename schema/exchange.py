@@ -470,7 +470,7 @@ class DispatchRecipientInput:
 
 @strawberry.input
 class DispatchDocumentInput:
-    document_id: relay.GlobalID
+    id: relay.GlobalID
     recipients: list[DispatchRecipientInput]
     comment: str | None = strawberry.field(
         default=None, description="A note kept with the dispatch; it does not leave."
@@ -479,7 +479,7 @@ class DispatchDocumentInput:
 
 @strawberry.input
 class SignIncomingItemInput:
-    incoming_id: relay.GlobalID
+    id: relay.GlobalID
     document_type_id: relay.GlobalID | None = strawberry.field(
         default=None,
         description="The 收文 type to start; default: the setting exchange.receiptType, else "
@@ -490,7 +490,7 @@ class SignIncomingItemInput:
 
 @strawberry.input
 class ReturnIncomingItemInput:
-    incoming_id: relay.GlobalID
+    id: relay.GlobalID
     reason: str
 
 

@@ -155,7 +155,7 @@ class CreateFlowInput:
 
 @strawberry.input
 class UpdateFlowDraftInput:
-    flow_id: relay.GlobalID
+    id: relay.GlobalID
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     definition: JSON | None = strawberry.UNSET
@@ -163,13 +163,13 @@ class UpdateFlowDraftInput:
 
 @strawberry.input
 class ImportBpmnInput:
-    flow_id: relay.GlobalID
+    id: relay.GlobalID
     xml: str = strawberry.field(description="BPMN 2.0 XML, e.g. saved from bpmn-js.")
 
 
 @strawberry.input
 class PublishFlowInput:
-    flow_id: relay.GlobalID
+    id: relay.GlobalID
 
 
 @strawberry.type

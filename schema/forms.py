@@ -142,7 +142,7 @@ class CreateFormInput:
 
 @strawberry.input
 class UpdateFormDraftInput:
-    form_id: relay.GlobalID
+    id: relay.GlobalID
     name: str | None = strawberry.UNSET
     description: str | None = strawberry.UNSET
     json_schema: JSON | None = strawberry.UNSET
@@ -151,7 +151,7 @@ class UpdateFormDraftInput:
 
 @strawberry.input
 class PublishFormInput:
-    form_id: relay.GlobalID
+    id: relay.GlobalID
 
 
 @strawberry.type

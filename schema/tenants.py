@@ -189,7 +189,7 @@ class ApplyForTenantInput:
 
 @strawberry.input
 class ReviewTenantApplicationInput:
-    application_id: relay.GlobalID
+    id: relay.GlobalID
     approve: bool
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
 

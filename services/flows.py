@@ -109,7 +109,7 @@ async def update_flow_draft(
     if definition is not KEEP:
         parse(definition)
     async with transaction(actor) as work:
-        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
+        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "id")
         if apply_changes(flow, name=name, description=description):
             await flow.save()
         draft = await _draft_of(scope, flow)
@@ -154,18 +154,18 @@ async def publish_flow(
     actor = _manage(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "flowId")
+        flow = await locked(scope, FlowDefinition, flow_id, "Flow", "id")
         draft = (
             await scope.query(FlowVersion)
             .filter(flow_id=flow.id, status=VersionStatus.DRAFT)
             .get_or_none()
         )
         if draft is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The flow has no draft to publish", "flowId")
+            raise ServiceError.of(Code.INVALID_STATE, "The flow has no draft to publish", "id")
         form_version = await published_version(scope, flow.form_id)
         if form_version is None:
             raise ServiceError.of(
-                Code.INVALID_STATE, "Publish the flow's form before the flow", "flowId"
+                Code.INVALID_STATE, "Publish the flow's form before the flow", "id"
             )
         definition = parse(draft.definition)
         checker = await AssigneeCheck.load(scope, definition)

@@ -137,7 +137,7 @@ async def update_form_draft(
         if ui_schema is not KEEP and not isinstance(ui_schema, dict):
             checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
     async with transaction(actor) as work:
-        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
+        form = await locked(scope, FormDefinition, form_id, "Form", "id")
         draft = await draft_of(scope, form)
         changes = apply_changes(form, name=name, description=description)
         if changes:
@@ -160,14 +160,14 @@ async def publish_form(
     actor = _manage(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        form = await locked(scope, FormDefinition, form_id, "Form", "formId")
+        form = await locked(scope, FormDefinition, form_id, "Form", "id")
         draft = (
             await scope.query(FormVersion)
             .filter(form_id=form.id, status=VersionStatus.DRAFT)
             .get_or_none()
         )
         if draft is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The form has no draft to publish", "formId")
+            raise ServiceError.of(Code.INVALID_STATE, "The form has no draft to publish", "id")
         problems = schema_problems(draft.json_schema)
         if problems:
             raise ServiceError(*problems)

@@ -211,7 +211,7 @@ async def review_application(
             else None
         )
         if application is None:
-            raise not_found("Application", "applicationId")
+            raise not_found("Application", "id")
         if application.status != ApplicationStatus.PENDING:
             raise ServiceError.of(
                 Code.INVALID_STATE, f"The application is already {application.status.value}"
@@ -317,7 +317,7 @@ async def _locked_tenant(tenant_id: uuid.UUID | str) -> Tenant:
     key = parse_id(tenant_id)
     tenant = await Tenant.filter(id=key).select_for_update().get_or_none() if key else None
     if tenant is None:
-        raise not_found("Tenant", "tenantId")
+        raise not_found("Tenant", "id")
     return tenant
 
 

@@ -229,7 +229,7 @@ class ApplyForPortalServiceInput:
 
 @strawberry.input
 class ReviewPortalServiceApplicationInput:
-    application_id: relay.GlobalID
+    id: relay.GlobalID
     approve: bool
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
 
