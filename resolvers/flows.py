@@ -4,13 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
-
 import workflow
 from models.flows import FlowDefinition, FlowVersion
-from resolvers.context import Context
 from resolvers.dataloaders import ById, GroupedBy
-from resolvers.pagination import Page, PageArgs, paginate
 from services.documents import types
 
 
@@ -24,13 +20,6 @@ class FlowVersionById(ById[FlowVersion]):
 
 class VersionsByFlow(GroupedBy[FlowVersion]):
     model, key, order = FlowVersion, "flow_id", ("number",)
-
-
-async def flow_list(ctx: Context, *, search: str | None, page: PageArgs) -> Page[FlowDefinition]:
-    query = ctx.tenant_scope.query(FlowDefinition)
-    if search:
-        query = query.filter(Q(key__icontains=search) | Q(name__icontains=search))
-    return await paginate(query, ("key", "id"), page, ctx.max_page)
 
 
 def templates() -> list[tuple[str, str, dict[str, Any]]]:

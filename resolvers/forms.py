@@ -4,12 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tortoise.expressions import Q
-
 from models.forms import FormDefinition, FormVersion
-from resolvers.context import Context
 from resolvers.dataloaders import ById, GroupedBy
-from resolvers.pagination import Page, PageArgs, paginate
 from services import forms
 
 
@@ -27,10 +23,3 @@ class VersionsByForm(GroupedBy[FormVersion]):
 
 def field_paths(schema: dict[str, Any]) -> list[str]:
     return list(forms.field_paths(schema))
-
-
-async def form_list(ctx: Context, *, search: str | None, page: PageArgs) -> Page[FormDefinition]:
-    query = ctx.tenant_scope.query(FormDefinition)
-    if search:
-        query = query.filter(Q(key__icontains=search) | Q(name__icontains=search))
-    return await paginate(query, ("key", "id"), page, ctx.max_page)

@@ -16,6 +16,7 @@ from models.forms import VersionStatus
 from resolvers import flows as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
+from resolvers.versions import definition_list
 from schema.connection import Connection
 from schema.errors import UserError
 from schema.forms import Form, FormVersion
@@ -111,8 +112,8 @@ class FlowQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Flow]:
-        page = await r.flow_list(
-            info.context, search=search, page=PageArgs(first, after, last, before)
+        page = await definition_list(
+            info.context, m.FlowDefinition, search=search, page=PageArgs(first, after, last, before)
         )
         return Connection.of(page, Flow.from_model)
 

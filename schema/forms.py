@@ -13,6 +13,7 @@ from models import forms as m
 from resolvers import forms as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
+from resolvers.versions import definition_list
 from schema.connection import Connection
 from schema.errors import UserError
 from schema.mutations import Command, Outcome, command, perform
@@ -92,8 +93,8 @@ class FormQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Form]:
-        page = await r.form_list(
-            info.context, search=search, page=PageArgs(first, after, last, before)
+        page = await definition_list(
+            info.context, m.FormDefinition, search=search, page=PageArgs(first, after, last, before)
         )
         return Connection.of(page, Form.from_model)
 
