@@ -7,7 +7,7 @@ operation, with the same pool size. What it serves per second is what the databa
   document, close the task, open the next, participants, document, trail, the tenant's audit
   chain head, audit entry, outbox event).
 - POST /stats {tenant}: the `documents(MONTH)` and `workload` aggregates, the same SQL text
-  as resolvers/stats.py.
+  as resolvers/stats/.
 """
 
 # ruff: noqa: S608 (SQL from constant fragments and $n placeholders only)
@@ -24,7 +24,9 @@ import orjson
 from aiohttp import web
 from uuid_utils.compat import uuid7
 
-from resolvers.stats import Bucket, StatsScope, documents_sql, workload_sql
+from resolvers.stats.documents import documents_sql
+from resolvers.stats.scope import Bucket, StatsScope
+from resolvers.stats.tasks import workload_sql
 
 POOL = web.AppKey("pool", asyncpg.Pool)
 MINE = (

@@ -99,7 +99,7 @@ def bodies(scenario: str, p: Probes, issuer: DevIssuer) -> tuple[list[str], list
         for task in p.approvals[user]:
             gid = base64.b64encode(f"Task:{task}".encode()).decode()
             body = {"query": APPROVE, "operationName": "Approve", "variables": {}}
-            body["variables"] = {"input": {"taskId": gid}}
+            body["variables"] = {"input": {"id": gid}}
             graphql.append(line(tok, body))
     floor = [
         line("-", {"tenant": p.tenant, "user": floor_user, "task": t})

@@ -1,10 +1,16 @@
-"""The one way to read or write tenant-owned rows: every query carries the tenant id."""
+"""The one way to read or write tenant-owned rows: every query carries the tenant id, raw SQL
+included (`TenantSql`)."""
 
 from __future__ import annotations
 
+import json
+import re
 import uuid
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from typing import Any, TypeVar
 
+from tortoise import connections
 from tortoise.queryset import QuerySet
 
 from models.base import TenantEntity
@@ -48,3 +54,56 @@ def across_tenants(model: type[M]) -> QuerySet[M]:
     """Rows of every tenant, for system workers (timers, relays) that act per row afterwards.
     Request handling never uses this."""
     return model.all()
+
+
+class TenantSql:
+    """Raw SQL over tenant-owned tables (statistics), and the one way to run it outside the
+    models: a statement is written once for PostgreSQL and SQLite with `$n` parameters, and
+    each carries the tenant predicate `where()` adds, unless the SQL is for every tenant
+    (`TenantSql(None)`: the platform admin's figures). `rows()` refuses a statement that
+    forgot it; `tests/test_repository.py` refuses raw SQL anywhere else."""
+
+    __slots__ = ("tenant_ids",)
+
+    def __init__(self, tenant_ids: Iterable[uuid.UUID] | None) -> None:
+        self.tenant_ids = None if tenant_ids is None else list(tenant_ids)
+
+    @staticmethod
+    def postgres() -> bool:
+        return bool(connections.get("default").capabilities.dialect == "postgres")
+
+    def where(self, alias: str, params: list[Any]) -> str:
+        """` AND <alias>.tenant_id` is one of the tenants (its ids appended to `params`);
+        nothing for every tenant."""
+        if self.tenant_ids is None:
+            return ""
+        params.append(self.tenant_ids)
+        column, ids = f"{alias}.tenant_id", f"${len(params)}"
+        if self.postgres():
+            return f" AND {column} = ANY({ids})"
+        return f" AND {column} IN (SELECT value FROM json_each({ids}))"  # noqa: S608 (an alias and a $n only)
+
+    async def rows(self, statement: str, params: list[Any]) -> list[dict[str, Any]]:
+        if self.tenant_ids is not None and not any(p is self.tenant_ids for p in params):
+            raise ValueError(f"No tenant predicate (TenantSql.where) in: {statement}")
+        if not self.postgres():
+            statement = re.sub(r"\$(\d+)", r"?\1", statement)
+            params = [_sqlite_value(p) for p in params]
+        rows: list[dict[str, Any]] = await connections.get("default").execute_query_dict(
+            statement, params
+        )
+        return rows
+
+
+def _sqlite_value(value: Any) -> Any:
+    """A parameter as SQLite stores it (UUIDs, dates and UTC timestamps as text, arrays as
+    JSON)."""
+    if isinstance(value, datetime):
+        return value.astimezone(UTC).isoformat(" ")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, list):
+        return json.dumps([_sqlite_value(v) for v in value])
+    return value

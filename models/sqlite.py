@@ -1,6 +1,6 @@
 """The embedded database: Tortoise's SQLite client plus the three SQL functions PostgreSQL has
 built in and the statistics need, so their statements stay the same SQL on both databases
-(`resolvers/stats.py` spells the few differing expressions in one place). `server.settings`
+(`resolvers/stats/sql.py` spells the few differing expressions in one place). `server.settings`
 names this module as the Tortoise engine of SQLite URLs.
 
 - `oc_period(bucket, ts, zone)`: `date_trunc(bucket, ts AT TIME ZONE zone)::date`, as text.

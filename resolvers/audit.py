@@ -16,6 +16,7 @@ from models.audit import AuditEntry
 from models.scope import TenantScope
 from models.tenants import Tenant
 from resolvers.context import NOWHERE_SCOPE, Context
+from resolvers.dataloaders import Loader
 from resolvers.pagination import Page, PageArgs, paginate
 from resolvers.tenants import can_see
 
@@ -73,13 +74,16 @@ async def audit_log(
     return await paginate(query, ("seq",), page, ctx.max_page, descending=True)
 
 
-async def entries_by_id(ctx: Context, keys: list[uuid.UUID]) -> list[AuditEntry | None]:
+class AuditEntryById(Loader[uuid.UUID, AuditEntry | None]):
     """Entries of the viewer's own tenant, for its administrators (`node(id:)`)."""
-    tenant = await audit_tenant(ctx.actor, None)
-    if tenant is None:
-        return [None for _ in keys]
-    rows = {e.id: e for e in await TenantScope(tenant.id).query(AuditEntry).filter(id__in=keys)}
-    return [rows.get(k) for k in keys]
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[AuditEntry | None]:
+        tenant = await audit_tenant(self.ctx.actor, None)
+        if tenant is None:
+            return [None for _ in keys]
+        query = TenantScope(tenant.id).query(AuditEntry).filter(id__in=keys)
+        rows = {e.id: e for e in await query}
+        return [rows.get(k) for k in keys]
 
 
 async def export(tenant: Tenant, f: AuditFilter) -> AsyncIterator[dict[str, Any]]:

@@ -10,7 +10,6 @@ from auth.clients import RateLimiter
 from auth.viewer import Viewer
 from models.access import Actor
 from models.scope import TenantScope
-from resolvers.loaders import Loaders
 from services.documents.attachments import AttachmentPolicy
 
 NOWHERE_SCOPE = TenantScope(uuid.UUID(int=0))
@@ -31,12 +30,12 @@ class Context:
     client_address: str = ""
     """The caller's address (`auth.clients.client_address`), for rate limits."""
     limiter: RateLimiter | None = None
-    loaders: Loaders = field(init=False)
+    loaders: dict[type, Any] = field(init=False, default_factory=dict)
+    """This request's DataLoaders by class (`resolvers.dataloaders.Loader`)."""
     scope: TenantScope | None = field(init=False)
 
     def __post_init__(self) -> None:
         self.scope = TenantScope(self.viewer.tenant.id) if self.viewer else None
-        self.loaders = Loaders(self.scope, self.actor)
 
     @property
     def actor(self) -> Actor | None:

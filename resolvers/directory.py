@@ -1,4 +1,4 @@
-"""Reads and writes behind the directory fields: org units, users, roles, role assignments.
+"""Reads behind the directory fields: org units, users, roles, role assignments.
 
 Every signed-in member of a tenant may read its directory (the address book); changes are
 checked by the services against the actor's grants.
@@ -13,16 +13,38 @@ from tortoise.expressions import Q, Subquery
 
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
 from resolvers.context import Context
-from resolvers.errors import Problem, attempt
-from resolvers.ids import keep, keep_id, node_uuid, node_uuids
+from resolvers.dataloaders import ById, GroupedBy
+from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
-from services import directory
 
-Result = tuple[Any, tuple[Problem, ...]]
 UNIT_ORDER = ("sort_order", "name", "id")
 USER_ORDER = ("display_name", "id")
 NOWHERE = uuid.UUID(int=0)
 """An id no row has: filters on a malformed or foreign id match nothing."""
+
+
+class OrgUnitById(ById[OrgUnit]):
+    model = OrgUnit
+
+
+class UserById(ById[User]):
+    model = User
+
+
+class RoleById(ById[Role]):
+    model = Role
+
+
+class ChildrenByOrgUnit(GroupedBy[OrgUnit]):
+    model, key, order = OrgUnit, "parent_id", UNIT_ORDER
+
+
+class MembershipsByUser(GroupedBy[Membership]):
+    model, key, order, related = Membership, "user_id", ("created_at",), ("org_unit",)
+
+
+class RoleAssignmentsByUser(GroupedBy[RoleAssignment]):
+    model, key, order, related = RoleAssignment, "user_id", ("created_at",), ("role",)
 
 
 async def org_units(
@@ -51,7 +73,7 @@ async def org_units(
 async def ancestors(ctx: Context, unit: OrgUnit) -> list[OrgUnit]:
     """From the root down to the parent, read from the materialised path in one query."""
     ids = [uuid.UUID(hex=part) for part in unit.path.strip("/").split("/")[:-1]]
-    loaded = await ctx.loaders.org_unit.load_many(ids)
+    loaded = await OrgUnitById(ctx).load_many(ids)
     return [u for u in loaded if u is not None]
 
 
@@ -98,139 +120,3 @@ async def roles(ctx: Context, *, search: str | None, page: PageArgs) -> Page[Rol
     if search:
         query = query.filter(Q(code__icontains=search) | Q(name__icontains=search))
     return await paginate(query, ("code", "id"), page, ctx.max_page)
-
-
-# Writes ----------------------------------------------------------------------------------------
-
-
-async def create_org_unit(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.create_org_unit(
-            ctx.actor,
-            name=input.name,
-            parent_id=node_uuid(input.parent_id, "OrgUnit"),
-            code=input.code,
-            external_id=input.external_id,
-            leader_id=node_uuid(input.leader_id, "User"),
-            sort_order=input.sort_order,
-        )
-    )
-
-
-async def update_org_unit(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.update_org_unit(
-            ctx.actor,
-            id=node_uuid(input.id, "OrgUnit") or "",
-            name=keep(input.name),
-            code=keep(input.code),
-            external_id=keep(input.external_id),
-            leader_id=keep_id(input.leader_id, "User"),
-            sort_order=keep(input.sort_order),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def move_org_unit(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.move_org_unit(
-            ctx.actor,
-            id=node_uuid(input.id, "OrgUnit") or "",
-            new_parent_id=node_uuid(input.new_parent_id, "OrgUnit"),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def delete_org_unit(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.delete_org_unit(ctx.actor, id=node_uuid(input.id, "OrgUnit") or "")
-    )
-
-
-async def create_user(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.create_user(
-            ctx.actor,
-            username=input.username,
-            display_name=input.display_name,
-            org_unit_ids=node_uuids(input.org_unit_ids, "OrgUnit"),
-            primary_org_unit_id=node_uuid(input.primary_org_unit_id, "OrgUnit"),
-            email=input.email,
-            phone=input.phone,
-            title=input.title,
-            external_subject=input.external_subject,
-        )
-    )
-
-
-async def update_user(ctx: Context, input: Any) -> Result:
-    unit_ids = keep(input.org_unit_ids)
-    return await attempt(
-        directory.update_user(
-            ctx.actor,
-            id=node_uuid(input.id, "User") or "",
-            display_name=keep(input.display_name),
-            email=keep(input.email),
-            phone=keep(input.phone),
-            title=keep(input.title),
-            status=keep(input.status),
-            external_subject=keep(input.external_subject),
-            org_unit_ids=unit_ids if not unit_ids else node_uuids(unit_ids, "OrgUnit"),
-            primary_org_unit_id=keep_id(input.primary_org_unit_id, "OrgUnit"),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def delete_user(ctx: Context, input: Any) -> Result:
-    return await attempt(directory.delete_user(ctx.actor, id=node_uuid(input.id, "User") or ""))
-
-
-async def create_role(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.create_role(
-            ctx.actor,
-            code=input.code,
-            name=input.name,
-            description=input.description,
-            permissions=input.permissions,
-            data_scope=input.data_scope,
-        )
-    )
-
-
-async def update_role(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.update_role(
-            ctx.actor,
-            id=node_uuid(input.id, "Role") or "",
-            name=keep(input.name),
-            description=keep(input.description),
-            permissions=keep(input.permissions),
-            data_scope=keep(input.data_scope),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def delete_role(ctx: Context, input: Any) -> Result:
-    return await attempt(directory.delete_role(ctx.actor, id=node_uuid(input.id, "Role") or ""))
-
-
-async def assign_role(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.assign_role(
-            ctx.actor,
-            user_id=node_uuid(input.user_id, "User") or "",
-            role_id=node_uuid(input.role_id, "Role") or "",
-            org_unit_id=node_uuid(input.org_unit_id, "OrgUnit"),
-        )
-    )
-
-
-async def unassign_role(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        directory.unassign_role(ctx.actor, id=node_uuid(input.id, "RoleAssignment") or "")
-    )

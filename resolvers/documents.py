@@ -1,5 +1,5 @@
-"""Reads and writes behind the document fields: the day's work (待办, 已办, 我发起的), search,
-timelines, and every action on a document."""
+"""Reads behind the document fields: the day's work (待办, 已办, 我发起的), search, timelines,
+the buttons (`allowedActions`) and the hidden-fields rule, and the loaders of documents."""
 
 from __future__ import annotations
 
@@ -10,32 +10,24 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 import workflow
+from models.base import TenantEntity
 from models.documents import (
     Attachment,
     Document,
     DocumentEvent,
+    DocumentTemplate,
     DocumentType,
     Task,
     TaskCandidate,
 )
+from models.exchange import IncomingAttachment
 from resolvers.context import Context
-from resolvers.errors import Code, Problem, attempt
-from resolvers.ids import keep, keep_id, node_uuid, node_uuids
+from resolvers.dataloaders import ById, GroupedBy, Loader
+from resolvers.flows import FlowVersionById
+from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
-from services.documents import (
-    access,
-    actions,
-    attachments,
-    checks,
-    lifecycle,
-    numbers,
-    types,
-    visibility,
-)
-from services.documents.storage import Incoming
+from services.documents import access, checks, visibility
 from workflow import DocumentAction, TaskAction, TaskStatus
-
-Result = tuple[Any, tuple[Problem, ...]]
 
 
 class TaskList(StrEnum):
@@ -46,6 +38,72 @@ class TaskList(StrEnum):
 class DocumentList(StrEnum):
     STARTED = "started"
     READABLE = "readable"
+
+
+class DocumentTypeById(ById[DocumentType]):
+    model = DocumentType
+
+
+class TemplatesByDocumentType(GroupedBy[DocumentTemplate]):
+    model, key, order = DocumentTemplate, "document_type_id", ("name", "id")
+
+
+class TasksByDocument(GroupedBy[Task]):
+    model, key, order = Task, "document_id", ("created_at", "id")
+
+
+class CandidatesByTask(GroupedBy[TaskCandidate]):
+    model, key, order = TaskCandidate, "task_id", ("created_at",)
+
+
+class AttachmentsByDocument(GroupedBy[Attachment]):
+    model, key, order = Attachment, "document_id", ("name", "version", "id")
+
+
+class DocumentById(Loader[uuid.UUID, Document | None]):
+    """Documents the viewer may read (the one read rule, `access.readable`)."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[Document | None]:
+        if self.ctx.actor is None:
+            return [None] * len(keys)
+        rows = {d.id: d for d in await access.readable(self.ctx.actor).filter(id__in=keys)}
+        return [rows.get(k) for k in keys]
+
+
+class StandingsByDocument(Loader[uuid.UUID, visibility.Standing]):
+    """Per document, the nodes where the viewer stood (for the hidden-fields rule)."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[visibility.Standing]:
+        scope, actor = self.ctx.scope, self.ctx.actor
+        if scope is None or actor is None:
+            return [frozenset() for _ in keys]
+        found = await visibility.standings(scope, actor.user_id, keys)
+        return [found.get(k, frozenset()) for k in keys]
+
+
+class OfReadableDocument(Loader[uuid.UUID, Any]):
+    """Rows of `model` (which has `document_id`) by id, where the viewer may read the document."""
+
+    model: type[TenantEntity]
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[Any]:
+        query = self.ctx.tenant_scope.query(self.model).filter(id__in=keys)
+        rows: dict[uuid.UUID, Any] = {r.id: r for r in await query}
+        readable = await DocumentById(self.ctx).load_many([r.document_id for r in rows.values()])
+        allowed = {d.id for d in readable if d}
+        return [r if (r := rows.get(k)) and r.document_id in allowed else None for k in keys]
+
+
+class ReadableTaskById(OfReadableDocument):
+    model = Task
+
+
+class ReadableEventById(OfReadableDocument):
+    model = DocumentEvent
+
+
+class ReadableAttachmentById(OfReadableDocument):
+    model = Attachment
 
 
 async def my_tasks(
@@ -111,16 +169,8 @@ async def timeline(ctx: Context, document: Document, page: PageArgs) -> Page[Doc
     return await paginate(query, ("seq",), page, ctx.max_page)
 
 
-async def document_events(ctx: Context, keys: list[uuid.UUID]) -> list[DocumentEvent | None]:
-    """Trail entries by id, only of documents the viewer may read."""
-    rows = {e.id: e for e in await ctx.tenant_scope.query(DocumentEvent).filter(id__in=keys)}
-    readable = await ctx.loaders.document.load_many([e.document_id for e in rows.values()])
-    allowed = {d.id for d in readable if d}
-    return [e if (e := rows.get(k)) and e.document_id in allowed else None for k in keys]
-
-
 async def flow_of(ctx: Context, document: Document) -> workflow.FlowDefinition:
-    version = await ctx.loaders.flow_version.load(document.flow_version_id)
+    version = await FlowVersionById(ctx).load(document.flow_version_id)
     assert version is not None
     return workflow.load_definition(version.definition)
 
@@ -132,7 +182,7 @@ async def concealed(ctx: Context, document: Document) -> frozenset[str]:
     flow = await flow_of(ctx, document)
     if not visibility.hidden_somewhere(flow):
         return frozenset()
-    standing = await ctx.loaders.standings.load(document.id)
+    standing = await StandingsByDocument(ctx).load(document.id)
     return visibility.concealed(ctx.actor, document, flow, standing)
 
 
@@ -144,14 +194,14 @@ async def visible_changes(ctx: Context, event: DocumentEvent) -> dict[str, Any]:
     """A trail entry's changes without the fields the viewer may not see."""
     if not event.changes:
         return {}
-    document = await ctx.loaders.document.load(event.document_id)
+    document = await DocumentById(ctx).load(event.document_id)
     if document is None:
         return {}
     return visibility.changes_without(event.changes, await concealed(ctx, document))
 
 
 async def task_document(ctx: Context, task: Task) -> Document | None:
-    return await ctx.loaders.document.load(task.document_id)
+    return await DocumentById(ctx).load(task.document_id)
 
 
 async def task_actions(ctx: Context, task: Task) -> list[TaskAction]:
@@ -182,7 +232,7 @@ async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:
 
 
 async def attachments_of(ctx: Context, document: Document, every_version: bool) -> list[Attachment]:
-    rows = await ctx.loaders.attachments.load(document.id)
+    rows = await AttachmentsByDocument(ctx).load(document.id)
     if every_version:
         return rows
     latest: dict[uuid.UUID, Attachment] = {}
@@ -192,172 +242,9 @@ async def attachments_of(ctx: Context, document: Document, every_version: bool) 
     return sorted(latest.values(), key=lambda a: (a.name, a.id))
 
 
-async def readable_attachments(ctx: Context, keys: list[uuid.UUID]) -> list[Attachment | None]:
-    rows = {a.id: a for a in await ctx.tenant_scope.query(Attachment).filter(id__in=keys)}
-    documents = await ctx.loaders.document.load_many([a.document_id for a in rows.values()])
-    allowed = {d.id for d in documents if d}
-    return [a if (a := rows.get(k)) and a.document_id in allowed else None for k in keys]
-
-
-def download_link(ctx: Context, attachment: Attachment) -> str | None:
-    """Only reached through a readable document, so the viewer may read it."""
+def download_link(ctx: Context, file: Attachment | IncomingAttachment) -> str | None:
+    """A link for the viewer alone. Only reached through a document the viewer may read, or
+    an incoming item it may work, so the viewer may read the file."""
     if ctx.attachments is None or ctx.actor is None:
         return None
-    return ctx.attachments.link(attachment.tenant_id, attachment.id, ctx.actor.user_id)
-
-
-# Writes ----------------------------------------------------------------------------------------
-
-
-async def install_template(ctx: Context, input: Any) -> Result:
-    return await attempt(types.install_template(ctx.actor, key=input.key))
-
-
-async def create_document_type(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        types.create_document_type(
-            ctx.actor,
-            code=input.code,
-            name=input.name,
-            kind=input.kind,
-            flow_id=node_uuid(input.flow_id, "Flow") or "",
-            number_pattern=input.number_pattern,
-            seq_width=input.seq_width,
-        )
-    )
-
-
-async def update_document_type(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        types.update_document_type(
-            ctx.actor,
-            id=node_uuid(input.id, "DocumentType") or "",
-            name=keep(input.name),
-            flow_id=keep_id(input.flow_id, "Flow"),
-            number_pattern=keep(input.number_pattern),
-            seq_width=keep(input.seq_width),
-            active=keep(input.active),
-        )
-    )
-
-
-async def create_document_template(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        types.create_document_template(
-            ctx.actor,
-            document_type_id=node_uuid(input.document_type_id, "DocumentType") or "",
-            name=input.name,
-            title=input.title,
-            defaults=input.defaults,
-            body=input.body,
-        )
-    )
-
-
-async def create_document(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        lifecycle.create_document(
-            ctx.actor,
-            document_type_id=node_uuid(input.document_type_id, "DocumentType") or "",
-            title=input.title,
-            form_data=input.form_data,
-            urgency=input.urgency,
-            secrecy=input.secrecy,
-            template_id=node_uuid(input.template_id, "DocumentTemplate"),
-            org_unit_id=node_uuid(input.org_unit_id, "OrgUnit"),
-        )
-    )
-
-
-async def update_document(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        lifecycle.update_document(
-            ctx.actor,
-            id=node_uuid(input.id, "Document") or "",
-            title=keep(input.title),
-            form_data=keep(input.form_data),
-            urgency=keep(input.urgency),
-            secrecy=keep(input.secrecy),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def submit_document(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        lifecycle.submit_document(
-            ctx.actor,
-            id=node_uuid(input.id, "Document") or "",
-            comment=input.comment,
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def archive_document(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        lifecycle.archive_document(ctx.actor, id=node_uuid(input.id, "Document") or "")
-    )
-
-
-async def void_number(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        numbers.void_number(
-            ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
-            reason=input.reason,
-        )
-    )
-
-
-async def upload_attachment(ctx: Context, input: Any) -> Result:
-    if ctx.attachments is None or not isinstance(input.file, Incoming):
-        return None, (Problem(Code.INVALID, "Send the file as a multipart upload", ("file",)),)
-    return await attempt(
-        attachments.upload(
-            ctx.actor,
-            ctx.attachments,
-            document_id=node_uuid(input.document_id, "Document") or "",
-            file=input.file,
-            replaces_id=node_uuid(input.replaces_id, "Attachment"),
-        )
-    )
-
-
-async def act_on_task(ctx: Context, action: TaskAction, input: Any) -> Result:
-    """One wrapper for every task action; inputs carry only the fields their action uses."""
-    options: dict[str, Any] = {}
-    if hasattr(input, "form_data"):
-        options["form_data"] = keep(input.form_data)
-    if hasattr(input, "target_node_id"):
-        options["target_node_id"] = input.target_node_id
-    if hasattr(input, "to_user_id"):
-        options["to_user_id"] = node_uuid(input.to_user_id, "User") or ""
-    if hasattr(input, "return_after"):
-        options["return_after"] = input.return_after
-    if hasattr(input, "user_ids"):
-        options["user_ids"] = node_uuids(input.user_ids, "User")
-    if hasattr(input, "position"):
-        options["position"] = input.position
-    return await attempt(
-        actions.act_on_task(
-            ctx.actor,
-            task_id=node_uuid(input.task_id, "Task") or "",
-            action=action,
-            comment=getattr(input, "comment", None),
-            expected_version=getattr(input, "expected_version", None),
-            **options,
-        )
-    )
-
-
-async def act_on_document(ctx: Context, action: DocumentAction, input: Any) -> Result:
-    return await attempt(
-        actions.act_on_document(
-            ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
-            action=action,
-            comment=getattr(input, "comment", None),
-            task_id=node_uuid(getattr(input, "task_id", None), "Task"),
-        )
-    )
+    return ctx.attachments.link(file.tenant_id, file.id, ctx.actor.user_id)

@@ -16,6 +16,7 @@ from graphql import GraphQLError
 
 from models.access import Actor, Permission
 from resolvers.context import Context
+from resolvers.documents import DocumentById
 from resolvers.ids import decoded, node_uuid
 from services.exchange import incoming
 from subscriptions.events import Event
@@ -122,7 +123,7 @@ async def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[
 async def _readable(ctx: Context, document_id: Any) -> uuid.UUID:
     """The document's id, if the viewer may read it now (the queries' read rule)."""
     key = node_uuid(document_id, "Document")
-    if not isinstance(key, uuid.UUID) or await ctx.loaders.document.load(key) is None:
+    if not isinstance(key, uuid.UUID) or await DocumentById(ctx).load(key) is None:
         raise SubscriptionRefused("Document not found", "NOT_FOUND")
     return key
 
@@ -135,8 +136,8 @@ def _still_readable(ctx: Context, key: uuid.UUID, topic_key: str = "documentId")
     async def allow(event: Event) -> bool:
         if event.payload.get(topic_key) != wanted:
             return False
-        ctx.loaders.document.clear(key)
-        return await ctx.loaders.document.load(key) is not None
+        DocumentById(ctx).clear(key)
+        return await DocumentById(ctx).load(key) is not None
 
     return allow
 

@@ -1,4 +1,4 @@
-"""Reads and writes behind the exchange fields: the recipient picker (交换伙伴), the incoming
+"""Reads behind the exchange fields: the recipient picker (交换伙伴), the incoming
 box (收文箱), a document's dispatches with each recipient's status, and partner pairs.
 
 The sender reads its own dispatch and recipient rows (statuses only); the receiver reads its
@@ -13,26 +13,46 @@ from strawberry import relay
 from tortoise.expressions import Q
 
 from models.access import Permission
-from models.exchange import Dispatch, DispatchRecipient, ExchangePartner, IncomingItem
+from models.exchange import (
+    Dispatch,
+    DispatchRecipient,
+    ExchangePartner,
+    IncomingAttachment,
+    IncomingItem,
+)
 from models.tenants import Tenant
 from resolvers.context import Context
-from resolvers.errors import attempt
+from resolvers.dataloaders import GroupedBy, Loader
+from resolvers.documents import DocumentById, OfReadableDocument
 from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
-from services.exchange import dispatch, incoming, partners
-from services.exchange.dispatch import RecipientSpec
+from resolvers.tenants import TenantById
+from services.exchange import incoming, partners
 from services.exchange.partners import Relation
 
-Result = tuple[Any, tuple[Any, ...]]
 __all__ = ["Relation"]
-TENANT_TYPES = ("Tenant", "ExchangeRecipient")
+
+
+class PairedWith(Loader[uuid.UUID, set[uuid.UUID]]):
+    """Per sending tenant, the tenants a platform admin paired it with."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[set[uuid.UUID]]:
+        return [await partners.paired_with(key) for key in keys]
+
+
+class RecipientsByDispatch(GroupedBy[DispatchRecipient]):
+    model, key, order = DispatchRecipient, "dispatch_id", ("id",)
+
+
+class AttachmentsByIncoming(GroupedBy[IncomingAttachment]):
+    model, key, order = IncomingAttachment, "incoming_id", ("name", "id")
 
 
 async def _sender(ctx: Context) -> Tenant | None:
     actor = ctx.actor
     if actor is None or not actor.has(Permission.EXCHANGE_SEND):
         return None
-    return await ctx.loaders.tenant.load(actor.tenant_id)
+    return await TenantById(ctx).load(actor.tenant_id)
 
 
 async def recipients(ctx: Context, *, search: str | None, page: PageArgs) -> Page[Tenant]:
@@ -48,13 +68,16 @@ async def relation_to(ctx: Context, tenant: Tenant) -> Relation | None:
     sender = await _sender(ctx)
     if sender is None:
         return None
-    paired = await ctx.loaders.exchange_paired.load(sender.id)
+    paired = await PairedWith(ctx).load(sender.id)
     return partners.relation(sender, tenant, paired)
 
 
-async def recipient_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Tenant | None]:
-    tenants = await ctx.loaders.tenant.load_many(keys)
-    return [t if t and await relation_to(ctx, t) else None for t in tenants]
+class RecipientById(Loader[uuid.UUID, Tenant | None]):
+    """Tenants the viewer's tenant may send to (`relation_to`)."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[Tenant | None]:
+        tenants = await TenantById(self.ctx).load_many(keys)
+        return [t if t and await relation_to(self.ctx, t) else None for t in tenants]
 
 
 async def recipient_units(ctx: Context, tenant: Tenant) -> list[Any]:
@@ -81,30 +104,28 @@ async def incoming_items(
     return await paginate(query, ("id",), page, ctx.max_page, descending=True)
 
 
-async def incoming_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[IncomingItem | None]:
-    if ctx.actor is None:
-        return [None for _ in keys]
-    rows = {i.id: i for i in await incoming.workable(ctx.actor).filter(id__in=keys)}
-    return [rows.get(k) for k in keys]
+class IncomingItemById(Loader[uuid.UUID, IncomingItem | None]):
+    """Items of the incoming box the viewer may work."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[IncomingItem | None]:
+        if self.ctx.actor is None:
+            return [None for _ in keys]
+        rows = {i.id: i for i in await incoming.workable(self.ctx.actor).filter(id__in=keys)}
+        return [rows.get(k) for k in keys]
 
 
-async def incoming_attachment_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Any]:
-    if ctx.actor is None:
-        return [None for _ in keys]
-    return [await incoming.readable_attachment(ctx.actor, k) for k in keys]
-
-
-def download_link(ctx: Context, row: Any) -> str | None:
-    """Only reached through an item the viewer may work."""
-    if ctx.attachments is None or ctx.actor is None:
-        return None
-    return ctx.attachments.link(row.tenant_id, row.id, ctx.actor.user_id)
+class IncomingAttachmentById(Loader[uuid.UUID, IncomingAttachment | None]):
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[IncomingAttachment | None]:
+        actor = self.ctx.actor
+        if actor is None:
+            return [None for _ in keys]
+        return [await incoming.readable_attachment(actor, k) for k in keys]
 
 
 async def dispatches_of(ctx: Context, document_id: relay.GlobalID) -> list[Dispatch]:
     """分发 of a document the viewer may read, oldest first."""
     key = node_uuid(document_id, "Document")
-    document = await ctx.loaders.document.load(key) if isinstance(key, uuid.UUID) else None
+    document = await DocumentById(ctx).load(key) if isinstance(key, uuid.UUID) else None
     if document is None:
         return []
     return list(
@@ -112,22 +133,12 @@ async def dispatches_of(ctx: Context, document_id: relay.GlobalID) -> list[Dispa
     )
 
 
-async def dispatch_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Dispatch | None]:
-    rows = {d.id: d for d in await ctx.tenant_scope.query(Dispatch).filter(id__in=keys)}
-    return await _of_readable(ctx, rows, keys)
+class DispatchById(OfReadableDocument):
+    model = Dispatch
 
 
-async def dispatch_recipient_nodes(
-    ctx: Context, keys: list[uuid.UUID]
-) -> list[DispatchRecipient | None]:
-    rows = {r.id: r for r in await ctx.tenant_scope.query(DispatchRecipient).filter(id__in=keys)}
-    return await _of_readable(ctx, rows, keys)
-
-
-async def _of_readable(ctx: Context, rows: dict[uuid.UUID, Any], keys: list[uuid.UUID]) -> Any:
-    documents = await ctx.loaders.document.load_many([r.document_id for r in rows.values()])
-    allowed = {d.id for d in documents if d}
-    return [r if (r := rows.get(k)) and r.document_id in allowed else None for k in keys]
+class DispatchRecipientById(OfReadableDocument):
+    model = DispatchRecipient
 
 
 def _platform_admin(ctx: Context) -> bool:
@@ -145,76 +156,11 @@ async def partner_list(ctx: Context, *, tenant_id: Any, page: PageArgs) -> Page[
     return await paginate(query, ("id",), page, ctx.max_page)
 
 
-async def partner_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[ExchangePartner | None]:
-    if not _platform_admin(ctx):
-        return [None for _ in keys]
-    rows = {p.id: p for p in await ExchangePartner.filter(id__in=keys)}
-    return [rows.get(k) for k in keys]
+class PartnerById(Loader[uuid.UUID, ExchangePartner | None]):
+    """Partner pairs, for platform admins."""
 
-
-# Writes ----------------------------------------------------------------------------------------
-
-
-def _tenant_key(gid: relay.GlobalID | None) -> uuid.UUID | str:
-    """A tenant named by its Tenant or ExchangeRecipient global id."""
-    if gid is None or gid.type_name not in TENANT_TYPES:
-        return ""
-    return node_uuid(relay.GlobalID("Tenant", gid.node_id), "Tenant") or ""
-
-
-async def add_partner(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        partners.add_partner(
-            ctx.actor,
-            sender_id=_tenant_key(input.sender_id),
-            receiver_id=_tenant_key(input.receiver_id),
-            both_directions=input.both_directions,
-            note=input.note,
-        )
-    )
-
-
-async def remove_partner(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        partners.remove_partner(ctx.actor, id=node_uuid(input.id, "ExchangePartner") or "")
-    )
-
-
-async def dispatch_document(ctx: Context, input: Any) -> Result:
-    specs = [
-        RecipientSpec(
-            tenant_id=_tenant_key(r.tenant_id),
-            role=r.role,
-            org_unit_id=node_uuid(r.org_unit_id, "OrgUnit"),
-        )
-        for r in input.recipients
-    ]
-    return await attempt(
-        dispatch.dispatch_document(
-            ctx.actor,
-            document_id=node_uuid(input.document_id, "Document") or "",
-            recipients=specs,
-            comment=input.comment,
-        )
-    )
-
-
-async def sign_incoming(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        incoming.sign(
-            ctx.actor,
-            incoming_id=node_uuid(input.incoming_id, "IncomingItem") or "",
-            document_type_id=node_uuid(input.document_type_id, "DocumentType"),
-            comment=input.comment,
-        )
-    )
-
-
-async def return_incoming(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        incoming.return_item(
-            ctx.actor,
-            incoming_id=node_uuid(input.incoming_id, "IncomingItem") or "",
-            reason=input.reason,
-        )
-    )
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[ExchangePartner | None]:
+        if not _platform_admin(self.ctx):
+            return [None for _ in keys]
+        rows = {p.id: p for p in await ExchangePartner.filter(id__in=keys)}
+        return [rows.get(k) for k in keys]

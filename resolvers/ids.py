@@ -10,16 +10,25 @@ from strawberry import UNSET, relay
 from services.inputs import KEEP
 
 
-def node_uuid(gid: relay.GlobalID | None, type_name: str) -> uuid.UUID | str | None:
-    """The UUID inside a global id of `type_name`; '' (never found) for another type."""
+def node_uuid(gid: relay.GlobalID | None, *type_names: str) -> uuid.UUID | str | None:
+    """The UUID inside a global id of one of `type_names`; '' (never found) for another type."""
     if gid is None:
         return None
-    if gid.type_name != type_name:
+    if gid.type_name not in type_names:
         return ""
     try:
         return uuid.UUID(gid.node_id)
     except ValueError:
         return ""
+
+
+def node_key(gid: relay.GlobalID, *type_names: str) -> uuid.UUID | str:
+    """`node_uuid` of a required id."""
+    return node_uuid(gid, *type_names) or ""
+
+
+def node_uuids(gids: list[relay.GlobalID], type_name: str) -> list[uuid.UUID | str]:
+    return [node_key(g, type_name) for g in gids]
 
 
 def decoded(global_id: Any, type_name: str) -> uuid.UUID | None:
@@ -29,10 +38,6 @@ def decoded(global_id: Any, type_name: str) -> uuid.UUID | None:
     except ValueError:
         return None
     return key if isinstance(key, uuid.UUID) else None
-
-
-def node_uuids(gids: list[relay.GlobalID], type_name: str) -> list[uuid.UUID | str]:
-    return [node_uuid(g, type_name) or "" for g in gids]
 
 
 def keep(value: Any) -> Any:

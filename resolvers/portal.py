@@ -1,4 +1,4 @@
-"""Reads and writes behind the portal fields: the component and resource catalogue (the
+"""Reads behind the portal fields: the component and resource catalogue (the
 viewer's tenant's own plus the platform's standard set), service applications, layouts, the
 resolved portal and the setup checklist."""
 
@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import semver
-from graphql import GraphQLSchema
-from strawberry.dataloader import DataLoader
 from tortoise.expressions import Q
 
 from models.access import Permission
@@ -29,34 +27,11 @@ from models.portal_components import (
 from models.scope import TenantScope
 from models.tenants import ApplicationStatus
 from resolvers.context import Context
-from resolvers.errors import Problem, attempt
-from resolvers.ids import keep, node_uuid
+from resolvers.dataloaders import Loader
 from resolvers.pagination import Page, PageArgs, paginate
 from services import portal
 from services.errors import ServiceError
-from services.portal import (
-    COLUMNS,
-    MANIFEST_SCHEMA,
-    Checklist,
-    LayoutSource,
-    ResolvedPlacement,
-    ResolvedPortal,
-    StepState,
-    StepStatus,
-)
 
-__all__ = [  # for the schema, which may not import services
-    "COLUMNS",
-    "MANIFEST_SCHEMA",
-    "Checklist",
-    "LayoutSource",
-    "ResolvedPlacement",
-    "ResolvedPortal",
-    "StepState",
-    "StepStatus",
-]
-
-Result = tuple[Any, tuple[Problem, ...]]
 NOWHERE = uuid.UUID(int=0)
 
 
@@ -77,60 +52,55 @@ def _is_platform_admin(ctx: Context) -> bool:
     return bool(ctx.actor and ctx.actor.is_platform_admin)
 
 
-class PortalLoaders:
-    """Per-request DataLoaders of the portal, each one SQL statement per batch."""
+class ComponentById(Loader[uuid.UUID, PortalComponent | None]):
+    """Components of the viewer's tenant and of the standard set."""
 
-    def __init__(self, scope: TenantScope | None) -> None:
-        tenant = scope.tenant_id if scope else NOWHERE
-        self.component: DataLoader[uuid.UUID, PortalComponent | None] = DataLoader(
-            lambda keys: _by_id(catalogue(PortalComponent, tenant), keys)
-        )
-        self.resource: DataLoader[uuid.UUID, PortalResource | None] = DataLoader(
-            lambda keys: _by_id(catalogue(PortalResource, tenant), keys)
-        )
-        self.version: DataLoader[uuid.UUID, PortalComponentVersion | None] = DataLoader(
-            lambda keys: _by_id(visible_versions(tenant), keys)
-        )
-        self.versions_of = DataLoader(lambda keys: _versions_of(tenant, keys))
-        self.application_for = DataLoader(lambda keys: _applications_for(tenant, keys))
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[PortalComponent | None]:
+        return await _by_id(catalogue(PortalComponent, _tenant(self.ctx)), keys)
 
 
-def loaders(ctx: Context) -> PortalLoaders:
-    return ctx.loaders.domain("portal", PortalLoaders)
+class ResourceById(Loader[uuid.UUID, PortalResource | None]):
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[PortalResource | None]:
+        return await _by_id(catalogue(PortalResource, _tenant(self.ctx)), keys)
+
+
+class ComponentVersionById(Loader[uuid.UUID, PortalComponentVersion | None]):
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[PortalComponentVersion | None]:
+        return await _by_id(visible_versions(_tenant(self.ctx)), keys)
+
+
+class VersionsByComponent(Loader[uuid.UUID, list[PortalComponentVersion]]):
+    """Each component's versions, newest (by semver) first."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[list[PortalComponentVersion]]:
+        groups: dict[uuid.UUID, list[PortalComponentVersion]] = defaultdict(list)
+        for row in await visible_versions(_tenant(self.ctx)).filter(component_id__in=keys):
+            groups[row.component_id].append(row)
+        for rows in groups.values():
+            rows.sort(key=lambda v: semver.Version.parse(v.version), reverse=True)
+        return [groups.get(k, []) for k in keys]
+
+
+class ApplicationForTarget(Loader[uuid.UUID, ServiceApplication | None]):
+    """The tenant's latest application for each component or resource."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[ServiceApplication | None]:
+        latest: dict[uuid.UUID, ServiceApplication] = {}
+        query = (
+            _scope(self.ctx)
+            .query(ServiceApplication)
+            .filter(Q(component_id__in=keys) | Q(resource_id__in=keys))
+        )
+        for row in await query.order_by("created_at", "id"):
+            target = row.component_id or row.resource_id
+            if target is not None:
+                latest[target] = row
+        return [latest.get(k) for k in keys]
 
 
 async def _by_id(query: Any, keys: Sequence[uuid.UUID]) -> list[Any]:
     rows = {row.id: row for row in await query.filter(id__in=list(keys))}
     return [rows.get(k) for k in keys]
-
-
-async def _versions_of(
-    tenant_id: uuid.UUID, keys: Sequence[uuid.UUID]
-) -> list[list[PortalComponentVersion]]:
-    """Each component's versions, newest (by semver) first."""
-    groups: dict[uuid.UUID, list[PortalComponentVersion]] = defaultdict(list)
-    for row in await visible_versions(tenant_id).filter(component_id__in=list(keys)):
-        groups[row.component_id].append(row)
-    for rows in groups.values():
-        rows.sort(key=lambda v: semver.Version.parse(v.version), reverse=True)
-    return [groups.get(k, []) for k in keys]
-
-
-async def _applications_for(
-    tenant_id: uuid.UUID, keys: Sequence[uuid.UUID]
-) -> list[ServiceApplication | None]:
-    """The tenant's latest application for each component or resource."""
-    latest: dict[uuid.UUID, ServiceApplication] = {}
-    query = (
-        TenantScope(tenant_id)
-        .query(ServiceApplication)
-        .filter(Q(component_id__in=list(keys)) | Q(resource_id__in=list(keys)))
-    )
-    for row in await query.order_by("created_at", "id"):
-        target = row.component_id or row.resource_id
-        if target is not None:
-            latest[target] = row
-    return [latest.get(k) for k in keys]
 
 
 # Catalogue -------------------------------------------------------------------------------------
@@ -199,8 +169,9 @@ async def service_applications(
     return await paginate(query, ("id",), page, ctx.max_page)
 
 
-async def application_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Any]:
-    return await _by_id(_applications(ctx), keys)
+class ServiceApplicationById(Loader[uuid.UUID, ServiceApplication | None]):
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[ServiceApplication | None]:
+        return await _by_id(_applications(self.ctx), keys)
 
 
 # Layouts ---------------------------------------------------------------------------------------
@@ -227,8 +198,9 @@ async def layout_history(ctx: Context, *, page: PageArgs) -> Page[PortalLayoutVe
     )
 
 
-async def layout_version_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[Any]:
-    return await _by_id(_layout_versions(ctx), keys)
+class LayoutVersionById(Loader[uuid.UUID, PortalLayoutVersion | None]):
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[PortalLayoutVersion | None]:
+        return await _by_id(_layout_versions(self.ctx), keys)
 
 
 async def current_layout(ctx: Context) -> PortalLayoutVersion | None:
@@ -271,163 +243,3 @@ async def setup_checklist(ctx: Context) -> portal.Checklist | None:
         return await portal.setup_checklist(ctx.actor)
     except ServiceError:
         return None
-
-
-# Writes ----------------------------------------------------------------------------------------
-
-
-async def register_component(ctx: Context, input: Any, schema: GraphQLSchema) -> Result:
-    return await attempt(
-        portal.register_component(
-            ctx.actor, manifest=input.manifest, standard=input.standard, operation_schema=schema
-        )
-    )
-
-
-async def register_resource(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.register_resource(
-            ctx.actor,
-            key=input.key,
-            name=input.name,
-            kind=input.kind,
-            endpoint_url=input.endpoint_url,
-            method=input.method,
-            interface=input.interface,
-            help=input.help,
-            example=input.example,
-            standard=input.standard,
-            allow_loopback=ctx.dev_mode,
-        )
-    )
-
-
-async def update_resource(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.update_resource(
-            ctx.actor,
-            id=node_uuid(input.id, "PortalResource") or "",
-            name=keep(input.name),
-            kind=keep(input.kind),
-            endpoint_url=keep(input.endpoint_url),
-            method=keep(input.method),
-            interface=keep(input.interface),
-            help=keep(input.help),
-            example=keep(input.example),
-            expected_version=input.expected_version,
-            allow_loopback=ctx.dev_mode,
-        )
-    )
-
-
-async def check_resource_connection(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.check_resource_connection(
-            ctx.actor,
-            id=node_uuid(input.id, "PortalResource") or "",
-            allow_loopback=ctx.dev_mode,
-        )
-    )
-
-
-async def apply_for_service(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.apply_for_service(
-            ctx.actor,
-            component_id=node_uuid(input.component_id, "PortalComponent"),
-            resource_id=node_uuid(input.resource_id, "PortalResource"),
-            note=input.note,
-        )
-    )
-
-
-async def review_service_application(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.review_service_application(
-            ctx.actor,
-            application_id=node_uuid(input.application_id, "ServiceApplication") or "",
-            approve=input.approve,
-            reason=input.reason,
-        )
-    )
-
-
-async def set_theme(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.set_theme(
-            ctx.actor,
-            primary_color=keep(input.primary_color),
-            accent_color=keep(input.accent_color),
-            background_color=keep(input.background_color),
-            text_color=keep(input.text_color),
-            logo_url=keep(input.logo_url),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-def _specs(placements: list[Any]) -> list[portal.PlacementSpec]:
-    return [
-        portal.PlacementSpec(
-            component_id=node_uuid(p.component_id, "PortalComponent"),
-            resource_id=node_uuid(p.resource_id, "PortalResource"),
-            version=p.version,
-            column=p.column,
-            title=p.title,
-            settings=p.settings,
-        )
-        for p in placements
-    ]
-
-
-async def publish_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.publish_layout(
-            ctx.actor,
-            template=input.template,
-            placements=_specs(input.placements),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def rollback_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.rollback_layout(
-            ctx.actor, to_version=input.to_version, expected_version=input.expected_version
-        )
-    )
-
-
-async def set_role_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.set_role_layout(
-            ctx.actor,
-            role_id=node_uuid(input.role_id, "Role") or "",
-            template=input.template,
-            placements=_specs(input.placements),
-            priority=input.priority,
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def clear_role_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.clear_role_layout(ctx.actor, role_id=node_uuid(input.role_id, "Role") or "")
-    )
-
-
-async def set_my_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        portal.set_my_layout(
-            ctx.actor,
-            template=input.template,
-            placements=_specs(input.placements),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def reset_my_layout(ctx: Context, input: Any) -> Result:
-    return await attempt(portal.reset_my_layout(ctx.actor, expected_version=input.expected_version))

@@ -1,4 +1,4 @@
-"""Reads and writes behind the portal fields: access rules, SCIM tokens and access statistics.
+"""Reads behind the portal sign-in fields: access rules, SCIM tokens and access statistics.
 
 Statistics are bucketed per UTC day in SQL (one statement per kind of row), always for the
 viewer's own tenant.
@@ -13,19 +13,16 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from graphql import GraphQLError
-from tortoise import connections
 
 from models.access import Permission
-from models.scope import TenantScope
+from models.scope import TenantScope, TenantSql
 from models.sso import AccessEvent, AccessRule, ComponentUsage, ScimToken
 from resolvers.context import Context
+from resolvers.dataloaders import Loader
 from resolvers.directory import NOWHERE
-from resolvers.errors import Problem, attempt
-from resolvers.ids import keep, node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
 from services import sso
 
-Result = tuple[Any, tuple[Problem, ...]]
 MAX_DAYS = 366
 
 
@@ -43,13 +40,16 @@ def count_use(viewer: Any, component: str) -> None:
     sso.usage.add(viewer.tenant.id, viewer.user.id, component)
 
 
-async def access_rule_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[AccessRule | None]:
+class AccessRuleById(Loader[uuid.UUID, AccessRule | None]):
     """Rules by id, for tenant admins of the rules' tenant only."""
-    actor = ctx.actor
-    if actor is None or not actor.has(Permission.TENANT_ADMIN):
-        return [None] * len(keys)
-    rows = {row.id: row for row in await ctx.tenant_scope.query(AccessRule).filter(id__in=keys)}
-    return [rows.get(k) for k in keys]
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[AccessRule | None]:
+        actor = self.ctx.actor
+        if actor is None or not actor.has(Permission.TENANT_ADMIN):
+            return [None] * len(keys)
+        query = self.ctx.tenant_scope.query(AccessRule).filter(id__in=keys)
+        rows = {row.id: row for row in await query}
+        return [rows.get(k) for k in keys]
 
 
 async def access_rules(ctx: Context, page: PageArgs) -> Page[AccessRule]:
@@ -104,71 +104,40 @@ class AccessDay:
 
 async def access_stats(ctx: Context, start: date, end: date) -> list[AccessDay]:
     """The viewer's tenant, one bucket per day from `start` to `end` (inclusive)."""
-    return await access_days([_admin(ctx)], start, end)
+    return await access_days(TenantSql([_admin(ctx)]), start, end)
 
 
-class _Params:
-    """Positional parameters in the connection's dialect ($n for PostgreSQL, ? for SQLite)."""
-
-    def __init__(self, postgres: bool) -> None:
-        self.postgres = postgres
-        self.values: list[Any] = []
-
-    def __call__(self, value: Any) -> str:
-        if not self.postgres:
-            value = _iso(value) if isinstance(value, datetime) else str(value)
-        self.values.append(value)
-        return f"${len(self.values)}" if self.postgres else "?"
-
-    def tenants(self, ids: list[uuid.UUID] | None) -> str:
-        if ids is None:
-            return "1 = 1"
-        if self.postgres:
-            return f"tenant_id = ANY({self(ids)})"
-        return f"tenant_id IN ({', '.join(self(i) for i in ids) or 'NULL'})"
-
-
-async def access_days(
-    tenant_ids: list[uuid.UUID] | None, start: date, end: date
-) -> list[AccessDay]:
-    """Access statistics of these tenants (None: every tenant), one bucket per day (UTC) from
-    `start` to `end` inclusive, empty days included. Also behind `statistics.access`."""
+async def access_days(sql: TenantSql, start: date, end: date) -> list[AccessDay]:
+    """Access statistics of the tenants of `sql`, one bucket per day (UTC) from `start` to
+    `end` inclusive, empty days included. Also behind `statistics.access`."""
     await sso.usage.flush()
     since, until = _bounds(start, end)
     days = {
         start + timedelta(days=i): AccessDay(start + timedelta(days=i))
         for i in range((end - start).days + 1)
     }
-    connection = connections.get("default")
-    postgres = connection.capabilities.dialect == "postgres"
-    day_of = "(created_at AT TIME ZONE 'UTC')::date" if postgres else "date(created_at)"
-
-    def in_events(p: _Params) -> str:
-        return f"{p.tenants(tenant_ids)} AND created_at >= {p(since)} AND created_at < {p(until)}"
-
-    def in_days(p: _Params) -> str:
-        return f"{p.tenants(tenant_ids)} AND day >= {p(start)} AND day <= {p(end)}"
-
-    p = _Params(postgres)
-    _, events = await connection.execute_query(
-        f"SELECT {day_of} AS day, kind, COUNT(*) AS n FROM portal_access_event "  # noqa: S608
-        f"WHERE {in_events(p)} GROUP BY 1, 2",
-        p.values,
+    day_of = "(created_at AT TIME ZONE 'UTC')::date" if sql.postgres() else "date(created_at)"
+    params: list[Any] = [since, until]
+    events = await sql.rows(
+        f"SELECT {day_of} AS day, kind, COUNT(*) AS n FROM portal_access_event e "  # noqa: S608
+        f"WHERE created_at >= $1 AND created_at < $2{sql.where('e', params)} GROUP BY 1, 2",
+        params,
     )
-    p = _Params(postgres)
-    _, uses = await connection.execute_query(
+    params = [start, end]
+    uses = await sql.rows(
         "SELECT day, component, SUM(count) AS uses, COUNT(DISTINCT user_id) AS users "  # noqa: S608
-        f"FROM portal_component_usage WHERE {in_days(p)} GROUP BY 1, 2 ORDER BY 1, 2",
-        p.values,
+        f"FROM portal_component_usage u WHERE day >= $1 AND day <= $2{sql.where('u', params)} "
+        "GROUP BY 1, 2 ORDER BY 1, 2",
+        params,
     )
-    p = _Params(postgres)
-    _, active = await connection.execute_query(
+    params = [since, until, start, end]
+    active = await sql.rows(
         "SELECT day, COUNT(DISTINCT user_id) AS n FROM ("  # noqa: S608
-        f"SELECT {day_of} AS day, user_id FROM portal_access_event WHERE {in_events(p)} "
-        "AND kind = 'sign_in' AND user_id IS NOT NULL "
-        f"UNION SELECT day, user_id FROM portal_component_usage WHERE {in_days(p)}"
-        ") AS active GROUP BY day",
-        p.values,
+        f"SELECT {day_of} AS day, user_id FROM portal_access_event e WHERE created_at >= $1 "
+        f"AND created_at < $2{sql.where('e', params)} AND kind = 'sign_in' "
+        "AND user_id IS NOT NULL UNION SELECT day, user_id FROM portal_component_usage u "
+        f"WHERE day >= $3 AND day <= $4{sql.where('u', params)}) AS active GROUP BY day",
+        params,
     )
     for row in events:
         bucket = days.get(_day(row["day"]))
@@ -191,10 +160,6 @@ async def access_days(
         if bucket is not None:
             bucket.active_users = int(row["n"])
     return list(days.values())
-
-
-def _iso(moment: datetime) -> str:
-    return moment.isoformat(" ")
 
 
 def _day(value: Any) -> date:
@@ -266,54 +231,3 @@ async def access_log_lines(
         if len(uses) < batch:
             break
         after = uses[-1]["id"]
-
-
-# Writes ----------------------------------------------------------------------------------------
-
-
-async def create_access_rule(ctx: Context, input: Any) -> Result:
-    kind = input.subject_type
-    type_name = {"user": "User", "org_unit": "OrgUnit", "role": "Role"}[kind.value]
-    return await attempt(
-        sso.create_access_rule(
-            ctx.actor,
-            subject_type=kind,
-            subject_id=node_uuid(input.subject_id, type_name) or "",
-            components=list(input.components),
-            note=input.note or "",
-        )
-    )
-
-
-async def update_access_rule(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        sso.update_access_rule(
-            ctx.actor,
-            id=node_uuid(input.id, "AccessRule") or "",
-            components=keep(input.components),
-            note=keep(input.note),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def delete_access_rule(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        sso.delete_access_rule(ctx.actor, id=node_uuid(input.id, "AccessRule") or "")
-    )
-
-
-async def create_scim_token(ctx: Context, input: Any) -> Result:
-    return await attempt(sso.create_scim_token(ctx.actor, name=input.name))
-
-
-async def rotate_scim_token(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        sso.rotate_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
-    )
-
-
-async def revoke_scim_token(ctx: Context, input: Any) -> Result:
-    return await attempt(
-        sso.revoke_scim_token(ctx.actor, id=node_uuid(input.id, "ScimToken") or "")
-    )

@@ -1,4 +1,4 @@
-"""Reads and writes behind the tenant fields (租户, 在线注册)."""
+"""Reads behind the tenant fields (租户, 在线注册), and the rate limit of registration."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from tortoise.queryset import QuerySet
 from models.access import Actor, Permission
 from models.tenants import Tenant, TenantApplication, TenantStatus
 from resolvers.context import Context
-from resolvers.errors import Code, Problem, attempt
-from resolvers.ids import keep, node_uuid
+from resolvers.dataloaders import Loader
 from resolvers.pagination import Page, PageArgs, paginate
 from services import tenants
+from services.errors import Code, Problem
 
 APPLY_RULE = "applyForTenant"
 
@@ -53,16 +53,34 @@ def can_see(actor: Actor | None, tenant: Tenant) -> bool:
     return tenant.id == actor.tenant_id
 
 
+class TenantById(Loader[uuid.UUID, Tenant | None]):
+    """Any tenant (tenants are global rows): for fields whose parent already passed a rule."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[Tenant | None]:
+        rows = {t.id: t for t in await Tenant.filter(id__in=keys)}
+        return [rows.get(k) for k in keys]
+
+
+class VisibleTenantById(Loader[uuid.UUID, Tenant | None]):
+    """Tenants the viewer may see (`can_see`)."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[Tenant | None]:
+        rows = await TenantById(self.ctx).load_many(keys)
+        return [t if t is not None and can_see(self.ctx.actor, t) else None for t in rows]
+
+
 async def visible_tenant(ctx: Context, tenant_id: uuid.UUID) -> Tenant | None:
-    tenant = await ctx.loaders.tenant.load(tenant_id)
-    return tenant if tenant is not None and can_see(ctx.actor, tenant) else None
+    return await VisibleTenantById(ctx).load(tenant_id)
 
 
-async def application_nodes(ctx: Context, keys: list[uuid.UUID]) -> list[TenantApplication | None]:
-    if not (ctx.actor and ctx.actor.is_platform_admin):
-        return [None for _ in keys]
-    rows = {a.id: a for a in await TenantApplication.filter(id__in=keys)}
-    return [rows.get(k) for k in keys]
+class ApplicationById(Loader[uuid.UUID, TenantApplication | None]):
+    """Registrations, for platform admins only."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[TenantApplication | None]:
+        if not (self.ctx.actor and self.ctx.actor.is_platform_admin):
+            return [None for _ in keys]
+        rows = {a.id: a for a in await TenantApplication.filter(id__in=keys)}
+        return [rows.get(k) for k in keys]
 
 
 async def applications(ctx: Context, *, status: Any, page: PageArgs) -> Page[TenantApplication]:
@@ -74,28 +92,14 @@ async def applications(ctx: Context, *, status: Any, page: PageArgs) -> Page[Ten
     return await paginate(query, ("id",), page, ctx.max_page)
 
 
-async def apply_for_tenant(
-    ctx: Context, input: Any
-) -> tuple[tuple[TenantApplication, str] | None, tuple[Problem, ...]]:
-    """Anyone may apply, so calls are counted per client address (every call, refused ones
-    included) before anything is checked."""
+async def rate_limited(ctx: Context) -> Problem | None:
+    """Anyone may apply for a tenant, so calls are counted per client address (every call,
+    refused ones included) before anything is checked."""
     wait = await ctx.limiter.hit(APPLY_RULE, ctx.client_address) if ctx.limiter else None
-    if wait is not None:
-        message = f"Too many applications from your address; try again in {wait} seconds"
-        return None, (Problem(Code.RATE_LIMITED, message, retry_after=wait),)
-    return await attempt(
-        tenants.apply_for_tenant(
-            ctx.actor,
-            code=input.code,
-            name=input.name,
-            parent_code=input.parent_code,
-            applicant_name=input.applicant_name,
-            applicant_email=input.applicant_email,
-            applicant_phone=input.applicant_phone,
-            admin_username=input.admin_username,
-            details=input.details,
-        )
-    )
+    if wait is None:
+        return None
+    message = f"Too many applications from your address; try again in {wait} seconds"
+    return Problem(Code.RATE_LIMITED, message, retry_after=wait)
 
 
 async def application_status(secret: str) -> TenantApplication | None:
@@ -103,48 +107,3 @@ async def application_status(secret: str) -> TenantApplication | None:
     if not secret or len(secret) > 200:
         return None
     return await TenantApplication.get_or_none(status_secret_hash=tenants.secret_hash(secret))
-
-
-async def review_application(ctx: Context, input: Any) -> tuple[Any, tuple[Problem, ...]]:
-    return await attempt(
-        tenants.review_application(
-            ctx.actor,
-            application_id=node_uuid(input.application_id, "TenantApplication") or "",
-            approve=input.approve,
-            reason=input.reason,
-        )
-    )
-
-
-async def create_tenant(ctx: Context, input: Any) -> tuple[Any, tuple[Problem, ...]]:
-    return await attempt(
-        tenants.create_tenant(
-            ctx.actor,
-            code=input.code,
-            name=input.name,
-            parent_id=node_uuid(input.parent_id, "Tenant"),
-            admin_username=input.admin_username,
-            admin_name=input.admin_name,
-            admin_email=input.admin_email,
-        )
-    )
-
-
-async def update_tenant(ctx: Context, input: Any) -> tuple[Tenant | None, tuple[Problem, ...]]:
-    return await attempt(
-        tenants.update_tenant(
-            ctx.actor,
-            tenant_id=node_uuid(input.id, "Tenant") or "",
-            name=keep(input.name),
-            settings=keep(input.settings),
-            expected_version=input.expected_version,
-        )
-    )
-
-
-async def set_tenant_status(ctx: Context, input: Any) -> tuple[Tenant | None, tuple[Problem, ...]]:
-    return await attempt(
-        tenants.set_tenant_status(
-            ctx.actor, tenant_id=node_uuid(input.id, "Tenant") or "", status=input.status
-        )
-    )

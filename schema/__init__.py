@@ -14,16 +14,23 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
-from schema.directory import DirectoryMutation, DirectoryQuery
-from schema.documents import DocumentMutation, DocumentQuery
+from schema.directory.mutations import DirectoryMutation
+from schema.directory.queries import DirectoryQuery
+from schema.documents.mutations import DocumentMutation
+from schema.documents.queries import DocumentQuery
 from schema.events import EventSubscription
-from schema.exchange import ExchangeMutation, ExchangeQuery
+from schema.exchange.mutations import ExchangeMutation
+from schema.exchange.queries import ExchangeQuery
 from schema.extensions import extensions
 from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
-from schema.portal import PortalMutation, PortalQuery
-from schema.sso import ComponentAccess, SsoMutation, SsoQuery
+from schema.nodes import LoadedNode
+from schema.portal.mutations import PortalMutation
+from schema.portal.queries import PortalQuery
+from schema.sso.access import ComponentAccess
+from schema.sso.mutations import SsoMutation
+from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
@@ -40,13 +47,9 @@ class NodeQuery:
             node_type = id.resolve_type(info)
         except GlobalIDValueError:
             return None
-        if getattr(node_type.resolve_nodes, "__func__", None) is UNFETCHABLE:
+        if not issubclass(node_type, LoadedNode):
             return None
         return await id.resolve_node(info)
-
-
-UNFETCHABLE = relay.Node.resolve_nodes.__func__  # type: ignore[attr-defined]
-"""`Node.resolve_nodes` itself, which types that are only listed (not fetched by id) inherit."""
 
 
 Query = merge_types(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 from typing import cast
 
@@ -15,12 +14,13 @@ from models.audit import AuditEntry as AuditRow
 from resolvers import audit as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
+from schema.connection import Connection
+from schema.nodes import LoadedNode
 from schema.types import Info
 
 
 @strawberry.type(name="AuditEntry", description="One entry of a tenant's hash-chained audit log.")
-class AuditEntry(relay.Node):
+class AuditEntry(LoadedNode):
     id: relay.NodeID[str]
     seq: int = strawberry.field(description="Position in the tenant's chain.")
     at: datetime
@@ -32,6 +32,8 @@ class AuditEntry(relay.Node):
     data: JSON
     hash: str
     prev_hash: str
+
+    loader = r.AuditEntryById
 
     @classmethod
     def from_model(cls, row: AuditRow) -> AuditEntry:
@@ -48,13 +50,6 @@ class AuditEntry(relay.Node):
             hash=row.hash,
             prev_hash=row.prev_hash,
         )
-
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[AuditEntry | None]:
-        rows = await r.entries_by_id(info.context, node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
 
 
 @strawberry.input

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import Any, Generic
 
 import strawberry
@@ -37,21 +36,3 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
             ),
             _page=page,
         )
-
-
-def node_keys(node_ids: Iterable[str]) -> list[uuid.UUID]:
-    """Database ids from the node ids of global ids; a malformed one matches nothing."""
-    keys = []
-    for node_id in node_ids:
-        try:
-            keys.append(uuid.UUID(node_id))
-        except ValueError:
-            keys.append(uuid.UUID(int=0))
-    return keys
-
-
-async def load_nodes(
-    loader: Any, node_ids: Iterable[str], convert: Callable[[Any], Any]
-) -> list[Any]:
-    """`resolve_nodes` through a per-request DataLoader: a type for each row, None if missing."""
-    return [convert(row) if row else None for row in await loader.load_many(node_keys(node_ids))]

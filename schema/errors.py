@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import strawberry
 
-from resolvers.errors import Code, Problem
+from services.errors import Code, Problem
 
-ErrorCode = strawberry.enum(Code, name="ErrorCode", description="Why a mutation changed nothing.")
+strawberry.enum(Code, name="ErrorCode", description="Why a mutation changed nothing.")
 
 
 @strawberry.type(description="An expected failure: the mutation changed nothing.")
 class UserError:
-    code: ErrorCode  # type: ignore[valid-type]
+    code: Code
     message: str
     field: list[str] | None = strawberry.field(
         description="Path of the input field at fault, e.g. ['input', 'name'].", default=None
@@ -31,5 +33,5 @@ class UserError:
         )
 
 
-def user_errors(problems: tuple[Problem, ...]) -> list[UserError]:
+def user_errors(problems: Iterable[Problem]) -> list[UserError]:
     return [UserError.from_problem(p) for p in problems]

@@ -4,7 +4,6 @@ platform templates (发文, 收文) a tenant installs."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
 from typing import Any, cast
 
@@ -13,25 +12,34 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from models import flows as m
+from models.forms import VersionStatus
 from resolvers import flows as r
-from resolvers.errors import Problem
+from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, load_nodes
-from schema.errors import UserError, user_errors
-from schema.forms import Form, FormVersion, VersionStatusEnum, draft_of, published_of
+from resolvers.versions import definition_list
+from schema.connection import Connection
+from schema.errors import UserError
+from schema.forms import Form, FormVersion
+from schema.mutations import Command, Outcome, command, perform
+from schema.nodes import LoadedNode
 from schema.types import Info
+from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
+from services import flows as s
+
+Versioned = tuple[m.FlowDefinition, m.FlowVersion]
 
 
 @strawberry.type(
     name="FlowVersion", description="One version of a flow; published ones never change."
 )
-class FlowVersion(relay.Node):
+class FlowVersion(LoadedNode):
     id: relay.NodeID[str]
     number: int
-    status: VersionStatusEnum  # type: ignore[valid-type]
+    status: VersionStatus
     definition: JSON = strawberry.field(description="Nodes and transitions (see docs/flows.md).")
     published_at: datetime | None
     form_version_id: strawberry.Private[uuid.UUID | None]
+    loader = r.FlowVersionById
 
     @classmethod
     def from_model(cls, row: m.FlowVersion) -> FlowVersion:
@@ -44,18 +52,9 @@ class FlowVersion(relay.Node):
             form_version_id=row.form_version_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[FlowVersion | None]:
-        return await load_nodes(info.context.loaders.flow_version, node_ids, cls.from_model)
-
     @strawberry.field(description="The form version it was validated against when published.")
     async def form_version(self, info: Info) -> FormVersion | None:
-        if self.form_version_id is None:
-            return None
-        row = await info.context.loaders.form_version.load(self.form_version_id)
-        return FormVersion.from_model(row) if row else None
+        return await FormVersion.load(info, self.form_version_id)
 
     @strawberry.field(description="BPMN 2.0 XML with diagram, for bpmn-js or Camunda Modeler.")
     def bpmn_xml(self) -> str:
@@ -63,7 +62,7 @@ class FlowVersion(relay.Node):
 
 
 @strawberry.type(name="Flow", description="A flow (流程) bound to a form, with its versions.")
-class Flow(relay.Node):
+class Flow(LoadedNode):
     id: relay.NodeID[str]
     key: str
     name: str
@@ -71,6 +70,7 @@ class Flow(relay.Node):
     created_at: datetime
     form_id: strawberry.Private[uuid.UUID]
     latest_published: strawberry.Private[int]
+    loader = r.FlowById
 
     @classmethod
     def from_model(cls, row: m.FlowDefinition) -> Flow:
@@ -84,32 +84,13 @@ class Flow(relay.Node):
             latest_published=row.latest_published,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Flow | None]:
-        return await load_nodes(info.context.loaders.flow, node_ids, cls.from_model)
-
     @strawberry.field
     async def form(self, info: Info) -> Form | None:
-        row = await info.context.loaders.form.load(self.form_id)
-        return Form.from_model(row) if row else None
+        return await Form.load(info, self.form_id)
 
-    @strawberry.field(description="Every version, oldest first.")
-    async def versions(self, info: Info) -> list[FlowVersion]:
-        rows = await info.context.loaders.flow_versions.load(uuid.UUID(self.id))
-        return [FlowVersion.from_model(row) for row in rows]
-
-    @strawberry.field(description="The newest published version; new documents run on it.")
-    async def published_version(self, info: Info) -> FlowVersion | None:
-        rows = await info.context.loaders.flow_versions.load(uuid.UUID(self.id))
-        row = published_of(rows, self.latest_published)
-        return FlowVersion.from_model(row) if row else None
-
-    @strawberry.field(description="The version being edited, if any.")
-    async def draft(self, info: Info) -> FlowVersion | None:
-        row = draft_of(await info.context.loaders.flow_versions.load(uuid.UUID(self.id)))
-        return FlowVersion.from_model(row) if row else None
+    versions, published_version, draft = version_fields(
+        FlowVersion, r.VersionsByFlow, "The newest published version; new documents run on it."
+    )
 
 
 @strawberry.type(description="A platform-provided flow and form a tenant can install.")
@@ -131,8 +112,8 @@ class FlowQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Flow]:
-        page = await r.flow_list(
-            info.context, search=search, page=PageArgs(first, after, last, before)
+        page = await definition_list(
+            info.context, m.FlowDefinition, search=search, page=PageArgs(first, after, last, before)
         )
         return Connection.of(page, Flow.from_model)
 
@@ -152,24 +133,44 @@ class CreateFlowInput:
     definition: JSON = strawberry.field(description="Nodes and transitions; may be incomplete.")
     description: str = ""
 
+    def to_command(self) -> Command[Versioned]:
+        return command(
+            s.create_flow,
+            key=self.key,
+            name=self.name,
+            description=self.description,
+            form_id=node_key(self.form_id, "Form"),
+            definition=self.definition,
+        )
+
 
 @strawberry.input
-class UpdateFlowDraftInput:
-    flow_id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+class UpdateFlowDraftInput(EditDraftInput):
     definition: JSON | None = strawberry.UNSET
+
+    def to_command(self) -> Command[Versioned]:
+        return command(
+            s.update_flow_draft,
+            flow_id=node_key(self.id, "Flow"),
+            name=keep(self.name),
+            description=keep(self.description),
+            definition=keep(self.definition),
+        )
 
 
 @strawberry.input
 class ImportBpmnInput:
-    flow_id: relay.GlobalID
+    id: relay.GlobalID
     xml: str = strawberry.field(description="BPMN 2.0 XML, e.g. saved from bpmn-js.")
+
+    def to_command(self) -> Command[Versioned]:
+        return command(s.import_bpmn, flow_id=node_key(self.id, "Flow"), xml=self.xml)
 
 
 @strawberry.input
-class PublishFlowInput:
-    flow_id: relay.GlobalID
+class PublishFlowInput(PublishDraftInput):
+    def to_command(self) -> Command[Versioned]:
+        return command(s.publish_flow, flow_id=node_key(self.id, "Flow"))
 
 
 @strawberry.type
@@ -182,34 +183,29 @@ class FlowPayload:
     )
 
     @classmethod
-    def of(cls, result: tuple[Any, tuple[Problem, ...]]) -> FlowPayload:
-        pair, problems = result
-        flow, version = pair if pair else (None, None)
-        return cls(
-            flow=Flow.from_model(flow) if flow else None,
-            version=FlowVersion.from_model(version) if version else None,
-            errors=user_errors(problems),
-        )
+    def of(cls, outcome: Outcome[Versioned]) -> FlowPayload:
+        flow, version, errors = versioned(outcome, Flow, FlowVersion)
+        return cls(flow=flow, version=version, errors=errors)
 
 
 @strawberry.type
 class FlowMutation:
     @strawberry.mutation(description="A new flow bound to a form, with its first draft.")
     async def create_flow(self, info: Info, input: CreateFlowInput) -> FlowPayload:
-        return FlowPayload.of(await r.create_flow(info.context, input))
+        return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
     async def update_flow_draft(self, info: Info, input: UpdateFlowDraftInput) -> FlowPayload:
-        return FlowPayload.of(await r.update_flow_draft(info.context, input))
+        return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Replace the draft by a BPMN 2.0 file; unsupported elements are reported."
     )
     async def import_bpmn(self, info: Info, input: ImportBpmnInput) -> FlowPayload:
-        return FlowPayload.of(await r.import_bpmn(info.context, input))
+        return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Validate the draft against the form and the directory, then freeze it."
     )
     async def publish_flow(self, info: Info, input: PublishFlowInput) -> FlowPayload:
-        return FlowPayload.of(await r.publish_flow(info.context, input))
+        return FlowPayload.of(await perform(info, input.to_command()))

@@ -2,51 +2,42 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterable
 from datetime import datetime
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from models import forms as m
-from models.flows import FlowVersion as FlowVersionRow
 from resolvers import forms as r
-from resolvers.errors import Problem
+from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, load_nodes
-from schema.errors import UserError, user_errors
+from resolvers.versions import definition_list
+from schema.connection import Connection
+from schema.errors import UserError
+from schema.mutations import Command, Outcome, command, perform
+from schema.nodes import LoadedNode
 from schema.types import Info
+from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
+from services import forms as s
 
-VersionStatusEnum = strawberry.enum(m.VersionStatus, name="VersionStatus")
-
-
-V = TypeVar("V", m.FormVersion, FlowVersionRow)
-
-
-def published_of(versions: list[V], number: int) -> V | None:
-    """The published version `number` among a form's or flow's versions."""
-    return next((v for v in versions if v.number == number), None)
-
-
-def draft_of(versions: list[V]) -> V | None:
-    return next((v for v in versions if v.status == m.VersionStatus.DRAFT), None)
+Versioned = tuple[m.FormDefinition, m.FormVersion]
 
 
 @strawberry.type(
     name="FormVersion", description="One version of a form; published ones never change."
 )
-class FormVersion(relay.Node):
+class FormVersion(LoadedNode):
     id: relay.NodeID[str]
     number: int
-    status: VersionStatusEnum  # type: ignore[valid-type]
+    status: m.VersionStatus
     json_schema: JSON = strawberry.field(description="JSON Schema (draft 2020-12) of the data.")
     ui_schema: JSON = strawberry.field(
         description="Hints for the renderer (react-jsonschema-form)."
     )
     published_at: datetime | None
+    loader = r.FormVersionById
 
     @strawberry.field(description="Dotted paths of every field, for conditions and field access.")
     def fields(self) -> list[str]:
@@ -63,21 +54,16 @@ class FormVersion(relay.Node):
             published_at=row.published_at,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[FormVersion | None]:
-        return await load_nodes(info.context.loaders.form_version, node_ids, cls.from_model)
-
 
 @strawberry.type(name="Form", description="A form (表单) of the tenant, with its versions.")
-class Form(relay.Node):
+class Form(LoadedNode):
     id: relay.NodeID[str]
     key: str
     name: str
     description: str
     created_at: datetime
     latest_published: strawberry.Private[int]
+    loader = r.FormById
 
     @classmethod
     def from_model(cls, row: m.FormDefinition) -> Form:
@@ -90,27 +76,9 @@ class Form(relay.Node):
             latest_published=row.latest_published,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Form | None]:
-        return await load_nodes(info.context.loaders.form, node_ids, cls.from_model)
-
-    @strawberry.field(description="Every version, oldest first.")
-    async def versions(self, info: Info) -> list[FormVersion]:
-        rows = await info.context.loaders.form_versions.load(uuid.UUID(self.id))
-        return [FormVersion.from_model(row) for row in rows]
-
-    @strawberry.field(description="The newest published version; documents start on it.")
-    async def published_version(self, info: Info) -> FormVersion | None:
-        rows = await info.context.loaders.form_versions.load(uuid.UUID(self.id))
-        row = published_of(rows, self.latest_published)
-        return FormVersion.from_model(row) if row else None
-
-    @strawberry.field(description="The version being edited, if any.")
-    async def draft(self, info: Info) -> FormVersion | None:
-        row = draft_of(await info.context.loaders.form_versions.load(uuid.UUID(self.id)))
-        return FormVersion.from_model(row) if row else None
+    versions, published_version, draft = version_fields(
+        FormVersion, r.VersionsByForm, "The newest published version; documents start on it."
+    )
 
 
 @strawberry.type
@@ -125,8 +93,8 @@ class FormQuery:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Form]:
-        page = await r.form_list(
-            info.context, search=search, page=PageArgs(first, after, last, before)
+        page = await definition_list(
+            info.context, m.FormDefinition, search=search, page=PageArgs(first, after, last, before)
         )
         return Connection.of(page, Form.from_model)
 
@@ -139,19 +107,37 @@ class CreateFormInput:
     ui_schema: JSON | None = None
     description: str = ""
 
+    def to_command(self) -> Command[Versioned]:
+        return command(
+            s.create_form,
+            key=self.key,
+            name=self.name,
+            description=self.description,
+            json_schema=self.json_schema,
+            ui_schema=self.ui_schema,
+        )
+
 
 @strawberry.input
-class UpdateFormDraftInput:
-    form_id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+class UpdateFormDraftInput(EditDraftInput):
     json_schema: JSON | None = strawberry.UNSET
     ui_schema: JSON | None = strawberry.UNSET
 
+    def to_command(self) -> Command[Versioned]:
+        return command(
+            s.update_form_draft,
+            form_id=node_key(self.id, "Form"),
+            name=keep(self.name),
+            description=keep(self.description),
+            json_schema=keep(self.json_schema),
+            ui_schema=keep(self.ui_schema),
+        )
+
 
 @strawberry.input
-class PublishFormInput:
-    form_id: relay.GlobalID
+class PublishFormInput(PublishDraftInput):
+    def to_command(self) -> Command[Versioned]:
+        return command(s.publish_form, form_id=node_key(self.id, "Form"))
 
 
 @strawberry.type
@@ -161,26 +147,21 @@ class FormPayload:
     errors: list[UserError]
 
     @classmethod
-    def of(cls, result: tuple[Any, tuple[Problem, ...]]) -> FormPayload:
-        pair, problems = result
-        form, version = pair if pair else (None, None)
-        return cls(
-            form=Form.from_model(form) if form else None,
-            version=FormVersion.from_model(version) if version else None,
-            errors=user_errors(problems),
-        )
+    def of(cls, outcome: Outcome[Versioned]) -> FormPayload:
+        form, version, errors = versioned(outcome, Form, FormVersion)
+        return cls(form=form, version=version, errors=errors)
 
 
 @strawberry.type
 class FormMutation:
     @strawberry.mutation(description="A new form with its first draft version.")
     async def create_form(self, info: Info, input: CreateFormInput) -> FormPayload:
-        return FormPayload.of(await r.create_form(info.context, input))
+        return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
     async def update_form_draft(self, info: Info, input: UpdateFormDraftInput) -> FormPayload:
-        return FormPayload.of(await r.update_form_draft(info.context, input))
+        return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Freeze the draft as the next published version.")
     async def publish_form(self, info: Info, input: PublishFormInput) -> FormPayload:
-        return FormPayload.of(await r.publish_form(info.context, input))
+        return FormPayload.of(await perform(info, input.to_command()))

@@ -4,7 +4,6 @@ alerts (运行告警) they see."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Annotated, cast
 
@@ -14,24 +13,22 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from models import stats as m
-from resolvers import stats as r
-from resolvers.errors import Problem, attempt
+from models.documents import DocumentStatus
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
-from schema.documents import DocumentStatusEnum
-from schema.sso import AccessDay
+from resolvers.stats import activity, alerts, documents, sql, tasks
+from resolvers.stats.alerts import AlertById
+from resolvers.stats.scope import DEFAULT_TIME_ZONE, MAX_ROWS, Bucket, StatsScope, stats_scope
+from resolvers.tenants import TenantById
+from schema.connection import Connection
+from schema.nodes import LoadedNode
+from schema.sso.types import AccessDay
 from schema.tenants import Tenant
 from schema.types import Info
+from services.errors import ServiceError
 
-BucketEnum = strawberry.enum(r.Bucket, name="StatisticsBucket", description="Day, week or month.")
-AlertKindEnum = strawberry.enum(m.AlertKind, name="AlertKind")
-AlertStatusEnum = strawberry.enum(m.AlertStatus, name="AlertStatus")
-DEFAULT_TIME_ZONE = r.DEFAULT_TIME_ZONE
-
-
-def _refused(problems: tuple[Problem, ...]) -> GraphQLError:
-    problem = problems[0]
-    return GraphQLError(problem.message, extensions={"code": problem.code.value})
+strawberry.enum(Bucket, name="StatisticsBucket", description="Day, week or month.")
+strawberry.enum(m.AlertKind, name="AlertKind")
+strawberry.enum(m.AlertStatus, name="AlertStatus")
 
 
 @strawberry.type(description="Documents created in one period, of one type, in one status.")
@@ -39,7 +36,7 @@ class DocumentCount:
     period: date = strawberry.field(description="First day of the bucket, in the time zone.")
     document_type_code: str
     document_type_name: str
-    status: DocumentStatusEnum  # type: ignore[valid-type]
+    status: DocumentStatus
     count: int
 
 
@@ -51,7 +48,7 @@ class Durations:
     p90_seconds: float | None
 
     @classmethod
-    def of(cls, d: r.Durations) -> Durations:
+    def of(cls, d: sql.Durations) -> Durations:
         return cls(count=d.count, average_seconds=d.average, p50_seconds=d.p50, p90_seconds=d.p90)
 
 
@@ -89,7 +86,7 @@ class StatisticsUser:
     tenant_code: str
 
     @classmethod
-    def of(cls, p: r.Person) -> StatisticsUser:
+    def of(cls, p: tasks.Person) -> StatisticsUser:
         return cls(
             id=relay.GlobalID("User", str(p.id)),
             username=p.username,
@@ -127,7 +124,7 @@ class Workload:
     description="统计分析 over the tenants in `tenants` and the period [from, to).",
 )
 class Statistics:
-    scope: strawberry.Private[r.StatsScope]
+    scope: strawberry.Private[StatsScope]
 
     @strawberry.field(name="from")
     def since(self) -> datetime:
@@ -157,16 +154,16 @@ class Statistics:
         return [Tenant.from_model(t) for t in self.scope.tenants]
 
     @strawberry.field(description="Documents created in the period by bucket, type and status.")
-    async def documents(self, bucket: BucketEnum = r.Bucket.MONTH) -> list[DocumentCount]:  # type: ignore[valid-type]
+    async def documents(self, bucket: Bucket = Bucket.MONTH) -> list[DocumentCount]:
         return [
             DocumentCount(
                 period=row.period,
                 document_type_code=row.type_code,
                 document_type_name=row.type_name,
-                status=row.status,
+                status=DocumentStatus(row.status),
                 count=row.count,
             )
-            for row in await r.documents(self.scope, bucket)
+            for row in await documents.documents(self.scope, bucket)
         ]
 
     @strawberry.field(description="Task processing time per flow node (tasks closed in period).")
@@ -179,7 +176,7 @@ class Statistics:
                 node_name=row.node_name,
                 durations=Durations.of(row.durations),
             )
-            for row in await r.node_durations(self.scope)
+            for row in await documents.node_durations(self.scope)
         ]
 
     @strawberry.field(description="Document processing time per flow (flows ended in period).")
@@ -190,12 +187,12 @@ class Statistics:
                 flow_name=row.flow_name,
                 durations=Durations.of(row.durations),
             )
-            for row in await r.flow_durations(self.scope)
+            for row in await documents.flow_durations(self.scope)
         ]
 
     @strawberry.field(description="Overdue tasks per person, most first.")
     async def overdue_by_user(self, first: int = 50) -> list[OverdueByUser]:
-        rows = await r.overdue_by_user(self.scope, _limit(first))
+        rows = await tasks.overdue_by_user(self.scope, _limit(first))
         return [
             OverdueByUser(
                 user=StatisticsUser.of(row.person) if row.person else None,
@@ -207,7 +204,7 @@ class Statistics:
 
     @strawberry.field(description="Overdue tasks per org unit, most first.")
     async def overdue_by_org_unit(self, first: int = 50) -> list[OverdueByOrgUnit]:
-        rows = await r.overdue_by_org_unit(self.scope, _limit(first))
+        rows = await tasks.overdue_by_org_unit(self.scope, _limit(first))
         return [
             OverdueByOrgUnit(
                 org_unit_id=relay.GlobalID("OrgUnit", str(row.org_unit_id))
@@ -230,7 +227,7 @@ class Statistics:
                 done_in_period=row.done,
                 average_handling_seconds=row.average_seconds,
             )
-            for row in await r.workload(self.scope, _limit(first))
+            for row in await tasks.workload(self.scope, _limit(first))
         ]
 
     @strawberry.field(
@@ -238,7 +235,7 @@ class Statistics:
         "were received (sign time: sent → signed)."
     )
     async def receipts(self) -> Receipts:
-        found = await r.receipts(self.scope)
+        found = await activity.receipts(self.scope)
         return Receipts(
             sent=found.sent,
             delivered=found.delivered,
@@ -253,22 +250,22 @@ class Statistics:
         "service component; the same buckets as `accessStats`, over these tenants."
     )
     async def access(self) -> list[AccessDay]:
-        return [AccessDay.of(day) for day in await r.access(self.scope)]
+        return [AccessDay.of(day) for day in await activity.access(self.scope)]
 
 
 def _limit(first: int) -> int:
-    if not 0 < first <= r.MAX_ROWS:
+    if not 0 < first <= MAX_ROWS:
         raise GraphQLError(
-            f"first is between 1 and {r.MAX_ROWS}", extensions={"code": "BAD_USER_INPUT"}
+            f"first is between 1 and {MAX_ROWS}", extensions={"code": "BAD_USER_INPUT"}
         )
     return first
 
 
 @strawberry.type(name="Alert", description="运行告警: a threshold crossed, open until it clears.")
-class Alert(relay.Node):
+class Alert(LoadedNode):
     id: relay.NodeID[str]
-    kind: AlertKindEnum  # type: ignore[valid-type]
-    status: AlertStatusEnum  # type: ignore[valid-type]
+    kind: m.AlertKind
+    status: m.AlertStatus
     severity: str
     value: float
     threshold: float
@@ -277,6 +274,8 @@ class Alert(relay.Node):
     raised_at: datetime
     resolved_at: datetime | None
     tenant_id: strawberry.Private[uuid.UUID]
+
+    loader = AlertById
 
     @classmethod
     def from_model(cls, row: m.Alert) -> Alert:
@@ -294,17 +293,9 @@ class Alert(relay.Node):
             tenant_id=row.tenant_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Alert | None]:
-        keys = node_keys(node_ids)
-        rows = {a.id: a for a in await r.visible_alerts(info.context).filter(id__in=keys)}
-        return [cls.from_model(row) if (row := rows.get(k)) else None for k in keys]
-
     @strawberry.field
     async def tenant(self, info: Info) -> Tenant | None:
-        row = await info.context.loaders.tenant.load(self.tenant_id)
+        row = await TenantById(info.context).load(self.tenant_id)
         return Tenant.from_model(row) if row else None
 
 
@@ -324,8 +315,8 @@ class StatsQuery:
         until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
         time_zone: str = DEFAULT_TIME_ZONE,
     ) -> Statistics:
-        scope, problems = await attempt(
-            r.stats_scope(
+        try:
+            scope = await stats_scope(
                 info.context,
                 tenant_id=tenant,
                 include_children=include_children,
@@ -333,22 +324,22 @@ class StatsQuery:
                 until=until,
                 time_zone=time_zone,
             )
-        )
-        if scope is None:
-            raise _refused(problems)
+        except ServiceError as error:
+            problem = error.problems[0]
+            raise GraphQLError(problem.message, extensions={"code": problem.code.value}) from None
         return Statistics(scope=scope)
 
     @strawberry.field(description="Alerts of the tenants an admin sees, newest first.")
     async def alerts(
         self,
         info: Info,
-        status: AlertStatusEnum | None = None,  # type: ignore[valid-type]
+        status: m.AlertStatus | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Alert]:
-        page = await r.alerts(
+        page = await alerts.alerts(
             info.context, status=status, page=PageArgs(first, after, last, before)
         )
         return Connection.of(page, Alert.from_model)

@@ -3,39 +3,43 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable
 from datetime import datetime
-from typing import cast
+from typing import Any, cast
 
 import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
 from models import tenants as m
+from models.directory import User as UserRow
 from resolvers import tenants as r
-from resolvers.errors import Problem
+from resolvers.ids import keep, node_key, node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection, node_keys
-from schema.directory import User
+from schema.connection import Connection
+from schema.directory.types import User
 from schema.errors import UserError, user_errors
+from schema.mutations import Command, Outcome, command, perform
+from schema.nodes import LoadedNode
 from schema.types import Info
+from services import tenants as s
 
-TenantStatusEnum = strawberry.enum(m.TenantStatus, name="TenantStatus")
-TenantKindEnum = strawberry.enum(m.TenantKind, name="TenantKind")
-ApplicationStatusEnum = strawberry.enum(m.ApplicationStatus, name="ApplicationStatus")
+strawberry.enum(m.TenantStatus, name="TenantStatus")
+strawberry.enum(m.TenantKind, name="TenantKind")
+strawberry.enum(m.ApplicationStatus, name="ApplicationStatus")
 
 
 @strawberry.type(name="Tenant", description="A department (租户 / 部门 / 单位); tenants nest.")
-class Tenant(relay.Node):
+class Tenant(LoadedNode):
     id: relay.NodeID[str]
     code: str
     name: str
-    kind: TenantKindEnum  # type: ignore[valid-type]
-    status: TenantStatusEnum  # type: ignore[valid-type]
+    kind: m.TenantKind
+    status: m.TenantStatus
     settings: JSON
     version: int
     created_at: datetime
     parent_id: strawberry.Private[uuid.UUID | None]
+    loader = r.VisibleTenantById
 
     @classmethod
     def from_model(cls, row: m.Tenant) -> Tenant:
@@ -51,27 +55,17 @@ class Tenant(relay.Node):
             parent_id=row.parent_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[Tenant | None]:
-        rows = [await r.visible_tenant(info.context, key) for key in node_keys(node_ids)]
-        return [cls.from_model(row) if row else None for row in rows]
-
     @strawberry.field(description="The parent tenant, when the viewer may see it.")
     async def parent(self, info: Info) -> Tenant | None:
-        if self.parent_id is None:
-            return None
-        row = await r.visible_tenant(info.context, self.parent_id)
-        return Tenant.from_model(row) if row else None
+        return await Tenant.load(info, self.parent_id)
 
 
 @strawberry.type(name="TenantApplication", description="An online registration (在线注册).")
-class TenantApplication(relay.Node):
+class TenantApplication(LoadedNode):
     id: relay.NodeID[str]
     code: str
     name: str
-    status: ApplicationStatusEnum  # type: ignore[valid-type]
+    status: m.ApplicationStatus
     applicant_name: str
     applicant_email: str
     applicant_phone: str | None
@@ -81,6 +75,7 @@ class TenantApplication(relay.Node):
     created_at: datetime
     decided_at: datetime | None
     tenant_id: strawberry.Private[uuid.UUID | None]
+    loader = r.ApplicationById
 
     @classmethod
     def from_model(cls, row: m.TenantApplication) -> TenantApplication:
@@ -100,24 +95,14 @@ class TenantApplication(relay.Node):
             tenant_id=row.tenant_id,
         )
 
-    @classmethod
-    async def resolve_nodes(  # type: ignore[override]
-        cls, *, info: Info, node_ids: Iterable[str], required: bool = False
-    ) -> list[TenantApplication | None]:
-        rows = await r.application_nodes(info.context, node_keys(node_ids))
-        return [cls.from_model(row) if row else None for row in rows]
-
     @strawberry.field(description="The tenant reserved or created for this application.")
     async def tenant(self, info: Info) -> Tenant | None:
-        if self.tenant_id is None:
-            return None
-        row = await r.visible_tenant(info.context, self.tenant_id)
-        return Tenant.from_model(row) if row else None
+        return await Tenant.load(info, self.tenant_id)
 
 
 @strawberry.input
 class TenantFilter:
-    status: TenantStatusEnum | None = None  # type: ignore[valid-type]
+    status: m.TenantStatus | None = None
     search: str | None = strawberry.field(default=None, description="Code or name.")
 
 
@@ -149,7 +134,7 @@ class TenantQuery:
     async def tenant_applications(
         self,
         info: Info,
-        status: ApplicationStatusEnum | None = None,  # type: ignore[valid-type]
+        status: m.ApplicationStatus | None = None,
         first: int | None = None,
         after: str | None = None,
         last: int | None = None,
@@ -186,12 +171,33 @@ class ApplyForTenantInput:
     applicant_phone: str | None = None
     details: JSON | None = None
 
+    def to_command(self) -> Command[tuple[m.TenantApplication, str]]:
+        return command(
+            s.apply_for_tenant,
+            code=self.code,
+            name=self.name,
+            parent_code=self.parent_code,
+            applicant_name=self.applicant_name,
+            applicant_email=self.applicant_email,
+            applicant_phone=self.applicant_phone,
+            admin_username=self.admin_username,
+            details=cast(dict[str, Any] | None, self.details),  # the service checks it
+        )
+
 
 @strawberry.input
 class ReviewTenantApplicationInput:
-    application_id: relay.GlobalID
+    id: relay.GlobalID
     approve: bool
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
+
+    def to_command(self) -> Command[tuple[m.TenantApplication, m.Tenant | None]]:
+        return command(
+            s.review_application,
+            application_id=node_key(self.id, "TenantApplication"),
+            approve=self.approve,
+            reason=self.reason,
+        )
 
 
 @strawberry.input
@@ -203,6 +209,17 @@ class CreateTenantInput:
     admin_name: str | None = None
     admin_email: str | None = None
 
+    def to_command(self) -> Command[tuple[m.Tenant, UserRow]]:
+        return command(
+            s.create_tenant,
+            code=self.code,
+            name=self.name,
+            parent_id=node_uuid(self.parent_id, "Tenant"),
+            admin_username=self.admin_username,
+            admin_name=self.admin_name,
+            admin_email=self.admin_email,
+        )
+
 
 @strawberry.input
 class UpdateTenantInput:
@@ -211,11 +228,25 @@ class UpdateTenantInput:
     settings: JSON | None = strawberry.UNSET
     expected_version: int | None = None
 
+    def to_command(self) -> Command[m.Tenant]:
+        return command(
+            s.update_tenant,
+            tenant_id=node_key(self.id, "Tenant"),
+            name=keep(self.name),
+            settings=keep(self.settings),
+            expected_version=self.expected_version,
+        )
+
 
 @strawberry.input
 class SetTenantStatusInput:
     id: relay.GlobalID
-    status: TenantStatusEnum  # type: ignore[valid-type]
+    status: m.TenantStatus
+
+    def to_command(self) -> Command[m.Tenant]:
+        return command(
+            s.set_tenant_status, tenant_id=node_key(self.id, "Tenant"), status=self.status
+        )
 
 
 @strawberry.type
@@ -228,10 +259,32 @@ class TenantApplicationPayload:
     )
     errors: list[UserError]
 
+    @classmethod
+    def applied(cls, outcome: Outcome[tuple[m.TenantApplication, str]]) -> TenantApplicationPayload:
+        pair, problems = outcome
+        row, secret = pair if pair else (None, None)
+        return cls(
+            application=TenantApplication.from_model(row) if row else None,
+            status_secret=secret,
+            errors=user_errors(problems),
+        )
+
+    @classmethod
+    def reviewed(
+        cls, outcome: Outcome[tuple[m.TenantApplication, m.Tenant | None]]
+    ) -> TenantApplicationPayload:
+        pair, problems = outcome
+        row, tenant = pair if pair else (None, None)
+        return cls(
+            application=TenantApplication.from_model(row) if row else None,
+            tenant=Tenant.from_model(tenant) if tenant else None,
+            errors=user_errors(problems),
+        )
+
 
 @strawberry.type(description="What an applicant learns about its application, and no more.")
 class TenantApplicationStatus:
-    status: ApplicationStatusEnum  # type: ignore[valid-type]
+    status: m.ApplicationStatus
     reason: str | None = strawberry.field(description="The reviewer's note on the decision.")
     decided_at: datetime | None
 
@@ -245,9 +298,19 @@ class TenantPayload:
     errors: list[UserError]
 
     @classmethod
-    def of(cls, result: tuple[m.Tenant | None, tuple[Problem, ...]]) -> TenantPayload:
-        row, problems = result
+    def of(cls, outcome: Outcome[m.Tenant]) -> TenantPayload:
+        row, problems = outcome
         return cls(tenant=Tenant.from_model(row) if row else None, errors=user_errors(problems))
+
+    @classmethod
+    def created(cls, outcome: Outcome[tuple[m.Tenant, UserRow]]) -> TenantPayload:
+        pair, problems = outcome
+        tenant, admin = pair if pair else (None, None)
+        return cls(
+            tenant=Tenant.from_model(tenant) if tenant else None,
+            administrator=User.from_model(admin) if admin else None,
+            errors=user_errors(problems),
+        )
 
 
 @strawberry.type
@@ -258,13 +321,10 @@ class TenantMutation:
     async def apply_for_tenant(
         self, info: Info, input: ApplyForTenantInput
     ) -> TenantApplicationPayload:
-        result, problems = await r.apply_for_tenant(info.context, input)
-        row, secret = result if result else (None, None)
-        return TenantApplicationPayload(
-            application=TenantApplication.from_model(row) if row else None,
-            status_secret=secret,
-            errors=user_errors(problems),
-        )
+        limited = await r.rate_limited(info.context)
+        if limited is not None:
+            return TenantApplicationPayload.applied(Outcome(None, (limited,)))
+        return TenantApplicationPayload.applied(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Approve (the tenant becomes active, with default roles and an "
@@ -273,31 +333,19 @@ class TenantMutation:
     async def review_tenant_application(
         self, info: Info, input: ReviewTenantApplicationInput
     ) -> TenantApplicationPayload:
-        result, problems = await r.review_application(info.context, input)
-        application, tenant = result if result else (None, None)
-        return TenantApplicationPayload(
-            application=TenantApplication.from_model(application) if application else None,
-            tenant=Tenant.from_model(tenant) if tenant else None,
-            errors=user_errors(problems),
-        )
+        return TenantApplicationPayload.reviewed(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Create an active tenant directly. Platform admins only.")
     async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
-        result, problems = await r.create_tenant(info.context, input)
-        tenant, admin = result if result else (None, None)
-        return TenantPayload(
-            tenant=Tenant.from_model(tenant) if tenant else None,
-            administrator=User.from_model(admin) if admin else None,
-            errors=user_errors(problems),
-        )
+        return TenantPayload.created(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Rename a tenant or change its settings.")
     async def update_tenant(self, info: Info, input: UpdateTenantInput) -> TenantPayload:
-        return TenantPayload.of(await r.update_tenant(info.context, input))
+        return TenantPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Suspend or reactivate a tenant. Platform admins only.")
     async def set_tenant_status(self, info: Info, input: SetTenantStatusInput) -> TenantPayload:
-        return TenantPayload.of(await r.set_tenant_status(info.context, input))
+        return TenantPayload.of(await perform(info, input.to_command()))
 
 
 __all__ = ["Tenant", "TenantApplication", "TenantMutation", "TenantQuery"]

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import strawberry
 
-from schema.directory import PermissionEnum, User
+from models.access import Permission
+from schema.directory.types import User
 from schema.tenants import Tenant
 from schema.types import Info
 
@@ -13,7 +16,7 @@ from schema.types import Info
 class Viewer:
     user: User
     tenant: Tenant
-    permissions: list[PermissionEnum]  # type: ignore[valid-type]
+    permissions: list[Permission]
     is_platform_admin: bool
 
 
@@ -27,6 +30,6 @@ class ViewerQuery:
         return Viewer(
             user=User.from_model(viewer.user),
             tenant=Tenant.from_model(viewer.tenant),
-            permissions=sorted(viewer.actor.permissions),
+            permissions=cast(list[Permission], sorted(viewer.actor.permissions)),
             is_platform_admin=viewer.actor.is_platform_admin,
         )

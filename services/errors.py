@@ -1,4 +1,4 @@
-"""Expected failures of a use case. Resolvers turn them into `errors: [UserError!]!` payloads."""
+"""Expected failures of a use case. The schema turns them into `errors: [UserError!]!` payloads."""
 
 from __future__ import annotations
 

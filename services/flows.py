@@ -56,7 +56,6 @@ FLOWS = Versioned(
     definition=FlowDefinition,
     version=FlowVersion,
     owner="flow_id",
-    field="flowId",
     topic=Topic.FLOW_PUBLISHED,
     content=("definition",),
     blank={"definition": {}},
@@ -147,9 +146,7 @@ async def _publishable(
 ) -> dict[str, Any]:
     form_version = await published_version(scope, flow.form_id)
     if form_version is None:
-        raise ServiceError.of(
-            Code.INVALID_STATE, "Publish the flow's form before the flow", "flowId"
-        )
+        raise ServiceError.of(Code.INVALID_STATE, "Publish the flow's form before the flow", "id")
     definition = parse(draft.definition)
     checker = await AssigneeCheck.load(scope, definition)
     problems = workflow.validate(definition, list(field_paths(form_version.json_schema)), checker)

@@ -72,7 +72,6 @@ FORMS = Versioned(
     definition=FormDefinition,
     version=FormVersion,
     owner="form_id",
-    field="formId",
     topic=Topic.FORM_PUBLISHED,
     content=("json_schema", "ui_schema"),
     blank={"json_schema": {"type": "object", "properties": {}}, "ui_schema": {}},

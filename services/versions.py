@@ -36,8 +36,6 @@ class Versioned(Generic[D, V]):
     version: type[V]
     owner: str
     """The version's foreign key to its definition: `form_id`."""
-    field: str
-    """The input field that names the definition: `formId`."""
     topic: Topic
     content: tuple[str, ...]
     """Version fields a new draft copies from the newest version."""
@@ -66,7 +64,7 @@ class Versioned(Generic[D, V]):
         """Change the definition's own fields (`KEEP` leaves one as it is) and its draft."""
         scope = TenantScope(actor.tenant_id)
         async with transaction(actor) as work:
-            row = await locked(scope, self.definition, id, self.kind, self.field)
+            row = await locked(scope, self.definition, id, self.kind, "id")
             changes = apply_changes(row, **fields)
             if changes:
                 await row.save()
@@ -84,7 +82,7 @@ class Versioned(Generic[D, V]):
         complete the draft); what it returns goes into the audit entry."""
         scope = TenantScope(actor.tenant_id)
         async with transaction(actor) as work:
-            row = await locked(scope, self.definition, id, self.kind, self.field)
+            row = await locked(scope, self.definition, id, self.kind, "id")
             draft = (
                 await scope.query(self.version)
                 .filter(**{self.owner: row.id}, status=VersionStatus.DRAFT)
@@ -92,7 +90,7 @@ class Versioned(Generic[D, V]):
             )
             if draft is None:
                 raise ServiceError.of(
-                    Code.INVALID_STATE, f"The {self.noun} has no draft to publish", self.field
+                    Code.INVALID_STATE, f"The {self.noun} has no draft to publish", "id"
                 )
             data = await check(scope, row, draft)
             draft.status = VersionStatus.PUBLISHED

@@ -73,9 +73,9 @@ class Office:
     async def approve(self, who: str, document_id: str, **extra: Any) -> dict[str, Any]:
         task = await self.open_task(who, document_id)
         if task["pool"]:
-            await self.ok(who, "claimTask", {"taskId": task["id"]}, TASK)
+            await self.ok(who, "claimTask", {"id": task["id"]}, TASK)
         result: dict[str, Any] = await self.ok(
-            who, "approveTask", {"taskId": task["id"], **extra}, TASK
+            who, "approveTask", {"id": task["id"], **extra}, TASK
         )
         return result
 

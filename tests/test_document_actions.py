@@ -14,10 +14,11 @@ from models.documents import DocumentEvent, Timer
 from models.outbox import OutboxEvent
 from services import directory, offboarding
 from services.documents import timers
-from tests.conftest import GraphQL, key_of
+from tests.conftest import GraphQL, gid, key_of
 from tests.office import DOC, TASK, Office, staff
-from tests.test_flows import design, document_type, start_document
+from tests.test_flows import FIXTURES, design, document_type, start_document
 
+BPMN_FILE = FIXTURES / "dispatch-bpmnjs.bpmn"
 FLOW: dict[str, Any] = {
     "id": "actions",
     "name": "签报",
@@ -61,7 +62,7 @@ FLOW: dict[str, Any] = {
 async def office(gql: GraphQL, make_department) -> Office:
     office = await staff(await make_department(), gql)
     flow = await design(office, FLOW, key="actions")
-    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, "flow { id } ")
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, "flow { id } ")
     office.type_id = await document_type(office, flow["flow"]["id"], code="qb")
     return office
 
@@ -117,12 +118,12 @@ async def test_refusals_name_the_step(office: Office) -> None:
     doc_id = await fresh(office)
     review = await office.open_task("director", doc_id)
     await office.approve("director", doc_id)
-    late = await office.mutate("director", "approveTask", {"taskId": review["id"]}, TASK)
+    late = await office.mutate("director", "approveTask", {"id": review["id"]}, TASK)
     assert late["errors"] == [
         {"code": "CONFLICT", "message": "The task at 核稿 is already completed", "field": None}
     ]
     number = await office.open_task("clerk", doc_id)
-    nosy = await office.mutate("outsider", "claimTask", {"taskId": number["id"]}, TASK)
+    nosy = await office.mutate("outsider", "claimTask", {"id": number["id"]}, TASK)
     assert nosy["errors"] == [
         {"code": "FORBIDDEN", "message": "You may not claim the task at 编号", "field": None}
     ]
@@ -130,14 +131,14 @@ async def test_refusals_name_the_step(office: Office) -> None:
 
 async def test_withdraw_only_before_the_next_handler_acts(office: Office) -> None:
     doc_id = await fresh(office)
-    by_other = await office.mutate("director", "withdrawDocument", {"documentId": doc_id}, DOC)
+    by_other = await office.mutate("director", "withdrawDocument", {"id": doc_id}, DOC)
     assert [e["code"] for e in by_other["errors"]] == ["FORBIDDEN"]
-    await office.ok("writer", "withdrawDocument", {"documentId": doc_id, "comment": "写错了"}, DOC)
+    await office.ok("writer", "withdrawDocument", {"id": doc_id, "comment": "写错了"}, DOC)
     assert await status(office, doc_id) == "WITHDRAWN"
 
     late = await fresh(office)
     await office.approve("director", late)
-    refused = await office.mutate("writer", "withdrawDocument", {"documentId": late}, DOC)
+    refused = await office.mutate("writer", "withdrawDocument", {"id": late}, DOC)
     assert [e["code"] for e in refused["errors"]] == ["INVALID_STATE"]
     assert await status(office, late) == "IN_PROGRESS"
 
@@ -148,7 +149,7 @@ async def test_delegate_with_return_and_transfer(office: Office) -> None:
     await office.ok(
         "director",
         "delegateTask",
-        {"taskId": task["id"], "toUserId": office.id("finance_head"), "returnAfter": True},
+        {"id": task["id"], "toUserId": office.id("finance_head"), "returnAfter": True},
         TASK,
     )
     await office.approve("finance_head", doc_id, comment="建议同意")
@@ -157,10 +158,10 @@ async def test_delegate_with_return_and_transfer(office: Office) -> None:
     await office.ok(
         "director",
         "transferTask",
-        {"taskId": back["id"], "toUserId": office.id("legal_head")},
+        {"id": back["id"], "toUserId": office.id("legal_head")},
         TASK,
     )
-    stranger = await office.mutate("director", "approveTask", {"taskId": back["id"]}, TASK)
+    stranger = await office.mutate("director", "approveTask", {"id": back["id"]}, TASK)
     assert stranger["errors"], "the transferred task is no longer the director's"
     await office.approve("legal_head", doc_id)
     clerk_task = await office.open_task("clerk", doc_id)
@@ -172,12 +173,12 @@ async def test_pool_tasks_are_claimed_before_acting(office: Office) -> None:
     await office.approve("director", doc_id)
     task = await office.open_task("clerk", doc_id)
     assert task["pool"]
-    unclaimed = await office.mutate("clerk", "approveTask", {"taskId": task["id"]}, TASK)
+    unclaimed = await office.mutate("clerk", "approveTask", {"id": task["id"]}, TASK)
     assert unclaimed["errors"], "claim first"
-    await office.ok("clerk", "claimTask", {"taskId": task["id"]}, TASK)
-    taken = await office.mutate("clerk2", "claimTask", {"taskId": task["id"]}, TASK)
+    await office.ok("clerk", "claimTask", {"id": task["id"]}, TASK)
+    taken = await office.mutate("clerk2", "claimTask", {"id": task["id"]}, TASK)
     assert [e["code"] for e in taken["errors"]] in (["CONFLICT"], ["FORBIDDEN"])
-    await office.ok("clerk", "unclaimTask", {"taskId": task["id"]}, TASK)
+    await office.ok("clerk", "unclaimTask", {"id": task["id"]}, TASK)
     result = await office.approve("clerk2", doc_id)
     assert result["document"]["number"], "the number is allocated at the 编号 node"
 
@@ -190,33 +191,67 @@ async def test_add_signers_after_and_reject(office: Office) -> None:
     await office.ok(
         "leader",
         "addSigners",
-        {"taskId": sign["id"], "userIds": [office.id("hr_head")], "position": "after"},
+        {"id": sign["id"], "userIds": [office.id("hr_head")], "position": "after"},
         TASK,
     )
     await office.approve("leader", doc_id)
     assert await status(office, doc_id) == "IN_PROGRESS", "the added signer still has to sign"
     last = await office.open_task("hr_head", doc_id)
-    await office.ok("hr_head", "rejectTask", {"taskId": last["id"], "comment": "不同意"}, TASK)
+    await office.ok("hr_head", "rejectTask", {"id": last["id"], "comment": "不同意"}, TASK)
     assert await status(office, doc_id) == "REJECTED"
 
 
 async def test_urge_and_terminate(office: Office) -> None:
     doc_id = await fresh(office)
     before = await OutboxEvent.filter(topic="task.notified").count()
-    await office.ok("writer", "urgeDocument", {"documentId": doc_id, "comment": "请尽快"}, DOC)
+    await office.ok("writer", "urgeDocument", {"id": doc_id, "comment": "请尽快"}, DOC)
     notified = await OutboxEvent.filter(topic="task.notified").order_by("-id").first()
     assert await OutboxEvent.filter(topic="task.notified").count() == before + 1
     assert notified is not None
     assert notified.payload["userIds"] == [office.id("director")]
-    nosy = await office.mutate("outsider", "urgeDocument", {"documentId": doc_id}, DOC)
+    nosy = await office.mutate("outsider", "urgeDocument", {"id": doc_id}, DOC)
     assert nosy["errors"]
 
-    refused = await office.mutate("writer", "terminateDocument", {"documentId": doc_id}, DOC)
+    refused = await office.mutate("writer", "terminateDocument", {"id": doc_id}, DOC)
     assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
-    await office.ok("admin", "terminateDocument", {"documentId": doc_id, "comment": "作废"}, DOC)
+    await office.ok("admin", "terminateDocument", {"id": doc_id, "comment": "作废"}, DOC)
     assert await status(office, doc_id) == "TERMINATED"
-    again = await office.mutate("admin", "terminateDocument", {"documentId": doc_id}, DOC)
+    again = await office.mutate("admin", "terminateDocument", {"id": doc_id}, DOC)
     assert [e["code"] for e in again["errors"]] == ["CONFLICT"]
+
+
+async def test_the_object_acted_on_is_the_input_id(office: Office) -> None:
+    """One naming rule: `id` names what the mutation acts on, and an error about it says
+    `["input", "id"]`; other references keep `<type>Id` (README, GraphQL surface)."""
+    missing = "00000000-0000-7000-8000-000000000000"
+    cases = [
+        ("approveTask", {"id": gid("Task", missing)}, TASK),
+        ("claimTask", {"id": gid("Task", missing)}, TASK),
+        ("withdrawDocument", {"id": gid("Document", missing)}, DOC),
+        ("terminateDocument", {"id": gid("Document", missing)}, DOC),
+        ("voidDocumentNumber", {"id": gid("Document", missing), "reason": "重号"}, DOC),
+        ("publishForm", {"id": gid("Form", missing)}, "form { id } "),
+        ("publishFlow", {"id": gid("Flow", missing)}, "flow { id } "),
+        ("importBpmn", {"id": gid("Flow", missing), "xml": BPMN_FILE.read_text()}, "flow { id } "),
+        (
+            "dispatchDocument",
+            {"id": gid("Document", missing), "recipients": [{"tenantId": gid("Tenant", missing)}]},
+            "dispatch { id } ",
+        ),
+        ("signIncomingItem", {"id": gid("IncomingItem", missing)}, "incomingItem { id } "),
+    ]
+    for name, input, selection in cases:
+        result = await office.mutate("admin", name, input, selection)
+        assert [(e["code"], e["field"]) for e in result["errors"]] == [
+            ("NOT_FOUND", ["input", "id"])
+        ], name
+    doc_id = await fresh(office)
+    urged = await office.mutate(
+        "writer", "urgeDocument", {"id": doc_id, "taskId": gid("Task", missing)}, DOC
+    )
+    assert [(e["code"], e["field"]) for e in urged["errors"]] == [
+        ("NOT_FOUND", ["input", "taskId"])
+    ]
 
 
 async def test_a_deadline_fires_once_however_many_workers_run(office: Office) -> None:

@@ -41,9 +41,9 @@ TASK_MUTATIONS = {
 }
 DOCUMENT_MUTATIONS = {
     DocumentAction.SUBMIT: ("submitDocument", "id"),
-    DocumentAction.WITHDRAW: ("withdrawDocument", "documentId"),
-    DocumentAction.URGE: ("urgeDocument", "documentId"),
-    DocumentAction.TERMINATE: ("terminateDocument", "documentId"),
+    DocumentAction.WITHDRAW: ("withdrawDocument", "id"),
+    DocumentAction.URGE: ("urgeDocument", "id"),
+    DocumentAction.TERMINATE: ("terminateDocument", "id"),
     DocumentAction.ARCHIVE: ("archiveDocument", "id"),
 }
 VIEW = (
@@ -88,7 +88,7 @@ async def buttons(gql: GraphQL, make_department: Any) -> Buttons:
     form = await office.ok(
         "admin", "createForm", {"key": "f", "name": "表", "jsonSchema": FORM}, "form { id } "
     )
-    await office.ok("admin", "publishForm", {"formId": form["form"]["id"]}, "version { status } ")
+    await office.ok("admin", "publishForm", {"id": form["form"]["id"]}, "version { status } ")
     return Buttons(office, form["form"]["id"], itertools.count())
 
 
@@ -100,7 +100,7 @@ async def draft(b: Buttons, defn: FlowDefinition, form: dict[str, int]) -> str:
         {"key": f"p{n}", "name": f"p{n}", "formId": b.form_id, "definition": defn.to_json()},
         "flow { id } ",
     )
-    await b.office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, "flow { id } ")
+    await b.office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, "flow { id } ")
     made = await b.office.ok(
         "admin",
         "createDocumentType",
@@ -172,7 +172,7 @@ async def attempt(
         if task_action is TaskAction.DELEGATE:
             extra["returnAfter"] = data.draw(st.booleans())
     result = await office.mutate(
-        who, TASK_MUTATIONS[task_action], {"taskId": target, **extra}, "task { id } "
+        who, TASK_MUTATIONS[task_action], {"id": target, **extra}, "task { id } "
     )
     errors = result["errors"]
     return errors

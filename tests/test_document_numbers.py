@@ -66,18 +66,18 @@ async def test_a_voided_number_is_kept_and_never_reused(
     refused = await dispatch_office.mutate(
         "writer",
         "voidDocumentNumber",
-        {"documentId": gid("Document", first.id), "reason": "重号"},
+        {"id": gid("Document", first.id), "reason": "重号"},
         DOC,
     )
     assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
     no_reason = await dispatch_office.mutate(
-        "admin", "voidDocumentNumber", {"documentId": gid("Document", first.id), "reason": " "}, DOC
+        "admin", "voidDocumentNumber", {"id": gid("Document", first.id), "reason": " "}, DOC
     )
     assert [e["code"] for e in no_reason["errors"]] == ["REQUIRED"]
     voided = await dispatch_office.ok(
         "admin",
         "voidDocumentNumber",
-        {"documentId": gid("Document", first.id), "reason": "重号"},
+        {"id": gid("Document", first.id), "reason": "重号"},
         DOC,
     )
     assert voided["document"]["number"] is None

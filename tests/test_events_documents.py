@@ -63,7 +63,7 @@ async def test_document_status_reaches_its_readers_only(
         await office.ok("writer", "submitDocument", {"id": other["document"]["id"]}, DOC)
         await office.ok("writer", "submitDocument", {"id": doc_id}, DOC)
         await office.approve("director", doc_id)
-        await office.ok("admin", "terminateDocument", {"documentId": doc_id}, DOC)
+        await office.ok("admin", "terminateDocument", {"id": doc_id}, DOC)
         changes = await writer.events(watched, 2)
     assert refused[0]["extensions"]["code"] == "NOT_FOUND"
     assert [(e["payload"]["from"], e["payload"]["to"]) for e in changes] == [
@@ -93,13 +93,11 @@ async def test_the_sender_sees_receipts_and_the_receiver_its_incoming_box_live(
         refused = await bystander.error(await bystander.subscribe(INCOMING))
         target = {"tenantId": gid("Tenant", receiver.department.tenant.id), "role": "MAIN"}
         await sender.ok(
-            "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [target]}, DISPATCH
+            "admin", "dispatchDocument", {"id": doc_id, "recipients": [target]}, DISPATCH
         )
         (delivered,) = await receiving.events(box, 1)
         incoming = delivered["payload"]["incomingId"]
-        await receiver.ok(
-            "admin", "signIncomingItem", {"incomingId": incoming}, "incomingItem { status } "
-        )
+        await receiver.ok("admin", "signIncomingItem", {"id": incoming}, "incomingItem { status } ")
         statuses = await sending.events(receipts, 3)
     assert refused[0]["extensions"]["code"] == "FORBIDDEN"
     assert delivered["payload"]["action"] == "delivered"

@@ -163,14 +163,14 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     not_done = await a.mutate(
         "admin",
         "dispatchDocument",
-        {"documentId": draft["document"]["id"], "recipients": [to_b]},
+        {"id": draft["document"]["id"], "recipients": [to_b]},
         DISPATCH,
     )
     assert not_done["dispatch"] is None
     assert not_done["errors"][0]["code"] == "INVALID_STATE"
     assert "completed" in not_done["errors"][0]["message"]
     not_partner = await a.mutate(
-        "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [to_b, to_d]}, DISPATCH
+        "admin", "dispatchDocument", {"id": doc_id, "recipients": [to_b, to_d]}, DISPATCH
     )
     assert not_partner["dispatch"] is None
     assert not_partner["errors"] == [
@@ -182,7 +182,7 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
         }
     ]
     no_permission = await a.mutate(
-        "writer", "dispatchDocument", {"documentId": doc_id, "recipients": [to_b]}, DISPATCH
+        "writer", "dispatchDocument", {"id": doc_id, "recipients": [to_b]}, DISPATCH
     )
     assert no_permission["errors"][0]["code"] == "FORBIDDEN"
     assert await counts(*tenants) == before, "refused dispatches write nothing anywhere"
@@ -190,7 +190,7 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     sent = await a.ok(
         "admin",
         "dispatchDocument",
-        {"documentId": doc_id, "recipients": [to_b, to_c], "comment": "请各单位抓紧落实"},
+        {"id": doc_id, "recipients": [to_b, to_c], "comment": "请各单位抓紧落实"},
         DISPATCH,
     )
     dispatch = sent["dispatch"]
@@ -225,7 +225,7 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
         assert (await b.run("admin", NODE, {"id": foreign})).data["node"] is None
     assert (await a.run("admin", NODE, {"id": item["id"]})).data["node"] is None
 
-    signed = await b.ok("admin", "signIncomingItem", {"incomingId": item["id"]}, SIGNED)
+    signed = await b.ok("admin", "signIncomingItem", {"id": item["id"]}, SIGNED)
     assert signed["incomingItem"]["status"] == "SIGNED"
     receipt = signed["document"]
     assert receipt["status"] == "IN_PROGRESS"
@@ -240,7 +240,7 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     assert receipt["attachments"][0]["sha256"] == dispatch["attachments"][0]["sha256"]
     status, body = await download(server, receipt["attachments"][0]["downloadUrl"])
     assert (status, body) == (200, content)
-    again = await b.mutate("admin", "signIncomingItem", {"incomingId": item["id"]}, SIGNED)
+    again = await b.mutate("admin", "signIncomingItem", {"id": item["id"]}, SIGNED)
     assert again["errors"][0]["code"] == "CONFLICT"
     clerk_task = await b.open_task("clerk", receipt["id"])
     assert clerk_task["pool"] is True
@@ -257,14 +257,12 @@ async def test_a_dispatch_is_signed_by_one_receiver_and_returned_by_another(
     # C: returns its copy with a reason; it cannot see B's 收文.
     c_item = (await c.run("admin", INBOX)).data["incomingItems"]["edges"][0]["node"]
     assert c_item["role"] == "COPY"
-    empty = await c.mutate(
-        "admin", "returnIncomingItem", {"incomingId": c_item["id"], "reason": " "}, ""
-    )
+    empty = await c.mutate("admin", "returnIncomingItem", {"id": c_item["id"], "reason": " "}, "")
     assert empty["errors"][0]["field"] == ["input", "reason"]
     returned = await c.ok(
         "admin",
         "returnIncomingItem",
-        {"incomingId": c_item["id"], "reason": "非我单位职责范围"},
+        {"id": c_item["id"], "reason": "非我单位职责范围"},
         "incomingItem { status returnReason } ",
     )
     assert returned["incomingItem"] == {"status": "RETURNED", "returnReason": "非我单位职责范围"}

@@ -41,7 +41,7 @@ async def test_delivery_is_retried_idempotent_and_reminded_once(
         system, tenant_id=b.department.tenant.id, status=TenantStatus.SUSPENDED
     )
     to_b = {
-        "documentId": doc_id,
+        "id": doc_id,
         "recipients": [{"tenantId": gid("Tenant", b.department.tenant.id)}],
     }
 
@@ -100,7 +100,7 @@ async def test_delivery_is_retried_idempotent_and_reminded_once(
     signed = await b.ok(
         "admin",
         "signIncomingItem",
-        {"incomingId": items[0]["node"]["id"]},
+        {"id": items[0]["node"]["id"]},
         "incomingItem { status } ",
     )
     assert signed["incomingItem"]["status"] == "SIGNED"

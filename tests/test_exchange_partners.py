@@ -118,7 +118,7 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
         "admin",
         "dispatchDocument",
         {
-            "documentId": doc_id,
+            "id": doc_id,
             "recipients": [
                 {
                     "tenantId": listed[district.department.tenant.code]["id"],
@@ -139,12 +139,12 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
     )
     assert len((await district.run("admin", INBOX)).data["incomingItems"]["edges"]) == 1
     outside = await district.mutate(
-        "registrar2", "signIncomingItem", {"incomingId": item_id}, "incomingItem { id } "
+        "registrar2", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
     )
     assert outside["errors"][0]["code"] == "NOT_FOUND"
 
     ambiguous = await district.mutate(
-        "registrar", "signIncomingItem", {"incomingId": item_id}, "incomingItem { id } "
+        "registrar", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
     )
     assert ambiguous["errors"][0]["code"] == "INVALID_STATE"
     assert "Several receipt types" in ambiguous["errors"][0]["message"]
@@ -160,7 +160,7 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
     signed = await district.ok(
         "registrar",
         "signIncomingItem",
-        {"incomingId": item_id},
+        {"id": item_id},
         "incomingItem { status } document { documentType { id } orgUnit { name } status } ",
     )
     assert signed["document"]["documentType"]["id"] == second["documentType"]["id"]
@@ -172,7 +172,7 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
     no_type = await street_office.mutate(
         "admin",
         "signIncomingItem",
-        {"incomingId": street_item["node"]["id"]},
+        {"id": street_item["node"]["id"]},
         "incomingItem { id } ",
     )
     assert no_type["errors"][0]["code"] == "INVALID_STATE"
@@ -191,9 +191,7 @@ async def test_the_incoming_box_runs_the_same_statements_for_any_page_size(
         unit = await directory.create_org_unit(actor, name=name, parent_id=root.id)
         targets.append({**targets[0], "orgUnitId": gid("OrgUnit", unit.id), "role": "COPY"})
     doc_id, _ = await completed_dispatch(city, gql, "关于开展普法宣传的通知")
-    await city.ok(
-        "admin", "dispatchDocument", {"documentId": doc_id, "recipients": targets}, DISPATCH
-    )
+    await city.ok("admin", "dispatchDocument", {"id": doc_id, "recipients": targets}, DISPATCH)
     query = """query($n: Int!) { incomingItems(first: $n) { totalCount edges { node {
       title role status senderName orgUnit { name } handledBy { username } document { id }
       attachments { name downloadUrl } } } } }"""

@@ -90,7 +90,7 @@ async def design(
         {"key": f"{key}-form", "name": "发文单", "jsonSchema": FORM},
         "form { id } version { number status } ",
     )
-    await office.ok("admin", "publishForm", {"formId": form["form"]["id"]}, "version { status } ")
+    await office.ok("admin", "publishForm", {"id": form["form"]["id"]}, "version { status } ")
     flow: dict[str, Any] = await office.ok(
         "admin",
         "createFlow",
@@ -133,7 +133,7 @@ async def start_document(office: Office, type_id: str, amount: float) -> dict[st
 
 async def test_dispatch_with_gateway_countersign_and_return_runs_end_to_end(office: Office):
     flow = await design(office, FLOW)
-    published = await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    published = await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, FLOW_OUT)
     assert published["flow"]["publishedVersion"] == {"number": 1}
     type_id = await document_type(office, flow["flow"]["id"])
     document = await start_document(office, type_id, 50_000)
@@ -154,19 +154,17 @@ async def test_dispatch_with_gateway_countersign_and_return_runs_end_to_end(offi
     returned = await office.ok(
         "leader",
         "returnTask",
-        {"taskId": sign["id"], "targetNodeId": "draft", "comment": "金额过大"},
+        {"id": sign["id"], "targetNodeId": "draft", "comment": "金额过大"},
         TASK,
     )
     assert returned["task"]["outcome"] == "RETURN"
     draft = await office.open_task("writer", doc_id)
     assert draft["nodeId"] == "draft"
     refused = await office.mutate(
-        "writer", "approveTask", {"taskId": draft["id"], "formData": {"opinion": "x"}}, TASK
+        "writer", "approveTask", {"id": draft["id"], "formData": {"opinion": "x"}}, TASK
     )
     assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"], "opinion is not editable here"
-    await office.ok(
-        "writer", "approveTask", {"taskId": draft["id"], "formData": {"amount": 800}}, TASK
-    )
+    await office.ok("writer", "approveTask", {"id": draft["id"], "formData": {"amount": 800}}, TASK)
 
     review = await office.run(
         "director",
@@ -244,7 +242,7 @@ async def test_bad_definitions_are_refused_at_publish_with_the_reason(
     definition = copy.deepcopy(FLOW)
     change(definition)
     flow = await design(office, definition)
-    result = await office.mutate("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    result = await office.mutate("admin", "publishFlow", {"id": flow["flow"]["id"]}, FLOW_OUT)
     assert result["flow"] is None
     at_fault = [e for e in result["errors"] if e["field"] == ["input", "definition", *where]]
     assert at_fault, result["errors"]
@@ -260,13 +258,13 @@ async def test_a_bpmn_js_file_imports_and_runs(office: Office) -> None:
     imported = await office.ok(
         "admin",
         "importBpmn",
-        {"flowId": flow["flow"]["id"], "xml": xml},
+        {"id": flow["flow"]["id"], "xml": xml},
         "version { number definition bpmnXml } ",
     )
     node_ids = {n["id"] for n in imported["version"]["definition"]["nodes"]}
     assert {"draft", "amount_check", "countersign", "signoff"} <= node_ids
     assert "bpmndi:BPMNShape" in imported["version"]["bpmnXml"]
-    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, FLOW_OUT)
     type_id = await document_type(office, flow["flow"]["id"], code="bpmn")
 
     document = await start_document(office, type_id, 20_000)
@@ -282,7 +280,7 @@ async def test_a_bpmn_js_file_imports_and_runs(office: Office) -> None:
 
     unsupported = (FIXTURES / "unsupported-bpmnjs.bpmn").read_text()
     refused = await office.mutate(
-        "admin", "importBpmn", {"flowId": flow["flow"]["id"], "xml": unsupported}, "version { id } "
+        "admin", "importBpmn", {"id": flow["flow"]["id"], "xml": unsupported}, "version { id } "
     )
     assert refused["version"] is None
     assert refused["errors"], "unsupported elements are reported"
@@ -291,13 +289,13 @@ async def test_a_bpmn_js_file_imports_and_runs(office: Office) -> None:
 
 async def test_fifty_concurrent_approvals_of_one_task_give_one_success(office: Office) -> None:
     flow = await design(office, FLOW)
-    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, FLOW_OUT)
     type_id = await document_type(office, flow["flow"]["id"])
     document = await start_document(office, type_id, 100)
     task = await office.open_task("director", document["id"])
 
     results = await asyncio.gather(
-        *[office.mutate("director", "approveTask", {"taskId": task["id"]}, TASK) for _ in range(50)]
+        *[office.mutate("director", "approveTask", {"id": task["id"]}, TASK) for _ in range(50)]
     )
     successes = [r for r in results if not r["errors"]]
     assert len(successes) == 1
@@ -316,7 +314,7 @@ async def test_fifty_concurrent_approvals_of_one_task_give_one_success(office: O
 
 async def test_form_data_errors_point_at_the_field(office: Office) -> None:
     flow = await design(office, FLOW)
-    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, FLOW_OUT)
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, FLOW_OUT)
     type_id = await document_type(office, flow["flow"]["id"])
     wrong = await office.mutate(
         "writer",

@@ -254,11 +254,11 @@ class Scenario:
         return task_id
 
     async def approve(self, who: str, sees: bool, **extra: Any) -> None:
-        await self.act(who, "approveTask", {"taskId": await self.task(who), **extra}, sees)
+        await self.act(who, "approveTask", {"id": await self.task(who), **extra}, sees)
 
     async def claim(self, who: str) -> str:
         task_id = await self.task(who)
-        await self.act(who, "claimTask", {"taskId": task_id}, sees=True)
+        await self.act(who, "claimTask", {"id": task_id}, sees=True)
         return task_id
 
     async def start(self) -> None:
@@ -308,7 +308,7 @@ async def approve_all(s: Scenario) -> None:
     await s.through_countersign()
     await s.check(shown={"clerk", "clerk2"}, hidden={"director", "finance_head", "legal_head"})
     task = await s.claim("clerk")
-    await s.act("clerk", "approveTask", {"taskId": task}, sees=True)
+    await s.act("clerk", "approveTask", {"id": task}, sees=True)
     await s.approve("leader", sees=False)
     await s.check(
         shown={"clerk", "clerk2"}, hidden={"director", "finance_head", "legal_head", "leader"}
@@ -317,7 +317,7 @@ async def approve_all(s: Scenario) -> None:
 
 async def reject(s: Scenario) -> None:
     task = await s.task("director")
-    await s.act("director", "rejectTask", {"taskId": task, "comment": "重写"}, sees=False)
+    await s.act("director", "rejectTask", {"id": task, "comment": "重写"}, sees=False)
     await s.check(shown=set(), hidden={"director"})
     await s.approve("writer", sees=True, formData={"secret": f"{CANARY}-v3"})
     await s.check(shown=set(), hidden={"director"})
@@ -326,9 +326,9 @@ async def reject(s: Scenario) -> None:
 async def return_(s: Scenario) -> None:
     await s.through_countersign()
     task = await s.claim("clerk")
-    await s.act("clerk", "approveTask", {"taskId": task}, sees=True)
+    await s.act("clerk", "approveTask", {"id": task}, sees=True)
     task = await s.task("leader")
-    await s.act("leader", "returnTask", {"taskId": task, "targetNodeId": "pool"}, sees=False)
+    await s.act("leader", "returnTask", {"id": task, "targetNodeId": "pool"}, sees=False)
     await s.check(
         shown={"clerk", "clerk2"}, hidden={"director", "finance_head", "legal_head", "leader"}
     )
@@ -337,14 +337,14 @@ async def return_(s: Scenario) -> None:
 async def delegate(s: Scenario) -> None:
     task = await s.task("director")
     to = s.office.id("hr_head")
-    await s.act("director", "delegateTask", {"taskId": task, "toUserId": to}, sees=False)
+    await s.act("director", "delegateTask", {"id": task, "toUserId": to}, sees=False)
     await s.check(shown=set(), hidden={"director", "hr_head"})
     await s.approve("hr_head", sees=False)  # hands it back
     await s.approve("director", sees=False)
     await s.approve("finance_head", sees=False)
     await s.approve("legal_head", sees=False)
     task = await s.claim("clerk")
-    handed = {"taskId": task, "toUserId": s.office.id("outsider"), "returnAfter": False}
+    handed = {"id": task, "toUserId": s.office.id("outsider"), "returnAfter": False}
     await s.act("clerk", "delegateTask", handed, sees=True)
     await s.check(
         shown={"clerk", "clerk2", "outsider"},
@@ -352,7 +352,7 @@ async def delegate(s: Scenario) -> None:
     )
     await s.approve("outsider", sees=True)
     task = await s.task("leader")
-    back = {"taskId": task, "toUserId": s.office.id("clerk")}
+    back = {"id": task, "toUserId": s.office.id("clerk")}
     await s.act("leader", "delegateTask", back, sees=False)
     await s.check(
         shown={"clerk", "clerk2", "outsider"},
@@ -363,14 +363,14 @@ async def delegate(s: Scenario) -> None:
 async def transfer(s: Scenario) -> None:
     task = await s.task("director")
     to = s.office.id("outsider")
-    await s.act("director", "transferTask", {"taskId": task, "toUserId": to}, sees=False)
+    await s.act("director", "transferTask", {"id": task, "toUserId": to}, sees=False)
     await s.check(shown=set(), hidden={"director", "outsider"})
     await s.approve("outsider", sees=False)
     await s.approve("finance_head", sees=False)
     await s.approve("legal_head", sees=False)
     task = await s.claim("clerk")
     to = s.office.id("hr_head")
-    await s.act("clerk", "transferTask", {"taskId": task, "toUserId": to}, sees=True)
+    await s.act("clerk", "transferTask", {"id": task, "toUserId": to}, sees=True)
     await s.check(
         shown={"clerk", "clerk2", "hr_head"},
         hidden={"director", "outsider", "finance_head", "legal_head"},
@@ -380,10 +380,10 @@ async def transfer(s: Scenario) -> None:
 async def pool_claim(s: Scenario) -> None:
     await s.through_countersign()
     task = await s.claim("clerk2")
-    await s.act("clerk2", "unclaimTask", {"taskId": task}, sees=True)
+    await s.act("clerk2", "unclaimTask", {"id": task}, sees=True)
     await s.check(shown={"clerk", "clerk2"}, hidden={"director", "finance_head", "legal_head"})
     task = await s.claim("clerk")
-    await s.act("clerk", "approveTask", {"taskId": task}, sees=True)
+    await s.act("clerk", "approveTask", {"id": task}, sees=True)
     await s.check(
         shown={"clerk", "clerk2"}, hidden={"director", "finance_head", "legal_head", "leader"}
     )
@@ -400,15 +400,15 @@ async def countersign(s: Scenario) -> None:
 async def add_signers(s: Scenario) -> None:
     await s.approve("director", sees=False)
     task = await s.task("finance_head")
-    voter = {"taskId": task, "userIds": [s.office.id("hr_head")]}
+    voter = {"id": task, "userIds": [s.office.id("hr_head")]}
     await s.act("finance_head", "addSigners", voter, sees=False)
     await s.check(shown=set(), hidden={"director", "finance_head", "legal_head", "hr_head"})
     for who in ("finance_head", "legal_head", "hr_head"):
         await s.approve(who, sees=False)
     task = await s.claim("clerk")
-    after = {"taskId": task, "userIds": [s.office.id("outsider")], "position": "after"}
+    after = {"id": task, "userIds": [s.office.id("outsider")], "position": "after"}
     await s.act("clerk", "addSigners", after, sees=True)
-    await s.act("clerk", "approveTask", {"taskId": task}, sees=True)
+    await s.act("clerk", "approveTask", {"id": task}, sees=True)
     await s.check(
         shown={"clerk", "clerk2", "outsider"},
         hidden={"director", "finance_head", "legal_head", "hr_head"},
@@ -453,14 +453,14 @@ async def hidden_field_office(gql: GraphQL, department: Department) -> Office:
         {"key": "secret-form", "name": "密件单", "jsonSchema": FORM},
         "form { id } ",
     )
-    await office.ok("admin", "publishForm", {"formId": form["form"]["id"]}, "version { status } ")
+    await office.ok("admin", "publishForm", {"id": form["form"]["id"]}, "version { status } ")
     flow = await office.ok(
         "admin",
         "createFlow",
         {"key": "secret", "name": "密件", "formId": form["form"]["id"], "definition": FLOW},
         "flow { id } ",
     )
-    await office.ok("admin", "publishFlow", {"flowId": flow["flow"]["id"]}, "flow { id } ")
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, "flow { id } ")
     made = await office.ok(
         "admin",
         "createDocumentType",
@@ -641,7 +641,7 @@ async def test_exchange_sends_the_public_fields_only(
     completed = canary.documents["approve"]
     to = {"tenantId": gid("Tenant", receiver.department.tenant.id), "role": "MAIN"}
     sent = await office.ok(
-        "admin", "dispatchDocument", {"documentId": completed, "recipients": [to]}, DISPATCH
+        "admin", "dispatchDocument", {"id": completed, "recipients": [to]}, DISPATCH
     )
     assert sent["dispatch"]["publicFields"] == {"subject": "公开主题（修订）"}
     inbox = (await receiver.run("admin", INBOX)).data["incomingItems"]["edges"]
@@ -661,7 +661,7 @@ async def test_a_guessed_hidden_value_is_refused_whatever_the_guess(
     for guess in (f"{CANARY}-v2", "wrong"):
         for mutation, input in (
             ("updateDocument", {"id": scenario.doc, "formData": {"secret": guess}}),
-            ("approveTask", {"taskId": task, "formData": {"secret": guess}}),
+            ("approveTask", {"id": task, "formData": {"secret": guess}}),
         ):
             refused = await office.mutate("director", mutation, input, "document { id } ")
             assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"], (mutation, guess)

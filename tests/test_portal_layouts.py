@@ -123,7 +123,7 @@ async def test_apply_approve_place_personalise_and_roll_back(
     app_id = applied["application"]["id"]
     no_reason = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": app_id, "approve": False},
+        {"id": app_id, "approve": False},
         review,
         token=operator,
     )
@@ -132,14 +132,14 @@ async def test_apply_approve_place_personalise_and_roll_back(
     ]
     not_platform = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": app_id, "approve": True},
+        {"id": app_id, "approve": True},
         review,
         token=admin,
     )
     assert [e["code"] for e in not_platform["errors"]] == ["FORBIDDEN"]
     approved = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": app_id, "approve": True},
+        {"id": app_id, "approve": True},
         review,
         token=operator,
     )
@@ -321,7 +321,7 @@ async def test_a_component_placed_without_settings_gets_its_defaults(
     )
     approved = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": applied["application"]["id"], "approve": True},
+        {"id": applied["application"]["id"], "approve": True},
         "application { status }",
         token=gql.token(platform_admin, "platform"),
     )
@@ -390,7 +390,7 @@ async def test_a_rejected_application_can_be_made_again(
     first = await gql.mutate("applyForPortalService", apply, "application { id }", token=admin)
     rejected = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": first["application"]["id"], "approve": False, "reason": "暂不开放"},
+        {"id": first["application"]["id"], "approve": False, "reason": "暂不开放"},
         "application { status reason }",
         token=operator,
     )
@@ -410,7 +410,7 @@ async def test_a_rejected_application_can_be_made_again(
     assert again["application"]["status"] == "PENDING"
     reviewed_twice = await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": first["application"]["id"], "approve": True},
+        {"id": first["application"]["id"], "approve": True},
         "application { status }",
         token=operator,
     )

@@ -347,7 +347,7 @@ async def test_shared_resources_are_applied_for_and_placed(
     assert applied["application"]["kind"] == "RESOURCE"
     await gql.mutate(
         "reviewPortalServiceApplication",
-        {"applicationId": applied["application"]["id"], "approve": True},
+        {"id": applied["application"]["id"], "approve": True},
         "application { status }",
         token=operator,
     )

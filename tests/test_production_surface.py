@@ -255,7 +255,7 @@ async def test_the_applicant_learns_the_decision_with_its_secret(
     operator = gql.token(platform_admin, "platform")
     reviewed = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": applied["application"]["id"], "approve": False, "reason": "材料不全"},
+        {"id": applied["application"]["id"], "approve": False, "reason": "材料不全"},
         "application { status } ",
         token=operator,
     )

@@ -8,8 +8,13 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from models.base import TenantEntity
+from models.directory import User
+from models.scope import TenantSql
 from schema import build_schema
 from server.settings import MODEL_MODULES
 
@@ -43,7 +48,7 @@ QUERY_METHODS = {
 }
 LAYERS = {
     "server": PROJECT,
-    "schema": {"resolvers", "auth", "models", "schema"},
+    "schema": {"resolvers", "services", "auth", "models", "schema"},
     "resolvers": {"services", "models", "auth", "resolvers", "subscriptions", "workflow"},
     "services": {"workflow", "models", "subscriptions", "services"},
     "workflow": {"workflow"},
@@ -52,15 +57,23 @@ LAYERS = {
     "sync": {"services", "models", "sync"},
     "subscriptions": {"models", "subscriptions"},
 }
+RAW_SQL = {"execute_query", "execute_query_dict", "execute_many", "execute_script", "raw"}
+"""Calls that run SQL text, bypassing the ORM and so the tenant id `TenantScope` adds."""
+RAW_SQL_HELPER = "models/scope.py"
+RAW_SQL_ELSEWHERE = {
+    "server/app.py": "the readiness probe's SELECT 1 reads no table",
+    "server/metrics.py": "reads the size of the connection pool and runs no SQL",
+    "services/stats.py": "platform jobs over every tenant: alerts, rollups, outbox lag",
+    "services/sso/access_log.py": "flushes component-usage counters, rows that carry their tenant_id",
+}
+"""System code that runs SQL of its own, each for a reason that is not a request's read."""
 SHARED = {"workflow.vocabulary"}
 """Modules every layer may import: `workflow/vocabulary.py` imports nothing and holds the enums
 that the engine, the models and the schema share (docs/architecture.md)."""
 TOOLS = {"bench"}
 """Tools build on the layers; no layer imports them (`officecloud bench` registers itself
 through an entry point)."""
-CYCLE_CHECKED = {"server", "services", "sync", "subscriptions", "bench"}
-"""Layers the import-cycle test holds to account; `schema`, `resolvers` and `workflow` join once
-their restructuring (issue 13) is merged."""
+CYCLE_CHECKED = PROJECT | {"bench"}
 
 
 def python_files(*folders: str) -> list[Path]:
@@ -122,6 +135,41 @@ def test_tenant_rows_are_queried_only_through_the_tenant_scope() -> None:
                     f"{path.relative_to(ROOT)}:{node.lineno} {node.func.value.id}.{node.func.attr}"
                 )
     assert offenders == []
+
+
+def test_raw_sql_runs_only_through_the_tenant_helper() -> None:
+    """Raw SQL is the one way around `TenantScope`, so it runs through `models.scope.TenantSql`,
+    whose `where()` writes the tenant predicate and whose `rows()` refuses a statement without
+    it; a connection taken anywhere else is an offender."""
+    offenders = []
+    for path in python_files(*sorted(PROJECT)):
+        name = str(path.relative_to(ROOT))
+        if name == RAW_SQL_HELPER or name in RAW_SQL_ELSEWHERE:
+            continue
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+                continue
+            target = node.func.value
+            taken = isinstance(target, ast.Name) and target.id == "connections"
+            if node.func.attr in RAW_SQL or taken:
+                offenders.append(f"{name}:{node.lineno} {node.func.attr}")
+    assert offenders == []
+
+
+async def test_the_tenant_helper_reads_only_the_tenants_it_names(make_department) -> None:
+    ours, theirs = await make_department(), await make_department()
+    statement = "SELECT count(*) AS n FROM app_user u WHERE u.username <> $1"
+    scoped = TenantSql([ours.tenant.id])
+    with pytest.raises(ValueError, match="tenant predicate"):
+        await scoped.rows(statement, [""])
+    params: list[Any] = [""]
+    (row,) = await scoped.rows(statement + scoped.where("u", params), params)
+    assert row["n"] == await ours.scope.query(User).count()
+    both = TenantSql([ours.tenant.id, theirs.tenant.id])
+    params = [""]
+    (row,) = await both.rows(statement + both.where("u", params), params)
+    assert row["n"] == await ours.scope.query(User).count() + await theirs.scope.query(User).count()
+    assert TenantSql(None).where("u", params) == "", "every tenant: no predicate"
 
 
 def test_imports_follow_the_layering() -> None:

@@ -339,13 +339,11 @@ async def test_receipts_and_portal_access_match_the_rows(
     receiver = await receiving_office(gql, make_department, parent=sender.department.tenant)
     doc_id, _ = await completed_dispatch(sender, gql, "关于报送年报的通知")
     target = {"tenantId": gid("Tenant", receiver.department.tenant.id), "role": "MAIN"}
-    await sender.ok(
-        "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [target]}, DISPATCH
-    )
+    await sender.ok("admin", "dispatchDocument", {"id": doc_id, "recipients": [target]}, DISPATCH)
     item = await receiver.run("admin", "{ incomingItems(first: 5) { edges { node { id } } } }")
     (edge,) = item.data["incomingItems"]["edges"]
     await receiver.ok(
-        "admin", "signIncomingItem", {"incomingId": edge["node"]["id"]}, "incomingItem { status } "
+        "admin", "signIncomingItem", {"id": edge["node"]["id"]}, "incomingItem { status } "
     )
 
     query = """{ statistics { receipts { sent delivered signed returned receiptRate

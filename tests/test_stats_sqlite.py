@@ -59,13 +59,11 @@ async def scenario(gql: GraphQL, make_department: Any) -> tuple[Any, Office, Off
     doc_id, _ = await completed_dispatch(office, gql, "关于报送年报的通知")
     receiver = await receiving_office(gql, make_department, parent=office.department.tenant)
     target = {"tenantId": gid("Tenant", receiver.department.tenant.id), "role": "MAIN"}
-    await office.ok(
-        "admin", "dispatchDocument", {"documentId": doc_id, "recipients": [target]}, DISPATCH
-    )
+    await office.ok("admin", "dispatchDocument", {"id": doc_id, "recipients": [target]}, DISPATCH)
     item = await receiver.run("admin", "{ incomingItems(first: 5) { edges { node { id } } } }")
     (edge,) = item.data["incomingItems"]["edges"]
     await receiver.ok(
-        "admin", "signIncomingItem", {"incomingId": edge["node"]["id"]}, "incomingItem { status } "
+        "admin", "signIncomingItem", {"id": edge["node"]["id"]}, "incomingItem { status } "
     )
 
     db = connections.get("default")

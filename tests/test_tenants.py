@@ -45,7 +45,7 @@ async def test_registration_review_gives_an_active_tenant_whose_admin_can_sign_i
 
     reviewed = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": applied["application"]["id"], "approve": True},
+        {"id": applied["application"]["id"], "approve": True},
         REVIEW,
         token=operator,
     )
@@ -65,7 +65,7 @@ async def test_registration_review_gives_an_active_tenant_whose_admin_can_sign_i
 
     again = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": applied["application"]["id"], "approve": False, "reason": "late"},
+        {"id": applied["application"]["id"], "approve": False, "reason": "late"},
         REVIEW,
         token=operator,
     )
@@ -82,7 +82,7 @@ async def test_rejection_needs_a_reason_and_frees_the_code(
 
     no_reason = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": app_id, "approve": False},
+        {"id": app_id, "approve": False},
         REVIEW,
         token=operator,
     )
@@ -92,7 +92,7 @@ async def test_rejection_needs_a_reason_and_frees_the_code(
 
     rejected = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": app_id, "approve": False, "reason": "材料不全 incomplete papers"},
+        {"id": app_id, "approve": False, "reason": "材料不全 incomplete papers"},
         REVIEW,
         token=operator,
     )
@@ -144,7 +144,7 @@ async def test_only_platform_admins_review(gql: GraphQL, make_department) -> Non
     )
     refused = await gql.mutate(
         "reviewTenantApplication",
-        {"applicationId": applied["application"]["id"], "approve": True},
+        {"id": applied["application"]["id"], "approve": True},
         REVIEW,
         token=gql.token(department.admin, department.tenant),
     )

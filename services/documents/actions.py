@@ -42,9 +42,9 @@ async def act_on_task(
     scope = TenantScope(actor.tenant_id)
     task = await scope.get(Task, task_id)
     if task is None:
-        raise not_found("Task", "taskId")
+        raise not_found("Task", "id")
     async with transaction(actor) as work:
-        run = await Run.load(work, actor, task.document_id, "taskId")
+        run = await Run.load(work, actor, task.document_id, "id")
         check_version(run.document.version, expected_version)
         check_task(Situation.of(actor, run.document, run.flow), task.key, action)
         changes: dict[str, Any] = {}
@@ -89,7 +89,7 @@ async def act_on_document(
 ) -> Run:
     actor = signed_in(actor)
     async with transaction(actor) as work:
-        run = await Run.load(work, actor, document_id)
+        run = await Run.load(work, actor, document_id, "id")
         check_document(Situation.of(actor, run.document, run.flow), action)
         me = run.actor_key
         engine_action: workflow.Action

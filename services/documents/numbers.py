@@ -73,7 +73,7 @@ async def void_number(
     with Checks() as checks:
         reason = checks.text(reason, "reason", max_length=1000)
     async with transaction(actor) as work:
-        document = await locked(scope, Document, document_id, "Document", "documentId")
+        document = await locked(scope, Document, document_id, "Document", "id")
         current = (
             await scope.query(DocumentNumber).filter(document_id=document.id, voided=False).first()
         )

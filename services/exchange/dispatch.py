@@ -150,26 +150,26 @@ async def _sendable(actor: Actor, scope: TenantScope, document_id: uuid.UUID | s
         else None
     )
     if document is None or not await access.may_read(actor, document):
-        raise not_found("Document", "documentId")
+        raise not_found("Document", "id")
     doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
     if doc_type.kind != DocumentKind.DISPATCH:
         raise ServiceError.of(
             Code.INVALID_STATE,
             f"Only outgoing documents (发文) are distributed; this is a {doc_type.kind.value}",
-            "documentId",
+            "id",
         )
     if document.status not in SENDABLE:
         raise ServiceError.of(
             Code.INVALID_STATE,
             "Only completed or archived documents are distributed; this one is "
             f"{document.status.value}",
-            "documentId",
+            "id",
         )
     if document.secrecy not in access.OPEN_LEVELS:
         raise ServiceError.of(
             Code.FORBIDDEN,
             f"Classified documents ({document.secrecy.value}) are not exchanged online",
-            "documentId",
+            "id",
         )
     return document
 

@@ -143,11 +143,9 @@ async def _locked(actor: Actor, incoming_id: uuid.UUID | str) -> IncomingItem:
         else None
     )
     if item is None or not await workable(actor).filter(id=item.id).exists():
-        raise not_found("Incoming item", "incomingId")
+        raise not_found("Incoming item", "id")
     if item.status != IncomingStatus.PENDING:
-        raise ServiceError.of(
-            Code.CONFLICT, f"The item was already {item.status.value}", "incomingId"
-        )
+        raise ServiceError.of(Code.CONFLICT, f"The item was already {item.status.value}", "id")
     return item
 
 

@@ -106,12 +106,12 @@ async def review_service_application(
             await review_queue().filter(id=key).select_for_update().get_or_none() if key else None
         )
         if application is None:
-            raise not_found("Application", "applicationId")
+            raise not_found("Application", "id")
         if application.status != ApplicationStatus.PENDING:
             raise ServiceError.of(
                 Code.INVALID_STATE,
                 f"The application is already {application.status.value}",
-                "applicationId",
+                "id",
             )
         application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED
         if not approve:

@@ -106,7 +106,7 @@ async def _locked_tenant(tenant_id: uuid.UUID | str) -> Tenant:
     key = parse_id(tenant_id)
     tenant = await Tenant.filter(id=key).select_for_update().get_or_none() if key else None
     if tenant is None:
-        raise not_found("Tenant", "tenantId")
+        raise not_found("Tenant", "id")
     return tenant
 
 

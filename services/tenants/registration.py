@@ -98,7 +98,7 @@ async def review_application(
             else None
         )
         if application is None:
-            raise not_found("Application", "applicationId")
+            raise not_found("Application", "id")
         if application.status != ApplicationStatus.PENDING:
             raise ServiceError.of(
                 Code.INVALID_STATE, f"The application is already {application.status.value}"

@@ -1,0 +1,35 @@
+"""moveOrgUnit: an org unit with its subtree under a new parent."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import directory as m
+from resolvers.ids import node_key, node_uuid
+from schema.directory.payloads import OrgUnitPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services import directory as s
+
+
+@strawberry.input
+class MoveOrgUnitInput:
+    id: relay.GlobalID
+    new_parent_id: relay.GlobalID | None = strawberry.field(
+        description="Null makes it a root unit."
+    )
+    expected_version: int | None = None
+
+    def to_command(self) -> Command[m.OrgUnit]:
+        return command(
+            s.move_org_unit,
+            id=node_key(self.id, "OrgUnit"),
+            new_parent_id=node_uuid(self.new_parent_id, "OrgUnit"),
+            expected_version=self.expected_version,
+        )
+
+
+@strawberry.mutation(description="Move an org unit with its whole subtree under a new parent.")
+async def move_org_unit(info: Info, input: MoveOrgUnitInput) -> OrgUnitPayload:
+    return OrgUnitPayload.of(await perform(info, input.to_command()))

@@ -1,0 +1,93 @@
+"""Directory queries: the org unit tree, the address book and the roles of the viewer's tenant."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import directory as m
+from resolvers import directory as r
+from resolvers.pagination import PageArgs
+from schema.connection import Connection
+from schema.directory.types import OrgUnit, Role, User
+from schema.types import Info
+
+
+@strawberry.input
+class OrgUnitFilter:
+    parent_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Only the direct children of this unit."
+    )
+    roots_only: bool = False
+    under: relay.GlobalID | None = strawberry.field(
+        default=None, description="This unit and everything below it."
+    )
+    search: str | None = None
+
+
+@strawberry.input
+class UserFilter:
+    search: str | None = strawberry.field(default=None, description="Name, username or email.")
+    org_unit_id: relay.GlobalID | None = None
+    include_descendants: bool = False
+    status: m.UserStatus | None = None
+    role_id: relay.GlobalID | None = None
+
+
+@strawberry.type
+class DirectoryQuery:
+    @strawberry.field(description="Org units of the viewer's tenant; roots first by default.")
+    async def org_units(
+        self,
+        info: Info,
+        filter: OrgUnitFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[OrgUnit]:
+        f = filter or OrgUnitFilter()
+        page = await r.org_units(
+            info.context,
+            parent_id=f.parent_id,
+            roots_only=f.roots_only,
+            under=f.under,
+            search=f.search,
+            page=PageArgs(first, after, last, before),
+        )
+        return Connection.of(page, OrgUnit.from_model)
+
+    @strawberry.field(description="Users of the viewer's tenant (the address book).")
+    async def users(
+        self,
+        info: Info,
+        filter: UserFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[User]:
+        f = filter or UserFilter()
+        page = await r.users(
+            info.context,
+            search=f.search,
+            org_unit_id=f.org_unit_id,
+            include_descendants=f.include_descendants,
+            status=f.status,
+            role_id=f.role_id,
+            page=PageArgs(first, after, last, before),
+        )
+        return Connection.of(page, User.from_model)
+
+    @strawberry.field(description="Roles of the viewer's tenant.")
+    async def roles(
+        self,
+        info: Info,
+        search: str | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Role]:
+        page = await r.roles(info.context, search=search, page=PageArgs(first, after, last, before))
+        return Connection.of(page, Role.from_model)

@@ -1,0 +1,42 @@
+"""addSigners: 加签, countersigners or signers before/after you."""
+
+from __future__ import annotations
+
+from typing import Literal, cast
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers.ids import node_key, node_uuids
+from schema.documents.payloads import TaskPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import actions
+from services.documents.runtime import Run
+from workflow.vocabulary import TaskAction
+
+
+@strawberry.input
+class AddSignersInput:
+    id: relay.GlobalID
+    user_ids: list[relay.GlobalID]
+    position: str = strawberry.field(
+        default="after", description="Task nodes: 'before' or 'after' you (加签)."
+    )
+    comment: str | None = None
+
+    def to_command(self) -> Command[tuple[Run, m.Task]]:
+        return command(
+            actions.act_on_task,
+            task_id=node_key(self.id, "Task"),
+            action=TaskAction.ADD_SIGNERS,
+            comment=self.comment,
+            user_ids=node_uuids(self.user_ids, "User"),
+            position=cast(Literal["before", "after"], self.position),  # the engine checks it
+        )
+
+
+@strawberry.mutation(description="加签: add countersigners, or signers before/after you.")
+async def add_signers(info: Info, input: AddSignersInput) -> TaskPayload:
+    return TaskPayload.of(await perform(info, input.to_command()))

@@ -1,0 +1,41 @@
+"""approveTask: 同意, optionally changing editable fields."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from models import documents as m
+from resolvers.ids import keep, node_key
+from schema.documents.payloads import TaskPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import actions
+from services.documents.runtime import Run
+from workflow.vocabulary import TaskAction
+
+
+@strawberry.input
+class ApproveTaskInput:
+    id: relay.GlobalID
+    comment: str | None = None
+    form_data: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="Editable fields of this node to change."
+    )
+    expected_version: int | None = None
+
+    def to_command(self) -> Command[tuple[Run, m.Task]]:
+        return command(
+            actions.act_on_task,
+            task_id=node_key(self.id, "Task"),
+            action=TaskAction.APPROVE,
+            comment=self.comment,
+            form_data=keep(self.form_data),
+            expected_version=self.expected_version,
+        )
+
+
+@strawberry.mutation(description="Approve (同意) your task, optionally changing editable fields.")
+async def approve_task(info: Info, input: ApproveTaskInput) -> TaskPayload:
+    return TaskPayload.of(await perform(info, input.to_command()))

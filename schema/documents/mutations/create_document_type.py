@@ -1,0 +1,39 @@
+"""createDocumentType: a flow and a numbering rule under a code."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers.ids import node_key
+from schema.documents.payloads import DocumentTypePayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import types
+
+
+@strawberry.input
+class CreateDocumentTypeInput:
+    code: str
+    name: str
+    kind: m.DocumentKind
+    flow_id: relay.GlobalID
+    number_pattern: str = strawberry.field(default="", description="Must contain {seq}; {year}.")
+    seq_width: int = strawberry.field(default=0, description="Zero-pad {seq} to this width.")
+
+    def to_command(self) -> Command[m.DocumentType]:
+        return command(
+            types.create_document_type,
+            code=self.code,
+            name=self.name,
+            kind=self.kind,
+            flow_id=node_key(self.flow_id, "Flow"),
+            number_pattern=self.number_pattern,
+            seq_width=self.seq_width,
+        )
+
+
+@strawberry.mutation
+async def create_document_type(info: Info, input: CreateDocumentTypeInput) -> DocumentTypePayload:
+    return DocumentTypePayload.of(await perform(info, input.to_command()))

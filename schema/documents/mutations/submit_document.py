@@ -1,0 +1,33 @@
+"""submitDocument: start the flow."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers.ids import node_key
+from schema.documents.payloads import DocumentPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import lifecycle
+
+
+@strawberry.input
+class SubmitDocumentInput:
+    id: relay.GlobalID
+    comment: str | None = None
+    expected_version: int | None = None
+
+    def to_command(self) -> Command[m.Document]:
+        return command(
+            lifecycle.submit_document,
+            id=node_key(self.id, "Document"),
+            comment=self.comment,
+            expected_version=self.expected_version,
+        )
+
+
+@strawberry.mutation(description="Start the flow (the draft must satisfy the form).")
+async def submit_document(info: Info, input: SubmitDocumentInput) -> DocumentPayload:
+    return DocumentPayload.of(await perform(info, input.to_command()))

@@ -1,0 +1,39 @@
+"""updateDocumentType: for documents created afterwards."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers.ids import keep, keep_id, node_key
+from schema.documents.payloads import DocumentTypePayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import types
+
+
+@strawberry.input
+class UpdateDocumentTypeInput:
+    id: relay.GlobalID
+    name: str | None = strawberry.UNSET
+    flow_id: relay.GlobalID | None = strawberry.UNSET
+    number_pattern: str | None = strawberry.UNSET
+    seq_width: int | None = strawberry.UNSET
+    active: bool | None = strawberry.UNSET
+
+    def to_command(self) -> Command[m.DocumentType]:
+        return command(
+            types.update_document_type,
+            id=node_key(self.id, "DocumentType"),
+            name=keep(self.name),
+            flow_id=keep_id(self.flow_id, "Flow"),
+            number_pattern=keep(self.number_pattern),
+            seq_width=keep(self.seq_width),
+            active=keep(self.active),
+        )
+
+
+@strawberry.mutation(description="Changes apply to documents created afterwards.")
+async def update_document_type(info: Info, input: UpdateDocumentTypeInput) -> DocumentTypePayload:
+    return DocumentTypePayload.of(await perform(info, input.to_command()))

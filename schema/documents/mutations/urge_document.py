@@ -1,0 +1,37 @@
+"""urgeDocument: 催办, remind the holders of open tasks."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from resolvers.ids import node_key, node_uuid
+from schema.documents.payloads import DocumentPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import actions
+from services.documents.runtime import Run
+from workflow.vocabulary import DocumentAction
+
+
+@strawberry.input
+class UrgeDocumentInput:
+    id: relay.GlobalID
+    task_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="One open task; default: every open task."
+    )
+    comment: str | None = None
+
+    def to_command(self) -> Command[Run]:
+        return command(
+            actions.act_on_document,
+            document_id=node_key(self.id, "Document"),
+            action=DocumentAction.URGE,
+            comment=self.comment,
+            task_id=node_uuid(self.task_id, "Task"),
+        )
+
+
+@strawberry.mutation(description="催办: remind the holders of open tasks.")
+async def urge_document(info: Info, input: UrgeDocumentInput) -> DocumentPayload:
+    return DocumentPayload.of(await perform(info, input.to_command()))

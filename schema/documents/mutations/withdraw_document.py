@@ -1,0 +1,33 @@
+"""withdrawDocument: 收回 before anyone acted."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from resolvers.ids import node_key
+from schema.documents.payloads import DocumentPayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import actions
+from services.documents.runtime import Run
+from workflow.vocabulary import DocumentAction
+
+
+@strawberry.input
+class WithdrawDocumentInput:
+    id: relay.GlobalID
+    comment: str | None = None
+
+    def to_command(self) -> Command[Run]:
+        return command(
+            actions.act_on_document,
+            document_id=node_key(self.id, "Document"),
+            action=DocumentAction.WITHDRAW,
+            comment=self.comment,
+        )
+
+
+@strawberry.mutation(description="收回: the initiator takes it back before anyone acted.")
+async def withdraw_document(info: Info, input: WithdrawDocumentInput) -> DocumentPayload:
+    return DocumentPayload.of(await perform(info, input.to_command()))

@@ -1,0 +1,90 @@
+"""Document queries: the day's work (待办 / 已办), the documents I started or may read, and
+the document types."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers import documents as r
+from resolvers.documents import DocumentList, TaskList
+from resolvers.pagination import PageArgs
+from schema.connection import Connection
+from schema.documents.types import Document, DocumentType, Task
+from schema.types import Info
+
+
+@strawberry.input
+class TaskFilter:
+    document_type_id: relay.GlobalID | None = None
+    search: str | None = strawberry.field(default=None, description="Title or number.")
+
+
+@strawberry.input
+class DocumentFilter:
+    status: m.DocumentStatus | None = None
+    document_type_id: relay.GlobalID | None = None
+    search: str | None = strawberry.field(default=None, description="Title or number.")
+
+
+@strawberry.type
+class DocumentQuery:
+    @strawberry.field(
+        description="My tasks: OPEN (待办, incl. pool tasks I may claim) or DONE (已办)."
+    )
+    async def my_tasks(
+        self,
+        info: Info,
+        kind: TaskList = TaskList.OPEN,
+        filter: TaskFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Task]:
+        f = filter or TaskFilter()
+        page = await r.my_tasks(
+            info.context,
+            which=kind,
+            document_type_id=f.document_type_id,
+            search=f.search,
+            page=PageArgs(first, after, last, before),
+        )
+        return Connection.of(page, Task.from_model)
+
+    @strawberry.field(
+        description="Documents I started (STARTED) or may read (READABLE), newest first."
+    )
+    async def documents(
+        self,
+        info: Info,
+        kind: DocumentList = DocumentList.READABLE,
+        filter: DocumentFilter | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[Document]:
+        f = filter or DocumentFilter()
+        page = await r.document_list(
+            info.context,
+            which=kind,
+            status=f.status,
+            document_type_id=f.document_type_id,
+            search=f.search,
+            page=PageArgs(first, after, last, before),
+        )
+        return Connection.of(page, Document.from_model)
+
+    @strawberry.field
+    async def document_types(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DocumentType]:
+        page = await r.document_types(info.context, page=PageArgs(first, after, last, before))
+        return Connection.of(page, DocumentType.from_model)

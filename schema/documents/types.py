@@ -1,0 +1,359 @@
+"""Document types: types and templates, documents, their tasks, trail (全程跟踪) and
+attachments, and the enums of the document vocabulary."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import cast
+
+import strawberry
+from strawberry import relay
+from strawberry.scalars import JSON
+
+from models import documents as m
+from resolvers import documents as r
+from resolvers.documents import DocumentList, TaskList
+from resolvers.pagination import PageArgs
+from schema.connection import Connection
+from schema.directory.types import OrgUnit, User
+from schema.flows import Flow, FlowVersion
+from schema.forms import FormVersion
+from schema.nodes import LoadedNode
+from schema.types import Info
+from workflow.vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
+
+strawberry.enum(m.DocumentKind, name="DocumentKind")
+strawberry.enum(m.Urgency, name="Urgency", description="缓急")
+strawberry.enum(m.Secrecy, name="Secrecy", description="密级, narrowest last")
+strawberry.enum(m.DocumentStatus, name="DocumentStatus")
+strawberry.enum(TaskList, name="TaskList", description="待办 (OPEN) or 已办 (DONE)")
+strawberry.enum(DocumentList, name="DocumentList")
+strawberry.enum(
+    TaskStatus,
+    name="TaskStatus",
+    description="OPEN until acted on (COMPLETED, see the outcome) or handed on: DELEGATED (委托), "
+    "TRANSFERRED (转交), ESCALATED (past its deadline), SUSPENDED (前加签), CANCELLED by the flow.",
+)
+strawberry.enum(
+    TaskOutcome, name="TaskOutcome", description="How a task was decided: 同意, 不同意, 退回."
+)
+strawberry.enum(
+    TaskAction,
+    name="TaskAction",
+    description="An action on a task, named after its mutation (APPROVE is approveTask, "
+    "ADD_SIGNERS is addSigners).",
+)
+strawberry.enum(
+    DocumentAction,
+    name="DocumentAction",
+    description="An action on a document, named after its mutation (SUBMIT is submitDocument, "
+    "URGE is urgeDocument).",
+)
+
+
+@strawberry.type(name="DocumentTemplate", description="公文模板: defaults and a body text.")
+class DocumentTemplate(relay.Node):
+    id: relay.NodeID[str]
+    name: str
+    title: str
+    defaults: JSON
+    body: str
+
+    @classmethod
+    def from_model(cls, row: m.DocumentTemplate) -> DocumentTemplate:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            title=row.title,
+            defaults=cast(JSON, row.defaults),
+            body=row.body,
+        )
+
+
+@strawberry.type(
+    name="DocumentType", description="发文, 收文, 签报, …: a flow and a numbering rule."
+)
+class DocumentType(LoadedNode):
+    id: relay.NodeID[str]
+    code: str
+    name: str
+    kind: m.DocumentKind
+    number_pattern: str = strawberry.field(description="e.g. 京经信发〔{year}〕{seq}号")
+    seq_width: int
+    active: bool
+    version: int
+    flow_id: strawberry.Private[uuid.UUID]
+
+    loader = r.DocumentTypeById
+
+    @classmethod
+    def from_model(cls, row: m.DocumentType) -> DocumentType:
+        return cls(
+            id=str(row.id),
+            code=row.code,
+            name=row.name,
+            kind=row.kind,
+            number_pattern=row.number_pattern,
+            seq_width=row.seq_width,
+            active=row.active,
+            version=row.version,
+            flow_id=row.flow_id,
+        )
+
+    @strawberry.field
+    async def flow(self, info: Info) -> Flow | None:
+        return await Flow.load(info, self.flow_id)
+
+    @strawberry.field
+    async def templates(self, info: Info) -> list[DocumentTemplate]:
+        rows = await r.TemplatesByDocumentType(info.context).load(uuid.UUID(self.id))
+        return [DocumentTemplate.from_model(row) for row in rows]
+
+
+@strawberry.type(description="A node of the flow.")
+class FlowNode:
+    id: str
+    name: str
+
+
+@strawberry.type(name="Task", description="A step someone must take on a document (待办 item).")
+class Task(LoadedNode):
+    id: relay.NodeID[str]
+    node_id: str
+    node_name: str
+    pool: bool = strawberry.field(description="Candidates claim it before acting (签收/抢办).")
+    status: TaskStatus
+    outcome: TaskOutcome | None = strawberry.field(description="Set once COMPLETED.")
+    comment: str | None
+    due_at: datetime | None
+    closed_at: datetime | None
+    overdue: bool
+    created_at: datetime
+    row: strawberry.Private[m.Task]
+
+    loader = r.ReadableTaskById
+
+    @classmethod
+    def from_model(cls, row: m.Task) -> Task:
+        return cls(
+            id=str(row.id),
+            node_id=row.node_id,
+            node_name=row.node_name,
+            pool=row.pool,
+            status=row.status,
+            outcome=row.outcome,
+            comment=row.comment,
+            due_at=row.due_at,
+            closed_at=row.closed_at,
+            overdue=row.overdue,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def document(self, info: Info) -> Document | None:
+        return await Document.load(info, self.row.document_id)
+
+    @strawberry.field(description="Who acts; null while a pool task is unclaimed.")
+    async def assignee(self, info: Info) -> User | None:
+        return await User.load(info, self.row.assignee_id)
+
+    @strawberry.field
+    async def acted_by(self, info: Info) -> User | None:
+        return await User.load(info, self.row.acted_by_id)
+
+    @strawberry.field(description="Who may claim it (pool) or act on it (no single assignee).")
+    async def candidates(self, info: Info) -> list[User]:
+        rows = await r.CandidatesByTask(info.context).load(self.row.id)
+        users = await User.loader(info.context).load_many([c.user_id for c in rows])
+        return [User.from_model(u) for u in users if u]
+
+    @strawberry.field(
+        description="What the viewer may do to it now (for buttons): exactly the actions whose "
+        "mutation would not refuse for lack of permission or state."
+    )
+    async def allowed_actions(self, info: Info) -> list[TaskAction]:
+        return await r.task_actions(info.context, self.row)
+
+    @strawberry.field(description="Earlier nodes it may be returned to (退回), latest first.")
+    async def return_targets(self, info: Info) -> list[FlowNode]:
+        nodes = await r.return_targets(info.context, self.row)
+        return [FlowNode(id=n.id, name=n.name) for n in nodes]
+
+
+@strawberry.type(name="DocumentEvent", description="One step of the trail (全程跟踪).")
+class DocumentEvent(LoadedNode):
+    id: relay.NodeID[str]
+    seq: int
+    action: str
+    node_id: str | None
+    node_name: str | None
+    from_status: str | None
+    to_status: str | None
+    comment: str | None
+    data: JSON
+    at: datetime
+    row: strawberry.Private[m.DocumentEvent]
+
+    loader = r.ReadableEventById
+
+    @classmethod
+    def from_model(cls, row: m.DocumentEvent) -> DocumentEvent:
+        return cls(
+            id=str(row.id),
+            seq=row.seq,
+            action=row.action,
+            node_id=row.node_id,
+            node_name=row.node_name,
+            from_status=row.from_status,
+            to_status=row.to_status,
+            comment=row.comment,
+            data=cast(JSON, row.data),
+            at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field(
+        description="Changed form fields: {field: [old, new]}, without fields hidden from you."
+    )
+    async def changes(self, info: Info) -> JSON:
+        return cast(JSON, await r.visible_changes(info.context, self.row))
+
+    @strawberry.field(description="Null for the system (timers).")
+    async def actor(self, info: Info) -> User | None:
+        return await User.load(info, self.row.actor_id)
+
+
+@strawberry.type(name="Attachment", description="One version of a file attached to a document.")
+class Attachment(LoadedNode):
+    id: relay.NodeID[str]
+    name: str
+    content_type: str
+    size: int
+    sha256: str
+    version: int
+    created_at: datetime
+    row: strawberry.Private[m.Attachment]
+
+    loader = r.ReadableAttachmentById
+
+    @classmethod
+    def from_model(cls, row: m.Attachment) -> Attachment:
+        return cls(
+            id=str(row.id),
+            name=row.name,
+            content_type=row.content_type,
+            size=row.size,
+            sha256=row.sha256,
+            version=row.version,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field
+    async def uploaded_by(self, info: Info) -> User | None:
+        return await User.load(info, self.row.uploaded_by_id)
+
+    @strawberry.field(description="A link for you alone, valid for a few minutes.")
+    def download_url(self, info: Info) -> str | None:
+        return r.download_link(info.context, self.row)
+
+
+@strawberry.type(name="Document", description="An official document (公文).")
+class Document(LoadedNode):
+    id: relay.NodeID[str]
+    title: str
+    number: str | None = strawberry.field(description="文号, once allocated.")
+    urgency: m.Urgency
+    secrecy: m.Secrecy
+    status: m.DocumentStatus
+    version: int = strawberry.field(description="Send as expectedVersion to detect conflicts.")
+    created_at: datetime
+    submitted_at: datetime | None
+    completed_at: datetime | None
+    archived_at: datetime | None
+    row: strawberry.Private[m.Document]
+
+    loader = r.DocumentById
+
+    @classmethod
+    def from_model(cls, row: m.Document) -> Document:
+        return cls(
+            id=str(row.id),
+            title=row.title,
+            number=row.number,
+            urgency=row.urgency,
+            secrecy=row.secrecy,
+            status=row.status,
+            version=row.version,
+            created_at=row.created_at,
+            submitted_at=row.submitted_at,
+            completed_at=row.completed_at,
+            archived_at=row.archived_at,
+            row=row,
+        )
+
+    @strawberry.field(
+        description="Form data, without the fields hidden from you: a field some node hides "
+        "shows only to the initiator, documents.manage holders and those who stood at a node "
+        "where it is not hidden."
+    )
+    async def form_data(self, info: Info) -> JSON:
+        return cast(JSON, await r.visible_form_data(info.context, self.row))
+
+    @strawberry.field
+    async def document_type(self, info: Info) -> DocumentType | None:
+        return await DocumentType.load(info, self.row.document_type_id)
+
+    @strawberry.field
+    async def initiator(self, info: Info) -> User | None:
+        return await User.load(info, self.row.initiator_id)
+
+    @strawberry.field
+    async def org_unit(self, info: Info) -> OrgUnit | None:
+        return await OrgUnit.load(info, self.row.org_unit_id)
+
+    @strawberry.field(description="The flow version it runs on (kept when the flow changes).")
+    async def flow_version(self, info: Info) -> FlowVersion | None:
+        return await FlowVersion.load(info, self.row.flow_version_id)
+
+    @strawberry.field(description="The form version it was started with.")
+    async def form_version(self, info: Info) -> FormVersion | None:
+        return await FormVersion.load(info, self.row.form_version_id)
+
+    @strawberry.field(
+        description="What the viewer may do to it now (for buttons): withdraw, urge, terminate, "
+        "submit, archive, exactly when the mutation would not refuse for lack of permission "
+        "or state."
+    )
+    async def allowed_actions(self, info: Info) -> list[DocumentAction]:
+        return await r.document_actions(info.context, self.row)
+
+    @strawberry.field(description="Every task, oldest first; filter with `open`.")
+    async def tasks(self, info: Info, open: bool = False) -> list[Task]:
+        rows = await r.TasksByDocument(info.context).load(self.row.id)
+        return [Task.from_model(t) for t in rows if not open or t.status is TaskStatus.OPEN]
+
+    @strawberry.field(description="Attachments (their newest versions unless everyVersion).")
+    async def attachments(self, info: Info, every_version: bool = False) -> list[Attachment]:
+        rows = await r.attachments_of(info.context, self.row, every_version)
+        return [Attachment.from_model(row) for row in rows]
+
+    @strawberry.field(description="Nodes where the document waits now.")
+    async def current_nodes(self, info: Info) -> list[FlowNode]:
+        rows = await r.TasksByDocument(info.context).load(self.row.id)
+        seen = {t.node_id: t.node_name for t in rows if t.status is TaskStatus.OPEN}
+        return [FlowNode(id=k, name=v) for k, v in seen.items()]
+
+    @strawberry.field(description="The trail: every action with actor, node, status and changes.")
+    async def timeline(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DocumentEvent]:
+        page = await r.timeline(info.context, self.row, PageArgs(first, after, last, before))
+        return Connection.of(page, DocumentEvent.from_model)

@@ -1,0 +1,40 @@
+"""addExchangePartner: let one tenant send to another."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import exchange as m
+from resolvers.ids import node_key
+from schema.exchange.payloads import ExchangePartnersPayload
+from schema.exchange.types import TENANT_TYPES
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.exchange import partners
+
+
+@strawberry.input
+class AddExchangePartnerInput:
+    sender_id: relay.GlobalID
+    receiver_id: relay.GlobalID
+    both_directions: bool = strawberry.field(
+        default=True, description="Also let the receiver send to the sender."
+    )
+    note: str | None = None
+
+    def to_command(self) -> Command[list[m.ExchangePartner]]:
+        return command(
+            partners.add_partner,
+            sender_id=node_key(self.sender_id, *TENANT_TYPES),
+            receiver_id=node_key(self.receiver_id, *TENANT_TYPES),
+            both_directions=self.both_directions,
+            note=self.note,
+        )
+
+
+@strawberry.mutation(description="Pair two tenants for exchange (platform admins).")
+async def add_exchange_partner(
+    info: Info, input: AddExchangePartnerInput
+) -> ExchangePartnersPayload:
+    return ExchangePartnersPayload.of(await perform(info, input.to_command()))

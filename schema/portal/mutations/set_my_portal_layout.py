@@ -1,0 +1,32 @@
+"""setMyPortalLayout: the viewer's personal page."""
+
+from __future__ import annotations
+
+import strawberry
+
+from models import portal_components as m
+from schema.mutations import Command, command, perform
+from schema.portal.inputs import PortalPlacementInput
+from schema.portal.payloads import PortalLayoutPayload
+from schema.types import Info
+from services import portal as s
+
+
+@strawberry.input
+class SetMyPortalLayoutInput:
+    template: m.LayoutTemplate
+    placements: list[PortalPlacementInput]
+    expected_version: int | None = None
+
+    def to_command(self) -> Command[m.PortalLayout]:
+        return command(
+            s.set_my_layout,
+            template=self.template,
+            placements=[p.to_spec() for p in self.placements],
+            expected_version=self.expected_version,
+        )
+
+
+@strawberry.mutation(description="Save the viewer's personal portal page.")
+async def set_my_portal_layout(info: Info, input: SetMyPortalLayoutInput) -> PortalLayoutPayload:
+    return PortalLayoutPayload.of(await perform(info, input.to_command()))

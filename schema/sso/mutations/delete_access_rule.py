@@ -1,0 +1,27 @@
+"""deleteAccessRule: remove an access rule."""
+
+from __future__ import annotations
+
+import uuid
+
+import strawberry
+from strawberry import relay
+
+from resolvers.ids import node_key
+from schema.mutations import Command, command, perform
+from schema.sso.payloads import DeleteAccessRulePayload
+from schema.types import Info
+from services import sso as s
+
+
+@strawberry.input
+class DeleteAccessRuleInput:
+    id: relay.GlobalID
+
+    def to_command(self) -> Command[uuid.UUID]:
+        return command(s.delete_access_rule, id=node_key(self.id, "AccessRule"))
+
+
+@strawberry.mutation(description="Remove an access rule.")
+async def delete_access_rule(info: Info, input: DeleteAccessRuleInput) -> DeleteAccessRulePayload:
+    return DeleteAccessRulePayload.of(await perform(info, input.to_command()))

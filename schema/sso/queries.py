@@ -1,0 +1,73 @@
+"""Portal sign-in queries: access rules, SCIM tokens, access statistics and sign-in events of
+the viewer's tenant, for its administrators."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+import strawberry
+
+from models import sso as m
+from resolvers import sso as r
+from resolvers.pagination import PageArgs
+from schema.connection import Connection
+from schema.sso.types import AccessDay, AccessEvent, AccessRule, ScimToken
+from schema.types import Info
+
+
+@strawberry.type
+class SsoQuery:
+    @strawberry.field(description="The tenant's portal access rules (tenant admins).")
+    async def access_rules(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AccessRule]:
+        page = await r.access_rules(info.context, PageArgs(first, after, last, before))
+        return Connection.of(page, AccessRule.from_model)
+
+    @strawberry.field(description="The tenant's SCIM tokens, revoked ones included (admins).")
+    async def scim_tokens(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[ScimToken]:
+        page = await r.scim_tokens(info.context, PageArgs(first, after, last, before))
+        return Connection.of(page, ScimToken.from_model)
+
+    @strawberry.field(
+        name="accessStats",
+        description="Sign-ins, failed sign-ins, active users and component use per day "
+        "(门户访问统计), for the viewer's tenant (tenant admins).",
+    )
+    async def access_stats(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+    ) -> list[AccessDay]:
+        return [AccessDay.of(b) for b in await r.access_stats(info.context, from_, to)]
+
+    @strawberry.field(description="Sign-in events of the viewer's tenant (tenant admins).")
+    async def access_events(
+        self,
+        info: Info,
+        from_: Annotated[date, strawberry.argument(name="from")],
+        to: date,
+        kind: m.AccessEventKind | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[AccessEvent]:
+        page = await r.access_events(
+            info.context, kind=kind, start=from_, end=to, page=PageArgs(first, after, last, before)
+        )
+        return Connection.of(page, AccessEvent.from_model)
