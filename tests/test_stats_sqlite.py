@@ -19,6 +19,7 @@ from tortoise import connections
 
 from models.tenants import PLATFORM_CODE, Tenant
 from server.settings import Settings
+from services.sso import usage
 from tests.conftest import GraphQL, gid
 from tests.office import Office, staff
 from tests.test_cli import env_for, run, serving
@@ -175,6 +176,7 @@ async def test_statistics_on_sqlite_match_postgresql(
     data_dir = tmp_path / "embedded"
     env = env_for(data_dir, OFFICECLOUD_PUBLIC_URL=database.public_url)
     run(env, "migrate")
+    await usage.flush()  # both databases start from the same component uses
     await copy_rows(pg_url, data_dir / "officecloud.sqlite3", tenants)
     for name in ("dev-signing-key.json", "secret.key"):
         shutil.copy(database.data_dir / name, data_dir / name)
