@@ -61,7 +61,7 @@ class TenantSql:
     models: a statement is written once for PostgreSQL and SQLite with `$n` parameters, and
     each carries the tenant predicate `where()` adds, unless the SQL is for every tenant
     (`TenantSql(None)`: the platform admin's figures). `rows()` refuses a statement that
-    forgot it; `tests/test_repository.py` refuses raw SQL anywhere else."""
+    forgot it; `tests/server/test_repository.py` refuses raw SQL anywhere else."""
 
     __slots__ = ("tenant_ids",)
 

@@ -1,7 +1,7 @@
 """Every topic written to the outbox, and the id encoding of event payloads.
 
 `Work.emit` takes only a `Topic`, so this enum is the list of what the code emits;
-docs/events.md documents each one with its payload (tests/test_docs.py compares the two).
+docs/events.md documents each one with its payload (tests/server/test_docs.py compares the two).
 """
 
 from __future__ import annotations

@@ -34,7 +34,7 @@ from server.app import create_app
 from server.settings import Settings
 from services import tenants
 
-pytest_plugins = ["tests.office"]
+pytest_plugins = ["tests.documents.support"]
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")

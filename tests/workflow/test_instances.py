@@ -1,0 +1,120 @@
+"""Stored instances keep working: instance JSONs written by earlier engines load, upgrade to
+today's schema version and continue exactly as the engine that wrote them continued them.
+
+The fixtures (`tests/fixtures/instances/*.v<N>.json`, made by `capture.py` there) hold a
+flow, the steps that led to a state, the instance JSON stored there, and every step of a
+continuation with what it gave (instance, effects, events, buttons, return targets)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import workflow
+from tests.fixtures.instances.capture import NOW, queries, resolve, run, summary
+from workflow.migrations import SCHEMA_VERSION, upgrade
+
+FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "instances").glob("*.v*.json"))
+
+
+def load(path: Path) -> dict[str, Any]:
+    """The fixture, with the schema version its name gives (``<state>.v<N>.json``)."""
+    data: dict[str, Any] = json.loads(path.read_text())
+    data["version"] = int(path.name.removesuffix(".json").rsplit(".v", 1)[1])
+    return data
+
+
+@pytest.fixture(params=FIXTURES, ids=[p.name for p in FIXTURES])
+def fixture(request: pytest.FixtureRequest) -> dict[str, Any]:
+    return load(request.param)
+
+
+def test_there_is_a_fixture_of_every_interesting_state_of_version_1() -> None:
+    names = {p.name for p in FIXTURES}
+    for state in ("countersign-running", "parallel-open", "after-return", "finished"):
+        assert f"{state}.v1.json" in names
+
+
+def test_a_stored_instance_loads_and_upgrades_to_the_current_version(
+    fixture: dict[str, Any],
+) -> None:
+    stored = fixture["instance"]
+    assert stored["schema_version"] == fixture["version"] <= SCHEMA_VERSION
+    instance = workflow.Instance.from_json(stored)
+    assert instance.schema_version == SCHEMA_VERSION
+    assert instance == workflow.Instance.from_json(json.dumps(stored))
+    assert workflow.Instance.from_json(instance.to_json()) == instance
+    assert upgrade(stored) == instance.to_dict()
+
+
+def test_todays_engine_reaches_the_stored_state_the_same_way(fixture: dict[str, Any]) -> None:
+    flow = workflow.FlowDefinition.model_validate(fixture["flow"])
+    form, doc = fixture["form"], fixture["doc"]
+    instance = workflow.start(flow, form, doc, fixture["initiator"], now=NOW).instance
+    for op in fixture["prefix"]:
+        assert resolve(op, instance) == op
+        instance = run(flow, instance, op, form, doc).instance
+    assert instance == workflow.Instance.from_json(fixture["instance"])
+    assert queries(flow, instance) == fixture["queries"]
+
+
+def test_a_stored_instance_continues_as_it_did_when_it_was_written(
+    fixture: dict[str, Any],
+) -> None:
+    flow = workflow.FlowDefinition.model_validate(fixture["flow"])
+    form, doc = fixture["form"], fixture["doc"]
+    instance = workflow.Instance.from_json(fixture["instance"])
+    for op, expected in zip(fixture["continuation"], fixture["results"], strict=True):
+        if "error" in expected:
+            before = instance.to_json()
+            with pytest.raises(workflow.EngineError) as refused:
+                run(flow, instance, op, form, doc)
+            assert refused.value.code == expected["error"], op
+            assert instance.to_json() == before
+            continue
+        step = run(flow, instance, op, form, doc)
+        got = {**summary(step), "queries": queries(flow, step.instance)}
+        assert step.instance == workflow.Instance.from_json(expected["instance"]), op
+        assert {k: v for k, v in got.items() if k != "instance"} == {
+            k: v for k, v in expected.items() if k != "instance"
+        }, op
+        instance = step.instance
+
+
+def test_an_instance_from_a_newer_engine_is_refused() -> None:
+    newer = {**load(FIXTURES[0])["instance"], "schema_version": SCHEMA_VERSION + 1}
+    with pytest.raises(ValueError, match="newer"):
+        workflow.Instance.from_json(newer)
+
+
+def test_upgrade_applies_each_migration_in_turn_from_the_stored_version() -> None:
+    applied: list[int] = []
+
+    def migration(version: int) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        def migrate(data: dict[str, Any]) -> dict[str, Any]:
+            assert data["schema_version"] == version
+            applied.append(version)
+            return {**data, f"from_v{version}": True}
+
+        return migrate
+
+    chain = {1: migration(1), 2: migration(2)}
+    old = {"schema_version": 1, "status": "running"}
+    assert upgrade(old, migrations=chain, current=3) == {
+        "schema_version": 3,
+        "status": "running",
+        "from_v1": True,
+        "from_v2": True,
+    }
+    assert applied == [1, 2]
+    assert old == {"schema_version": 1, "status": "running"}  # the input is left alone
+    assert upgrade({"schema_version": 2}, migrations=chain, current=3)["from_v2"]
+    assert upgrade({"status": "running"}, migrations={}, current=1)["schema_version"] == 1
+    with pytest.raises(ValueError, match="no migration"):
+        upgrade(old, migrations={}, current=2)
+    with pytest.raises(ValueError, match="not a version"):
+        upgrade({"schema_version": "1"})
