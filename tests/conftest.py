@@ -39,6 +39,8 @@ pytest_plugins = ["tests.documents.support"]
 PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+FIXTURES = Path(__file__).parent / "fixtures"
+"""Files the tests read: BPMN from bpmn-js, stored workflow instances of every version."""
 
 
 def _unavailable(what: str, exc: Exception) -> None:

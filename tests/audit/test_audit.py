@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
-from pathlib import Path
 
 from tortoise import connections
 
@@ -13,8 +11,7 @@ from models.audit import AuditEntry
 from models.directory import OrgUnit
 from server.settings import Settings
 from services import audit, directory
-
-CLI = str(Path(sys.executable).with_name("officecloud"))
+from tests.processes import CLI
 
 
 def verify_cli(settings: Settings, tenant_code: str) -> subprocess.CompletedProcess[str]:

@@ -4,25 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from models.audit import AuditEntry
-from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
+from models.directory import OrgUnit, Role, RoleAssignment, User
 from tests.conftest import Department, GraphQL, gid
+from tests.directory.support import snapshot
 
 UNIT = "orgUnit { id name code depth version parent { name } } "
 USER = "user { id username displayName orgUnits { name } primaryOrgUnit { name } version } "
-
-
-async def snapshot(department: Department) -> dict[str, Any]:
-    """Everything a directory mutation could touch, to prove a refused one changed nothing."""
-    scope = department.scope
-    return {
-        "units": sorted((u.name, u.code, u.path, u.version) for u in await scope.query(OrgUnit)),
-        "users": sorted((u.username, u.display_name, u.version) for u in await scope.query(User)),
-        "roles": sorted((r.code, r.name, r.version) for r in await scope.query(Role)),
-        "members": await scope.query(Membership).count(),
-        "assignments": await scope.query(RoleAssignment).count(),
-        "audit": await scope.query(AuditEntry).count(),
-    }
 
 
 async def tree(gql: GraphQL, department: Department) -> list[tuple[str, int, str | None]]:

@@ -3,9 +3,11 @@ run GraphQL as each of them."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
+import aiohttp
 import pytest
 
 from models.access import DataScope
@@ -117,3 +119,32 @@ async def dispatch_office(gql: GraphQL, make_department: Any) -> Office:
     assert installed["flow"]["publishedVersion"] == {"number": 1}
     office.type_id = installed["documentType"]["id"]
     return office
+
+
+async def upload(
+    url: str,
+    token: str,
+    document_id: str,
+    name: str,
+    body: bytes,
+    content_type: str,
+    *,
+    preflight: bool = True,
+    replaces: str | None = None,
+) -> tuple[int, Any]:
+    form = aiohttp.FormData()
+    variables = {"input": {"documentId": document_id, "file": None, "replacesId": replaces}}
+    form.add_field("operations", json.dumps({"query": UPLOAD, "variables": variables}))
+    form.add_field("map", json.dumps({"0": ["variables.input.file"]}))
+    form.add_field("0", body, filename=name, content_type=content_type)
+    headers = {"Authorization": f"Bearer {token}"}
+    if preflight:
+        headers["GraphQL-Require-Preflight"] = "1"
+    async with aiohttp.ClientSession() as http, http.post(url, data=form, headers=headers) as r:
+        return r.status, await r.json(content_type=None)
+
+
+UPLOAD = (
+    "mutation($input: UploadAttachmentInput!) { uploadAttachment(input: $input) "
+    "{ attachment { id name size sha256 version contentType } errors { code message field } } }"
+)

@@ -14,9 +14,9 @@ from models.documents import DocumentEvent, Timer
 from models.outbox import OutboxEvent
 from services import directory, offboarding
 from services.documents import timers
-from tests.conftest import GraphQL, gid, key_of
+from tests.conftest import FIXTURES, GraphQL, gid, key_of
 from tests.documents.support import DOC, TASK, Office, staff
-from tests.flows.test_flows import FIXTURES, design, document_type, start_document
+from tests.flows.support import design, document_type, start_document
 
 BPMN_FILE = FIXTURES / "dispatch-bpmnjs.bpmn"
 FLOW: dict[str, Any] = {

@@ -21,7 +21,7 @@ from models.documents import Document, DocumentEvent, Task
 from services import directory
 from tests.conftest import GraphQL, gid, key_of
 from tests.documents.support import Office
-from tests.workflow.test_properties import FIELDS, ROLE_USERS, USERS, flows, forms
+from tests.workflow.strategies import FIELDS, ROLE_USERS, USERS, flows, forms
 from workflow import DocumentAction, FlowDefinition, Instance, TaskAction
 
 INITIATOR = "u1"

@@ -4,11 +4,9 @@ archiving, and a timeline with every step. Refused uploads leave nothing behind.
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
@@ -19,40 +17,13 @@ from models.documents import Attachment, DocumentEvent
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import GraphQL, key_of
-from tests.documents.support import DOC, Office
+from tests.documents.support import DOC, Office, upload
 
-UPLOAD = (
-    "mutation($input: UploadAttachmentInput!) { uploadAttachment(input: $input) "
-    "{ attachment { id name size sha256 version contentType } errors { code message field } } }"
-)
 DOCUMENT = """query($id: ID!) { node(id: $id) { ... on Document {
   title number status formData archivedAt
   attachments { id name version downloadUrl }
   timeline(first: 50) { edges { node { action nodeName fromStatus toStatus actor { username } } } }
 } } }"""
-
-
-async def upload(
-    url: str,
-    token: str,
-    document_id: str,
-    name: str,
-    body: bytes,
-    content_type: str,
-    *,
-    preflight: bool = True,
-    replaces: str | None = None,
-) -> tuple[int, Any]:
-    form = aiohttp.FormData()
-    variables = {"input": {"documentId": document_id, "file": None, "replacesId": replaces}}
-    form.add_field("operations", json.dumps({"query": UPLOAD, "variables": variables}))
-    form.add_field("map", json.dumps({"0": ["variables.input.file"]}))
-    form.add_field("0", body, filename=name, content_type=content_type)
-    headers = {"Authorization": f"Bearer {token}"}
-    if preflight:
-        headers["GraphQL-Require-Preflight"] = "1"
-    async with aiohttp.ClientSession() as http, http.post(url, data=form, headers=headers) as r:
-        return r.status, await r.json(content_type=None)
 
 
 def stored_files(root: Path) -> set[str]:

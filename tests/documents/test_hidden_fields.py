@@ -29,7 +29,7 @@ from services.documents import lifecycle
 from subscriptions.outbox import reader
 from tests.conftest import Department, GraphQL, gid, key_of, ws_url
 from tests.documents.support import Office, staff
-from tests.exchange.test_exchange import DISPATCH, INBOX, receiving_office
+from tests.exchange.support import DISPATCH, INBOX, receiving_office
 from tests.ws_client import Socket
 
 CANARY = "canary-7f3a9c"

@@ -14,7 +14,7 @@ from models.outbox import OutboxEvent
 from subscriptions.outbox import reader
 from tests.conftest import GraphQL, gid, ws_url
 from tests.documents.support import DOC, Office
-from tests.exchange.test_exchange import DISPATCH, completed_dispatch, receiving_office
+from tests.exchange.support import DISPATCH, completed_dispatch, receiving_office
 from tests.ws_client import Socket
 
 STATUS = """subscription($id: ID!, $after: ID) {

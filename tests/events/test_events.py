@@ -24,6 +24,7 @@ from subscriptions.outbox import reader
 from subscriptions.stream import replay_then_live
 from subscriptions.topics import Topic
 from tests.conftest import Department, GraphQL, gid, ws_url
+from tests.events.support import position
 from tests.ws_client import Socket, ids
 
 DOCUMENT_FEED = (
@@ -47,11 +48,6 @@ async def emit(department: Department, topic: str, payload: dict[str, Any]) -> N
     """An event as a service emits it (through the same unit of work)."""
     async with transaction(department.actor) as work:
         work.emit(department.tenant.id, Topic(topic), payload)
-
-
-async def position(department: Department) -> dict[str, str]:
-    """`after` = the tenant's last event: the stream misses nothing even if it starts late."""
-    return {"after": str(await reader.latest_id(department.tenant.id))}
 
 
 async def stored(department: Department) -> list[int]:

@@ -24,8 +24,8 @@ from models.outbox import OutboxEvent
 from server.settings import Settings
 from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
-from tests.events.test_events import position
-from tests.server.test_cli import CLI, free_port
+from tests.events.support import position
+from tests.processes import CLI, free_port
 from tests.ws_client import Socket, ids
 
 REDIS_SERVER = shutil.which("redis-server")

@@ -17,7 +17,7 @@ from services import tenants
 from services.exchange import delivery, reminders
 from tests.conftest import GraphQL, gid, key_of
 from tests.documents.support import Office
-from tests.exchange.test_exchange import DISPATCH, INBOX, completed_dispatch, receiving_office
+from tests.exchange.support import DISPATCH, INBOX, completed_dispatch, receiving_office
 
 
 async def test_delivery_is_retried_idempotent_and_reminded_once(

@@ -25,17 +25,9 @@ from models.outbox import OutboxEvent
 from models.scope import TenantScope
 from services import audit
 from tests.conftest import GraphQL, gid, key_of
-from tests.documents.support import DOC, Office, staff
-from tests.documents.test_documents import upload
+from tests.documents.support import DOC, Office
+from tests.exchange.support import DISPATCH, INBOX, completed_dispatch, receiving_office
 
-DISPATCH = (
-    "dispatch { id title number publicFields attachments { name sha256 } "
-    "recipients { id receiverCode role status deliveredAt signedAt returnedAt returnReason "
-    "deliveryError } } "
-)
-INBOX = """query($status: IncomingStatus) { incomingItems(filter: {status: $status}, first: 20) {
-  edges { node { id status role title number senderName senderCode urgency publicFields
-    attachments { id name sha256 downloadUrl } document { id } } } } }"""
 SIGNED = (
     "incomingItem { id status handledBy { username } } document { id title status "
     "formData documentType { kind } tasks(open: true) { nodeName } "
@@ -56,50 +48,6 @@ TABLES = (
     DocumentEvent,
     Attachment,
 )
-
-
-async def completed_dispatch(office: Office, gql: GraphQL, title: str) -> tuple[str, bytes]:
-    """A 发文 with public and internal fields and one attachment, run to ARCHIVED."""
-    created = await office.ok(
-        "writer",
-        "createDocument",
-        {
-            "documentTypeId": office.type_id,
-            "title": title,
-            "urgency": "URGENT",
-            "formData": {"subject": "安全 检查", "body": "各区：请于月底前完成检查。"},
-        },
-        DOC,
-    )
-    doc_id = created["document"]["id"]
-    content = f"{title} 附件 {uuid.uuid4()}".encode()
-    status, body = await upload(
-        gql.url, office.token("writer"), doc_id, "检查表.txt", content, "text/plain"
-    )
-    assert status == 200
-    assert body["data"]["uploadAttachment"]["errors"] == []
-    await office.ok("writer", "submitDocument", {"id": doc_id}, DOC)
-    await office.approve("director", doc_id, formData={"reviewOpinion": "内部：注意措辞"})
-    await office.approve("leader", doc_id, formData={"signOpinion": "同意，内部掌握"})
-    await office.approve("clerk", doc_id)
-    await office.approve("clerk", doc_id)
-    done = await office.approve("clerk2", doc_id)
-    assert done["document"]["status"] == "ARCHIVED"
-    return doc_id, content
-
-
-async def receiving_office(gql: GraphQL, make_department: Any, parent: Any = None) -> Office:
-    """A staffed department with the platform's 收文 template installed and published."""
-    office = await staff(await make_department(parent=parent), gql)
-    installed = await office.ok(
-        "admin",
-        "installTemplate",
-        {"key": "receipt"},
-        "documentType { id } flow { publishedVersion { number } } ",
-    )
-    assert installed["flow"]["publishedVersion"] == {"number": 1}
-    office.type_id = installed["documentType"]["id"]
-    return office
 
 
 async def counts(*tenants: uuid.UUID) -> dict[str, int]:

@@ -10,7 +10,7 @@ from models.directory import OrgUnit, User
 from services import directory
 from tests.conftest import GraphQL, gid
 from tests.documents.support import Office
-from tests.exchange.test_exchange import DISPATCH, INBOX, completed_dispatch, receiving_office
+from tests.exchange.support import DISPATCH, INBOX, completed_dispatch, receiving_office
 
 RECIPIENTS = """{ exchangeRecipients(first: 50) { edges { node {
   id tenantId code relation status orgUnits { id name } } } } }"""

@@ -20,7 +20,7 @@ from models.portal_components import (
 )
 from services import audit, directory
 from tests.conftest import Department, GraphQL, gid
-from tests.portal.test_components import manifest
+from tests.portal.support import manifest
 
 LAYOUT = "layoutVersion { id number restoredFrom template placements { column position "
 LAYOUT += "settings component { key } componentVersion { version } } } "

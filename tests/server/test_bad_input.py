@@ -20,7 +20,7 @@ from tortoise import connections
 from schema import build_schema
 from tests.conftest import GraphQL, gid, ws_url
 from tests.documents.support import DOC, Office
-from tests.server.test_cli import env_for, run, serving
+from tests.processes import env_for, run, serving
 from tests.ws_client import Socket
 
 NUL = "\x00"

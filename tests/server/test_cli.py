@@ -3,16 +3,10 @@ the embedded default and on PostgreSQL + Redis chosen by environment variables a
 
 from __future__ import annotations
 
-import asyncio
-import os
 import shutil
-import signal
-import socket
 import subprocess
-import sys
 import uuid
-from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from collections.abc import Iterator
 from pathlib import Path
 
 import aiohttp
@@ -20,56 +14,9 @@ import asyncpg
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
+from tests.processes import CLI, env_for, run, serving
 
-CLI = str(Path(sys.executable).with_name("officecloud"))
 QUERY = {"query": "{ viewer { user { username } tenant { code } } }"}
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
-def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OFFICECLOUD_", "DATABASE_URL", "REDIS_URL"))
-    }
-    env.update(OFFICECLOUD_DATA_DIR=str(data_dir), OFFICECLOUD_DEV_MODE="true", **extra)
-    return env
-
-
-def run(env: dict[str, str], *args: str) -> str:
-    done = subprocess.run([CLI, *args], env=env, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
-@asynccontextmanager
-async def serving(env: dict[str, str], *args: str) -> AsyncIterator[str]:
-    port = free_port()
-    process = await asyncio.create_subprocess_exec(
-        CLI, "serve", "--port", str(port), *args, env=env, stdout=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
-            else:
-                pytest.fail("the server did not start")
-        yield base
-    finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
 
 
 async def ask(base: str, token: str) -> tuple[int, dict[str, object]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from models.directory import OrgUnit, Role, RoleAssignment, User
 from tests.conftest import GraphQL, gid
-from tests.directory.test_directory import snapshot
+from tests.directory.support import snapshot
 
 
 async def test_tenant_a_cannot_read_or_change_tenant_b(gql: GraphQL, make_department) -> None:

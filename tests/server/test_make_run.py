@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.server.test_cli import CLI, env_for, free_port
+from tests.processes import CLI, env_for, free_port
 
 ROOT = Path(__file__).parents[2]
 MAKE = shutil.which("make")

@@ -22,7 +22,7 @@ from server import graphiql
 from server.app import create_app
 from server.settings import Settings
 from tests.conftest import GraphQL, ws_url
-from tests.tenants.test_tenants import application_input
+from tests.tenants.support import application_input
 from tests.ws_client import Socket
 
 

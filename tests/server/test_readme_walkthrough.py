@@ -19,7 +19,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
-from tests.server.test_cli import CLI, env_for, free_port, run
+from tests.processes import CLI, env_for, free_port, run
 
 README = Path(__file__).parents[2] / "README.md"
 SECTION = "## Walkthrough"

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs, urljoin, urlsplit
 import aiohttp
 import pytest
 
+from tests.conftest import GraphQL
+
 OIDC_DIR = Path(__file__).parents[1] / "oidc"
 CLIENT_ID = "officecloud-web"
 CLIENT_SECRET = "officecloud-web-secret"
@@ -244,3 +246,17 @@ async def running_provider(rp_url: str) -> AsyncIterator[Portal]:
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), 10)
+
+
+async def scim_token(gql: GraphQL, department: Any) -> str:
+    token = gql.token(department.admin, department.tenant)
+    result = await gql(SCIM_TOKEN, {"input": {"name": "city portal"}}, token=token)
+    payload = result.data["createScimToken"]
+    assert payload["errors"] == []
+    assert payload["secret"].startswith(payload["scimToken"]["prefix"])
+    return str(payload["secret"])
+
+
+SCIM_TOKEN = """mutation($input: CreateScimTokenInput!) {
+  createScimToken(input: $input) { scimToken { id prefix } secret errors { code message } }
+}"""

@@ -6,9 +6,7 @@ from __future__ import annotations
 import asyncio
 import os
 import re
-import sys
 import time
-from pathlib import Path
 from typing import Any
 
 from aiohttp.test_utils import TestServer
@@ -21,9 +19,9 @@ from services import directory, offboarding
 from services.directory import unit_path
 from sync.pull import pull
 from tests.conftest import GraphQL
-from tests.sso.test_scim import scim_token
+from tests.processes import CLI
+from tests.sso.support import scim_token
 
-CLI = str(Path(sys.executable).with_name("officecloud"))
 USERS = 10_000
 
 

@@ -27,20 +27,9 @@ from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
 from sync.scim.groups import OrgUnitExtension
 from tests.conftest import GraphQL
+from tests.sso.support import scim_token
 
 OrgUnitGroup: Any = Group[OrgUnitExtension]  # type: ignore[misc]
-SCIM_TOKEN = """mutation($input: CreateScimTokenInput!) {
-  createScimToken(input: $input) { scimToken { id prefix } secret errors { code message } }
-}"""
-
-
-async def scim_token(gql: GraphQL, department: Any) -> str:
-    token = gql.token(department.admin, department.tenant)
-    result = await gql(SCIM_TOKEN, {"input": {"name": "city portal"}}, token=token)
-    payload = result.data["createScimToken"]
-    assert payload["errors"] == []
-    assert payload["secret"].startswith(payload["scimToken"]["prefix"])
-    return str(payload["secret"])
 
 
 @pytest.fixture

@@ -22,9 +22,9 @@ from server.settings import Settings
 from services.sso import usage
 from tests.conftest import GraphQL, gid
 from tests.documents.support import Office, staff
-from tests.exchange.test_exchange import DISPATCH, completed_dispatch, receiving_office
-from tests.server.test_cli import env_for, run, serving
-from tests.stats.test_stats import run_documents
+from tests.exchange.support import DISPATCH, completed_dispatch, receiving_office
+from tests.processes import env_for, run, serving
+from tests.stats.support import run_documents
 
 STATS = """query($tenant: ID, $children: Boolean!, $from: DateTime, $to: DateTime,
     $zone: String!) {

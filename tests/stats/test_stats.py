@@ -13,8 +13,7 @@ import aiohttp
 from aiohttp.test_utils import TestServer
 from tortoise import connections
 
-from auth.viewer import actor_for
-from models.documents import Document, DocumentType, Task
+from models.documents import Document, Task
 from models.flows import FlowVersion
 from models.outbox import OutboxEvent
 from models.scope import TenantScope, across_tenants
@@ -22,11 +21,11 @@ from models.sso import AccessEvent, AccessEventKind, ComponentUsage
 from models.stats import Alert, AlertKind, AlertStatus
 from models.tenants import PLATFORM_CODE, Tenant
 from services import stats
-from services.documents import lifecycle
 from subscriptions.outbox import reader
 from tests.conftest import GraphQL, gid, ws_url
 from tests.documents.support import Office, staff
-from tests.exchange.test_exchange import DISPATCH, completed_dispatch, receiving_office
+from tests.exchange.support import DISPATCH, completed_dispatch, receiving_office
+from tests.stats.support import run_documents
 from tests.ws_client import Socket
 from workflow import TaskStatus
 
@@ -56,25 +55,6 @@ async def office_below(parent: Any, make_department: Any, gql: GraphQL) -> Offic
     office = await staff(await make_department(parent=parent.tenant), gql)
     await office.ok("admin", "installTemplate", {"key": "dispatch"}, "documentType { id }")
     return office
-
-
-async def run_documents(office: Office) -> list[Document]:
-    """Five drafts: four submitted, two of those approved at review, one of them signed."""
-    scope, tenant = office.department.scope, office.department.tenant
-    doc_type = await scope.query(DocumentType).get(code="dispatch")
-    writer = await actor_for(scope, office.users["writer"], tenant)
-    documents = []
-    for i in range(5):
-        document = await lifecycle.create_document(
-            writer, document_type_id=doc_type.id, title=f"统计{i}", form_data={"body": "x"}
-        )
-        if i < 4:
-            await lifecycle.submit_document(writer, id=document.id)
-        documents.append(document)
-    for document in documents[:2]:
-        await office.approve("director", gid("Document", document.id))
-    await office.approve("leader", gid("Document", documents[0].id))
-    return documents
 
 
 async def test_statistics_match_the_rows_and_follow_the_tenant_tree(

@@ -3,27 +3,16 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from models.audit import AuditEntry
 from models.directory import Role, User
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantApplication, TenantStatus
 from tests.conftest import GraphQL, gid, key_of
+from tests.tenants.support import application_input
 
 APPLY = "application { id code status } "
 REVIEW = "application { id status reason } tenant { id code status } "
-
-
-def application_input(code: str, **extra: Any) -> dict[str, Any]:
-    return {
-        "code": code,
-        "name": "海淀区信息中心",
-        "applicantName": "赵敏",
-        "applicantEmail": "zhao.min@example.gov.cn",
-        "adminUsername": "zhao.min",
-        **extra,
-    }
 
 
 async def test_registration_review_gives_an_active_tenant_whose_admin_can_sign_in(

@@ -4,11 +4,12 @@ imports and runs, unsupported elements are reported, export round-trips and has 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
-from pathlib import Path
 
 import pytest
 from hypothesis import given
 
+from tests.conftest import FIXTURES
+from tests.workflow.strategies import PROPERTY_SETTINGS, flows
 from tests.workflow.support import (
     NOW,
     chain,
@@ -24,7 +25,6 @@ from tests.workflow.support import (
     task,
     xor,
 )
-from tests.workflow.test_properties import PROPERTY_SETTINGS, flows
 from workflow import (
     Approve,
     Claim,
@@ -44,8 +44,6 @@ from workflow import (
     validate,
 )
 from workflow.bpmn import NS
-
-FIXTURES = Path(__file__).parents[1] / "fixtures"
 
 
 def test_bpmnjs_fixture_imports_validates_and_runs() -> None:

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 
 import workflow
+from tests.conftest import FIXTURES
 from tests.fixtures.instances.capture import NOW, queries, resolve, run, summary
 from workflow.migrations import SCHEMA_VERSION, upgrade
 
-FIXTURES = sorted((Path(__file__).parents[1] / "fixtures" / "instances").glob("*.v*.json"))
+INSTANCES = sorted((FIXTURES / "instances").glob("*.v*.json"))
 
 
 def load(path: Path) -> dict[str, Any]:
@@ -28,13 +29,13 @@ def load(path: Path) -> dict[str, Any]:
     return data
 
 
-@pytest.fixture(params=FIXTURES, ids=[p.name for p in FIXTURES])
+@pytest.fixture(params=INSTANCES, ids=[p.name for p in INSTANCES])
 def fixture(request: pytest.FixtureRequest) -> dict[str, Any]:
     return load(request.param)
 
 
 def test_there_is_a_fixture_of_every_interesting_state_of_version_1() -> None:
-    names = {p.name for p in FIXTURES}
+    names = {p.name for p in INSTANCES}
     for state in ("countersign-running", "parallel-open", "after-return", "finished"):
         assert f"{state}.v1.json" in names
 
@@ -86,7 +87,7 @@ def test_a_stored_instance_continues_as_it_did_when_it_was_written(
 
 
 def test_an_instance_from_a_newer_engine_is_refused() -> None:
-    newer = {**load(FIXTURES[0])["instance"], "schema_version": SCHEMA_VERSION + 1}
+    newer = {**load(INSTANCES[0])["instance"], "schema_version": SCHEMA_VERSION + 1}
     with pytest.raises(ValueError, match="newer"):
         workflow.Instance.from_json(newer)
 
