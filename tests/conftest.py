@@ -208,22 +208,25 @@ class Department:
         return TenantScope(self.tenant.id)
 
 
+async def new_department(
+    parent: Tenant | None = None, code: str | None = None, name: str = "测试部门 Test department"
+) -> Department:
+    """An active tenant with its administrator, named uniquely (needs the `database` fixture)."""
+    system = await tenants.system_actor()
+    tenant, admin = await tenants.create_tenant(
+        system,
+        code=code or f"t{uuid.uuid4().hex[:10]}",
+        name=name,
+        parent_id=parent.id if parent else None,
+    )
+    actor = await actor_for(TenantScope(tenant.id), admin, tenant)
+    return Department(tenant, admin, actor)
+
+
 @pytest.fixture
 async def make_department(database: Settings) -> Any:
-    """Create an active tenant with its administrator, named uniquely for this test."""
-
-    async def make(parent: Tenant | None = None, code: str | None = None) -> Department:
-        system = await tenants.system_actor()
-        tenant, admin = await tenants.create_tenant(
-            system,
-            code=code or f"t{uuid.uuid4().hex[:10]}",
-            name="测试部门 Test department",
-            parent_id=parent.id if parent else None,
-        )
-        actor = await actor_for(TenantScope(tenant.id), admin, tenant)
-        return Department(tenant, admin, actor)
-
-    return make
+    """`new_department` for a test: `await make_department(parent=…, code=…)`."""
+    return new_department
 
 
 @pytest.fixture(scope="session")
@@ -275,3 +278,21 @@ def gid(type_name: str, key: uuid.UUID | str) -> str:
 
 def key_of(global_id: str) -> uuid.UUID:
     return uuid.UUID(base64.b64decode(global_id).decode().split(":", 1)[1])
+
+
+_failed_step: dict[tuple[str, str], str] = {}
+
+
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> None:
+    """In a class marked `steps`, remember the first step that failed."""
+    failed = call.excinfo is not None and not call.excinfo.errisinstance(pytest.skip.Exception)
+    if failed and item.get_closest_marker("steps") and item.cls is not None:
+        _failed_step.setdefault((str(item.path), item.cls.__name__), item.name)
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """The steps of a scenario build on each other: after one fails, the rest are skipped."""
+    if item.get_closest_marker("steps") and item.cls is not None:
+        failed = _failed_step.get((str(item.path), item.cls.__name__))
+        if failed:
+            pytest.skip(f"an earlier step failed: {failed}")

@@ -108,8 +108,12 @@ async def staff(department: Department, gql: GraphQL) -> Office:
 
 @pytest.fixture
 async def dispatch_office(gql: GraphQL, make_department: Any) -> Office:
+    return await dispatching_office(gql, await make_department())
+
+
+async def dispatching_office(gql: GraphQL, department: Department) -> Office:
     """A staffed department with the platform's 发文 template installed and published."""
-    office = await staff(await make_department(), gql)
+    office = await staff(department, gql)
     installed = await office.ok(
         "admin",
         "installTemplate",

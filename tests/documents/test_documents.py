@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 import aiohttp
@@ -16,8 +18,8 @@ from aiohttp.test_utils import TestServer
 from models.documents import Attachment, DocumentEvent
 from server.app import create_app
 from server.settings import Settings
-from tests.conftest import GraphQL, key_of
-from tests.documents.support import DOC, Office, upload
+from tests.conftest import GraphQL, key_of, new_department
+from tests.documents.support import DOC, Office, dispatching_office, upload
 
 DOCUMENT = """query($id: ID!) { node(id: $id) { ... on Document {
   title number status formData archivedAt
@@ -30,113 +32,148 @@ def stored_files(root: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
-async def test_a_dispatch_from_template_to_archive(
-    dispatch_office: Office, gql: GraphQL, server: TestServer, database: Settings
-) -> None:
-    template = await dispatch_office.ok(
-        "admin",
-        "createDocumentTemplate",
-        {
-            "documentTypeId": dispatch_office.type_id,
-            "name": "通知",
-            "title": "关于开展安全生产检查的通知",
-            "defaults": {"subject": "安全生产 检查 通知"},
-            "body": "各处室：为切实做好安全生产工作……",
-        },
-        "documentTemplate { id } ",
-    )
-    created = await dispatch_office.ok(
-        "writer",
-        "createDocument",
-        {
-            "documentTypeId": dispatch_office.type_id,
-            "templateId": template["documentTemplate"]["id"],
-            "urgency": "URGENT",
-        },
-        DOC,
-    )
-    doc = created["document"]
-    assert doc["title"] == "关于开展安全生产检查的通知"
-    assert doc["formData"]["body"].startswith("各处室")
-    assert doc["formData"]["subject"] == "安全生产 检查 通知"
+CONTENT = "检查清单\n1. 消防通道\n".encode() * 100
 
-    content = "检查清单\n1. 消防通道\n".encode() * 100
-    status, body = await upload(
-        gql.url, dispatch_office.token("writer"), doc["id"], "检查清单.txt", content, "text/plain"
-    )
-    assert status == 200, body
-    assert body.get("errors") is None, body
-    assert body["data"]["uploadAttachment"]["errors"] == []
-    attachment = body["data"]["uploadAttachment"]["attachment"]
-    assert attachment["size"] == len(content)
 
-    await dispatch_office.ok("writer", "submitDocument", {"id": doc["id"]}, DOC)
-    await dispatch_office.approve(
-        "director", doc["id"], formData={"body": "各处室：为切实做好安全生产工作，现通知如下。"}
-    )
-    await dispatch_office.approve("leader", doc["id"])
-    numbered = await dispatch_office.approve("clerk", doc["id"])
-    assert numbered["document"]["number"].endswith("发字第1号")
-    await dispatch_office.approve("clerk", doc["id"])
-    archived = await dispatch_office.approve("clerk2", doc["id"])
-    assert archived["document"]["status"] == "ARCHIVED", "the 归档 node files it"
-    again = await dispatch_office.mutate("writer", "archiveDocument", {"id": doc["id"]}, DOC)
-    assert [e["code"] for e in again["errors"]] == ["INVALID_STATE"]
+@dataclass
+class Dispatch:
+    """A 发文 made from a template in a staffed department; the steps fill in the rest."""
 
-    seen = await dispatch_office.run("director", DOCUMENT, {"id": doc["id"]})
-    node = seen.data["node"]
-    link = node["attachments"][0]["downloadUrl"]
-    async with aiohttp.ClientSession() as http:
-        async with http.get(str(server.make_url(link))) as response:
-            assert response.status == 200
-            assert await response.read() == content
-            assert "attachment;" in response.headers["Content-Disposition"]
-        parts = urlsplit(link)
-        query = {k: v[0] for k, v in parse_qs(parts.query).items()}
-        forged = {**query, "user": str(dispatch_office.users["outsider"].id)}
-        expired = {**query, "expires": "1000"}
-        for tampered in (forged, expired):
-            async with http.get(str(server.make_url(f"{parts.path}?{urlencode(tampered)}"))) as r:
-                assert r.status == 403
+    office: Office
+    doc: dict[str, Any] = field(default_factory=dict)
+    attachment: dict[str, Any] = field(default_factory=dict)
+    node: dict[str, Any] = field(default_factory=dict)
 
-    outsider = await dispatch_office.run("outsider", DOCUMENT, {"id": doc["id"]})
-    assert outsider.data["node"] is None
-    lost = await dispatch_office.run(
-        "outsider",
-        "query($id: ID!) { node(id: $id) { ... on Attachment { downloadUrl } } }",
-        {"id": attachment["id"]},
-    )
-    assert lost.data["node"] is None
 
-    steps = [(e["node"]["action"], e["node"]["nodeName"]) for e in node["timeline"]["edges"]]
-    assert steps == [
-        ("created", None),
-        ("attachment_added", None),
-        ("submitted", None),
-        ("draft_completed", "拟稿"),
-        ("approve", "核稿"),
-        ("approve", "签发"),
-        ("claim", "编号"),
-        ("number_allocated", None),
-        ("approve", "编号"),
-        ("approve", "分发"),
-        ("claim", "归档"),
-        ("approve", "归档"),
-        ("archived", "归档"),
-    ]
-    last = node["timeline"]["edges"][-2:]
-    assert [(e["node"]["fromStatus"].upper(), e["node"]["toStatus"].upper()) for e in last] == [
-        ("IN_PROGRESS", "COMPLETED"),
-        ("COMPLETED", "ARCHIVED"),
-    ]
-    assert node["archivedAt"]
-    edited = [
-        e
-        for e in await dispatch_office.department.scope.query(DocumentEvent).filter(
-            document_id=key_of(doc["id"]), action="approve", node_name="核稿"
+@pytest.fixture(scope="class")
+async def dispatch(database: Settings, gql: GraphQL) -> Dispatch:
+    return Dispatch(await dispatching_office(gql, await new_department()))
+
+
+@pytest.mark.steps
+class TestADispatchFromTemplateToArchive:
+    async def test_a_draft_starts_from_a_template(self, dispatch: Dispatch) -> None:
+        office = dispatch.office
+        template = await office.ok(
+            "admin",
+            "createDocumentTemplate",
+            {
+                "documentTypeId": office.type_id,
+                "name": "通知",
+                "title": "关于开展安全生产检查的通知",
+                "defaults": {"subject": "安全生产 检查 通知"},
+                "body": "各处室：为切实做好安全生产工作……",
+            },
+            "documentTemplate { id } ",
         )
-    ]
-    assert list(edited[0].changes) == ["body"]
+        created = await office.ok(
+            "writer",
+            "createDocument",
+            {
+                "documentTypeId": office.type_id,
+                "templateId": template["documentTemplate"]["id"],
+                "urgency": "URGENT",
+            },
+            DOC,
+        )
+        doc = dispatch.doc = created["document"]
+        assert doc["title"] == "关于开展安全生产检查的通知"
+        assert doc["formData"]["body"].startswith("各处室")
+        assert doc["formData"]["subject"] == "安全生产 检查 通知"
+
+    async def test_the_writer_attaches_a_file(self, dispatch: Dispatch, gql: GraphQL) -> None:
+        token = dispatch.office.token("writer")
+        status, body = await upload(
+            gql.url, token, dispatch.doc["id"], "检查清单.txt", CONTENT, "text/plain"
+        )
+        assert status == 200, body
+        assert body.get("errors") is None, body
+        assert body["data"]["uploadAttachment"]["errors"] == []
+        dispatch.attachment = body["data"]["uploadAttachment"]["attachment"]
+        assert dispatch.attachment["size"] == len(CONTENT)
+
+    async def test_approvals_number_it_and_the_last_node_archives_it(
+        self, dispatch: Dispatch
+    ) -> None:
+        office, doc_id = dispatch.office, dispatch.doc["id"]
+        await office.ok("writer", "submitDocument", {"id": doc_id}, DOC)
+        await office.approve(
+            "director", doc_id, formData={"body": "各处室：为切实做好安全生产工作，现通知如下。"}
+        )
+        await office.approve("leader", doc_id)
+        numbered = await office.approve("clerk", doc_id)
+        assert numbered["document"]["number"].endswith("发字第1号")
+        await office.approve("clerk", doc_id)
+        archived = await office.approve("clerk2", doc_id)
+        assert archived["document"]["status"] == "ARCHIVED", "the 归档 node files it"
+        again = await office.mutate("writer", "archiveDocument", {"id": doc_id}, DOC)
+        assert [e["code"] for e in again["errors"]] == ["INVALID_STATE"]
+
+    async def test_a_participant_downloads_the_attachment_by_a_signed_link(
+        self, dispatch: Dispatch, server: TestServer
+    ) -> None:
+        office = dispatch.office
+        seen = await office.run("director", DOCUMENT, {"id": dispatch.doc["id"]})
+        dispatch.node = seen.data["node"]
+        link = dispatch.node["attachments"][0]["downloadUrl"]
+        async with aiohttp.ClientSession() as http:
+            async with http.get(str(server.make_url(link))) as response:
+                assert response.status == 200
+                assert await response.read() == CONTENT
+                assert "attachment;" in response.headers["Content-Disposition"]
+            parts = urlsplit(link)
+            query = {k: v[0] for k, v in parse_qs(parts.query).items()}
+            forged = {**query, "user": str(office.users["outsider"].id)}
+            expired = {**query, "expires": "1000"}
+            for tampered in (forged, expired):
+                url = server.make_url(f"{parts.path}?{urlencode(tampered)}")
+                async with http.get(str(url)) as r:
+                    assert r.status == 403
+
+    async def test_an_outsider_sees_neither_the_document_nor_its_attachment(
+        self, dispatch: Dispatch
+    ) -> None:
+        office = dispatch.office
+        outsider = await office.run("outsider", DOCUMENT, {"id": dispatch.doc["id"]})
+        assert outsider.data["node"] is None
+        lost = await office.run(
+            "outsider",
+            "query($id: ID!) { node(id: $id) { ... on Attachment { downloadUrl } } }",
+            {"id": dispatch.attachment["id"]},
+        )
+        assert lost.data["node"] is None
+
+    async def test_the_timeline_has_every_step(self, dispatch: Dispatch) -> None:
+        node = dispatch.node
+        steps = [(e["node"]["action"], e["node"]["nodeName"]) for e in node["timeline"]["edges"]]
+        assert steps == [
+            ("created", None),
+            ("attachment_added", None),
+            ("submitted", None),
+            ("draft_completed", "拟稿"),
+            ("approve", "核稿"),
+            ("approve", "签发"),
+            ("claim", "编号"),
+            ("number_allocated", None),
+            ("approve", "编号"),
+            ("approve", "分发"),
+            ("claim", "归档"),
+            ("approve", "归档"),
+            ("archived", "归档"),
+        ]
+        last = node["timeline"]["edges"][-2:]
+        assert [(e["node"]["fromStatus"].upper(), e["node"]["toStatus"].upper()) for e in last] == [
+            ("IN_PROGRESS", "COMPLETED"),
+            ("COMPLETED", "ARCHIVED"),
+        ]
+        assert node["archivedAt"]
+        edited = [
+            e
+            for e in await dispatch.office.department.scope.query(DocumentEvent).filter(
+                document_id=key_of(dispatch.doc["id"]), action="approve", node_name="核稿"
+            )
+        ]
+        assert list(edited[0].changes) == ["body"]
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ carry form values (events, audit, search, statistics, exchange) still do not."""
 
 from __future__ import annotations
 
-import uuid
 from collections import defaultdict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -24,10 +23,10 @@ from models.documents import DocumentEvent, DocumentType
 from models.outbox import OutboxEvent
 from models.scope import TenantScope
 from server.settings import Settings
-from services import directory, tenants
+from services import directory
 from services.documents import lifecycle
 from subscriptions.outbox import reader
-from tests.conftest import Department, GraphQL, gid, key_of, ws_url
+from tests.conftest import Department, GraphQL, gid, key_of, new_department, ws_url
 from tests.documents.support import Office, staff
 from tests.exchange.support import DISPATCH, INBOX, receiving_office
 from tests.ws_client import Socket
@@ -473,13 +472,9 @@ async def hidden_field_office(gql: GraphQL, department: Department) -> Office:
 
 @pytest.fixture(scope="module")
 async def canary(database: Settings, gql: GraphQL) -> Canary:
-    system = await tenants.system_actor()
-    tenant, admin = await tenants.create_tenant(
-        system, code=f"t{uuid.uuid4().hex[:10]}", name="密件测试部门"
-    )
-    department = Department(tenant, admin, await actor_for(TenantScope(tenant.id), admin, tenant))
+    department = await new_department(name="密件测试部门")
     office = await hidden_field_office(gql, department)
-    recorded = Canary(office, await reader.latest_id(tenant.id) or 0)
+    recorded = Canary(office, await reader.latest_id(department.tenant.id) or 0)
     for name, run in SCENARIOS.items():
         scenario = Scenario(recorded, name)
         await scenario.start()

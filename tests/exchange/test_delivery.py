@@ -6,26 +6,46 @@ items are reminded once, after the receiving tenant's own deadline."""
 from __future__ import annotations
 
 import asyncio
+import uuid
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+import pytest
 
 from models.audit import AuditEntry
 from models.exchange import DispatchRecipient, IncomingItem, RecipientStatus
 from models.outbox import OutboxEvent
+from models.scope import TenantScope
 from models.tenants import TenantStatus
+from server.settings import Settings
 from services import tenants
 from services.exchange import delivery, reminders
-from tests.conftest import GraphQL, gid, key_of
-from tests.documents.support import Office
+from tests.conftest import GraphQL, gid, key_of, new_department
+from tests.documents.support import Office, dispatching_office
 from tests.exchange.support import DISPATCH, INBOX, completed_dispatch, receiving_office
 
 
-async def test_delivery_is_retried_idempotent_and_reminded_once(
-    dispatch_office: Office, gql: GraphQL, make_department: Any
-) -> None:
-    a = dispatch_office
-    b = await receiving_office(gql, make_department, parent=a.department.tenant)
-    inbox = b.department.scope
+@dataclass
+class Delivery:
+    """A completed 发文 of A for B, below it, whose unsigned items are reminded after 4 hours;
+    B is suspended when A sends."""
+
+    a: Office
+    b: Office
+    to_b: dict[str, Any]
+    recipient: uuid.UUID | None = None
+    item: str = ""
+
+    @property
+    def inbox(self) -> TenantScope:
+        return self.b.department.scope
+
+
+@pytest.fixture(scope="class")
+async def sent_to_b(database: Settings, gql: GraphQL) -> Delivery:
+    a = await dispatching_office(gql, await new_department())
+    b = await receiving_office(gql, new_department, parent=a.department.tenant)
     await b.ok(
         "admin",
         "updateTenant",
@@ -36,74 +56,91 @@ async def test_delivery_is_retried_idempotent_and_reminded_once(
         "tenant { settings } ",
     )
     doc_id, _ = await completed_dispatch(a, gql, "关于报送统计数据的通知")
+    to_b = {"id": doc_id, "recipients": [{"tenantId": gid("Tenant", b.department.tenant.id)}]}
+    return Delivery(a, b, to_b)
+
+
+async def set_status(office: Office, status: TenantStatus) -> None:
     system = await tenants.system_actor()
-    await tenants.set_tenant_status(
-        system, tenant_id=b.department.tenant.id, status=TenantStatus.SUSPENDED
-    )
-    to_b = {
-        "id": doc_id,
-        "recipients": [{"tenantId": gid("Tenant", b.department.tenant.id)}],
-    }
+    await tenants.set_tenant_status(system, tenant_id=office.department.tenant.id, status=status)
 
-    sent = await a.ok("admin", "dispatchDocument", to_b, DISPATCH)
-    recipient = sent["dispatch"]["recipients"][0]
-    assert recipient["status"] == "SENT"
-    assert "suspended" in recipient["deliveryError"]
-    assert await inbox.query(IncomingItem).count() == 0
-    twice = await a.mutate("admin", "dispatchDocument", to_b, DISPATCH)
-    assert twice["dispatch"] is None
-    assert twice["errors"][0]["code"] == "DUPLICATE"
-    assert twice["errors"][0]["field"] == ["input", "recipients", "0"]
 
-    await tenants.set_tenant_status(
-        system, tenant_id=b.department.tenant.id, status=TenantStatus.ACTIVE
-    )
-    recipient_id = key_of(recipient["id"])
-    row = await a.department.scope.query(DispatchRecipient).get(id=recipient_id)
-    assert row.next_attempt_at > datetime.now(UTC), "the retry waits"
-    await delivery.deliver_due(datetime.now(UTC) + timedelta(minutes=5))
-    row = await a.department.scope.query(DispatchRecipient).get(id=recipient_id)
-    assert row.status == RecipientStatus.DELIVERED
-    assert row.attempts >= 2
-    assert row.last_error is None
-    assert await inbox.query(IncomingItem).count() == 1
+@pytest.mark.steps
+class TestDeliveryIsRetriedIdempotentAndRemindedOnce:
+    async def test_a_suspended_receiver_gets_nothing_yet_and_a_second_send_is_refused(
+        self, sent_to_b: Delivery
+    ) -> None:
+        a, b = sent_to_b.a, sent_to_b.b
+        await set_status(b, TenantStatus.SUSPENDED)
+        sent = await a.ok("admin", "dispatchDocument", sent_to_b.to_b, DISPATCH)
+        recipient = sent["dispatch"]["recipients"][0]
+        sent_to_b.recipient = key_of(recipient["id"])
+        assert recipient["status"] == "SENT"
+        assert "suspended" in recipient["deliveryError"]
+        assert await sent_to_b.inbox.query(IncomingItem).count() == 0
+        twice = await a.mutate("admin", "dispatchDocument", sent_to_b.to_b, DISPATCH)
+        assert twice["dispatch"] is None
+        assert twice["errors"][0]["code"] == "DUPLICATE"
+        assert twice["errors"][0]["field"] == ["input", "recipients", "0"]
 
-    assert await delivery.deliver(recipient_id) is False, "nothing left to deliver"
-    await delivery.deliver_due(datetime.now(UTC) + timedelta(days=1))
-    # As if the sender's status had been lost: four workers retry at once, one item remains.
-    await (
-        a.department.scope.query(DispatchRecipient)
-        .filter(id=recipient_id)
-        .update(status=RecipientStatus.SENT)
-    )
-    retried = await asyncio.gather(*[delivery.deliver(recipient_id) for _ in range(4)])
-    assert sorted(retried) == [False, False, False, True]
-    assert await inbox.query(IncomingItem).count() == 1
-    items = (await b.run("admin", INBOX)).data["incomingItems"]["edges"]
-    assert len(items) == 1
+    async def test_the_retry_delivers_once_the_receiver_is_active(
+        self, sent_to_b: Delivery
+    ) -> None:
+        await set_status(sent_to_b.b, TenantStatus.ACTIVE)
+        recipients = sent_to_b.a.department.scope.query(DispatchRecipient)
+        row = await recipients.get(id=sent_to_b.recipient)
+        assert row.next_attempt_at > datetime.now(UTC), "the retry waits"
+        await delivery.deliver_due(datetime.now(UTC) + timedelta(minutes=5))
+        row = await sent_to_b.a.department.scope.query(DispatchRecipient).get(
+            id=sent_to_b.recipient
+        )
+        assert row.status == RecipientStatus.DELIVERED
+        assert row.attempts >= 2
+        assert row.last_error is None
+        assert await sent_to_b.inbox.query(IncomingItem).count() == 1
 
-    item = await inbox.query(IncomingItem).get()
-    delivered = item.created_at
-    await reminders.fire_due(delivered + timedelta(hours=3))
-    assert await _reminded(b, item.id) == 0, "not before the tenant's deadline"
-    await reminders.fire_due(delivered + timedelta(hours=5))
-    await reminders.fire_due(delivered + timedelta(days=30))
-    assert await _reminded(b, item.id) == 1, "reminded once"
-    assert await inbox.query(AuditEntry).filter(action="exchange.reminded").count() == 1
-    seen = await b.run(
-        "admin",
-        "query($id: ID!) { node(id: $id) { ... on IncomingItem { remindedAt } } }",
-        {"id": items[0]["node"]["id"]},
-    )
-    assert seen.data["node"]["remindedAt"] is not None
+    async def test_however_often_delivery_runs_there_is_one_item(self, sent_to_b: Delivery) -> None:
+        recipient_id = sent_to_b.recipient
+        assert recipient_id is not None
+        assert await delivery.deliver(recipient_id) is False, "nothing left to deliver"
+        await delivery.deliver_due(datetime.now(UTC) + timedelta(days=1))
+        # As if the sender's status had been lost: four workers retry at once, one item remains.
+        await (
+            sent_to_b.a.department.scope.query(DispatchRecipient)
+            .filter(id=recipient_id)
+            .update(status=RecipientStatus.SENT)
+        )
+        retried = await asyncio.gather(*[delivery.deliver(recipient_id) for _ in range(4)])
+        assert sorted(retried) == [False, False, False, True]
+        assert await sent_to_b.inbox.query(IncomingItem).count() == 1
+        items = (await sent_to_b.b.run("admin", INBOX)).data["incomingItems"]["edges"]
+        assert len(items) == 1
+        sent_to_b.item = items[0]["node"]["id"]
 
-    signed = await b.ok(
-        "admin",
-        "signIncomingItem",
-        {"id": items[0]["node"]["id"]},
-        "incomingItem { status } ",
-    )
-    assert signed["incomingItem"]["status"] == "SIGNED"
+    async def test_an_unsigned_item_is_reminded_once_after_the_receivers_deadline(
+        self, sent_to_b: Delivery
+    ) -> None:
+        b, inbox = sent_to_b.b, sent_to_b.inbox
+        item = await inbox.query(IncomingItem).get()
+        delivered = item.created_at
+        await reminders.fire_due(delivered + timedelta(hours=3))
+        assert await _reminded(b, item.id) == 0, "not before the tenant's deadline"
+        await reminders.fire_due(delivered + timedelta(hours=5))
+        await reminders.fire_due(delivered + timedelta(days=30))
+        assert await _reminded(b, item.id) == 1, "reminded once"
+        assert await inbox.query(AuditEntry).filter(action="exchange.reminded").count() == 1
+        seen = await b.run(
+            "admin",
+            "query($id: ID!) { node(id: $id) { ... on IncomingItem { remindedAt } } }",
+            {"id": sent_to_b.item},
+        )
+        assert seen.data["node"]["remindedAt"] is not None
+
+    async def test_the_item_is_then_signed(self, sent_to_b: Delivery) -> None:
+        signed = await sent_to_b.b.ok(
+            "admin", "signIncomingItem", {"id": sent_to_b.item}, "incomingItem { status } "
+        )
+        assert signed["incomingItem"]["status"] == "SIGNED"
 
 
 async def _reminded(office: Office, item_id: Any) -> int:

@@ -3,13 +3,17 @@ to an org unit, and which receipt type signing starts."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
+
+import pytest
 
 from models.access import DataScope, Permission
 from models.directory import OrgUnit, User
+from server.settings import Settings
 from services import directory
-from tests.conftest import GraphQL, gid
-from tests.documents.support import Office
+from tests.conftest import GraphQL, gid, new_department
+from tests.documents.support import Office, dispatching_office
 from tests.exchange.support import DISPATCH, INBOX, completed_dispatch, receiving_office
 
 RECIPIENTS = """{ exchangeRecipients(first: 50) { edges { node {
@@ -83,12 +87,24 @@ async def test_partners_follow_the_hierarchy_and_the_platforms_pairs(
     assert codes["other"] not in await recipients(district)
 
 
-async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_receipt_type(
-    dispatch_office: Office, gql: GraphQL, make_department: Any
-) -> None:
-    city = dispatch_office
-    district = await receiving_office(gql, make_department, parent=city.department.tenant)
-    street = await make_department(parent=city.department.tenant)
+@dataclass
+class OrgUnitItem:
+    """A city, a district below it with an 办公室 unit, two registrars (one in 办公室, one at the
+    root) and two receipt types, and a street office below the city with none."""
+
+    city: Office
+    district: Office
+    street: Office
+    office_unit: OrgUnit
+    second_type: dict[str, Any]
+    item: str = ""
+
+
+@pytest.fixture(scope="class")
+async def org_unit_item(database: Settings, gql: GraphQL) -> OrgUnitItem:
+    city = await dispatching_office(gql, await new_department())
+    district = await receiving_office(gql, new_department, parent=city.department.tenant)
+    street = Office(await new_department(parent=city.department.tenant), gql)
     actor, scope = district.department.actor, district.department.scope
     root = await scope.query(OrgUnit).get(parent_id=None)
     office_unit = await directory.create_org_unit(actor, name="办公室", parent_id=root.id)
@@ -108,75 +124,98 @@ async def test_an_item_for_an_org_unit_is_worked_by_its_members_with_the_chosen_
     second = await district.ok(
         "admin", "installTemplate", {"key": "receipt"}, "documentType { id code } "
     )
+    return OrgUnitItem(city, district, street, office_unit, second["documentType"])
 
-    picker = await city.run("admin", RECIPIENTS)
-    listed = {e["node"]["code"]: e["node"] for e in picker.data["exchangeRecipients"]["edges"]}
-    units = {u["name"]: u["id"] for u in listed[district.department.tenant.code]["orgUnits"]}
-    assert units == {"办公室": gid("OrgUnit", office_unit.id)}
-    doc_id, _ = await completed_dispatch(city, gql, "关于做好防汛工作的通知")
-    sent = await city.ok(
-        "admin",
-        "dispatchDocument",
-        {
-            "id": doc_id,
-            "recipients": [
-                {
-                    "tenantId": listed[district.department.tenant.code]["id"],
-                    "orgUnitId": units["办公室"],
-                },
-                {"tenantId": gid("Tenant", street.tenant.id), "role": "COPY"},
-            ],
-        },
-        DISPATCH,
-    )
-    assert [r["status"] for r in sent["dispatch"]["recipients"]] == ["DELIVERED", "DELIVERED"]
 
-    mine = (await district.run("registrar", INBOX)).data["incomingItems"]["edges"]
-    assert len(mine) == 1
-    item_id = mine[0]["node"]["id"]
-    assert (await district.run("registrar2", INBOX)).data["incomingItems"]["edges"] == [], (
-        "a holder outside the addressed unit does not see it"
-    )
-    assert len((await district.run("admin", INBOX)).data["incomingItems"]["edges"]) == 1
-    outside = await district.mutate(
-        "registrar2", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
-    )
-    assert outside["errors"][0]["code"] == "NOT_FOUND"
+@pytest.mark.steps
+class TestAnItemForAnOrgUnitIsWorkedByItsMembersWithTheChosenReceiptType:
+    async def test_the_sender_picks_the_unit_and_both_receivers_get_it(
+        self, org_unit_item: OrgUnitItem, gql: GraphQL
+    ) -> None:
+        city, district = org_unit_item.city, org_unit_item.district
+        picker = await city.run("admin", RECIPIENTS)
+        listed = {e["node"]["code"]: e["node"] for e in picker.data["exchangeRecipients"]["edges"]}
+        units = {u["name"]: u["id"] for u in listed[district.department.tenant.code]["orgUnits"]}
+        assert units == {"办公室": gid("OrgUnit", org_unit_item.office_unit.id)}
+        doc_id, _ = await completed_dispatch(city, gql, "关于做好防汛工作的通知")
+        sent = await city.ok(
+            "admin",
+            "dispatchDocument",
+            {
+                "id": doc_id,
+                "recipients": [
+                    {
+                        "tenantId": listed[district.department.tenant.code]["id"],
+                        "orgUnitId": units["办公室"],
+                    },
+                    {
+                        "tenantId": gid("Tenant", org_unit_item.street.department.tenant.id),
+                        "role": "COPY",
+                    },
+                ],
+            },
+            DISPATCH,
+        )
+        statuses = [r["status"] for r in sent["dispatch"]["recipients"]]
+        assert statuses == ["DELIVERED", "DELIVERED"]
 
-    ambiguous = await district.mutate(
-        "registrar", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
-    )
-    assert ambiguous["errors"][0]["code"] == "INVALID_STATE"
-    assert "Several receipt types" in ambiguous["errors"][0]["message"]
-    await district.ok(
-        "admin",
-        "updateTenant",
-        {
-            "id": gid("Tenant", district.department.tenant.id),
-            "settings": {"exchange": {"receiptType": second["documentType"]["code"]}},
-        },
-        "tenant { id } ",
-    )
-    signed = await district.ok(
-        "registrar",
-        "signIncomingItem",
-        {"id": item_id},
-        "incomingItem { status } document { documentType { id } orgUnit { name } status } ",
-    )
-    assert signed["document"]["documentType"]["id"] == second["documentType"]["id"]
-    assert signed["document"]["orgUnit"]["name"] == "办公室"
-    assert signed["document"]["status"] == "IN_PROGRESS"
+    async def test_only_members_of_the_unit_and_admins_see_and_work_it(
+        self, org_unit_item: OrgUnitItem
+    ) -> None:
+        district = org_unit_item.district
+        mine = (await district.run("registrar", INBOX)).data["incomingItems"]["edges"]
+        assert len(mine) == 1
+        item_id = org_unit_item.item = mine[0]["node"]["id"]
+        assert (await district.run("registrar2", INBOX)).data["incomingItems"]["edges"] == [], (
+            "a holder outside the addressed unit does not see it"
+        )
+        assert len((await district.run("admin", INBOX)).data["incomingItems"]["edges"]) == 1
+        outside = await district.mutate(
+            "registrar2", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
+        )
+        assert outside["errors"][0]["code"] == "NOT_FOUND"
 
-    street_office = Office(street, gql)
-    street_item = (await street_office.run("admin", INBOX)).data["incomingItems"]["edges"][0]
-    no_type = await street_office.mutate(
-        "admin",
-        "signIncomingItem",
-        {"id": street_item["node"]["id"]},
-        "incomingItem { id } ",
-    )
-    assert no_type["errors"][0]["code"] == "INVALID_STATE"
-    assert "install the receipt template" in no_type["errors"][0]["message"]
+    async def test_signing_starts_the_receipt_type_the_tenant_chose(
+        self, org_unit_item: OrgUnitItem
+    ) -> None:
+        district, item_id = org_unit_item.district, org_unit_item.item
+        ambiguous = await district.mutate(
+            "registrar", "signIncomingItem", {"id": item_id}, "incomingItem { id } "
+        )
+        assert ambiguous["errors"][0]["code"] == "INVALID_STATE"
+        assert "Several receipt types" in ambiguous["errors"][0]["message"]
+        await district.ok(
+            "admin",
+            "updateTenant",
+            {
+                "id": gid("Tenant", district.department.tenant.id),
+                "settings": {"exchange": {"receiptType": org_unit_item.second_type["code"]}},
+            },
+            "tenant { id } ",
+        )
+        signed = await district.ok(
+            "registrar",
+            "signIncomingItem",
+            {"id": item_id},
+            "incomingItem { status } document { documentType { id } orgUnit { name } status } ",
+        )
+        assert signed["document"]["documentType"]["id"] == org_unit_item.second_type["id"]
+        assert signed["document"]["orgUnit"]["name"] == "办公室"
+        assert signed["document"]["status"] == "IN_PROGRESS"
+
+    async def test_a_receiver_without_a_receipt_type_is_told_to_install_one(
+        self, org_unit_item: OrgUnitItem
+    ) -> None:
+        street = org_unit_item.street
+        street_item = (await street.run("admin", INBOX)).data["incomingItems"]["edges"][0]
+        no_type = await street.mutate(
+            "admin",
+            "signIncomingItem",
+            {"id": street_item["node"]["id"]},
+            "incomingItem { id } ",
+        )
+        assert no_type["errors"][0]["code"] == "INVALID_STATE"
+        assert "install the receipt template" in no_type["errors"][0]["message"]
 
 
 async def test_the_incoming_box_runs_the_same_statements_for_any_page_size(
