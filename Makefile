@@ -1,5 +1,5 @@
 # Two entry points: `make run` (embedded default; `make run PORT=8080`) and `make test`
-# (everything CI runs).
+# (everything CI runs). `make test-fast` is the developer's loop: the tests not marked slow.
 NEWEST = $(firstword $(foreach p,python3 python3.13 python3.12 python3.11,$(shell \
 	$(p) -c 'import sys; print("$(p)" if sys.version_info >= (3, 11) else "")' 2>/dev/null)))
 PYTHON ?= $(NEWEST)
@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test lint typecheck pytest schema migrations graphiql
+.PHONY: run test test-fast lint typecheck pytest schema migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -39,6 +39,9 @@ typecheck: $(BIN)/officecloud
 
 pytest: $(BIN)/officecloud graphiql
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-fast: $(BIN)/officecloud graphiql
+	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
 
 schema: $(BIN)/officecloud
 	$(BIN)/officecloud export-schema > schema.graphql

@@ -1,5 +1,9 @@
 """Officecloud as other processes: the `officecloud` command, a free port, the environment of a
-fresh data dir, and a server started with `serve`."""
+fresh data dir, a server started with `serve`, and waiting for a process to be ready.
+
+Time limits that a busy machine may need more of go through `budget`: set
+OFFICECLOUD_TEST_TIMEOUT_SCALE=3 to give every readiness wait (and the other such limits) three
+times as long."""
 
 from __future__ import annotations
 
@@ -9,14 +13,70 @@ import signal
 import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import Any
 
-import aiohttp
 import pytest
 
 CLI = str(Path(sys.executable).with_name("officecloud"))
+TIMEOUT_SCALE = float(os.environ.get("OFFICECLOUD_TEST_TIMEOUT_SCALE") or 1)
+
+
+def budget(seconds: float) -> float:
+    """`seconds` scaled by OFFICECLOUD_TEST_TIMEOUT_SCALE (default 1)."""
+    return seconds * TIMEOUT_SCALE
+
+
+def wait_ready(
+    target: str | int,
+    *,
+    process: subprocess.Popen[Any] | asyncio.subprocess.Process | None = None,
+    log: Path | None = None,
+    seconds: float = 10,
+) -> None:
+    """Wait until `target` (a URL answering 200, or a local TCP port accepting) is ready, for
+    `budget(seconds)`; fail at once if `process` ends first, showing the end of its `log`."""
+    deadline = time.monotonic() + budget(seconds)
+    while not _answers(target):
+        code = _exit_code(process)
+        if code is not None:
+            pytest.fail(f"the process ended ({code}) before {target} was ready{_tail(log)}")
+        if time.monotonic() > deadline:
+            pytest.fail(
+                f"{target} was not ready within {budget(seconds):g} s (raise it with "
+                f"OFFICECLOUD_TEST_TIMEOUT_SCALE, now {TIMEOUT_SCALE:g}){_tail(log)}"
+            )
+        time.sleep(0.05)
+
+
+async def wait_ready_async(target: str | int, **options: Any) -> None:
+    """`wait_ready` without blocking the event loop."""
+    await asyncio.to_thread(wait_ready, target, **options)
+
+
+def _exit_code(process: subprocess.Popen[Any] | asyncio.subprocess.Process | None) -> int | None:
+    if isinstance(process, subprocess.Popen):
+        return process.poll()
+    return None if process is None else process.returncode
+
+
+def _answers(target: str | int) -> bool:
+    try:
+        if isinstance(target, int):
+            socket.create_connection(("127.0.0.1", target), timeout=1).close()
+            return True
+        with urllib.request.urlopen(target, timeout=1) as response:  # noqa: S310
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def _tail(log: Path | None) -> str:
+    return f":\n{log.read_text(errors='replace')[-3000:]}" if log and log.exists() else ""
 
 
 def free_port() -> int:
@@ -50,17 +110,9 @@ async def serving(env: dict[str, str], *args: str) -> AsyncIterator[str]:
     )
     base = f"http://127.0.0.1:{port}"
     try:
-        async with aiohttp.ClientSession() as http:
-            for _ in range(100):
-                try:
-                    async with http.get(f"{base}/healthz") as response:
-                        if response.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    await asyncio.sleep(0.1)
-            else:
-                pytest.fail("the server did not start")
+        await wait_ready_async(f"{base}/healthz", process=process)
         yield base
     finally:
-        process.send_signal(signal.SIGTERM)
-        await asyncio.wait_for(process.wait(), 20)
+        if process.returncode is None:
+            process.send_signal(signal.SIGTERM)
+        await asyncio.wait_for(process.wait(), budget(20))

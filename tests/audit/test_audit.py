@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 
+import pytest
 from tortoise import connections
 
 from models.audit import AuditEntry
@@ -25,6 +26,7 @@ def verify_cli(settings: Settings, tenant_code: str) -> subprocess.CompletedProc
     )
 
 
+@pytest.mark.slow
 async def test_tampering_with_one_entry_is_found(database: Settings, make_department) -> None:
     department = await make_department()
     root = await department.scope.query(OrgUnit).get(parent_id=None)

@@ -209,6 +209,7 @@ def pick(data: st.DataObject, shown: list[Target], every: list[Target]) -> Targe
     ],
 )
 @given(defn=flows(), form=forms, data=st.data())
+@pytest.mark.slow
 async def test_listed_actions_succeed_and_the_others_are_refused(
     buttons: Buttons, defn: FlowDefinition, form: dict[str, int], data: st.DataObject
 ) -> None:

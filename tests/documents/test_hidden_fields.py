@@ -482,6 +482,7 @@ async def canary(database: Settings, gql: GraphQL) -> Canary:
     return recorded
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", [*PATHS, "timeline", "DocumentEvent"])
 async def test_every_read_path_applies_the_rule(canary: Canary, path: str) -> None:
     """node, documents, myTasks OPEN/DONE, Document.tasks { document }, the timeline's
@@ -501,6 +502,7 @@ async def test_every_read_path_applies_the_rule(canary: Canary, path: str) -> No
     assert seen["hidden"], f"{path} never hid the field: {seen}"
 
 
+@pytest.mark.slow
 async def test_every_mutation_payload_applies_the_rule(canary: Canary) -> None:
     """document.formData, task.document.formData and document.tasks[].document.formData of
     create/update/submit, approve, reject, return, delegate, transfer, claim, unclaim and
@@ -515,6 +517,7 @@ async def test_every_mutation_payload_applies_the_rule(canary: Canary) -> None:
         assert {(name, "shown"), (name, "hidden")} <= kinds_by_mutation, name
 
 
+@pytest.mark.slow
 async def test_the_standings_of_a_delegate_and_a_pool_candidate_count(canary: Canary) -> None:
     """The rule's corners, stated directly: a delegate at a visible node sees, a delegate at a
     hidden node does not; who stood where it is visible keeps seeing it while holding a task
@@ -532,6 +535,7 @@ async def test_the_standings_of_a_delegate_and_a_pool_candidate_count(canary: Ca
     assert waiting.found("director", "myTasks DONE") == "hidden"
 
 
+@pytest.mark.slow
 async def test_subscriptions_carry_no_form_values(
     canary: Canary, server: TestServer, http: aiohttp.ClientSession
 ) -> None:
@@ -580,6 +584,7 @@ async def test_subscriptions_carry_no_form_values(
         assert CANARY not in orjson.dumps(events).decode(), name
 
 
+@pytest.mark.slow
 async def test_the_audit_log_and_its_export_carry_no_form_values(
     canary: Canary, server: TestServer, http: aiohttp.ClientSession
 ) -> None:
@@ -601,6 +606,7 @@ async def test_the_audit_log_and_its_export_carry_no_form_values(
     assert CANARY not in exported
 
 
+@pytest.mark.slow
 async def test_search_never_matches_form_values(canary: Canary) -> None:
     """Search and filters match title and number only, so a hidden value cannot be probed:
     nobody finds the canary, while the same search by title finds the documents."""
@@ -616,6 +622,7 @@ async def test_search_never_matches_form_values(canary: Canary) -> None:
     assert len(titled["documents"]["edges"]) == len(SCENARIOS)
 
 
+@pytest.mark.slow
 async def test_statistics_carry_no_form_values(canary: Canary) -> None:
     query = """{ statistics { documents(bucket: DAY) { documentTypeCode status count }
       nodeDurations { nodeId durations { count } } workload { user { username } openTasks } } }"""
@@ -626,6 +633,7 @@ async def test_statistics_carry_no_form_values(canary: Canary) -> None:
     assert CANARY not in orjson.dumps(stats).decode()
 
 
+@pytest.mark.slow
 async def test_exchange_sends_the_public_fields_only(
     canary: Canary, gql: GraphQL, make_department: Any
 ) -> None:

@@ -25,8 +25,10 @@ from server.settings import Settings
 from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
 from tests.events.support import position
-from tests.processes import CLI, free_port
+from tests.processes import CLI, budget, free_port, wait_ready_async
 from tests.ws_client import Socket, ids
+
+pytestmark = pytest.mark.slow  # real `officecloud serve` processes and a Redis of their own
 
 REDIS_SERVER = shutil.which("redis-server")
 
@@ -72,27 +74,12 @@ async def serving(env: dict[str, str], log: Path, *args: str) -> AsyncIterator[S
         )
     served = Served(f"http://127.0.0.1:{port}", process, log)
     try:
-        await wait_ready(served)
+        await wait_ready_async(f"{served.base}/readyz", process=process, log=log)
         yield served
     finally:
         if process.returncode is None:
             process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), 20)
-
-
-async def wait_ready(served: Served) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            if served.process.returncode is not None:
-                break
-            try:
-                async with http.get(f"{served.base}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    pytest.fail(f"the server did not start:\n{served.log.read_text()}")
+            await asyncio.wait_for(process.wait(), budget(20))
 
 
 @pytest.fixture(scope="module")
@@ -215,8 +202,9 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
         op = await socket.subscribe(variables=await position(department))
         with pytest.raises(aiohttp.ClientError):
             await rename_root(client(http, doomed, gql), department, "提交后崩溃")
-        assert await asyncio.wait_for(doomed.process.wait(), 10) == publisher.CRASH_EXIT_CODE
-        (event,) = await socket.events(op, 1, seconds=10)
+        exit_code = await asyncio.wait_for(doomed.process.wait(), budget(10))
+        assert exit_code == publisher.CRASH_EXIT_CODE
+        (event,) = await socket.events(op, 1, seconds=budget(10))
     assert ids([event]) == await tenant_ids(department, topic)
     row = await OutboxEvent.get(id=int(event["id"]))
     assert row.published_at is not None
@@ -236,13 +224,7 @@ async def throwaway_redis(port: int) -> AsyncIterator[asyncio.subprocess.Process
         stdout=subprocess.DEVNULL,
     )  # fmt: skip
     try:
-        for _ in range(100):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.02)
+        await wait_ready_async(port, process=process)
         yield process
     finally:
         if process.returncode is None:
@@ -295,9 +277,9 @@ async def test_nothing_is_lost_while_redis_is_down(
             assert len(expected) == changes
             async with Socket.connect(http, y.ws, token) as resumed:
                 resumed_op = await resumed.subscribe(variables={"after": seen["id"]})
-                got = await resumed.events(resumed_op, changes, seconds=20)
-                x_events = await on_x.events(x_op, changes + 1, seconds=20)
-                y_events = await on_y.events(y_op, changes + 1, seconds=20)
+                got = await resumed.events(resumed_op, changes, seconds=budget(20))
+                x_events = await on_x.events(x_op, changes + 1, seconds=budget(20))
+                y_events = await on_y.events(y_op, changes + 1, seconds=budget(20))
                 await asyncio.sleep(1.0)
                 extra = {
                     "x": len(on_x.received[x_op]),

@@ -460,6 +460,7 @@ async def test_non_finite_time_claims_are_refused(gql: GraphQL, make_department:
         assert result.status == 401, result.body
 
 
+@pytest.mark.slow
 async def test_nul_is_refused_on_the_embedded_sqlite_default(tmp_path: Path) -> None:
     env = env_for(tmp_path / "data")
     run(env, "demo")

@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import PG_ADMIN_URL
 from tests.processes import CLI, env_for, run, serving
 
+pytestmark = pytest.mark.slow  # every test runs the `officecloud` command
+
 QUERY = {"query": "{ viewer { user { username } tenant { code } } }"}
 
 

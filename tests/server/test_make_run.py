@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.processes import CLI, env_for, free_port
+from tests.processes import CLI, budget, env_for, free_port, wait_ready
 
 ROOT = Path(__file__).parents[2]
 MAKE = shutil.which("make")
@@ -41,6 +41,7 @@ def make_ready() -> None:
 
 
 @pytest.mark.parametrize("workers", ["1", "2"])
+@pytest.mark.slow
 def test_a_busy_port_is_one_clear_line_at_once(
     busy_port: int, tmp_path: Path, redis_url: str, workers: str
 ) -> None:
@@ -51,15 +52,16 @@ def test_a_busy_port_is_one_clear_line_at_once(
         env=env,
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=budget(30),
     )
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < budget(5)
     assert done.returncode == 1
     lines = [line for line in done.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, done.stderr
     assert f"Port {busy_port} on 127.0.0.1 is already in use" in lines[0]
 
 
+@pytest.mark.slow
 def test_make_run_on_a_busy_port(busy_port: int, tmp_path: Path) -> None:
     make_ready()
     assert MAKE is not None
@@ -74,19 +76,20 @@ def test_make_run_on_a_busy_port(busy_port: int, tmp_path: Path) -> None:
         start_new_session=True,
     )
     try:
-        stdout, stderr = process.communicate(timeout=30)
+        stdout, stderr = process.communicate(timeout=budget(30))
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     done = subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
-    assert time.monotonic() - started < 5
+    assert time.monotonic() - started < budget(5)
     assert done.returncode != 0
     assert "Traceback" not in done.stderr
     assert f"Port {busy_port} on 127.0.0.1 is already in use" in done.stderr
     assert "Demo accounts" not in done.stdout, "checked before anything else runs"
 
 
+@pytest.mark.slow
 def test_make_run_serves_on_the_port_chosen_and_prints_it(tmp_path: Path) -> None:
     make_ready()
     assert MAKE is not None
@@ -102,7 +105,8 @@ def test_make_run_serves_on_the_port_chosen_and_prints_it(tmp_path: Path) -> Non
             start_new_session=True,
         )
     try:
-        printed = wait_for(f"http://127.0.0.1:{port}/healthz", log)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", process=process, log=log, seconds=30)
+        printed = log.read_text()
         url = f"http://127.0.0.1:{port}/graphql"
         assert f"curl -s {url} " in printed
         assert f"GraphiQL at {url}" in printed
@@ -113,22 +117,11 @@ def test_make_run_serves_on_the_port_chosen_and_prints_it(tmp_path: Path) -> Non
             data=b'{"query": "{ viewer { user { username } } }"}',
             headers={"Content-Type": "application/json", "Authorization": f"Bearer {token[1]}"},
         )
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=budget(10)) as response:  # noqa: S310
             assert b'"username":"li.na"' in response.read()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=30)
-
-
-def wait_for(health: str, log: Path) -> str:
-    for _ in range(300):
-        try:
-            with urllib.request.urlopen(health, timeout=1) as response:  # noqa: S310
-                if response.status == 200:
-                    return log.read_text()
-        except OSError:
-            time.sleep(0.1)
-    pytest.fail(f"make run did not serve: {log.read_text()[-2000:]}")
+        process.wait(timeout=budget(30))
 
 
 def fake_bin(tmp_path: Path, **versions: str) -> Path:
@@ -158,7 +151,7 @@ def make_dry_run(folder: Path, tmp_path: Path) -> subprocess.CompletedProcess[st
         env={"PATH": str(folder)},
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=budget(30),
     )
 
 
@@ -190,7 +183,7 @@ def test_the_makefile_says_which_python_it_needs(tmp_path: Path) -> None:
         env={"PATH": str(folder)},
         capture_output=True,
         text=True,
-        timeout=30,
+        timeout=budget(30),
     )
     assert done.returncode != 0
     assert "needs Python 3.11 or newer" in done.stderr

@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import time
-import urllib.request
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,7 +17,7 @@ import asyncpg
 import pytest
 
 from tests.conftest import PG_ADMIN_URL
-from tests.processes import CLI, env_for, free_port, run
+from tests.processes import CLI, budget, env_for, free_port, run, wait_ready
 
 README = Path(__file__).parents[2] / "README.md"
 SECTION = "## Walkthrough"
@@ -75,21 +73,11 @@ def serving(env: dict[str, str], *args: str) -> Iterator[None]:
         process = subprocess.Popen([CLI, "serve", *args], env=env, stdout=sink, stderr=sink)
     health = f"http://127.0.0.1:{env['OFFICECLOUD_PORT']}/healthz"
     try:
-        for _ in range(300):
-            try:
-                with urllib.request.urlopen(health, timeout=1) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                if process.poll() is not None:
-                    pytest.fail(f"serve ended: {log.read_text()[-2000:]}")
-                time.sleep(0.1)
-        else:
-            pytest.fail("the server did not start")
+        wait_ready(health, process=process, log=log, seconds=30)
         yield
     finally:
         process.terminate()
-        process.wait(timeout=30)
+        process.wait(timeout=budget(30))
 
 
 def follow_the_readme(env: dict[str, str], workdir: Path) -> None:
@@ -101,7 +89,13 @@ def follow_the_readme(env: dict[str, str], workdir: Path) -> None:
     steps = walkthrough()
     script = "".join(f"{step.script}\necho '{MARK}'\n" for step in steps)
     done = subprocess.run(
-        ["bash"], input=script, cwd=workdir, env=env, capture_output=True, text=True, timeout=300
+        ["bash"],
+        input=script,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=budget(300),
     )
     assert done.stderr == ""
     printed = done.stdout.split(MARK + "\n")
@@ -110,6 +104,7 @@ def follow_the_readme(env: dict[str, str], workdir: Path) -> None:
         assert step.matches(output.strip()), (step.script, step.expected, output)
 
 
+@pytest.mark.slow
 async def test_the_walkthrough_on_postgresql(tmp_path: Path, redis_url: str) -> None:
     name = f"oc_readme_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(PG_ADMIN_URL)
@@ -130,6 +125,7 @@ async def test_the_walkthrough_on_postgresql(tmp_path: Path, redis_url: str) -> 
         await admin.close()
 
 
+@pytest.mark.slow
 def test_the_walkthrough_on_the_embedded_default(tmp_path: Path) -> None:
     env = env_for(tmp_path / "data", OFFICECLOUD_PORT=str(free_port()))
     with serving(env, "--demo"):

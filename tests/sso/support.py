@@ -22,6 +22,7 @@ import aiohttp
 import pytest
 
 from tests.conftest import GraphQL
+from tests.processes import budget
 
 OIDC_DIR = Path(__file__).parents[1] / "oidc"
 CLIENT_ID = "officecloud-web"
@@ -238,7 +239,7 @@ async def running_provider(rp_url: str) -> AsyncIterator[Portal]:
     )
     try:
         assert process.stdout is not None
-        line = await asyncio.wait_for(process.stdout.readline(), 30)
+        line = await asyncio.wait_for(process.stdout.readline(), budget(30))
         match = re.match(rb"READY (\S+)", line)
         assert match, line
         async with aiohttp.ClientSession() as http:

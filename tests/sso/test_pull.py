@@ -9,6 +9,7 @@ import re
 import time
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestServer
 
 from models.audit import AuditEntry
@@ -19,8 +20,10 @@ from services import directory, offboarding
 from services.directory import unit_path
 from sync.pull import pull
 from tests.conftest import GraphQL
-from tests.processes import CLI
+from tests.processes import CLI, budget
 from tests.sso.support import scim_token
+
+pytestmark = pytest.mark.slow  # 10,000 users through the `officecloud` command
 
 USERS = 10_000
 
@@ -80,7 +83,7 @@ async def _run_cli(settings: Settings, *args: str) -> str:
     process = await asyncio.create_subprocess_exec(
         CLI, *args, env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE
     )
-    stdout, stderr = await asyncio.wait_for(process.communicate(), 120)
+    stdout, stderr = await asyncio.wait_for(process.communicate(), budget(120))
     assert process.returncode == 0, stderr.decode()
     return stdout.decode()
 

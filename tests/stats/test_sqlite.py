@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 import asyncpg
+import pytest
 from tortoise import connections
 
 from models.tenants import PLATFORM_CODE, Tenant
@@ -25,6 +26,8 @@ from tests.documents.support import Office, staff
 from tests.exchange.support import DISPATCH, completed_dispatch, receiving_office
 from tests.processes import env_for, run, serving
 from tests.stats.support import run_documents
+
+pytestmark = pytest.mark.slow  # a second server on SQLite, started with `officecloud serve`
 
 STATS = """query($tenant: ID, $children: Boolean!, $from: DateTime, $to: DateTime,
     $zone: String!) {

@@ -319,6 +319,7 @@ def test_export_has_di_for_every_node_and_edge() -> None:
 
 @PROPERTY_SETTINGS
 @given(defn=flows())
+@pytest.mark.slow
 def test_random_flows_round_trip_through_bpmn(defn: FlowDefinition) -> None:
     xml = export_bpmn(defn)
     back, problems = import_bpmn(xml)

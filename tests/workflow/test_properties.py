@@ -21,6 +21,7 @@ from collections import Counter
 from fractions import Fraction
 from typing import Any
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -57,6 +58,8 @@ from workflow import (
 )
 from workflow.actions import Action
 from workflow.state import Task, TokenState
+
+pytestmark = pytest.mark.slow  # hypothesis runs hundreds of random flows
 
 INTRUDER = "intruder"
 NEWCOMER = "newcomer"  # votes nowhere: a valid user to hand a task to or add as a signer
