@@ -36,10 +36,14 @@ def wait_ready(
     *,
     process: subprocess.Popen[Any] | asyncio.subprocess.Process | None = None,
     log: Path | None = None,
-    seconds: float = 10,
+    seconds: float = 30,
 ) -> None:
     """Wait until `target` (a URL answering 200, or a local TCP port accepting) is ready, for
-    `budget(seconds)`; fail at once if `process` ends first, showing the end of its `log`."""
+    `budget(seconds)`; fail at once if `process` ends first, showing the end of its `log`.
+
+    30 s by default: a server imports the whole application (seconds of CPU per process, one
+    more per worker), and on two busy cores `serve --workers 2` took over 10 s. Waiting longer
+    costs nothing when it is ready sooner."""
     deadline = time.monotonic() + budget(seconds)
     while not _answers(target):
         code = _exit_code(process)

@@ -105,7 +105,7 @@ def test_make_run_serves_on_the_port_chosen_and_prints_it(tmp_path: Path) -> Non
             start_new_session=True,
         )
     try:
-        wait_ready(f"http://127.0.0.1:{port}/healthz", process=process, log=log, seconds=30)
+        wait_ready(f"http://127.0.0.1:{port}/healthz", process=process, log=log)
         printed = log.read_text()
         url = f"http://127.0.0.1:{port}/graphql"
         assert f"curl -s {url} " in printed

@@ -73,7 +73,7 @@ def serving(env: dict[str, str], *args: str) -> Iterator[None]:
         process = subprocess.Popen([CLI, "serve", *args], env=env, stdout=sink, stderr=sink)
     health = f"http://127.0.0.1:{env['OFFICECLOUD_PORT']}/healthz"
     try:
-        wait_ready(health, process=process, log=log, seconds=30)
+        wait_ready(health, process=process, log=log)
         yield
     finally:
         process.terminate()
