@@ -96,9 +96,11 @@ async def viewer_for(
     scope = TenantScope(tenant.id)
     if session_id is None and "iat" in claims:
         revoked = await scope.query(UserRevocation).filter(user_id=user.id).first()
-        if revoked is not None and float(claims["iat"]) < revoked.not_before.timestamp():
+        # `iat` has whole seconds: a token of the logout's own second may predate it, so it goes.
+        if revoked is not None and float(claims["iat"]) <= revoked.not_before.timestamp():
             raise AuthError(
-                "Token was issued before the user signed out at the portal; sign in again"
+                "Token was issued before (or in the same second as) the user signed out at the "
+                "portal; sign in again"
             )
     actor, unit_paths, role_ids = await _grants(scope, user, tenant)
     access = EVERYTHING

@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     oidc_jwks_url: str | None = _env("OIDC_JWKS_URL")
     oidc_algorithms: list[str] = ["RS256", "PS256", "ES256", "EdDSA"]
     oidc_leeway_seconds: int = 30
-    oidc_jwks_min_refresh_seconds: float = 30.0
+    oidc_jwks_min_refresh_seconds: float = 1.0
+    """Unknown `kid`s refetch the keys at most this often, all of them together."""
+    oidc_jwks_unknown_kid_seconds: float = 30.0
+    """A `kid` the provider did not publish at a refetch does not refetch again for this long."""
     oidc_tenant_claim: str = "tenant"
 
     # Portal integration (docs/sso.md) ---------------------------------------------------

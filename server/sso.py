@@ -146,7 +146,11 @@ def provider_issuer(
     if not settings.oidc_issuer:
         return None
     discovery = Discovery(http, settings.oidc_issuer, {"jwks_uri": settings.oidc_jwks_url})
-    cache = JwksCache(jwks_fetcher(http, discovery), settings.oidc_jwks_min_refresh_seconds)
+    cache = JwksCache(
+        jwks_fetcher(http, discovery),
+        settings.oidc_jwks_min_refresh_seconds,
+        settings.oidc_jwks_unknown_kid_seconds,
+    )
     return TrustedIssuer(settings.oidc_issuer, settings.oidc_audience, cache), discovery, cache
 
 
