@@ -11,10 +11,12 @@ from services.directory.roles import (
     assign_role,
     create_role,
     delete_role,
+    set_portal_roles,
     unassign_role,
     update_role,
 )
 from services.directory.units import (
+    archive_org_unit,
     create_org_unit,
     delete_org_unit,
     move_org_unit,
@@ -24,6 +26,7 @@ from services.directory.users import create_user, delete_user, update_user
 
 __all__ = [
     "active_user_ids",
+    "archive_org_unit",
     "assign_role",
     "create_org_unit",
     "create_role",
@@ -32,6 +35,7 @@ __all__ = [
     "delete_role",
     "delete_user",
     "move_org_unit",
+    "set_portal_roles",
     "unassign_role",
     "unit_path",
     "update_org_unit",
