@@ -88,7 +88,7 @@ class JwksCache:
     async def _load(self) -> None:
         self.fetches += 1
         self._keys = KeySet.import_key_set(await self._fetch())  # type: ignore[arg-type]
-        published = {k.kid for k in self._keys.keys}
+        published = {str(k.kid) for k in self._keys.keys}
         for kid in published & self._unknown.keys():
             del self._unknown[kid]
 

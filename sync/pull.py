@@ -12,11 +12,11 @@ from scim2_client.engines.httpx2 import AsyncSCIMClient
 from scim2_models import Group, ResourceType, ScimProvider, SearchRequest, User
 
 from models.tenants import Tenant
+from services.directory.contacts import primary_value
 from services.errors import Code, ServiceError
 from services.sso.pull import PullReport, SourceUnit, SourceUser, apply_pull
 from services.tenants import tenant_system_actor
-from sync.scim.groups import OrgUnitExtension, OrgUnitGroup
-from sync.scim.users import primary
+from sync.scim.schemas import OrgUnitExtension, OrgUnitGroup
 
 Progress = Callable[[str, int, int], None]
 
@@ -88,7 +88,7 @@ async def _all(
 
 
 def _person(user: Any) -> SourceUser:
-    email, phone = primary(user.emails), primary(user.phone_numbers)
+    email, phone = _primary(user.emails), _primary(user.phone_numbers)
     display = user.display_name or (user.name.formatted if user.name else None) or user.user_name
     return SourceUser(
         key=str(user.external_id or user.id),
@@ -100,3 +100,7 @@ def _person(user: Any) -> SourceUser:
         active=user.active is not False,
         unit_keys=tuple(str(g.value) for g in user.groups or [] if g.value),
     )
+
+
+def _primary(values: list[Any] | None) -> Any:
+    return primary_value([{"value": v.value, "primary": v.primary} for v in values or []])
