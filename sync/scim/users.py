@@ -18,7 +18,6 @@ from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
 from models.scope import TenantScope
 from services import directory, offboarding
-from services.directory.contacts import contact_list
 from services.inputs import KEEP
 from services.tenants import tenant_system_actor
 from services.uow import transaction
@@ -57,8 +56,8 @@ def user_json(user: DirectoryUser, units: list[OrgUnit], base: str) -> dict[str,
     optional = {
         "externalId": user.external_subject,
         "title": user.title,
-        "emails": contact_list(user.emails, user.email),
-        "phoneNumbers": contact_list(user.phones, user.phone),
+        "emails": directory.contact_list(user.emails, user.email),
+        "phoneNumbers": directory.contact_list(user.phones, user.phone),
         "roles": [{"value": r} for r in user.portal_roles or []],
         "groups": [
             {"value": str(u.id), "display": u.name, "$ref": f"{base}/Groups/{u.id}"} for u in units
