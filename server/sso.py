@@ -91,7 +91,7 @@ def build_authenticator(
         validator,
         tenant_claim=settings.oidc_tenant_claim,
         introspector=_introspector(app, settings, discovery),
-        provision=_provisioner(settings),
+        directory=_provisioner(settings),
         hooks=AccessLog(),
         session_cookie=settings.session_cookie,
     )
@@ -129,14 +129,15 @@ def _introspector(
     )
 
 
-def _provisioner(settings: Settings) -> Provisioner | None:
-    if not settings.oidc_provisioning:
-        return None
+def _provisioner(settings: Settings) -> Provisioner:
     return Provisioner(
         roles_claim=settings.oidc_roles_claim,
         role_map=dict(settings.oidc_role_map),
         default_role=settings.oidc_default_role,
         org_unit_claim=settings.oidc_org_unit_claim,
+        create=settings.oidc_provisioning,
+        link_by=settings.oidc_link_by,
+        roles_from_tokens=settings.oidc_roles_from_tokens,
     )
 
 
