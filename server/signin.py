@@ -90,6 +90,10 @@ async def callback(request: web.Request) -> web.Response:
     pending = await sso.finish_login(state)
     if pending is None:
         return _page(400, "The sign-in request has expired or was already used; start again.")
+    mixed_up = await _issuer_mismatch(oidc, request.query.get("iss"))
+    if mixed_up:
+        log.warning("sign-in refused: %s", mixed_up)
+        return _page(400, mixed_up)
     if "error" in request.query:
         detail = request.query.get("error_description") or request.query["error"]
         return _page(401, f"The portal did not sign you in: {detail}")
@@ -137,6 +141,19 @@ async def callback(request: web.Request) -> web.Response:
     response.del_cookie(LOGIN_COOKIE, path="/")
     response.headers["Cache-Control"] = "no-store"
     raise response
+
+
+async def _issuer_mismatch(oidc: OidcClient, iss: str | None) -> str | None:
+    """RFC 9207: the authorization response names its issuer (always, when the provider says
+    it does), and it must be ours, so a response from another provider is not taken for one."""
+    if iss is None:
+        metadata = await oidc.discovery.metadata()
+        if metadata.get("authorization_response_iss_parameter_supported") is True:
+            return "The portal's answer lacks the iss parameter it promises (RFC 9207)"
+        return None
+    if iss != oidc.issuer:
+        return f"The answer comes from issuer {iss!r}, not from the portal (RFC 9207)"
+    return None
 
 
 async def _with_userinfo(

@@ -10,7 +10,9 @@ import time
 import uuid
 from collections.abc import AsyncIterator
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
+import aiohttp
 import orjson
 import pytest
 from joserfc import jwt
@@ -147,3 +149,17 @@ async def test_a_token_of_the_logout_second_is_refused_after_back_channel_logout
     await asyncio.sleep(max(0.0, issued + 1 - time.time()))
     fresh = (await app.portal.access_token(browser, subject))["access_token"]
     assert (await app.ask(token=fresh))[0] == 200, "a token of a later second works"
+
+
+async def test_an_authorization_response_from_another_issuer_is_refused(app: PortalApp) -> None:
+    """RFC 9207: the provider names itself in `iss`; a browser sign-in (tests/sso/test_claims.py)
+    shows the right one is accepted."""
+    for iss, reason in (("http://evil.example", "not from the portal"), (None, "lacks the iss")):
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+            async with http.get(f"{app.url}/auth/login", allow_redirects=False) as started:
+                assert started.status == 302
+                state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
+            query = {"state": state, "code": "anything", **({"iss": iss} if iss else {})}
+            async with http.get(f"{app.url}/auth/callback", params=query) as answer:
+                assert answer.status == 400
+                assert reason in await answer.text()

@@ -54,10 +54,13 @@ async def test_case_duplicates_are_renamed_before_the_index_is_built(tmp_path: P
         db = await asyncpg.connect(url)
         try:
             await db.execute(
-                "CREATE TEMP TABLE twin AS SELECT * FROM app_user WHERE username = 'boss';"
-                f"UPDATE twin SET id = '{LATER}', username = 'BOSS', external_subject = NULL;"
-                "INSERT INTO app_user SELECT * FROM twin"
+                "CREATE TEMP TABLE twin AS SELECT * FROM app_user WHERE username = 'boss'"
             )
+            await db.execute(
+                "UPDATE twin SET id = $1, username = 'BOSS', external_subject = NULL",
+                uuid.UUID(LATER),
+            )
+            await db.execute("INSERT INTO app_user SELECT * FROM twin")
             _run(env, OFFICECLOUD, "migrate")
             names = await db.fetch("SELECT id::text, username FROM app_user ORDER BY id")
             assert [r["username"] for r in names if r["username"].lower().startswith("boss")] == [
@@ -65,7 +68,9 @@ async def test_case_duplicates_are_renamed_before_the_index_is_built(tmp_path: P
                 "BOSS-ffffffff",
             ]
             with pytest.raises(asyncpg.UniqueViolationError):
-                await db.execute(f"UPDATE app_user SET username = 'Boss' WHERE id = '{LATER}'")
+                await db.execute(
+                    "UPDATE app_user SET username = 'Boss' WHERE id = $1", uuid.UUID(LATER)
+                )
         finally:
             await db.close()
     finally:
