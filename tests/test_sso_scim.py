@@ -72,7 +72,7 @@ async def test_a_scim_client_provisions_and_deprovisions_users_and_groups(scim: 
     child = OrgUnitGroup(display_name="文书科", external_id="portal-ou-2")
     child[OrgUnitExtension] = OrgUnitExtension(parent=office.id)
     section = await scim.create(child)
-    assert section[OrgUnitExtension].parent == office.id
+    assert section[OrgUnitExtension].parent == office.meta.location, "a bare id is accepted"
     unit = await scope.get(OrgUnit, section.id)
     assert unit is not None
     assert unit.path.startswith((await scope.get(OrgUnit, office.id)).path)
