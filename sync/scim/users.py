@@ -215,6 +215,7 @@ async def create_user(request: web.Request) -> web.Response:
         return await respond(request, await _apply(request, gone, resource, None), 201)
     actor = tenant_system_actor(tenant, "scim")
     fields = _fields(resource, None)
+    resource.display_name = fields["display_name"]
     async with transaction(actor):
         user = await directory.create_user(
             actor, org_unit_ids=[(await root_unit(scope)).id], **fields

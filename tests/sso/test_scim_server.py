@@ -79,6 +79,9 @@ async def test_user_names_change_and_are_unique_ignoring_case(scim: Scim) -> Non
     without = await scim.patch(created["id"], {"op": "replace", "value": {"userName": "Alice.X"}})
     assert without.json()["userName"] == "Alice.X", "a change of case alone is a change"
     assert (await scim.create("alice.put")).status_code == 201, "the old name is free again"
+    bare = await scim.http.post("/Users", json={"schemas": [USER], "userName": "no.display"})
+    assert bare.status_code == 201
+    assert (bare.json()["displayName"], bare.json()["active"]) == ("no.display", True)
     row = await scim.department.scope.get(DirectoryUser, created["id"])
     assert row is not None
     assert row.username == "Alice.X"
