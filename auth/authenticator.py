@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from auth.errors import AuthError
 from auth.introspection import Introspector
 from auth.tokens import TokenValidator, looks_like_jwt
-from auth.viewer import Provision, Viewer, load_viewer, viewer_for
+from auth.viewer import PortalDirectory, Viewer, load_viewer, viewer_for
 from models.directory import User
 from models.scope import TenantScope, across_tenants
 from models.sso import PortalSession
@@ -47,14 +47,14 @@ class Authenticator:
         *,
         tenant_claim: str,
         introspector: Introspector | None = None,
-        provision: Provision | None = None,
+        directory: PortalDirectory | None = None,
         hooks: AuthHooks | None = None,
         session_cookie: str = "oc_session",
     ) -> None:
         self.validator = validator
         self.tenant_claim = tenant_claim
         self.introspector = introspector
-        self.provision = provision
+        self.directory = directory
         self.hooks = hooks
         self.session_cookie = session_cookie
 
@@ -75,7 +75,7 @@ class Authenticator:
                 method = "introspection"
                 claims, dev = await self.introspector.validate(token), False
             viewer = await load_viewer(
-                claims, dev=dev, tenant_claim=self.tenant_claim, provision=self.provision
+                claims, dev=dev, tenant_claim=self.tenant_claim, directory=self.directory
             )
         except AuthError as exc:
             if self.hooks is not None:

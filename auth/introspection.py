@@ -17,7 +17,7 @@ from typing import Any
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth.errors import AuthError
-from auth.tokens import check_audience, check_times, numeric_date
+from auth.tokens import check_audience, check_bearer, check_times, numeric_date
 
 Endpoint = Callable[[], Awaitable[str]]
 
@@ -63,6 +63,7 @@ class Introspector:
         if claims is None:
             raise AuthError("Token is not active (introspection)")
         check_times(claims, self._leeway)
+        check_bearer(claims)
         return claims
 
     async def _ask(self, token: str) -> dict[str, Any] | None:

@@ -1,8 +1,12 @@
 """The OpenID Provider's metadata and keys, cached.
 
-Keys are refetched on an unknown `kid` (at most every N seconds, counted from the last refetch
-an unknown `kid` caused) and also every `refresh_seconds`, so a key the provider publishes ahead
-of a rotation is known before the first token signed with it arrives.
+A token with a `kid` we do not hold refetches the keys, so a rotation is picked up at its first
+token. Two limits keep that cheap without letting a forged `kid` block a real one: a short
+global floor between such refetches (`min_refresh_seconds`), and a negative cache per `kid`
+(`unknown_kid_seconds`): a `kid` the provider did not publish at the last refetch does not
+refetch again for that long, while any other new `kid` still does after the floor. The keys are
+also refetched every `refresh_seconds`, so a key published ahead of a rotation is known before
+the first token signed with it arrives.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -22,12 +27,23 @@ log = logging.getLogger(__name__)
 
 
 class JwksCache:
-    def __init__(self, fetch: Fetch, min_refresh_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        fetch: Fetch,
+        min_refresh_seconds: float = 1.0,
+        unknown_kid_seconds: float = 30.0,
+        max_unknown: int = 10_000,
+    ) -> None:
         self._fetch = fetch
         self._min_refresh = min_refresh_seconds
+        self._unknown_ttl = unknown_kid_seconds
+        self._max_unknown = max_unknown
         self._keys: KeySet | None = None
         self._unknown_kid_fetch_at = float("-inf")
+        self._unknown: OrderedDict[str, float] = OrderedDict()
+        """kid -> until when it is known not to be published."""
         self._lock = asyncio.Lock()
+        self.fetches = 0
 
     async def key_set(self, kid: str | None) -> KeySet:
         """Keys that include `kid` if the provider has it; a rotation is picked up on demand."""
@@ -36,14 +52,25 @@ class JwksCache:
         async with self._lock:
             if self._keys is None:
                 await self._load()
-            elif (
-                not self._has(kid)
-                and time.monotonic() - self._unknown_kid_fetch_at >= self._min_refresh
-            ):
+            elif kid is not None and not self._has(kid) and self._may_refetch(kid):
                 self._unknown_kid_fetch_at = time.monotonic()
                 await self._load()
+                if not self._has(kid):
+                    self._remember_unknown(kid)
         assert self._keys is not None
         return self._keys
+
+    def _may_refetch(self, kid: str) -> bool:
+        now = time.monotonic()
+        if self._unknown.get(kid, float("-inf")) > now:
+            return False
+        return now - self._unknown_kid_fetch_at >= self._min_refresh
+
+    def _remember_unknown(self, kid: str) -> None:
+        self._unknown[kid] = time.monotonic() + self._unknown_ttl
+        self._unknown.move_to_end(kid)
+        while len(self._unknown) > self._max_unknown:
+            self._unknown.popitem(last=False)
 
     async def refresh(self) -> None:
         """Refetch now; on failure keep the keys we have (the provider may be briefly down)."""
@@ -59,7 +86,11 @@ class JwksCache:
             await self.refresh()
 
     async def _load(self) -> None:
+        self.fetches += 1
         self._keys = KeySet.import_key_set(await self._fetch())  # type: ignore[arg-type]
+        published = {str(k.kid) for k in self._keys.keys}
+        for kid in published & self._unknown.keys():
+            del self._unknown[kid]
 
     def _has(self, kid: str | None) -> bool:
         assert self._keys is not None

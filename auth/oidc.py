@@ -16,6 +16,9 @@ from auth.jwks import Discovery
 from auth.tokens import TokenValidator, check_audience, check_times
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
+LOGOUT_TOKEN_TYPES = frozenset({"logout+jwt", "application/logout+jwt", "jwt"})
+"""The spec says SHOULD for `logout+jwt`; several providers always send `JWT`. Other types
+(`at+jwt`, ID tokens' `id_token+jwt`…) are refused: the `events` claim is checked as well."""
 LOGOUT_TOKEN_MAX_AGE = 600
 """A logout token older than this (by `iat`) is refused, which bounds the replay store."""
 
@@ -109,8 +112,8 @@ class OidcClient:
         """OpenID Connect Back-Channel Logout 1.0, section 2.6 (replay is checked by the caller)."""
         header, claims, trusted = await self.validator.verify(logout_token)
         typ = header.get("typ")
-        if typ is not None and str(typ).lower() not in ("logout+jwt", "application/logout+jwt"):
-            raise AuthError(f"Logout token has typ {typ!r}, not 'logout+jwt'")
+        if typ is not None and str(typ).lower() not in LOGOUT_TOKEN_TYPES:
+            raise AuthError(f"Logout token has typ {typ!r}, not 'logout+jwt' (or 'JWT')")
         self._ours(claims, trusted.issuer)
         if claims.get("iat") is None:
             raise AuthError("Logout token lacks iat")

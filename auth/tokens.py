@@ -84,6 +84,7 @@ class TokenValidator:
                 raise AuthError(f"Token lacks the claims {', '.join(missing)} (RFC 9068)")
             check_audience(claims, trusted.audience)
             check_times(claims, self._leeway)
+            check_bearer(claims)
         except AuthError as exc:
             exc.claims = claims
             raise
@@ -95,6 +96,20 @@ def check_audience(claims: dict[str, Any], audience: str) -> None:
     audiences = aud if isinstance(aud, list) else [aud]
     if audience not in audiences:
         raise AuthError(f"Token audience {aud!r} does not include {audience!r}")
+
+
+def check_bearer(claims: dict[str, Any]) -> None:
+    """Sender-constrained tokens (`cnf`: DPoP's `jkt`, RFC 9449, or mutual TLS's `x5t#S256`,
+    RFC 8705) are refused: we do not check proofs of possession, and accepting one as a plain
+    bearer token would defeat the binding the provider put on it."""
+    cnf = claims.get("cnf")
+    if cnf is None:
+        return
+    kinds = ", ".join(sorted(cnf)) if isinstance(cnf, dict) else "cnf"
+    raise AuthError(
+        f"Token is sender-constrained (cnf: {kinds}); Officecloud accepts bearer tokens only "
+        "(no DPoP or mutual-TLS binding): configure the client for bearer access tokens"
+    )
 
 
 def check_times(claims: dict[str, Any], leeway: int, *, now: float | None = None) -> None:

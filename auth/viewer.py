@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from auth.errors import AuthError
 from models.access import Actor, DataScope, Grant, Permission
@@ -15,8 +14,15 @@ from models.scope import TenantScope
 from models.sso import UserRevocation, load_policy
 from models.tenants import Tenant, TenantKind, TenantStatus
 
-Provision = Callable[[Tenant, dict[str, Any]], Awaitable["User | str"]]
-"""Creates the user of a first-seen subject; a string is the reason it may not be created."""
+
+class PortalDirectory(Protocol):
+    """What sign-in claims do to the directory (sync/provisioning.py)."""
+
+    async def provision(self, tenant: Tenant, claims: dict[str, Any]) -> User | str | None:
+        """The user of a first-seen subject (linked or created); a string is why not."""
+
+    async def refresh(self, tenant: Tenant, user: User, claims: dict[str, Any]) -> User:
+        """The user with what the claims say about them applied (name, e-mail, roles)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +71,11 @@ async def find_tenant(claims: dict[str, Any], *, dev: bool, tenant_claim: str) -
 
 
 async def load_viewer(
-    claims: dict[str, Any], *, dev: bool, tenant_claim: str, provision: Provision | None = None
+    claims: dict[str, Any],
+    *,
+    dev: bool,
+    tenant_claim: str,
+    directory: PortalDirectory | None = None,
 ) -> Viewer:
     tenant = await find_tenant(claims, dev=dev, tenant_claim=tenant_claim)
     try:
@@ -75,11 +85,15 @@ async def load_viewer(
             user = await scope.get(User, subject)
         else:
             user = await scope.query(User).get_or_none(external_subject=subject)
-        if user is None and provision is not None and not dev:
-            created = await provision(tenant, claims)
-            if isinstance(created, str):
-                raise AuthError.forbidden(created)
-            user = created
+        if directory is not None and not dev:
+            found = (
+                await directory.provision(tenant, claims)
+                if user is None
+                else await directory.refresh(tenant, user, claims)
+            )
+            if isinstance(found, str):
+                raise AuthError.forbidden(found)
+            user = found
         if user is None:
             raise AuthError.forbidden("No user of this tenant has this token's subject")
         return await viewer_for(tenant, user, claims)
@@ -96,9 +110,11 @@ async def viewer_for(
     scope = TenantScope(tenant.id)
     if session_id is None and "iat" in claims:
         revoked = await scope.query(UserRevocation).filter(user_id=user.id).first()
-        if revoked is not None and float(claims["iat"]) < revoked.not_before.timestamp():
+        # `iat` has whole seconds: a token of the logout's own second may predate it, so it goes.
+        if revoked is not None and float(claims["iat"]) <= revoked.not_before.timestamp():
             raise AuthError(
-                "Token was issued before the user signed out at the portal; sign in again"
+                "Token was issued before (or in the same second as) the user signed out at the "
+                "portal; sign in again"
             )
     actor, unit_paths, role_ids = await _grants(scope, user, tenant)
     access = EVERYTHING

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from enum import StrEnum
+from typing import Any
 
 from tortoise import fields
 
@@ -31,6 +32,8 @@ class OrgUnit(TenantEntity):
     leader: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, null=True, on_delete=fields.SET_NULL
     )
+    archived_at = fields.DatetimeField(null=True)
+    """Deleted at the portal: out of the tree (no members, no children), kept for history."""
     version = fields.IntField(default=1)
 
     parent_id: uuid.UUID | None
@@ -41,14 +44,29 @@ class OrgUnit(TenantEntity):
         unique_together = (("tenant", "code"), ("tenant", "external_id"))
 
 
+# Usernames are unique per tenant ignoring case: migration 0011 adds the unique index on
+# (tenant_id, lower(username)), which the model cannot declare.
 class User(TenantEntity):
     username = fields.CharField(max_length=64)
     display_name = fields.CharField(max_length=100)
+    given_name = fields.CharField(max_length=100, null=True)
+    family_name = fields.CharField(max_length=100, null=True)
     email = fields.CharField(max_length=254, null=True)
+    """The primary one of `emails`."""
     phone = fields.CharField(max_length=32, null=True)
+    """The primary one of `phones`."""
+    emails: list[dict[str, Any]] | None = fields.JSONField(null=True)
+    """Addresses as the portal sent them (SCIM `emails`: value, type, primary); None: `email`."""
+    phones: list[dict[str, Any]] | None = fields.JSONField(null=True)
+    """Numbers as the portal sent them (SCIM `phoneNumbers`); None: `phone`."""
     title = fields.CharField(max_length=100, null=True)
     external_subject = fields.CharField(max_length=255, null=True)
     """The `sub` of this person's tokens at the portal's OpenID Provider."""
+    portal_roles: list[str] | None = fields.JSONField(null=True)
+    """The portal's role names for this person (SCIM `roles` or the token's roles claim); the
+    ones the role map names are held as role assignments."""
+    deleted_at = fields.DatetimeField(null=True)
+    """Deleted at the portal (SCIM DELETE): deprovisioned, gone from SCIM, kept for history."""
     status = fields.CharEnumField(UserStatus, max_length=16, default=UserStatus.ACTIVE)
     primary_org_unit: fields.ForeignKeyNullableRelation[OrgUnit] = fields.ForeignKeyField(
         "officecloud.OrgUnit", related_name=False, null=True, on_delete=fields.RESTRICT

@@ -78,7 +78,7 @@ class UsedTokenId(Model):
 
 
 class UserRevocation(TenantEntity):
-    """Tokens of this user issued before `not_before` are refused (back-channel logout)."""
+    """Tokens of this user issued at or before `not_before` are refused (back-channel logout)."""
 
     user: fields.OneToOneRelation[User] = fields.OneToOneField(
         "officecloud.User", related_name=False, on_delete=fields.CASCADE

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
-from typing import Any, Generic, Self, TypeVar
+from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from strawberry.dataloader import DataLoader
 
@@ -64,12 +64,15 @@ class GroupedBy(Loader[uuid.UUID, list[M]], Generic[M]):
     key: str
     order: tuple[str, ...]
     related: tuple[str, ...] = ()
+    where: ClassVar[dict[str, Any]] = {}
+    """Further conditions every row meets."""
 
     async def batch_load(self, keys: list[uuid.UUID]) -> list[list[M]]:
         scope = self.ctx.scope
         if scope is None:
             return [[] for _ in keys]
-        query = scope.query(self.model).filter(**{f"{self.key}__in": keys}).order_by(*self.order)
+        query = scope.query(self.model).filter(**{f"{self.key}__in": keys}, **self.where)
+        query = query.order_by(*self.order)
         if self.related:
             query = query.select_related(*self.related)
         groups: dict[Any, list[M]] = defaultdict(list)

@@ -7,7 +7,7 @@ checked by the services against the actor's grants.
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, ClassVar
 
 from tortoise.expressions import Q, Subquery
 
@@ -37,6 +37,7 @@ class RoleById(ById[Role]):
 
 class ChildrenByOrgUnit(GroupedBy[OrgUnit]):
     model, key, order = OrgUnit, "parent_id", UNIT_ORDER
+    where: ClassVar[dict[str, Any]] = {"archived_at": None}
 
 
 class MembershipsByUser(GroupedBy[Membership]):
@@ -54,10 +55,13 @@ async def org_units(
     roots_only: bool,
     under: Any,
     search: str | None,
+    include_archived: bool = False,
     page: PageArgs,
 ) -> Page[OrgUnit]:
     scope = ctx.tenant_scope
-    query = scope.query(OrgUnit)
+    query = (
+        scope.query(OrgUnit) if include_archived else scope.query(OrgUnit).filter(archived_at=None)
+    )
     if roots_only:
         query = query.filter(parent_id=None)
     if parent_id is not None:

@@ -352,11 +352,7 @@ def sync_pull(
         except ServiceError as exc:
             err.print(f"[red]{exc}[/red]")
             raise typer.Exit(1) from exc
-    out.print(
-        f"Org units: {report.units_created} created, {report.units_updated} updated. "
-        f"Users: {report.users_created} created, {report.users_updated} updated, "
-        f"{report.users_deprovisioned} deprovisioned, {report.users_unchanged} unchanged."
-    )
+    out.print(report.summary(), soft_wrap=True)
 
 
 def _dev_token(settings: Settings, user_id: str, tenant_code: str, ttl: int = 8 * 3600) -> str:

@@ -11,7 +11,7 @@ import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AliasChoices, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -55,7 +55,10 @@ class Settings(BaseSettings):
     oidc_jwks_url: str | None = _env("OIDC_JWKS_URL")
     oidc_algorithms: list[str] = ["RS256", "PS256", "ES256", "EdDSA"]
     oidc_leeway_seconds: int = 30
-    oidc_jwks_min_refresh_seconds: float = 30.0
+    oidc_jwks_min_refresh_seconds: float = 1.0
+    """Unknown `kid`s refetch the keys at most this often, all of them together."""
+    oidc_jwks_unknown_kid_seconds: float = 30.0
+    """A `kid` the provider did not publish at a refetch does not refetch again for this long."""
     oidc_tenant_claim: str = "tenant"
 
     # Portal integration (docs/sso.md) ---------------------------------------------------
@@ -77,6 +80,12 @@ class Settings(BaseSettings):
     oidc_org_unit_claim: str = "org_unit"
     """Names the user's org unit by external id or code; the tenant's root unit otherwise."""
     oidc_provisioning: bool = True
+    oidc_link_by: Literal["preferred_username", "email", ""] = "preferred_username"
+    """A first-seen subject links to the local user (not linked yet) with this username, or
+    verified e-mail; "" never links."""
+    oidc_roles_from_tokens: bool = True
+    """Every sign-in and first use of a token sets the portal roles from the roles claim (a
+    missing claim: none). False: they come from SCIM `roles` only."""
     session_cookie: str = "oc_session"
     session_ttl_seconds: int = 8 * 3600
     cookie_secure: bool = True

@@ -90,6 +90,10 @@ async def callback(request: web.Request) -> web.Response:
     pending = await sso.finish_login(state)
     if pending is None:
         return _page(400, "The sign-in request has expired or was already used; start again.")
+    mixed_up = await _issuer_mismatch(oidc, request.query.get("iss"))
+    if mixed_up:
+        log.warning("sign-in refused: %s", mixed_up)
+        return _page(400, mixed_up)
     if "error" in request.query:
         detail = request.query.get("error_description") or request.query["error"]
         return _page(401, f"The portal did not sign you in: {detail}")
@@ -98,16 +102,17 @@ async def callback(request: web.Request) -> web.Response:
         id_token = str(tokens.get("id_token") or "")
         if not id_token:
             raise AuthError("The portal returned no ID token")
-        claims = await oidc.id_token_claims(id_token, nonce=pending.nonce)
-        if not claims.get(settings.oidc_tenant_claim) and tokens.get("access_token"):
-            info = await oidc.userinfo(str(tokens["access_token"]))
-            if info.get("sub") == claims.get("sub"):
-                claims = {**info, **claims}
+        claims = await _with_userinfo(
+            oidc,
+            await oidc.id_token_claims(id_token, nonce=pending.nonce),
+            tokens,
+            needed=settings.oidc_tenant_claim,
+        )
         viewer = await load_viewer(
             claims,
             dev=False,
             tenant_claim=settings.oidc_tenant_claim,
-            provision=authenticator.provision,
+            directory=authenticator.directory,
         )
     except AuthError as exc:
         if authenticator.hooks is not None:
@@ -136,6 +141,37 @@ async def callback(request: web.Request) -> web.Response:
     response.del_cookie(LOGIN_COOKIE, path="/")
     response.headers["Cache-Control"] = "no-store"
     raise response
+
+
+async def _issuer_mismatch(oidc: OidcClient, iss: str | None) -> str | None:
+    """RFC 9207: the authorization response names its issuer (always, when the provider says
+    it does), and it must be ours, so a response from another provider is not taken for one."""
+    if iss is None:
+        metadata = await oidc.discovery.metadata()
+        if metadata.get("authorization_response_iss_parameter_supported") is True:
+            return "The portal's answer lacks the iss parameter it promises (RFC 9207)"
+        return None
+    if iss != oidc.issuer:
+        return f"The answer comes from issuer {iss!r}, not from the portal (RFC 9207)"
+    return None
+
+
+async def _with_userinfo(
+    oidc: OidcClient, claims: dict[str, Any], tokens: dict[str, Any], *, needed: str
+) -> dict[str, Any]:
+    """The ID token's claims completed by the userinfo endpoint (name, e-mail and roles are
+    refreshed at every sign-in, and many providers release them there only). The ID token
+    wins where both speak; userinfo of another subject is ignored. Without userinfo the
+    sign-in goes on, unless the ID token lacks the tenant claim."""
+    if not tokens.get("access_token"):
+        return claims
+    try:
+        info = await oidc.userinfo(str(tokens["access_token"]))
+    except (AuthError, KeyError):
+        if not claims.get(needed):
+            raise
+        return claims
+    return {**info, **claims} if info.get("sub") == claims.get("sub") else claims
 
 
 async def logout(request: web.Request) -> web.Response:

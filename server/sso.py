@@ -91,7 +91,7 @@ def build_authenticator(
         validator,
         tenant_claim=settings.oidc_tenant_claim,
         introspector=_introspector(app, settings, discovery),
-        provision=_provisioner(settings),
+        directory=_provisioner(settings),
         hooks=AccessLog(),
         session_cookie=settings.session_cookie,
     )
@@ -129,14 +129,15 @@ def _introspector(
     )
 
 
-def _provisioner(settings: Settings) -> Provisioner | None:
-    if not settings.oidc_provisioning:
-        return None
+def _provisioner(settings: Settings) -> Provisioner:
     return Provisioner(
         roles_claim=settings.oidc_roles_claim,
         role_map=dict(settings.oidc_role_map),
         default_role=settings.oidc_default_role,
         org_unit_claim=settings.oidc_org_unit_claim,
+        create=settings.oidc_provisioning,
+        link_by=settings.oidc_link_by,
+        roles_from_tokens=settings.oidc_roles_from_tokens,
     )
 
 
@@ -146,7 +147,11 @@ def provider_issuer(
     if not settings.oidc_issuer:
         return None
     discovery = Discovery(http, settings.oidc_issuer, {"jwks_uri": settings.oidc_jwks_url})
-    cache = JwksCache(jwks_fetcher(http, discovery), settings.oidc_jwks_min_refresh_seconds)
+    cache = JwksCache(
+        jwks_fetcher(http, discovery),
+        settings.oidc_jwks_min_refresh_seconds,
+        settings.oidc_jwks_unknown_kid_seconds,
+    )
     return TrustedIssuer(settings.oidc_issuer, settings.oidc_audience, cache), discovery, cache
 
 

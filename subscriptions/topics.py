@@ -17,6 +17,7 @@ class Topic(StrEnum):
     ORG_UNIT_UPDATED = "directory.org_unit.updated"
     ORG_UNIT_MOVED = "directory.org_unit.moved"
     ORG_UNIT_DELETED = "directory.org_unit.deleted"
+    ORG_UNIT_ARCHIVED = "directory.org_unit.archived"
     USER_CREATED = "directory.user.created"
     USER_UPDATED = "directory.user.updated"
     USER_DELETED = "directory.user.deleted"

@@ -1,6 +1,7 @@
 """`officecloud sync pull`: read a portal's SCIM 2.0 endpoint (scim2-client over httpx2) and make
-the tenant's directory match it. Groups are read without members and users with their `groups`,
-in pages of `page_size`; `services/sso/pull.py` applies the difference."""
+the tenant's directory match it. Groups are read with their `members` and users with their
+`groups`, in pages of `page_size`: RFC 7643 requires neither to be filled, so a person's groups
+are both together. `services/sso/pull.py` applies the difference."""
 
 from __future__ import annotations
 
@@ -12,11 +13,12 @@ from scim2_client.engines.httpx2 import AsyncSCIMClient
 from scim2_models import Group, ResourceType, ScimProvider, SearchRequest, User
 
 from models.tenants import Tenant
+from services.directory import primary_value
 from services.errors import Code, ServiceError
-from services.sso.pull import PullReport, SourceUnit, SourceUser, apply_pull
+from services.sso.pull import PullReport, SourceUser, apply_pull
+from services.sso.pull_units import SourceUnit
 from services.tenants import tenant_system_actor
-from sync.scim.groups import OrgUnitExtension, OrgUnitGroup
-from sync.scim.users import primary
+from sync.scim.schemas import OrgUnitExtension, OrgUnitGroup
 
 Progress = Callable[[str, int, int], None]
 
@@ -45,17 +47,14 @@ async def pull(
                 ],
             ),
         )
-        groups = await _all(client, OrgUnitGroup, "groups", page_size, progress, ["members"])
+        groups = await _all(client, OrgUnitGroup, "groups", page_size, progress, None)
         users = await _all(client, User, "read users", page_size, progress, None)
-    units = [
-        SourceUnit(
-            key=str(g.id),
-            name=g.display_name or str(g.id),
-            parent_key=(g[OrgUnitExtension].parent if g[OrgUnitExtension] else None),
-        )
-        for g in groups
-    ]
-    people = [_person(u) for u in users]
+    units = [_unit(g) for g in groups]
+    member_of: dict[str, list[str]] = {}
+    for unit in units:
+        for member in unit.member_keys:
+            member_of.setdefault(member, []).append(unit.key)
+    people = [_person(u, member_of.get(str(u.id), [])) for u in users]
     return await apply_pull(
         tenant_system_actor(tenant, "directory pull"), units, people, progress=progress
     )
@@ -87,8 +86,19 @@ async def _all(
         start += len(page.resources)
 
 
-def _person(user: Any) -> SourceUser:
-    email, phone = primary(user.emails), primary(user.phone_numbers)
+def _unit(group: Any) -> SourceUnit:
+    extension = group[OrgUnitExtension]
+    parent = str(extension.parent) if extension and extension.parent else None
+    return SourceUnit(
+        key=str(group.id),
+        name=group.display_name or str(group.id),
+        parent_key=parent.rstrip("/").rsplit("/", 1)[-1] if parent else None,
+        member_keys=tuple(str(m.value) for m in group.members or [] if m.value),
+    )
+
+
+def _person(user: Any, listed_in: list[str]) -> SourceUser:
+    email, phone = _primary(user.emails), _primary(user.phone_numbers)
     display = user.display_name or (user.name.formatted if user.name else None) or user.user_name
     return SourceUser(
         key=str(user.external_id or user.id),
@@ -98,5 +108,11 @@ def _person(user: Any) -> SourceUser:
         phone=str(phone) if phone else None,
         title=user.title,
         active=user.active is not False,
-        unit_keys=tuple(str(g.value) for g in user.groups or [] if g.value),
+        unit_keys=tuple(
+            dict.fromkeys([*(str(g.value) for g in user.groups or [] if g.value), *listed_in])
+        ),
     )
+
+
+def _primary(values: list[Any] | None) -> Any:
+    return primary_value([{"value": v.value, "primary": v.primary} for v in values or []])

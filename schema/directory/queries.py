@@ -23,6 +23,9 @@ class OrgUnitFilter:
         default=None, description="This unit and everything below it."
     )
     search: str | None = None
+    include_archived: bool = strawberry.field(
+        default=False, description="Also units the portal deleted (archived)."
+    )
 
 
 @strawberry.input
@@ -53,6 +56,7 @@ class DirectoryQuery:
             roots_only=f.roots_only,
             under=f.under,
             search=f.search,
+            include_archived=f.include_archived,
             page=PageArgs(first, after, last, before),
         )
         return Connection.of(page, OrgUnit.from_model)

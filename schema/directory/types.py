@@ -31,6 +31,10 @@ class OrgUnit(LoadedNode):
     sort_order: int
     version: int
     created_at: datetime
+    archived_at: datetime | None = strawberry.field(
+        description="Set when the portal deleted the unit: it left the tree (no members, no "
+        "children) and is kept for the history filed under it."
+    )
     parent_id: strawberry.Private[uuid.UUID | None]
     leader_id: strawberry.Private[uuid.UUID | None]
     row: strawberry.Private[m.OrgUnit]
@@ -48,6 +52,7 @@ class OrgUnit(LoadedNode):
             sort_order=row.sort_order,
             version=row.version,
             created_at=row.created_at,
+            archived_at=row.archived_at,
             parent_id=row.parent_id,
             leader_id=row.leader_id,
             row=row,

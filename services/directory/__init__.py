@@ -7,14 +7,17 @@ Every change is checked against the actor's `directory.manage` grants and their 
 """
 
 from services.directory.common import active_user_ids, unit_path
+from services.directory.contacts import contact_list, primary_value, with_primary
 from services.directory.roles import (
     assign_role,
     create_role,
     delete_role,
+    set_portal_roles,
     unassign_role,
     update_role,
 )
 from services.directory.units import (
+    archive_org_unit,
     create_org_unit,
     delete_org_unit,
     move_org_unit,
@@ -24,7 +27,9 @@ from services.directory.users import create_user, delete_user, update_user
 
 __all__ = [
     "active_user_ids",
+    "archive_org_unit",
     "assign_role",
+    "contact_list",
     "create_org_unit",
     "create_role",
     "create_user",
@@ -32,9 +37,12 @@ __all__ = [
     "delete_role",
     "delete_user",
     "move_org_unit",
+    "primary_value",
+    "set_portal_roles",
     "unassign_role",
     "unit_path",
     "update_org_unit",
     "update_role",
     "update_user",
+    "with_primary",
 ]

@@ -217,3 +217,51 @@ def _no_escalation(actor: Actor, role: Role) -> None:
             f"The role '{role.code}' reaches further than your own grants",
             "roleId",
         )
+
+
+# Roles from the portal -------------------------------------------------------------------------
+
+
+async def set_portal_roles(
+    actor: Actor | None,
+    *,
+    user_id: uuid.UUID | str,
+    names: Iterable[str],
+    role_map: dict[str, str],
+) -> bool:
+    """The portal's role names for a person (SCIM `roles`, or the roles claim of a sign-in):
+    kept as sent, and the roles the map can grant made to match them, granted or taken away
+    (demotion), each change audited. The map owns the roles it names (held tenant-wide, without
+    an anchor); other roles are never touched. True when anything changed."""
+    actor = require(actor, Permission.TENANT_ADMIN)
+    scope = TenantScope(actor.tenant_id)
+    names = list(dict.fromkeys(n for n in names if n))
+    async with transaction(actor) as work:
+        user = await locked(scope, User, user_id, "User", "id")
+        owned = {r.code: r for r in await scope.query(Role).filter(code__in=set(role_map.values()))}
+        wanted = {role_map[n] for n in names if n in role_map and role_map[n] in owned}
+        held = {
+            a.role_id: a
+            for a in await scope.query(RoleAssignment).filter(
+                user_id=user.id, org_unit_id=None, role_id__in=[r.id for r in owned.values()]
+            )
+        }
+        changed = False
+        for code, role in sorted(owned.items()):
+            if code in wanted and role.id not in held:
+                grant = await scope.create(RoleAssignment, user_id=user.id, role_id=role.id)
+                data = {"userId": str(user.id), "role": code, "source": "portal"}
+                record(work, actor, Topic.ROLE_ASSIGNED, grant, data)
+                changed = True
+            elif code not in wanted and role.id in held:
+                await held[role.id].delete()
+                data = {"userId": str(user.id), "role": code, "source": "portal"}
+                record(work, actor, Topic.ROLE_UNASSIGNED, held[role.id], data)
+                changed = True
+        if (user.portal_roles or []) != names:
+            user.portal_roles = names or None
+            user.version += 1
+            await user.save(update_fields=["portal_roles", "version", "updated_at"])
+            record(work, actor, Topic.USER_UPDATED, user, {"portalRoles": names})
+            changed = True
+    return changed

@@ -14,7 +14,7 @@ from services.directory.common import manage, record, save_new, unit_path
 from services.errors import Code, ServiceError, check_version, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.rows import found, locked
-from services.uow import transaction
+from services.uow import Work, transaction
 from subscriptions.topics import Topic
 
 
@@ -41,6 +41,7 @@ async def create_org_unit(
             else None
         )
         manage(actor, paths=(parent.path,) if parent else ())
+        _live(parent, "parentId")
         leader = await found(scope, User, leader_id, "Leader", "leaderId") if leader_id else None
         await _unique_unit_keys(scope, code=code, external_id=external_id)
         unit_id = new_id()
@@ -129,6 +130,8 @@ async def move_org_unit(
         )
         manage(actor, paths=(unit.path,))
         manage(actor, paths=(parent.path,) if parent else ())
+        _live(unit, "id")
+        _live(parent, "newParentId")
         if parent and parent.path.startswith(unit.path):
             raise ServiceError.of(
                 Code.CYCLE,
@@ -173,6 +176,87 @@ async def delete_org_unit(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.U
         await unit.delete()
         record(work, actor, Topic.ORG_UNIT_DELETED, unit, {"name": unit.name})
     return unit.id
+
+
+async def archive_org_unit(
+    actor: Actor | None, *, id: uuid.UUID | str, expected_version: int | None = None
+) -> tuple[OrgUnit, int]:
+    """The portal deleted the unit (SCIM DELETE, or a pull that no longer lists it): it leaves
+    the tree but keeps its row, and with it the history filed under it. Its child units move up
+    to its parent; its members lose it, and a member left without a unit moves to that parent
+    (see `_release_members`). Returns the unit and how many members moved. Idempotent."""
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
+        manage(actor, paths=(unit.path,))
+        check_version(unit.version, expected_version)
+        if unit.archived_at is not None:
+            return unit, 0
+        if unit.parent_id is None:
+            raise ServiceError.of(Code.INVALID, "The tenant's root unit cannot be archived", "id")
+        parent = await locked(scope, OrgUnit, unit.parent_id, "Parent org unit", "id")
+        below = (
+            await scope.query(OrgUnit)
+            .filter(path__startswith=unit.path)
+            .exclude(id=unit.id)
+            .select_for_update()
+        )
+        for row in below:
+            row.path = parent.path + row.path[len(unit.path) :]
+            row.depth -= 1
+            if row.parent_id == unit.id:
+                row.parent_id = parent.id
+                row.version += 1
+        if below:
+            await OrgUnit.bulk_update(below, fields=["path", "depth", "parent_id", "version"])
+        moved = await _release_members(work, actor, scope, unit, parent)
+        unit.archived_at = work.now
+        unit.version += 1
+        await unit.save(update_fields=["archived_at", "version", "updated_at"])
+        data = {"name": unit.name, "children": len(below), "members": moved}
+        record(work, actor, Topic.ORG_UNIT_ARCHIVED, unit, data)
+    return unit, moved
+
+
+async def _release_members(
+    work: Work, actor: Actor, scope: TenantScope, unit: OrgUnit, parent: OrgUnit
+) -> int:
+    """Members lose the unit; one left with no unit joins `parent`. A member whose primary unit
+    it was gets their next unit as primary, or `parent`."""
+    rows = await scope.query(Membership).filter(org_unit_id=unit.id).values_list("user_id")
+    user_ids: list[uuid.UUID] = [row[0] for row in rows]
+    if not user_ids:
+        return 0
+    others: dict[uuid.UUID, list[uuid.UUID]] = {u: [] for u in user_ids}
+    for user_id, unit_id in (
+        await scope.query(Membership)
+        .filter(user_id__in=user_ids)
+        .exclude(org_unit_id=unit.id)
+        .order_by("created_at")
+        .values_list("user_id", "org_unit_id")
+    ):
+        others[user_id].append(unit_id)
+    await scope.query(Membership).filter(org_unit_id=unit.id).delete()
+    joining = [u for u, rest in others.items() if not rest]
+    await scope.bulk_create(
+        Membership, [Membership(user_id=u, org_unit_id=parent.id) for u in joining]
+    )
+    users = await scope.query(User).filter(id__in=user_ids).select_for_update()
+    for user in users:
+        units = others[user.id] or [parent.id]
+        if user.primary_org_unit_id not in units:
+            user.primary_org_unit_id = units[0]
+        user.version += 1
+        data = {"orgUnitIds": [str(u) for u in units], "archivedOrgUnitId": str(unit.id)}
+        record(work, actor, Topic.USER_UPDATED, user, data)
+    await User.bulk_update(users, fields=["primary_org_unit_id", "version"])
+    return len(users)
+
+
+def _live(unit: OrgUnit | None, field: str) -> None:
+    if unit is not None and unit.archived_at is not None:
+        raise ServiceError.of(Code.INVALID_STATE, f"The org unit '{unit.name}' is archived", field)
 
 
 async def _unique_unit_keys(

@@ -12,6 +12,7 @@ from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User, UserStatus
 from models.scope import TenantScope
 from services.directory.common import manage, record, save_new, user_org_paths
+from services.directory.contacts import clean_contacts, primary_value, with_primary
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.rows import locked
@@ -30,14 +31,27 @@ async def create_user(
     phone: str | None = None,
     title: str | None = None,
     external_subject: str | None = None,
+    given_name: str | None = None,
+    family_name: str | None = None,
+    emails: list[dict[str, Any]] | None = None,
+    phones: list[dict[str, Any]] | None = None,
 ) -> User:
+    """`emails` and `phones` (the portal's lists) decide `email` and `phone` when sent."""
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         username = checks.username(username, "username")
         display_name = checks.text(display_name, "displayName", max_length=100)
-        email = checks.email(email, "email")
-        phone = checks.optional_text(phone, "phone", max_length=32)
+        given_name = checks.optional_text(given_name, "givenName", max_length=100)
+        family_name = checks.optional_text(family_name, "familyName", max_length=100)
+        emails = _emails(checks, emails)
+        phones = _phones(checks, phones)
+        email = checks.email(email, "email") if emails is None else primary_value(emails)
+        phone = (
+            checks.optional_text(phone, "phone", max_length=32)
+            if phones is None
+            else primary_value(phones)
+        )
         title = checks.optional_text(title, "title", max_length=100)
         external_subject = checks.optional_text(external_subject, "externalSubject", max_length=255)
         if not org_unit_ids:
@@ -52,8 +66,12 @@ async def create_user(
                 User,
                 username=username,
                 display_name=display_name,
+                given_name=given_name,
+                family_name=family_name,
                 email=email,
                 phone=phone,
+                emails=emails,
+                phones=phones,
                 title=title,
                 external_subject=external_subject,
                 primary_org_unit_id=primary.id,
@@ -77,9 +95,14 @@ async def update_user(
     actor: Actor | None,
     *,
     id: uuid.UUID | str,
+    username: Any = KEEP,
     display_name: Any = KEEP,
+    given_name: Any = KEEP,
+    family_name: Any = KEEP,
     email: Any = KEEP,
     phone: Any = KEEP,
+    emails: Any = KEEP,
+    phones: Any = KEEP,
     title: Any = KEEP,
     status: Any = KEEP,
     external_subject: Any = KEEP,
@@ -87,14 +110,27 @@ async def update_user(
     primary_org_unit_id: Any = KEEP,
     expected_version: int | None = None,
 ) -> User:
+    """A user made active again is no longer deleted at the portal (`deleted_at`)."""
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
+        if username is not KEEP:
+            username = checks.username(username, "username")
         if display_name is not KEEP:
             display_name = checks.text(display_name, "displayName", max_length=100)
-        if email is not KEEP:
+        if given_name is not KEEP:
+            given_name = checks.optional_text(given_name, "givenName", max_length=100)
+        if family_name is not KEEP:
+            family_name = checks.optional_text(family_name, "familyName", max_length=100)
+        if emails is not KEEP:
+            emails = _emails(checks, emails)
+            email = primary_value(emails)
+        elif email is not KEEP:
             email = checks.email(email, "email")
-        if phone is not KEEP:
+        if phones is not KEEP:
+            phones = _phones(checks, phones)
+            phone = primary_value(phones)
+        elif phone is not KEEP:
             phone = checks.optional_text(phone, "phone", max_length=32)
         if title is not KEEP:
             title = checks.optional_text(title, "title", max_length=100)
@@ -115,22 +151,36 @@ async def update_user(
             raise ServiceError.of(Code.INVALID, "You cannot deactivate yourself", "status")
         if external_subject not in (KEEP, None, user.external_subject):
             await _unique_user_keys(scope, username=None, external_subject=external_subject)
+        if username not in (KEEP, user.username):
+            await _unique_user_keys(scope, username=username, external_subject=None, but=user.id)
+        if emails is KEEP and email is not KEEP and email != user.email:
+            emails = with_primary(user.emails, email)
+        if phones is KEEP and phone is not KEEP and phone != user.phone:
+            phones = with_primary(user.phones, phone)
         changes = apply_changes(
             user,
+            username=username,
             display_name=display_name,
+            given_name=given_name,
+            family_name=family_name,
             email=email,
             phone=phone,
+            emails=emails,
+            phones=phones,
             title=title,
             status=status,
             external_subject=external_subject,
         )
+        if user.status == UserStatus.ACTIVE and user.deleted_at is not None:
+            user.deleted_at = None
+            changes["deletedAt"] = None
         if org_unit_ids is not KEEP or primary_org_unit_id is not KEEP:
             changes.update(
                 await _set_memberships(scope, actor, user, org_unit_ids, primary_org_unit_id)
             )
         if changes:
             user.version += 1
-            await save_new(user.save(), "externalSubject")
+            await save_new(user.save(), "username" if "username" in changes else "externalSubject")
             record(work, actor, Topic.USER_UPDATED, user, changes)
     return user
 
@@ -159,7 +209,7 @@ async def _units(scope: TenantScope, ids: Iterable[Any], field: str) -> list[Org
     keys = [parse_id(i) for i in ids]
     if any(k is None for k in keys):
         raise not_found("Org unit", field)
-    units = await scope.query(OrgUnit).filter(id__in=keys)
+    units = await scope.query(OrgUnit).filter(id__in=keys, archived_at=None)
     by_id = {u.id: u for u in units}
     missing = [k for k in keys if k not in by_id]
     if missing:
@@ -209,15 +259,31 @@ async def _set_memberships(
     return changes
 
 
+def _emails(checks: Checks, items: Any) -> list[dict[str, Any]] | None:
+    return clean_contacts(checks, items, "emails", lambda v: checks.email(v, "emails"))
+
+
+def _phones(checks: Checks, items: Any) -> list[dict[str, Any]] | None:
+    return clean_contacts(
+        checks,
+        items,
+        "phoneNumbers",
+        lambda v: checks.optional_text(v, "phoneNumbers", max_length=32),
+    )
+
+
 async def _unique_user_keys(
-    scope: TenantScope, *, username: str | None, external_subject: str | None
+    scope: TenantScope,
+    *,
+    username: str | None,
+    external_subject: str | None,
+    but: uuid.UUID | None = None,
 ) -> None:
-    if username and await scope.query(User).filter(username=username).exists():
+    """Usernames ignore case (so does the index on lower(username), the last word on races)."""
+    others = scope.query(User).exclude(id=but) if but else scope.query(User)
+    if username and await others.filter(username__iexact=username).exists():
         raise ServiceError.of(Code.DUPLICATE, f"The username '{username}' is taken", "username")
-    if (
-        external_subject
-        and await scope.query(User).filter(external_subject=external_subject).exists()
-    ):
+    if external_subject and await others.filter(external_subject=external_subject).exists():
         raise ServiceError.of(
             Code.DUPLICATE,
             f"Another user already has the subject '{external_subject}'",

@@ -1,5 +1,11 @@
 """Directory pull (组织机构、用户同步): make a tenant's synced directory equal what the portal
-lists. `sync/pull.py` reads the portal; this applies the difference."""
+lists. `sync/pull.py` reads the portal; this applies the difference: org units in
+`pull_units.py`, users here.
+
+Memberships: the portal's groups of a person are the union of `User.groups` and the groups
+whose `members` name them (a server need not fill both). The pull manages memberships of the
+units it made (those with an external id) only: units made here are kept, and a person the
+portal lists in no group keeps the units they have (a silent source never empties them)."""
 
 from __future__ import annotations
 
@@ -11,21 +17,16 @@ from typing import Any
 from models.access import Actor
 from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
+from models.documents import Task
 from models.scope import TenantScope
-from services.directory import move_org_unit, unit_path
+from services.directory import with_primary
 from services.errors import Code, ServiceError
 from services.inputs import apply_changes
 from services.offboarding import deprovision_user
+from services.sso.pull_units import SourceUnit, UnitCounts, archive_unlisted, pull_units
 from services.uow import Work, transaction
 from subscriptions.topics import Topic
-
-
-@dataclass(frozen=True)
-class SourceUnit:
-    key: str
-    """The portal's id of the group; kept as the org unit's external id."""
-    name: str
-    parent_key: str | None
+from workflow.vocabulary import TaskStatus
 
 
 @dataclass(frozen=True)
@@ -39,34 +40,51 @@ class SourceUser:
     title: str | None
     active: bool
     unit_keys: tuple[str, ...]
+    """The portal's ids of the person's groups (User.groups and Group.members together)."""
 
 
 @dataclass
 class PullReport:
-    units_created: int = 0
-    units_updated: int = 0
+    units: UnitCounts = field(default_factory=UnitCounts)
     users_created: int = 0
     users_updated: int = 0
+    users_renamed: int = 0
     users_deprovisioned: int = 0
     users_unchanged: int = 0
+    tasks_handed_over: int = 0
 
     @property
     def changed(self) -> int:
+        units = self.units
         return (
-            self.units_created
-            + self.units_updated
+            units.created
+            + units.updated
+            + units.archived
             + self.users_created
             + self.users_updated
             + self.users_deprovisioned
+        )
+
+    def summary(self) -> str:
+        units = self.units
+        return (
+            f"Org units: {units.created} created, {units.updated} updated, {units.archived} "
+            f"archived ({units.members_moved} members moved up). Users: {self.users_created} "
+            f"created, {self.users_updated} updated, {self.users_deprovisioned} deprovisioned, "
+            f"{self.users_unchanged} unchanged; {self.users_renamed} renamed, "
+            f"{self.tasks_handed_over} open tasks handed over."
         )
 
 
 Progress = Any
 BATCH = 2000
 USER_FIELDS = [
+    "username",
     "display_name",
     "email",
     "phone",
+    "emails",
+    "phones",
     "title",
     "external_subject",
     "status",
@@ -82,21 +100,29 @@ async def apply_pull(
     *,
     progress: Progress = None,
 ) -> PullReport:
-    """Make the tenant's synced directory equal the portal's: create and update org units and
-    users in batches (one transaction and one audit entry per changed row), and deprovision
-    synced users the portal no longer lists. Running it twice changes nothing the second time."""
+    """Make the tenant's synced directory equal the portal's: create, update and archive org
+    units, create and update users in batches (one transaction and one audit entry per changed
+    row), and deprovision synced users the portal no longer lists (their open tasks handed
+    over). Running it twice changes nothing the second time."""
     report = PullReport()
     scope = TenantScope(actor.tenant_id)
     root = await scope.query(OrgUnit).filter(parent_id=None).order_by("created_at").first()
     if root is None:
         raise ServiceError.of(Code.INVALID_STATE, "The tenant has no root org unit")
-    unit_ids = await _pull_units(actor, scope, root, units, report)
+    unit_ids = await pull_units(actor, scope, root, units, report.units)
+    await archive_unlisted(actor, scope, units, report.units)
     sync = await _UserSync.load(actor, scope, root.id, unit_ids, report)
     for start in range(0, len(users), BATCH):
         await sync.apply(users[start : start + BATCH])
         if progress is not None:
             progress("users", min(start + BATCH, len(users)), len(users))
-    for user_id in sync.leaving(users):
+    leaving = sync.leaving(users)
+    report.tasks_handed_over = (
+        await scope.query(Task).filter(assignee_id__in=leaving, status=TaskStatus.OPEN).count()
+        if leaving
+        else 0
+    )
+    for user_id in leaving:
         await deprovision_user(actor, user_id)
         report.users_deprovisioned += 1
     return report
@@ -133,12 +159,16 @@ class _UserSync:
     scope: TenantScope
     root_id: uuid.UUID
     unit_ids: dict[str, uuid.UUID]
+    """The units the portal lists, by its key."""
+    synced: set[uuid.UUID]
+    """Every unit the portal made (an external id): the memberships the pull manages."""
     report: PullReport
     member: Role | None
     existing: dict[str, User]
     """Synced users by external subject."""
     by_name: dict[str, User]
-    """Users never synced, by username: the portal's user of that name takes them over."""
+    """Users never synced, by lower-case username: the portal's user of that name takes them
+    over, keeping their units."""
     taken: set[str]
     memberships: dict[uuid.UUID, list[uuid.UUID]]
     seen: set[str] = field(default_factory=set)
@@ -153,6 +183,7 @@ class _UserSync:
         report: PullReport,
     ) -> _UserSync:
         users = scope.query(User)
+        synced = scope.query(OrgUnit).filter(external_id__not_isnull=True)
         memberships: dict[uuid.UUID, list[uuid.UUID]] = {}
         for user_id, unit_id in (
             await scope.query(Membership)
@@ -165,14 +196,17 @@ class _UserSync:
             scope,
             root_id,
             unit_ids,
+            {row[0] for row in await synced.values_list("id")},
             report,
             member=await scope.query(Role).get_or_none(code="member"),
             existing={
                 str(u.external_subject): u
                 for u in await users.filter(external_subject__not_isnull=True)
             },
-            by_name={u.username: u for u in await users.filter(external_subject__isnull=True)},
-            taken={str(name) for name in await users.values_list("username", flat=True)},
+            by_name={
+                u.username.lower(): u for u in await users.filter(external_subject__isnull=True)
+            },
+            taken={str(name).lower() for name in await users.values_list("username", flat=True)},
             memberships=memberships,
         )
 
@@ -183,13 +217,28 @@ class _UserSync:
                 self.seen.add(source.key)
                 wanted = list(
                     dict.fromkeys(self.unit_ids[k] for k in source.unit_keys if k in self.unit_ids)
-                ) or [self.root_id]
-                local = self.existing.get(source.key) or self.by_name.pop(source.username, None)
+                )
+                local = self.existing.get(source.key) or self.by_name.pop(
+                    source.username.lower(), None
+                )
                 if local is None:
-                    self._create(work, batch, source, wanted)
+                    self._create(work, batch, source, wanted or [self.root_id])
                 else:
-                    await self._update(work, batch, local, source, wanted)
+                    await self._update(work, batch, local, source, self._units(local, wanted))
             await self._write(work, batch)
+
+    def _units(self, local: User, wanted: list[uuid.UUID]) -> list[uuid.UUID]:
+        """The portal's units plus those made here; with none from the portal, the person's
+        units as they are. The primary unit stays first while it is kept."""
+        current = self.memberships.get(local.id, [])
+        if not wanted:
+            found = current or [self.root_id]
+        else:
+            found = list(dict.fromkeys([*(u for u in current if u not in self.synced), *wanted]))
+        if local.primary_org_unit_id in found:
+            found.remove(local.primary_org_unit_id)
+            found.insert(0, local.primary_org_unit_id)
+        return found
 
     def leaving(self, users: list[SourceUser]) -> list[uuid.UUID]:
         """Synced users the portal no longer lists, or lists as inactive, still active here."""
@@ -241,8 +290,13 @@ class _UserSync:
     async def _update(
         self, work: Work, batch: _Batch, local: User, source: SourceUser, wanted: list[uuid.UUID]
     ) -> None:
+        contacts = {
+            "emails": with_primary(local.emails, source.email),
+            "phones": with_primary(local.phones, source.phone),
+        }
         changes = apply_changes(
             local,
+            username=self._renamed(local, source),
             display_name=source.display_name[:100],
             email=source.email,
             phone=source.phone,
@@ -250,6 +304,10 @@ class _UserSync:
             external_subject=source.key,
             primary_org_unit_id=wanted[0],
         )
+        if changes.keys() & {"email", "phone"}:
+            apply_changes(local, **contacts)
+        if "username" in changes:
+            self.report.users_renamed += 1
         if source.active and local.status != UserStatus.ACTIVE:
             local.status = UserStatus.ACTIVE
             changes["status"] = UserStatus.ACTIVE.value
@@ -282,6 +340,13 @@ class _UserSync:
         )
         self.report.users_updated += 1
 
+    def _renamed(self, local: User, source: SourceUser) -> str:
+        """The portal's new userName, made free here if another user holds it."""
+        if source.username == local.username:
+            return local.username
+        self.taken.discard(local.username.lower())
+        return _free_username(source.username, source.key, self.taken)
+
     async def _write(self, work: Work, batch: _Batch) -> None:
         if batch.users:
             await self.scope.bulk_create(User, batch.users, batch_size=1000)
@@ -306,92 +371,7 @@ def _plain(value: Any) -> Any:
 def _free_username(wanted: str, key: str, taken: set[str]) -> str:
     cleaned = "".join(c if c.isalnum() or c in "._@-" else "-" for c in wanted)[:64].strip("-._@")
     cleaned = cleaned or "user"
-    if cleaned in taken:
+    if cleaned.lower() in taken:
         cleaned = f"{cleaned[:55]}-{hashlib.sha256(key.encode()).hexdigest()[:8]}"
-    taken.add(cleaned)
+    taken.add(cleaned.lower())
     return cleaned
-
-
-# Org units -------------------------------------------------------------------------------------
-
-
-async def _pull_units(
-    actor: Actor, scope: TenantScope, root: OrgUnit, units: list[SourceUnit], report: PullReport
-) -> dict[str, uuid.UUID]:
-    """Org units by the portal's key, created parents first; renamed ones updated, moved ones
-    re-hung under their new parent."""
-    rows = {
-        u.external_id: u
-        for u in await scope.query(OrgUnit).filter(external_id__not_isnull=True)
-        if u.external_id
-    }
-    order = _parents_first(units)
-    async with transaction(actor) as work:
-        created: list[OrgUnit] = []
-        renamed: list[OrgUnit] = []
-        for unit in order:
-            row = rows.get(unit.key)
-            if row is None:
-                row = rows[unit.key] = _new_unit(
-                    actor, rows.get(unit.parent_key or "") or root, unit
-                )
-                created.append(row)
-                work.audit(
-                    actor.tenant_id,
-                    "org_unit.created",
-                    "OrgUnit",
-                    row.id,
-                    {"name": unit.name, "source": "pull"},
-                )
-                report.units_created += 1
-            elif row.name != unit.name[:200]:
-                row.name = unit.name[:200]
-                row.version += 1
-                renamed.append(row)
-                data = {"name": row.name, "source": "pull"}
-                work.audit(actor.tenant_id, "org_unit.updated", "OrgUnit", row.id, data)
-                report.units_updated += 1
-        if created:
-            await scope.bulk_create(OrgUnit, created, batch_size=1000)
-        if renamed:
-            await OrgUnit.bulk_update(renamed, fields=["name", "version"], batch_size=1000)
-    for unit in order:
-        row = rows[unit.key]
-        parent = rows.get(unit.parent_key or "") or root
-        if row.parent_id != parent.id and row.id != root.id:
-            rows[unit.key] = await move_org_unit(actor, id=row.id, new_parent_id=parent.id)
-            report.units_updated += 1
-    return {key: row.id for key, row in rows.items()}
-
-
-def _new_unit(actor: Actor, parent: OrgUnit, unit: SourceUnit) -> OrgUnit:
-    unit_id = new_id()
-    return OrgUnit(
-        id=unit_id,
-        tenant_id=actor.tenant_id,
-        parent_id=parent.id,
-        name=unit.name[:200],
-        external_id=unit.key,
-        path=unit_path(parent, unit_id),
-        depth=parent.depth + 1,
-    )
-
-
-def _parents_first(units: list[SourceUnit]) -> list[SourceUnit]:
-    """Every unit after its parent; a cycle in the portal's tree is cut where it closes."""
-    by_key = {u.key: u for u in units}
-    order: list[SourceUnit] = []
-    placed: set[str] = set()
-
-    def visit(unit: SourceUnit, trail: frozenset[str]) -> None:
-        if unit.key in placed or unit.key in trail:
-            return
-        parent = by_key.get(unit.parent_key or "")
-        if parent is not None:
-            visit(parent, trail | {unit.key})
-        placed.add(unit.key)
-        order.append(unit)
-
-    for unit in units:
-        visit(unit, frozenset())
-    return order

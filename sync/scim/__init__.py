@@ -5,8 +5,11 @@ org units, with their parent in the `urn:officecloud:params:scim:schemas:extensi
 extension and their members as memberships. Each tenant authenticates with its own bearer token
 (created by tenant admins through GraphQL, stored hashed). Writes go through the directory
 services with the tenant's system actor, so they are checked and audited like any other.
-Deprovisioning (`active: false` or DELETE) deactivates the user and keeps their history.
+`/Schemas` advertises exactly what is stored; anything else is refused with a SCIM error.
+Deprovisioning (`active: false` or DELETE) deactivates the user and keeps their history; after
+DELETE the resource is gone (404) until the same userName is created again.
 
-One module per part: `protocol` (media type, errors, ETags, paging), `filters` (SCIM filters as
-Tortoise conditions), `users`, `groups`, `schemas` (discovery), `app` (authentication and routes).
+One module per part: `protocol` (media type, errors, ETags, queries, partial representations),
+`filters` (SCIM filters as Tortoise conditions), `users`, `groups`, `schemas` (what is stored,
+and discovery), `app` (the sub-application: authentication, routes, errors).
 """

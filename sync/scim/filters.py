@@ -12,10 +12,12 @@ from scim2_filter_parser.parser import SCIMParser
 from tortoise.expressions import Q
 
 from models.directory import UserStatus
-from sync.scim.protocol import ScimError
+from sync.scim.protocol import GROUP_SCHEMA, USER_SCHEMA, ScimError
 
-USER_ATTRIBUTES: dict[tuple[str, str | None], tuple[str, str]] = {
+USER_FILTERS: dict[tuple[str, str | None], tuple[str, str]] = {
     ("username", None): ("username", "str"),
+    ("name", "givenname"): ("given_name", "str"),
+    ("name", "familyname"): ("family_name", "str"),
     ("externalid", None): ("external_subject", "str"),
     ("displayname", None): ("display_name", "str"),
     ("id", None): ("id", "uuid"),
@@ -23,16 +25,30 @@ USER_ATTRIBUTES: dict[tuple[str, str | None], tuple[str, str]] = {
     ("title", None): ("title", "str"),
     ("emails", "value"): ("email", "str"),
     ("emails", None): ("email", "str"),
+    ("phonenumbers", "value"): ("phone", "str"),
+    ("phonenumbers", None): ("phone", "str"),
     ("meta", "lastmodified"): ("updated_at", "datetime"),
     ("meta", "created"): ("created_at", "datetime"),
 }
-GROUP_ATTRIBUTES: dict[tuple[str, str | None], tuple[str, str]] = {
+GROUP_FILTERS: dict[tuple[str, str | None], tuple[str, str]] = {
     ("displayname", None): ("name", "str"),
     ("externalid", None): ("external_id", "str"),
     ("id", None): ("id", "uuid"),
     ("meta", "lastmodified"): ("updated_at", "datetime"),
     ("meta", "created"): ("created_at", "datetime"),
 }
+CORE_URNS = {USER_SCHEMA.lower(), GROUP_SCHEMA.lower()}
+
+
+def _value_path() -> ScimError:
+    return ScimError(
+        400,
+        "Value filters (attr[...]) are not supported; filter on the attribute itself, "
+        'e.g. emails.value eq "a@b.cn"',
+        "invalidFilter",
+    )
+
+
 _LOOKUPS = {
     "eq": "",
     "ne": "",
@@ -60,7 +76,7 @@ def filter_q(expression: str, attributes: dict[tuple[str, str | None], tuple[str
 def _node(node: Any, attributes: dict[tuple[str, str | None], tuple[str, str]]) -> Q:
     if isinstance(node, f.Filter):
         if node.namespace is not None:
-            raise ScimError(400, "Complex attribute filters are not supported", "invalidFilter")
+            raise _value_path()
         inner = _node(node.expr, attributes)
         return ~inner if node.negated else inner
     if isinstance(node, f.LogExpr):
@@ -68,6 +84,10 @@ def _node(node: Any, attributes: dict[tuple[str, str | None], tuple[str, str]]) 
         return left & right if node.op.lower() == "and" else left | right
     if isinstance(node, f.AttrExpr):
         path = node.attr_path
+        if not isinstance(path.attr_name, str):
+            raise _value_path()
+        if path.uri is not None and path.uri.lower() not in CORE_URNS:
+            raise ScimError(400, f"Filtering on '{path.uri}' is not supported", "invalidFilter")
         sub = path.sub_attr.value.lower() if path.sub_attr is not None else None
         key = (path.attr_name.lower(), sub)
         if key not in attributes:

@@ -1,4 +1,9 @@
-"""SCIM Users: the tenant's directory users (`externalId` is the portal subject used for SSO)."""
+"""SCIM Users: the tenant's directory users (`externalId` is the portal subject used for SSO).
+
+A PUT or PATCH sets every stored attribute from the resulting resource, so what a client reads
+back is what it wrote (absent means cleared), and `roles` go through the role map. DELETE
+deprovisions and marks the user deleted: gone from SCIM, kept with their history; creating the
+same userName (or externalId) again reactivates that user under the same id."""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 from aiohttp import web
 from scim2_models import Context, User
+from tortoise.expressions import Q
 
 from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
@@ -14,23 +20,25 @@ from models.scope import TenantScope
 from services import directory, offboarding
 from services.inputs import KEEP
 from services.tenants import tenant_system_actor
-from sync.scim.filters import USER_ATTRIBUTES, filter_q
+from services.uow import transaction
+from sync.scim.filters import USER_FILTERS, filter_q
 from sync.scim.protocol import (
+    ROLE_MAP,
     TENANT,
+    USER_SCHEMA,
+    Query,
     ScimError,
     base_url,
     etag,
-    excluded,
     if_match,
     list_response,
     meta,
-    paging,
     patched,
-    read_resource,
-    respond,
+    read_body,
+    shape_of,
 )
-
-USER_SCHEMA = "urn:ietf:params:scim:schemas:core:2.0:User"
+from sync.scim.protocol import respond as respond_json
+from sync.scim.schemas import refuse_unsupported
 
 
 def user_json(user: DirectoryUser, units: list[OrgUnit], base: str) -> dict[str, Any]:
@@ -39,22 +47,23 @@ def user_json(user: DirectoryUser, units: list[OrgUnit], base: str) -> dict[str,
         "id": str(user.id),
         "userName": user.username,
         "displayName": user.display_name,
-        "name": {"formatted": user.display_name},
         "active": user.status == UserStatus.ACTIVE,
         "meta": meta("User", user, base),
     }
-    if user.external_subject:
-        data["externalId"] = user.external_subject
-    if user.title:
-        data["title"] = user.title
-    if user.email:
-        data["emails"] = [{"value": user.email, "type": "work", "primary": True}]
-    if user.phone:
-        data["phoneNumbers"] = [{"value": user.phone, "type": "work", "primary": True}]
-    if units:
-        data["groups"] = [
+    name = {"givenName": user.given_name, "familyName": user.family_name}
+    if any(name.values()):
+        data["name"] = {k: v for k, v in name.items() if v}
+    optional = {
+        "externalId": user.external_subject,
+        "title": user.title,
+        "emails": directory.contact_list(user.emails, user.email),
+        "phoneNumbers": directory.contact_list(user.phones, user.phone),
+        "roles": [{"value": r} for r in user.portal_roles or []],
+        "groups": [
             {"value": str(u.id), "display": u.name, "$ref": f"{base}/Groups/{u.id}"} for u in units
-        ]
+        ],
+    }
+    data.update({k: v for k, v in optional.items() if v})
     return data
 
 
@@ -67,67 +76,166 @@ async def unit_map(scope: TenantScope, user_ids: list[uuid.UUID]) -> dict[uuid.U
     return found
 
 
-async def list_users(request: web.Request) -> web.Response:
+def live_users(scope: TenantScope) -> Any:
+    """The users SCIM serves: all but those deleted at the portal."""
+    return scope.query(DirectoryUser).filter(deleted_at=None)
+
+
+async def user_page(request: web.Request, query: Query) -> tuple[list[dict[str, Any]], int]:
     scope = TenantScope(request[TENANT].id)
-    start, count = paging(request)
-    query = scope.query(DirectoryUser)
-    if "filter" in request.query:
-        query = query.filter(filter_q(request.query["filter"], USER_ATTRIBUTES))
-    total = await query.count()
-    rows = await query.order_by("id").offset(start - 1).limit(count) if count else []
-    units = await unit_map(scope, [u.id for u in rows]) if "groups" not in excluded(request) else {}
-    base = base_url(request)
-    return list_response(
-        [user_json(u, units.get(u.id, []), base) for u in rows], total=total, start=start
+    rows = live_users(scope)
+    if query.filter:
+        rows = rows.filter(filter_q(query.filter, USER_FILTERS))
+    total = await rows.count()
+    found = (
+        await rows.order_by("id").offset(query.start - 1).limit(query.count) if query.count else []
     )
+    units = await unit_map(scope, [u.id for u in found])
+    base = base_url(request)
+    return [query.shape(user_json(u, units[u.id], base)) for u in found], total
+
+
+async def list_users(request: web.Request, query: Query) -> web.Response:
+    resources, total = await user_page(request, query)
+    return list_response(resources, total=total, start=query.start)
 
 
 async def _user(request: web.Request) -> DirectoryUser:
-    user = await TenantScope(request[TENANT].id).get(DirectoryUser, request.match_info["id"])
-    if user is None:
-        raise ScimError(404, "No such user")
-    return user
-
-
-async def _user_response(
-    request: web.Request, user: DirectoryUser, status: int = 200
-) -> web.Response:
-    units = await unit_map(TenantScope(user.tenant_id), [user.id])
-    return respond(
-        user_json(user, units[user.id], base_url(request)),
-        status=status,
-        headers={"ETag": etag(user.version)},
+    found = await live_users(TenantScope(request[TENANT].id)).filter(
+        id=_uuid(request.match_info["id"])
     )
+    if not found:
+        raise ScimError(404, "No such user")
+    return found[0]
+
+
+def _uuid(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return uuid.UUID(int=0)
+
+
+async def respond(request: web.Request, user_id: uuid.UUID, status: int = 200) -> web.Response:
+    scope = TenantScope(request[TENANT].id)
+    user = await scope.query(DirectoryUser).get(id=user_id)
+    units = await unit_map(scope, [user.id])
+    data = shape_of(request).shape(user_json(user, units[user.id], base_url(request)))
+    return respond_json(data, status=status, headers={"ETag": etag(user.version)})
 
 
 async def get_user(request: web.Request) -> web.Response:
     user = await _user(request)
     if request.headers.get("If-None-Match") == etag(user.version):
         return web.Response(status=304)
-    return await _user_response(request, user)
+    return await respond(request, user.id)
 
 
-def primary(values: list[Any] | None) -> Any:
-    """The value of the multi-valued attribute's primary entry, else of its first one."""
-    values = values or []
-    return next((v.value for v in values if v.primary), None) or (
-        values[0].value if values else None
-    )
-
-
-def _fields(resource: User[Any]) -> dict[str, Any]:
-    email = primary(resource.emails)
-    phone = primary(resource.phone_numbers)
-    display = resource.display_name or (resource.name.formatted if resource.name else None)
-    if not display and resource.name:
-        display = " ".join(p for p in (resource.name.given_name, resource.name.family_name) if p)
+def _fields(resource: User[Any], current: DirectoryUser | None) -> dict[str, Any]:
+    """Every stored attribute from the resource; absent ones are cleared."""
+    display = resource.display_name
+    if not display and current is None:  # creation may leave it to us
+        parts = (resource.name.given_name, resource.name.family_name) if resource.name else ()
+        display = " ".join(p for p in parts if p) or resource.user_name
+    if not display:
+        raise ScimError(400, "displayName is required", "invalidValue")
     return {
-        "display_name": display or resource.user_name,
-        "email": str(email) if email else None,
-        "phone": phone,
+        "username": resource.user_name or "",
+        "display_name": display,
+        "given_name": resource.name.given_name if resource.name else None,
+        "family_name": resource.name.family_name if resource.name else None,
+        "emails": _entries(resource.emails),
+        "phones": _entries(resource.phone_numbers),
         "title": resource.title,
         "external_subject": resource.external_id,
     }
+
+
+def _entries(items: list[Any] | None) -> list[dict[str, Any]] | None:
+    if not items:
+        return None
+    return [
+        {
+            k: v
+            for k, v in {
+                "value": i.value and str(i.value),
+                "type": i.type,
+                "primary": i.primary,
+            }.items()
+            if v is not None
+        }
+        for i in items
+    ]
+
+
+async def _apply(
+    request: web.Request,
+    user: DirectoryUser,
+    resource: User[Any],
+    expected: int | None,
+    *,
+    put: bool = False,
+) -> uuid.UUID:
+    """Make the stored user equal the resource, in one transaction. A PUT without externalId
+    or active keeps the stored one (the SSO link is not dropped by a client that omits it)."""
+    tenant = request[TENANT]
+    actor = tenant_system_actor(tenant, "scim")
+    fields = _fields(resource, user)
+    if put and fields["external_subject"] is None:
+        fields["external_subject"] = KEEP
+    active = resource.active
+    if active is None and not put:
+        raise ScimError(400, "active is required (true or false)", "invalidValue")
+    async with transaction(actor):
+        status = UserStatus.ACTIVE if active is True and user.status != UserStatus.ACTIVE else KEEP
+        user = await directory.update_user(
+            actor, id=user.id, status=status, expected_version=expected, **fields
+        )
+        await directory.set_portal_roles(
+            actor,
+            user_id=user.id,
+            names=[str(r.value) for r in resource.roles or [] if r.value],
+            role_map=request.app[ROLE_MAP],
+        )
+        if active is False and user.status != UserStatus.DEPROVISIONED:
+            await offboarding.deprovision_user(actor, user.id)
+    return user.id
+
+
+async def create_user(request: web.Request) -> web.Response:
+    tenant = request[TENANT]
+    body = await read_body(request)
+    refuse_unsupported(body, USER_SCHEMA)
+    resource: User[Any] = User.model_validate(body, scim_ctx=Context.RESOURCE_CREATION_REQUEST)
+    if resource.active is None:
+        resource.active = True
+    scope = TenantScope(tenant.id)
+    gone = await _deleted_match(scope, resource)
+    if gone is not None:
+        return await respond(request, await _apply(request, gone, resource, None), 201)
+    actor = tenant_system_actor(tenant, "scim")
+    fields = _fields(resource, None)
+    resource.display_name = fields["display_name"]
+    async with transaction(actor):
+        user = await directory.create_user(
+            actor, org_unit_ids=[(await root_unit(scope)).id], **fields
+        )
+        await _apply(request, user, resource, None)
+    return await respond(request, user.id, 201)
+
+
+async def _deleted_match(scope: TenantScope, resource: User[Any]) -> DirectoryUser | None:
+    """A user deleted at the portal with this userName (or externalId): it comes back."""
+    same = Q(username__iexact=resource.user_name or "")
+    if resource.external_id:
+        same |= Q(external_subject=resource.external_id)
+    return (
+        await scope.query(DirectoryUser)
+        .filter(deleted_at__not_isnull=True)
+        .filter(same)
+        .order_by("-deleted_at")
+        .first()
+    )
 
 
 async def root_unit(scope: TenantScope) -> OrgUnit:
@@ -137,45 +245,13 @@ async def root_unit(scope: TenantScope) -> OrgUnit:
     return root
 
 
-async def create_user(request: web.Request) -> web.Response:
-    tenant = request[TENANT]
-    resource = await read_resource(request, User, Context.RESOURCE_CREATION_REQUEST)
-    scope = TenantScope(tenant.id)
-    actor = tenant_system_actor(tenant, "scim")
-    user = await directory.create_user(
-        actor,
-        username=resource.user_name or "",
-        org_unit_ids=[(await root_unit(scope)).id],
-        **_fields(resource),
-    )
-    if resource.active is False:
-        user = await offboarding.deprovision_user(actor, user.id)
-    return await _user_response(request, user, 201)
-
-
-async def _apply_user(
-    request: web.Request, user: DirectoryUser, resource: User[Any], expected: int | None
-) -> DirectoryUser:
-    tenant = request[TENANT]
-    actor = tenant_system_actor(tenant, "scim")
-    fields = _fields(resource)
-    status: Any = KEEP
-    if resource.active is True and user.status != UserStatus.ACTIVE:
-        status = UserStatus.ACTIVE
-    user = await directory.update_user(
-        actor, id=user.id, status=status, expected_version=expected, **fields
-    )
-    if resource.active is False and user.status != UserStatus.DEPROVISIONED:
-        user = await offboarding.deprovision_user(actor, user.id)
-    return user
-
-
 async def replace_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = if_match(request, user.version)
-    resource = await read_resource(request, User, Context.RESOURCE_REPLACEMENT_REQUEST)
-    user = await _apply_user(request, user, resource, expected)
-    return await _user_response(request, user)
+    body = await read_body(request)
+    refuse_unsupported(body, USER_SCHEMA)
+    resource: User[Any] = User.model_validate(body, scim_ctx=Context.RESOURCE_REPLACEMENT_REQUEST)
+    return await respond(request, await _apply(request, user, resource, expected, put=True))
 
 
 async def patch_user(request: web.Request) -> web.Response:
@@ -184,13 +260,14 @@ async def patch_user(request: web.Request) -> web.Response:
     units = await unit_map(TenantScope(user.tenant_id), [user.id])
     current = await patched(request, User, user_json(user, units[user.id], base_url(request)))
     if current is not None:
-        user = await _apply_user(request, user, current, expected)
-    return await _user_response(request, user)
+        refuse_unsupported(current.model_dump(mode="json", by_alias=True), USER_SCHEMA)
+        await _apply(request, user, current, expected)
+    return await respond(request, user.id)
 
 
 async def delete_user(request: web.Request) -> web.Response:
     user = await _user(request)
     expected = if_match(request, user.version)
     actor = tenant_system_actor(request[TENANT], "scim")
-    await offboarding.deprovision_user(actor, user.id, expected_version=expected)
+    await offboarding.deprovision_user(actor, user.id, expected_version=expected, deleted=True)
     return web.Response(status=204)

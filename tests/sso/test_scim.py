@@ -25,7 +25,7 @@ from scim2_models import (
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, UserStatus
 from models.directory import User as DirectoryUser
-from sync.scim.groups import OrgUnitExtension
+from sync.scim.schemas import OrgUnitExtension
 from tests.conftest import GraphQL
 from tests.sso.support import scim_token
 
@@ -59,9 +59,9 @@ async def test_a_scim_client_provisions_and_deprovisions_users_and_groups(scim: 
 
     office = await scim.create(OrgUnitGroup(display_name="办公室", external_id="portal-ou-1"))
     child = OrgUnitGroup(display_name="文书科", external_id="portal-ou-2")
-    child[OrgUnitExtension] = OrgUnitExtension(parent=office.id, code="wenshu")
+    child[OrgUnitExtension] = OrgUnitExtension(parent=office.id)
     section = await scim.create(child)
-    assert section[OrgUnitExtension].parent == office.id
+    assert section[OrgUnitExtension].parent == office.meta.location, "a bare id is accepted"
     unit = await scope.get(OrgUnit, section.id)
     assert unit is not None
     assert unit.path.startswith((await scope.get(OrgUnit, office.id)).path)
@@ -187,8 +187,10 @@ async def test_etags_paging_errors_and_tokens(scim: Any, server: TestServer) -> 
     in_use = await scim.create(
         OrgUnitGroup(display_name="有人的科室", members=[GroupMember(value=created.id)])
     )
-    refused = await http.delete(f"/Groups/{in_use.id}")
-    assert refused.status_code == 409
+    assert (await http.delete(f"/Groups/{in_use.id}")).status_code == 204, "archived"
+    assert (await http.get(f"/Groups/{in_use.id}")).status_code == 404
+    member = (await http.get(url)).json()
+    assert [g["display"] for g in member["groups"]] == [scim.department.tenant.name], "moved up"
 
     async with httpx2.AsyncClient(base_url=str(server.make_url("/scim/v2"))) as anonymous:
         assert (await anonymous.get("/Users")).status_code == 401
