@@ -20,6 +20,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Gauge,
     generate_latest,
     multiprocess,
@@ -63,6 +64,32 @@ ALERTS_OPEN = Gauge(
     "Open alerts by kind.",
     ["kind"],
     multiprocess_mode="mostrecent",
+)
+LOOP_LAST_SUCCESS = Gauge(
+    "officecloud_loop_last_success_timestamp_seconds",
+    "When each background loop last succeeded (Unix time); the stalest live process.",
+    ["loop"],
+    multiprocess_mode="livemin",
+)
+LOOP_FAILURES = Gauge(
+    "officecloud_loop_consecutive_failures",
+    "Failures in a row of each background loop; the worst live process.",
+    ["loop"],
+    multiprocess_mode="livemax",
+)
+WORKERS_LIVE = Gauge(
+    "officecloud_workers_live",
+    "Worker processes alive under `serve --workers N` (set by the supervisor).",
+    multiprocess_mode="livemax",
+)
+WORKERS_EXPECTED = Gauge(
+    "officecloud_workers_expected",
+    "Worker processes `serve --workers N` keeps running.",
+    multiprocess_mode="livemax",
+)
+WORKER_RESTARTS = Counter(
+    "officecloud_worker_restarts",
+    "Workers the supervisor restarted after they exited on their own.",
 )
 
 

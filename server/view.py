@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
@@ -27,12 +28,15 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import graphiql
+from server import graphiql, lifecycle
 from server.files import preflighted, read_multipart
+from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
+from server.outages import says_unavailable
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
+from services.errors import RETRY_AFTER_SECONDS
 from subscriptions import sessions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -87,6 +91,7 @@ class GraphQLView(BaseView[Context, None]):
         max_page: int,
         max_subscriptions: int,
         max_query_bytes: int,
+        max_websockets_per_user: int = 20,
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
     ) -> None:
@@ -105,6 +110,7 @@ class GraphQLView(BaseView[Context, None]):
         self.max_page = max_page
         self.dev_mode = dev_mode
         self.max_query_bytes = max_query_bytes
+        self.max_websockets_per_user = max_websockets_per_user
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
 
@@ -144,7 +150,11 @@ class GraphQLView(BaseView[Context, None]):
             raise HTTPException(
                 400, "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"
             )
-        form, files = await read_multipart(raw, self.attachments)
+        try:
+            async with asyncio.timeout_at(raw.get(BODY_DEADLINE)):
+                form, files = await read_multipart(raw, self.attachments)
+        except TimeoutError as exc:
+            raise Refused(408, "The request body did not arrive in time", "TIMEOUT") from exc
         raw[UPLOADS] = list(files.values())
         operations = self.parse_json(form.get("operations", "{}"))
         files_map = self.parse_json(form.get("map", "{}"))
@@ -206,9 +216,12 @@ class GraphQLView(BaseView[Context, None]):
             raise ConnectionRejectionError({"message": exc.message}) from exc
         if viewer is None:
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
+        socket = context.response
+        if not sessions.admit(viewer.tenant.id, viewer.user.id, self.max_websockets_per_user):
+            await socket.close(code=sessions.CLOSE_TOO_MANY, message=b"Too many connections")
+            raise ConnectionRejectionError({"message": "Too many connections"})
         context.viewer = viewer
         context.__post_init__()
-        socket = context.response
         context.request[SESSION] = sessions.open_session(
             viewer.tenant.id,
             viewer.user.id,
@@ -228,6 +241,7 @@ class GraphQLView(BaseView[Context, None]):
             protocols=[subprotocol] if subprotocol else [], heartbeat=30, compress=False
         )
         await ws.prepare(request)
+        lifecycle.track(request, ws)
         return ws
 
     def encode_json(self, data: object) -> str:
@@ -252,6 +266,9 @@ class GraphQLView(BaseView[Context, None]):
             response_data = cast(
                 GraphQLHTTPResponse, {k: v for k, v in response_data.items() if k != "data"}
             )
+        if isinstance(response_data, Mapping) and says_unavailable(response_data):
+            sub_response.set_status(503)
+            sub_response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         sub_response.body = orjson.dumps(response_data)
         sub_response.content_type = media
         sub_response.charset = "utf-8"
