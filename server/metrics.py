@@ -3,16 +3,14 @@ database at scrape time, the platform-wide ones (outbox lag, overdue tasks, open
 
 With `serve --workers N` the processes share nothing, so prometheus-client's multiprocess mode
 is used: `serve` points `PROMETHEUS_MULTIPROC_DIR` at a fresh directory before it starts the
-workers, each writes its counters there, and whichever worker answers a scrape merges them
-all. Per-process gauges are summed over live processes; the database figures are set by the
-scraping process and reported as the most recent value."""
+workers (`server/supervisor.py`), each writes its counters there, and whichever worker answers
+a scrape merges them all. Per-process gauges are summed over live processes; the database
+figures are set by the scraping process and reported as the most recent value."""
 
 from __future__ import annotations
 
 import hmac
 import os
-import shutil
-from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -91,15 +89,6 @@ WORKER_RESTARTS = Counter(
     "officecloud_worker_restarts",
     "Workers the supervisor restarted after they exited on their own.",
 )
-
-
-def prepare_multiprocess(directory: Path) -> None:
-    """Called by `serve` before it starts several workers (unless the operator chose a dir)."""
-    if os.environ.get(MULTIPROC_ENV):
-        return
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
-    os.environ[MULTIPROC_ENV] = str(directory)
 
 
 def worker_exited(pid: int) -> None:

@@ -5,13 +5,7 @@ process, a process killed between commit and publish, and Redis going away for a
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -24,75 +18,17 @@ from models.outbox import OutboxEvent
 from server.settings import Settings
 from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
-from tests.test_cli import CLI, free_port
+from tests.server.processes import (
+    REDIS_SERVER,
+    Served,
+    client,
+    free_port,
+    server_env,
+    serving,
+    throwaway_redis,
+)
 from tests.test_events import position
 from tests.ws_client import Socket, ids
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-@dataclass
-class Served:
-    base: str
-    process: asyncio.subprocess.Process
-    log: Path
-
-    @property
-    def ws(self) -> str:
-        return self.base.replace("http://", "ws://") + "/graphql"
-
-
-def server_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OFFICECLOUD_", "DATABASE_URL", "REDIS_URL"))
-    }
-    env.update(
-        DATABASE_URL=str(settings.database_url),
-        REDIS_URL=redis_url,
-        OFFICECLOUD_DATA_DIR=str(settings.data_dir),
-        OFFICECLOUD_PUBLIC_URL=settings.public_url,
-        OFFICECLOUD_DEV_MODE="true",
-        OFFICECLOUD_LOG_JSON="false",
-        OFFICECLOUD_LOG_LEVEL="WARNING",
-        OFFICECLOUD_OUTBOX_RELAY_INTERVAL_SECONDS="0.2",
-        OFFICECLOUD_OUTBOX_RELAY_GRACE_SECONDS="0.5",
-        **extra,
-    )
-    return env
-
-
-@contextlib.asynccontextmanager
-async def serving(env: dict[str, str], log: Path, *args: str) -> AsyncIterator[Served]:
-    port = free_port()
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            CLI, "serve", "--port", str(port), *args, env=env, stdout=sink, stderr=sink
-        )
-    served = Served(f"http://127.0.0.1:{port}", process, log)
-    try:
-        await wait_ready(served)
-        yield served
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), 20)
-
-
-async def wait_ready(served: Served) -> None:
-    async with aiohttp.ClientSession() as http:
-        for _ in range(200):
-            if served.process.returncode is not None:
-                break
-            try:
-                async with http.get(f"{served.base}/readyz") as response:
-                    if response.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            await asyncio.sleep(0.05)
-    pytest.fail(f"the server did not start:\n{served.log.read_text()}")
 
 
 @pytest.fixture(scope="module")
@@ -111,16 +47,6 @@ async def pair(
         serving(env, logs / "two.log", "--workers", "2") as two,
     ):
         yield one, two
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-def client(http: aiohttp.ClientSession, served: Served, gql: GraphQL) -> GraphQL:
-    return GraphQL(http, f"{served.base}/graphql", gql.issuer)
 
 
 async def rename_root(gql: GraphQL, department: Department, name: str) -> dict[str, object]:
@@ -222,32 +148,6 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
     assert row.published_at is not None
     root = await department.scope.query(OrgUnit).get(parent_id=None)
     assert root.name == "提交后崩溃"
-
-
-@contextlib.asynccontextmanager
-async def throwaway_redis(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
-    assert REDIS_SERVER
-    process = await asyncio.create_subprocess_exec(
-        REDIS_SERVER,
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        for _ in range(100):
-            try:
-                _, writer = await asyncio.open_connection("127.0.0.1", port)
-                writer.close()
-                break
-            except OSError:
-                await asyncio.sleep(0.02)
-        yield process
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            await process.wait()
 
 
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server to run a throwaway Redis")
