@@ -52,6 +52,7 @@ class Loop:
     def report(self) -> dict[str, object]:
         return {
             "lastSuccess": self.last_success,
+            "intervalSeconds": self.interval,
             "failures": self.failures,
             "budgetSeconds": self.budget,
             "ok": not self.stale(),

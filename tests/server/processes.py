@@ -68,8 +68,8 @@ def server_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, st
         OFFICECLOUD_LOG_LEVEL="WARNING",
         OFFICECLOUD_OUTBOX_RELAY_INTERVAL_SECONDS="0.2",
         OFFICECLOUD_OUTBOX_RELAY_GRACE_SECONDS="0.5",
-        **extra,
     )
+    env.update(extra)
     return env
 
 
