@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import collections
+import itertools
 import os
 from typing import Any
 
@@ -69,7 +70,7 @@ async def _status_events_match(department: Department, documents: list[Document]
         assert chain, f"{document.id} has no status event"
         steps = [(e["from"], e["to"]) for e in chain]
         assert steps[0][0] is None
-        for (_, to), (start, _) in zip(steps, steps[1:], strict=False):
+        for (_, to), (start, _) in itertools.pairwise(steps):
             assert start == to, f"{document.id}: a status change has no event: {steps}"
         assert steps[-1][1] == document.status.value, (document.status, steps)
 
