@@ -41,6 +41,7 @@ def track(request: web.Request, socket: web.WebSocketResponse) -> None:
 async def _connection_close(request: web.Request, response: web.StreamResponse) -> None:
     if request.app[DRAIN].started and not isinstance(response, web.WebSocketResponse):
         response.force_close()
+        response.headers["Connection"] = "close"  # headers are prepared before this hook
 
 
 async def _draining(app: web.Application) -> None:

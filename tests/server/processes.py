@@ -49,7 +49,17 @@ class Served:
     def children(self) -> list[int]:
         """Pids of the worker processes of a `--workers N` parent."""
         path = Path(f"/proc/{self.process.pid}/task/{self.process.pid}/children")
-        return [int(pid) for pid in path.read_text().split()] if path.exists() else []
+        pids = [int(pid) for pid in path.read_text().split()] if path.exists() else []
+        return [pid for pid in pids if _is_worker(pid)]
+
+
+def _is_worker(pid: int) -> bool:
+    """A spawned worker, not multiprocessing's resource tracker."""
+    try:
+        command = Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+    return b"spawn_main" in command and b"resource_tracker" not in command
 
 
 def server_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, str]:
@@ -90,7 +100,7 @@ async def serving(env: dict[str, str], log: Path, *args: str) -> AsyncIterator[S
             await asyncio.wait_for(process.wait(), 30)
 
 
-async def wait_ready(served: Served, seconds: float = 10.0) -> None:
+async def wait_ready(served: Served, seconds: float = 30.0) -> None:
     async with aiohttp.ClientSession() as http:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + seconds * SCALE

@@ -5,6 +5,7 @@ service recovered by itself."""
 from __future__ import annotations
 
 import asyncio
+import inspect
 import time
 import uuid
 from pathlib import Path
@@ -73,7 +74,10 @@ async def start(office: Office, title: str) -> str:
 async def until(check: Any, seconds: float, what: str) -> Any:
     deadline = time.monotonic() + seconds * SCALE
     while time.monotonic() < deadline:
-        if result := await check():
+        result = check()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
             return result
         await asyncio.sleep(0.1)
     pytest.fail(f"not within {seconds * SCALE:.0f}s: {what}")
