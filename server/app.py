@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp import web
@@ -21,7 +21,7 @@ from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
-from services import stats
+from services import idempotency, stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import LocalBlobStore
@@ -99,6 +99,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
         max_websockets_per_user=settings.max_websockets_per_user,
+        idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
     )
@@ -160,6 +161,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
             lambda: relay.prune(retention=timedelta(hours=settings.outbox_retention_hours)),
         ),
         loop("sessions", settings.session_check_seconds, sessions.check_open),
+        loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
         loop("metrics", 5.0, metrics.periodic),
     ]
     if not settings.background_jobs:

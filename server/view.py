@@ -28,7 +28,7 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import graphiql, lifecycle
+from server import graphiql, idempotency, lifecycle
 from server.files import preflighted, read_multipart
 from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
@@ -92,6 +92,7 @@ class GraphQLView(BaseView[Context, None]):
         max_subscriptions: int,
         max_query_bytes: int,
         max_websockets_per_user: int = 20,
+        idempotency_keep: timedelta = timedelta(hours=24),
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
     ) -> None:
@@ -111,6 +112,7 @@ class GraphQLView(BaseView[Context, None]):
         self.dev_mode = dev_mode
         self.max_query_bytes = max_query_bytes
         self.max_websockets_per_user = max_websockets_per_user
+        self.idempotency_keep = idempotency_keep
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
 
@@ -134,13 +136,43 @@ class GraphQLView(BaseView[Context, None]):
         except HTTPException as exc:
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
-            code = exc.code if isinstance(exc, Refused) else "BAD_REQUEST"
+            code = getattr(exc, "code", "BAD_REQUEST")
             return _error_response(exc.status_code, exc.reason, code)
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
             if SESSION in request:
                 sessions.forget(request[SESSION])
+
+    async def execute_operation(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: web.Response,
+    ) -> Any:
+        """A mutation sent with `Idempotency-Key` runs once (`server/idempotency.py`)."""
+
+        def execute() -> Any:
+            return super(GraphQLView, self).execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+
+        key = idempotency.key_of(request, request_data, context)
+        if key is None:
+            return await execute()
+        assert isinstance(request_data, GraphQLRequestData)
+        return await idempotency.run(
+            key,
+            context,
+            request_data,
+            sub_response,
+            self.idempotency_keep,
+            execute,
+            lambda result: self.process_result(request, result),
+        )
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         """Files are spooled to disk with limits (stock strawberry keeps them in memory), and
@@ -256,6 +288,11 @@ class GraphQLView(BaseView[Context, None]):
         """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
         with 400 for requests that could not be executed at all (parse or validation)."""
         media = GRAPHQL_RESPONSE if _accepts_graphql_response(sub_response) else JSON
+        if idempotency.REPLAY in sub_response:
+            sub_response.body = sub_response[idempotency.REPLAY]
+            sub_response.content_type = media
+            sub_response.charset = "utf-8"
+            return sub_response
         if (
             media == GRAPHQL_RESPONSE
             and isinstance(response_data, Mapping)
