@@ -24,7 +24,8 @@ from server.view import GraphQLView
 from services import idempotency, stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
-from services.documents.storage import LocalBlobStore
+from services.documents.s3 import S3BlobStore
+from services.documents.storage import BlobStore, LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
@@ -60,7 +61,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         issuers.append(provider[0])
         app[sso.JWKS] = provider[2]
     if settings.dev_mode:
-        dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+        dev = DevIssuer.load(
+            settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+        )
         app[DEV_ISSUER] = dev
         issuers.append(TrustedIssuer(dev.issuer, dev.audience, dev.key_set, dev=True))
         app.router.add_get("/auth/dev/jwks.json", _dev_jwks)
@@ -72,7 +75,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     authenticator = sso.build_authenticator(app, settings, validator, discovery)
     signin.add_routes(app, settings, validator, discovery)
     app[ATTACHMENTS] = AttachmentPolicy(
-        store=LocalBlobStore(settings.data_dir / "blobs"),
+        store=_blob_store(settings),
         max_bytes=settings.max_upload_bytes,
         allowed_types=frozenset(settings.upload_types),
         secret=settings.signing_secret(),
@@ -123,6 +126,7 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         build_schema()._schema if settings.portal_check_shipped_operations else None
     )
     app[HTTP] = aiohttp.ClientSession()
+    await app[ATTACHMENTS].store.start()
     app[BUS] = bus.create(
         settings.redis_url,
         queue_size=settings.subscription_queue_size,
@@ -137,9 +141,24 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
+    await app[ATTACHMENTS].store.close()
     await app[LIMITER].close()
     if owns_db:
         await db.disconnect()
+
+
+def _blob_store(settings: Settings) -> BlobStore:
+    if settings.blob_store == "s3":
+        return S3BlobStore(
+            bucket=settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            staging=settings.data_dir / "staging",
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
+    return LocalBlobStore(settings.data_dir / "blobs")
 
 
 def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:

@@ -81,7 +81,9 @@ def serve(
     if settings.dev_mode:
         from auth.dev_issuer import DevIssuer
 
-        DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+        DevIssuer.load(
+            settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+        )
     mode = "dev mode, " if settings.dev_mode else ""
     store = "SQLite (embedded)" if settings.embedded else "PostgreSQL"
     bus_kind = "Redis" if settings.redis_url else "in-process bus"
@@ -355,5 +357,7 @@ def sync_pull(
 def _dev_token(settings: Settings, user_id: str, tenant_code: str, ttl: int = 8 * 3600) -> str:
     from auth.dev_issuer import DevIssuer
 
-    issuer = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    issuer = DevIssuer.load(
+        settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+    )
     return issuer.issue(subject=user_id, tenant=tenant_code, ttl_seconds=ttl)
