@@ -9,12 +9,15 @@ import itertools
 import os
 from typing import Any
 
+import aiohttp
+
 from models.documents import Document, DocumentEvent, DocumentNumber, NumberSequence, Task
 from models.outbox import OutboxEvent
 from server.settings import Settings
 from subscriptions.topics import Topic, global_id
 from tests.conftest import Department
 from tests.server.processes import CLI
+from tests.ws_client import Socket
 from workflow.vocabulary import TaskStatus
 
 DONE = {"completed", "rejected", "withdrawn", "terminated", "archived"}
@@ -107,3 +110,55 @@ async def assert_delivered(
     )
     got = [int(e["id"]) for e in received]
     assert got == stored, {"missing": sorted(set(stored) - set(got)), "got": got}
+
+
+async def caught_up(department: Department, received: list[dict[str, Any]]) -> bool:
+    """The subscriber has the tenant's latest event."""
+    last = await OutboxEvent.filter(tenant_id=department.tenant.id).order_by("-id").first()
+    return bool(received) and last is not None and int(str(received[-1]["id"])) == last.id
+
+
+class Follower:
+    """A subscriber that reconnects with `after:` whenever its socket closes."""
+
+    def __init__(
+        self,
+        http: aiohttp.ClientSession,
+        url: str,
+        token: str,
+        after: dict[str, str],
+        received: list[dict[str, object]],
+    ) -> None:
+        self.http, self.url, self.token, self.after, self.received = (
+            http,
+            url,
+            token,
+            after,
+            received,
+        )
+        self.reconnects = 0
+
+    async def __aenter__(self) -> Follower:
+        self.task = asyncio.create_task(self._run())
+        await asyncio.sleep(0.3)
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.task.cancel()
+        await asyncio.gather(self.task, return_exceptions=True)
+
+    async def _run(self) -> None:
+        while True:
+            last = self.received[-1]["id"] if self.received else self.after["after"]
+            try:
+                async with Socket.connect(self.http, self.url, self.token) as socket:
+                    op = await socket.subscribe(variables={"after": str(last)})
+                    seen = 0
+                    while not socket.closed.is_set():
+                        await asyncio.sleep(0.05)
+                        fresh = socket.received[op][seen:]
+                        seen += len(fresh)
+                        self.received.extend(fresh)
+            except (TimeoutError, aiohttp.ClientError, AssertionError):
+                await asyncio.sleep(0.2)
+            self.reconnects += 1

@@ -18,8 +18,17 @@ from models.outbox import OutboxEvent
 from server.settings import Settings
 from subscriptions.topics import Topic
 from tests.office import DOC, Office
-from tests.server.invariants import assert_delivered, assert_invariants
-from tests.server.processes import SCALE, Served, client, server_env, serving
+from tests.server.invariants import Follower, assert_delivered, assert_invariants, caught_up
+from tests.server.processes import (
+    REDIS_SERVER,
+    SCALE,
+    Served,
+    client,
+    free_port,
+    server_env,
+    serving,
+    throwaway_redis,
+)
 from tests.server.proxy import Proxy, proxy_to
 from tests.test_events import position
 from tests.ws_client import Socket
@@ -195,4 +204,39 @@ async def test_a_connection_lost_right_after_commit_does_not_fail_the_mutation(
             assert made["document"]["title"] == "提交后断线"
             again = await start(office, "断线之后")
             await office.approve("director", again)
+    await assert_invariants(department, database)
+
+
+@pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server to run a throwaway Redis")
+async def test_redis_stopped_and_restarted_loses_nothing(
+    database: Settings, dispatch_office: Office, http: aiohttp.ClientSession, tmp_path: Path
+) -> None:
+    department = dispatch_office.department
+    port = free_port()
+    env = server_env(database, f"redis://127.0.0.1:{port}/0", **BRISK)
+    async with (
+        throwaway_redis(port) as redis,
+        serving(env, tmp_path / "server.log", "--workers", "2") as served,
+    ):
+        office = await on(dispatch_office, served, http)
+        after = await position(department)
+        received: list[dict[str, Any]] = []
+        async with Follower(http, served.ws, office.token("admin"), after, received):
+            documents = [await start(office, f"Redis 之前 {i}") for i in range(2)]
+            redis.terminate()
+            await redis.wait()
+            status, ready = await readiness(http, served)
+            assert status == 503
+            assert ready["bus"] is False
+            documents += [await start(office, f"Redis 停了 {i}") for i in range(3)]
+            for document in documents:
+                await office.approve("director", document)
+            async with throwaway_redis(port):
+                await until(lambda: caught_up(department, received), 15, "caught up")
+
+                async def ready_again() -> bool:
+                    return (await readiness(http, served))[0] == 200
+
+                await until(ready_again, 10, "ready again")
+    await assert_delivered(department, received, int(after["after"]))
     await assert_invariants(department, database)

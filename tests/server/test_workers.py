@@ -21,7 +21,7 @@ from aiohttp.test_utils import TestServer
 from server.settings import Settings
 from tests.conftest import ws_url
 from tests.office import Office
-from tests.server.invariants import assert_delivered, assert_invariants
+from tests.server.invariants import Follower, assert_delivered, assert_invariants, caught_up
 from tests.server.processes import CLI, SCALE, free_port, server_env, serving
 from tests.server.test_faults import BRISK, on, start, until
 from tests.test_events import position
@@ -53,7 +53,7 @@ async def test_a_killed_worker_is_restarted_and_nothing_is_lost(
         before = await until(lambda: _two(served.children()), 10, "two workers")
         after = await position(department)
         received: list[dict[str, object]] = []
-        async with _following(http, served.ws, office.token("admin"), after, received):
+        async with Follower(http, served.ws, office.token("admin"), after, received):
             documents = [await start(office, f"杀进程之前 {i}") for i in range(3)]
             victim = before[0]
             os.kill(victim, signal.SIGKILL)
@@ -64,7 +64,7 @@ async def test_a_killed_worker_is_restarted_and_nothing_is_lost(
             assert victim not in now
             assert await metric(http, served.base, "officecloud_workers_live") == 2
             assert await metric(http, served.base, "officecloud_worker_restarts_total") == 1
-            await until(lambda: _caught_up(department, received), 10, "events delivered")
+            await until(lambda: caught_up(department, received), 10, "events delivered")
     log = served.log.read_text()
     assert f"(pid {victim}) exited on signal SIGKILL" in log
     await assert_delivered(department, received, int(after["after"]))
@@ -73,13 +73,6 @@ async def test_a_killed_worker_is_restarted_and_nothing_is_lost(
 
 def _two(pids: list[int]) -> list[int] | None:
     return pids if len(pids) == 2 else None
-
-
-async def _caught_up(department: object, received: list[dict[str, object]]) -> bool:
-    from models.outbox import OutboxEvent
-
-    last = await OutboxEvent.filter(tenant_id=department.tenant.id).order_by("-id").first()  # type: ignore[attr-defined]
-    return bool(received) and last is not None and int(str(received[-1]["id"])) == last.id
 
 
 async def _retrying(call: object, *args: object) -> object:
@@ -91,52 +84,6 @@ async def _retrying(call: object, *args: object) -> object:
         except aiohttp.ClientConnectionError:
             await asyncio.sleep(0.2)
     raise AssertionError("no live worker answered")
-
-
-class _following:
-    """A subscriber that reconnects with `after:` whenever its socket closes."""
-
-    def __init__(
-        self,
-        http: aiohttp.ClientSession,
-        url: str,
-        token: str,
-        after: dict[str, str],
-        received: list[dict[str, object]],
-    ) -> None:
-        self.http, self.url, self.token, self.after, self.received = (
-            http,
-            url,
-            token,
-            after,
-            received,
-        )
-        self.reconnects = 0
-
-    async def __aenter__(self) -> _following:
-        self.task = asyncio.create_task(self._run())
-        await asyncio.sleep(0.3)
-        return self
-
-    async def __aexit__(self, *exc: object) -> None:
-        self.task.cancel()
-        await asyncio.gather(self.task, return_exceptions=True)
-
-    async def _run(self) -> None:
-        while True:
-            last = self.received[-1]["id"] if self.received else self.after["after"]
-            try:
-                async with Socket.connect(self.http, self.url, self.token) as socket:
-                    op = await socket.subscribe(variables={"after": str(last)})
-                    seen = 0
-                    while not socket.closed.is_set():
-                        await asyncio.sleep(0.05)
-                        fresh = socket.received[op][seen:]
-                        seen += len(fresh)
-                        self.received.extend(fresh)
-            except (TimeoutError, aiohttp.ClientError, AssertionError):
-                await asyncio.sleep(0.2)
-            self.reconnects += 1
 
 
 async def test_workers_that_cannot_start_make_serve_exit_1(
@@ -209,7 +156,7 @@ async def test_sigterm_drains_requests_and_closes_websockets_with_1001(
     before = sockets[0].received[ops[0]]
     async with Socket.connect(http, ws_url(server), admin) as resumed:
         op = await resumed.subscribe(variables={"after": before[-1]["id"]})
-        await until(lambda: _caught_up(department, before + resumed.received[op]), 10, "resumed")
+        await until(lambda: caught_up(department, before + resumed.received[op]), 10, "resumed")
     await assert_delivered(department, before + resumed.received[op], int(after["after"]))
     await assert_invariants(department, database)
 
