@@ -14,6 +14,7 @@ from typing import Any
 import aiohttp
 import pytest
 
+from bench.proxy import Proxy, proxy_to
 from models.outbox import OutboxEvent
 from server.settings import Settings
 from subscriptions.topics import Topic
@@ -29,7 +30,6 @@ from tests.server.processes import (
     serving,
     throwaway_redis,
 )
-from tests.server.proxy import Proxy, proxy_to
 from tests.test_events import position
 from tests.ws_client import Socket
 

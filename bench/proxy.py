@@ -1,4 +1,5 @@
-"""A TCP proxy the fault tests put in front of PostgreSQL (or anything else) and cut at will."""
+"""A TCP proxy in front of PostgreSQL (or anything else) that the fault tests and `bench/chaos.py`
+cut and restore at will."""
 
 from __future__ import annotations
 
