@@ -163,7 +163,7 @@ class Settings(BaseSettings):
     restarts within the window is a crash loop, and `serve` stops with exit code 1."""
     max_websockets_per_user: int = 20
     """Open GraphQL websockets one user may hold in one server process; more are refused with
-    close code 4429."""
+    close code 4430."""
     request_body_timeout_seconds: float = 60.0
     """A request body (an upload included) must arrive within this time, else 408."""
     session_check_seconds: float = 30.0

@@ -13,7 +13,7 @@ Close codes (the client should not simply reconnect with the same token):
 - 4403 "Session revoked" / "Signed out" / "Access ended": the user was signed out (back-channel
   logout, or a sign-out of the browser session the connection came from), disabled or deleted,
   or the tenant suspended. Sign in again.
-- 4429 "Too many connections": the user already holds the most websockets one process accepts
+- 4430 "Too many connections": the user already holds the most websockets one process accepts
   (`OFFICECLOUD_MAX_WEBSOCKETS_PER_USER`). Close one.
 """
 
@@ -38,7 +38,7 @@ log = logging.getLogger(__name__)
 
 CLOSE_EXPIRED = 4401
 CLOSE_REVOKED = 4403
-CLOSE_TOO_MANY = 4429
+CLOSE_TOO_MANY = 4430
 USER_TOPICS = frozenset({Topic.USER_UPDATED, Topic.USER_DELETED, Topic.USER_DEPROVISIONED})
 
 Closer = Callable[[int, str], Coroutine[Any, Any, Any]]
