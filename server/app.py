@@ -24,7 +24,7 @@ from server.view import GraphQLView
 from services import idempotency, stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
-from services.documents.s3 import S3BlobStore
+from services.documents.object_store import S3BlobStore
 from services.documents.storage import BlobStore, LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components

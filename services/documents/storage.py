@@ -2,9 +2,9 @@
 computes while it spools an upload (`spool`).
 
 `LocalBlobStore` keeps them on the local disk (`<data dir>/blobs`: one host only);
-`S3BlobStore` in any S3-compatible store every host shares (`services/documents/s3.py`). A
-store that cannot be reached raises `services.errors.Unavailable`; a blob that should be there
-and is not raises `BlobMissing`.
+`S3BlobStore` in any S3-compatible store every host shares (`object_store.py`). A store that
+cannot be reached raises `services.errors.Unavailable`; a blob that should be there and is not
+raises `BlobMissing`.
 """
 
 from __future__ import annotations

@@ -93,7 +93,7 @@ async def test_workers_that_cannot_start_make_serve_exit_1(
     env = server_env(
         database.model_copy(update={"database_url": nowhere}),
         redis_url,
-        OFFICECLOUD_WORKER_RESTART_LIMIT="2",
+        OFFICECLOUD_WORKER_RESTART_LIMIT="1",
     )
     log = tmp_path / "serve.log"
     started = time.monotonic()
