@@ -50,8 +50,14 @@ class RateLimiter:
     """`await hit(rule, key)`: None while the key stays within the rule in the current window,
     else the seconds until the window ends (the client's Retry-After)."""
 
-    def __init__(self, rules: Mapping[str, Rule], redis_url: str | None = None) -> None:
+    def __init__(
+        self,
+        rules: Mapping[str, Rule],
+        redis_url: str | None = None,
+        namespace: str = "officecloud",
+    ) -> None:
         self.rules = dict(rules)
+        self.namespace = namespace
         self._redis: Redis | None = Redis.from_url(redis_url) if redis_url else None
         self._windows: dict[str, tuple[int, dict[str, int]]] = {}
         """In-process counts: rule -> (current window, count per key); older windows go."""
@@ -66,7 +72,7 @@ class RateLimiter:
             counts[key] = count = counts.get(key, 0) + 1
             self._windows[rule_name] = (window, counts)
         else:
-            name = f"officecloud:rate:{rule_name}:{window}:{key}"
+            name = f"{self.namespace}:rate:{rule_name}:{window}:{key}"
             async with self._redis.pipeline(transaction=True) as pipe:
                 pipe.incr(name)
                 pipe.expire(name, rule.window_seconds)

@@ -1,10 +1,14 @@
 """Dev mode signs its own tokens with a local key and publishes the key set.
 
-The key lives in the data dir so every worker process and every CLI call shares it.
+With `OFFICECLOUD_SECRET_KEY` set the key is derived from it, so every host (and every CLI
+call) that shares the secret signs and accepts the same tokens; without it the key is made
+once in the data dir, which every worker process and CLI call on that host shares.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import os
 import time
 import uuid
@@ -12,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+from cryptography.hazmat.primitives.asymmetric import ec
 from joserfc import jwt
 from joserfc.jwk import ECKey, KeySet
 
@@ -26,7 +31,11 @@ class DevIssuer:
         self.key_set = KeySet([key])
 
     @classmethod
-    def load(cls, data_dir: Path, issuer: str, audience: str) -> DevIssuer:
+    def load(
+        cls, data_dir: Path, issuer: str, audience: str, secret: str | None = None
+    ) -> DevIssuer:
+        if secret:
+            return cls(issuer, _derived_key(secret), audience)
         path = data_dir / "dev-signing-key.json"
         if not path.exists():
             data_dir.mkdir(parents=True, exist_ok=True)
@@ -64,3 +73,21 @@ class DevIssuer:
         }
         header = {"alg": ALGORITHM, "kid": self._key.kid, "typ": "at+jwt"}
         return jwt.encode(header, payload, self._key)
+
+
+P256_ORDER = 0xFFFFFFFF00000000FFFFFFFFFFFFFFFFBCE6FAADA7179E84F3B9CAC2FC632551
+
+
+def _derived_key(secret: str) -> ECKey:
+    """A P-256 key that is a function of the secret alone (HMAC-SHA256, counter until the
+    scalar is in range), with a kid derived the same way."""
+    for counter in range(256):
+        digest = hmac.new(
+            secret.encode(), f"officecloud dev issuer {counter}".encode(), hashlib.sha256
+        ).digest()
+        scalar = int.from_bytes(digest, "big")
+        if 0 < scalar < P256_ORDER:
+            key = ec.derive_private_key(scalar, ec.SECP256R1())
+            kid = hashlib.sha256(digest).hexdigest()[:16]
+            return ECKey.import_key(key, parameters={"kid": kid})
+    raise ValueError("no usable key")  # pragma: no cover (probability 2^-8192)

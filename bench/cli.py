@@ -130,3 +130,32 @@ def profile_command(
 
     settings = get_settings().model_copy(update={"background_jobs": False})
     typer.echo(run(settings, scenario, count))
+
+
+@bench_cli.command("chaos")
+def chaos_command(
+    clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 20,
+    pause: Annotated[float, typer.Option(help="Seconds of load before and after the faults.")] = 5,
+) -> None:
+    """Run the fault tests' faults under load and print a one-screen report (DATABASE_URL:
+    a database of its own; needs redis-server; exit 1 when an invariant broke)."""
+    from rich.console import Console
+
+    from bench.chaos import chaos
+    from server import db
+    from server.settings import get_settings
+
+    settings = get_settings()
+    if settings.embedded:
+        raise typer.BadParameter("Set DATABASE_URL to a PostgreSQL database")
+
+    async def work() -> bool:
+        await db.migrate(settings)
+        await db.connect(settings)
+        try:
+            return await chaos(str(settings.database_url), clients, pause, Console())
+        finally:
+            await db.disconnect()
+
+    if not asyncio.run(work()):
+        raise typer.Exit(1)

@@ -136,7 +136,9 @@ def run(
 ) -> dict[str, Any]:
     dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
     p = asyncio.run(probes(dsn))
-    issuer = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    issuer = DevIssuer.load(
+        settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+    )
     graphql, raw = bodies(scenario, p, issuer)
     target = f"{floor.rstrip('/')}/{scenario}"
     if scenario == "approve":

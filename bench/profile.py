@@ -20,7 +20,9 @@ async def profile(settings: Settings, scenario: str, count: int) -> str:
     from pyinstrument import Profiler
 
     dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
-    issuer = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    issuer = DevIssuer.load(
+        settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+    )
     lines, _ = bodies(scenario, await probes(dsn), issuer)
     requests: list[tuple[str, Any]] = []
     for line in lines[:count]:

@@ -43,11 +43,15 @@ class TenantScope:
         return await model.create(tenant_id=self.tenant_id, **values)
 
     async def bulk_create(
-        self, model: type[M], rows: list[M], batch_size: int | None = None
+        self,
+        model: type[M],
+        rows: list[M],
+        batch_size: int | None = None,
+        ignore_conflicts: bool = False,
     ) -> None:
         for row in rows:
             row.tenant_id = self.tenant_id
-        await model.bulk_create(rows, batch_size=batch_size)
+        await model.bulk_create(rows, batch_size=batch_size, ignore_conflicts=ignore_conflicts)
 
 
 def across_tenants(model: type[M]) -> QuerySet[M]:

@@ -33,6 +33,7 @@ from strawberry.relay.types import GlobalIDValueError
 
 from models.text import FORBIDDEN_TEXT_RE, forbidden_character
 from resolvers.pagination import PageError
+from services.errors import RETRY_AFTER_SECONDS, is_outage
 
 log = logging.getLogger("officecloud.graphql")
 
@@ -43,6 +44,7 @@ ESCAPES = ("\\u", "\\b", "\\f")
 characters and lone surrogates inside strings, but not these escapes."""
 MAX_NESTING = 100
 _search = FORBIDDEN_TEXT_RE.search
+UNAVAILABLE = "A service the server depends on is unavailable; retry shortly"
 TEXT_RULE = "text may not contain NUL or other control characters except tab and line breaks"
 
 
@@ -58,7 +60,21 @@ class ErrorCodes(MaskErrors):
         request_id = getattr(self.execution_context.context, "request_id", None)
         shaped = []
         for error in errors:
-            if _unexpected(error):
+            if _unexpected(error) and is_outage(error.original_error):
+                log.warning(
+                    "service unavailable in %s: %r",
+                    ".".join(map(str, error.path or [])) or "operation",
+                    error.original_error,
+                    extra={"request_id": request_id},
+                )
+                error = self.anonymise_error(error)
+                error.message = UNAVAILABLE
+                error.extensions = {
+                    "code": "SERVICE_UNAVAILABLE",
+                    "retryAfter": RETRY_AFTER_SECONDS,
+                    "requestId": request_id,
+                }
+            elif _unexpected(error):
                 log.error(
                     "unexpected error in %s",
                     ".".join(map(str, error.path or [])) or "operation",

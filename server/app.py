@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from collections.abc import AsyncIterator
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 import aiohttp
 from aiohttp import web
@@ -17,15 +15,17 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, graphiql, metrics, signin, sso, workers
+from server import db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
+from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
-from services import stats
+from services import idempotency, stats
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
-from services.documents.storage import LocalBlobStore
+from services.documents.object_store import S3BlobStore
+from services.documents.storage import BlobStore, LocalBlobStore
 from services.exchange import delivery, reminders
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
@@ -37,12 +37,21 @@ HTTP = web.AppKey("http", aiohttp.ClientSession)
 BUS = web.AppKey("bus", bus.Bus)
 DEV_ISSUER = web.AppKey("dev_issuer", DevIssuer)
 LIMITER = web.AppKey("limiter", RateLimiter)
+LOOPS = web.AppKey("loops", list[workers.Loop])
 
 
 def create_app(settings: Settings | None = None) -> web.Application:
     settings = settings or get_settings()
-    app = web.Application(middlewares=[request_id_middleware])
+    app = web.Application(
+        middlewares=[
+            request_id_middleware,
+            outage_middleware,
+            limits.body_timeout(settings.request_body_timeout_seconds),
+        ]
+    )
     app[SETTINGS] = settings
+    app[LOOPS] = []
+    lifecycle.install(app)
     app.cleanup_ctx.append(_resources)
     app.cleanup_ctx.append(_live_events)
 
@@ -52,7 +61,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
         issuers.append(provider[0])
         app[sso.JWKS] = provider[2]
     if settings.dev_mode:
-        dev = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+        dev = DevIssuer.load(
+            settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+        )
         app[DEV_ISSUER] = dev
         issuers.append(TrustedIssuer(dev.issuer, dev.audience, dev.key_set, dev=True))
         app.router.add_get("/auth/dev/jwks.json", _dev_jwks)
@@ -64,7 +75,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     authenticator = sso.build_authenticator(app, settings, validator, discovery)
     signin.add_routes(app, settings, validator, discovery)
     app[ATTACHMENTS] = AttachmentPolicy(
-        store=LocalBlobStore(settings.data_dir / "blobs"),
+        store=_blob_store(settings),
         max_bytes=settings.max_upload_bytes,
         allowed_types=frozenset(settings.upload_types),
         secret=settings.signing_secret(),
@@ -73,6 +84,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app[LIMITER] = RateLimiter(
         {APPLY_RULE: Rule(settings.apply_rate_limit, settings.apply_rate_window_seconds)},
         settings.redis_url,
+        settings.deployment,
     )
     view = GraphQLView(
         build_schema(
@@ -89,6 +101,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_page=settings.max_page_size,
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
+        max_websockets_per_user=settings.max_websockets_per_user,
+        idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
     )
@@ -112,56 +126,93 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
         build_schema()._schema if settings.portal_check_shipped_operations else None
     )
     app[HTTP] = aiohttp.ClientSession()
-    app[BUS] = bus.create(settings.redis_url, queue_size=settings.subscription_queue_size)
+    await app[ATTACHMENTS].store.start()
+    app[BUS] = bus.create(
+        settings.redis_url,
+        queue_size=settings.subscription_queue_size,
+        namespace=settings.deployment,
+    )
     await app[BUS].start()
     bus.install(app[BUS])
-    jobs: workers.Jobs = {}
-    if settings.background_jobs:
-        jobs["timers"] = (settings.timer_interval_seconds, lambda: timers.fire_due())
-        jobs["exchange_delivery"] = (settings.timer_interval_seconds, delivery.deliver_due)
-        jobs["exchange_reminders"] = (settings.timer_interval_seconds, reminders.fire_due)
-        thresholds = stats.Thresholds(
-            settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds
-        )
-        jobs["alerts"] = (settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds))
-        if settings.rollup_interval_seconds > 0:
-            jobs["rollups"] = (
-                settings.rollup_interval_seconds,
-                lambda: stats.refresh_rollups(
-                    stats.DEFAULT_TIME_ZONE, older_than=settings.rollup_interval_seconds / 2
-                ),
-            )
-    jobs["metrics"] = (5.0, metrics.periodic)
-    async with workers.running(jobs):
+    loops: list[workers.Loop] = app[LOOPS]
+    loops.extend(_loops(settings, app[BUS]))
+    async with workers.running(loops):
         yield
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
+    await app[ATTACHMENTS].store.close()
     await app[LIMITER].close()
     if owns_db:
         await db.disconnect()
 
 
+def _blob_store(settings: Settings) -> BlobStore:
+    if settings.blob_store == "s3":
+        return S3BlobStore(
+            bucket=settings.s3_bucket,
+            prefix=settings.s3_prefix,
+            staging=settings.data_dir / "staging",
+            endpoint_url=settings.s3_endpoint_url,
+            region=settings.s3_region,
+            access_key_id=settings.s3_access_key_id,
+            secret_access_key=settings.s3_secret_access_key,
+        )
+    return LocalBlobStore(settings.data_dir / "blobs")
+
+
+def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
+    """Every background loop of the process; the outbox relay and pruning run in each."""
+    loop = workers.Loop
+    loops = [
+        loop(
+            "outbox_relay",
+            settings.outbox_relay_interval_seconds,
+            lambda: relay.relay_step(
+                events,
+                grace=timedelta(seconds=settings.outbox_relay_grace_seconds),
+                batch=settings.outbox_relay_batch_size,
+            ),
+        ),
+        loop(
+            "outbox_prune",
+            relay.PRUNE_EVERY_SECONDS,
+            lambda: relay.prune(retention=timedelta(hours=settings.outbox_retention_hours)),
+        ),
+        loop("sessions", settings.session_check_seconds, sessions.check_open),
+        loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
+        loop("metrics", 5.0, metrics.periodic),
+    ]
+    if not settings.background_jobs:
+        return loops
+    thresholds = stats.Thresholds(settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds)
+    loops += [
+        loop("timers", settings.timer_interval_seconds, timers.fire_due),
+        loop("exchange_delivery", settings.timer_interval_seconds, delivery.deliver_due),
+        loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
+        loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
+    ]
+    if settings.rollup_interval_seconds > 0:
+        loops.append(
+            loop(
+                "rollups",
+                settings.rollup_interval_seconds,
+                lambda: stats.refresh_rollups(
+                    stats.DEFAULT_TIME_ZONE, older_than=settings.rollup_interval_seconds / 2
+                ),
+            )
+        )
+    return loops
+
+
 async def _live_events(app: web.Application) -> AsyncIterator[None]:
-    """Every process runs the outbox relay and honours revocations sent by any process."""
+    """Every process honours revocations sent by any process."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
+    app[BUS].on_event(sessions.handle_event)
     crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
     publisher.exit_after_commit(crash_topic)
-    task = asyncio.create_task(
-        relay.run(
-            app[BUS],
-            interval=settings.outbox_relay_interval_seconds,
-            grace=timedelta(seconds=settings.outbox_relay_grace_seconds),
-            batch=settings.outbox_relay_batch_size,
-            retention=timedelta(hours=settings.outbox_retention_hours),
-        ),
-        name="outbox-relay",
-    )
     yield
-    task.cancel()
-    with contextlib.suppress(asyncio.CancelledError):
-        await task
     publisher.exit_after_commit(None)
 
 
@@ -170,9 +221,18 @@ async def _healthz(request: web.Request) -> web.Response:
 
 
 async def _readyz(request: web.Request) -> web.Response:
-    checks = {"database": await _database_ok(), "bus": await request.app[BUS].ping()}
+    """Ready when the database and the bus answer, every background loop succeeded within its
+    budget, and the process is not shutting down."""
+    app = request.app
+    loops = {loop.name: loop.report() for loop in app[LOOPS]}
+    checks = {
+        "database": await _database_ok(),
+        "bus": await app[BUS].ping(),
+        "loops": all(report["ok"] for report in loops.values()),
+        "serving": not app[lifecycle.DRAIN].started,
+    }
     status = 200 if all(checks.values()) else 503
-    return web.json_response({"ready": status == 200, **checks}, status=status)
+    return web.json_response({"ready": status == 200, **checks, "loopStatus": loops}, status=status)
 
 
 async def _database_ok() -> bool:

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import errno
-import multiprocessing
-import signal
 import socket
 import subprocess
 import sys
@@ -83,7 +81,9 @@ def serve(
     if settings.dev_mode:
         from auth.dev_issuer import DevIssuer
 
-        DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+        DevIssuer.load(
+            settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+        )
     mode = "dev mode, " if settings.dev_mode else ""
     store = "SQLite (embedded)" if settings.embedded else "PostgreSQL"
     bus_kind = "Redis" if settings.redis_url else "in-process bus"
@@ -93,28 +93,22 @@ def serve(
     if workers == 1:
         _worker(host, port, False)
         return
-    from server import metrics
+    from server.logs import configure
 
-    metrics.prepare_multiprocess(settings.data_dir.resolve() / "prometheus")
-    context = multiprocessing.get_context("spawn")
-    children = [
-        context.Process(target=_worker, args=(host, port, True), name=f"worker-{i}")
-        for i in range(workers)
-    ]
-    for child in children:
-        child.start()
+    configure(settings.log_level, settings.log_json)
+    from server.supervisor import Supervisor
 
-    def stop(*_: Any) -> None:
-        for child in children:
-            if child.is_alive():
-                child.terminate()
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for child in children:
-        child.join()
-        if child.pid is not None:
-            metrics.worker_exited(child.pid)
+    code = Supervisor(
+        _worker,
+        (host, port, True),
+        workers=workers,
+        restart_limit=settings.worker_restart_limit,
+        restart_window=settings.worker_restart_window_seconds,
+        drain=settings.shutdown_drain_seconds,
+        metrics_dir=settings.data_dir.resolve() / "prometheus",
+    ).run()
+    if code:
+        raise typer.Exit(code)
 
 
 def _cannot_listen(host: str, port: int) -> str | None:
@@ -159,6 +153,7 @@ def _worker(host: str, port: int, reuse_port: bool) -> None:
         access_log=None,
         print=None,
         handle_signals=True,
+        shutdown_timeout=settings.shutdown_drain_seconds,
     )
 
 
@@ -358,5 +353,7 @@ def sync_pull(
 def _dev_token(settings: Settings, user_id: str, tenant_code: str, ttl: int = 8 * 3600) -> str:
     from auth.dev_issuer import DevIssuer
 
-    issuer = DevIssuer.load(settings.data_dir, settings.dev_issuer, settings.oidc_audience)
+    issuer = DevIssuer.load(
+        settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
+    )
     return issuer.issue(subject=user_id, tenant=tenant_code, ttl_seconds=ttl)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import urllib.parse
 from typing import Any
 
@@ -15,9 +16,10 @@ from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
 from models.text import forbidden_character
 from services.documents import attachments
-from services.documents.storage import Incoming, spool
+from services.documents.storage import BlobMissing, Incoming, spool
 from services.exchange import incoming
 
+log = logging.getLogger("officecloud.files")
 ATTACHMENTS = web.AppKey("attachments", attachments.AttachmentPolicy)
 PREFLIGHT_HEADERS = ("GraphQL-Require-Preflight", "X-Requested-With")
 
@@ -100,19 +102,40 @@ async def download(request: web.Request) -> web.StreamResponse:
     attachment = found[0] if found else await incoming.readable_attachment(actor, attachment_id)
     if attachment is None:
         return _refused("The link's user may no longer read this document")
+    try:
+        blob = await policy.store.open(attachment.sha256)
+    except BlobMissing:
+        log.error(
+            "attachment %s of tenant %s: its blob %s is missing from the store",
+            attachment.id,
+            tenant_id,
+            attachment.sha256,
+        )
+        return _error(500, "The file's content is missing from the store", "BLOB_MISSING")
     quoted = urllib.parse.quote(attachment.name)
-    return web.FileResponse(
-        policy.store.path(attachment.sha256),
-        headers={
-            "Content-Type": attachment.content_type,
-            "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
-            "Cache-Control": "private, no-store",
-            "X-Content-Type-Options": "nosniff",
-        },
-    )
+    headers = {
+        "Content-Type": attachment.content_type,
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quoted}",
+        "Cache-Control": "private, no-store",
+        "X-Content-Type-Options": "nosniff",
+    }
+    if blob.path is not None:
+        return web.FileResponse(blob.path, headers=headers)
+    assert blob.chunks is not None
+    response = web.StreamResponse(headers=headers)
+    response.content_length = blob.size
+    await response.prepare(request)
+    async for chunk in blob.chunks:
+        await response.write(chunk)
+    await response.write_eof()
+    return response
 
 
 def _refused(message: str) -> web.Response:
+    return _error(403, message, "FORBIDDEN")
+
+
+def _error(status: int, message: str, code: str) -> web.Response:
     return web.json_response(
-        {"errors": [{"message": message, "extensions": {"code": "FORBIDDEN"}}]}, status=403
+        {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
     )

@@ -3,16 +3,14 @@ database at scrape time, the platform-wide ones (outbox lag, overdue tasks, open
 
 With `serve --workers N` the processes share nothing, so prometheus-client's multiprocess mode
 is used: `serve` points `PROMETHEUS_MULTIPROC_DIR` at a fresh directory before it starts the
-workers, each writes its counters there, and whichever worker answers a scrape merges them
-all. Per-process gauges are summed over live processes; the database figures are set by the
-scraping process and reported as the most recent value."""
+workers (`server/supervisor.py`), each writes its counters there, and whichever worker answers
+a scrape merges them all. Per-process gauges are summed over live processes; the database
+figures are set by the scraping process and reported as the most recent value."""
 
 from __future__ import annotations
 
 import hmac
 import os
-import shutil
-from pathlib import Path
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -20,6 +18,7 @@ from prometheus_client import (
     CONTENT_TYPE_LATEST,
     REGISTRY,
     CollectorRegistry,
+    Counter,
     Gauge,
     generate_latest,
     multiprocess,
@@ -64,15 +63,32 @@ ALERTS_OPEN = Gauge(
     ["kind"],
     multiprocess_mode="mostrecent",
 )
-
-
-def prepare_multiprocess(directory: Path) -> None:
-    """Called by `serve` before it starts several workers (unless the operator chose a dir)."""
-    if os.environ.get(MULTIPROC_ENV):
-        return
-    shutil.rmtree(directory, ignore_errors=True)
-    directory.mkdir(parents=True)
-    os.environ[MULTIPROC_ENV] = str(directory)
+LOOP_LAST_SUCCESS = Gauge(
+    "officecloud_loop_last_success_timestamp_seconds",
+    "When each background loop last succeeded (Unix time); the stalest live process.",
+    ["loop"],
+    multiprocess_mode="livemin",
+)
+LOOP_FAILURES = Gauge(
+    "officecloud_loop_consecutive_failures",
+    "Failures in a row of each background loop; the worst live process.",
+    ["loop"],
+    multiprocess_mode="livemax",
+)
+WORKERS_LIVE = Gauge(
+    "officecloud_workers_live",
+    "Worker processes alive under `serve --workers N` (set by the supervisor).",
+    multiprocess_mode="livemax",
+)
+WORKERS_EXPECTED = Gauge(
+    "officecloud_workers_expected",
+    "Worker processes `serve --workers N` keeps running.",
+    multiprocess_mode="livemax",
+)
+WORKER_RESTARTS = Counter(
+    "officecloud_worker_restarts",
+    "Workers the supervisor restarted after they exited on their own.",
+)
 
 
 def worker_exited(pid: int) -> None:

@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "models.sso",
     "models.exchange",
     "models.stats",
+    "models.idempotency",
 ]
 
 
@@ -157,6 +158,41 @@ class Settings(BaseSettings):
     metrics_token: str | None = None
     """When set, `/metrics` wants `Authorization: Bearer <token>`; else it is open."""
 
+    # Faults and several hosts (docs/operations.md) --------------------------------------
+    deployment: str = Field("officecloud", pattern=r"^[A-Za-z0-9_.-]{1,64}$")
+    """Names this deployment on a shared Redis: every channel and key starts with
+    `<deployment>:` (pub/sub ignores Redis database numbers). Deployments sharing one Redis
+    must differ; every process of one deployment must agree."""
+    shutdown_drain_seconds: float = 10.0
+    """On SIGTERM, requests in flight get this long to finish (websockets are closed at once,
+    with 1001)."""
+    worker_restart_limit: int = 5
+    worker_restart_window_seconds: float = 60.0
+    """`serve --workers N` restarts a worker that exits on its own; more than this many
+    restarts within the window is a crash loop, and `serve` stops with exit code 1."""
+    max_websockets_per_user: int = 20
+    """Open GraphQL websockets one user may hold in one server process; more are refused with
+    close code 4430."""
+    request_body_timeout_seconds: float = 60.0
+    """A request body (an upload included) must arrive within this time, else 408."""
+    session_check_seconds: float = 30.0
+    """How often each process re-checks that the users and tenants of its open websockets are
+    still active (a disabled user's are closed at once through the bus; this catches any
+    message the bus lost)."""
+    idempotency_hours: float = 24.0
+    """How long a mutation's `Idempotency-Key` is remembered."""
+    blob_store: Literal["local", "s3"] = "local"
+    """Where attachments are kept: `local` (`<data dir>/blobs`, one host) or `s3` (any
+    S3-compatible store, shared by every host)."""
+    s3_bucket: str = ""
+    s3_endpoint_url: str | None = None
+    """For S3-compatible stores other than AWS (MinIO, Ceph, …)."""
+    s3_region: str = "us-east-1"
+    s3_access_key_id: str | None = None
+    s3_secret_access_key: str | None = None
+    """Without them the AWS default chain applies (environment, profile, instance role)."""
+    s3_prefix: str = "blobs/"
+
     log_level: str = "INFO"
     log_json: bool = True
 
@@ -164,6 +200,8 @@ class Settings(BaseSettings):
     def _public_url_follows_port(self) -> Settings:
         if not self.public_url:
             self.public_url = f"http://127.0.0.1:{self.port}"
+        if self.blob_store == "s3" and not self.s3_bucket:
+            raise ValueError("OFFICECLOUD_BLOB_STORE=s3 needs OFFICECLOUD_S3_BUCKET")
         return self
 
     @property
@@ -201,6 +239,7 @@ class Settings(BaseSettings):
         if connection["engine"] == "tortoise.backends.sqlite":
             connection["engine"] = "models.sqlite"  # plus the SQL functions statistics need
         else:
+            connection["engine"] = "models.postgres"  # survives connections lost at release
             connection["credentials"].update(minsize=1, maxsize=self.db_pool_size)
         return {
             "connections": {"default": connection},

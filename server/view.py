@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
@@ -27,12 +28,15 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import graphiql
+from server import graphiql, idempotency, lifecycle
 from server.files import preflighted, read_multipart
+from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
+from server.outages import says_unavailable
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
+from services.errors import RETRY_AFTER_SECONDS
 from subscriptions import sessions
 
 GRAPHQL_RESPONSE = "application/graphql-response+json"
@@ -87,6 +91,8 @@ class GraphQLView(BaseView[Context, None]):
         max_page: int,
         max_subscriptions: int,
         max_query_bytes: int,
+        max_websockets_per_user: int = 20,
+        idempotency_keep: timedelta = timedelta(hours=24),
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
     ) -> None:
@@ -105,6 +111,8 @@ class GraphQLView(BaseView[Context, None]):
         self.max_page = max_page
         self.dev_mode = dev_mode
         self.max_query_bytes = max_query_bytes
+        self.max_websockets_per_user = max_websockets_per_user
+        self.idempotency_keep = idempotency_keep
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
 
@@ -128,13 +136,43 @@ class GraphQLView(BaseView[Context, None]):
         except HTTPException as exc:
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
-            code = exc.code if isinstance(exc, Refused) else "BAD_REQUEST"
+            code = getattr(exc, "code", "BAD_REQUEST")
             return _error_response(exc.status_code, exc.reason, code)
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
             if SESSION in request:
                 sessions.forget(request[SESSION])
+
+    async def execute_operation(
+        self,
+        request: web.Request,
+        request_adapter: AsyncHTTPRequestAdapter,
+        request_data: GraphQLRequestData | list[GraphQLRequestData],
+        context: Context,
+        root_value: None,
+        sub_response: web.Response,
+    ) -> Any:
+        """A mutation sent with `Idempotency-Key` runs once (`server/idempotency.py`)."""
+
+        def execute() -> Any:
+            return super(GraphQLView, self).execute_operation(
+                request, request_adapter, request_data, context, root_value, sub_response
+            )
+
+        key = idempotency.key_of(request, request_data, context)
+        if key is None:
+            return await execute()
+        assert isinstance(request_data, GraphQLRequestData)
+        return await idempotency.run(
+            key,
+            context,
+            request_data,
+            sub_response,
+            self.idempotency_keep,
+            execute,
+            lambda result: self.process_result(request, result),
+        )
 
     async def parse_multipart(self, request: AsyncHTTPRequestAdapter) -> dict[str, str]:
         """Files are spooled to disk with limits (stock strawberry keeps them in memory), and
@@ -144,7 +182,11 @@ class GraphQLView(BaseView[Context, None]):
             raise HTTPException(
                 400, "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"
             )
-        form, files = await read_multipart(raw, self.attachments)
+        try:
+            async with asyncio.timeout_at(raw.get(BODY_DEADLINE)):
+                form, files = await read_multipart(raw, self.attachments)
+        except TimeoutError as exc:
+            raise Refused(408, "The request body did not arrive in time", "TIMEOUT") from exc
         raw[UPLOADS] = list(files.values())
         operations = self.parse_json(form.get("operations", "{}"))
         files_map = self.parse_json(form.get("map", "{}"))
@@ -206,9 +248,12 @@ class GraphQLView(BaseView[Context, None]):
             raise ConnectionRejectionError({"message": exc.message}) from exc
         if viewer is None:
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
+        socket = context.response
+        if not sessions.admit(viewer.tenant.id, viewer.user.id, self.max_websockets_per_user):
+            await socket.close(code=sessions.CLOSE_TOO_MANY, message=b"Too many connections")
+            raise ConnectionRejectionError({"message": "Too many connections"})
         context.viewer = viewer
         context.__post_init__()
-        socket = context.response
         context.request[SESSION] = sessions.open_session(
             viewer.tenant.id,
             viewer.user.id,
@@ -228,6 +273,7 @@ class GraphQLView(BaseView[Context, None]):
             protocols=[subprotocol] if subprotocol else [], heartbeat=30, compress=False
         )
         await ws.prepare(request)
+        lifecycle.track(request, ws)
         return ws
 
     def encode_json(self, data: object) -> str:
@@ -242,6 +288,11 @@ class GraphQLView(BaseView[Context, None]):
         """GraphQL over HTTP: `application/graphql-response+json` when the client accepts it,
         with 400 for requests that could not be executed at all (parse or validation)."""
         media = GRAPHQL_RESPONSE if _accepts_graphql_response(sub_response) else JSON
+        if idempotency.REPLAY in sub_response:
+            sub_response.body = sub_response[idempotency.REPLAY]
+            sub_response.content_type = media
+            sub_response.charset = "utf-8"
+            return sub_response
         if (
             media == GRAPHQL_RESPONSE
             and isinstance(response_data, Mapping)
@@ -252,6 +303,9 @@ class GraphQLView(BaseView[Context, None]):
             response_data = cast(
                 GraphQLHTTPResponse, {k: v for k, v in response_data.items() if k != "data"}
             )
+        if isinstance(response_data, Mapping) and says_unavailable(response_data):
+            sub_response.set_status(503)
+            sub_response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         sub_response.body = orjson.dumps(response_data)
         sub_response.content_type = media
         sub_response.charset = "utf-8"

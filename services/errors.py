@@ -5,7 +5,48 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+import asyncpg
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
+from tortoise.exceptions import DBConnectionError
+
 from models.access import Actor, Permission
+
+RETRY_AFTER_SECONDS = 5
+"""What a client is told to wait (`Retry-After`) when a service the request needs is down."""
+
+
+class Unavailable(Exception):
+    """A service the request needs (the database, the blob store, Redis) cannot be reached:
+    the client should retry later (`SERVICE_UNAVAILABLE`, HTTP 503 with `Retry-After`)."""
+
+
+OUTAGES: tuple[type[BaseException], ...] = (
+    Unavailable,
+    OSError,  # refused, reset, timed out (TimeoutError is an OSError)
+    DBConnectionError,
+    asyncpg.PostgresConnectionError,  # lost connections included
+    asyncpg.CannotConnectNowError,
+    asyncpg.AdminShutdownError,
+    asyncpg.CrashShutdownError,
+    asyncpg.TooManyConnectionsError,
+    RedisConnectionError,
+    RedisTimeoutError,
+)
+
+
+def is_outage(exc: BaseException | None) -> bool:
+    """True when `exc`, or an exception it was raised from, means a service is down rather
+    than a bug: retrying later may work."""
+    seen = 0
+    while exc is not None and seen < 8:
+        if isinstance(exc, OUTAGES):
+            return True
+        if isinstance(exc, asyncpg.InterfaceError) and "connection is closed" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return False
 
 
 class Code(StrEnum):

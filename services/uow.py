@@ -72,10 +72,19 @@ _current: ContextVar[Work | None] = ContextVar("unit_of_work", default=None)
 @asynccontextmanager
 async def transaction(actor: Actor | None) -> AsyncIterator[Work]:
     """Open the use case's transaction, or join the one already open in this task, so a use
-    case built from others still commits (and publishes) once."""
+    case built from others still commits (and publishes) once. A joined use case runs in a
+    savepoint: when it fails (a `ServiceError`, say) its writes, audit records and events are
+    undone and the outer transaction goes on (an idempotent request, `server/idempotency.py`,
+    runs the whole operation in one transaction)."""
     outer = _current.get()
     if outer is not None:
-        yield outer
+        records, events = len(outer._records), len(outer._events)
+        try:
+            async with in_transaction():
+                yield outer
+        except BaseException:
+            del outer._records[records:], outer._events[events:]
+            raise
         return
     work = Work(actor)
     token = _current.set(work)

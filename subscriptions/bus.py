@@ -1,13 +1,16 @@
 """Event bus: Redis pub/sub across processes, or in-process when `REDIS_URL` is unset.
 
-Each process holds ONE Redis subscription connection (channels `officecloud:events` and
-`officecloud:control`) and hands what arrives to its hub (hub.py), which fans it out to local
-listeners. Delivery on the bus itself is at most once and unordered (pub/sub keeps nothing while a
-subscriber is away); the outbox makes up for that: the relay republishes what was not published,
-and the hub reads from the outbox whatever the bus lost or reordered, including everything since
-the last subscription whenever the subscription is re-established (redis-py may do that
-silently; we see its `subscribe` confirmation either way). Control messages (revoking a user's
-sessions) are best effort: a process whose subscription is down when one is sent misses it.
+Each process holds ONE Redis subscription connection (channels `<deployment>:events` and
+`<deployment>:control`: pub/sub ignores Redis database numbers, so the deployment setting keeps
+two deployments on one Redis apart) and hands what arrives to its hub (hub.py), which fans it
+out to local listeners, and to the event handlers (sessions.py ends the websockets of disabled
+users). Delivery on the bus itself is at most once and unordered (pub/sub keeps nothing while a
+subscriber is away); the outbox makes up for that: the relay republishes what was not
+published, and the hub reads from the outbox whatever the bus lost or reordered, including
+everything since the last subscription whenever the subscription is re-established (redis-py
+may do that silently; we see its `subscribe` confirmation either way). Control messages
+(revoking a user's sessions) are best effort: a process whose subscription is down when one is
+sent misses it.
 """
 
 from __future__ import annotations
@@ -28,12 +31,10 @@ from subscriptions.events import Event
 from subscriptions.hub import Hub
 
 log = logging.getLogger(__name__)
-CHANNEL = "officecloud:events"
-CONTROL = "officecloud:control"
-_CHANNEL = CHANNEL.encode()
 RECONNECT_MAX_DELAY = 2.0
 
 ControlHandler = Callable[[dict[str, Any]], None]
+EventHandler = Callable[[Event], None]
 
 
 class BusUnavailable(Exception):
@@ -51,15 +52,29 @@ class Bus(Protocol):
     async def send_control(self, message: dict[str, Any]) -> None: ...
     async def ping(self) -> bool: ...
     def on_control(self, handler: ControlHandler) -> None: ...
+    def on_event(self, handler: EventHandler) -> None: ...
 
 
 class _Base:
     def __init__(self, queue_size: int) -> None:
         self.hub = Hub(queue_size)
         self._handlers: list[ControlHandler] = []
+        self._event_handlers: list[EventHandler] = []
 
     def on_control(self, handler: ControlHandler) -> None:
         self._handlers.append(handler)
+
+    def on_event(self, handler: EventHandler) -> None:
+        """`handler` sees every event this process receives, of every tenant."""
+        self._event_handlers.append(handler)
+
+    def _deliver(self, event: Event) -> None:
+        self.hub.deliver(event)
+        for handler in self._event_handlers:
+            try:
+                handler(event)
+            except Exception:
+                log.exception("event handler failed on %s", event.id)
 
     def _control(self, message: dict[str, Any]) -> None:
         for handler in self._handlers:
@@ -82,7 +97,7 @@ class InProcessBus(_Base):
 
     async def publish(self, events: list[Event]) -> None:
         for event in events:
-            self.hub.deliver(event)
+            self._deliver(event)
 
     async def send_control(self, message: dict[str, Any]) -> None:
         self._control(message)
@@ -92,8 +107,11 @@ class InProcessBus(_Base):
 
 
 class RedisBus(_Base):
-    def __init__(self, url: str, queue_size: int) -> None:
+    def __init__(self, url: str, queue_size: int, namespace: str = "officecloud") -> None:
         super().__init__(queue_size)
+        self.channel = f"{namespace}:events"
+        self.control = f"{namespace}:control"
+        self._channel = self.channel.encode()
         self._redis = Redis.from_url(
             url,
             socket_connect_timeout=2.0,
@@ -125,11 +143,11 @@ class RedisBus(_Base):
             raise BusUnavailable("the Redis subscription is down")
         async with self._redis.pipeline(transaction=False) as pipe:
             for event in events:
-                pipe.publish(CHANNEL, event.dumps())
+                pipe.publish(self.channel, event.dumps())
             await pipe.execute()
 
     async def send_control(self, message: dict[str, Any]) -> None:
-        await self._redis.publish(CONTROL, orjson.dumps(message))
+        await self._redis.publish(self.control, orjson.dumps(message))
 
     async def ping(self) -> bool:
         try:
@@ -142,9 +160,9 @@ class RedisBus(_Base):
         while True:
             try:
                 async with self._redis.pubsub() as pubsub:
-                    await pubsub.subscribe(CHANNEL, CONTROL)
+                    await pubsub.subscribe(self.channel, self.control)
                     async for message in pubsub.listen():
-                        if message["type"] == "subscribe" and message["channel"] == _CHANNEL:
+                        if message["type"] == "subscribe" and message["channel"] == self._channel:
                             self._subscribed = True
                             delay = 0.1
                             self.hub.resync()
@@ -158,8 +176,8 @@ class RedisBus(_Base):
 
     def _receive(self, channel: bytes, data: bytes) -> None:
         try:
-            if channel == _CHANNEL:
-                self.hub.deliver(Event.loads(data))
+            if channel == self._channel:
+                self._deliver(Event.loads(data))
             else:
                 self._control(orjson.loads(data))
         except (ValueError, KeyError, TypeError):
@@ -184,5 +202,5 @@ def current() -> Bus | None:
     return _installed[-1] if _installed else None
 
 
-def create(redis_url: str | None, *, queue_size: int = 1000) -> Bus:
-    return RedisBus(redis_url, queue_size) if redis_url else InProcessBus(queue_size)
+def create(redis_url: str | None, *, queue_size: int = 1000, namespace: str = "officecloud") -> Bus:
+    return RedisBus(redis_url, queue_size, namespace) if redis_url else InProcessBus(queue_size)

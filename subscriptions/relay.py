@@ -16,9 +16,7 @@ events are kept whatever their age.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import time
 from datetime import UTC, datetime, timedelta
 
 from tortoise.transactions import in_transaction
@@ -70,22 +68,12 @@ async def prune(*, retention: timedelta, batch: int = 1000) -> int:
             return total
 
 
-async def run(
-    bus: Bus, *, interval: float, grace: timedelta, batch: int, retention: timedelta
-) -> None:
-    """The loop each server process runs until it is cancelled."""
-    pruned_at = float("-inf")
-    while True:
-        try:
-            if bus.connected:
-                while (published := await publish_pending(bus, batch=batch, grace=grace)) > 0:
-                    log.info("relay published %d events", published)
-                    if published < batch:
-                        break
-            if time.monotonic() - pruned_at >= PRUNE_EVERY_SECONDS:
-                pruned_at = time.monotonic()
-                if deleted := await prune(retention=retention):
-                    log.info("pruned %d outbox events", deleted)
-        except Exception as exc:
-            log.warning("outbox relay: %s", exc)
-        await asyncio.sleep(interval)
+async def relay_step(bus: Bus, *, grace: timedelta, batch: int) -> None:
+    """One tick of the relay loop (`server/workers.py` runs it in every process): publish
+    whatever waits, batch after batch; nothing while the bus is down."""
+    if not bus.connected:
+        return
+    while (published := await publish_pending(bus, batch=batch, grace=grace)) > 0:
+        log.info("relay published %d events", published)
+        if published < batch:
+            return

@@ -1,12 +1,20 @@
 """Open websocket connections per (tenant, user) in this process: closed when the token expires,
-and on `revoke_user` from any process.
+on `revoke_user` from any process, and when the user is disabled or deleted or the tenant
+suspended. For those every process watches the events on the bus (`handle_event`: a user's
+`directory.user.*` event makes it read the user's status; `tenant.status_changed` away from
+`active` closes the tenant's connections), and `check_open` re-reads every open connection's
+user and tenant periodically, which covers events the bus lost. A user holds at most
+`limit` connections per process (`admit`).
 
 Close codes (the client should not simply reconnect with the same token):
 
 - 4401 "Token expired": the access token's `exp` has passed. Get a new token, reconnect, and
   resubscribe with `after:` the last event id received; nothing is lost.
-- 4403 "Session revoked" / "Signed out": the user was signed out (back-channel logout, or a
-  sign-out of the browser session the connection came from) or disabled. Sign in again.
+- 4403 "Session revoked" / "Signed out" / "Access ended": the user was signed out (back-channel
+  logout, or a sign-out of the browser session the connection came from), disabled or deleted,
+  or the tenant suspended. Sign in again.
+- 4430 "Too many connections": the user already holds the most websockets one process accepts
+  (`OFFICECLOUD_MAX_WEBSOCKETS_PER_USER`). Close one.
 """
 
 from __future__ import annotations
@@ -19,12 +27,19 @@ from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from typing import Any
 
+from models.directory import User, UserStatus
+from models.scope import across_tenants
+from models.tenants import Tenant, TenantStatus
 from subscriptions import bus
+from subscriptions.events import Event
+from subscriptions.topics import Topic
 
 log = logging.getLogger(__name__)
 
 CLOSE_EXPIRED = 4401
 CLOSE_REVOKED = 4403
+CLOSE_TOO_MANY = 4430
+USER_TOPICS = frozenset({Topic.USER_UPDATED, Topic.USER_DELETED, Topic.USER_DEPROVISIONED})
 
 Closer = Callable[[int, str], Coroutine[Any, Any, Any]]
 Key = tuple[uuid.UUID, uuid.UUID]
@@ -76,6 +91,11 @@ def forget(session: Session) -> None:
 
 def count(tenant_id: uuid.UUID, user_id: uuid.UUID) -> int:
     return len(_open.get((tenant_id, user_id), ()))
+
+
+def admit(tenant_id: uuid.UUID, user_id: uuid.UUID, limit: int) -> bool:
+    """Whether the user may open one more connection in this process."""
+    return count(tenant_id, user_id) < limit
 
 
 def close_user(
@@ -131,8 +151,58 @@ def handle_control(message: dict[str, Any]) -> None:
         close_browser(uuid.UUID(message["browser"]))
 
 
-def _end(session: Session, code: int, reason: str) -> None:
-    forget(session)
-    task = asyncio.get_running_loop().create_task(session.close(code, reason))
+def handle_event(event: Event) -> None:
+    """The bus's event handler: a change of a user or tenant this process has connections of
+    may end them."""
+    if event.topic == Topic.TENANT_STATUS_CHANGED:
+        if event.payload.get("to") != TenantStatus.ACTIVE.value:
+            close_tenant(event.tenant_id)
+    elif event.topic in USER_TOPICS and any(key[0] == event.tenant_id for key in _open):
+        _spawn(_check_quietly(event.tenant_id))
+
+
+def close_tenant(tenant_id: uuid.UUID, reason: str = "Access ended") -> int:
+    keys = [key for key in _open if key[0] == tenant_id]
+    return sum(close_user(*key, reason=reason) for key in keys)
+
+
+async def check_open(tenant_id: uuid.UUID | None = None) -> int:
+    """Close connections whose user is no longer active or whose tenant is; how many. One
+    query per table over this process's connections (of one tenant, or all)."""
+    keys = [key for key in _open if tenant_id is None or key[0] == tenant_id]
+    if not keys:
+        return 0
+    tenants = {key[0] for key in keys}
+    active_tenants = set(
+        await Tenant.filter(id__in=tenants, status=TenantStatus.ACTIVE).values_list("id", flat=True)
+    )
+    active_users = set(
+        await across_tenants(User)
+        .filter(id__in={key[1] for key in keys}, status=UserStatus.ACTIVE)
+        .values_list("tenant_id", "id")
+    )
+    closed = 0
+    for key in keys:
+        if key[0] not in active_tenants or key not in active_users:
+            closed += close_user(*key, reason="Access ended")
+    if closed:
+        log.info("closed %d websockets of disabled users or suspended tenants", closed)
+    return closed
+
+
+async def _check_quietly(tenant_id: uuid.UUID) -> None:
+    try:
+        await check_open(tenant_id)
+    except Exception as exc:
+        log.warning("could not check websocket users of tenant %s: %s", tenant_id, exc)
+
+
+def _spawn(work: Coroutine[Any, Any, Any]) -> None:
+    task = asyncio.get_running_loop().create_task(work)
     _closing.add(task)
     task.add_done_callback(_closing.discard)
+
+
+def _end(session: Session, code: int, reason: str) -> None:
+    forget(session)
+    _spawn(session.close(code, reason))

@@ -1,7 +1,10 @@
-"""Content-addressed blob storage: bytes are kept once under their SHA-256.
+"""Content-addressed blob storage: bytes are kept once under their SHA-256, which the server
+computes while it spools an upload (`spool`).
 
-`LocalBlobStore` keeps them on the local disk; an S3-compatible store implements the same
-four methods (`put` from a finished temporary file, `path_or_url`, `exists`, `delete`).
+`LocalBlobStore` keeps them on the local disk (`<data dir>/blobs`: one host only);
+`S3BlobStore` in any S3-compatible store every host shares (`object_store.py`). A store that
+cannot be reached raises `services.errors.Unavailable`; a blob that should be there and is not
+raises `BlobMissing`.
 """
 
 from __future__ import annotations
@@ -16,16 +19,33 @@ from pathlib import Path
 from typing import Protocol
 
 
+class BlobMissing(Exception):
+    """The store has no blob under this hash (lost, or a host that does not share it)."""
+
+
+@dataclass
+class Blob:
+    """A blob to send: a local file, or a stream of chunks."""
+
+    size: int
+    path: Path | None = None
+    chunks: AsyncIterator[bytes] | None = None
+
+
 class BlobStore(Protocol):
     def staging(self) -> Path:
-        """A directory for uploads in progress, on the same volume as the blobs."""
+        """A local directory for uploads in progress."""
         ...
+
+    async def start(self) -> None: ...
+
+    async def close(self) -> None: ...
 
     async def put(self, source: Path, sha256: str) -> bool:
         """Move `source` into the store; False (and `source` removed) if it was there."""
         ...
 
-    def path(self, sha256: str) -> Path: ...
+    async def open(self, sha256: str) -> Blob: ...
 
     async def exists(self, sha256: str) -> bool: ...
 
@@ -40,6 +60,12 @@ class LocalBlobStore:
     def staging(self) -> Path:
         return self.root / "tmp"
 
+    async def start(self) -> None:
+        return None
+
+    async def close(self) -> None:
+        return None
+
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256[2:4] / sha256
 
@@ -51,6 +77,13 @@ class LocalBlobStore:
         await asyncio.to_thread(target.parent.mkdir, parents=True, exist_ok=True)
         os.replace(source, target)
         return True
+
+    async def open(self, sha256: str) -> Blob:
+        path = self.path(sha256)
+        try:
+            return Blob(path.stat().st_size, path=path)
+        except FileNotFoundError as exc:
+            raise BlobMissing(sha256) from exc
 
     async def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()

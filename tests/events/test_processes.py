@@ -5,13 +5,7 @@ process, a process killed between commit and publish, and Redis going away for a
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
@@ -25,61 +19,19 @@ from server.settings import Settings
 from subscriptions import publisher, sessions
 from tests.conftest import Department, GraphQL, gid
 from tests.events.support import position
-from tests.processes import CLI, budget, free_port, wait_ready_async
+from tests.processes import (
+    REDIS_SERVER,
+    Served,
+    budget,
+    client,
+    free_port,
+    server_env,
+    start_server,
+    throwaway_redis,
+)
 from tests.ws_client import Socket, ids
 
 pytestmark = pytest.mark.slow  # real `officecloud serve` processes and a Redis of their own
-
-REDIS_SERVER = shutil.which("redis-server")
-
-
-@dataclass
-class Served:
-    base: str
-    process: asyncio.subprocess.Process
-    log: Path
-
-    @property
-    def ws(self) -> str:
-        return self.base.replace("http://", "ws://") + "/graphql"
-
-
-def server_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("OFFICECLOUD_", "DATABASE_URL", "REDIS_URL"))
-    }
-    env.update(
-        DATABASE_URL=str(settings.database_url),
-        REDIS_URL=redis_url,
-        OFFICECLOUD_DATA_DIR=str(settings.data_dir),
-        OFFICECLOUD_PUBLIC_URL=settings.public_url,
-        OFFICECLOUD_DEV_MODE="true",
-        OFFICECLOUD_LOG_JSON="false",
-        OFFICECLOUD_LOG_LEVEL="WARNING",
-        OFFICECLOUD_OUTBOX_RELAY_INTERVAL_SECONDS="0.2",
-        OFFICECLOUD_OUTBOX_RELAY_GRACE_SECONDS="0.5",
-        **extra,
-    )
-    return env
-
-
-@contextlib.asynccontextmanager
-async def serving(env: dict[str, str], log: Path, *args: str) -> AsyncIterator[Served]:
-    port = free_port()
-    with log.open("wb") as sink:
-        process = await asyncio.create_subprocess_exec(
-            CLI, "serve", "--port", str(port), *args, env=env, stdout=sink, stderr=sink
-        )
-    served = Served(f"http://127.0.0.1:{port}", process, log)
-    try:
-        await wait_ready_async(f"{served.base}/readyz", process=process, log=log)
-        yield served
-    finally:
-        if process.returncode is None:
-            process.send_signal(signal.SIGTERM)
-            await asyncio.wait_for(process.wait(), budget(20))
 
 
 @pytest.fixture(scope="module")
@@ -94,20 +46,10 @@ async def pair(
     logs = tmp_path_factory.mktemp("pair")
     env = server_env(database, redis_url)
     async with (
-        serving(env, logs / "one.log") as one,
-        serving(env, logs / "two.log", "--workers", "2") as two,
+        start_server(env, logs / "one.log") as one,
+        start_server(env, logs / "two.log", "--workers", "2") as two,
     ):
         yield one, two
-
-
-@pytest.fixture
-async def http() -> AsyncIterator[aiohttp.ClientSession]:
-    async with aiohttp.ClientSession() as session:
-        yield session
-
-
-def client(http: aiohttp.ClientSession, served: Served, gql: GraphQL) -> GraphQL:
-    return GraphQL(http, f"{served.base}/graphql", gql.issuer)
 
 
 async def rename_root(gql: GraphQL, department: Department, name: str) -> dict[str, object]:
@@ -196,7 +138,7 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
     env = server_env(database, redis_url, OFFICECLOUD_TEST_EXIT_AFTER_COMMIT_TOPIC=topic)
     token = gql.token(department.admin, department.tenant)
     async with (
-        serving(env, tmp_path / "doomed.log") as doomed,
+        start_server(env, tmp_path / "doomed.log") as doomed,
         Socket.connect(http, one.ws, token) as socket,
     ):
         op = await socket.subscribe(variables=await position(department))
@@ -210,26 +152,6 @@ async def test_an_event_committed_by_a_process_killed_before_publishing_is_relay
     assert row.published_at is not None
     root = await department.scope.query(OrgUnit).get(parent_id=None)
     assert root.name == "提交后崩溃"
-
-
-@contextlib.asynccontextmanager
-async def throwaway_redis(port: int) -> AsyncIterator[asyncio.subprocess.Process]:
-    assert REDIS_SERVER
-    process = await asyncio.create_subprocess_exec(
-        REDIS_SERVER,
-        "--port", str(port),
-        "--bind", "127.0.0.1",
-        "--save", "",
-        "--appendonly", "no",
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        await wait_ready_async(port, process=process)
-        yield process
-    finally:
-        if process.returncode is None:
-            process.terminate()
-            await process.wait()
 
 
 @pytest.mark.skipif(REDIS_SERVER is None, reason="needs redis-server to run a throwaway Redis")
@@ -248,8 +170,8 @@ async def test_nothing_is_lost_while_redis_is_down(
     changes = 200
     async with (
         throwaway_redis(port) as redis,
-        serving(env, tmp_path / "x.log") as x,
-        serving(env, tmp_path / "y.log", "--workers", "2") as y,
+        start_server(env, tmp_path / "x.log") as x,
+        start_server(env, tmp_path / "y.log", "--workers", "2") as y,
         Socket.connect(http, x.ws, token) as on_x,
         Socket.connect(http, y.ws, token) as on_y,
     ):

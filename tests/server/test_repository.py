@@ -324,6 +324,7 @@ def test_model_modules_are_all_registered() -> None:
         "models.scope",
         "models.access",
         "models.sqlite",
+        "models.postgres",
         "models.text",
     }
     assert on_disk - helpers == set(MODEL_MODULES)
