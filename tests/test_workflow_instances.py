@@ -83,10 +83,34 @@ def fixture(request: pytest.FixtureRequest) -> dict[str, Any]:
     return load(request.param)
 
 
-def test_there_is_a_fixture_of_every_interesting_state_of_version_1() -> None:
+def test_there_is_a_fixture_of_every_interesting_state_of_each_version() -> None:
     names = {p.name for p in FIXTURES}
-    for state in ("countersign-running", "parallel-open", "after-return", "finished"):
-        assert f"{state}.v1.json" in names
+    states = {
+        1: (
+            "countersign-running",
+            "parallel-open",
+            "after-return",
+            "finished",
+            "countersign-added",
+        ),
+        2: ("taken-back", "signers-removed", "jumped-into-branch"),
+    }
+    assert max(states) == SCHEMA_VERSION
+    for version, named in states.items():
+        for state in named:
+            assert f"{state}.v{version}.json" in names
+
+
+def test_version_2_reads_who_added_the_signers_of_a_version_1_countersign() -> None:
+    fixture = load(FIXTURES[0].parent / "countersign-added.v1.json")
+    flow = workflow.FlowDefinition.model_validate(fixture["flow"])
+    instance = workflow.Instance.from_json(fixture["instance"])
+    (token,) = instance.tokens
+    assert token.voters == ("a", "b", "c", "x", "y")
+    assert token.added_by == ((3, "a"), (4, "a"))
+    assert workflow.removable_signers(flow, instance, "a") == {"review": ("y",)}, "x voted"
+    assert workflow.removable_signers(flow, instance, "b") == {}
+    assert [t.opened_at for t in instance.tasks] == [None] * len(instance.tasks)
 
 
 def test_a_stored_instance_loads_and_upgrades_to_the_current_version(

@@ -56,20 +56,21 @@ class WorkCalendar:
         return () if day.weekday() in self.weekend else self.hours
 
     def is_working_day(self, day: date) -> bool:
-        return bool(self.hours_on(day))
+        return any(True for _ in self.periods(day))
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)  # ZoneInfo keeps one instance per key
 
     def periods(self, day: date) -> Iterator[tuple[datetime, datetime]]:
-        """The working periods of a local day, as UTC instants."""
+        """The working periods of a local day, as UTC instants (a period that a daylight
+        saving change swallows is skipped)."""
         zone = self.zone
         for start, end in self.hours_on(day):
-            yield (
-                datetime.combine(day, start, zone).astimezone(UTC),
-                datetime.combine(day, end, zone).astimezone(UTC),
-            )
+            begin = datetime.combine(day, start, zone).astimezone(UTC)
+            finish = datetime.combine(day, end, zone).astimezone(UTC)
+            if finish > begin:
+                yield begin, finish
 
     def local_day(self, at: datetime) -> date:
         return at.astimezone(self.zone).date()
