@@ -66,7 +66,7 @@ from .actions import (
     Urge,
     Withdraw,
 )
-from .bpmn import export_bpmn, import_bpmn
+from .bpmn import export_bpmn, export_notes, import_bpmn
 from .checks import allowed_actions, check_document_action, check_task_action
 from .definition import (
     AssigneeRule,
@@ -179,6 +179,7 @@ __all__ = [
     "countersign_threshold",
     "dispatch_template",
     "export_bpmn",
+    "export_notes",
     "field_known",
     "fire_timer",
     "import_bpmn",
