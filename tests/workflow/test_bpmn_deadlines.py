@@ -20,7 +20,9 @@ def test_a_wall_clock_deadline_is_a_timer_boundary_event_and_comes_back() -> Non
     defn = flow(deadline={"hours": 26.5, "remindBeforeHours": 2.5, "onTimeout": "reject"})
     xml = export_bpmn(defn)
     assert '<bpmn:boundaryEvent id="review_deadline" attachedToRef="review"' in xml
-    assert "<bpmn:timeDuration" in xml and ">PT26H30M<" in xml and ">PT24H<" in xml
+    assert "<bpmn:timeDuration" in xml
+    assert ">PT26H30M<" in xml
+    assert ">PT24H<" in xml
     assert "oc:deadline" not in xml
     back, problems = import_bpmn(xml)
     assert problems == []
@@ -40,7 +42,8 @@ def test_working_time_deadlines_and_separated_duties_are_oc_extensions() -> None
     for definition in (defn, whole):
         xml = export_bpmn(definition)
         back, problems = import_bpmn(xml)
-        assert problems == [] and back == definition
+        assert problems == []
+        assert back == definition
     assert 'workingDays="3"' in export_bpmn(defn)
     assert 'oc:separateDuties="true"' in export_bpmn(whole)
     notes = {p.message for p in export_notes(defn)}
@@ -75,8 +78,10 @@ def test_camunda_timers_import_as_deadlines() -> None:
         camunda(timer("<bpmn:timeDuration>P1DT2H30M</bpmn:timeDuration>", "false"))
     )
     assert problems == []
-    assert quiet is not None and quiet.node("u").deadline is not None
-    assert quiet.node("u").deadline.hours == 26.5
+    assert quiet is not None
+    deadline = quiet.node("u").deadline
+    assert deadline is not None
+    assert deadline.hours == 26.5
     loud, problems = import_bpmn(camunda(timer("<bpmn:timeDuration>PT2H</bpmn:timeDuration>")))
     assert loud is not None
     assert [p.code for p in problems] == ["BPMN_TIMER_MAPPED"], "an interrupting timer notifies"
@@ -107,4 +112,5 @@ def test_timers_that_mean_something_else_are_refused(boundary: str, extra: str, 
 @pytest.mark.parametrize("hours", [24, 0.5, 26.5, 1 / 60, 100])
 def test_durations_round_trip(hours: float) -> None:
     assert hours_of(duration(hours)) == pytest.approx(hours)
-    assert hours_of("PT") is None and hours_of("P1W") is None
+    assert hours_of("PT") is None
+    assert hours_of("P1W") is None

@@ -150,7 +150,8 @@ def test_a_deadline_in_working_days_ends_a_working_day(
 ) -> None:
     due = add_working_days(calendar, start_at, days)
     day = calendar.local_day(due)
-    assert calendar.is_working_day(day) and is_working_time(calendar, due)
+    assert calendar.is_working_day(day)
+    assert is_working_time(calendar, due)
     assert due == max(end for _, end in calendar.periods(day))
     between = [
         calendar.local_day(start_at) + timedelta(days=i)
