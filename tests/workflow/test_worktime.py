@@ -38,8 +38,8 @@ CHINA = WorkCalendar(
 )
 
 
-def local(*args: int) -> datetime:
-    return datetime(*args, tzinfo=SHANGHAI)
+def local(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
+    return datetime(year, month, day, hour, minute, tzinfo=SHANGHAI)
 
 
 def test_national_day_2025_is_skipped_and_make_up_workdays_count() -> None:
