@@ -329,8 +329,8 @@ class Attachment(TenantEntity):
 
 
 class DelegationRule(TenantEntity):
-    """委托规则: while ``starts_at <= now < ends_at``, new tasks of ``user`` (of ``flow`` only,
-    when set) go to ``delegate``; the task remembers ``user`` as ``delegated_from``."""
+    """委托规则: from starts_at until ends_at, new tasks of the user (of one flow, when set) go
+    to the delegate, and each keeps the user as delegated_from."""
 
     user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, on_delete=fields.CASCADE

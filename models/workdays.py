@@ -40,7 +40,7 @@ class CalendarDay(TenantEntity):
 
 
 class WorkSchedule(TenantEntity):
-    """Working hours, weekend and time zone; a tenant's null fields follow the platform's."""
+    """Working hours, weekend and time zone. Null fields of a tenant follow the platform."""
 
     timezone = fields.CharField(max_length=64, null=True)
     hours: list[list[str]] | None = fields.JSONField(null=True)

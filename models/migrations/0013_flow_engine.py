@@ -47,7 +47,7 @@ class Migration(migrations.Migration):
                 ('created_by_id', fields.UUIDField()),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'delegation_rule', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'user_id', 'ends_at']), Index(fields=['tenant_id', 'ends_at', 'starts_at'])], 'pk_attr': 'id', 'table_description': '委托规则: while ``starts_at <= now < ends_at``, new tasks of ``user`` (of ``flow`` only,'},
+            options={'table': 'delegation_rule', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'user_id', 'ends_at']), Index(fields=['tenant_id', 'ends_at', 'starts_at'])], 'pk_attr': 'id', 'table_description': '委托规则: from starts_at until ends_at, new tasks of the user (of one flow, when set) go'},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
                 ('weekend', fields.JSONField(null=True, encoder=JSON_DUMPS, decoder=loads)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'work_schedule', 'app': 'officecloud', 'unique_together': (('tenant',),), 'pk_attr': 'id', 'table_description': "Working hours, weekend and time zone; a tenant's null fields follow the platform's."},
+            options={'table': 'work_schedule', 'app': 'officecloud', 'unique_together': (('tenant',),), 'pk_attr': 'id', 'table_description': 'Working hours, weekend and time zone. Null fields of a tenant follow the platform.'},
             bases=['TenantEntity'],
         ),
         ops.AlterField(

@@ -272,16 +272,8 @@ class Run:
         tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
         if tasks:
             await self._sync_tasks(list(tasks.values()))
-        if step.closed_tasks:  # their reminders and deadlines are moot: cancel them
-            await (
-                self.scope.query(Timer)
-                .filter(
-                    document_id=self.document.id,
-                    task_key__in=[t.id for t in step.closed_tasks],
-                    fired_at=None,
-                )
-                .delete()
-            )
+        if step.closed_tasks:
+            await self._cancel_timers([t.id for t in step.closed_tasks])
         for timer in step.timers:
             row = (
                 await self.scope.query(Timer)
@@ -322,6 +314,19 @@ class Run:
                 actor_id=self.actor_user_id,
                 data={"number": allocated.text},
             )
+
+    async def _cancel_timers(self, task_keys: list[str]) -> None:
+        """The reminders and deadlines of closed tasks are moot: delete them. One a timer
+        worker holds is left to it (it finds the task closed and marks the timer fired), so
+        the two never wait for each other's locks."""
+        moot = (
+            await self.scope.query(Timer)
+            .filter(document_id=self.document.id, task_key__in=task_keys, fired_at=None)
+            .select_for_update(skip_locked=True)
+            .values_list("id", flat=True)
+        )
+        if moot:
+            await self.scope.query(Timer).filter(id__in=moot).delete()
 
     async def _sync_tasks(self, tasks: list[workflow.Task]) -> None:
         scope, document = self.scope, self.document
