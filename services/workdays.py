@@ -99,6 +99,12 @@ def _hours(raw: Sequence[Sequence[str]] | None) -> workflow.Hours:
     return tuple((time.fromisoformat(a), time.fromisoformat(b)) for a, b in raw or ())
 
 
+async def _lock(tenant_id: uuid.UUID) -> None:
+    """Edits of one tenant's calendar run one at a time (they insert rows a unique key
+    guards, which a lock on rows not there yet could not)."""
+    await Tenant.filter(id=tenant_id).select_for_update().first()
+
+
 def _editor(actor: Actor | None) -> Actor:
     """Who edits the actor's tenant's calendar: the platform admin for the platform's, a
     tenant admin for the tenant's overrides."""
@@ -138,6 +144,7 @@ async def set_days(actor: Actor | None, *, days: list[DayInput]) -> Merged:
                     check_hours(checks, d.hours, "days", str(i), "hours")
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
+        await _lock(actor.tenant_id)
         existing = {
             row.day: row
             for row in await scope.query(CalendarDay)
@@ -217,7 +224,8 @@ async def set_schedule(
                 checks.fail(Code.INVALID, f"Unknown time zone {timezone!r}", "timezone")
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        row = await scope.query(WorkSchedule).select_for_update().first()
+        await _lock(actor.tenant_id)
+        row = await scope.query(WorkSchedule).first()
         if row is None:
             row = await scope.create(WorkSchedule)
         changed = apply_changes(

@@ -93,6 +93,7 @@ async def act_on_document(
     task_id: uuid.UUID | str | None = None,
     node_id: str | None = None,
     user_ids: list[uuid.UUID | str] | None = None,
+    expected_version: int | None = None,
 ) -> Run:
     """A document action; ``comment`` is the reason of a jump or a removal (required)."""
     actor = signed_in(actor)
@@ -103,6 +104,7 @@ async def act_on_document(
                 checks.fail(Code.REQUIRED, "Name the step", "nodeId")
     async with transaction(actor) as work:
         run = await Run.load(work, actor, document_id, "id")
+        check_version(run.document.version, expected_version)
         now = Situation.of(actor, run.document, run.flow)
         check_document(now, action)
         me = run.actor_key

@@ -44,6 +44,7 @@ ENGINE_CODES = {
     "NOT_INITIATOR": Code.FORBIDDEN,
     "INVALID_TARGET": Code.INVALID,
     "ALREADY_OPENED": Code.CONFLICT,
+    "CANNOT_TAKE_BACK": Code.CONFLICT,
     "LAST_SIGNER": Code.LAST_SIGNER,
     "SEPARATION_OF_DUTIES": Code.SEPARATION_OF_DUTIES,
 }
@@ -232,6 +233,8 @@ class Run:
         summary: dict[str, Any] = {"title": document.title, "status": document.status.value}
         if changes:
             summary["changed"] = sorted(changes)
+        if comment:
+            summary["reason"] = comment
         self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
         if document.status != self.status_before:
             self.work.emit(

@@ -19,6 +19,7 @@ class JumpDocumentInput:
     id: relay.GlobalID
     node_id: str = strawberry.field(description="A task, countersign or end node of its flow.")
     reason: str
+    expected_version: int | None = None
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -26,6 +27,7 @@ class JumpDocumentInput:
             document_id=node_key(self.id, "Document"),
             action=DocumentAction.JUMP,
             comment=self.reason,
+            expected_version=self.expected_version,
             node_id=self.node_id,
         )
 

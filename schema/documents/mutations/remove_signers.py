@@ -20,6 +20,7 @@ class RemoveSignersInput:
     node_id: str = strawberry.field(description="The countersign node (removableSigners).")
     user_ids: list[relay.GlobalID]
     reason: str
+    expected_version: int | None = None
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -27,6 +28,7 @@ class RemoveSignersInput:
             document_id=node_key(self.id, "Document"),
             action=DocumentAction.REMOVE_SIGNERS,
             comment=self.reason,
+            expected_version=self.expected_version,
             node_id=self.node_id,
             user_ids=node_uuids(self.user_ids, "User"),
         )
