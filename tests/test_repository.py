@@ -64,7 +64,9 @@ RAW_SQL_ELSEWHERE = {
     "server/app.py": "the readiness probe's SELECT 1 reads no table",
     "server/metrics.py": "reads the size of the connection pool and runs no SQL",
     "services/stats.py": "platform jobs over every tenant: alerts, rollups, outbox lag",
-    "services/sso/access_log.py": "flushes component-usage counters, rows that carry their tenant_id",
+    "services/sso/access_log.py": (
+        "flushes component-usage counters, rows that carry their tenant_id"
+    ),
 }
 """System code that runs SQL of its own, each for a reason that is not a request's read."""
 SHARED = {"workflow.vocabulary"}
