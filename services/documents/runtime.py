@@ -326,10 +326,9 @@ class Run:
             await self.scope.query(Timer)
             .filter(document_id=self.document.id, task_key__in=task_keys, fired_at=None)
             .select_for_update(skip_locked=True)
-            .values_list("id", flat=True)
-        )
+        )  # rows, not values_list(): Tortoise drops FOR UPDATE from the latter
         if moot:
-            await self.scope.query(Timer).filter(id__in=moot).delete()
+            await self.scope.query(Timer).filter(id__in=[t.id for t in moot]).delete()
 
     async def _sync_tasks(self, tasks: list[workflow.Task]) -> None:
         scope, document = self.scope, self.document
