@@ -61,6 +61,27 @@ async def test_a_rule_in_force_sends_new_tasks_to_the_delegate(office: Office) -
     assert (await office.open_task("legal_head", doc_id))["nodeId"] == "cs"
 
 
+async def test_whose_task_a_rule_sent_away_stood_at_its_node(office: Office) -> None:
+    """The hidden-fields rule: she stood where the task was hers, delegated or not."""
+    hidden = {
+        **FLOW,
+        "id": "hidden",
+        "nodes": [
+            {**n, "fieldAccess": {"amount": "hidden"}} if n["id"] == "cs" else n
+            for n in FLOW["nodes"]
+        ],
+    }
+    type_id = await publish(office, hidden, "hidden")
+    await rule(office, "director", "clerk")
+    doc_id = (await start_document(office, type_id, 5000))["id"]
+    seen = await office.run(
+        "director",
+        "query($id: ID!) { node(id: $id) { ... on Document { formData } } }",
+        {"id": doc_id},
+    )
+    assert seen.data["node"]["formData"]["amount"] == 5000
+
+
 async def test_a_rule_for_the_flow_wins_and_the_acting_user_is_never_away(office: Office) -> None:
     await rule(office, "director", "finance_head")
     flows = await office.run("admin", "{ flows(first: 5) { edges { node { id key } } } }")
