@@ -3,6 +3,7 @@ handler), 跳转 (jump), opening a task, out-of-office rules and separation of d
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -42,6 +43,7 @@ from workflow import (
     TaskStatus,
     Transfer,
     act,
+    fire_timer,
     removable_signers,
     start,
     validate,
@@ -404,3 +406,26 @@ def test_separating_duties_at_the_initiators_own_step_is_refused_at_publish() ->
     ]
     assert validate(FlowDefinition.model_validate({**flow.to_json(), "nodes": nodes})) == []
     expect("SEPARATION_OF_DUTIES", flow, begin(flow), Submit("ini"))
+
+
+# ---------------------------------------------------------------------------- timers
+
+
+def test_a_node_entered_again_in_a_loop_gets_fresh_timers_and_the_old_go_quiet() -> None:
+    review = task("review", "r1", deadline={"hours": 4, "remindBeforeHours": 1})
+    defn = graph(
+        [start_node(), task("draft"), review, xor("again"), end_node()],
+        [edge("start", "draft"), edge("draft", "review"), edge("review", "again"),
+         edge("again", "review", "form.n > 0"), edge("again", "end", default=True)],
+    )  # fmt: skip
+    inst = submitted(defn)
+    first = open_task(inst, "review")
+    step = do(defn, inst, Approve("r1", first), {"n": 1})
+    (second,) = [t.id for t in step.created_tasks]
+    assert {t.task_id for t in step.timers} == {second}
+    assert sorted(t.kind for t in step.timers) == ["deadline", "remind"]
+    assert [t.id for t in step.closed_tasks] == [first]
+    quiet = fire_timer(defn, step.instance, first, "remind", NOW + timedelta(hours=5))
+    assert (quiet.instance, quiet.events) == (step.instance, [])
+    loud = fire_timer(defn, step.instance, second, "remind", NOW + timedelta(hours=3))
+    assert [e.kind for e in loud.events] == ["task_reminded"]
