@@ -69,12 +69,23 @@ async def approve(request: web.Request) -> web.Response:
             task["document_id"],
             tenant,
         )
+        await conn.fetch(
+            "SELECT user_id, delegate_id, flow_id FROM delegation_rule WHERE tenant_id = $1 "
+            "AND starts_at <= $2 AND ends_at > $2",
+            tenant,
+            now,
+        )
         await conn.execute(
             "UPDATE task SET status = 'completed', outcome = 'approve', acted_by_id = $2, "
             "closed_at = $3, updated_at = $3 WHERE id = $1",
             task_id,
             user,
             now,
+        )
+        await conn.execute(
+            "DELETE FROM timer WHERE document_id = $1 AND task_key = $2 AND fired_at IS NULL",
+            document["id"],
+            task["key"],
         )
         await conn.execute(
             "INSERT INTO task (id, created_at, updated_at, tenant_id, document_id, key, node_id, "

@@ -1,5 +1,5 @@
 """Official documents (公文): types, templates, documents, their tasks, trail, numbers, timers
-and attachments."""
+and attachments, and the out-of-office rules (委托规则) that route new tasks."""
 
 from __future__ import annotations
 
@@ -175,15 +175,26 @@ class Task(TenantEntity):
     due_at: datetime | None = fields.DatetimeField(null=True)
     closed_at: datetime | None = fields.DatetimeField(null=True, db_index=True)
     overdue = fields.BooleanField(default=False)
+    opened_at: datetime | None = fields.DatetimeField(null=True)
+    """When someone who may act on it first opened it (after that, 撤回 is too late)."""
+    delegated_from: fields.ForeignKeyNullableRelation[User] = fields.ForeignKeyField(
+        "officecloud.User", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    """Whose task it would be, had an out-of-office rule not sent it to the assignee."""
 
     document_id: uuid.UUID
     assignee_id: uuid.UUID | None
     acted_by_id: uuid.UUID | None
+    delegated_from_id: uuid.UUID | None
 
     class Meta:
         table = "task"
         unique_together = (("document", "key"),)
-        indexes = (("tenant_id", "assignee_id", "status", "id"), ("tenant_id", "acted_by_id", "id"))
+        indexes = (
+            ("tenant_id", "assignee_id", "status", "id"),
+            ("tenant_id", "acted_by_id", "id"),
+            ("tenant_id", "delegated_from_id", "id"),
+        )
 
 
 class TaskCandidate(TenantEntity):
@@ -315,3 +326,31 @@ class Attachment(TenantEntity):
     class Meta:
         table = "attachment"
         unique_together = (("group_id", "version"),)
+
+
+class DelegationRule(TenantEntity):
+    """委托规则: from starts_at until ends_at, new tasks of the user (of one flow, when set) go
+    to the delegate, and each keeps the user as delegated_from."""
+
+    user: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "officecloud.User", related_name=False, on_delete=fields.CASCADE
+    )
+    delegate: fields.ForeignKeyRelation[User] = fields.ForeignKeyField(
+        "officecloud.User", related_name=False, on_delete=fields.CASCADE
+    )
+    flow: fields.ForeignKeyNullableRelation[FlowDefinition] = fields.ForeignKeyField(
+        "officecloud.FlowDefinition", related_name=False, null=True, on_delete=fields.CASCADE
+    )
+    starts_at = fields.DatetimeField()
+    ends_at = fields.DatetimeField()
+    reason = fields.CharField(max_length=200, default="")
+    created_by_id = fields.UUIDField()
+    version = fields.IntField(default=1)
+
+    user_id: uuid.UUID
+    delegate_id: uuid.UUID
+    flow_id: uuid.UUID | None
+
+    class Meta:
+        table = "delegation_rule"
+        indexes = (("tenant_id", "user_id", "ends_at"), ("tenant_id", "ends_at", "starts_at"))

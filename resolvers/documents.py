@@ -1,5 +1,6 @@
-"""Reads behind the document fields: the day's work (待办, 已办, 我发起的), search, timelines,
-the buttons (`allowedActions`) and the hidden-fields rule, and the loaders of documents."""
+"""Reads behind the document fields: the day's work (待办, 已办, 委托, 我发起的), search,
+timelines, the buttons (`allowedActions`, the signers one may remove) and the hidden-fields
+rule, out-of-office rules, and the loaders of documents."""
 
 from __future__ import annotations
 
@@ -10,9 +11,11 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 
 import workflow
+from models.access import Permission
 from models.base import TenantEntity
 from models.documents import (
     Attachment,
+    DelegationRule,
     Document,
     DocumentEvent,
     DocumentTemplate,
@@ -27,12 +30,16 @@ from resolvers.flows import FlowVersionById
 from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
 from services.documents import access, checks, visibility
+from services.documents.delegations import manages
 from workflow import DocumentAction, TaskAction, TaskStatus
+
+NOBODY = uuid.UUID(int=0)
 
 
 class TaskList(StrEnum):
     OPEN = "open"
     DONE = "done"
+    DELEGATED = "delegated"
 
 
 class DocumentList(StrEnum):
@@ -106,6 +113,18 @@ class ReadableAttachmentById(OfReadableDocument):
     model = Attachment
 
 
+class DelegationRuleById(Loader[uuid.UUID, DelegationRule | None]):
+    """Rules the viewer sees: her own, and everyone's for a document manager."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[DelegationRule | None]:
+        actor = self.ctx.actor
+        if actor is None:
+            return [None] * len(keys)
+        rows = await self.ctx.tenant_scope.query(DelegationRule).filter(id__in=keys)
+        mine = {r.id: r for r in rows if manages(actor, r.user_id)}
+        return [mine.get(k) for k in keys]
+
+
 async def my_tasks(
     ctx: Context,
     *,
@@ -114,7 +133,8 @@ async def my_tasks(
     search: str | None,
     page: PageArgs,
 ) -> Page[Task]:
-    """待办: open tasks the viewer holds or may claim. 已办: tasks it acted on."""
+    """待办: open tasks the viewer holds or may claim. 已办: tasks it acted on. 委托: tasks
+    out-of-office rules sent from the viewer to her delegates."""
     scope, actor = ctx.tenant_scope, ctx.actor
     me = actor.user_id if actor else uuid.UUID(int=0)
     query = scope.query(Task)
@@ -123,8 +143,10 @@ async def my_tasks(
         query = query.filter(
             Q(assignee_id=me) | Q(assignee_id=None, id__in=candidate), status=TaskStatus.OPEN
         )
-    else:
+    elif which is TaskList.DONE:
         query = query.filter(acted_by_id=me).exclude(status=TaskStatus.OPEN)
+    else:
+        query = query.filter(delegated_from_id=me)
     if document_type_id is not None:
         query = query.filter(document__document_type_id=node_uuid(document_type_id, "DocumentType"))
     if search:
@@ -218,6 +240,29 @@ async def document_actions(ctx: Context, document: Document) -> list[DocumentAct
         return []
     now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
     return checks.document_actions(now)
+
+
+async def removable_signers(ctx: Context, document: Document) -> list[tuple[str, list[str]]]:
+    """减签: per open countersign node, the user ids the viewer may remove now."""
+    if ctx.actor is None or document.instance is None:
+        return []
+    now = checks.Situation.of(ctx.actor, document, await flow_of(ctx, document))
+    return [(node, list(users)) for node, users in checks.removable_signers(now).items()]
+
+
+async def delegation_rules(
+    ctx: Context, *, user_id: uuid.UUID | None, mine: bool, page: PageArgs
+) -> Page[DelegationRule]:
+    """Out-of-office rules, newest first: the viewer's own (``mine``), or of one user she may
+    see, or (a document manager, no user named) of everyone."""
+    actor = ctx.actor
+    query = ctx.tenant_scope.query(DelegationRule)
+    if actor is None:
+        query = query.filter(id=NOBODY)
+    elif mine or user_id is not None or not actor.has(Permission.DOCUMENTS_MANAGE):
+        wanted = user_id or actor.user_id
+        query = query.filter(user_id=wanted if manages(actor, wanted) else NOBODY)
+    return await paginate(query, ("id",), page, ctx.max_page, descending=True)
 
 
 async def return_targets(ctx: Context, task: Task) -> list[workflow.Node]:

@@ -29,3 +29,9 @@ def templates() -> list[tuple[str, str, dict[str, Any]]]:
 def bpmn_xml(definition: dict[str, Any]) -> str:
     parsed, _ = workflow.parse_definition(definition)
     return workflow.export_bpmn(parsed) if parsed else ""
+
+
+def bpmn_notes(definition: dict[str, Any]) -> list[str]:
+    """What of the flow its BPMN export keeps only in `oc:` extensions."""
+    parsed, _ = workflow.parse_definition(definition)
+    return [p.message for p in workflow.export_notes(parsed)] if parsed else []

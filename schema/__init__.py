@@ -16,6 +16,7 @@ from strawberry.types.graphql import OperationType
 from schema.audit import AuditQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
+from schema.documents.delegations import DelegationRuleQuery
 from schema.documents.mutations import DocumentMutation
 from schema.documents.queries import DocumentQuery
 from schema.events import EventSubscription
@@ -34,6 +35,8 @@ from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
 from schema.viewer import ViewerQuery
+from schema.workdays.mutations import WorkdayMutation
+from schema.workdays.queries import WorkdayQuery
 
 
 @strawberry.type
@@ -62,11 +65,13 @@ Query = merge_types(
         FormQuery,
         FlowQuery,
         DocumentQuery,
+        DelegationRuleQuery,
         PortalQuery,
         SsoQuery,
         ExchangeQuery,
         StatsQuery,
         AuditQuery,
+        WorkdayQuery,
     ),
 )
 Mutation = merge_types(
@@ -80,6 +85,7 @@ Mutation = merge_types(
         PortalMutation,
         SsoMutation,
         ExchangeMutation,
+        WorkdayMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

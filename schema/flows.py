@@ -60,6 +60,13 @@ class FlowVersion(LoadedNode):
     def bpmn_xml(self) -> str:
         return r.bpmn_xml(cast(dict[str, Any], self.definition))
 
+    @strawberry.field(
+        description="What bpmnXml keeps only in Officecloud's oc: extensions (working-time "
+        "deadlines, timeout actions, separation of duties): another engine would not apply it."
+    )
+    def bpmn_notes(self) -> list[str]:
+        return r.bpmn_notes(cast(dict[str, Any], self.definition))
+
 
 @strawberry.type(name="Flow", description="A flow (流程) bound to a form, with its versions.")
 class Flow(LoadedNode):

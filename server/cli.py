@@ -1,4 +1,5 @@
-"""`officecloud …`: serve, migrate, demo data, dev tokens, tenants, schema export, audit."""
+"""`officecloud …`: serve, migrate, demo data, dev tokens, tenants, schema export, audit, the
+working-day calendar."""
 
 from __future__ import annotations
 
@@ -23,6 +24,8 @@ audit_cli = typer.Typer(help="The tamper-evident audit log.")
 cli.add_typer(audit_cli, name="audit")
 sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用户同步).")
 cli.add_typer(sync_cli, name="sync")
+workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
+cli.add_typer(workdays_cli, name="workdays")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
 offers the hook, the tool registers itself, and the server never imports a tool."""
@@ -308,6 +311,20 @@ def audit_verify(
 
     if _run(work):
         raise typer.Exit(1)
+
+
+@workdays_cli.command("seed")
+def workdays_seed() -> None:
+    """Add the public holidays and make-up workdays (调休) the installed `chinesecalendar`
+    knows to the platform calendar; days already there (seeded, or entered by the platform
+    administrator) are kept. Run it after upgrading the package each year."""
+    from services import workdays
+    from services.tenants import ensure_platform
+
+    async def work(settings: Settings) -> int:
+        return await workdays.seed((await ensure_platform()).id)
+
+    out.print(f"{_run(work)} days added to the platform calendar")
 
 
 @sync_cli.command("pull")

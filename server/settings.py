@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "models.exchange",
     "models.stats",
     "models.idempotency",
+    "models.workdays",
 ]
 
 

@@ -62,6 +62,10 @@ class Code(StrEnum):
     IN_USE = "IN_USE"
     INVALID_STATE = "INVALID_STATE"
     RATE_LIMITED = "RATE_LIMITED"
+    LAST_SIGNER = "LAST_SIGNER"
+    """减签 would leave a countersign without signers."""
+    SEPARATION_OF_DUTIES = "SEPARATION_OF_DUTIES"
+    """The initiator may not approve (or be handed) her own document at that step."""
 
 
 @dataclass(frozen=True, slots=True)

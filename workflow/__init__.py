@@ -35,6 +35,14 @@ for people and names nodes by their names.
 Each action has one check (:func:`check_task_action`, :func:`check_document_action`, in
 :mod:`workflow.checks`) that its handler runs first; :func:`allowed_actions` lists the task
 actions whose check passes, so the buttons a client is offered are the actions that succeed.
+Besides the everyday actions there are 撤回 (:class:`TakeBack`, :mod:`workflow.takeback`), 减签
+(:class:`RemoveSigners`, :mod:`workflow.signers`) and 跳转 (:class:`Jump`,
+:mod:`workflow.jumps`); opening a task (:class:`Open`) is recorded because it ends 撤回.
+
+What a step needs from outside the instance comes in an :class:`Environment`: the working-time
+calendar deadlines count on (:class:`WorkCalendar`, :mod:`workflow.worktime`) and the
+out-of-office rules in force (a new task of someone away goes to her delegate). Separation of
+duties (``separateDuties`` on the flow or a node) keeps the initiator from approving there.
 The words (task statuses, outcomes, task and document actions) are the enums of
 :mod:`workflow.vocabulary`, shared with the database and the GraphQL schema.
 """
@@ -45,16 +53,20 @@ from .actions import (
     Approve,
     Claim,
     Delegate,
+    Jump,
+    Open,
     Reject,
+    RemoveSigners,
     Return,
     Submit,
+    TakeBack,
     Terminate,
     Transfer,
     Unclaim,
     Urge,
     Withdraw,
 )
-from .bpmn import export_bpmn, import_bpmn
+from .bpmn import export_bpmn, export_notes, import_bpmn
 from .checks import allowed_actions, check_document_action, check_task_action
 from .definition import (
     AssigneeRule,
@@ -78,15 +90,25 @@ from .definition import (
 )
 from .effects import CompletedNode, Event, Notification, Step, Timer
 from .engine import act, assign, fire_timer, resolve_builtin, start
+from .environment import Environment
 from .errors import EngineError
 from .expressions import Condition, ExpressionError, compile_condition
 from .migrations import SCHEMA_VERSION
 from .nodes import countersign_threshold
 from .returns import return_targets
+from .signers import removable_signers
 from .state import Activation, Instance, InstanceStatus, Task
 from .templates import ROLE_CODES, TEMPLATES, dispatch_template, receipt_template, template
 from .validation import Problem, field_known, parse_definition, validate
 from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
+from .worktime import (
+    Hours,
+    WorkCalendar,
+    add_working_days,
+    add_working_hours,
+    is_working_time,
+    working_time_between,
+)
 
 __all__ = [
     "ROLE_CODES",
@@ -107,25 +129,31 @@ __all__ = [
     "Delegate",
     "DocumentAction",
     "EngineError",
+    "Environment",
     "Event",
     "ExpressionError",
     "FieldAccess",
     "FlowDefinition",
     "FormFieldRule",
+    "Hours",
     "InitiatorLeaderRule",
     "Instance",
     "InstanceStatus",
+    "Jump",
     "Node",
     "NodeType",
     "Notification",
+    "Open",
     "OrgUnitLeaderRule",
     "PreviousHandlerRule",
     "Problem",
     "Reject",
+    "RemoveSigners",
     "Return",
     "RoleRule",
     "Step",
     "Submit",
+    "TakeBack",
     "Task",
     "TaskAction",
     "TaskOutcome",
@@ -139,7 +167,10 @@ __all__ = [
     "Urge",
     "UsersRule",
     "Withdraw",
+    "WorkCalendar",
     "act",
+    "add_working_days",
+    "add_working_hours",
     "allowed_actions",
     "assign",
     "check_document_action",
@@ -148,15 +179,19 @@ __all__ = [
     "countersign_threshold",
     "dispatch_template",
     "export_bpmn",
+    "export_notes",
     "field_known",
     "fire_timer",
     "import_bpmn",
+    "is_working_time",
     "load_definition",
     "parse_definition",
     "receipt_template",
+    "removable_signers",
     "resolve_builtin",
     "return_targets",
     "start",
     "template",
     "validate",
+    "working_time_between",
 ]

@@ -12,9 +12,13 @@ __all__ = [
     "Approve",
     "Claim",
     "Delegate",
+    "Jump",
+    "Open",
     "Reject",
+    "RemoveSigners",
     "Return",
     "Submit",
+    "TakeBack",
     "Terminate",
     "Transfer",
     "Unclaim",
@@ -122,6 +126,47 @@ class Terminate:
     reason: str | None = None
 
 
+@dataclass(frozen=True)
+class Open:
+    """The holder (or a candidate) opens the task; the first time is recorded, and from then
+    on the previous handler can no longer take the step back."""
+
+    actor: str
+    task_id: str
+
+
+@dataclass(frozen=True)
+class TakeBack:
+    """撤回: whoever completed ``task_id`` takes the step back while the next one is untouched."""
+
+    actor: str
+    task_id: str
+    comment: str | None = None
+
+
+@dataclass(frozen=True)
+class RemoveSigners:
+    """减签 at the open countersign ``node_id``: ``users`` who have not voted stop voting. Each
+    must have been added (加签) by the actor, unless the actor is a manager (``manager``:
+    permission is checked by the caller)."""
+
+    actor: str
+    node_id: str
+    users: tuple[str, ...]
+    reason: str | None = None
+    manager: bool = False
+
+
+@dataclass(frozen=True)
+class Jump:
+    """跳转 to ``node_id`` (a task, countersign or end node), by a document manager (permission
+    is checked by the caller), with a reason."""
+
+    actor: str
+    node_id: str
+    reason: str
+
+
 Action = (
     Submit
     | Approve
@@ -135,4 +180,8 @@ Action = (
     | Urge
     | AddSigner
     | Terminate
+    | Open
+    | TakeBack
+    | RemoveSigners
+    | Jump
 )

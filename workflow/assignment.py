@@ -59,8 +59,11 @@ def auto_assign(w: Working) -> None:
 
 
 def apply_assignment(w: Working, act: Activation, users: tuple[str, ...]) -> None:
-    """Open a node's tasks for ``users``, or move an escalated task to them."""
+    """Open a node's tasks for ``users``, or move an escalated task to them. Where duties are
+    separated the initiator is left out, unless nobody else was found."""
     del w.pending[act.id]
+    if w.defn.separates_duties(act.node_id) and len(users) > 1:
+        users = tuple(u for u in users if u != w.orig.initiator)
     if act.purpose == "escalate":
         assert act.task_id is not None
         old = w.tasks[act.task_id]

@@ -9,7 +9,9 @@ from collections.abc import Callable
 from .definition import FlowDefinition
 from .errors import EngineError, label, refuse
 from .returns import return_targets
+from .signers import check_may_remove
 from .state import Instance, InstanceStatus, Task
+from .takeback import check_take_back
 from .vocabulary import DocumentAction, TaskAction, TaskStatus
 
 __all__ = [
@@ -44,7 +46,7 @@ def _claimable(t: Task) -> bool:
     return t.pool or len(t.candidates) > 1
 
 
-def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+def _holds(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     if t.can_act(user):
         return
     if t.pool and t.assignee is None and user in t.candidates:
@@ -52,8 +54,20 @@ def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -
     raise refuse(defn, t, "NOT_ASSIGNEE", "The task at {node} is not yours")
 
 
+def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    _holds(defn, instance, t, user)
+    if user == instance.initiator and defn.separates_duties(t.node_id):
+        raise refuse(
+            defn,
+            t,
+            "SEPARATION_OF_DUTIES",
+            "{node} separates duties: the initiator may not approve her own document there; "
+            "transfer or delegate the task",
+        )
+
+
 def _may_reject(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
-    _may_approve(defn, instance, t, user)
+    _holds(defn, instance, t, user)
     if t.return_stack:
         raise refuse(
             defn,
@@ -73,7 +87,7 @@ def _may_return(defn: FlowDefinition, instance: Instance, t: Task, user: str) ->
 
 
 def _may_delegate(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
-    _may_approve(defn, instance, t, user)
+    _holds(defn, instance, t, user)
     if not defn.node(t.node_id).allow_delegate:
         raise refuse(defn, t, "INVALID_ACTION", "{node} does not allow delegating or transferring")
 
@@ -97,9 +111,20 @@ def _may_unclaim(defn: FlowDefinition, instance: Instance, t: Task, user: str) -
 
 
 def _may_add_signers(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
-    _may_approve(defn, instance, t, user)
+    _holds(defn, instance, t, user)
     if not defn.node(t.node_id).allow_add_signer:
         raise refuse(defn, t, "INVALID_ACTION", "{node} does not allow adding signers")
+
+
+def _may_open(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    if not (user == t.assignee or (t.assignee is None and user in t.candidates)):
+        raise refuse(defn, t, "NOT_ASSIGNEE", "The task at {node} is not yours")
+    if t.opened_at is not None:
+        raise refuse(defn, t, "ALREADY_OPENED", "The task at {node} is already open")
+
+
+def _may_take_back(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
+    check_take_back(defn, instance, t, user)
 
 
 _TASK_CHECKS: dict[TaskAction, Callable[[FlowDefinition, Instance, Task, str], None]] = {
@@ -111,24 +136,37 @@ _TASK_CHECKS: dict[TaskAction, Callable[[FlowDefinition, Instance, Task, str], N
     TaskAction.CLAIM: _may_claim,
     TaskAction.UNCLAIM: _may_unclaim,
     TaskAction.ADD_SIGNERS: _may_add_signers,
+    TaskAction.OPEN: _may_open,
 }
 
 
 def check_task_action(
     defn: FlowDefinition, instance: Instance, action: TaskAction, task_id: str, user: str
 ) -> Task:
-    """The open task, if ``user`` may take ``action`` on it now; else EngineError."""
+    """The task (open, but for 撤回 the completed one), if ``user`` may take ``action`` on it
+    now; else EngineError."""
     check_running(instance)
+    if action is TaskAction.TAKE_BACK:
+        t = next((x for x in instance.tasks if x.id == task_id), None)
+        if t is None:
+            raise EngineError("UNKNOWN_TASK", "No such task", task_id=task_id)
+        _may_take_back(defn, instance, t, user)
+        return t
     t = open_task(defn, instance, task_id)
     _TASK_CHECKS[action](defn, instance, t, user)
     return t
 
 
 def check_document_action(
-    defn: FlowDefinition, instance: Instance, action: DocumentAction, user: str
+    defn: FlowDefinition,
+    instance: Instance,
+    action: DocumentAction,
+    user: str,
+    manager: bool = False,
 ) -> None:
-    """Whether the engine lets ``user`` withdraw, urge or terminate now (permissions are the
-    caller's: who may urge or terminate is not the flow's business); else EngineError."""
+    """Whether the engine lets ``user`` (a document manager when ``manager``) withdraw, urge,
+    terminate, jump or remove signers now (permissions are the caller's: who may urge,
+    terminate or jump is not the flow's business); else EngineError."""
     check_running(instance)
     if action is DocumentAction.WITHDRAW:
         if user != instance.initiator:
@@ -140,7 +178,9 @@ def check_document_action(
     elif action is DocumentAction.URGE:
         if not instance.open_tasks:
             raise EngineError("INVALID_ACTION", "No task is open to urge")
-    elif action is not DocumentAction.TERMINATE:
+    elif action is DocumentAction.REMOVE_SIGNERS:
+        check_may_remove(defn, instance, user, manager)
+    elif action not in (DocumentAction.TERMINATE, DocumentAction.JUMP):
         raise EngineError("INVALID_ACTION", f"The flow does not {action.value} documents")
 
 

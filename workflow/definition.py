@@ -175,9 +175,15 @@ class TimeoutAction(StrEnum):
 
 
 class Deadline(_Model):
-    """Deadline of each task at a node, in wall-clock hours from the task's creation."""
+    """When each task at a node is due, counted from the task's creation: ``hours`` of
+    wall-clock time, or ``workingHours`` / ``workingDays`` on the tenant's working-time
+    calendar (public holidays and make-up workdays included; see :mod:`workflow.worktime`).
+    Exactly one of the three is set. ``remindBeforeHours`` counts the same way (working hours
+    for a working-time deadline)."""
 
-    hours: float
+    hours: float | None = None
+    working_hours: float | None = None
+    working_days: int | None = None
     remind_before_hours: float | None = None
     on_timeout: TimeoutAction = TimeoutAction.NONE
     #: who gets the task when ``onTimeout`` is ``escalate`` (the old task is closed).
@@ -234,6 +240,10 @@ class Node(_Model):
     countersign: CountersignConfig | None = None
     #: end only: a terminate end event (cancels everything else when reached).
     terminate: bool = False
+    #: task / countersign: separation of duties (职责分离) here; None follows the flow's
+    #: ``separateDuties``. The initiator may not approve at such a node (nor be handed or
+    #: added to it), whoever she holds the task for.
+    separate_duties: bool | None = None
 
     @property
     def is_wait(self) -> bool:
@@ -256,6 +266,8 @@ class FlowDefinition(_Model):
     name: str = ""
     nodes: list[Node]
     transitions: list[Transition]
+    #: separation of duties at every wait node that does not say otherwise.
+    separate_duties: bool = False
 
     # Lookups are computed once per (immutable) definition.
     @cached_property
@@ -303,6 +315,11 @@ class FlowDefinition(_Model):
             if t.id == transition_id:
                 return t
         raise KeyError(transition_id)
+
+    def separates_duties(self, node_id: str) -> bool:
+        """Whether the initiator is kept from approving at this node."""
+        node = self.node(node_id)
+        return self.separate_duties if node.separate_duties is None else node.separate_duties
 
     @property
     def start_node(self) -> Node:

@@ -31,6 +31,7 @@ from .assignment import apply_assignment, auto_assign, builtin_users
 from .checks import check_running
 from .definition import FlowDefinition
 from .effects import Step
+from .environment import Environment
 from .errors import EngineError, label
 from .handlers import HANDLERS
 from .nodes import BEHAVIOURS, StartEvent
@@ -48,8 +49,9 @@ def _working(
     now: datetime,
     form: Mapping[str, Any] | None = None,
     doc: Mapping[str, Any] | None = None,
+    env: Environment | None = None,
 ) -> Working:
-    return Working(defn, instance, form, doc, now, BEHAVIOURS)
+    return Working(defn, instance, form, doc, now, BEHAVIOURS, env)
 
 
 def _finish(w: Working, auto: bool) -> Step:
@@ -66,6 +68,7 @@ def start(
     *,
     now: datetime,
     auto_assign: bool = True,
+    env: Environment | None = None,
 ) -> Step:
     """Create an instance and route from the start event to the first wait node(s).
 
@@ -75,7 +78,7 @@ def start(
     if not initiator:
         raise EngineError("INVALID_ACTION", "an instance needs an initiator")
     node, first = StartEvent.leave(defn)
-    w = _working(defn, Instance(initiator=initiator, started_at=now), now, form, doc)
+    w = _working(defn, Instance(initiator=initiator, started_at=now), now, form, doc, env)
     token = Token(
         id=w.next_id("k"), node_id=node.id, state=TokenState.ARRIVED, prev_handlers=(initiator,)
     )
@@ -95,12 +98,13 @@ def act(
     *,
     now: datetime,
     auto_assign: bool = True,
+    env: Environment | None = None,
 ) -> Step:
     """Apply one user action. Raises EngineError (and changes nothing) when not allowed."""
     check_running(instance)
     if not getattr(action, "actor", None):
         raise EngineError("INVALID_ACTION", "An action needs an actor")
-    w = _working(defn, instance, now, form, doc)
+    w = _working(defn, instance, now, form, doc, env)
     handler = HANDLERS.get(type(action))
     if handler is None:
         raise EngineError("INVALID_ACTION", f"Unknown action {type(action).__name__}")
@@ -115,6 +119,7 @@ def assign(
     user_ids: Sequence[str],
     *,
     now: datetime,
+    env: Environment | None = None,
 ) -> Step:
     """Second phase of assignment: create the tasks of a pending activation (for a node
     its id is the node id) for the resolved users (deduplicated, order kept)."""
@@ -127,7 +132,7 @@ def assign(
         raise EngineError(
             "NO_ASSIGNEE", f"Nobody was found for {label(defn, act.node_id)}", node_id=act.node_id
         )
-    w = _working(defn, instance, now)
+    w = _working(defn, instance, now, env=env)
     apply_assignment(w, act, users)
     return w.freeze()
 
@@ -154,12 +159,13 @@ def fire_timer(
     doc: Mapping[str, Any] | None = None,
     *,
     auto_assign: bool = True,
+    env: Environment | None = None,
 ) -> Step:
     """Apply a due timer. A timer whose task is no longer open (or whose instance ended, or
     that is not yet due) is a no-op: the step has the same instance and no events."""
     task = due_task(defn, instance, task_id, kind, now)
     if task is None:
         return Step(instance=instance)
-    w = _working(defn, instance, now, form, doc)
+    w = _working(defn, instance, now, form, doc, env)
     fire(w, task, kind)
     return _finish(w, auto_assign)

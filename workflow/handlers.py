@@ -11,9 +11,13 @@ from .actions import (
     Approve,
     Claim,
     Delegate,
+    Jump,
+    Open,
     Reject,
+    RemoveSigners,
     Return,
     Submit,
+    TakeBack,
     Terminate,
     Transfer,
     Unclaim,
@@ -23,9 +27,12 @@ from .actions import (
 from .checks import check_document_action, check_task_action, open_task
 from .effects import Notification
 from .errors import EngineError, label, refuse
+from .jumps import jump
 from .nodes import complete
 from .returns import find_return_visit, return_to
+from .signers import remove_signers
 from .state import InstanceStatus, Task
+from .takeback import take_back
 from .vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 from .working import Working, dedupe
 
@@ -83,6 +90,7 @@ def _hand_over(w: Working, action: TaskAction, a: Delegate | Transfer) -> Task:
         raise refuse(w.defn, t, "INVALID_TARGET", "Name someone to hand the task to")
     if a.to_user == a.actor:
         raise refuse(w.defn, t, "INVALID_TARGET", "You cannot hand a task to yourself")
+    _check_separation(w, t, (a.to_user,))
     w.behaviour(t.node_id).check_handover(w, t, a.to_user)
     w.touch(a.actor)
     status = TaskStatus.DELEGATED if action is TaskAction.DELEGATE else TaskStatus.TRANSFERRED
@@ -148,6 +156,7 @@ def _add_signers(w: Working, a: AddSigner) -> None:
     users = dedupe(a.users)
     if not users or len(users) != len(a.users) or a.actor in users:
         raise refuse(w.defn, t, "INVALID_TARGET", "Add different people other than yourself")
+    _check_separation(w, t, users)
     w.touch(a.actor)
     position = w.behaviour(t.node_id).add_signers(w, t, users, a)
     w.event(
@@ -165,6 +174,37 @@ def _terminate(w: Working, a: Terminate) -> None:
     w.end_instance(InstanceStatus.TERMINATED, a.actor, reason=a.reason)
 
 
+def _check_separation(w: Working, t: Task, users: tuple[str, ...]) -> None:
+    if w.orig.initiator in users and w.defn.separates_duties(t.node_id):
+        raise refuse(
+            w.defn,
+            t,
+            "SEPARATION_OF_DUTIES",
+            "{node} separates duties: the initiator may not handle her own document there",
+        )
+
+
+def _open(w: Working, a: Open) -> None:
+    t = check_task_action(w.defn, w.orig, TaskAction.OPEN, a.task_id, a.actor)
+    w.update_task(t.id, opened_at=w.now, opened_by=a.actor)
+    w.event("task_opened", a.actor, node_id=t.node_id, task_id=t.id)
+
+
+def _take_back(w: Working, a: TakeBack) -> None:
+    t = check_task_action(w.defn, w.orig, TaskAction.TAKE_BACK, a.task_id, a.actor)
+    take_back(w, t, a.comment)
+
+
+def _remove_signers(w: Working, a: RemoveSigners) -> None:
+    check_document_action(w.defn, w.orig, DocumentAction.REMOVE_SIGNERS, a.actor, a.manager)
+    remove_signers(w, a)
+
+
+def _jump(w: Working, a: Jump) -> None:
+    check_document_action(w.defn, w.orig, DocumentAction.JUMP, a.actor)
+    jump(w, a)
+
+
 HANDLERS: dict[type, Callable[[Working, Any], None]] = {
     Submit: _submit,
     Approve: _approve,
@@ -178,4 +218,8 @@ HANDLERS: dict[type, Callable[[Working, Any], None]] = {
     Urge: _urge,
     AddSigner: _add_signers,
     Terminate: _terminate,
+    Open: _open,
+    TakeBack: _take_back,
+    RemoveSigners: _remove_signers,
+    Jump: _jump,
 }

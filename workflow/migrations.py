@@ -21,10 +21,40 @@ __all__ = ["MIGRATIONS", "SCHEMA_VERSION", "Migration", "upgrade"]
 
 Migration = Callable[[dict[str, Any]], dict[str, Any]]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+
+
+def _v1_to_v2(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 adds what 撤回, 减签 and out-of-office rules need: tasks know when they were
+    first opened and whom a rule took them from; tokens know the visit they left last and,
+    at a countersign, which slots 加签 added (and who added them) and which 减签 removed.
+
+    Nothing of a version-1 instance was opened, delegated by a rule, removed, or can be taken
+    back (which visit a token left was not kept). The adders of a countersign's slots are
+    read from the vote tasks 加签 opened (parallel countersigns); a sequential countersign
+    opened no task for them, so those slots have no adder and only a manager removes them."""
+    tasks = [
+        {**t, "opened_at": None, "opened_by": None, "delegated_from": None}
+        for t in data.get("tasks", [])
+    ]
+    tokens = []
+    for k in data.get("tokens", []):
+        added = sorted(
+            {
+                (t["sequence"], t["from_user"])
+                for t in data.get("tasks", [])
+                if t.get("visit_id") == k.get("visit_id")
+                and t.get("origin") == "add_signer"
+                and t.get("sequence") is not None
+                and t.get("from_user")
+            }
+        )
+        tokens.append({**k, "added_by": [list(a) for a in added], "removed": [], "came_from": None})
+    return {**data, "tasks": tasks, "tokens": tokens}
+
 
 #: ``MIGRATIONS[n]`` turns a version-``n`` instance dict into version ``n + 1``.
-MIGRATIONS: dict[int, Migration] = {}
+MIGRATIONS: dict[int, Migration] = {1: _v1_to_v2}
 
 
 def upgrade(

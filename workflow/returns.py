@@ -7,13 +7,14 @@ handled it last time."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Literal
 
 from .definition import FlowDefinition
 from .state import Instance, Token, TokenState, Visit
 from .vocabulary import TaskStatus
 from .working import Working
 
-__all__ = ["candidates", "find_return_visit", "return_targets", "return_to"]
+__all__ = ["candidates", "clear_scope", "find_return_visit", "return_targets", "return_to"]
 
 
 def candidates(visits: Iterable[Visit], token: Token) -> list[Visit]:
@@ -40,7 +41,7 @@ def find_return_visit(
 
 def return_to(w: Working, target: Visit, actor: str | None) -> None:
     """Cancel everything in the scope of ``target`` and open its node again."""
-    _clear_scope(w, target.fork_path)
+    clear_scope(w, target.fork_path)
     token = Token(
         id=w.next_id("k"),
         node_id=target.node_id,
@@ -54,15 +55,22 @@ def return_to(w: Working, target: Visit, actor: str | None) -> None:
     node.open(w, token, node.return_users(target), "return")
 
 
-def _clear_scope(w: Working, scope: tuple[str, ...]) -> None:
+def clear_scope(
+    w: Working,
+    scope: tuple[str, ...],
+    status: TaskStatus = TaskStatus.CANCELLED,
+    outcome: Literal["returned", "jumped"] = "returned",
+) -> None:
+    """Stop everything inside ``scope`` (a fork path): open tasks close with ``status``, open
+    visits with ``outcome``; tokens, forks and activations there go."""
     for tok in list(w.tokens.values()):
         if tok.fork_path[: len(scope)] != scope:
             continue
         for x in w.open_tasks_of(tok.id):
-            w.close_task(x.id, TaskStatus.CANCELLED)
+            w.close_task(x.id, status)
         if tok.visit_id is not None and w.visits[tok.visit_id].outcome is None:
             v = w.visits[tok.visit_id]
-            w.visits[v.id] = v.model_copy(update={"outcome": "returned", "closed_at": w.now})
+            w.visits[v.id] = v.model_copy(update={"outcome": outcome, "closed_at": w.now})
         del w.tokens[tok.id]
     for fid, f in list(w.forks.items()):
         if f.fork_path[: len(scope)] == scope:

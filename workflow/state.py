@@ -91,6 +91,11 @@ class Task(_Frozen):
     due_at: datetime | None = None
     remind_at: datetime | None = None
     overdue: bool = False
+    #: when and by whom it was first opened (viewed) by someone who may act on it.
+    opened_at: datetime | None = None
+    opened_by: str | None = None
+    #: the user an out-of-office rule (委托规则) took it from; ``assignee`` is the delegate.
+    delegated_from: str | None = None
 
     def can_act(self, user: str) -> bool:
         if self.assignee is not None:
@@ -108,6 +113,18 @@ class Token(_Frozen):
     prev_handlers: tuple[str, ...] = ()
     #: countersign: everyone who votes, in slot order.
     voters: tuple[str, ...] = ()
+    #: countersign: the slots added by 加签, each with who added it.
+    added_by: tuple[tuple[int, str], ...] = ()
+    #: countersign: the slots removed by 减签 (they no longer vote).
+    removed: tuple[int, ...] = ()
+    #: the visit of the wait node this token left last, while nothing merged into it since
+    #: (what 撤回 takes back).
+    came_from: str | None = None
+
+    @property
+    def active_voters(self) -> tuple[str, ...]:
+        """Countersign: the voters not removed."""
+        return tuple(u for i, u in enumerate(self.voters) if i not in self.removed)
 
 
 class Fork(_Frozen):
@@ -127,7 +144,9 @@ class Visit(_Frozen):
     prev_handlers: tuple[str, ...] = ()
     users: tuple[str, ...] = ()
     handlers: tuple[str, ...] = ()
-    outcome: Literal["approved", "rejected", "returned", "cancelled"] | None = None
+    outcome: (
+        Literal["approved", "rejected", "returned", "cancelled", "withdrawn", "jumped"] | None
+    ) = None
     entered_at: datetime
     closed_at: datetime | None = None
 

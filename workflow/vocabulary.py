@@ -18,6 +18,9 @@ class TaskStatus(StrEnum):
     TRANSFERRED = "transferred"  # 转交
     ESCALATED = "escalated"  # deadline passed, moved to the escalateTo users
     SUSPENDED = "suspended"  # 前加签: waits for the added signers, comes back as a new task
+    REMOVED = "removed"  # 减签: its signer was removed from the countersign
+    WITHDRAWN = "withdrawn"  # 撤回: the previous handler took the step back before anyone began
+    JUMPED = "jumped"  # 跳转: a manager moved the document elsewhere
 
 
 class TaskOutcome(StrEnum):
@@ -40,6 +43,8 @@ class TaskAction(StrEnum):
     CLAIM = "claim"
     UNCLAIM = "unclaim"
     ADD_SIGNERS = "add_signers"
+    OPEN = "open"  # the holder opens it for the first time (after that, 撤回 is too late)
+    TAKE_BACK = "take_back"  # 撤回: on a task one completed, while the next step is untouched
 
 
 class DocumentAction(StrEnum):
@@ -51,3 +56,5 @@ class DocumentAction(StrEnum):
     URGE = "urge"
     TERMINATE = "terminate"
     ARCHIVE = "archive"
+    REMOVE_SIGNERS = "remove_signers"  # 减签 at an open countersign
+    JUMP = "jump"  # 跳转 to any step, by a document manager

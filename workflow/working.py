@@ -16,11 +16,13 @@ from typing import Any, Protocol
 from .actions import AddSigner
 from .definition import Deadline, FlowDefinition, NodeType, Transition
 from .effects import CompletedNode, Event, Notification, Step, Timer
+from .environment import Environment, delegate_of
 from .errors import EngineError
 from .expressions import Activation as CelActivation
 from .expressions import ExpressionError, make_activation
 from .state import Activation, Fork, Instance, InstanceStatus, Task, Token, TokenState, Visit
 from .vocabulary import TaskOutcome, TaskStatus
+from .worktime import WorkCalendar, add_working_days, add_working_hours, working_time_between
 
 __all__ = ["SYSTEM", "Behaviour", "Working", "dedupe"]
 
@@ -69,6 +71,12 @@ class Behaviour(Protocol):
         added (``before``, ``after``, ``countersign``)."""
         ...
 
+    def remove_signers(
+        self, w: Working, token: Token, slots: tuple[int, ...], actor: str | None
+    ) -> None:
+        """减签 of the (checked) voter ``slots`` at the countersign where ``token`` waits."""
+        ...
+
 
 class Working:
     """Mutable working copy of an instance plus the effects of one step."""
@@ -81,12 +89,14 @@ class Working:
         doc: Mapping[str, Any] | None,
         now: datetime,
         behaviours: Mapping[NodeType, Behaviour],
+        env: Environment | None = None,
     ) -> None:
         self.defn = defn
         self.orig = inst
         self.form: Mapping[str, Any] = form or {}
         self.doc: Mapping[str, Any] = doc or {}
         self.now = now
+        self.env = env or Environment()
         self.behaviours = behaviours
         self.status = inst.status
         self.seq = inst.seq
@@ -177,9 +187,17 @@ class Working:
         **extra: Any,
     ) -> Task:
         """A new open task at the token's visit, with the node's deadline timers. ``extra``:
-        pool, sequence, after, return_stack, from_user."""
+        pool, sequence, after, return_stack, from_user. A task for someone an out-of-office
+        rule covers goes to her delegate (``delegated_from`` names her)."""
         assert token.visit_id is not None
-        due, remind = _due(self.defn.node(token.node_id).deadline, self.now)
+        if assignee is not None:
+            barred = self.orig.initiator if self.defn.separates_duties(token.node_id) else None
+            delegate = delegate_of(self.env, assignee, barred)
+            if delegate != assignee:
+                extra["delegated_from"] = assignee
+                assignee, candidates = delegate, (delegate,)
+        deadline = self.defn.node(token.node_id).deadline
+        due, remind = _due(deadline, self.now, self.env.calendar)
         task = Task(
             id=self.next_id("t"),
             node_id=token.node_id,
@@ -208,6 +226,14 @@ class Working:
             candidates=list(candidates),
             origin=origin,
         )
+        if task.delegated_from is not None:
+            self.event(
+                "task_delegated_by_rule",
+                None,
+                node_id=token.node_id,
+                task_id=task.id,
+                **{"from": task.delegated_from, "to": assignee},
+            )
         return task
 
     def clone_task(
@@ -245,7 +271,13 @@ class Working:
         )
         self.visits[visit.id] = visit
         token = token.model_copy(
-            update={"state": TokenState.ASSIGNING, "visit_id": visit.id, "voters": ()}
+            update={
+                "state": TokenState.ASSIGNING,
+                "visit_id": visit.id,
+                "voters": (),
+                "added_by": (),
+                "removed": (),
+            }
         )
         self.tokens[token.id] = token
         return token
@@ -328,12 +360,28 @@ class Working:
         return created, closed, updated
 
 
-def _due(deadline: Deadline | None, now: datetime) -> tuple[datetime | None, datetime | None]:
+def _due(
+    deadline: Deadline | None, now: datetime, calendar: WorkCalendar
+) -> tuple[datetime | None, datetime | None]:
     """(due, remind) times of a task created ``now`` at a node with ``deadline``."""
-    if deadline is None or deadline.hours <= 0:
+    if deadline is None:
         return None, None
-    due = now + timedelta(hours=deadline.hours)
     before = deadline.remind_before_hours
-    if before is not None and 0 < before < deadline.hours:
-        return due, due - timedelta(hours=before)
+    if deadline.hours is not None:
+        if deadline.hours <= 0:
+            return None, None
+        due = now + timedelta(hours=deadline.hours)
+        if before is not None and 0 < before < deadline.hours:
+            return due, due - timedelta(hours=before)
+        return due, None
+    if deadline.working_hours is not None and deadline.working_hours > 0:
+        total = deadline.working_hours
+        due = add_working_hours(calendar, now, total)
+    elif deadline.working_days is not None and deadline.working_days > 0:
+        due = add_working_days(calendar, now, deadline.working_days)
+        total = working_time_between(calendar, now, due) / timedelta(hours=1)
+    else:
+        return None, None
+    if before is not None and 0 < before < total:
+        return due, add_working_hours(calendar, now, total - before)
     return due, None

@@ -5,7 +5,7 @@ from tortoise.fields.base import OnDelete
 from tortoise import fields
 
 class Migration(migrations.Migration):
-    dependencies = [('officecloud', '0010_application_status')]
+    dependencies = [('officecloud', '0011_directory_sync')]
 
     initial = False
 

@@ -31,7 +31,8 @@ class DocumentFilter:
 @strawberry.type
 class DocumentQuery:
     @strawberry.field(
-        description="My tasks: OPEN (待办, incl. pool tasks I may claim) or DONE (已办)."
+        description="My tasks: OPEN (待办, incl. pool tasks I may claim), DONE (已办), or "
+        "DELEGATED (tasks my out-of-office rules sent to my delegates)."
     )
     async def my_tasks(
         self,

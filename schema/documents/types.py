@@ -27,13 +27,20 @@ strawberry.enum(m.DocumentKind, name="DocumentKind")
 strawberry.enum(m.Urgency, name="Urgency", description="缓急")
 strawberry.enum(m.Secrecy, name="Secrecy", description="密级, narrowest last")
 strawberry.enum(m.DocumentStatus, name="DocumentStatus")
-strawberry.enum(TaskList, name="TaskList", description="待办 (OPEN) or 已办 (DONE)")
+strawberry.enum(
+    TaskList,
+    name="TaskList",
+    description="待办 (OPEN), 已办 (DONE), or DELEGATED: tasks your out-of-office rules sent to "
+    "your delegates (委托).",
+)
 strawberry.enum(DocumentList, name="DocumentList")
 strawberry.enum(
     TaskStatus,
     name="TaskStatus",
     description="OPEN until acted on (COMPLETED, see the outcome) or handed on: DELEGATED (委托), "
-    "TRANSFERRED (转交), ESCALATED (past its deadline), SUSPENDED (前加签), CANCELLED by the flow.",
+    "TRANSFERRED (转交), ESCALATED (past its deadline), SUSPENDED (前加签); or ended by someone "
+    "else: REMOVED (减签), WITHDRAWN (its previous handler took the step back, 撤回), JUMPED (a "
+    "manager moved the document, 跳转), CANCELLED by the flow.",
 )
 strawberry.enum(
     TaskOutcome, name="TaskOutcome", description="How a task was decided: 同意, 不同意, 退回."
@@ -42,13 +49,13 @@ strawberry.enum(
     TaskAction,
     name="TaskAction",
     description="An action on a task, named after its mutation (APPROVE is approveTask, "
-    "ADD_SIGNERS is addSigners).",
+    "ADD_SIGNERS is addSigners, TAKE_BACK is takeBackTask on a task you completed).",
 )
 strawberry.enum(
     DocumentAction,
     name="DocumentAction",
     description="An action on a document, named after its mutation (SUBMIT is submitDocument, "
-    "URGE is urgeDocument).",
+    "URGE is urgeDocument, REMOVE_SIGNERS is removeSigners, JUMP is jumpDocument).",
 )
 
 
@@ -117,6 +124,12 @@ class FlowNode:
     name: str
 
 
+@strawberry.type(description="减签: the signers of an open countersign the viewer may remove.")
+class RemovableSigners:
+    node: FlowNode
+    users: list[User]
+
+
 @strawberry.type(name="Task", description="A step someone must take on a document (待办 item).")
 class Task(LoadedNode):
     id: relay.NodeID[str]
@@ -129,6 +142,10 @@ class Task(LoadedNode):
     due_at: datetime | None
     closed_at: datetime | None
     overdue: bool
+    opened_at: datetime | None = strawberry.field(
+        description="When someone who may act on it first opened it (openTask); from then on "
+        "its previous handler can no longer take the step back (撤回)."
+    )
     created_at: datetime
     row: strawberry.Private[m.Task]
 
@@ -147,6 +164,7 @@ class Task(LoadedNode):
             due_at=row.due_at,
             closed_at=row.closed_at,
             overdue=row.overdue,
+            opened_at=row.opened_at,
             created_at=row.created_at,
             row=row,
         )
@@ -154,6 +172,13 @@ class Task(LoadedNode):
     @strawberry.field
     async def document(self, info: Info) -> Document | None:
         return await Document.load(info, self.row.document_id)
+
+    @strawberry.field(
+        description="委托规则: whose task it is when her out-of-office rule sent it to the "
+        "assignee; she still sees it (myTasks(kind: DELEGATED))."
+    )
+    async def delegated_from(self, info: Info) -> User | None:
+        return await User.load(info, self.row.delegated_from_id)
 
     @strawberry.field(description="Who acts; null while a pool task is unclaimed.")
     async def assignee(self, info: Info) -> User | None:
@@ -329,6 +354,22 @@ class Document(LoadedNode):
     )
     async def allowed_actions(self, info: Info) -> list[DocumentAction]:
         return await r.document_actions(info.context, self.row)
+
+    @strawberry.field(
+        description="减签: per open countersign, the signers the viewer may remove with "
+        "removeSigners now (those she added, or any who has not voted for a documents.manage "
+        "holder; never the last one)."
+    )
+    async def removable_signers(self, info: Info) -> list[RemovableSigners]:
+        found = await r.removable_signers(info.context, self.row)
+        flow = await r.flow_of(info.context, self.row) if found else None
+        out = []
+        for node_id, user_ids in found:
+            assert flow is not None
+            rows = await User.loader(info.context).load_many([uuid.UUID(u) for u in user_ids])
+            node = FlowNode(id=node_id, name=flow.node(node_id).name)
+            out.append(RemovableSigners(node=node, users=[User.from_model(u) for u in rows if u]))
+        return out
 
     @strawberry.field(description="Every task, oldest first; filter with `open`.")
     async def tasks(self, info: Info, open: bool = False) -> list[Task]:

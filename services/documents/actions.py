@@ -1,5 +1,6 @@
 """Actions on a running document: approve, reject, return (退回), delegate (委托), transfer (转交),
-claim/unclaim, add signers (加签), withdraw (收回), urge (催办), terminate.
+claim/unclaim, add signers (加签), open, take back (撤回), withdraw (收回), urge (催办), remove
+signers (减签), jump (跳转), terminate.
 
 Each runs in one transaction with the document row locked, so concurrent actions on one
 document are serialised; whoever comes second finds the task closed and gets CONFLICT. Each
@@ -19,7 +20,7 @@ from services.documents.checks import Situation, check_document, check_task
 from services.documents.lifecycle import change_fields
 from services.documents.runtime import Run, engine_error
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
-from services.inputs import KEEP, parse_id
+from services.inputs import KEEP, Checks, parse_id
 from services.uow import Work, transaction
 from workflow import DocumentAction, TaskAction, TaskStatus
 
@@ -74,6 +75,10 @@ async def act_on_task(
                 if not users:
                     raise ServiceError.of(Code.REQUIRED, "Name at least one signer", "userIds")
                 engine_action = workflow.AddSigner(me, task.key, users, position, comment)
+            case TaskAction.OPEN:
+                engine_action = workflow.Open(me, task.key)
+            case TaskAction.TAKE_BACK:
+                engine_action = workflow.TakeBack(me, task.key, comment)
         await _run(run, engine_action, action.value, comment, changes, task)
     refreshed = await scope.query(Task).get(id=task.id)
     return run, refreshed
@@ -86,11 +91,22 @@ async def act_on_document(
     action: DocumentAction,
     comment: str | None = None,
     task_id: uuid.UUID | str | None = None,
+    node_id: str | None = None,
+    user_ids: list[uuid.UUID | str] | None = None,
+    expected_version: int | None = None,
 ) -> Run:
+    """A document action; ``comment`` is the reason of a jump or a removal (required)."""
     actor = signed_in(actor)
+    if action in (DocumentAction.JUMP, DocumentAction.REMOVE_SIGNERS):
+        with Checks() as checks:
+            comment = checks.text(comment, "reason", max_length=500)
+            if not node_id:
+                checks.fail(Code.REQUIRED, "Name the step", "nodeId")
     async with transaction(actor) as work:
         run = await Run.load(work, actor, document_id, "id")
-        check_document(Situation.of(actor, run.document, run.flow), action)
+        check_version(run.document.version, expected_version)
+        now = Situation.of(actor, run.document, run.flow)
+        check_document(now, action)
         me = run.actor_key
         engine_action: workflow.Action
         task = None
@@ -105,6 +121,15 @@ async def act_on_document(
                 engine_action = workflow.Urge(me, task.key if task else None, comment)
             case DocumentAction.TERMINATE:
                 engine_action = workflow.Terminate(me, comment)
+            case DocumentAction.JUMP:
+                engine_action = workflow.Jump(me, node_id or "", comment or "")
+            case DocumentAction.REMOVE_SIGNERS:
+                users = tuple([await _user_key(run.scope, u) for u in user_ids or []])
+                if not users:
+                    raise ServiceError.of(Code.REQUIRED, "Name the signers to remove", "userIds")
+                engine_action = workflow.RemoveSigners(
+                    me, node_id or "", users, comment, manager=now.manager
+                )
             case _:
                 raise ValueError(f"{action} has a use case of its own")
         await _run(run, engine_action, action.value, comment, {}, task)
@@ -128,10 +153,19 @@ async def _run(
             run.attributes(),
             now=run.work.now,
             auto_assign=False,
+            env=await run.environment(),
         )
     except workflow.EngineError as error:
         raise engine_error(error) from error
     await run.apply(step, action=name, comment=comment, changes=changes, task=task)
+
+
+async def _user_key(scope: TenantScope, user_id: Any) -> str:
+    """A user of the tenant (active or not: a signer who left can still be removed)."""
+    user = await scope.get(User, user_id)
+    if user is None:
+        raise not_found("User", "userIds")
+    return str(user.id)
 
 
 async def _active_user(scope: TenantScope, user_id: Any, field: str) -> str:

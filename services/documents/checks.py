@@ -4,7 +4,8 @@ offered is an action that works (given valid input) and every other one is refus
 error the check raises.
 
 The engine answers for the flow (task open, the user's to act on, the node allows it, there is
-somewhere to return to); this module adds who may urge, terminate, submit and archive."""
+somewhere to return to, a step to take back, a signer to remove); this module adds who may
+urge, terminate, jump, submit and archive, and who counts as a manager (documents.manage)."""
 
 from __future__ import annotations
 
@@ -45,6 +46,10 @@ class Situation:
     def user(self) -> str:
         return str(self.actor.user_id)
 
+    @property
+    def manager(self) -> bool:
+        return self.actor.has(Permission.DOCUMENTS_MANAGE)
+
 
 def check_task(now: Situation, task_key: str, action: TaskAction) -> None:
     try:
@@ -73,9 +78,16 @@ def _passes(check: Callable[..., None], *args: object) -> bool:
     return True
 
 
+def removable_signers(now: Situation) -> dict[str, tuple[str, ...]]:
+    """Per open countersign node, whom the viewer may remove (减签) now."""
+    if now.instance is None or now.instance.is_terminal:
+        return {}
+    return workflow.removable_signers(now.flow, now.instance, now.user, now.manager)
+
+
 def _engine(now: Situation, action: DocumentAction) -> None:
     try:
-        workflow.check_document_action(now.flow, now.running, action, now.user)
+        workflow.check_document_action(now.flow, now.running, action, now.user, now.manager)
     except workflow.EngineError as error:
         raise engine_error(error) from error
 
@@ -109,6 +121,16 @@ def _may_terminate(now: Situation) -> None:
     _engine(now, DocumentAction.TERMINATE)
 
 
+def _may_jump(now: Situation) -> None:
+    if not now.manager:
+        raise ServiceError.of(Code.FORBIDDEN, "Jumping needs documents.manage")
+    _engine(now, DocumentAction.JUMP)
+
+
+def _may_remove_signers(now: Situation) -> None:
+    _engine(now, DocumentAction.REMOVE_SIGNERS)
+
+
 def _may_archive(now: Situation) -> None:
     if not _initiator_or_manager(now):
         raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a document manager archives")
@@ -125,4 +147,6 @@ _DOCUMENT_CHECKS: dict[DocumentAction, Callable[[Situation], None]] = {
     DocumentAction.URGE: _may_urge,
     DocumentAction.TERMINATE: _may_terminate,
     DocumentAction.ARCHIVE: _may_archive,
+    DocumentAction.REMOVE_SIGNERS: _may_remove_signers,
+    DocumentAction.JUMP: _may_jump,
 }

@@ -273,6 +273,7 @@ async def submit_document(
                 run.actor_key,
                 now=work.now,
                 auto_assign=False,
+                env=await run.environment(),
             )
         except workflow.EngineError as error:
             raise engine_error(error) from error
@@ -290,6 +291,7 @@ async def submit_document(
                     run.attributes(),
                     now=work.now,
                     auto_assign=False,
+                    env=await run.environment(),
                 )
             except workflow.EngineError as error:
                 raise engine_error(error) from error

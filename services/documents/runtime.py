@@ -19,7 +19,8 @@ from models.documents import (
 )
 from models.flows import FlowVersion
 from models.scope import TenantScope
-from services.documents import assignees, numbers
+from services import workdays
+from services.documents import assignees, delegations, numbers
 from services.documents.trail import add_participants, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
@@ -42,6 +43,10 @@ ENGINE_CODES = {
     "NOT_ASSIGNEE": Code.FORBIDDEN,
     "NOT_INITIATOR": Code.FORBIDDEN,
     "INVALID_TARGET": Code.INVALID,
+    "ALREADY_OPENED": Code.CONFLICT,
+    "CANNOT_TAKE_BACK": Code.CONFLICT,
+    "LAST_SIGNER": Code.LAST_SIGNER,
+    "SEPARATION_OF_DUTIES": Code.SEPARATION_OF_DUTIES,
 }
 
 
@@ -62,10 +67,12 @@ class Run:
     document: Document
     doc_type: DocumentType
     flow: workflow.FlowDefinition
+    flow_id: uuid.UUID
     touched: dict[str, set[str]] = field(default_factory=dict)
     """Users concerned by each task (by its key) changed or notified since the last record."""
     task_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     status_before: DocumentStatus = DocumentStatus.DRAFT
+    _env: workflow.Environment | None = None
 
     @classmethod
     async def load(
@@ -78,7 +85,30 @@ class Run:
         version = await scope.query(FlowVersion).get(id=document.flow_version_id)
         doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
         flow = workflow.load_definition(version.definition)
-        return cls(work, actor, scope, document, doc_type, flow, status_before=document.status)
+        return cls(
+            work,
+            actor,
+            scope,
+            document,
+            doc_type,
+            flow,
+            version.flow_id,
+            status_before=document.status,
+        )
+
+    async def environment(self) -> workflow.Environment:
+        """What the engine needs besides the instance, read once per use case: the
+        out-of-office rules in force for this flow (not the acting user's: she is here) and,
+        when a node counts in working time, the tenant's calendar."""
+        if self._env is None:
+            now = self.work.now
+            away = await delegations.in_force(self.scope, self.flow_id, now)
+            away.pop(self.actor_key, None)
+            calendar = workflow.WorkCalendar()
+            if any(n.deadline and n.deadline.hours is None for n in self.flow.nodes if n.is_wait):
+                calendar = await workdays.calendar_for(self.actor.tenant_id, now)
+            self._env = workflow.Environment(calendar=calendar, delegations=away)
+        return self._env
 
     @property
     def actor_key(self) -> str:
@@ -139,7 +169,12 @@ class Run:
                 )
                 try:
                     assigned = workflow.assign(
-                        self.flow, instance, activation.id, users, now=self.work.now
+                        self.flow,
+                        instance,
+                        activation.id,
+                        users,
+                        now=self.work.now,
+                        env=await self.environment(),
                     )
                 except workflow.EngineError as error:
                     raise engine_error(error) from error
@@ -198,6 +233,8 @@ class Run:
         summary: dict[str, Any] = {"title": document.title, "status": document.status.value}
         if changes:
             summary["changed"] = sorted(changes)
+        if comment:
+            summary["reason"] = comment
         self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
         if document.status != self.status_before:
             self.work.emit(
@@ -238,6 +275,8 @@ class Run:
         tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
         if tasks:
             await self._sync_tasks(list(tasks.values()))
+        if step.closed_tasks:
+            await self._cancel_timers([t.id for t in step.closed_tasks])
         for timer in step.timers:
             row = (
                 await self.scope.query(Timer)
@@ -279,6 +318,18 @@ class Run:
                 data={"number": allocated.text},
             )
 
+    async def _cancel_timers(self, task_keys: list[str]) -> None:
+        """The reminders and deadlines of closed tasks are moot: delete them. One a timer
+        worker holds is left to it (it finds the task closed and marks the timer fired), so
+        the two never wait for each other's locks."""
+        moot = (
+            await self.scope.query(Timer)
+            .filter(document_id=self.document.id, task_key__in=task_keys, fired_at=None)
+            .select_for_update(skip_locked=True)
+        )  # rows, not values_list(): Tortoise drops FOR UPDATE from the latter
+        if moot:
+            await self.scope.query(Timer).filter(id__in=[t.id for t in moot]).delete()
+
     async def _sync_tasks(self, tasks: list[workflow.Task]) -> None:
         scope, document = self.scope, self.document
         rows = {
@@ -301,6 +352,8 @@ class Run:
                 "due_at": task.due_at,
                 "closed_at": task.closed_at,
                 "overdue": task.overdue,
+                "opened_at": task.opened_at,
+                "delegated_from_id": parse_id(task.delegated_from) if task.delegated_from else None,
             }
             row = rows.get(task.id)
             if row is None:
@@ -314,7 +367,11 @@ class Run:
                 for name, value in values.items():
                     setattr(row, name, value)
                 await row.save()
-            people = {u for u in (task.assignee, task.acted_by, *task.candidates) if u}
+            people = {
+                u
+                for u in (task.assignee, task.acted_by, task.delegated_from, *task.candidates)
+                if u
+            }
             participants |= people
             self.touched.setdefault(task.id, set()).update(people)
             self.task_ids[task.id] = row.id

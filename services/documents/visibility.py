@@ -97,7 +97,10 @@ async def standings(
     rows = (
         await scope.query(Task)
         .filter(
-            Q(assignee_id=user_id) | Q(acted_by_id=user_id) | Q(id__in=offered),
+            Q(assignee_id=user_id)
+            | Q(acted_by_id=user_id)
+            | Q(delegated_from_id=user_id)
+            | Q(id__in=offered),
             document_id__in=document_ids,
         )
         .distinct()

@@ -1,5 +1,6 @@
-"""The platform tenant, the system actors of automated changes, and creating and provisioning a
-tenant: default roles, a root org unit named after it, its first administrator."""
+"""The platform tenant (with the working-day calendar seeded), the system actors of automated
+changes, and creating and provisioning a tenant: default roles, a root org unit named after it,
+its first administrator."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant, TenantKind, TenantStatus
+from services import workdays
 from services.errors import Code, ServiceError
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
@@ -53,6 +55,7 @@ async def ensure_platform() -> Tenant:
             )
             await TenantLog.create(tenant_id=tenant.id)
             await _create_roles(tenant, PLATFORM_ROLES + DEFAULT_ROLES)
+            await workdays.seed(tenant.id)
             work.audit(tenant.id, "tenant.created", "Tenant", tenant.id, {"code": PLATFORM_CODE})
         return tenant
     except IntegrityError:

@@ -103,14 +103,17 @@ async def test_buttons_are_what_each_viewer_may_do(office: Office) -> None:
     }, "the initiator neither urges through nor submits someone else's task"
     assert await buttons(office, "director", doc_id) == {
         "document": [],
-        "review": ["APPROVE", "REJECT", "RETURN", "DELEGATE", "TRANSFER", "ADD_SIGNERS"],
+        "review": ["APPROVE", "REJECT", "RETURN", "DELEGATE", "TRANSFER", "ADD_SIGNERS", "OPEN"],
     }
     assert await buttons(office, "admin", doc_id) == {
-        "document": ["URGE", "TERMINATE"],
+        "document": ["URGE", "TERMINATE", "JUMP"],
         "review": [],
     }
     await office.approve("director", doc_id)
-    assert await buttons(office, "clerk", doc_id) == {"document": [], "number": ["CLAIM"]}
+    assert await buttons(office, "clerk", doc_id) == {
+        "document": [],
+        "number": ["CLAIM", "OPEN"],
+    }
     assert (await buttons(office, "writer", doc_id))["document"] == ["URGE"]
 
 

@@ -714,10 +714,12 @@ def test_allowed_actions() -> None:
         TaskAction.DELEGATE,
         TaskAction.TRANSFER,
         TaskAction.ADD_SIGNERS,
+        TaskAction.OPEN,
     ], "nothing to return to from the first step"
     inst = do(defn, inst, Submit("ini")).instance
+    assert allowed_actions(defn, inst, draft, "ini") == [TaskAction.TAKE_BACK]
     rid = open_task(inst, "review")
-    assert allowed_actions(defn, inst, rid, "r1") == [claim]
+    assert allowed_actions(defn, inst, rid, "r1") == [claim, TaskAction.OPEN]
     assert allowed_actions(defn, inst, rid, "ini") == [], "the initiator withdraws the document"
     inst = do(defn, inst, Claim("r1", rid)).instance
     assert allowed_actions(defn, inst, rid, "r1") == [
@@ -726,7 +728,9 @@ def test_allowed_actions() -> None:
         TaskAction.RETURN,
         TaskAction.UNCLAIM,
         TaskAction.ADD_SIGNERS,
+        TaskAction.OPEN,
     ]
+    assert allowed_actions(defn, inst, draft, "ini") == [], "claimed: too late to take back"
     assert allowed_actions(defn, inst, rid, "r2") == []
     inst = do(defn, inst, Approve("r1", rid)).instance
     assert allowed_actions(defn, inst, rid, "r1") == [], "closed"

@@ -11,11 +11,15 @@ actions. Invariants:
 * the instance round-trips through JSON, and the engine is deterministic;
 * when everyone keeps approving, every run reaches ``completed``;
 * ``allowed_actions`` lists exactly the task actions that succeed for that user, and the
-  document checks (withdraw, urge, terminate) pass exactly when those actions succeed.
+  document checks (withdraw, urge, terminate, jump, remove signers) pass exactly when those
+  actions succeed;
+* 撤回 gives the step back to whoever took it, 减签 leaves no removed signer with an open
+  vote, a jump leaves the document waiting at its target (or ended at an end node).
 """
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections import Counter
 from fractions import Fraction
@@ -38,9 +42,14 @@ from workflow import (
     FlowDefinition,
     Instance,
     InstanceStatus,
+    Jump,
+    NodeType,
+    Open,
     Reject,
+    RemoveSigners,
     Return,
     Step,
+    TakeBack,
     TaskAction,
     TaskStatus,
     Terminate,
@@ -52,6 +61,7 @@ from workflow import (
     allowed_actions,
     assign,
     check_document_action,
+    removable_signers,
     return_targets,
     start,
     validate,
@@ -130,7 +140,8 @@ def check_step(defn: FlowDefinition, before: Instance, step: Step) -> None:
             assert not any(
                 k.fork_path and k.fork_path[-1].startswith(fork + "/") for k in inst.tokens
             )
-    # countersign decisions at the exact threshold
+    # countersign decisions at the exact threshold (a removal may overshoot it)
+    removal = any(e.kind == "signers_removed" for e in step.events)
     for e in step.events:
         if e.kind not in ("countersign_passed", "countersign_failed", "countersign_vote"):
             continue
@@ -139,9 +150,9 @@ def check_step(defn: FlowDefinition, before: Instance, step: Step) -> None:
         assert e.data["needed"] == need
         remaining = v - a - r
         if e.kind == "countersign_passed":
-            assert a == need
+            assert a >= need if removal else a == need
         elif e.kind == "countersign_failed":
-            assert a + remaining == need - 1
+            assert a + remaining < need if removal else a + remaining == need - 1
         else:
             assert a < need <= a + remaining
 
@@ -165,7 +176,7 @@ def holder(t: Task) -> str:
     return t.assignee or t.candidates[0]
 
 
-def random_action(data: st.DataObject, inst: Instance) -> tuple[Action, bool]:
+def random_action(data: st.DataObject, inst: Instance, defn: FlowDefinition) -> tuple[Action, bool]:
     """An action and whether it is surely illegal (an intruder acting)."""
     t = data.draw(st.sampled_from(inst.open_tasks))
     if t.pool and t.assignee is None and data.draw(st.integers(0, 3)) > 0:
@@ -175,7 +186,8 @@ def random_action(data: st.DataObject, inst: Instance) -> tuple[Action, bool]:
             ["approve"] * 6
             + ["return"] * 2
             + ["return_to", "reject", "delegate", "delegate_keep", "transfer", "claim"]
-            + ["unclaim", "add_before", "add_after", "urge"]
+            + ["unclaim", "add_before", "add_after", "urge", "open", "take_back", "remove"]
+            + ["jump"]
         )
     )
     actor = data.draw(st.sampled_from([holder(t)] * 6 + [*USERS, INTRUDER]))
@@ -200,11 +212,43 @@ def random_action(data: st.DataObject, inst: Instance) -> tuple[Action, bool]:
         action = Claim(actor, t.id)
     elif kind == "unclaim":
         action = Unclaim(actor, t.id)
+    elif kind == "open":
+        action = Open(actor, t.id)
+    elif kind in ("take_back", "remove", "jump"):
+        return rare_action(data, inst, defn, kind, actor)
     else:
         action = AddSigner(
             actor, t.id, (other,), position="before" if kind == "add_before" else "after"
         )
     return action, actor == INTRUDER
+
+
+def rare_action(
+    data: st.DataObject, inst: Instance, defn: FlowDefinition, kind: str, actor: str
+) -> tuple[Action, bool]:
+    """撤回 (mostly by whoever completed a task), 减签 (as the adder or a manager), 跳转."""
+    if kind == "take_back":
+        done = [x for x in inst.tasks if x.status is TaskStatus.COMPLETED]
+        if done:
+            x = data.draw(st.sampled_from(done))
+            who = data.draw(st.sampled_from([x.acted_by or actor] * 3 + [actor]))
+            return TakeBack(who, x.id), who == INTRUDER
+    signing = [k for k in inst.tokens if k.voters]
+    if kind == "remove" and signing:
+        k = data.draw(st.sampled_from(signing))
+        users = data.draw(st.lists(st.sampled_from(k.voters), min_size=1, unique=True))
+        adders = [u for _, u in k.added_by]
+        who = data.draw(st.sampled_from([*adders, *adders, actor]))
+        manager = data.draw(st.booleans())
+        removal = RemoveSigners(who, k.node_id, tuple(users), "不再需要", manager)
+        return removal, who == INTRUDER and not manager
+    return Jump(actor, data.draw(st.sampled_from(jump_targets(defn))), "改派"), False
+
+
+def jump_targets(defn: FlowDefinition) -> list[str]:
+    """Where a jump may go: wait nodes, mostly, and the end."""
+    waits = [n.id for n in defn.nodes if n.is_wait]
+    return [*waits, *waits, *(n.id for n in defn.nodes if n.type is NodeType.END)]
 
 
 def approve_to_the_end(defn: FlowDefinition, inst: Instance, form: dict[str, int]) -> Instance:
@@ -246,7 +290,7 @@ def test_random_actions_keep_invariants(
         inst = settle(defn, inst)
         if inst.status is not InstanceStatus.RUNNING:
             break
-        action, surely_illegal = random_action(data, inst)
+        action, surely_illegal = random_action(data, inst, defn)
         snapshot = inst.to_json()
         try:
             step = act(defn, inst, action, form, now=NOW)
@@ -261,10 +305,35 @@ def test_random_actions_keep_invariants(
         again = act(defn, Instance.from_json(snapshot), action, form, now=NOW)
         assert again.instance == step.instance  # deterministic, input not mutated
         check_step(defn, inst, step)
+        check_effect(defn, inst, action, step)
         inst = step.instance
     if inst.status is InstanceStatus.RUNNING:
         final = approve_to_the_end(defn, inst, form)
         assert final.status is InstanceStatus.COMPLETED
+
+
+def check_effect(defn: FlowDefinition, before: Instance, action: Action, step: Step) -> None:
+    """What 撤回, 减签 and 跳转 promise."""
+    after = step.instance
+    closed = {t.status for t in step.closed_tasks}
+    if isinstance(action, TakeBack):
+        node = before.task(action.task_id).node_id
+        assert [t.assignee for t in after.open_tasks if t.node_id == node] == [action.actor]
+        assert closed <= {TaskStatus.WITHDRAWN}
+    elif isinstance(action, RemoveSigners):
+        at_node = [t for t in after.open_tasks if t.node_id == action.node_id]
+        assert not [t for t in at_node if t.assignee in action.users]
+        assert TaskStatus.REMOVED in closed or not any(
+            t.status is TaskStatus.OPEN and t.assignee in action.users
+            for t in before.tasks
+            if t.node_id == action.node_id
+        )
+    elif isinstance(action, Jump):
+        assert closed <= {TaskStatus.JUMPED, TaskStatus.CANCELLED}
+        if after.status is InstanceStatus.RUNNING:
+            assert action.node_id in {k.node_id for k in after.tokens}
+        else:
+            assert defn.node(action.node_id).type is NodeType.END
 
 
 # ---------------------------------------------------------------------------- buttons
@@ -291,6 +360,32 @@ def tries(inst: Instance, action: TaskAction, t: Task, user: str) -> list[Action
             return [Unclaim(user, t.id)]
         case TaskAction.ADD_SIGNERS:
             return [AddSigner(user, t.id, (NEWCOMER,), p) for p in ("before", "after")]
+        case TaskAction.OPEN:
+            return [Open(user, t.id)]
+        case TaskAction.TAKE_BACK:
+            return [TakeBack(user, t.id)]
+
+
+def document_tries(
+    defn: FlowDefinition, inst: Instance, action: DocumentAction, user: str, manager: bool
+) -> list[Action]:
+    """Ways to take a document action (every single removal of a signer is one way)."""
+    match action:
+        case DocumentAction.WITHDRAW:
+            return [Withdraw(user)]
+        case DocumentAction.URGE:
+            return [Urge(user)]
+        case DocumentAction.TERMINATE:
+            return [Terminate(user)]
+        case DocumentAction.JUMP:
+            return [Jump(user, n, "改派") for n in sorted(set(jump_targets(defn)))]
+        case DocumentAction.REMOVE_SIGNERS:
+            return [
+                RemoveSigners(user, k.node_id, (v,), "不再需要", manager)
+                for k in inst.tokens
+                for v in k.active_voters
+            ]
+    return []
 
 
 def succeeds(defn: FlowDefinition, inst: Instance, action: Action, form: dict[str, int]) -> bool:
@@ -311,7 +406,7 @@ def test_allowed_actions_are_the_actions_that_succeed(
         inst = settle(defn, inst)
         if inst.status is not InstanceStatus.RUNNING:
             break
-        action, _ = random_action(data, inst)
+        action, _ = random_action(data, inst, defn)
         try:
             inst = act(defn, inst, action, form, now=NOW).instance
         except EngineError:
@@ -332,20 +427,26 @@ def test_allowed_actions_are_the_actions_that_succeed(
                         assert set(return_targets(defn, inst, t.id)) == worked - {None}
                 else:
                     assert not any(ok), f"{action} not listed for {user} on {t.id} but allowed"
-    doc_actions = {
-        DocumentAction.WITHDRAW: Withdraw,
-        DocumentAction.URGE: Urge,
-        DocumentAction.TERMINATE: Terminate,
-    }
-    for user in people:
-        for action, kind in doc_actions.items():
-            try:
-                check_document_action(defn, inst, action, user)
-            except EngineError:
-                passed = False
-            else:
-                passed = True
-            assert passed == succeeds(defn, inst, kind(user), form), (action, user)
+    for user, manager, action in itertools.product(people, (False, True), DocumentAction):
+        ways = document_tries(defn, inst, action, user, manager)
+        if not ways:
+            continue  # submit and archive are the services' alone
+        try:
+            check_document_action(defn, inst, action, user, manager)
+        except EngineError:
+            passed = False
+        else:
+            passed = True
+        ok = [succeeds(defn, inst, way, form) for way in ways]
+        assert passed == any(ok), (action, user, manager)
+        if passed and action is not DocumentAction.REMOVE_SIGNERS:
+            assert all(ok), (action, user)
+        if action is DocumentAction.REMOVE_SIGNERS:
+            listed = removable_signers(defn, inst, user, manager)
+            worked = [w for w, y in zip(ways, ok, strict=True) if y]
+            assert {(w.node_id, w.users[0]) for w in worked} == {  # type: ignore[union-attr]
+                (n, u) for n, users in listed.items() for u in users
+            }
 
 
 # ---------------------------------------------------------------------------- countersign oracle

@@ -15,10 +15,13 @@ Mapping (import and export)::
 Assignees and node options live in our namespace ``https://officecloud.example/bpmn``
 (prefix ``oc``): ``<oc:assignee kind=... roleCode=... orgUnitId=... levelsUp=...
 field=...><oc:user id=.../></oc:assignee>``, ``<oc:fieldAccess><oc:field path access/>``,
-``<oc:deadline hours remindBeforeHours onTimeout><oc:escalateTo kind=.../></oc:deadline>``
-inside ``extensionElements``, and attributes ``oc:pool oc:allocateNumber oc:archives
-oc:allowReturn oc:allowDelegate oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share`` on
-the task.
+``<oc:deadline workingHours|workingDays remindBeforeHours onTimeout><oc:escalateTo
+kind=.../></oc:deadline>`` inside ``extensionElements`` for a deadline in working time, and
+attributes ``oc:pool oc:allocateNumber oc:archives oc:allowReturn oc:allowDelegate
+oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share oc:separateDuties`` on the task
+(``oc:separateDuties`` on the process for the whole flow). A deadline in wall-clock hours is a
+timer boundary event on the task, its reminder a second one (:mod:`.timers`);
+:func:`export_notes` lists what only the ``oc:`` extensions carry.
 Without ``oc:assignee`` the Camunda attributes are read: ``camunda:assignee`` (a literal user
 id) -> users, ``camunda:candidateUsers`` -> users + pool, ``camunda:candidateGroups`` (one
 group) -> role + pool. A multi-instance ``completionCondition`` of the form
@@ -27,7 +30,8 @@ nrOfInstances >= 0.6}`` to share 0.6 (our engine counts approvals, Camunda compl
 Export writes both (Camunda attributes where a rule has a Camunda equivalent).
 
 Everything else (subProcess, callActivity, script/service/send/receive/business rule/manual
-tasks, inclusive/event-based/complex gateways, intermediate and boundary events, event
+tasks, inclusive/event-based/complex gateways, intermediate events, boundary events other
+than a deadline's timer (one leading somewhere, repeating, on a date), event
 definitions on start/end, messages, signals, message flows, data objects, lanes, annotations,
 ...) is reported as a :class:`~workflow.validation.Problem` with its id and tag: an error when
 it changes behaviour, a warning when it is only drawing (lanes, annotations, groups,
@@ -42,6 +46,7 @@ and Camunda Modeler.
 
 from .names import NS
 from .reading import MAX_BPMN_BYTES, import_bpmn
+from .timers import export_notes
 from .writing import export_bpmn
 
-__all__ = ["MAX_BPMN_BYTES", "NS", "export_bpmn", "import_bpmn"]
+__all__ = ["MAX_BPMN_BYTES", "NS", "export_bpmn", "export_notes", "import_bpmn"]

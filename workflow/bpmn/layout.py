@@ -92,7 +92,9 @@ def _layers(
     return layer
 
 
-def diagram(root: El, defn: FlowDefinition) -> None:
+def diagram(root: El, defn: FlowDefinition, boundaries: list[tuple[str, str]]) -> None:
+    """Shapes for the nodes and for the ``boundaries`` (event id, task id) on their tasks'
+    lower edge, and edges for the transitions."""
     pos = _layout(defn)
     diagram = root.add("bpmndi:BPMNDiagram", {"id": f"BPMNDiagram_{defn.id}"})
     plane = diagram.add("bpmndi:BPMNPlane", {"id": f"BPMNPlane_{defn.id}", "bpmnElement": defn.id})
@@ -108,6 +110,13 @@ def diagram(root: El, defn: FlowDefinition) -> None:
             "dc:Bounds",
             {"x": _fmt(cx - w / 2), "y": _fmt(cy - h / 2), "width": _fmt(w), "height": _fmt(h)},
         )
+    placed: dict[str, int] = {}
+    for event_id, task_id in boundaries:
+        cx, cy = pos[task_id]
+        slot = placed[task_id] = placed.get(task_id, -1) + 1
+        shape = plane.add("bpmndi:BPMNShape", {"id": f"{event_id}_di", "bpmnElement": event_id})
+        x, y = cx - 40 + slot * 44, cy + sizes[task_id][1] / 2 - 18
+        shape.add("dc:Bounds", {"x": _fmt(x), "y": _fmt(y), "width": "36", "height": "36"})
     bottom = max((y for _, y in pos.values()), default=0.0) + 100.0
     for t in defn.transitions:
         if t.source not in pos or t.target not in pos:

@@ -13,9 +13,10 @@ from pydantic import ValidationError
 from workflow.definition import FlowDefinition, NodeType
 from workflow.validation import Problem
 
-from .names import NS, B, local, qname
+from .names import NS, OC, B, flag, local, qname
 from .report import Report
 from .tasks import user_task
+from .timers import attach_timers
 
 _safe_fromstring: Any
 try:  # pragma: no cover - depends on the environment
@@ -114,6 +115,7 @@ class _Importer(Report):
     def process(self, proc: ET.Element) -> FlowDefinition | None:
         nodes: list[dict[str, Any]] = []
         flows: list[dict[str, Any]] = []
+        boundaries: list[ET.Element] = []
         defaults: dict[str, str] = {}
         where = f"process '{proc.get('id')}'"
         for el in proc:
@@ -131,6 +133,8 @@ class _Importer(Report):
                     flows.append(flow)
             elif not el.get("id"):
                 self.error("BPMN_MISSING_ID", f"a {name} in {where} has no id")
+            elif name == "boundaryEvent":
+                boundaries.append(el)
             else:
                 node = self.flow_node(el, name, where)
                 if node is not None:
@@ -138,6 +142,7 @@ class _Importer(Report):
                 if name == "exclusiveGateway" and el.get("default"):
                     defaults[el.get("id") or ""] = el.get("default") or ""
         self.mark_defaults(flows, defaults)
+        attach_timers(self, boundaries, nodes, flows)
         return self.definition(proc, nodes, flows)
 
     def flow_node(self, el: ET.Element, name: str, where: str) -> dict[str, Any] | None:
@@ -191,6 +196,8 @@ class _Importer(Report):
         }
         if proc.get("name"):
             data["name"] = proc.get("name")
+        if flag(proc.get(OC + "separateDuties")):
+            data["separateDuties"] = True
         try:
             return FlowDefinition.model_validate(data)
         except ValidationError as exc:

@@ -14,7 +14,14 @@ from .report import Report
 
 __all__ = ["user_task"]
 
-_FLAGS = ("allocateNumber", "archives", "allowReturn", "allowDelegate", "allowAddSigner")
+_FLAGS = (
+    "allocateNumber",
+    "archives",
+    "allowReturn",
+    "allowDelegate",
+    "allowAddSigner",
+    "separateDuties",
+)
 
 
 def user_task(r: Report, el: ET.Element, node: dict[str, Any]) -> dict[str, Any]:
@@ -190,9 +197,16 @@ def read_rule(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
 
 
 def _deadline(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
+    """``oc:deadline``: a deadline in working hours or days (or, from older exports, in
+    hours; those are boundary timers now)."""
     out: dict[str, Any] = {}
     try:
-        out["hours"] = float(el.get("hours") or "nan")
+        if el.get("workingDays") is not None:
+            out["workingDays"] = int(el.get("workingDays") or "")
+        elif el.get("workingHours") is not None:
+            out["workingHours"] = float(el.get("workingHours") or "nan")
+        else:
+            out["hours"] = float(el.get("hours") or "nan")
         if el.get("remindBeforeHours") is not None:
             out["remindBeforeHours"] = float(el.get("remindBeforeHours") or "nan")
     except ValueError:

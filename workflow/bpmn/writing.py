@@ -25,6 +25,7 @@ from workflow.definition import (
 from .element import El
 from .layout import diagram
 from .names import NS
+from .timers import duration
 
 __all__ = ["export_bpmn"]
 
@@ -59,9 +60,13 @@ def export_bpmn(defn: FlowDefinition) -> str:
     proc_attrs = {"id": defn.id, "isExecutable": "true"}
     if defn.name:
         proc_attrs["name"] = defn.name
+    if defn.separate_duties:
+        proc_attrs["oc:separateDuties"] = "true"
     proc = root.add("bpmn:process", proc_attrs)
     for node in defn.nodes:
         proc.children.append(_node_el(defn, node))
+    events = [e for node in defn.nodes for e in _boundary_events(node)]
+    proc.children.extend(events)
     for t in defn.transitions:
         attrs = {"id": t.id, "sourceRef": t.source, "targetRef": t.target}
         if t.name:
@@ -71,7 +76,7 @@ def export_bpmn(defn: FlowDefinition) -> str:
             flow.add(
                 "bpmn:conditionExpression", {"xsi:type": "bpmn:tFormalExpression"}, t.condition
             )
-    diagram(root, defn)
+    diagram(root, defn, [(e.attrs["id"], e.attrs["attachedToRef"]) for e in events])
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     root.write(out, 0)
     return "\n".join(out) + "\n"
@@ -138,6 +143,8 @@ def _task_attrs(node: Node, el: El) -> None:
             el.attrs[f"oc:{attr}"] = "false"
     if node.reject_to:
         el.attrs["oc:rejectTo"] = node.reject_to
+    if node.separate_duties is not None:
+        el.attrs["oc:separateDuties"] = "true" if node.separate_duties else "false"
     cfg = node.countersign
     if cfg is not None:
         el.attrs["oc:countersignMode"] = cfg.mode.value
@@ -151,14 +158,18 @@ def _task_attrs(node: Node, el: El) -> None:
         for path, access in node.field_access.items():
             fa.add("oc:field", {"path": path, "access": FieldAccess(access).value})
         ext.append(fa)
-    if node.deadline is not None:
+    if node.deadline is not None and node.deadline.hours is None:
         ext.append(_deadline_el(node.deadline))
     if ext:
         el.children.insert(0, El("bpmn:extensionElements", {}, ext))
 
 
 def _deadline_el(dl: Deadline) -> El:
-    el = El("oc:deadline", {"hours": repr(dl.hours)})
+    """A deadline in working time, which BPMN timers cannot say."""
+    if dl.working_hours is not None:
+        el = El("oc:deadline", {"workingHours": repr(dl.working_hours)})
+    else:
+        el = El("oc:deadline", {"workingDays": str(dl.working_days)})
     if dl.remind_before_hours is not None:
         el.attrs["remindBeforeHours"] = repr(dl.remind_before_hours)
     if dl.on_timeout is not TimeoutAction.NONE:
@@ -166,6 +177,44 @@ def _deadline_el(dl: Deadline) -> El:
     if dl.escalate_to is not None:
         el.children.append(_rule_el("oc:escalateTo", dl.escalate_to))
     return el
+
+
+def _boundary_events(node: Node) -> list[El]:
+    """The timer boundary events of a wall-clock deadline (see :mod:`.timers`)."""
+    dl = node.deadline
+    if dl is None or dl.hours is None:
+        return []
+    attrs = {
+        "id": f"{node.id}_deadline",
+        "attachedToRef": node.id,
+        "cancelActivity": "false" if dl.on_timeout is TimeoutAction.NONE else "true",
+    }
+    if dl.on_timeout is not TimeoutAction.NONE:
+        attrs["oc:onTimeout"] = dl.on_timeout.value
+    deadline = El("bpmn:boundaryEvent", attrs)
+    if dl.escalate_to is not None:
+        deadline.add("bpmn:extensionElements").children.append(
+            _rule_el("oc:escalateTo", dl.escalate_to)
+        )
+    _timer(deadline, dl.hours)
+    if dl.remind_before_hours is None:
+        return [deadline]
+    remind = El(
+        "bpmn:boundaryEvent",
+        {
+            "id": f"{node.id}_remind",
+            "attachedToRef": node.id,
+            "cancelActivity": "false",
+            "oc:kind": "remind",
+        },
+    )
+    _timer(remind, dl.hours - dl.remind_before_hours)
+    return [deadline, remind]
+
+
+def _timer(event: El, hours: float) -> None:
+    definition = event.add("bpmn:timerEventDefinition", {"id": f"{event.attrs['id']}_timer"})
+    definition.add("bpmn:timeDuration", {"xsi:type": "bpmn:tFormalExpression"}, duration(hours))
 
 
 def _rule_el(tag: str, rule: Any) -> El:

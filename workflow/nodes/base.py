@@ -40,6 +40,12 @@ class NodeBehaviour:
     def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         raise _no_tasks(w, t.node_id)
 
+    def remove_signers(
+        self, w: Working, token: Token, slots: tuple[int, ...], actor: str | None
+    ) -> None:
+        node = w.defn.node(token.node_id)
+        raise EngineError("INVALID_TARGET", f"{node.type.value} node {node.id} has no signers")
+
 
 def _no_tasks(w: Working, node_id: str) -> EngineError:
     node = w.defn.node(node_id)

@@ -2,8 +2,9 @@
 approves and fails on the first reject; ``any`` passes on the first approve and fails when all
 rejected; ``share`` passes as soon as approvals/voters >= share and fails as soon as that can
 no longer be reached. Undecided votes are cancelled when the node is decided. ``sequential``
-opens one slot at a time in voter order. 加签 adds voters; a return comes back to the same
-voters."""
+opens one slot at a time in voter order. 加签 adds voters (remembering who added them); 减签
+removes voters who have not voted, and the tally is taken again over those left; a return
+comes back to the same voters."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from workflow.actions import AddSigner
 from workflow.definition import CountersignConfig, CountersignMode, CountersignOrder
 from workflow.errors import refuse
 from workflow.state import Task, Token, Visit
-from workflow.vocabulary import TaskOutcome
+from workflow.vocabulary import TaskOutcome, TaskStatus
 from workflow.working import Working
 
 from .wait import WaitNode
@@ -49,21 +50,24 @@ class Countersign(WaitNode):
             )
 
     def decided(self, w: Working, t: Task, actor: str | None) -> None:
-        """After each vote: pass, fail, or wait for the next (opening it when sequential)."""
-        token = w.tokens[t.token_id]
-        cfg = _config(w, t.node_id)
+        self.settle(w, w.tokens[t.token_id])
+
+    def settle(self, w: Working, token: Token) -> None:
+        """After a vote or a removal: pass, fail, or wait for the next vote (opening it when
+        sequential)."""
+        cfg = _config(w, token.node_id)
         approvals, rejections, total = self.tally(w, token)
         needed = countersign_threshold(cfg, total)
         remaining = total - approvals - rejections
         data = {"approvals": approvals, "rejections": rejections, "voters": total, "needed": needed}
         if approvals >= needed:
-            w.event("countersign_passed", None, node_id=t.node_id, **data)
+            w.event("countersign_passed", None, node_id=token.node_id, **data)
             self.passed(w, token)
         elif approvals + remaining < needed:
-            w.event("countersign_failed", None, node_id=t.node_id, **data)
+            w.event("countersign_failed", None, node_id=token.node_id, **data)
             self.rejected(w, token, None)
         else:
-            w.event("countersign_vote", None, node_id=t.node_id, **data)
+            w.event("countersign_vote", None, node_id=token.node_id, **data)
             if cfg.order is CountersignOrder.SEQUENTIAL and not w.open_tasks_of(token.id):
                 self.open_next_slot(w, token)
 
@@ -81,13 +85,13 @@ class Countersign(WaitNode):
                 decided[x.sequence] = x.outcome
         approvals = sum(1 for o in decided.values() if o is TaskOutcome.APPROVE)
         rejections = sum(1 for o in decided.values() if o is TaskOutcome.REJECT)
-        return approvals, rejections, len(token.voters)
+        return approvals, rejections, len(token.active_voters)
 
     @staticmethod
     def open_next_slot(w: Working, token: Token) -> None:
         used = {x.sequence for x in w.tasks.values() if x.visit_id == token.visit_id}
         for i, voter in enumerate(token.voters):
-            if i not in used:
+            if i not in used and i not in token.removed:
                 w.create_task(
                     token, assignee=voter, candidates=(voter,), sequence=i, origin="sequence"
                 )
@@ -98,15 +102,18 @@ class Countersign(WaitNode):
 
     def check_handover(self, w: Working, t: Task, to_user: str) -> None:
         holders = {x.assignee for x in w.open_tasks_of(t.token_id)}
-        if to_user in holders or to_user in w.tokens[t.token_id].voters:
+        if to_user in holders or to_user in w.tokens[t.token_id].active_voters:
             raise refuse(w.defn, t, "INVALID_TARGET", "That person already votes at {node}")
 
     def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         token = w.tokens[t.token_id]
-        if set(users) & set(token.voters):
+        if set(users) & set(token.active_voters):
             raise refuse(w.defn, t, "INVALID_TARGET", "Some of them already vote at {node}")
         first = len(token.voters)
-        token = token.model_copy(update={"voters": (*token.voters, *users)})
+        added = tuple((first + i, a.actor) for i in range(len(users)))
+        token = token.model_copy(
+            update={"voters": (*token.voters, *users), "added_by": (*token.added_by, *added)}
+        )
         w.tokens[token.id] = token
         if _config(w, t.node_id).order is CountersignOrder.PARALLEL:
             for i, u in enumerate(users):
@@ -119,3 +126,13 @@ class Countersign(WaitNode):
                     from_user=a.actor,
                 )
         return "countersign"
+
+    def remove_signers(
+        self, w: Working, token: Token, slots: tuple[int, ...], actor: str | None
+    ) -> None:
+        token = token.model_copy(update={"removed": tuple(sorted({*token.removed, *slots}))})
+        w.tokens[token.id] = token
+        for x in w.open_tasks_of(token.id):
+            if x.sequence in slots:
+                w.close_task(x.id, TaskStatus.REMOVED)
+        self.settle(w, token)

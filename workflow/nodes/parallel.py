@@ -51,6 +51,7 @@ class ParallelGateway(NodeBehaviour):
                 state=TokenState.ARRIVED,
                 fork_path=(*token.fork_path, f"{fork.id}/{t.id}"),
                 prev_handlers=token.prev_handlers,
+                came_from=token.came_from,
             )
             children.append((child, t))
         return children

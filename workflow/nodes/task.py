@@ -20,7 +20,7 @@ class TaskNode(WaitNode):
     def open_tasks(self, w: Working, token: Token, users: tuple[str, ...], origin: str) -> None:
         w.tokens[token.id] = token
         pool = w.defn.node(token.node_id).pool
-        if pool and not (origin == "return" and len(users) == 1):
+        if pool and not (origin in ("return", "take_back") and len(users) == 1):
             w.create_task(token, assignee=None, candidates=users, pool=True, origin=origin)
         else:
             holder = users[0] if len(users) == 1 else None

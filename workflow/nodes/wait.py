@@ -129,6 +129,9 @@ class WaitNode(NodeBehaviour):
                 "prev_handlers": v.handlers or token.prev_handlers,
                 "visit_id": None,
                 "voters": (),
+                "added_by": (),
+                "removed": (),
+                "came_from": v.id,
                 "state": TokenState.ARRIVED,
             }
         )

@@ -11,6 +11,7 @@ from workflow.definition import (
     InitiatorLeaderRule,
     Node,
     NodeType,
+    PreviousHandlerRule,
     TimeoutAction,
     UsersRule,
 )
@@ -18,7 +19,10 @@ from workflow.definition import (
 from .checker import Checker, node_name
 from .problems import field_known
 
-__all__ = ["check_node"]
+__all__ = ["MAX_WORKING_DAYS", "check_node"]
+
+#: the longest deadline in working days (a year and a half of them).
+MAX_WORKING_DAYS = 366
 
 
 def check_node(v: Checker, node: Node) -> None:
@@ -89,6 +93,8 @@ def _check_not_wait(v: Checker, node: Node) -> None:
         _check_field_access(v, node)
     if node.pool:
         v.add("NOT_ALLOWED", f"{what} cannot be a pool", node)
+    if node.separate_duties is not None:
+        v.add("NOT_ALLOWED", f"{what} cannot separate duties; only wait nodes", node)
 
 
 def _check_field_access(v: Checker, node: Node) -> None:
@@ -112,6 +118,7 @@ def _check_wait_node(v: Checker, node: Node) -> None:
         _check_rule(v, node, node.assignee, "assignee")
     _check_countersign(v, node)
     _check_deadline(v, node)
+    _check_separation(v, node)
     if node.reject_to is not None and node.reject_to not in v.nodes:
         v.add(
             "INVALID_REJECT_TO",
@@ -160,13 +167,33 @@ def _check_deadline(v: Checker, node: Node) -> None:
     dl, name = node.deadline, node_name(node)
     if dl is None:
         return
-    if not dl.hours > 0:
-        v.add("INVALID_DEADLINE", f"{name}: deadline hours must be > 0", node)
-    rb = dl.remind_before_hours
-    if rb is not None and not (0 < rb < dl.hours):
+    amounts = {
+        "hours": dl.hours,
+        "workingHours": dl.working_hours,
+        "workingDays": dl.working_days,
+    }
+    given = {key: amount for key, amount in amounts.items() if amount is not None}
+    if len(given) != 1:
         v.add(
             "INVALID_DEADLINE",
-            f"{name}: remindBeforeHours must be > 0 and below the deadline ({dl.hours} h)",
+            f"{name}: a deadline sets exactly one of hours, workingHours and workingDays",
+            node,
+        )
+    for key, amount in given.items():
+        if not amount > 0:
+            v.add("INVALID_DEADLINE", f"{name}: deadline {key} must be > 0", node)
+    if dl.working_days is not None and dl.working_days > MAX_WORKING_DAYS:
+        v.add(
+            "INVALID_DEADLINE",
+            f"{name}: deadline workingDays must be at most {MAX_WORKING_DAYS}",
+            node,
+        )
+    total = dl.hours if dl.hours is not None else dl.working_hours
+    rb = dl.remind_before_hours
+    if rb is not None and not (rb > 0 and (total is None or rb < total)):
+        v.add(
+            "INVALID_DEADLINE",
+            f"{name}: remindBeforeHours must be > 0 and below the deadline",
             node,
         )
     if dl.on_timeout is TimeoutAction.ESCALATE:
@@ -184,6 +211,21 @@ def _check_deadline(v: Checker, node: Node) -> None:
             f"{name} has escalateTo but onTimeout is '{dl.on_timeout.value}'",
             node,
             severity="warning",
+        )
+
+
+def _check_separation(v: Checker, node: Node) -> None:
+    """The initiator's own step (her draft, right after the start) cannot separate duties:
+    she could never submit."""
+    own = isinstance(node.assignee, PreviousHandlerRule) and any(
+        v.nodes[tr.source].type is NodeType.START for tr in v.inc.get(node.id, [])
+    )
+    if own and v.defn.separates_duties(node.id):
+        v.add(
+            "SEPARATION_BLOCKS_INITIATOR",
+            f"{node_name(node)} is the initiator's own step, but separates duties, so she "
+            "could not submit: set separateDuties: false on it",
+            node,
         )
 
 

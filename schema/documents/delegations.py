@@ -1,0 +1,127 @@
+"""Out-of-office rules (委托规则): the type, the queries, and what their mutations answer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers import documents as r
+from resolvers.ids import node_uuid
+from resolvers.pagination import PageArgs
+from schema.connection import Connection
+from schema.directory.types import User
+from schema.errors import UserError, user_errors
+from schema.flows import Flow
+from schema.mutations import Outcome
+from schema.nodes import LoadedNode
+from schema.types import Info
+
+
+@strawberry.type(
+    name="DelegationRule",
+    description="委托规则: from startsAt until endsAt, the user's new tasks (of one flow, when "
+    "set) go to the delegate, recorded on the task as delegatedFrom.",
+)
+class DelegationRule(LoadedNode):
+    id: relay.NodeID[str]
+    starts_at: datetime
+    ends_at: datetime
+    reason: str
+    version: int = strawberry.field(description="Send as expectedVersion to detect conflicts.")
+    created_at: datetime
+    row: strawberry.Private[m.DelegationRule]
+
+    loader = r.DelegationRuleById
+
+    @classmethod
+    def from_model(cls, row: m.DelegationRule) -> DelegationRule:
+        return cls(
+            id=str(row.id),
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            reason=row.reason,
+            version=row.version,
+            created_at=row.created_at,
+            row=row,
+        )
+
+    @strawberry.field(description="Who is away.")
+    async def user(self, info: Info) -> User | None:
+        return await User.load(info, self.row.user_id)
+
+    @strawberry.field
+    async def delegate(self, info: Info) -> User | None:
+        return await User.load(info, self.row.delegate_id)
+
+    @strawberry.field(description="The one flow it covers; null: every flow.")
+    async def flow(self, info: Info) -> Flow | None:
+        return await Flow.load(info, self.row.flow_id)
+
+
+@strawberry.type
+class DelegationRuleQuery:
+    @strawberry.field(description="My out-of-office rules (委托规则), newest first.")
+    async def my_delegation_rules(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DelegationRule]:
+        args = PageArgs(first, after, last, before)
+        page = await r.delegation_rules(info.context, user_id=None, mine=True, page=args)
+        return Connection.of(page, DelegationRule.from_model)
+
+    @strawberry.field(
+        description="Out-of-office rules of one user, or (documents.manage) of everyone, "
+        "newest first."
+    )
+    async def delegation_rules(
+        self,
+        info: Info,
+        user_id: relay.GlobalID | None = None,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+    ) -> Connection[DelegationRule]:
+        key = node_uuid(user_id, "User")
+        args = PageArgs(first, after, last, before)
+        page = await r.delegation_rules(
+            info.context,
+            user_id=key if isinstance(key, uuid.UUID) else (r.NOBODY if user_id else None),
+            mine=False,
+            page=args,
+        )
+        return Connection.of(page, DelegationRule.from_model)
+
+
+@strawberry.type
+class DelegationRulePayload:
+    delegation_rule: DelegationRule | None
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[m.DelegationRule]) -> DelegationRulePayload:
+        row, problems = outcome
+        return cls(
+            delegation_rule=DelegationRule.from_model(row) if row else None,
+            errors=user_errors(problems),
+        )
+
+
+@strawberry.type
+class DeleteDelegationRulePayload:
+    deleted_id: relay.GlobalID | None
+    errors: list[UserError]
+
+    @classmethod
+    def of(cls, outcome: Outcome[m.DelegationRule]) -> DeleteDelegationRulePayload:
+        row, problems = outcome
+        deleted = relay.GlobalID("DelegationRule", str(row.id)) if row else None
+        return cls(deleted_id=deleted, errors=user_errors(problems))

@@ -1,0 +1,32 @@
+"""deleteDelegationRule: end an out-of-office rule early."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry import relay
+
+from models import documents as m
+from resolvers.ids import node_key
+from schema.documents.delegations import DeleteDelegationRulePayload
+from schema.mutations import Command, command, perform
+from schema.types import Info
+from services.documents import delegations
+
+
+@strawberry.input
+class DeleteDelegationRuleInput:
+    id: relay.GlobalID
+
+    def to_command(self) -> Command[m.DelegationRule]:
+        return command(
+            delegations.delete_delegation_rule, rule_id=node_key(self.id, "DelegationRule")
+        )
+
+
+@strawberry.mutation(
+    description="Delete an out-of-office rule; tasks it already sent stay with the delegate."
+)
+async def delete_delegation_rule(
+    info: Info, input: DeleteDelegationRuleInput
+) -> DeleteDelegationRulePayload:
+    return DeleteDelegationRulePayload.of(await perform(info, input.to_command()))
