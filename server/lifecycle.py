@@ -35,11 +35,11 @@ def install(app: web.Application) -> None:
 
 def track(request: web.Request, socket: web.WebSocketResponse) -> None:
     """A websocket to close with 1001 when the process shuts down."""
-    request.app[DRAIN].sockets.add(socket)
+    request.config_dict[DRAIN].sockets.add(socket)
 
 
 async def _connection_close(request: web.Request, response: web.StreamResponse) -> None:
-    if request.app[DRAIN].started and not isinstance(response, web.WebSocketResponse):
+    if request.config_dict[DRAIN].started and not isinstance(response, web.WebSocketResponse):
         response.force_close()
         response.headers["Connection"] = "close"  # headers are prepared before this hook
 
