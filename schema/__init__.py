@@ -14,6 +14,10 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
+from schema.bookings.mutations import BookingMutation
+from schema.bookings.queries import BookingQuery
+from schema.calendar.mutations import CalendarMutation
+from schema.calendar.queries import CalendarQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -72,6 +76,8 @@ Query = merge_types(
         StatsQuery,
         AuditQuery,
         WorkdayQuery,
+        CalendarQuery,
+        BookingQuery,
     ),
 )
 Mutation = merge_types(
@@ -86,6 +92,8 @@ Mutation = merge_types(
         SsoMutation,
         ExchangeMutation,
         WorkdayMutation,
+        CalendarMutation,
+        BookingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -1,0 +1,33 @@
+"""Personal office mutations (个人辅助办公), one module per use case (notes, contacts, shares
+and feeds keep their few small mutations together)."""
+
+from __future__ import annotations
+
+import strawberry
+
+from schema.calendar.mutations.calendar_feeds import create_calendar_feed, revoke_calendar_feed
+from schema.calendar.mutations.cancel_calendar_event import cancel_calendar_event
+from schema.calendar.mutations.contacts import create_contact, delete_contact, update_contact
+from schema.calendar.mutations.create_calendar_event import create_calendar_event
+from schema.calendar.mutations.notes import create_note, delete_note, update_note
+from schema.calendar.mutations.respond_to_invitation import respond_to_invitation
+from schema.calendar.mutations.share_calendar import share_calendar, unshare_calendar
+from schema.calendar.mutations.update_calendar_event import update_calendar_event
+
+
+@strawberry.type
+class CalendarMutation:
+    create_calendar_event = create_calendar_event
+    update_calendar_event = update_calendar_event
+    cancel_calendar_event = cancel_calendar_event
+    respond_to_invitation = respond_to_invitation
+    share_calendar = share_calendar
+    unshare_calendar = unshare_calendar
+    create_calendar_feed = create_calendar_feed
+    revoke_calendar_feed = revoke_calendar_feed
+    create_note = create_note
+    update_note = update_note
+    delete_note = delete_note
+    create_contact = create_contact
+    update_contact = update_contact
+    delete_contact = delete_contact
