@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models.calendar import (
     CalendarAttendee,
@@ -156,7 +156,9 @@ async def invitations(ctx: Context, pending_only: bool, page: PageArgs) -> Page[
     """The viewer's invitations to events still active, newest first."""
     me = ctx.actor.user_id if ctx.actor else uuid.UUID(int=0)
     query = ctx.tenant_scope.query(CalendarAttendee).filter(user_id=me)
-    active = ctx.tenant_scope.query(CalendarEvent).filter(status=EventStatus.ACTIVE).values("id")
+    active = Subquery(
+        ctx.tenant_scope.query(CalendarEvent).filter(status=EventStatus.ACTIVE).values("id")
+    )
     query = query.filter(event_id__in=active)
     if pending_only:
         query = query.filter(response=Response.NEEDS_ACTION)

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import icalendar
-from tortoise.expressions import Q
+from tortoise.expressions import Q, Subquery
 
 from models.access import Actor
 from models.calendar import CalendarAttendee, CalendarEvent, CalendarFeed, EventStatus, Response
@@ -48,7 +48,7 @@ def _person(kind: type[icalendar.vCalAddress], user: User) -> icalendar.vCalAddr
 
 async def render(scope: TenantScope, owner_id: uuid.UUID, now: datetime) -> bytes:
     """The owner's events and invitations (ending after `now` − 180 days) as one VCALENDAR."""
-    invited = scope.query(CalendarAttendee).filter(user_id=owner_id).values("event_id")
+    invited = Subquery(scope.query(CalendarAttendee).filter(user_id=owner_id).values("event_id"))
     events = await (
         scope.query(CalendarEvent)
         .filter(Q(owner_id=owner_id) | Q(id__in=invited))

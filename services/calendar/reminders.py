@@ -27,14 +27,13 @@ STALE_AFTER = timedelta(hours=1)
 async def schedule(
     scope: TenantScope, event: CalendarEvent, now: datetime
 ) -> CalendarReminder | None:
-    """Replace the event's unfired reminder with one for its next occurrence still to come."""
+    """Replace the event's unfired reminder with one for its next occurrence not started yet
+    (due at once when its lead time has begun already)."""
     await scope.query(CalendarReminder).filter(event_id=event.id, fired_at=None).delete()
     if event.status is EventStatus.CANCELLED or event.remind_minutes is None:
         return None
     lead = timedelta(minutes=event.remind_minutes)
-    start = recurrence.next_start(
-        event.starts_at, event.rrule, event.timezone, now + lead - timedelta(microseconds=1)
-    )
+    start = recurrence.next_start(event.starts_at, event.rrule, event.timezone, now)
     if start is None:
         return None
     fired = (

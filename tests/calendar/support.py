@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -38,6 +38,8 @@ class Office:
     secretary: User
     colleague: User
     tokens: dict[str, str]
+    kept: dict[str, Any] = field(default_factory=dict)
+    """What a scenario's later steps need."""
 
     async def as_(self, who: str, query: str, variables: dict[str, Any] | None = None) -> Any:
         return await self.gql(query, variables, token=self.tokens[who])
