@@ -27,7 +27,7 @@ class Response(StrEnum):
 
 
 class CalendarEvent(TenantEntity):
-    """One event of a user's calendar; with `rrule` the first occurrence of a series."""
+    """One event in the calendar of a user, or with `rrule` the first occurrence of a series."""
 
     owner: fields.ForeignKeyRelation[TenantEntity] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, on_delete=fields.CASCADE
@@ -115,7 +115,7 @@ class CalendarShare(TenantEntity):
 
 
 class CalendarFeed(TenantEntity):
-    """A subscription URL of a user's calendar (iCalendar); the secret is kept as its hash."""
+    """A subscription URL (iCalendar) of the calendar of a user, its secret kept as a hash."""
 
     user: fields.ForeignKeyRelation[TenantEntity] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, on_delete=fields.CASCADE
@@ -150,8 +150,8 @@ class Note(TenantEntity):
 
 
 class Contact(TenantEntity):
-    """An address-book entry beside the directory: a user's own (owner set), or the tenant's
-    shared one (owner null, kept by directory managers)."""
+    """An address-book entry beside the directory: personal (owner set), or shared with the
+    whole tenant (owner null, kept by directory managers)."""
 
     owner: fields.ForeignKeyNullableRelation[TenantEntity] = fields.ForeignKeyField(
         "officecloud.User", related_name=False, on_delete=fields.CASCADE, null=True

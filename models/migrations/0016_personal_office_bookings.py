@@ -67,7 +67,7 @@ class Migration(migrations.Migration):
                 ('status', fields.CharEnumField(default=EventStatus.ACTIVE, description='ACTIVE: active\nCANCELLED: cancelled', enum_type=EventStatus, max_length=16)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'calendar_event', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'owner_id', 'starts_at'])], 'pk_attr': 'id', 'table_description': "One event of a user's calendar; with `rrule` the first occurrence of a series."},
+            options={'table': 'calendar_event', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'owner_id', 'starts_at'])], 'pk_attr': 'id', 'table_description': "One event in the calendar of a user, or with `rrule` the first occurrence of a series."},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
@@ -98,7 +98,7 @@ class Migration(migrations.Migration):
                 ('revoked_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
                 ('last_used_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'calendar_feed', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': "A subscription URL of a user's calendar (iCalendar); the secret is kept as its hash."},
+            options={'table': 'calendar_feed', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': "A subscription URL (iCalendar) of the calendar of a user, its secret kept as a hash."},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
@@ -146,7 +146,7 @@ class Migration(migrations.Migration):
                 ('remark', fields.CharField(default='', max_length=500)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'contact', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'owner_id', 'name'])], 'pk_attr': 'id', 'table_description': "An address-book entry beside the directory: a user's own (owner set), or the tenant's"},
+            options={'table': 'contact', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'owner_id', 'name'])], 'pk_attr': 'id', 'table_description': 'An address-book entry beside the directory: personal (owner set), or shared with the'},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
