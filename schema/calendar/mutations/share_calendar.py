@@ -1,4 +1,4 @@
-"""shareCalendar / unshareCalendar: 授权."""
+"""shareCalendar: 授权, view or edit."""
 
 from __future__ import annotations
 
@@ -28,24 +28,9 @@ class ShareCalendarInput:
         )
 
 
-@strawberry.input(description="The share to end.")
-class UnshareCalendarInput:
-    id: relay.GlobalID = strawberry.field(description="The share.")
-
-    def to_command(self) -> Command[m.CalendarShare]:
-        return command(shares.unshare_calendar, id=node_key(self.id, "CalendarShare"))
-
-
 @strawberry.mutation(
     description="授权: let a user see your calendar, or also edit it; sharing again with the "
     "same user changes what she may do."
 )
 async def share_calendar(info: Info, input: ShareCalendarInput) -> CalendarSharePayload:
-    return CalendarSharePayload.of(await perform(info, input.to_command()))
-
-
-@strawberry.mutation(
-    description="End a share: its owner withdraws it, or its delegate gives it up."
-)
-async def unshare_calendar(info: Info, input: UnshareCalendarInput) -> CalendarSharePayload:
     return CalendarSharePayload.of(await perform(info, input.to_command()))

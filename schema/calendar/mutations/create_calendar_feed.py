@@ -1,12 +1,10 @@
-"""createCalendarFeed / revokeCalendarFeed: iCalendar subscription URLs."""
+"""createCalendarFeed: a secret iCalendar subscription URL."""
 
 from __future__ import annotations
 
 import strawberry
-from strawberry import relay
 
 from models import calendar as m
-from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarFeedPayload
 from schema.calendar.types import CalendarFeed
 from schema.errors import user_errors
@@ -27,14 +25,6 @@ class CreateCalendarFeedInput:
         return command(ical.create_feed, name=self.name)
 
 
-@strawberry.input(description="The feed to revoke.")
-class RevokeCalendarFeedInput:
-    id: relay.GlobalID = strawberry.field(description="The feed.")
-
-    def to_command(self) -> Command[m.CalendarFeed]:
-        return command(ical.revoke_feed, id=node_key(self.id, "CalendarFeed"))
-
-
 def _url(info: Info, token: str) -> str:
     request = info.context.request
     origin = str(request.url.origin()) if request is not None else ""
@@ -51,11 +41,3 @@ async def create_calendar_feed(info: Info, input: CreateCalendarFeedInput) -> Ca
         return CalendarFeedPayload(feed=None, url=None, errors=user_errors(problems))
     feed, token = made
     return CalendarFeedPayload(feed=CalendarFeed.from_model(feed), url=_url(info, token), errors=[])
-
-
-@strawberry.mutation(description="Revoke a subscription URL: it answers 404 from now on.")
-async def revoke_calendar_feed(info: Info, input: RevokeCalendarFeedInput) -> CalendarFeedPayload:
-    feed, problems = await perform(info, input.to_command())
-    return CalendarFeedPayload(
-        feed=CalendarFeed.from_model(feed) if feed else None, url=None, errors=user_errors(problems)
-    )
