@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from auth.viewer import actor_for
+from models.access import Actor
 from models.bookings import Resource, ResourceKind
 from models.directory import User
 from models.scope import TenantScope
@@ -30,32 +31,7 @@ async def seed_office(tenant: Tenant) -> None:
         return
     people = {u.username: u for u in await scope.query(User)}
     admin = await actor_for(scope, people["admin"], tenant)
-    room = await resources.create_resource(
-        admin,
-        kind=ResourceKind.MEETING_ROOM,
-        name="第一会议室 Room 1",
-        location="办公楼三楼",
-        capacity=20,
-        attributes={"projector": True, "video": True},
-        opening_hours=HOURS,
-        open_weekdays=[0, 1, 2, 3, 4],
-    )
-    await resources.create_resource(
-        admin,
-        kind=ResourceKind.MEETING_ROOM,
-        name="小会议室 Small room",
-        capacity=6,
-        opening_hours=HOURS,
-    )
-    car = await resources.create_resource(
-        admin,
-        kind=ResourceKind.VEHICLE,
-        name="公务车 京A·12345",
-        capacity=5,
-        attributes={"seats": 5},
-        requires_approval=True,
-    )
-    await resources.create_resource(admin, kind=ResourceKind.EQUIPMENT, name="便携投影仪 Projector")
+    room, car = await _resources(admin)
 
     today = datetime.now(ZONE)
     monday = today + timedelta(days=7 - today.weekday())
@@ -104,3 +80,34 @@ async def seed_office(tenant: Tenant) -> None:
         phone="010-88880000",
         remark="24小时值班",
     )
+
+
+async def _resources(admin: Actor) -> tuple[Resource, Resource]:
+    """Two rooms, a car that needs approval and a projector; returns the big room and the car."""
+    room = await resources.create_resource(
+        admin,
+        kind=ResourceKind.MEETING_ROOM,
+        name="第一会议室 Room 1",
+        location="办公楼三楼",
+        capacity=20,
+        attributes={"projector": True, "video": True},
+        opening_hours=HOURS,
+        open_weekdays=[0, 1, 2, 3, 4],
+    )
+    await resources.create_resource(
+        admin,
+        kind=ResourceKind.MEETING_ROOM,
+        name="小会议室 Small room",
+        capacity=6,
+        opening_hours=HOURS,
+    )
+    car = await resources.create_resource(
+        admin,
+        kind=ResourceKind.VEHICLE,
+        name="公务车 京A·12345",
+        capacity=5,
+        attributes={"seats": 5},
+        requires_approval=True,
+    )
+    await resources.create_resource(admin, kind=ResourceKind.EQUIPMENT, name="便携投影仪 Projector")
+    return room, car

@@ -178,6 +178,40 @@ async def create_event(
     return event
 
 
+async def _checked(
+    scope: TenantScope,
+    event: CalendarEvent,
+    sent: dict[str, Any],
+    attendee_ids: Sequence[uuid.UUID | str],
+) -> tuple[dict[str, Any], datetime | None, list[uuid.UUID] | None]:
+    """The event's values after the change sent (KEEP for what stays), when the series then
+    ends, and the invitees if they were sent; every problem at once."""
+    new = {k: getattr(event, k) if v is KEEP else v for k, v in sent.items()}
+    with Checks() as checks:
+        if sent["title"] is not KEEP:
+            new["title"] = checks.text(sent["title"], "title")
+        if sent["location"] is not KEEP:
+            new["location"] = checks.optional_text(sent["location"], "location") or ""
+        if sent["description"] is not KEEP:
+            text = checks.optional_text(sent["description"], "description", max_length=10000)
+            new["description"] = text or ""
+        last = _check_times(
+            checks,
+            new["starts_at"],
+            new["ends_at"],
+            new["rrule"] or None,
+            new["timezone"],
+            new["remind_minutes"],
+        )
+        invited = (
+            None
+            if attendee_ids is KEEP
+            else await _invitees(scope, checks, attendee_ids, event.owner_id)
+        )
+    new["rrule"] = new["rrule"] or None
+    return new, last, invited
+
+
 async def update_event(
     actor: Actor | None,
     *,
@@ -203,37 +237,19 @@ async def update_event(
         check_version(event.version, expected_version)
         if event.status is EventStatus.CANCELLED:
             raise ServiceError.of(Code.INVALID_STATE, "The event was cancelled", "id")
-        start = event.starts_at if starts_at is KEEP else starts_at
-        end = event.ends_at if ends_at is KEEP else ends_at
-        rule = event.rrule if rrule is KEEP else (rrule.strip() if rrule else None)
-        zone = event.timezone if timezone is KEEP else timezone
-        lead = event.remind_minutes if remind_minutes is KEEP else remind_minutes
-        with Checks() as checks:
-            if title is not KEEP:
-                title = checks.text(title, "title")
-            if location is not KEEP:
-                location = checks.optional_text(location, "location") or ""
-            if description is not KEEP:
-                description = checks.optional_text(description, "description", max_length=10000)
-                description = description or ""
-            last = _check_times(checks, start, end, rule, zone, lead)
-            invited = (
-                None
-                if attendee_ids is KEEP
-                else await _invitees(scope, checks, attendee_ids, event.owner_id)
-            )
-        changes = apply_changes(
-            event,
-            title=title,
-            all_day=all_day,
-            location=location,
-            description=description,
-            starts_at=start,
-            ends_at=end,
-            rrule=rule,
-            timezone=zone,
-            remind_minutes=lead,
-        )
+        sent = {
+            "title": title,
+            "all_day": all_day,
+            "location": location,
+            "description": description,
+            "starts_at": starts_at,
+            "ends_at": ends_at,
+            "rrule": rrule.strip() if isinstance(rrule, str) else rrule,
+            "timezone": timezone,
+            "remind_minutes": remind_minutes,
+        }
+        values, last, invited = await _checked(scope, event, sent, attendee_ids)
+        changes = apply_changes(event, **values)
         event.last_ends_at = last
         event.version += 1
         await event.save()
