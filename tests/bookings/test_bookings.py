@@ -286,3 +286,26 @@ async def test_a_refused_booking_changes_nothing(database: Settings, gql: GraphQ
         await desk.department.scope.query(AuditEntry).count(),
     )
     assert after == before
+
+
+async def test_listing_bookings_costs_the_same_however_many(
+    database: Settings, gql: GraphQL, count_queries
+) -> None:
+    desk, room = await bookings_office(gql)
+    query = """{ myBookings(first: 20) { edges { node {
+      title resource { name capacity } booker { displayName } event { title } } } } }"""
+
+    async def cost() -> tuple[int, int]:
+        with count_queries() as counted:
+            seen = await desk.as_("leader", query)
+        return counted(), len(seen.data["myBookings"]["edges"])
+
+    await cost()
+    nine = weekday_at(9)
+    await desk.mutate("leader", "bookResource", slot(room, nine), BOOKING)
+    few_queries, few = await cost()
+    for hour in (10, 11, 14):
+        await desk.mutate("leader", "bookResource", slot(room, weekday_at(hour)), BOOKING)
+    many_queries, many = await cost()
+    assert (few, many) == (1, 4)
+    assert many_queries == few_queries
