@@ -48,6 +48,17 @@ async def test_no_double_booking_on_the_embedded_default(tmp_path: Path) -> None
             "办公室周例会 Weekly office meeting"
         ]
 
+        tiles = await ask("{ publicAffairs { kind resourceCount myUpcomingCount } }")
+        assert tiles["data"]["publicAffairs"] == [
+            {"kind": "MEETING_ROOM", "resourceCount": 2, "myUpcomingCount": 1},
+            {"kind": "VEHICLE", "resourceCount": 1, "myUpcomingCount": 0},
+            {"kind": "EQUIPMENT", "resourceCount": 1, "myUpcomingCount": 0},
+        ]
+        notes = await ask("{ myNotes(first: 5) { edges { node { text pinned } } } }")
+        assert notes["data"]["myNotes"]["edges"][0]["node"]["pinned"] is True
+        ics = await ask("{ calendarIcs }")
+        assert "RRULE:FREQ=WEEKLY;COUNT=12;BYDAY=MO" in ics["data"]["calendarIcs"]
+
         start = weekday_at(10) + timedelta(days=1)
         answers = await asyncio.gather(
             *(
