@@ -9,14 +9,16 @@ import hashlib
 import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import icalendar
 from tortoise.expressions import Q, Subquery
 
 from models.access import Actor
 from models.calendar import CalendarAttendee, CalendarEvent, CalendarFeed, EventStatus, Response
-from models.directory import User
+from models.directory import User, UserStatus
 from models.scope import TenantScope, across_tenants
+from models.tenants import Tenant, TenantStatus
 from services.errors import Code, ServiceError, not_found, signed_in
 from services.uow import transaction
 from subscriptions.topics import global_id
@@ -81,8 +83,9 @@ def _vevent(
     item.add("sequence", event.version - 1)
     item.add("summary", event.title)
     if event.all_day:
-        item.add("dtstart", event.starts_at.date())
-        item.add("dtend", event.ends_at.date())
+        zone = ZoneInfo(event.timezone)
+        item.add("dtstart", event.starts_at.astimezone(zone).date())
+        item.add("dtend", event.ends_at.astimezone(zone).date())
     else:
         item.add("dtstart", event.starts_at.astimezone(UTC))
         item.add("dtend", event.ends_at.astimezone(UTC))
@@ -146,16 +149,20 @@ async def revoke_feed(actor: Actor | None, *, id: uuid.UUID | str) -> CalendarFe
 
 
 async def feed_body(token: str, now: datetime | None = None) -> bytes | None:
-    """The calendar a feed token opens, or None (unknown or revoked token, user gone)."""
+    """The calendar a feed token opens, or None (unknown or revoked token, the user no longer
+    active, the tenant suspended)."""
     now = now or datetime.now(UTC)
     feed = await across_tenants(CalendarFeed).get_or_none(
         token_hash=token_hash(token), revoked_at=None
     )
     if feed is None:
         return None
+    tenant = await Tenant.get_or_none(id=feed.tenant_id)
+    if tenant is None or tenant.status != TenantStatus.ACTIVE:
+        return None
     scope = TenantScope(feed.tenant_id)
     user = await scope.get(User, feed.user_id)
-    if user is None or user.status != "active":
+    if user is None or user.status != UserStatus.ACTIVE:
         return None
     await scope.query(CalendarFeed).filter(id=feed.id).update(last_used_at=now)
     return await render(scope, feed.user_id, now)

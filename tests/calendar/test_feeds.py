@@ -90,3 +90,25 @@ async def test_export_and_a_revocable_subscription_url(
     async with http.get(str(server.make_url("/calendar/feeds/guessed.ics"))) as response:
         assert response.status == 404
     assert (await desk.as_("leader", "{ calendarFeeds { id } }")).data["calendarFeeds"] == []
+
+
+async def test_an_all_day_event_is_exported_on_its_local_dates(
+    database: Settings, gql: GraphQL
+) -> None:
+    desk = await office(gql)
+    local_midnight = monday() - timedelta(hours=9)  # 00:00 in Shanghai, the day before in UTC
+    await desk.mutate(
+        "leader",
+        "createCalendarEvent",
+        {
+            "title": "年休假 Leave",
+            "startsAt": local_midnight.isoformat(),
+            "endsAt": (local_midnight + timedelta(days=2)).isoformat(),
+            "allDay": True,
+        },
+        "event { id }",
+    )
+    exported = (await desk.as_("leader", "{ calendarIcs }")).data["calendarIcs"]
+    (event,) = icalendar.Calendar.from_ical(exported).walk("VEVENT")
+    assert event.decoded("DTSTART") == monday().date()
+    assert event.decoded("DTEND") == monday().date() + timedelta(days=2)
