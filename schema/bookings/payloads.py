@@ -10,10 +10,10 @@ from schema.errors import UserError, user_errors
 from schema.mutations import Outcome
 
 
-@strawberry.type
+@strawberry.type(description="What a mutation changed, or why it changed nothing.")
 class BookableResourcePayload:
     resource: BookableResource | None = strawberry.field(description="The resource as it is now.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[m.Resource]) -> BookableResourcePayload:
@@ -23,7 +23,7 @@ class BookableResourcePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What a mutation changed, or why it changed nothing.")
 class BookingPayload:
     booking: Booking | None = strawberry.field(description="The booking as it is now.")
     errors: list[UserError] = strawberry.field(
