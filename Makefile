@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck pytest schema migrations graphiql
+.PHONY: run test test-fast lint typecheck pytest schema release-schema migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -45,6 +45,12 @@ test-fast: $(BIN)/officecloud graphiql
 
 schema: $(BIN)/officecloud
 	$(BIN)/officecloud export-schema > schema.graphql
+
+# `make release-schema VERSION=1.1.0`: schema.graphql becomes the released contract
+# (schema/released.graphql) and its changes go into CHANGELOG.md; refused on a breaking change.
+release-schema: schema
+	@test -n "$(VERSION)" || { echo "make release-schema VERSION=x.y.z" >&2; exit 1; }
+	$(BIN)/officecloud release-schema $(VERSION)
 
 migrations: $(BIN)/officecloud
 	$(BIN)/tortoise makemigrations

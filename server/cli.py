@@ -175,6 +175,35 @@ def export_schema() -> None:
     sys.stdout.write(build_schema().as_str() + "\n")
 
 
+@cli.command("check-schema")
+def check_schema() -> None:
+    """Compare schema.graphql with the last release (schema/released.graphql): list every
+    change, exit 1 on a breaking one whose element was not deprecated for a release."""
+    from schema import contract
+
+    report = contract.compare(contract.RELEASED.read_text(), contract.CURRENT.read_text())
+    out.print(str(report) or "No changes since the last release.", markup=False)
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@cli.command("release-schema")
+def release_schema(
+    version: Annotated[str, typer.Argument(help="The release's version, e.g. 1.1.0.")],
+) -> None:
+    """Make schema.graphql the released schema and append its changes to CHANGELOG.md."""
+    from schema import contract
+
+    report = contract.release(version)
+    if not report.ok:
+        err.print(str(report), markup=False)
+        err.print(
+            "Refused: deprecate first (@deprecated naming the replacement), release, then remove."
+        )
+        raise typer.Exit(1)
+    out.print(f"Released {version}: schema/released.graphql and CHANGELOG.md updated.")
+
+
 @cli.command("create-tenant")
 def create_tenant(
     code: Annotated[str, typer.Option(help="Unique short code.")],
