@@ -14,7 +14,7 @@ from models.audit import AuditEntry as AuditRow
 from resolvers import audit as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.nodes import LoadedNode
 from schema.types import Info
 
@@ -91,10 +91,10 @@ class AuditQuery:
         info: Info,
         tenant: relay.GlobalID | None = None,
         filter: AuditFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntry]:
         page = await r.audit_log(
             info.context,

@@ -17,10 +17,10 @@ from resolvers import flows as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
 from resolvers.versions import definition_list
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.errors import UserError
 from schema.forms import Form, FormVersion
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
 from schema.types import Info
 from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
@@ -114,10 +114,10 @@ class FlowQuery:
         self,
         info: Info,
         search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Flow]:
         page = await definition_list(
             info.context, m.FlowDefinition, search=search, page=PageArgs(first, after, last, before)
@@ -198,21 +198,23 @@ class FlowPayload:
 @strawberry.type
 class FlowMutation:
     @strawberry.mutation(description="A new flow bound to a form, with its first draft.")
-    async def create_flow(self, info: Info, input: CreateFlowInput) -> FlowPayload:
+    async def create_flow(self, info: Info, input: Input[CreateFlowInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
-    async def update_flow_draft(self, info: Info, input: UpdateFlowDraftInput) -> FlowPayload:
+    async def update_flow_draft(
+        self, info: Info, input: Input[UpdateFlowDraftInput]
+    ) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Replace the draft by a BPMN 2.0 file; unsupported elements are reported."
     )
-    async def import_bpmn(self, info: Info, input: ImportBpmnInput) -> FlowPayload:
+    async def import_bpmn(self, info: Info, input: Input[ImportBpmnInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Validate the draft against the form and the directory, then freeze it."
     )
-    async def publish_flow(self, info: Info, input: PublishFlowInput) -> FlowPayload:
+    async def publish_flow(self, info: Info, input: Input[PublishFlowInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))

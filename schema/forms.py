@@ -14,9 +14,9 @@ from resolvers import forms as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
 from resolvers.versions import definition_list
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.errors import UserError
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
 from schema.types import Info
 from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
@@ -88,10 +88,10 @@ class FormQuery:
         self,
         info: Info,
         search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Form]:
         page = await definition_list(
             info.context, m.FormDefinition, search=search, page=PageArgs(first, after, last, before)
@@ -155,13 +155,15 @@ class FormPayload:
 @strawberry.type
 class FormMutation:
     @strawberry.mutation(description="A new form with its first draft version.")
-    async def create_form(self, info: Info, input: CreateFormInput) -> FormPayload:
+    async def create_form(self, info: Info, input: Input[CreateFormInput]) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
-    async def update_form_draft(self, info: Info, input: UpdateFormDraftInput) -> FormPayload:
+    async def update_form_draft(
+        self, info: Info, input: Input[UpdateFormDraftInput]
+    ) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Freeze the draft as the next published version.")
-    async def publish_form(self, info: Info, input: PublishFormInput) -> FormPayload:
+    async def publish_form(self, info: Info, input: Input[PublishFormInput]) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))

@@ -19,7 +19,7 @@ from resolvers.stats import activity, alerts, documents, sql, tasks
 from resolvers.stats.alerts import AlertById
 from resolvers.stats.scope import DEFAULT_TIME_ZONE, MAX_ROWS, Bucket, StatsScope, stats_scope
 from resolvers.tenants import TenantById
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.nodes import LoadedNode
 from schema.sso.types import AccessDay
 from schema.tenants import Tenant
@@ -334,10 +334,10 @@ class StatsQuery:
         self,
         info: Info,
         status: m.AlertStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Alert]:
         page = await alerts.alerts(
             info.context, status=status, page=PageArgs(first, after, last, before)

@@ -15,10 +15,10 @@ from models.directory import User as UserRow
 from resolvers import tenants as r
 from resolvers.ids import keep, node_key, node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import User
 from schema.errors import UserError, user_errors
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
 from schema.types import Info
 from services import tenants as s
@@ -116,10 +116,10 @@ class TenantQuery:
         self,
         info: Info,
         filter: TenantFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Tenant]:
         f = filter or TenantFilter()
         page = await r.tenant_list(
@@ -135,10 +135,10 @@ class TenantQuery:
         self,
         info: Info,
         status: m.ApplicationStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[TenantApplication]:
         page = await r.applications(
             info.context, status=status, page=PageArgs(first, after, last, before)
@@ -319,7 +319,7 @@ class TenantMutation:
         description="Apply for a new tenant (self-service registration), anonymous or signed in."
     )
     async def apply_for_tenant(
-        self, info: Info, input: ApplyForTenantInput
+        self, info: Info, input: Input[ApplyForTenantInput]
     ) -> TenantApplicationPayload:
         limited = await r.rate_limited(info.context)
         if limited is not None:
@@ -331,20 +331,22 @@ class TenantMutation:
         "administrator) or reject with a reason. Platform admins only."
     )
     async def review_tenant_application(
-        self, info: Info, input: ReviewTenantApplicationInput
+        self, info: Info, input: Input[ReviewTenantApplicationInput]
     ) -> TenantApplicationPayload:
         return TenantApplicationPayload.reviewed(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Create an active tenant directly. Platform admins only.")
-    async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
+    async def create_tenant(self, info: Info, input: Input[CreateTenantInput]) -> TenantPayload:
         return TenantPayload.created(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Rename a tenant or change its settings.")
-    async def update_tenant(self, info: Info, input: UpdateTenantInput) -> TenantPayload:
+    async def update_tenant(self, info: Info, input: Input[UpdateTenantInput]) -> TenantPayload:
         return TenantPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Suspend or reactivate a tenant. Platform admins only.")
-    async def set_tenant_status(self, info: Info, input: SetTenantStatusInput) -> TenantPayload:
+    async def set_tenant_status(
+        self, info: Info, input: Input[SetTenantStatusInput]
+    ) -> TenantPayload:
         return TenantPayload.of(await perform(info, input.to_command()))
 
 

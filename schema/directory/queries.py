@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers import directory as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import OrgUnit, Role, User
 from schema.types import Info
 
@@ -44,10 +44,10 @@ class DirectoryQuery:
         self,
         info: Info,
         filter: OrgUnitFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[OrgUnit]:
         f = filter or OrgUnitFilter()
         page = await r.org_units(
@@ -66,10 +66,10 @@ class DirectoryQuery:
         self,
         info: Info,
         filter: UserFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User]:
         f = filter or UserFilter()
         page = await r.users(
@@ -88,10 +88,10 @@ class DirectoryQuery:
         self,
         info: Info,
         search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Role]:
         page = await r.roles(info.context, search=search, page=PageArgs(first, after, last, before))
         return Connection.of(page, Role.from_model)

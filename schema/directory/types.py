@@ -12,7 +12,7 @@ from models import directory as m
 from models.access import DataScope, Permission
 from resolvers import directory as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.nodes import LoadedNode
 from schema.types import Info
 
@@ -80,10 +80,10 @@ class OrgUnit(LoadedNode):
         self,
         info: Info,
         include_descendants: bool = False,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User]:
         page = await r.users(
             info.context,

@@ -12,7 +12,7 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import User
 from schema.errors import UserError, user_errors
 from schema.flows import Flow
@@ -68,10 +68,10 @@ class DelegationRuleQuery:
     async def my_delegation_rules(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DelegationRule]:
         args = PageArgs(first, after, last, before)
         page = await r.delegation_rules(info.context, user_id=None, mine=True, page=args)
@@ -85,10 +85,10 @@ class DelegationRuleQuery:
         self,
         info: Info,
         user_id: relay.GlobalID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DelegationRule]:
         key = node_uuid(user_id, "User")
         args = PageArgs(first, after, last, before)

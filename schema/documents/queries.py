@@ -10,7 +10,7 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.documents.types import Document, DocumentType, Task
 from schema.types import Info
 
@@ -39,10 +39,10 @@ class DocumentQuery:
         info: Info,
         kind: TaskList = TaskList.OPEN,
         filter: TaskFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Task]:
         f = filter or TaskFilter()
         page = await r.my_tasks(
@@ -62,10 +62,10 @@ class DocumentQuery:
         info: Info,
         kind: DocumentList = DocumentList.READABLE,
         filter: DocumentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Document]:
         f = filter or DocumentFilter()
         page = await r.document_list(
@@ -82,10 +82,10 @@ class DocumentQuery:
     async def document_types(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DocumentType]:
         page = await r.document_types(info.context, page=PageArgs(first, after, last, before))
         return Connection.of(page, DocumentType.from_model)

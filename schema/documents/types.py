@@ -15,7 +15,7 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import OrgUnit, User
 from schema.flows import Flow, FlowVersion
 from schema.forms import FormVersion
@@ -391,10 +391,10 @@ class Document(LoadedNode):
     async def timeline(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DocumentEvent]:
         page = await r.timeline(info.context, self.row, PageArgs(first, after, last, before))
         return Connection.of(page, DocumentEvent.from_model)

@@ -9,7 +9,7 @@ from strawberry import relay
 from models import exchange as m
 from resolvers import exchange as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.exchange.types import Dispatch, ExchangePartner, ExchangeRecipient, IncomingItem
 from schema.types import Info
 
@@ -29,10 +29,10 @@ class ExchangeQuery:
         self,
         info: Info,
         search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ExchangeRecipient]:
         page = await r.recipients(
             info.context, search=search, page=PageArgs(first, after, last, before)
@@ -44,10 +44,10 @@ class ExchangeQuery:
         self,
         info: Info,
         filter: IncomingFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[IncomingItem]:
         f = filter or IncomingFilter()
         page = await r.incoming_items(
@@ -70,10 +70,10 @@ class ExchangeQuery:
         self,
         info: Info,
         tenant_id: relay.GlobalID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ExchangePartner]:
         page = await r.partner_list(
             info.context, tenant_id=tenant_id, page=PageArgs(first, after, last, before)

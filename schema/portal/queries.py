@@ -12,7 +12,7 @@ from models import portal_components as m
 from models.tenants import ApplicationStatus
 from resolvers import portal as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.portal.layouts import Portal, PortalLayout, PortalLayoutVersion, SetupChecklist
 from schema.portal.types import PortalComponent, PortalResource, ServiceApplication
 from schema.types import Info
@@ -44,10 +44,10 @@ class PortalQuery:
         self,
         info: Info,
         filter: PortalComponentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalComponent]:
         f = filter or PortalComponentFilter()
         page = await r.components(
@@ -69,10 +69,10 @@ class PortalQuery:
         self,
         info: Info,
         filter: PortalResourceFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalResource]:
         f = filter or PortalResourceFilter()
         page = await r.resources(
@@ -92,10 +92,10 @@ class PortalQuery:
         self,
         info: Info,
         status: ApplicationStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ServiceApplication]:
         page = await r.service_applications(
             info.context, status=status, page=PageArgs(first, after, last, before)
@@ -114,10 +114,10 @@ class PortalQuery:
     async def portal_layout_history(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalLayoutVersion]:
         page = await r.layout_history(info.context, page=PageArgs(first, after, last, before))
         return Connection.of(page, PortalLayoutVersion.from_model)

@@ -11,7 +11,7 @@ import strawberry
 from models import sso as m
 from resolvers import sso as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.sso.types import AccessDay, AccessEvent, AccessRule, ScimToken
 from schema.types import Info
 
@@ -22,10 +22,10 @@ class SsoQuery:
     async def access_rules(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AccessRule]:
         page = await r.access_rules(info.context, PageArgs(first, after, last, before))
         return Connection.of(page, AccessRule.from_model)
@@ -34,10 +34,10 @@ class SsoQuery:
     async def scim_tokens(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ScimToken]:
         page = await r.scim_tokens(info.context, PageArgs(first, after, last, before))
         return Connection.of(page, ScimToken.from_model)
@@ -62,10 +62,10 @@ class SsoQuery:
         from_: Annotated[date, strawberry.argument(name="from")],
         to: date,
         kind: m.AccessEventKind | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AccessEvent]:
         page = await r.access_events(
             info.context, kind=kind, start=from_, end=to, page=PageArgs(first, after, last, before)

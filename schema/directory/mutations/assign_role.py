@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_key, node_uuid
 from schema.directory.payloads import RoleAssignmentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -31,5 +31,5 @@ class AssignRoleInput:
 
 
 @strawberry.mutation
-async def assign_role(info: Info, input: AssignRoleInput) -> RoleAssignmentPayload:
+async def assign_role(info: Info, input: Input[AssignRoleInput]) -> RoleAssignmentPayload:
     return await RoleAssignmentPayload.of(await perform(info, input.to_command()))

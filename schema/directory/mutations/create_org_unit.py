@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_uuid
 from schema.directory.payloads import OrgUnitPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -37,5 +37,5 @@ class CreateOrgUnitInput:
 
 
 @strawberry.mutation(description="Create an org unit (root, or under a parent).")
-async def create_org_unit(info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
+async def create_org_unit(info: Info, input: Input[CreateOrgUnitInput]) -> OrgUnitPayload:
     return OrgUnitPayload.of(await perform(info, input.to_command()))

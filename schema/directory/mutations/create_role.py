@@ -9,7 +9,7 @@ import strawberry
 from models import directory as m
 from models.access import DataScope, Permission
 from schema.directory.payloads import RolePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -34,5 +34,5 @@ class CreateRoleInput:
 
 
 @strawberry.mutation
-async def create_role(info: Info, input: CreateRoleInput) -> RolePayload:
+async def create_role(info: Info, input: Input[CreateRoleInput]) -> RolePayload:
     return RolePayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_uuid, node_uuids
 from schema.directory.payloads import UserPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -41,5 +41,5 @@ class CreateUserInput:
 
 
 @strawberry.mutation
-async def create_user(info: Info, input: CreateUserInput) -> UserPayload:
+async def create_user(info: Info, input: Input[CreateUserInput]) -> UserPayload:
     return UserPayload.of(await perform(info, input.to_command()))

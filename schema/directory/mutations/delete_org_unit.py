@@ -9,7 +9,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.directory.payloads import DeletePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -23,5 +23,5 @@ class DeleteOrgUnitInput:
 
 
 @strawberry.mutation(description="Delete an empty org unit (no children, members or roles).")
-async def delete_org_unit(info: Info, input: DeleteOrgUnitInput) -> DeletePayload:
+async def delete_org_unit(info: Info, input: Input[DeleteOrgUnitInput]) -> DeletePayload:
     return DeletePayload.of("OrgUnit", await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.directory.payloads import DeletePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -23,5 +23,5 @@ class DeleteRoleInput:
 
 
 @strawberry.mutation(description="Delete a custom role nobody holds.")
-async def delete_role(info: Info, input: DeleteRoleInput) -> DeletePayload:
+async def delete_role(info: Info, input: Input[DeleteRoleInput]) -> DeletePayload:
     return DeletePayload.of("Role", await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.directory.payloads import DeletePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -23,5 +23,5 @@ class DeleteUserInput:
 
 
 @strawberry.mutation(description="Delete a user who has no history; otherwise disable them.")
-async def delete_user(info: Info, input: DeleteUserInput) -> DeletePayload:
+async def delete_user(info: Info, input: Input[DeleteUserInput]) -> DeletePayload:
     return DeletePayload.of("User", await perform(info, input.to_command()))

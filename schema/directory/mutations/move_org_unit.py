@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_key, node_uuid
 from schema.directory.payloads import OrgUnitPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -31,5 +31,5 @@ class MoveOrgUnitInput:
 
 
 @strawberry.mutation(description="Move an org unit with its whole subtree under a new parent.")
-async def move_org_unit(info: Info, input: MoveOrgUnitInput) -> OrgUnitPayload:
+async def move_org_unit(info: Info, input: Input[MoveOrgUnitInput]) -> OrgUnitPayload:
     return OrgUnitPayload.of(await perform(info, input.to_command()))

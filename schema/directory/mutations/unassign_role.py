@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_key
 from schema.directory.payloads import RoleAssignmentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -22,5 +22,5 @@ class UnassignRoleInput:
 
 
 @strawberry.mutation
-async def unassign_role(info: Info, input: UnassignRoleInput) -> RoleAssignmentPayload:
+async def unassign_role(info: Info, input: Input[UnassignRoleInput]) -> RoleAssignmentPayload:
     return await RoleAssignmentPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.directory.payloads import OrgUnitPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -39,5 +39,5 @@ class UpdateOrgUnitInput:
 
 
 @strawberry.mutation(description="Change an org unit's name, code, leader or order.")
-async def update_org_unit(info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
+async def update_org_unit(info: Info, input: Input[UpdateOrgUnitInput]) -> OrgUnitPayload:
     return OrgUnitPayload.of(await perform(info, input.to_command()))

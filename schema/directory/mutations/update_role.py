@@ -9,7 +9,7 @@ from models import directory as m
 from models.access import DataScope, Permission
 from resolvers.ids import keep, node_key
 from schema.directory.payloads import RolePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -36,5 +36,5 @@ class UpdateRoleInput:
 
 
 @strawberry.mutation
-async def update_role(info: Info, input: UpdateRoleInput) -> RolePayload:
+async def update_role(info: Info, input: Input[UpdateRoleInput]) -> RolePayload:
     return RolePayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import keep, keep_id, node_key, node_uuids
 from schema.directory.payloads import UserPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
@@ -44,5 +44,5 @@ class UpdateUserInput:
 
 
 @strawberry.mutation(description="Change a user; status DISABLED stops their sign-in.")
-async def update_user(info: Info, input: UpdateUserInput) -> UserPayload:
+async def update_user(info: Info, input: Input[UpdateUserInput]) -> UserPayload:
     return UserPayload.of(await perform(info, input.to_command()))

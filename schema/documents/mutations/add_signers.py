@@ -10,7 +10,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key, node_uuids
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -38,5 +38,5 @@ class AddSignersInput:
 
 
 @strawberry.mutation(description="加签: add countersigners, or signers before/after you.")
-async def add_signers(info: Info, input: AddSignersInput) -> TaskPayload:
+async def add_signers(info: Info, input: Input[AddSignersInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

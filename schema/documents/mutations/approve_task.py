@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import keep, node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -37,5 +37,5 @@ class ApproveTaskInput:
 
 
 @strawberry.mutation(description="Approve (同意) your task, optionally changing editable fields.")
-async def approve_task(info: Info, input: ApproveTaskInput) -> TaskPayload:
+async def approve_task(info: Info, input: Input[ApproveTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
@@ -22,5 +22,5 @@ class ArchiveDocumentInput:
 
 
 @strawberry.mutation(description="归档 a completed document.")
-async def archive_document(info: Info, input: ArchiveDocumentInput) -> DocumentPayload:
+async def archive_document(info: Info, input: Input[ArchiveDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -10,7 +10,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.delegations import DelegationRulePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import delegations
 
@@ -45,6 +45,6 @@ class CreateDelegationRuleInput:
     "user's rules for the same flows may not overlap (CONFLICT)."
 )
 async def create_delegation_rule(
-    info: Info, input: CreateDelegationRuleInput
+    info: Info, input: Input[CreateDelegationRuleInput]
 ) -> DelegationRulePayload:
     return DelegationRulePayload.of(await perform(info, input.to_command()))

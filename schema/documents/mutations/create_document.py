@@ -11,7 +11,7 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
@@ -42,5 +42,5 @@ class CreateDocumentInput:
 
 
 @strawberry.mutation(description="A draft (拟稿), optionally from a template.")
-async def create_document(info: Info, input: CreateDocumentInput) -> DocumentPayload:
+async def create_document(info: Info, input: Input[CreateDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentTemplatePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
@@ -40,6 +40,6 @@ class CreateDocumentTemplateInput:
 
 @strawberry.mutation
 async def create_document_template(
-    info: Info, input: CreateDocumentTemplateInput
+    info: Info, input: Input[CreateDocumentTemplateInput]
 ) -> DocumentTemplatePayload:
     return DocumentTemplatePayload.of(await perform(info, input.to_command()))

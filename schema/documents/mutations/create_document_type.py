@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentTypePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
@@ -35,5 +35,7 @@ class CreateDocumentTypeInput:
 
 
 @strawberry.mutation
-async def create_document_type(info: Info, input: CreateDocumentTypeInput) -> DocumentTypePayload:
+async def create_document_type(
+    info: Info, input: Input[CreateDocumentTypeInput]
+) -> DocumentTypePayload:
     return DocumentTypePayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -36,5 +36,5 @@ class DelegateTaskInput:
 
 
 @strawberry.mutation(description="委托 your task to someone, with or without it coming back.")
-async def delegate_task(info: Info, input: DelegateTaskInput) -> TaskPayload:
+async def delegate_task(info: Info, input: Input[DelegateTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -37,5 +37,5 @@ class JumpDocumentInput:
     "tasks in the way close as JUMPED; parallel branches the target does not share carry on; "
     "see docs/flows.md."
 )
-async def jump_document(info: Info, input: JumpDocumentInput) -> DocumentPayload:
+async def jump_document(info: Info, input: Input[JumpDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -30,5 +30,5 @@ class OpenTaskInput:
     "it when a task is shown to someone whose allowedActions include OPEN. From then on its "
     "previous handler can no longer take the step back (撤回)."
 )
-async def open_task(info: Info, input: OpenTaskInput) -> TaskPayload:
+async def open_task(info: Info, input: Input[OpenTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

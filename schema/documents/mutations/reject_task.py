@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import keep, node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -35,5 +35,5 @@ class RejectTaskInput:
 
 
 @strawberry.mutation(description="Reject (不同意): back to the node's rejectTo, else the end.")
-async def reject_task(info: Info, input: RejectTaskInput) -> TaskPayload:
+async def reject_task(info: Info, input: Input[RejectTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key, node_uuids
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -40,5 +40,5 @@ class RemoveSignersInput:
     "it up decides the node. Whoever added them may remove them, and a documents.manage "
     "holder anyone; the last signer stays (LAST_SIGNER)."
 )
-async def remove_signers(info: Info, input: RemoveSignersInput) -> DocumentPayload:
+async def remove_signers(info: Info, input: Input[RemoveSignersInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

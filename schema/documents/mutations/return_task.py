@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -36,5 +36,5 @@ class ReturnTaskInput:
 
 
 @strawberry.mutation(description="退回 to the previous or any earlier node.")
-async def return_task(info: Info, input: ReturnTaskInput) -> TaskPayload:
+async def return_task(info: Info, input: Input[ReturnTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

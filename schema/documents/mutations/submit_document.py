@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
@@ -29,5 +29,5 @@ class SubmitDocumentInput:
 
 
 @strawberry.mutation(description="Start the flow (the draft must satisfy the form).")
-async def submit_document(info: Info, input: SubmitDocumentInput) -> DocumentPayload:
+async def submit_document(info: Info, input: Input[SubmitDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -34,5 +34,5 @@ class TakeBackTaskInput:
     "opened, claimed or acted on it); its tasks close as WITHDRAWN and the task comes back to "
     "you (the payload's task is the one you completed)."
 )
-async def take_back_task(info: Info, input: TakeBackTaskInput) -> TaskPayload:
+async def take_back_task(info: Info, input: Input[TakeBackTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -29,5 +29,5 @@ class TerminateDocumentInput:
 
 
 @strawberry.mutation(description="End the flow administratively (documents.manage).")
-async def terminate_document(info: Info, input: TerminateDocumentInput) -> DocumentPayload:
+async def terminate_document(info: Info, input: Input[TerminateDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

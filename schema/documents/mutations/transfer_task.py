@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -32,5 +32,5 @@ class TransferTaskInput:
 
 
 @strawberry.mutation(description="转交 your task to someone else for good.")
-async def transfer_task(info: Info, input: TransferTaskInput) -> TaskPayload:
+async def transfer_task(info: Info, input: Input[TransferTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

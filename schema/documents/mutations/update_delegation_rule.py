@@ -10,7 +10,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.documents.delegations import DelegationRulePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import delegations
 
@@ -42,6 +42,6 @@ class UpdateDelegationRuleInput:
 
 @strawberry.mutation(description="Change an out-of-office rule; fields not sent stay.")
 async def update_delegation_rule(
-    info: Info, input: UpdateDelegationRuleInput
+    info: Info, input: Input[UpdateDelegationRuleInput]
 ) -> DelegationRulePayload:
     return DelegationRulePayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import keep, node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
@@ -40,5 +40,5 @@ class UpdateDocumentInput:
 @strawberry.mutation(
     description="Edit a draft (initiator) or the fields editable at your open task's node."
 )
-async def update_document(info: Info, input: UpdateDocumentInput) -> DocumentPayload:
+async def update_document(info: Info, input: Input[UpdateDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.documents.payloads import DocumentTypePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
@@ -35,5 +35,7 @@ class UpdateDocumentTypeInput:
 
 
 @strawberry.mutation(description="Changes apply to documents created afterwards.")
-async def update_document_type(info: Info, input: UpdateDocumentTypeInput) -> DocumentTypePayload:
+async def update_document_type(
+    info: Info, input: Input[UpdateDocumentTypeInput]
+) -> DocumentTypePayload:
     return DocumentTypePayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry.file_uploads import Upload
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import AttachmentPayload
-from schema.mutations import Command, command, perform, refused
+from schema.mutations import Command, Input, command, perform, refused
 from schema.types import Info
 from services.documents import attachments
 from services.documents.attachments import AttachmentPolicy
@@ -39,7 +39,7 @@ class UploadAttachmentInput:
     description="Attach a file to a document you may edit (multipart; send the header "
     "GraphQL-Require-Preflight)."
 )
-async def upload_attachment(info: Info, input: UploadAttachmentInput) -> AttachmentPayload:
+async def upload_attachment(info: Info, input: Input[UploadAttachmentInput]) -> AttachmentPayload:
     policy, file = info.context.attachments, input.file
     if policy is None or not isinstance(file, Incoming):
         refusal = refused(Code.INVALID, "Send the file as a multipart upload", "file")

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -33,5 +33,5 @@ class UrgeDocumentInput:
 
 
 @strawberry.mutation(description="催办: remind the holders of open tasks.")
-async def urge_document(info: Info, input: UrgeDocumentInput) -> DocumentPayload:
+async def urge_document(info: Info, input: Input[UrgeDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

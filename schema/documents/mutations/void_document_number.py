@@ -8,7 +8,7 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import numbers
 
@@ -25,5 +25,7 @@ class VoidDocumentNumberInput:
 
 
 @strawberry.mutation(description="Void the number (kept on record, never reused).")
-async def void_document_number(info: Info, input: VoidDocumentNumberInput) -> DocumentPayload:
+async def void_document_number(
+    info: Info, input: Input[VoidDocumentNumberInput]
+) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

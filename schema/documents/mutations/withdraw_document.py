@@ -7,7 +7,7 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
@@ -29,5 +29,5 @@ class WithdrawDocumentInput:
 
 
 @strawberry.mutation(description="收回: the initiator takes it back before anyone acted.")
-async def withdraw_document(info: Info, input: WithdrawDocumentInput) -> DocumentPayload:
+async def withdraw_document(info: Info, input: Input[WithdrawDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from models import exchange as m
 from resolvers.ids import node_key
 from schema.exchange.payloads import ExchangePartnersPayload
 from schema.exchange.types import TENANT_TYPES
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.exchange import partners
 
@@ -35,6 +35,6 @@ class AddExchangePartnerInput:
 
 @strawberry.mutation(description="Pair two tenants for exchange (platform admins).")
 async def add_exchange_partner(
-    info: Info, input: AddExchangePartnerInput
+    info: Info, input: Input[AddExchangePartnerInput]
 ) -> ExchangePartnersPayload:
     return ExchangePartnersPayload.of(await perform(info, input.to_command()))

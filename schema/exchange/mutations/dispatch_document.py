@@ -9,7 +9,7 @@ from models import exchange as m
 from resolvers.ids import node_key, node_uuid
 from schema.exchange.payloads import DispatchPayload
 from schema.exchange.types import TENANT_TYPES
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.exchange import dispatch
 from services.exchange.dispatch import RecipientSpec
@@ -54,5 +54,5 @@ class DispatchDocumentInput:
     description="分发 a completed or archived 发文 you may read to partner tenants "
     "(exchange.send). Each tenant (or unit) receives a document once."
 )
-async def dispatch_document(info: Info, input: DispatchDocumentInput) -> DispatchPayload:
+async def dispatch_document(info: Info, input: Input[DispatchDocumentInput]) -> DispatchPayload:
     return DispatchPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import exchange as m
 from resolvers.ids import node_key
 from schema.exchange.payloads import IncomingItemPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.exchange import incoming
 
@@ -25,5 +25,7 @@ class ReturnIncomingItemInput:
 
 
 @strawberry.mutation(description="退回 an incoming item to its sender, with a reason.")
-async def return_incoming_item(info: Info, input: ReturnIncomingItemInput) -> IncomingItemPayload:
+async def return_incoming_item(
+    info: Info, input: Input[ReturnIncomingItemInput]
+) -> IncomingItemPayload:
     return IncomingItemPayload.of(await perform(info, input.to_command()))

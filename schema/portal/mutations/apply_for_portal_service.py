@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_uuid
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import ServiceApplicationPayload
 from schema.types import Info
 from services import portal as s
@@ -32,6 +32,6 @@ class ApplyForPortalServiceInput:
 
 @strawberry.mutation(description="Apply for a standard component or shared resource.")
 async def apply_for_portal_service(
-    info: Info, input: ApplyForPortalServiceInput
+    info: Info, input: Input[ApplyForPortalServiceInput]
 ) -> ServiceApplicationPayload:
     return ServiceApplicationPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
 from services import portal as s
@@ -23,6 +23,6 @@ class ClearRolePortalLayoutInput:
 
 @strawberry.mutation(description="Remove a role's default page.")
 async def clear_role_portal_layout(
-    info: Info, input: ClearRolePortalLayoutInput
+    info: Info, input: Input[ClearRolePortalLayoutInput]
 ) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import portal_components as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.inputs import PortalPlacementInput
 from schema.portal.payloads import PortalLayoutVersionPayload
 from schema.types import Info
@@ -32,6 +32,6 @@ class PublishPortalLayoutInput:
 
 @strawberry.mutation(description="Publish the tenant's default portal page as a new version.")
 async def publish_portal_layout(
-    info: Info, input: PublishPortalLayoutInput
+    info: Info, input: Input[PublishPortalLayoutInput]
 ) -> PortalLayoutVersionPayload:
     return PortalLayoutVersionPayload.of(await perform(info, input.to_command()))

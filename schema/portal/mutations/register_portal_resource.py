@@ -6,7 +6,7 @@ import strawberry
 from strawberry.scalars import JSON
 
 from models import portal_components as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalResourcePayload
 from schema.types import Info
 from services import portal as s
@@ -48,6 +48,6 @@ class RegisterPortalResourceInput:
 
 @strawberry.mutation(description="Integrate an external resource (资源接入).")
 async def register_portal_resource(
-    info: Info, input: RegisterPortalResourceInput
+    info: Info, input: Input[RegisterPortalResourceInput]
 ) -> PortalResourcePayload:
     return PortalResourcePayload.of(await perform(info, input.to_command(info.context.dev_mode)))

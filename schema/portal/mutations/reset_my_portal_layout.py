@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import portal_components as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
 from services import portal as s
@@ -21,6 +21,6 @@ class ResetMyPortalLayoutInput:
 
 @strawberry.mutation(description="Drop the personal page: role or tenant default again.")
 async def reset_my_portal_layout(
-    info: Info, input: ResetMyPortalLayoutInput
+    info: Info, input: Input[ResetMyPortalLayoutInput]
 ) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import ServiceApplicationPayload
 from schema.types import Info
 from services import portal as s
@@ -32,6 +32,6 @@ class ReviewPortalServiceApplicationInput:
     description="Approve, or reject with a reason, a service application (platform admins)."
 )
 async def review_portal_service_application(
-    info: Info, input: ReviewPortalServiceApplicationInput
+    info: Info, input: Input[ReviewPortalServiceApplicationInput]
 ) -> ServiceApplicationPayload:
     return ServiceApplicationPayload.of(await perform(info, input.to_command()))

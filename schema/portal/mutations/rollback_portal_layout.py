@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import portal_components as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalLayoutVersionPayload
 from schema.types import Info
 from services import portal as s
@@ -26,6 +26,6 @@ class RollbackPortalLayoutInput:
     description="Publish a copy of an earlier version as the newest (history is kept)."
 )
 async def rollback_portal_layout(
-    info: Info, input: RollbackPortalLayoutInput
+    info: Info, input: Input[RollbackPortalLayoutInput]
 ) -> PortalLayoutVersionPayload:
     return PortalLayoutVersionPayload.of(await perform(info, input.to_command()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import portal_components as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.inputs import PortalPlacementInput
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
@@ -28,5 +28,7 @@ class SetMyPortalLayoutInput:
 
 
 @strawberry.mutation(description="Save the viewer's personal portal page.")
-async def set_my_portal_layout(info: Info, input: SetMyPortalLayoutInput) -> PortalLayoutPayload:
+async def set_my_portal_layout(
+    info: Info, input: Input[SetMyPortalLayoutInput]
+) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

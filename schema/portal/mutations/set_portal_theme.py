@@ -6,7 +6,7 @@ import strawberry
 
 from models import portal_components as m
 from resolvers.ids import keep
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalThemePayload
 from schema.types import Info
 from services import portal as s
@@ -34,5 +34,5 @@ class SetPortalThemeInput:
 
 
 @strawberry.mutation(description="Set the tenant's portal colours and logo.")
-async def set_portal_theme(info: Info, input: SetPortalThemeInput) -> PortalThemePayload:
+async def set_portal_theme(info: Info, input: Input[SetPortalThemeInput]) -> PortalThemePayload:
     return PortalThemePayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.inputs import PortalPlacementInput
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
@@ -37,6 +37,6 @@ class SetRolePortalLayoutInput:
 
 @strawberry.mutation(description="Set the default page of a role's holders.")
 async def set_role_portal_layout(
-    info: Info, input: SetRolePortalLayoutInput
+    info: Info, input: Input[SetRolePortalLayoutInput]
 ) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry.scalars import JSON
 
 from models import portal_components as m
 from resolvers.ids import keep, node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalResourcePayload
 from schema.types import Info
 from services import portal as s
@@ -44,6 +44,6 @@ class UpdatePortalResourceInput:
 
 @strawberry.mutation
 async def update_portal_resource(
-    info: Info, input: UpdatePortalResourceInput
+    info: Info, input: Input[UpdatePortalResourceInput]
 ) -> PortalResourcePayload:
     return PortalResourcePayload.of(await perform(info, input.to_command(info.context.dev_mode)))

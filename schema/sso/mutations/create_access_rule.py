@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import AccessRulePayload
 from schema.sso.types import SUBJECT_TYPES
 from schema.types import Info
@@ -35,5 +35,5 @@ class CreateAccessRuleInput:
 
 
 @strawberry.mutation(description="Allow a user, an org unit (and below) or a role.")
-async def create_access_rule(info: Info, input: CreateAccessRuleInput) -> AccessRulePayload:
+async def create_access_rule(info: Info, input: Input[CreateAccessRuleInput]) -> AccessRulePayload:
     return AccessRulePayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import DeleteAccessRulePayload
 from schema.types import Info
 from services import sso as s
@@ -23,5 +23,7 @@ class DeleteAccessRuleInput:
 
 
 @strawberry.mutation(description="Remove an access rule.")
-async def delete_access_rule(info: Info, input: DeleteAccessRuleInput) -> DeleteAccessRulePayload:
+async def delete_access_rule(
+    info: Info, input: Input[DeleteAccessRuleInput]
+) -> DeleteAccessRulePayload:
     return DeleteAccessRulePayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import ScimTokenPayload
 from schema.types import Info
 from services import sso as s
@@ -22,5 +22,5 @@ class RevokeScimTokenInput:
 
 
 @strawberry.mutation(description="Revoke a SCIM token.")
-async def revoke_scim_token(info: Info, input: RevokeScimTokenInput) -> ScimTokenPayload:
+async def revoke_scim_token(info: Info, input: Input[RevokeScimTokenInput]) -> ScimTokenPayload:
     return ScimTokenPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import ScimTokenPayload
 from schema.types import Info
 from services import sso as s
@@ -22,5 +22,5 @@ class RotateScimTokenInput:
 
 
 @strawberry.mutation(description="Revoke a SCIM token and issue its successor.")
-async def rotate_scim_token(info: Info, input: RotateScimTokenInput) -> ScimTokenPayload:
+async def rotate_scim_token(info: Info, input: Input[RotateScimTokenInput]) -> ScimTokenPayload:
     return ScimTokenPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import keep, node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import AccessRulePayload
 from schema.types import Info
 from services import sso as s
@@ -31,5 +31,5 @@ class UpdateAccessRuleInput:
 
 
 @strawberry.mutation(description="Change the components an access rule grants.")
-async def update_access_rule(info: Info, input: UpdateAccessRuleInput) -> AccessRulePayload:
+async def update_access_rule(info: Info, input: Input[UpdateAccessRuleInput]) -> AccessRulePayload:
     return AccessRulePayload.of(await perform(info, input.to_command()))

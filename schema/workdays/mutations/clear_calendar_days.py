@@ -6,7 +6,7 @@ from datetime import date
 
 import strawberry
 
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.payloads import WorkCalendarPayload
 from services import workdays
@@ -24,5 +24,7 @@ class ClearCalendarDaysInput:
     description="Remove days from your tenant's calendar: a tenant's follow the platform's "
     "again, the platform's the weekly rule."
 )
-async def clear_calendar_days(info: Info, input: ClearCalendarDaysInput) -> WorkCalendarPayload:
+async def clear_calendar_days(
+    info: Info, input: Input[ClearCalendarDaysInput]
+) -> WorkCalendarPayload:
     return WorkCalendarPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 
 from models.workdays import DayKind
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.payloads import WorkCalendarPayload
 from schema.workdays.types import WorkingPeriodInput
@@ -48,5 +48,5 @@ class SetCalendarDaysInput:
     "platform's for the platform administrator (over what chinesecalendar seeded), the "
     "tenant's overrides for a tenant administrator. At most 400 days at once."
 )
-async def set_calendar_days(info: Info, input: SetCalendarDaysInput) -> WorkCalendarPayload:
+async def set_calendar_days(info: Info, input: Input[SetCalendarDaysInput]) -> WorkCalendarPayload:
     return WorkCalendarPayload.of(await perform(info, input.to_command()))
