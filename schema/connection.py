@@ -41,8 +41,8 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
 First = Annotated[
     int | None,
     strawberry.argument(
-        description="Page size from the start (or after `after`); 0 to the page cap "
-        "(OFFICECLOUD_MAX_PAGE_SIZE, default 100). Default: the page cap."
+        description="Page size from the start (or after `after`); at most the page cap "
+        "(OFFICECLOUD_MAX_PAGE_SIZE, default 100), more is a BAD_USER_INPUT error."
     ),
 ]
 After = Annotated[
@@ -52,7 +52,7 @@ After = Annotated[
 Last = Annotated[
     int | None,
     strawberry.argument(
-        description="Page size from the end (or before `before`); 0 to the page cap."
+        description="Page size from the end (or before `before`); at most the page cap."
     ),
 ]
 Before = Annotated[

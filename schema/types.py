@@ -11,7 +11,7 @@ from resolvers.context import Context
 Info = strawberry.Info[Context, None]
 
 
-def describe_values(enum: type[Enum], **descriptions: str) -> None:
+def describe_values(enum: type[Enum], descriptions: dict[str, str]) -> None:
     """Describe the GraphQL values of an enum registered with `strawberry.enum(...)`: the
     vocabulary's Python enums live in `models`/`workflow`, which do not know strawberry."""
     definition = enum.__strawberry_definition__  # type: ignore[attr-defined]

@@ -3,6 +3,8 @@ document's dispatches and the partner pairs."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
@@ -14,9 +16,11 @@ from schema.exchange.types import Dispatch, ExchangePartner, ExchangeRecipient, 
 from schema.types import Info
 
 
-@strawberry.input
+@strawberry.input(description="Which incoming items to list.")
 class IncomingFilter:
-    status: m.IncomingStatus | None = None
+    status: m.IncomingStatus | None = strawberry.field(
+        default=None, description="Only items in this status (待签收, 已签收, 已退回)."
+    )
     search: str | None = strawberry.field(default=None, description="Title, number or sender.")
 
 
@@ -28,7 +32,10 @@ class ExchangeQuery:
     async def exchange_recipients(
         self,
         info: Info,
-        search: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description=("Part of the department's code or name.")),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -43,7 +50,10 @@ class ExchangeQuery:
     async def incoming_items(
         self,
         info: Info,
-        filter: IncomingFilter | None = None,
+        filter: Annotated[
+            IncomingFilter | None,
+            strawberry.argument(description="By status (待签收, 已签收, 已退回)."),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,
@@ -61,7 +71,18 @@ class ExchangeQuery:
     @strawberry.field(
         description="分发 of a document you may read, oldest first, each recipient's status."
     )
-    async def dispatches(self, info: Info, document_id: relay.GlobalID) -> list[Dispatch]:
+    async def dispatches(
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description=(
+                    "Global id of a Document; omit for every dispatch of the viewer's tenant."
+                )
+            ),
+        ],
+    ) -> list[Dispatch]:
         rows = await r.dispatches_of(info.context, document_id)
         return [Dispatch.from_model(row) for row in rows]
 
@@ -69,7 +90,12 @@ class ExchangeQuery:
     async def exchange_partners(
         self,
         info: Info,
-        tenant_id: relay.GlobalID | None = None,
+        tenant_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description=("Global id of a Tenant whose partners to list; default the viewer's.")
+            ),
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,

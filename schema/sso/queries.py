@@ -50,8 +50,24 @@ class SsoQuery:
     async def access_stats(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
+        from_: Annotated[
+            date,
+            strawberry.argument(
+                name="from",
+                description=(
+                    "Start of the period (inclusive, ISO 8601); default 30 days before `to`."
+                ),
+            ),
+        ],
+        to: Annotated[
+            date,
+            strawberry.argument(
+                description=(
+                    "End of the period (exclusive, ISO 8601); default now. At most 366 days"
+                    " after `from`."
+                )
+            ),
+        ],
     ) -> list[AccessDay]:
         return [AccessDay.of(b) for b in await r.access_stats(info.context, from_, to)]
 
@@ -59,9 +75,18 @@ class SsoQuery:
     async def access_events(
         self,
         info: Info,
-        from_: Annotated[date, strawberry.argument(name="from")],
-        to: date,
-        kind: m.AccessEventKind | None = None,
+        from_: Annotated[
+            date,
+            strawberry.argument(
+                name="from", description="Events at or after this instant (ISO 8601)."
+            ),
+        ],
+        to: Annotated[
+            date, strawberry.argument(description="Events before this instant (ISO 8601).")
+        ],
+        kind: Annotated[
+            m.AccessEventKind | None, strawberry.argument(description="Only events of this kind.")
+        ] = None,
         first: First = None,
         after: After = None,
         last: Last = None,

@@ -14,9 +14,9 @@ from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Delete an empty org unit.")
 class DeleteOrgUnitInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the OrgUnit.")
 
     def to_command(self) -> Command[uuid.UUID]:
         return command(s.delete_org_unit, id=node_key(self.id, "OrgUnit"))

@@ -14,9 +14,9 @@ from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Delete a role nobody holds.")
 class DeleteRoleInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Role.")
 
     def to_command(self) -> Command[uuid.UUID]:
         return command(s.delete_role, id=node_key(self.id, "Role"))

@@ -13,13 +13,19 @@ from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Move an org unit under another (or to the root).")
 class MoveOrgUnitInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the OrgUnit to move.")
     new_parent_id: relay.GlobalID | None = strawberry.field(
         description="Null makes it a root unit."
     )
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.OrgUnit]:
         return command(

@@ -13,7 +13,7 @@ from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Take a role from a user.")
 class UnassignRoleInput:
     id: relay.GlobalID = strawberry.field(description="The role assignment to remove.")
 
@@ -21,6 +21,6 @@ class UnassignRoleInput:
         return command(s.unassign_role, id=node_key(self.id, "RoleAssignment"))
 
 
-@strawberry.mutation
+@strawberry.mutation(description="Take a role from a user.")
 async def unassign_role(info: Info, input: Input[UnassignRoleInput]) -> RoleAssignmentPayload:
     return await RoleAssignmentPayload.of(await perform(info, input.to_command()))

@@ -13,14 +13,22 @@ from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an org unit; omitted fields stay as they are.")
 class UpdateOrgUnitInput:
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    code: str | None = strawberry.UNSET
-    external_id: str | None = strawberry.UNSET
-    leader_id: relay.GlobalID | None = strawberry.UNSET
-    sort_order: int | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="Global id of the OrgUnit.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New code, unique in the tenant."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The portal directory's id; null clears it."
+    )
+    leader_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET, description="Global id of the User who leads it; null clears it."
+    )
+    sort_order: int | None = strawberry.field(
+        default=strawberry.UNSET, description="New position among its siblings."
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with CONFLICT unless the unit is still this version."
     )

@@ -17,14 +17,14 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Add signers to a countersign (加签).")
 class AddSignersInput:
-    id: relay.GlobalID
-    user_ids: list[relay.GlobalID]
+    id: relay.GlobalID = strawberry.field(description="Global id of your countersign Task.")
+    user_ids: list[relay.GlobalID] = strawberry.field(description="Global ids of the Users to add.")
     position: str = strawberry.field(
         default="after", description="Task nodes: 'before' or 'after' you (加签)."
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="Why.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

@@ -16,14 +16,22 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Approve (同意) a task.")
 class ApproveTaskInput:
-    id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
+    comment: str | None = strawberry.field(
+        default=None, description="The approval comment (批示意见)."
+    )
     form_data: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Editable fields of this node to change."
     )
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

@@ -13,9 +13,9 @@ from schema.types import Info
 from services.documents import lifecycle
 
 
-@strawberry.input
+@strawberry.input(description="Archive (归档) a finished document.")
 class ArchiveDocumentInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
 
     def to_command(self) -> Command[m.Document]:
         return command(lifecycle.archive_document, id=node_key(self.id, "Document"))

@@ -15,9 +15,9 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Claim a pool task.")
 class ClaimTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

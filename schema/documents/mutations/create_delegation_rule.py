@@ -15,15 +15,19 @@ from schema.types import Info
 from services.documents import delegations
 
 
-@strawberry.input
+@strawberry.input(description="A new out-of-office rule (委托规则).")
 class CreateDelegationRuleInput:
-    delegate_id: relay.GlobalID
-    starts_at: datetime
-    ends_at: datetime
+    delegate_id: relay.GlobalID = strawberry.field(
+        description="Global id of the User who gets the tasks meanwhile."
+    )
+    starts_at: datetime = strawberry.field(description="When it starts (ISO 8601).")
+    ends_at: datetime = strawberry.field(
+        description="When it ends (ISO 8601, exclusive); after startsAt."
+    )
     flow_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Only this flow's tasks; default: every flow."
     )
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="Why, e.g. 出差.")
     user_id: relay.GlobalID | None = strawberry.field(
         default=None, description="documents.manage: someone else's rule; default: yours."
     )

@@ -14,11 +14,13 @@ from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(description="A new template for a document type.")
 class CreateDocumentTemplateInput:
-    document_type_id: relay.GlobalID
-    name: str
-    title: str = ""
+    document_type_id: relay.GlobalID = strawberry.field(
+        description="Global id of the DocumentType."
+    )
+    name: str = strawberry.field(description="Display name.")
+    title: str = strawberry.field(default="", description="The title a new document starts with.")
     defaults: JSON | None = strawberry.field(
         default=None,
         description="Default field values; each must name a field of the type's form and fit it.",
@@ -38,7 +40,7 @@ class CreateDocumentTemplateInput:
         )
 
 
-@strawberry.mutation
+@strawberry.mutation(description="Add a template (模板) to a document type.")
 async def create_document_template(
     info: Info, input: Input[CreateDocumentTemplateInput]
 ) -> DocumentTemplatePayload:

@@ -15,14 +15,16 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Delegate (委托) a task to another user.")
 class DelegateTaskInput:
-    id: relay.GlobalID
-    to_user_id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
+    to_user_id: relay.GlobalID = strawberry.field(
+        description="Global id of the User who acts instead."
+    )
     return_after: bool = strawberry.field(
         default=True, description="委托: the task comes back to you to decide (else: hand over)."
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="A note to her.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

@@ -13,9 +13,9 @@ from schema.types import Info
 from services.documents import delegations
 
 
-@strawberry.input
+@strawberry.input(description="Delete an out-of-office rule.")
 class DeleteDelegationRuleInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the DelegationRule.")
 
     def to_command(self) -> Command[m.DelegationRule]:
         return command(

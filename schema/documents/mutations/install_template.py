@@ -12,7 +12,9 @@ from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Install a platform flow template as a form, a flow and a document type.")
+)
 class InstallTemplateInput:
     key: str = strawberry.field(description="A `flowTemplates` key: dispatch or receipt.")
 

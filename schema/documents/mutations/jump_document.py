@@ -14,12 +14,18 @@ from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Move a document to another node (跳转), documents.manage.")
 class JumpDocumentInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     node_id: str = strawberry.field(description="A task, countersign or end node of its flow.")
-    reason: str
-    expected_version: int | None = None
+    reason: str = strawberry.field(description="Why; recorded in the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[Run]:
         return command(

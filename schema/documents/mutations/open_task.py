@@ -15,9 +15,9 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Mark a task read (its first open).")
 class OpenTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

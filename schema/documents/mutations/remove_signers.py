@@ -14,13 +14,21 @@ from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Remove signers from a countersign (减签).")
 class RemoveSignersInput:
     id: relay.GlobalID = strawberry.field(description="The document.")
     node_id: str = strawberry.field(description="The countersign node (removableSigners).")
-    user_ids: list[relay.GlobalID]
-    reason: str
-    expected_version: int | None = None
+    user_ids: list[relay.GlobalID] = strawberry.field(
+        description="Global ids of the Users to remove (see removableSigners)."
+    )
+    reason: str = strawberry.field(description="Why; recorded in the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[Run]:
         return command(

@@ -15,14 +15,20 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Return (退回) a task to an earlier node.")
 class ReturnTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
     target_node_id: str | None = strawberry.field(
         default=None, description="One of the task's returnTargets; default: the previous node."
     )
-    comment: str | None = None
-    expected_version: int | None = None
+    comment: str | None = strawberry.field(default=None, description="Why.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

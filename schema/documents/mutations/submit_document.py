@@ -13,11 +13,17 @@ from schema.types import Info
 from services.documents import lifecycle
 
 
-@strawberry.input
+@strawberry.input(description="Submit a draft into its flow.")
 class SubmitDocumentInput:
-    id: relay.GlobalID
-    comment: str | None = None
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    comment: str | None = strawberry.field(default=None, description="A comment for the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.Document]:
         return command(

@@ -15,7 +15,9 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Take back (撤回) the task you handed on, while the next handler has not acted.")
+)
 class TakeBackTaskInput:
     id: relay.GlobalID = strawberry.field(description="The task you completed (已办).")
     comment: str | None = strawberry.field(default=None, description="Why (in the trail).")

@@ -15,11 +15,13 @@ from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Transfer (转交) a task to another user.")
 class TransferTaskInput:
-    id: relay.GlobalID
-    to_user_id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
+    to_user_id: relay.GlobalID = strawberry.field(
+        description="Global id of the User who takes it over."
+    )
+    comment: str | None = strawberry.field(default=None, description="A note to her.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(

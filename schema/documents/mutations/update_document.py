@@ -14,16 +14,26 @@ from schema.types import Info
 from services.documents import lifecycle
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a draft; omitted fields stay as they are.")
 class UpdateDocumentInput:
-    id: relay.GlobalID
-    title: str | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    title: str | None = strawberry.field(default=strawberry.UNSET, description="New title.")
     form_data: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Fields to change (merged into the data)."
     )
-    urgency: m.Urgency | None = strawberry.UNSET
-    secrecy: m.Secrecy | None = strawberry.UNSET
-    expected_version: int | None = None
+    urgency: m.Urgency | None = strawberry.field(
+        default=strawberry.UNSET, description="New urgency."
+    )
+    secrecy: m.Secrecy | None = strawberry.field(
+        default=strawberry.UNSET, description="New secrecy level."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.Document]:
         return command(

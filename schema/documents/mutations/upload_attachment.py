@@ -17,9 +17,9 @@ from services.documents.storage import Incoming
 from services.errors import Code
 
 
-@strawberry.input
+@strawberry.input(description="A file for a document (multipart upload).")
 class UploadAttachmentInput:
-    document_id: relay.GlobalID
+    document_id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     file: Upload = strawberry.field(description="The file (GraphQL multipart request spec).")
     replaces_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Upload a new version of this attachment."

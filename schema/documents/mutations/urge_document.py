@@ -14,13 +14,13 @@ from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Urge (催办) the holders of a document's open tasks.")
 class UrgeDocumentInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     task_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One open task; default: every open task."
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="The reminder's text.")
 
     def to_command(self) -> Command[Run]:
         return command(

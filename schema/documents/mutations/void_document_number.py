@@ -13,10 +13,10 @@ from schema.types import Info
 from services.documents import numbers
 
 
-@strawberry.input
+@strawberry.input(description="Void a document number (文号) so it is never reused.")
 class VoidDocumentNumberInput:
-    id: relay.GlobalID
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    reason: str = strawberry.field(description="Why; recorded in the trail.")
 
     def to_command(self) -> Command[m.Document]:
         return command(

@@ -14,10 +14,10 @@ from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Withdraw (收回) your document.")
 class WithdrawDocumentInput:
-    id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    comment: str | None = strawberry.field(default=None, description="Why.")
 
     def to_command(self) -> Command[Run]:
         return command(

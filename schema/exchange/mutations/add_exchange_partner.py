@@ -14,14 +14,14 @@ from schema.types import Info
 from services.exchange import partners
 
 
-@strawberry.input
+@strawberry.input(description=("Let one tenant send to another outside the tree (platform admin)."))
 class AddExchangePartnerInput:
-    sender_id: relay.GlobalID
-    receiver_id: relay.GlobalID
+    sender_id: relay.GlobalID = strawberry.field(description="Global id of the sending Tenant.")
+    receiver_id: relay.GlobalID = strawberry.field(description="Global id of the receiving Tenant.")
     both_directions: bool = strawberry.field(
         default=True, description="Also let the receiver send to the sender."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Why the two exchange.")
 
     def to_command(self) -> Command[list[m.ExchangePartner]]:
         return command(

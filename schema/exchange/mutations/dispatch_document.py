@@ -15,12 +15,14 @@ from services.exchange import dispatch
 from services.exchange.dispatch import RecipientSpec
 
 
-@strawberry.input
+@strawberry.input(description="One recipient of a dispatch.")
 class DispatchRecipientInput:
     tenant_id: relay.GlobalID = strawberry.field(
         description="A Tenant (or ExchangeRecipient) id from exchangeRecipients."
     )
-    role: m.RecipientRole = m.RecipientRole.MAIN
+    role: m.RecipientRole = strawberry.field(
+        default=m.RecipientRole.MAIN, description="主送 (MAIN, the default) or 抄送 (COPY)."
+    )
     org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of its units (ExchangeRecipient.orgUnits); default: all."
     )
@@ -33,10 +35,10 @@ class DispatchRecipientInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Send (分发) a completed 发文 to other departments.")
 class DispatchDocumentInput:
-    id: relay.GlobalID
-    recipients: list[DispatchRecipientInput]
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    recipients: list[DispatchRecipientInput] = strawberry.field(description="Where to send it.")
     comment: str | None = strawberry.field(
         default=None, description="A note kept with the dispatch; it does not leave."
     )

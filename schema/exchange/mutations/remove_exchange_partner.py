@@ -14,9 +14,9 @@ from schema.types import Info
 from services.exchange import partners
 
 
-@strawberry.input
+@strawberry.input(description="End an exchange partnership.")
 class RemoveExchangePartnerInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the ExchangePartner.")
 
     def to_command(self) -> Command[uuid.UUID]:
         return command(partners.remove_partner, id=node_key(self.id, "ExchangePartner"))

@@ -13,10 +13,10 @@ from schema.types import Info
 from services.exchange import incoming
 
 
-@strawberry.input
+@strawberry.input(description="Return (退回) an incoming document to its sender.")
 class ReturnIncomingItemInput:
-    id: relay.GlobalID
-    reason: str
+    id: relay.GlobalID = strawberry.field(description="Global id of the IncomingItem.")
+    reason: str = strawberry.field(description="Why; shown to the sender.")
 
     def to_command(self) -> Command[m.IncomingItem]:
         return command(

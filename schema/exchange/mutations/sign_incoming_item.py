@@ -14,15 +14,15 @@ from schema.types import Info
 from services.exchange import incoming
 
 
-@strawberry.input
+@strawberry.input(description="Sign for (签收) an incoming document, starting a 收文.")
 class SignIncomingItemInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the IncomingItem.")
     document_type_id: relay.GlobalID | None = strawberry.field(
         default=None,
         description="The 收文 type to start; default: the setting exchange.receiptType, else "
         "the tenant's only receipt type.",
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="A note for the trail.")
 
     def to_command(self) -> Command[m.IncomingItem]:
         return command(

@@ -13,12 +13,14 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Apply to use a component or resource of another tenant.")
 class ApplyForPortalServiceInput:
     component_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A standard component; or pass resourceId."
     )
-    resource_id: relay.GlobalID | None = None
+    resource_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of the PortalResource, or null for a component."
+    )
     note: str | None = strawberry.field(default=None, description="Why the tenant needs it.")
 
     def to_command(self) -> Command[m.ServiceApplication]:

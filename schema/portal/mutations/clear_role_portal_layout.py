@@ -13,9 +13,9 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Remove a role's layout (its holders see the tenant's).")
 class ClearRolePortalLayoutInput:
-    role_id: relay.GlobalID
+    role_id: relay.GlobalID = strawberry.field(description="Global id of the Role.")
 
     def to_command(self) -> Command[m.PortalLayout]:
         return command(s.clear_role_layout, role_id=node_key(self.role_id, "Role"))

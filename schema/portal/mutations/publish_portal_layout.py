@@ -12,10 +12,10 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Publish the tenant's portal layout as a new version.")
 class PublishPortalLayoutInput:
-    template: m.LayoutTemplate
-    placements: list[PortalPlacementInput]
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
+    placements: list[PortalPlacementInput] = strawberry.field(description="The components placed.")
     expected_version: int | None = strawberry.field(
         default=None,
         description="The version number this is based on (0 for the first); CONFLICT otherwise.",

@@ -15,7 +15,9 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(
+    description=("A service component (服务组件) or a new version of one, from its manifest.")
+)
 class RegisterPortalComponentInput:
     manifest: JSON = strawberry.field(
         description="The component manifest (see portalComponentManifestSchema)."

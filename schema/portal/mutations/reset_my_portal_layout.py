@@ -11,9 +11,17 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Drop the viewer's own layout (back to her role's or the tenant's).")
+)
 class ResetMyPortalLayoutInput:
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.PortalLayout | None]:
         return command(s.reset_my_layout, expected_version=self.expected_version)

@@ -13,10 +13,10 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="A decision on a service application.")
 class ReviewPortalServiceApplicationInput:
-    id: relay.GlobalID
-    approve: bool
+    id: relay.GlobalID = strawberry.field(description="Global id of the ServiceApplication.")
+    approve: bool = strawberry.field(description="True approves, false rejects.")
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
 
     def to_command(self) -> Command[m.ServiceApplication]:

@@ -11,10 +11,16 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Republish an earlier layout version.")
 class RollbackPortalLayoutInput:
-    to_version: int
-    expected_version: int | None = None
+    to_version: int = strawberry.field(description="The version number to go back to.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.PortalLayoutVersion]:
         return command(

@@ -12,11 +12,17 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="The viewer's own portal layout.")
 class SetMyPortalLayoutInput:
-    template: m.LayoutTemplate
-    placements: list[PortalPlacementInput]
-    expected_version: int | None = None
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
+    placements: list[PortalPlacementInput] = strawberry.field(description="The components placed.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.PortalLayout]:
         return command(

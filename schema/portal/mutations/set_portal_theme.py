@@ -12,14 +12,30 @@ from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="The tenant's portal theme; omitted fields stay as they are.")
 class SetPortalThemeInput:
-    primary_color: str | None = strawberry.UNSET
-    accent_color: str | None = strawberry.UNSET
-    background_color: str | None = strawberry.UNSET
-    text_color: str | None = strawberry.UNSET
-    logo_url: str | None = strawberry.UNSET
-    expected_version: int | None = None
+    primary_color: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Primary colour, #rrggbb."
+    )
+    accent_color: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Accent colour, #rrggbb."
+    )
+    background_color: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Background colour, #rrggbb."
+    )
+    text_color: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Text colour, #rrggbb."
+    )
+    logo_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The logo's URL (https); null clears it."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.PortalTheme]:
         return command(

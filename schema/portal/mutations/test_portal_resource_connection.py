@@ -14,9 +14,9 @@ from services import portal as s
 from services.portal.probe import ConnectionCheck
 
 
-@strawberry.input
+@strawberry.input(description="Call a portal resource once to check it answers.")
 class TestPortalResourceConnectionInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the PortalResource.")
 
     def to_command(self, dev_mode: bool) -> Command[tuple[m.PortalResource, ConnectionCheck]]:
         return command(

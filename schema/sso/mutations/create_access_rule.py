@@ -14,14 +14,16 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="A new access rule: who may use which service components.")
 class CreateAccessRuleInput:
-    subject_type: m.AccessSubject
+    subject_type: m.AccessSubject = strawberry.field(
+        description="Whether it names a user, an org unit or a role."
+    )
     subject_id: relay.GlobalID = strawberry.field(description="A User, OrgUnit or Role id.")
     components: list[str] = strawberry.field(
         default_factory=list, description="Component keys; empty grants every component."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Why the rule exists.")
 
     def to_command(self) -> Command[m.AccessRule]:
         type_name = SUBJECT_TYPES[self.subject_type]

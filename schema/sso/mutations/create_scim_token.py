@@ -11,7 +11,7 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="A new bearer token for the portal's SCIM client.")
 class CreateScimTokenInput:
     name: str = strawberry.field(description="What the token is for, e.g. 'city portal'.")
 

@@ -14,9 +14,9 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Delete an access rule.")
 class DeleteAccessRuleInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the AccessRule.")
 
     def to_command(self) -> Command[uuid.UUID]:
         return command(s.delete_access_rule, id=node_key(self.id, "AccessRule"))

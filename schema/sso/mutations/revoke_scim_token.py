@@ -13,9 +13,9 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Revoke a SCIM token.")
 class RevokeScimTokenInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the ScimToken.")
 
     def to_command(self) -> Command[m.ScimToken]:
         return command(s.revoke_scim_token, id=node_key(self.id, "ScimToken"))

@@ -13,9 +13,9 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Replace a SCIM token's secret (the old one stops working).")
 class RotateScimTokenInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the ScimToken.")
 
     def to_command(self) -> Command[tuple[m.ScimToken, str]]:
         return command(s.rotate_scim_token, id=node_key(self.id, "ScimToken"))

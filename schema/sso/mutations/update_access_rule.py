@@ -13,12 +13,21 @@ from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an access rule; omitted fields stay as they are.")
 class UpdateAccessRuleInput:
-    id: relay.GlobalID
-    components: list[str] | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the AccessRule.")
+    components: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Service component keys, replacing the old; empty: all.",
+    )
+    note: str | None = strawberry.field(default=strawberry.UNSET, description="New note.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.AccessRule]:
         return command(

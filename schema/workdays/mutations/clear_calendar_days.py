@@ -12,9 +12,9 @@ from schema.workdays.payloads import WorkCalendarPayload
 from services import workdays
 
 
-@strawberry.input
+@strawberry.input(description="Remove days set in the calendar.")
 class ClearCalendarDaysInput:
-    dates: list[date]
+    dates: list[date] = strawberry.field(description="The days (ISO 8601 dates); at most 400.")
 
     def to_command(self) -> Command[workdays.Merged]:
         return command(workdays.clear_days, days=self.dates)

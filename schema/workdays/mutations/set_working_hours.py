@@ -12,7 +12,7 @@ from schema.workdays.types import WorkingPeriodInput
 from services import workdays
 
 
-@strawberry.input
+@strawberry.input(description="The working hours deadlines in working time count.")
 class SetWorkingHoursInput:
     hours: list[WorkingPeriodInput] | None = strawberry.field(
         default=strawberry.UNSET, description="A usual working day; null: the platform's."
