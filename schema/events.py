@@ -106,9 +106,7 @@ class EventSubscription:
         info: Info,
         document_id: Annotated[
             relay.GlobalID,
-            strawberry.argument(
-                description=("Global id of a Document; omit for every document you may read.")
-            ),
+            strawberry.argument(description="Global id of the Document to follow."),
         ],
         after: After = None,
     ) -> AsyncIterator[Event]:
@@ -126,7 +124,7 @@ class EventSubscription:
         document_id: Annotated[
             relay.GlobalID,
             strawberry.argument(
-                description=("Global id of a Document; omit for every dispatch of your tenant.")
+                description="Global id of the Document whose dispatches to follow (you sent it)."
             ),
         ],
         after: After = None,

@@ -504,9 +504,7 @@ class Document(LoadedNode):
         info: Info,
         open: Annotated[
             bool,
-            strawberry.argument(
-                description=("Only open tasks (true), only closed ones (false); omit for all.")
-            ),
+            strawberry.argument(description=("True: only the open tasks; false: every task.")),
         ] = False,
     ) -> list[Task]:
         rows = await r.TasksByDocument(info.context).load(self.row.id)

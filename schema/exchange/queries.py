@@ -76,11 +76,7 @@ class ExchangeQuery:
         info: Info,
         document_id: Annotated[
             relay.GlobalID,
-            strawberry.argument(
-                description=(
-                    "Global id of a Document; omit for every dispatch of the viewer's tenant."
-                )
-            ),
+            strawberry.argument(description="Global id of the Document whose dispatches to list."),
         ],
     ) -> list[Dispatch]:
         rows = await r.dispatches_of(info.context, document_id)

@@ -123,7 +123,7 @@ class PortalComponent(LoadedNode):
         self,
         info: Info,
         version: Annotated[
-            str, strawberry.argument(description="The version number; omit for the newest.")
+            str, strawberry.argument(description="The version, as registered (e.g. 1.2.0).")
         ],
     ) -> PortalComponentVersion | None:
         rows = await r.VersionsByComponent(info.context).load(uuid.UUID(self.id))

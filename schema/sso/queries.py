@@ -54,17 +54,14 @@ class SsoQuery:
             date,
             strawberry.argument(
                 name="from",
-                description=(
-                    "Start of the period (inclusive, ISO 8601); default 30 days before `to`."
-                ),
+                description=("First day of the period (ISO 8601 date, inclusive)."),
             ),
         ],
         to: Annotated[
             date,
             strawberry.argument(
                 description=(
-                    "End of the period (exclusive, ISO 8601); default now. At most 366 days"
-                    " after `from`."
+                    "Last day of the period (ISO 8601 date); at most 366 days after `from`."
                 )
             ),
         ],
@@ -77,12 +74,13 @@ class SsoQuery:
         info: Info,
         from_: Annotated[
             date,
-            strawberry.argument(
-                name="from", description="Events at or after this instant (ISO 8601)."
-            ),
+            strawberry.argument(name="from", description="First day (ISO 8601 date, UTC)."),
         ],
         to: Annotated[
-            date, strawberry.argument(description="Events before this instant (ISO 8601).")
+            date,
+            strawberry.argument(
+                description="Last day (ISO 8601 date, UTC, inclusive); at most 366 days after `from`."
+            ),
         ],
         kind: Annotated[
             m.AccessEventKind | None, strawberry.argument(description="Only events of this kind.")

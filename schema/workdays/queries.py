@@ -24,9 +24,7 @@ class WorkdayQuery:
         info: Info,
         since: Annotated[
             date,
-            strawberry.argument(
-                name="from", description="First day (ISO 8601 date, inclusive); default today."
-            ),
+            strawberry.argument(name="from", description="First day (ISO 8601 date, inclusive)."),
         ],
         until: Annotated[
             date,

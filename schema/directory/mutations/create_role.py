@@ -20,9 +20,7 @@ class CreateRoleInput:
     name: str = strawberry.field(description="Display name; 1 to 100 characters.")
     description: str = strawberry.field(default="", description="What the role is for.")
     permissions: list[Permission] = strawberry.field(description="What holders may do.")
-    data_scope: DataScope = strawberry.field(
-        description="How far the permissions reach (default ORG_UNIT)."
-    )
+    data_scope: DataScope = strawberry.field(description="How far the permissions reach.")
 
     def to_command(self) -> Command[m.Role]:
         return command(

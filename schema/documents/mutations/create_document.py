@@ -32,9 +32,7 @@ class CreateDocumentInput:
     urgency: m.Urgency = strawberry.field(
         default=m.Urgency.NORMAL, description="缓急 (default NORMAL)."
     )
-    secrecy: m.Secrecy = strawberry.field(
-        default=m.Secrecy.INTERNAL, description="密级 (default PUBLIC)."
-    )
+    secrecy: m.Secrecy = strawberry.field(default=m.Secrecy.INTERNAL, description="密级.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of the initiator's units; default: the primary one."
     )
