@@ -79,7 +79,8 @@ class SsoQuery:
         to: Annotated[
             date,
             strawberry.argument(
-                description="Last day (ISO 8601 date, UTC, inclusive); at most 366 days after `from`."
+                description="Last day (ISO 8601 date, UTC, inclusive); at most 366 days after "
+                "`from`."
             ),
         ],
         kind: Annotated[
