@@ -175,6 +175,21 @@ def export_schema() -> None:
     sys.stdout.write(build_schema().as_str() + "\n")
 
 
+@cli.command("api-docs")
+def api_docs(
+    folder: Annotated[
+        str, typer.Option("--out", help="Folder to write index.html into.")
+    ] = "build/api",
+) -> None:
+    """Write the browsable API reference (dev mode serves it at /docs/api)."""
+    from pathlib import Path
+
+    from schema import build_schema
+    from server import apidocs
+
+    out.print(f"Wrote {apidocs.write(build_schema()._schema, Path(folder))}")
+
+
 @cli.command("check-schema")
 def check_schema() -> None:
     """Compare schema.graphql with the last release (schema/released.graphql): list every
@@ -313,6 +328,7 @@ def _show_demo() -> None:
     out.print(
         f'\nGraphiQL at {url}, headers:\n{{"Authorization": "Bearer {first}"}}', soft_wrap=True
     )
+    out.print(f"API reference at {settings.public_url}/docs/api", soft_wrap=True)
 
 
 @audit_cli.command("verify")
