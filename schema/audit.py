@@ -28,7 +28,7 @@ class AuditEntry(LoadedNode):
     actor_name: str = strawberry.field(description="Who did it, or system.")
     action: str = strawberry.field(description="e.g. document.approve, user.created")
     target_type: str = strawberry.field(description="The kind of object changed, e.g. document.")
-    target_id: str = strawberry.field(description="Global id of the object changed.")
+    target_id: str = strawberry.field(description="Id (UUID) of the object changed.")
     data: JSON = strawberry.field(description="What changed (JSON).")
     hash: str = strawberry.field(
         description=("SHA-256 over the entry and `prevHash` (hex): the tamper-evident chain.")

@@ -304,7 +304,7 @@ class Alert(LoadedNode):
     id: relay.NodeID[str]
     kind: m.AlertKind = strawberry.field(description="What is wrong.")
     status: m.AlertStatus = strawberry.field(description="Open or resolved.")
-    severity: str = strawberry.field(description="warning or critical.")
+    severity: str = strawberry.field(description="How serious, e.g. warning.")
     value: float = strawberry.field(description="The measured value.")
     threshold: float = strawberry.field(description="The threshold it crossed.")
     message: str = strawberry.field(description="What is wrong, for people.")

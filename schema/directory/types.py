@@ -46,15 +46,29 @@ strawberry.enum(
 describe_values(
     Permission,
     {
-        "PLATFORM_ADMIN": ("Operate the platform: tenants, registrations, the platform calendar."),
-        "TENANT_ADMIN": ("Administer the tenant: settings, roles, portal, sign-in rules."),
-        "DIRECTORY_MANAGE": "Manage org units and users (组织机构).",
+        "PLATFORM_ADMIN": (
+            "Operate the platform: tenants, applications. Only effective in the platform tenant."
+        ),
+        "TENANT_ADMIN": ("Administer one's own tenant (分级管理) and see its child tenants."),
+        "DIRECTORY_MANAGE": (
+            "Create and change org units (组织机构), users, roles and role assignments within the "
+            "data scope."
+        ),
         "FORMS_MANAGE": "Design and publish forms (表单).",
-        "FLOWS_MANAGE": "Design and publish flows (流程) and document types.",
-        "DOCUMENTS_READ": "Read documents of the org units the scope reaches.",
-        "DOCUMENTS_MANAGE": ("Manage any document: urge, terminate, jump, read hidden fields."),
-        "EXCHANGE_SEND": "Send documents to other departments (发文).",
-        "EXCHANGE_RECEIVE": "Sign for or return incoming documents (签收, 收文).",
+        "FLOWS_MANAGE": "Design, import and publish flows (流程) and install templates.",
+        "DOCUMENTS_READ": (
+            "Read documents of the org units in the data scope (not classified ones)."
+        ),
+        "DOCUMENTS_MANAGE": (
+            "Document types, templates and numbers; terminate and archive any document."
+        ),
+        "EXCHANGE_SEND": (
+            "Distribute (分发) completed outgoing documents one may read to partner tenants."
+        ),
+        "EXCHANGE_RECEIVE": (
+            "Work the incoming box (收文箱): sign for (签收) or "
+            "return (退回) what other tenants sent."
+        ),
     },
 )
 

@@ -37,7 +37,7 @@ describe_values(
 )
 strawberry.enum(m.Urgency, name="Urgency", description="缓急")
 describe_values(
-    m.Urgency, {"NORMAL": "平件.", "URGENT": "急件.", "EXTRA_URGENT": "特急.", "FLASH": "特提."}
+    m.Urgency, {"NORMAL": "平件.", "URGENT": "加急.", "EXTRA_URGENT": "特急.", "FLASH": "特提."}
 )
 strawberry.enum(m.Secrecy, name="Secrecy", description="密级, narrowest last")
 describe_values(
@@ -93,17 +93,18 @@ describe_values(
     TaskStatus,
     {
         "OPEN": "Waiting for its assignee (待办).",
-        "COMPLETED": "Acted on.",
+        "COMPLETED": "Acted on: see `outcome`.",
         "CANCELLED": (
-            "Closed without action (the document moved on, was withdrawn or terminated)."
+            "Closed by the engine: the node was decided elsewhere, or the document returned "
+            "or withdrawn."
         ),
-        "DELEGATED": "Handed to a delegate (委托), who got a task of her own.",
+        "DELEGATED": "委托: handed to someone else (it may come back).",
         "TRANSFERRED": "Handed to another user (转交).",
-        "ESCALATED": "Past its deadline and escalated.",
-        "SUSPENDED": "Waiting for the rest of a countersign or parallel branch.",
+        "ESCALATED": "Its deadline passed: moved to the node's escalateTo users.",
+        "SUSPENDED": "前加签: waits for the added signers, then comes back as a new task.",
         "REMOVED": "Its signer was removed from a countersign (减签).",
-        "WITHDRAWN": "Taken back by the previous handler (撤回).",
-        "JUMPED": "Closed by a jump (跳转) to another node.",
+        "WITHDRAWN": "撤回: the previous handler took the step back before anyone began.",
+        "JUMPED": "跳转: a document manager moved the document elsewhere.",
     },
 )
 strawberry.enum(
@@ -113,7 +114,7 @@ describe_values(
     TaskOutcome,
     {
         "APPROVE": "Approved (同意).",
-        "REJECT": "Rejected (不同意).",
+        "REJECT": "Rejected (不同意, 驳回).",
         "RETURN": "Returned to an earlier node (退回).",
     },
 )
@@ -134,8 +135,8 @@ describe_values(
         "CLAIM": "Claim a pool task.",
         "UNCLAIM": "Give a claimed task back to the pool.",
         "ADD_SIGNERS": "Add signers to a countersign (加签).",
-        "OPEN": "Mark it read (the first open).",
-        "TAKE_BACK": "Take it back (撤回), by the previous handler.",
+        "OPEN": "Open it for the first time (after that, 撤回 is too late).",
+        "TAKE_BACK": "撤回: on a task you completed, while the next step is untouched.",
     },
 )
 strawberry.enum(

@@ -19,7 +19,7 @@ class ApplyForPortalServiceInput:
         default=None, description="A standard component; or pass resourceId."
     )
     resource_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Global id of the PortalResource, or null for a component."
+        default=None, description="Global id of a PortalResource; or pass componentId."
     )
     note: str | None = strawberry.field(default=None, description="Why the tenant needs it.")
 
