@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck pytest schema release-schema migrations graphiql
+.PHONY: run test test-fast lint typecheck pytest schema release-schema apidocs migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -45,6 +45,10 @@ test-fast: $(BIN)/officecloud graphiql
 
 schema: $(BIN)/officecloud
 	$(BIN)/officecloud export-schema > schema.graphql
+
+# The API reference as a static page (dev mode serves the same at /docs/api).
+apidocs: $(BIN)/officecloud
+	$(BIN)/officecloud api-docs --out build/api
 
 # `make release-schema VERSION=1.1.0`: schema.graphql becomes the released contract
 # (schema/released.graphql) and its changes go into CHANGELOG.md; refused on a breaking change.

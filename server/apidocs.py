@@ -24,6 +24,7 @@ from graphql import (
     GraphQLSchema,
     GraphQLUnionType,
     OperationDefinitionNode,
+    get_named_type,
     parse,
     print_ast,
 )
@@ -86,6 +87,7 @@ def render(schema: GraphQLSchema, *, title: str = "Officecloud API") -> str:
     )
     environment.filters["md"] = _markdown
     environment.filters["ref"] = _reference
+    environment.filters["named"] = get_named_type
     environment.globals.update(default=_default, signature=field_signature, kind_of=type_kind)
     shown = examples()
     roots = [

@@ -22,7 +22,7 @@ describe_values(
     m.UserStatus,
     {
         "ACTIVE": "May sign in and be assigned tasks.",
-        "DISABLED": ("Disabled by an administrator: may not sign in; open tasks were handed over."),
+        "DISABLED": ("Disabled by an administrator: may not sign in."),
         "DEPROVISIONED": (
             "Removed by the portal's directory sync (SCIM or pull): may not sign in."
         ),
