@@ -82,6 +82,32 @@ def test_the_error_table_lists_exactly_the_error_codes() -> None:
     assert len(in_enum) == len(set(in_enum))
 
 
+EMITTED = re.compile(
+    r"""["']code["']: ["']([A-Z][A-Z_]+)["']"""  # {"code": "X"}
+    r"""|code=["']([A-Z][A-Z_]+)["']"""  # Refused(..., code="X")
+    r"""|(?:Refused|_error)\((?:[^()]|\([^()]*\))*?["']([A-Z][A-Z_]+)["']\s*\)"""  # (…, "X")
+    r"""|return ["']([A-Z][A-Z_]+)["']""",  # extensions.py's _code()
+    re.S,
+)
+HTTP_LAYERS = ("server", "schema", "auth", "resolvers")
+
+
+def emitted_codes() -> set[str]:
+    found = set()
+    for layer in HTTP_LAYERS:
+        for path in (ROOT / layer).rglob("*.py"):
+            for match in EMITTED.finditer(path.read_text()):
+                found.add(next(group for group in match.groups() if group))
+    return found
+
+
+def test_every_code_the_server_emits_has_a_row() -> None:
+    listed = {row[0].strip("`") for row in error_rows()}
+    emitted = emitted_codes()
+    assert {"TIMEOUT", "IDEMPOTENCY_KEY_REUSED", "EVENTS_PRUNED", "GRAPHQL_PARSE_FAILED"} <= emitted
+    assert emitted - listed == set()
+
+
 def test_every_error_row_says_what_a_client_should_do() -> None:
     actions = re.compile(r"retry|show field error|show message|re-authenticate|fix the request")
     for code, where, meaning, action in error_rows():
