@@ -16,6 +16,7 @@ from pathlib import Path
 
 from graphql import (
     BreakingChangeType,
+    DangerousChangeType,
     GraphQLArgument,
     GraphQLEnumValue,
     GraphQLError,
@@ -89,7 +90,7 @@ def compare(released: GraphQLSchema | str, current: GraphQLSchema | str) -> Repo
         if isinstance(kind, BreakingChangeType):
             retired = _was_deprecated(old, kind, text)
             (report.retired if retired else report.refused).append(text)
-        elif kind.__class__.__name__ == "DangerousChangeType":
+        elif isinstance(kind, DangerousChangeType):
             report.dangerous.append(text)
         elif not text.startswith("Description of"):
             report.safe.append(text)

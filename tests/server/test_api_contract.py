@@ -62,6 +62,16 @@ def test_removing_what_was_deprecated_for_a_release_passes_and_changes_are_liste
     assert "An optional argument Query.myTasks(after:) was added." in report.dangerous
 
 
+def test_a_type_goes_once_every_use_of_it_was_deprecated() -> None:
+    released = (
+        'type Query { a: Old @deprecated(reason: "Use `b`.") b: New c: Kept }\n'
+        "type Old { x: Int } type New { x: Int } type Kept { x: Int }"
+    )
+    report = contract.compare(released, "type Query { b: New }\ntype New { x: Int }")
+    assert sorted(report.retired) == ["Field Query.a was removed.", "Old was removed."]
+    assert sorted(report.refused) == ["Field Query.c was removed.", "Kept was removed."]
+
+
 def test_changing_a_type_is_breaking_and_a_required_argument_too() -> None:
     current = (
         "type Query { inbox: Int myTasks(first: String, limit: Int, page: Int!): Int "
