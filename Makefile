@@ -40,7 +40,7 @@ typecheck: $(BIN)/officecloud
 # Lists the schema's changes since the last release; fails on a breaking one not deprecated first
 # (tests/server/test_api_contract.py checks the same inside pytest).
 contract: $(BIN)/officecloud
-	$(BIN)/officecloud check-schema
+	$(BIN)/officecloud api check
 
 pytest: $(BIN)/officecloud graphiql
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -53,13 +53,13 @@ schema: $(BIN)/officecloud
 
 # The API reference as a static page (dev mode serves the same at /docs/api).
 apidocs: $(BIN)/officecloud
-	$(BIN)/officecloud api-docs --out build/api
+	$(BIN)/officecloud api docs --out build/api
 
 # `make release-schema VERSION=1.1.0`: schema.graphql becomes the released contract
 # (schema/released.graphql) and its changes go into CHANGELOG.md; refused on a breaking change.
 release-schema: schema
 	@test -n "$(VERSION)" || { echo "make release-schema VERSION=x.y.z" >&2; exit 1; }
-	$(BIN)/officecloud release-schema $(VERSION)
+	$(BIN)/officecloud api release $(VERSION)
 
 migrations: $(BIN)/officecloud
 	$(BIN)/tortoise makemigrations

@@ -4,7 +4,7 @@ Every root field, type, field, argument and enum value with its description, the
 operations of `docs/examples/` (each linked from the root fields it uses), and `docs/api.md`
 (versions, breaking changes, the error table). Rendered with Jinja2 from the running schema,
 so the page served at `/docs/api` (dev mode) is never stale and needs no network;
-`officecloud api-docs --out DIR` writes the same page for hosting anywhere."""
+`officecloud api docs --out DIR` writes the same page for hosting anywhere."""
 
 from __future__ import annotations
 

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from server import db
+from server.api_cli import api_cli
 from server.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -26,6 +27,7 @@ sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用�
 cli.add_typer(sync_cli, name="sync")
 workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
 cli.add_typer(workdays_cli, name="workdays")
+cli.add_typer(api_cli, name="api")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
 offers the hook, the tool registers itself, and the server never imports a tool."""
@@ -173,50 +175,6 @@ def export_schema() -> None:
     from schema import build_schema
 
     sys.stdout.write(build_schema().as_str() + "\n")
-
-
-@cli.command("api-docs")
-def api_docs(
-    folder: Annotated[
-        str, typer.Option("--out", help="Folder to write index.html into.")
-    ] = "build/api",
-) -> None:
-    """Write the browsable API reference (dev mode serves it at /docs/api)."""
-    from pathlib import Path
-
-    from schema import build_schema
-    from server import apidocs
-
-    out.print(f"Wrote {apidocs.write(build_schema()._schema, Path(folder))}")
-
-
-@cli.command("check-schema")
-def check_schema() -> None:
-    """Compare schema.graphql with the last release (schema/released.graphql): list every
-    change, exit 1 on a breaking one whose element was not deprecated for a release."""
-    from schema import contract
-
-    report = contract.compare(contract.RELEASED.read_text(), contract.CURRENT.read_text())
-    out.print(str(report) or "No changes since the last release.", markup=False)
-    if not report.ok:
-        raise typer.Exit(1)
-
-
-@cli.command("release-schema")
-def release_schema(
-    version: Annotated[str, typer.Argument(help="The release's version, e.g. 1.1.0.")],
-) -> None:
-    """Make schema.graphql the released schema and append its changes to CHANGELOG.md."""
-    from schema import contract
-
-    report = contract.release(version)
-    if not report.ok:
-        err.print(str(report), markup=False)
-        err.print(
-            "Refused: deprecate first (@deprecated naming the replacement), release, then remove."
-        )
-        raise typer.Exit(1)
-    out.print(f"Released {version}: schema/released.graphql and CHANGELOG.md updated.")
 
 
 @cli.command("create-tenant")

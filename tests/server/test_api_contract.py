@@ -110,5 +110,5 @@ def test_a_release_records_the_schema_and_its_changes(tmp_path: Path) -> None:
 
 
 def test_check_schema_command_passes_on_the_repository() -> None:
-    result = CliRunner().invoke(cli, ["check-schema"])
+    result = CliRunner().invoke(cli, ["api", "check"])
     assert result.exit_code == 0, result.output
