@@ -15,17 +15,26 @@ from resolvers import bookings as r
 from schema.calendar.types import CalendarEvent
 from schema.directory.types import User
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 
-strawberry.enum(
+strawberry.enum(m.ResourceKind, name="ResourceKind", description="What a bookable resource is.")
+describe_values(
     m.ResourceKind,
-    name="ResourceKind",
-    description="MEETING_ROOM (会议室), VEHICLE (车辆) or EQUIPMENT (设备).",
+    {
+        "MEETING_ROOM": "会议室: a meeting room.",
+        "VEHICLE": "车辆: a vehicle.",
+        "EQUIPMENT": "设备: equipment (a projector, a camera, …).",
+    },
 )
-strawberry.enum(
+strawberry.enum(m.BookingStatus, name="BookingStatus", description="Where a booking stands.")
+describe_values(
     m.BookingStatus,
-    name="BookingStatus",
-    description="PENDING (waits for a keeper, holds the slot), CONFIRMED, REJECTED, CANCELLED.",
+    {
+        "PENDING": "待审批: waits for a keeper's approval and holds its slot meanwhile.",
+        "CONFIRMED": "已确认: the slot is the booker's.",
+        "REJECTED": "已驳回: a keeper refused it; the slot is free.",
+        "CANCELLED": "已取消: cancelled; the slot is free.",
+    },
 )
 
 TITLES = {

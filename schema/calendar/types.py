@@ -13,16 +13,29 @@ from models import calendar as m
 from models.tenants import Tenant
 from resolvers import calendar as r
 from schema.directory.types import User
+from schema.exchange.types import Relation
 from schema.nodes import LoadedNode
-from schema.types import Info
-from services.exchange.partners import Relation
+from schema.types import Info, describe_values
 
 strawberry.enum(
     m.Response,
     name="InvitationResponse",
-    description="An invitee's answer: NEEDS_ACTION (none yet), ACCEPTED, DECLINED, TENTATIVE.",
+    description="An invitee's answer (PARTSTAT in iCalendar).",
 )
-strawberry.enum(m.EventStatus, name="CalendarEventStatus", description="ACTIVE or CANCELLED.")
+describe_values(
+    m.Response,
+    {
+        "NEEDS_ACTION": "未答复: not answered yet.",
+        "ACCEPTED": "接受: she will attend.",
+        "DECLINED": "拒绝: she will not (the event leaves her calendar).",
+        "TENTATIVE": "暂定: she may attend.",
+    },
+)
+strawberry.enum(m.EventStatus, name="CalendarEventStatus", description="Whether an event holds.")
+describe_values(
+    m.EventStatus,
+    {"ACTIVE": "Takes place.", "CANCELLED": "已取消: cancelled; kept, marked, in feeds."},
+)
 
 
 @strawberry.type(name="CalendarAttendee", description="A user invited to an event (会议邀请).")

@@ -10,7 +10,7 @@ from strawberry import relay
 from models import bookings as m
 from resolvers.ids import node_key, node_uuid
 from schema.bookings.payloads import BookingPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.bookings import bookings
 
@@ -46,5 +46,5 @@ class BookResourceInput:
     "CONFLICT naming it (the database guarantees it under concurrency); a resource that needs "
     "approval gives a PENDING booking that holds the slot."
 )
-async def book_resource(info: Info, input: BookResourceInput) -> BookingPayload:
+async def book_resource(info: Info, input: Input[BookResourceInput]) -> BookingPayload:
     return BookingPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import bookings as m
 from resolvers.ids import node_key
 from schema.bookings.payloads import BookingPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.bookings import bookings
 
@@ -25,5 +25,5 @@ class CancelBookingInput:
 @strawberry.mutation(
     description="Cancel your booking (or any, as a keeper); its slot is free again."
 )
-async def cancel_booking(info: Info, input: CancelBookingInput) -> BookingPayload:
+async def cancel_booking(info: Info, input: Input[CancelBookingInput]) -> BookingPayload:
     return BookingPayload.of(await perform(info, input.to_command()))

@@ -10,7 +10,7 @@ from strawberry import relay
 from models import bookings as m
 from resolvers.ids import keep, node_key
 from schema.bookings.payloads import BookingPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.bookings import bookings
 
@@ -42,5 +42,5 @@ class ChangeBookingInput:
     description="Move or rename your booking (or any, as a keeper); a clash is CONFLICT, and a "
     "move of one needing approval waits for it again."
 )
-async def change_booking(info: Info, input: ChangeBookingInput) -> BookingPayload:
+async def change_booking(info: Info, input: Input[ChangeBookingInput]) -> BookingPayload:
     return BookingPayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 
 from models import bookings as m
 from schema.bookings.payloads import BookableResourcePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.types import WorkingPeriodInput
 from services.bookings import resources
@@ -55,6 +55,6 @@ class CreateBookableResourceInput:
 
 @strawberry.mutation(description="Add a bookable resource (公共事务; needs bookings.manage).")
 async def create_bookable_resource(
-    info: Info, input: CreateBookableResourceInput
+    info: Info, input: Input[CreateBookableResourceInput]
 ) -> BookableResourcePayload:
     return BookableResourcePayload.of(await perform(info, input.to_command()))

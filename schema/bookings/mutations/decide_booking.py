@@ -8,7 +8,7 @@ from strawberry import relay
 from models import bookings as m
 from resolvers.ids import node_key
 from schema.bookings.payloads import BookingPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.bookings import bookings
 
@@ -33,5 +33,5 @@ class DecideBookingInput:
 @strawberry.mutation(
     description="Approve or reject a booking waiting for approval (needs bookings.manage)."
 )
-async def decide_booking(info: Info, input: DecideBookingInput) -> BookingPayload:
+async def decide_booking(info: Info, input: Input[DecideBookingInput]) -> BookingPayload:
     return BookingPayload.of(await perform(info, input.to_command()))

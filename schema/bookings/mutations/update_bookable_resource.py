@@ -9,7 +9,7 @@ from strawberry.scalars import JSON
 from models import bookings as m
 from resolvers.ids import keep, node_key
 from schema.bookings.payloads import BookableResourcePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.types import WorkingPeriodInput
 from services.bookings import resources
@@ -66,6 +66,6 @@ class UpdateBookableResourceInput:
     description="Change a bookable resource (needs bookings.manage); bookings made stay."
 )
 async def update_bookable_resource(
-    info: Info, input: UpdateBookableResourceInput
+    info: Info, input: Input[UpdateBookableResourceInput]
 ) -> BookableResourcePayload:
     return BookableResourcePayload.of(await perform(info, input.to_command()))

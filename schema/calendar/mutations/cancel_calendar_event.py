@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarEventPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import events
 
@@ -23,6 +23,6 @@ class CancelCalendarEventInput:
 
 @strawberry.mutation(description="Cancel an event; its invitees are told and its reminders stop.")
 async def cancel_calendar_event(
-    info: Info, input: CancelCalendarEventInput
+    info: Info, input: Input[CancelCalendarEventInput]
 ) -> CalendarEventPayload:
     return CalendarEventPayload.of(await perform(info, input.to_command()))

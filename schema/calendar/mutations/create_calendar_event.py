@@ -10,7 +10,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_uuid, node_uuids
 from schema.calendar.payloads import CalendarEventPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import events
 
@@ -70,6 +70,6 @@ class CreateCalendarEventInput:
     "they are told (`calendar.invited`) and answer with `respondToInvitation`."
 )
 async def create_calendar_event(
-    info: Info, input: CreateCalendarEventInput
+    info: Info, input: Input[CreateCalendarEventInput]
 ) -> CalendarEventPayload:
     return CalendarEventPayload.of(await perform(info, input.to_command()))

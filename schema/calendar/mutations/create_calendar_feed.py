@@ -8,7 +8,7 @@ from models import calendar as m
 from schema.calendar.payloads import CalendarFeedPayload
 from schema.calendar.types import CalendarFeed
 from schema.errors import user_errors
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import ical
 
@@ -35,7 +35,9 @@ def _url(info: Info, token: str) -> str:
     description="A secret subscription URL (iCalendar) of your calendar for Outlook, Apple or "
     "Google calendars; shown once."
 )
-async def create_calendar_feed(info: Info, input: CreateCalendarFeedInput) -> CalendarFeedPayload:
+async def create_calendar_feed(
+    info: Info, input: Input[CreateCalendarFeedInput]
+) -> CalendarFeedPayload:
     made, problems = await perform(info, input.to_command())
     if made is None:
         return CalendarFeedPayload(feed=None, url=None, errors=user_errors(problems))

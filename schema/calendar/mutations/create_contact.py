@@ -6,7 +6,7 @@ import strawberry
 
 from models import calendar as m
 from schema.calendar.payloads import ContactPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import contacts
 
@@ -42,5 +42,5 @@ class CreateContactInput:
 @strawberry.mutation(
     description="Add a contact to your address book, or to the tenant's (`shared`)."
 )
-async def create_contact(info: Info, input: CreateContactInput) -> ContactPayload:
+async def create_contact(info: Info, input: Input[CreateContactInput]) -> ContactPayload:
     return ContactPayload.of(await perform(info, input.to_command()))

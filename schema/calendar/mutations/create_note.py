@@ -6,7 +6,7 @@ import strawberry
 
 from models import calendar as m
 from schema.calendar.payloads import NotePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import notes
 
@@ -22,5 +22,5 @@ class CreateNoteInput:
 
 
 @strawberry.mutation(description="Write a note (便签), seen by you alone.")
-async def create_note(info: Info, input: CreateNoteInput) -> NotePayload:
+async def create_note(info: Info, input: Input[CreateNoteInput]) -> NotePayload:
     return NotePayload.of(await perform(info, input.to_command()))

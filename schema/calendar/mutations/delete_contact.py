@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import ContactPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import contacts
 
@@ -24,5 +24,5 @@ class DeleteContactInput:
 @strawberry.mutation(
     description="Delete a contact of yours (or a shared one, with directory.manage)."
 )
-async def delete_contact(info: Info, input: DeleteContactInput) -> ContactPayload:
+async def delete_contact(info: Info, input: Input[DeleteContactInput]) -> ContactPayload:
     return ContactPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import NotePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import notes
 
@@ -22,5 +22,5 @@ class DeleteNoteInput:
 
 
 @strawberry.mutation(description="Delete one of your notes.")
-async def delete_note(info: Info, input: DeleteNoteInput) -> NotePayload:
+async def delete_note(info: Info, input: Input[DeleteNoteInput]) -> NotePayload:
     return NotePayload.of(await perform(info, input.to_command()))

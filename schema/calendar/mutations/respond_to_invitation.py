@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarEventPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import events
 
@@ -28,6 +28,6 @@ class RespondToInvitationInput:
     description="Answer an invitation; the organiser is told (`calendar.responded`)."
 )
 async def respond_to_invitation(
-    info: Info, input: RespondToInvitationInput
+    info: Info, input: Input[RespondToInvitationInput]
 ) -> CalendarEventPayload:
     return CalendarEventPayload.of(await perform(info, input.to_command()))

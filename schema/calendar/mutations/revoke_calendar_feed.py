@@ -10,7 +10,7 @@ from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarFeedPayload
 from schema.calendar.types import CalendarFeed
 from schema.errors import user_errors
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import ical
 
@@ -24,7 +24,9 @@ class RevokeCalendarFeedInput:
 
 
 @strawberry.mutation(description="Revoke a subscription URL: it answers 404 from now on.")
-async def revoke_calendar_feed(info: Info, input: RevokeCalendarFeedInput) -> CalendarFeedPayload:
+async def revoke_calendar_feed(
+    info: Info, input: Input[RevokeCalendarFeedInput]
+) -> CalendarFeedPayload:
     feed, problems = await perform(info, input.to_command())
     return CalendarFeedPayload(
         feed=CalendarFeed.from_model(feed) if feed else None, url=None, errors=user_errors(problems)

@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarSharePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import shares
 
@@ -32,5 +32,5 @@ class ShareCalendarInput:
     description="授权: let a user see your calendar, or also edit it; sharing again with the "
     "same user changes what she may do."
 )
-async def share_calendar(info: Info, input: ShareCalendarInput) -> CalendarSharePayload:
+async def share_calendar(info: Info, input: Input[ShareCalendarInput]) -> CalendarSharePayload:
     return CalendarSharePayload.of(await perform(info, input.to_command()))

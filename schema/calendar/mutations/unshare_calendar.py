@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import node_key
 from schema.calendar.payloads import CalendarSharePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import shares
 
@@ -24,5 +24,5 @@ class UnshareCalendarInput:
 @strawberry.mutation(
     description="End a share: its owner withdraws it, or its delegate gives it up."
 )
-async def unshare_calendar(info: Info, input: UnshareCalendarInput) -> CalendarSharePayload:
+async def unshare_calendar(info: Info, input: Input[UnshareCalendarInput]) -> CalendarSharePayload:
     return CalendarSharePayload.of(await perform(info, input.to_command()))

@@ -10,7 +10,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import keep, node_key, node_uuids
 from schema.calendar.payloads import CalendarEventPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import events
 from services.inputs import KEEP
@@ -72,6 +72,6 @@ class UpdateCalendarEventInput:
     "the invitees to answer again."
 )
 async def update_calendar_event(
-    info: Info, input: UpdateCalendarEventInput
+    info: Info, input: Input[UpdateCalendarEventInput]
 ) -> CalendarEventPayload:
     return CalendarEventPayload.of(await perform(info, input.to_command()))

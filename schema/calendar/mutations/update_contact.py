@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import keep, node_key
 from schema.calendar.payloads import ContactPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import contacts
 
@@ -47,5 +47,5 @@ class UpdateContactInput:
 @strawberry.mutation(
     description="Change a contact of yours (or a shared one, with directory.manage)."
 )
-async def update_contact(info: Info, input: UpdateContactInput) -> ContactPayload:
+async def update_contact(info: Info, input: Input[UpdateContactInput]) -> ContactPayload:
     return ContactPayload.of(await perform(info, input.to_command()))

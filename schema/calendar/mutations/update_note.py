@@ -8,7 +8,7 @@ from strawberry import relay
 from models import calendar as m
 from resolvers.ids import keep, node_key
 from schema.calendar.payloads import NotePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.calendar import notes
 
@@ -37,5 +37,5 @@ class UpdateNoteInput:
 
 
 @strawberry.mutation(description="Change one of your notes.")
-async def update_note(info: Info, input: UpdateNoteInput) -> NotePayload:
+async def update_note(info: Info, input: Input[UpdateNoteInput]) -> NotePayload:
     return NotePayload.of(await perform(info, input.to_command()))
