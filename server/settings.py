@@ -30,6 +30,8 @@ MODEL_MODULES = [
     "models.stats",
     "models.idempotency",
     "models.workdays",
+    "models.circulation",
+    "models.notifications",
 ]
 
 

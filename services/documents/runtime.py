@@ -9,6 +9,7 @@ from typing import Any
 
 import workflow
 from models.access import Actor
+from models.circulation import CirculationSource
 from models.documents import (
     Document,
     DocumentStatus,
@@ -20,7 +21,7 @@ from models.documents import (
 from models.flows import FlowVersion
 from models.scope import TenantScope
 from services import workdays
-from services.documents import assignees, delegations, numbers
+from services.documents import assignees, copies, delegations, notices, numbers
 from services.documents.trail import add_participants, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
@@ -72,6 +73,8 @@ class Run:
     """Users concerned by each task (by its key) changed or notified since the last record."""
     task_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     status_before: DocumentStatus = DocumentStatus.DRAFT
+    copies: list[copies.Copy] = field(default_factory=list)
+    """What nodes' `cc` rules found, sent once the action is in the trail."""
     _env: workflow.Environment | None = None
 
     @classmethod
@@ -249,6 +252,17 @@ class Run:
             )
         await self._tasks_changed()
         self.status_before = document.status
+        for copy in self.copies:
+            await copies.send(
+                self.work,
+                self.scope,
+                document,
+                copy.users,
+                sender_id=self.actor_user_id,
+                source=CirculationSource.FLOW,
+                node=(copy.node_id, copy.node_name),
+            )
+        self.copies = []
 
     async def _tasks_changed(self) -> None:
         """One `task.changed` per task touched since the last record, for its people."""
@@ -294,6 +308,8 @@ class Run:
             else:
                 row.due_at, row.fired_at = timer.at, None
                 await row.save()
+        await notices.task_notes(self.work, self.scope, self.document, self.flow, step)
+        self.copies += await copies.copies_of(self.scope, self.flow, self.document, step)
         for note in step.notifications:
             self.work.emit(
                 self.actor.tenant_id,
@@ -339,6 +355,7 @@ class Run:
             )
         }
         participants: set[str] = set()
+        opened: list[workflow.Task] = []
         for task in tasks:
             values = {
                 "node_id": task.node_id,
@@ -357,6 +374,7 @@ class Run:
             }
             row = rows.get(task.id)
             if row is None:
+                opened.append(task)
                 row = await scope.create(Task, document_id=document.id, key=task.id, **values)
                 if task.assignee is None and task.candidates:
                     await scope.bulk_create(
@@ -376,6 +394,7 @@ class Run:
             self.touched.setdefault(task.id, set()).update(people)
             self.task_ids[task.id] = row.id
         await add_participants(scope, document, _ids(participants))
+        await notices.tasks_opened(self.work, scope, document, self.flow, opened)
 
 
 def _ids(values: Any) -> list[uuid.UUID]:
