@@ -14,6 +14,8 @@ from strawberry.types import ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
+from schema.circulation.mutations import CirculationMutation
+from schema.circulation.queries import CirculationQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -27,6 +29,8 @@ from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
+from schema.notifications.mutations import NotificationMutation
+from schema.notifications.queries import NotificationQuery
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.sso.access import ComponentAccess
@@ -72,6 +76,8 @@ Query = merge_types(
         StatsQuery,
         AuditQuery,
         WorkdayQuery,
+        CirculationQuery,
+        NotificationQuery,
     ),
 )
 Mutation = merge_types(
@@ -86,6 +92,8 @@ Mutation = merge_types(
         SsoMutation,
         ExchangeMutation,
         WorkdayMutation,
+        CirculationMutation,
+        NotificationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -13,6 +13,7 @@ from models.documents import Document
 from models.scope import TenantScope
 from services.documents import access
 from services.errors import Code, ServiceError, not_found
+from services.inputs import parse_id
 from subscriptions.topics import global_id
 
 MAX_RECIPIENTS = 500
@@ -20,9 +21,20 @@ MAX_RECIPIENTS = 500
 
 @dataclass(frozen=True)
 class Audience:
-    user_ids: Sequence[uuid.UUID] = ()
-    org_unit_ids: Sequence[uuid.UUID] = ()
-    role_ids: Sequence[uuid.UUID] = ()
+    """Whom to circulate to; an id that is not a UUID (a global id of another type) is
+    NOT_FOUND."""
+
+    user_ids: Sequence[uuid.UUID | str] = ()
+    org_unit_ids: Sequence[uuid.UUID | str] = ()
+    role_ids: Sequence[uuid.UUID | str] = ()
+
+
+def _keys(values: Sequence[uuid.UUID | str], what: str, field: str) -> list[uuid.UUID]:
+    keys = [parse_id(v) for v in values]
+    found = [k for k in keys if k is not None]
+    if len(found) != len(keys):
+        raise not_found(what, field)
+    return found
 
 
 async def recipients(
@@ -31,7 +43,7 @@ async def recipients(
     """Everyone the audience names but the sender, in order; refused (CANNOT_READ, naming
     them) when someone named may not read the document: a user of another tenant or a
     disabled one, or anyone at all where secrecy keeps the document to its participants."""
-    named = list(dict.fromkeys(audience.user_ids))
+    named = list(dict.fromkeys(_keys(audience.user_ids, "User", "userIds")))
     members = await _members(scope, audience)
     everyone = [u for u in dict.fromkeys([*named, *members]) if u != sender]
     if not everyone:
@@ -56,7 +68,7 @@ async def _members(scope: TenantScope, audience: Audience) -> list[uuid.UUID]:
     a unit is not refused for the colleague who left)."""
     found: list[uuid.UUID] = []
     if audience.org_unit_ids:
-        units = set(audience.org_unit_ids)
+        units = set(_keys(audience.org_unit_ids, "Org unit", "orgUnitIds"))
         known = await scope.query(OrgUnit).filter(id__in=list(units)).count()
         if known != len(units):
             raise not_found("Org unit", "orgUnitIds")
@@ -68,7 +80,7 @@ async def _members(scope: TenantScope, audience: Audience) -> list[uuid.UUID]:
         )
         found += members
     if audience.role_ids:
-        roles = set(audience.role_ids)
+        roles = set(_keys(audience.role_ids, "Role", "roleIds"))
         if await scope.query(Role).filter(id__in=list(roles)).count() != len(roles):
             raise not_found("Role", "roleIds")
         holders: list[Any] = (

@@ -18,7 +18,8 @@ from models.notifications import (
 )
 from models.scope import TenantScope
 from services.errors import Code, ServiceError, signed_in
-from services.notifications import preferences
+from services.inputs import parse_id
+from services.notifications.preferences import Preferences, of_users
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
 
@@ -65,7 +66,7 @@ async def notify(
     ids = [u for u in wanted if u in users]
     if not ids:
         return []
-    choices = await preferences.of_users(scope, ids)
+    choices = await of_users(scope, ids)
     text = text[:MAX_TEXT]
     rows = [
         Notification(id=new_id(), user_id=u, kind=kind, text=text, link=link, created_at=work.now)
@@ -90,7 +91,7 @@ def _delivery(
     row: Notification,
     user: User,
     channel: Channel,
-    choice: preferences.Preferences,
+    choice: Preferences,
 ) -> NotificationDelivery | None:
     address = {Channel.EMAIL: user.email, Channel.SMS: user.phone, Channel.IM: user.username}
     if not address[channel]:
@@ -121,7 +122,7 @@ def _payload(row: Notification) -> dict[str, Any]:
 
 
 async def mark_read(
-    actor: Actor | None, *, ids: Sequence[uuid.UUID] | None = None
+    actor: Actor | None, *, ids: Sequence[uuid.UUID | str] | None = None
 ) -> list[Notification]:
     """Mark the viewer's notifications read: those of `ids`, or every unread one. An id that
     is not the viewer's is NOT_FOUND, and nothing changes."""
@@ -132,8 +133,9 @@ async def mark_read(
         if ids is None:
             rows = await mine.filter(read_at=None).select_for_update()
         else:
-            rows = await mine.filter(id__in=list(ids)).select_for_update()
-            if len(rows) != len(set(ids)):
+            keys = {parse_id(i) for i in ids}
+            rows = await mine.filter(id__in=[k for k in keys if k]).select_for_update()
+            if None in keys or len(rows) != len(keys):
                 raise ServiceError.of(Code.NOT_FOUND, "Notification not found", "ids")
         unread = [r.id for r in rows if r.read_at is None]
         if unread:
