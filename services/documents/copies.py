@@ -14,6 +14,7 @@ from models.circulation import Circulation, CirculationRecipient, CirculationSou
 from models.documents import Document
 from models.notifications import NotificationKind
 from models.scope import TenantScope
+from services.directory import active_user_ids
 from services.documents import access, assignees
 from services.documents.trail import trail
 from services.inputs import parse_id
@@ -47,7 +48,8 @@ async def copies_of(
             if users is None:
                 users = tuple(await assignees.directory_users(scope, document, rule))
             names += users
-        ids = [k for n in dict.fromkeys(names) if (k := parse_id(n))]
+        active = await active_user_ids(scope, dict.fromkeys(names))
+        ids = [k for n in dict.fromkeys(active.values()) if (k := parse_id(n))]
         readers = await access.may_receive(document, ids)
         kept = tuple(u for u in ids if u in readers)
         if kept:
