@@ -98,7 +98,7 @@ class NotificationDelivery(TenantEntity):
 
 
 class NotificationPreference(TenantEntity):
-    """Which kinds go to which outbound channel, quiet hours and the digest; without a row
+    """Which kinds go to which outbound channel, quiet hours and the digest. Without a row
     the defaults of `services/notifications/preferences.py` apply."""
 
     user: fields.OneToOneRelation[User] = fields.OneToOneField(

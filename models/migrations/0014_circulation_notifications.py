@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
                 ('digest_after_hours', fields.IntField(null=True)),
                 ('version', fields.IntField(default=1)),
             ],
-            options={'table': 'notification_preference', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': 'Which kinds go to which outbound channel, quiet hours and the digest; without a row'},
+            options={'table': 'notification_preference', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': 'Which kinds go to which outbound channel, quiet hours and the digest. Without a row'},
             bases=['TenantEntity'],
         ),
     ]
