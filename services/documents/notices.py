@@ -46,7 +46,7 @@ async def tasks_opened(
         if task.origin in HANDED_OVER:
             kind, text = (
                 NotificationKind.TASK_HANDED_OVER,
-                f"《{document.title}》的「{node}」已转交给您办理",
+                f"《{document.title}》「{node}」已转交给您办理",
             )
         else:
             kind, text = (
