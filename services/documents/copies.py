@@ -119,3 +119,23 @@ async def send(
         global_id("Document", document.id),
     )
     return circulation
+
+
+async def send_all(
+    work: Work,
+    scope: TenantScope,
+    document: Document,
+    found: Sequence[Copy],
+    sender_id: uuid.UUID | None,
+) -> None:
+    """The copies nodes' `cc` rules asked for, once the action is in the trail."""
+    for copy in found:
+        await send(
+            work,
+            scope,
+            document,
+            copy.users,
+            sender_id=sender_id,
+            source=CirculationSource.FLOW,
+            node=(copy.node_id, copy.node_name),
+        )

@@ -9,7 +9,6 @@ from typing import Any
 
 import workflow
 from models.access import Actor
-from models.circulation import CirculationSource
 from models.documents import (
     Document,
     DocumentStatus,
@@ -252,16 +251,7 @@ class Run:
             )
         await self._tasks_changed()
         self.status_before = document.status
-        for copy in self.copies:
-            await copies.send(
-                self.work,
-                self.scope,
-                document,
-                copy.users,
-                sender_id=self.actor_user_id,
-                source=CirculationSource.FLOW,
-                node=(copy.node_id, copy.node_name),
-            )
+        await copies.send_all(self.work, self.scope, document, self.copies, self.actor_user_id)
         self.copies = []
 
     async def _tasks_changed(self) -> None:
