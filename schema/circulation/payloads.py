@@ -10,10 +10,12 @@ from schema.errors import UserError, user_errors
 from schema.mutations import Outcome
 
 
-@strawberry.type
+@strawberry.type(
+    description="What circulateDocument, passOnCirculation and urgeCirculation answer."
+)
 class CirculationPayload:
     circulation: Circulation | None = strawberry.field(description="The circulation.")
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[m.Circulation]) -> CirculationPayload:
@@ -24,12 +26,12 @@ class CirculationPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What markCirculationRead answers.")
 class MarkCirculationReadPayload:
     recipients: list[CirculationRecipient] = strawberry.field(
         description="Your copies, with their read times."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[list[m.CirculationRecipient]]) -> MarkCirculationReadPayload:

@@ -10,12 +10,12 @@ from schema.mutations import Outcome
 from schema.notifications.types import Notification, NotificationPreferences
 
 
-@strawberry.type
+@strawberry.type(description="What markNotificationsRead answers.")
 class MarkNotificationsReadPayload:
     notifications: list[Notification] = strawberry.field(
         description="The notifications now read (empty on errors)."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[list[m.Notification]]) -> MarkNotificationsReadPayload:
@@ -26,12 +26,12 @@ class MarkNotificationsReadPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(description="What setNotificationPreferences answers.")
 class NotificationPreferencesPayload:
     preferences: NotificationPreferences | None = strawberry.field(
         description="Your preferences as saved."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(description="Why nothing changed; empty on success.")
 
     @classmethod
     def of(cls, outcome: Outcome[m.NotificationPreference]) -> NotificationPreferencesPayload:

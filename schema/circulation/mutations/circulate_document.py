@@ -14,7 +14,7 @@ from schema.types import Info
 from services import circulation
 
 
-@strawberry.input
+@strawberry.input(description="传阅: the document, whom to send it to and a note.")
 class CirculateDocumentInput:
     document_id: relay.GlobalID = strawberry.field(description="A submitted document you read.")
     to: AudienceInput = strawberry.field(description="Whom to send it to.")

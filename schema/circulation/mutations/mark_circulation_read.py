@@ -13,7 +13,7 @@ from schema.types import Info
 from services import circulation
 
 
-@strawberry.input
+@strawberry.input(description="One of your copies, or a document (every copy of it you hold).")
 class MarkCirculationReadInput:
     id: relay.GlobalID | None = strawberry.field(
         default=None, description="Your copy (a CirculationRecipient)."

@@ -14,7 +14,7 @@ from schema.types import Info
 from services import circulation
 
 
-@strawberry.input
+@strawberry.input(description="转阅: your copy, whom to pass it to and a note.")
 class PassOnCirculationInput:
     id: relay.GlobalID = strawberry.field(description="Your copy (a CirculationRecipient).")
     to: AudienceInput = strawberry.field(description="Whom to pass it to.")

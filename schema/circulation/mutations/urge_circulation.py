@@ -13,7 +13,7 @@ from schema.types import Info
 from services import circulation
 
 
-@strawberry.input
+@strawberry.input(description="催阅: your circulation and a message.")
 class UrgeCirculationInput:
     id: relay.GlobalID = strawberry.field(description="A circulation you sent.")
     comment: str | None = strawberry.field(

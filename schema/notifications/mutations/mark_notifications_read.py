@@ -12,7 +12,7 @@ from schema.types import Info
 from services import notifications
 
 
-@strawberry.input
+@strawberry.input(description="Which of your notifications to mark read.")
 class MarkNotificationsReadInput:
     ids: list[relay.GlobalID] | None = strawberry.field(
         default=None,

@@ -20,7 +20,7 @@ class ChannelKindsInput:
     kinds: list[m.NotificationKind] = strawberry.field(description="Kinds sent on it.")
 
 
-@strawberry.input
+@strawberry.input(description="Your preferences; what is not sent stays as it was.")
 class SetNotificationPreferencesInput:
     channels: list[ChannelKindsInput] | None = strawberry.field(
         default=strawberry.UNSET,
