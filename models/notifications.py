@@ -31,6 +31,7 @@ class NotificationKind(StrEnum):
     INCOMING_ARRIVED = "incoming_arrived"
     TENANT_APPLICATION_DECIDED = "tenant_application_decided"
     SERVICE_APPLICATION_DECIDED = "service_application_decided"
+    MENTIONED = "mentioned"
 
 
 class Channel(StrEnum):

@@ -20,7 +20,8 @@ strawberry.enum(
     "the deadline (TASK_REMINDER), an overdue task (TASK_OVERDUE), a circulation received "
     "(CIRCULATION_RECEIVED, 传阅/抄送) or urged (CIRCULATION_URGED, 催阅), your dispatch signed "
     "or returned by a receiver (DISPATCH_SIGNED, DISPATCH_RETURNED), an incoming item arrived "
-    "(INCOMING_ARRIVED, 收文), a tenant or service application decided.",
+    "(INCOMING_ARRIVED, 收文), a tenant or service application decided, or you were named "
+    "@username in a comment on a document you read (MENTIONED).",
 )
 strawberry.enum(
     m.Channel,

@@ -3,17 +3,26 @@ comment, reminders before a deadline, and overdue tasks. The texts name the docu
 
 from __future__ import annotations
 
+import re
+from typing import Any
 from zoneinfo import ZoneInfo
 
+from tortoise.expressions import Q
+
 import workflow
-from models.documents import Document
+from models.circulation import CirculationRecipient
+from models.directory import User, UserStatus
+from models.documents import Document, DocumentParticipant, Task
 from models.notifications import NotificationKind
 from models.scope import TenantScope
+from services.documents import access
 from services.inputs import parse_id
 from services.notifications import notify
 from services.uow import Work
 from subscriptions.topics import global_id
 
+MENTION = re.compile(r"@([\w.\-]+)")
+"""@username or @显示名 (letters, CJK included, digits, dots, dashes)."""
 HANDED_OVER = frozenset({"delegate", "transfer", "escalate", "handback"})
 LOCAL = ZoneInfo("Asia/Shanghai")
 KINDS = {
@@ -85,3 +94,42 @@ async def task_notes(
             text = f"{where}已超过办理期限"
         users = [k for u in note.users if (k := parse_id(u))]
         await notify(work, scope.tenant_id, users, KINDS[note.kind], text, link)
+
+
+async def mentioned(
+    work: Work, scope: TenantScope, document: Document, comment: str, task: Task | None
+) -> None:
+    """@username or @显示名 in a comment tells that person, if she already reads the document
+    as its initiator, a participant or a recipient of a circulation (an open one): a mention
+    grants no access, so nobody learns of a document through it."""
+    names = set(MENTION.findall(comment))
+    if not names:
+        return
+    people: list[Any] = (
+        await scope.query(User)
+        .filter(Q(username__in=names) | Q(display_name__in=names), status=UserStatus.ACTIVE)
+        .values_list("id", flat=True)
+    )
+    if not people:
+        return
+    readers: set[Any] = set(
+        await scope.query(DocumentParticipant)
+        .filter(document_id=document.id, user_id__in=list(people))
+        .values_list("user_id", flat=True)
+    ) | {document.initiator_id}
+    if document.secrecy in access.OPEN_LEVELS:
+        readers |= set(
+            await scope.query(CirculationRecipient)
+            .filter(document_id=document.id, user_id__in=list(people))
+            .values_list("user_id", flat=True)
+        )
+    who = work.actor.name if work.actor and work.actor.name else "有人"
+    where = f"《{document.title}》" + (f"「{task.node_name}」" if task and task.node_name else "")
+    await notify(
+        work,
+        scope.tenant_id,
+        [p for p in people if p in readers],
+        NotificationKind.MENTIONED,
+        f"{who}在{where}的意见中提到了您：{comment[:200]}",
+        global_id("Document", document.id),
+    )

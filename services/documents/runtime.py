@@ -237,6 +237,7 @@ class Run:
             summary["changed"] = sorted(changes)
         if comment:
             summary["reason"] = comment
+            await notices.mentioned(self.work, self.scope, document, comment, task)
         self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
         if document.status != self.status_before:
             self.work.emit(

@@ -37,6 +37,7 @@ SUBJECTS = {
     NotificationKind.INCOMING_ARRIVED: "新收文",
     NotificationKind.TENANT_APPLICATION_DECIDED: "入驻申请结果",
     NotificationKind.SERVICE_APPLICATION_DECIDED: "服务组件申请结果",
+    NotificationKind.MENTIONED: "有人提到了您",
 }
 """The subject line of each kind's messages (e-mail subject, SMS prefix)."""
 

@@ -70,3 +70,14 @@ async def test_an_approved_tenant_tells_its_first_administrator(
     (told,) = await scope.query(Notification).filter(user_id=admin.id)
     assert told.kind == "tenant_application_decided"
     assert told.text == "「海淀区信息中心」的入驻申请已通过，您是该单位的管理员"
+
+
+async def test_a_mention_tells_readers_only(gql: GraphQL, make_department: Any) -> None:
+    office = await notice_office(gql, make_department)
+    document = await start_document(office, office.type_id, 1)
+    await office.approve("director", document["id"], comment="请@writer 补充附件，@outsider 知悉")
+    assert (await texts(office, "writer"))[0] == (
+        "MENTIONED",
+        "director在《关于采购的请示》「核稿」的意见中提到了您：请@writer 补充附件，@outsider 知悉",
+    )
+    assert await texts(office, "outsider") == [], "a mention opens no document"
