@@ -81,3 +81,31 @@ async def test_a_mention_tells_readers_only(gql: GraphQL, make_department: Any) 
         "director在《关于采购的请示》「核稿」的意见中提到了您：请@writer 补充附件，@outsider 知悉",
     )
     assert await texts(office, "outsider") == [], "a mention opens no document"
+
+
+async def test_a_rejected_service_application_tells_who_applied(
+    gql: GraphQL, make_department: Any, platform_admin: User
+) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    found = await gql('{ portalComponent(key: "publications") { id } }', token=admin)
+    applied = await gql.mutate(
+        "applyForPortalService",
+        {"componentId": found.data["portalComponent"]["id"]},
+        "application { id }",
+        token=admin,
+    )
+    await gql.mutate(
+        "reviewPortalServiceApplication",
+        {"id": applied["application"]["id"], "approve": False, "reason": "暂不开放"},
+        "application { status }",
+        token=gql.token(platform_admin, "platform"),
+    )
+    mine = await gql("{ myNotifications { edges { node { kind text link } } } }", token=admin)
+    assert [e["node"] for e in mine.data["myNotifications"]["edges"]] == [
+        {
+            "kind": "SERVICE_APPLICATION_DECIDED",
+            "text": "您的服务组件申请未通过，理由：暂不开放",
+            "link": applied["application"]["id"],
+        }
+    ]
