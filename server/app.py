@@ -196,7 +196,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
         loop(
             "notification_delivery",
-            settings.notification_interval_seconds,
+            settings.timer_interval_seconds,
             lambda: notification_delivery.deliver_due(outbound),
         ),
         loop("notification_digest", settings.digest_interval_seconds, digest.compose_due),

@@ -149,7 +149,6 @@ class Settings(BaseSettings):
     """The instant-messaging gateway, the same way."""
     webhook_secret: str = ""
     """The HMAC-SHA256 key of `X-Officecloud-Signature` on gateway requests."""
-    notification_interval_seconds: float = 5.0
     digest_interval_seconds: float = 600.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
