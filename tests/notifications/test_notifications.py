@@ -51,6 +51,7 @@ async def rows_of(office: Office, who: str) -> list[NotificationDelivery]:
     return found
 
 
+@pytest.mark.slow  # starts an SMTP server process
 async def test_an_urge_reaches_the_urged_in_app_and_by_email(
     office: Office, tmp_path: Path
 ) -> None:
@@ -86,6 +87,7 @@ async def test_an_urge_reaches_the_urged_in_app_and_by_email(
     assert all(r.attempts == 1 for r in rows), "each row was sent once"
 
 
+@pytest.mark.slow  # starts an SMTP server process
 async def test_preferences_and_quiet_hours_hold_back_external_channels(
     office: Office, tmp_path: Path
 ) -> None:
@@ -132,6 +134,7 @@ async def test_preferences_and_quiet_hours_hold_back_external_channels(
     assert sms.received[0]["key"].endswith(":sms")
 
 
+@pytest.mark.slow  # starts an SMTP server process
 async def test_a_failing_gateway_is_retried_and_blocks_no_email(
     office: Office, tmp_path: Path
 ) -> None:
@@ -218,6 +221,7 @@ async def test_marking_read_only_ones_own(office: Office) -> None:
     assert (await notifications(office, "director"))["unreadNotificationCount"] == 0
 
 
+@pytest.mark.slow  # starts an SMTP server process
 async def test_the_digest_is_one_email_a_day(office: Office, tmp_path: Path) -> None:
     await office.ok(
         "director",
