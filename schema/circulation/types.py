@@ -15,7 +15,7 @@ from resolvers.circulation import ReadStatus
 from schema.directory.types import User
 from schema.documents.types import Document
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 
 strawberry.enum(
     m.CirculationSource,
@@ -23,9 +23,19 @@ strawberry.enum(
     description="How a circulation came about: MANUAL (a reader's 传阅), FLOW (a node's cc "
     "rule, 抄送), PASS_ON (a recipient's 转阅).",
 )
+describe_values(
+    m.CirculationSource,
+    {
+        "MANUAL": "传阅: a reader circulated it.",
+        "FLOW": "抄送: a node's cc rule, as the node completed.",
+        "PASS_ON": "转阅: a recipient passed it on.",
+    },
+)
 strawberry.enum(
     ReadStatus, name="CirculationReadStatus", description="待阅 (UNREAD) or 已阅 (READ)."
 )
+
+describe_values(ReadStatus, {"UNREAD": "待阅: not read yet.", "READ": "已阅: read."})
 
 
 @strawberry.type(

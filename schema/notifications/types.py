@@ -10,6 +10,7 @@ from strawberry import relay
 from models import notifications as m
 from resolvers import notifications as r
 from schema.nodes import LoadedNode
+from schema.types import describe_values
 from services.notifications import Preferences
 
 strawberry.enum(
@@ -23,17 +24,52 @@ strawberry.enum(
     "(INCOMING_ARRIVED, 收文), a tenant or service application decided, or you were named "
     "@username in a comment on a document you read (MENTIONED).",
 )
+describe_values(
+    m.NotificationKind,
+    {
+        "TASK_ASSIGNED": "新待办: a task now waits for you.",
+        "TASK_HANDED_OVER": "A task was delegated, transferred, escalated or handed back to you.",
+        "TASK_URGED": "催办: someone urged your task, with their comment.",
+        "TASK_REMINDER": "Your task falls due soon (the node's remindBeforeHours).",
+        "TASK_OVERDUE": "Your task is past its deadline.",
+        "CIRCULATION_RECEIVED": "传阅 / 抄送: a document was circulated to you to read.",
+        "CIRCULATION_URGED": "催阅: the sender reminds you to read a circulated document.",
+        "DISPATCH_SIGNED": "A receiver signed for (签收) a dispatch of your tenant.",
+        "DISPATCH_RETURNED": "A receiver returned (退回) a dispatch of your tenant.",
+        "INCOMING_ARRIVED": "收文: an item arrived in your tenant's incoming box.",
+        "TENANT_APPLICATION_DECIDED": "Your tenant's application to join was approved.",
+        "SERVICE_APPLICATION_DECIDED": "Your portal service application was decided.",
+        "MENTIONED": "You were named @username in a comment on a document you read.",
+    },
+)
 strawberry.enum(
     m.Channel,
     name="NotificationChannel",
     description="Outbound channels besides in-app (always on): EMAIL, SMS, IM (both through "
     "the deployment's HTTP gateway).",
 )
+describe_values(
+    m.Channel,
+    {
+        "EMAIL": "E-mail over SMTP.",
+        "SMS": "Text message through the SMS gateway.",
+        "IM": "Instant message through the IM gateway.",
+    },
+)
 strawberry.enum(
     m.DeliveryStatus,
     name="DeliveryStatus",
     description="PENDING (waiting for its time, quiet hours or a retry), SENT, FAILED (given up "
     "after the last retry, or no transport for the channel).",
+)
+
+describe_values(
+    m.DeliveryStatus,
+    {
+        "PENDING": "Waiting for its time: quiet hours or a retry.",
+        "SENT": "The transport took it.",
+        "FAILED": "Given up: the last retry failed, or no transport for the channel.",
+    },
 )
 
 

@@ -9,7 +9,7 @@ from models.circulation import Circulation
 from resolvers.ids import node_key
 from schema.circulation.mutations.audience import AudienceInput
 from schema.circulation.payloads import CirculationPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import circulation
 
@@ -38,5 +38,7 @@ class CirculateDocumentInput:
     "to read. Anyone who may not read it (secrecy, another tenant, disabled) is refused "
     "(CANNOT_READ, naming them) and nothing is sent."
 )
-async def circulate_document(info: Info, input: CirculateDocumentInput) -> CirculationPayload:
+async def circulate_document(
+    info: Info, input: Input[CirculateDocumentInput]
+) -> CirculationPayload:
     return CirculationPayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry import relay
 from models.circulation import CirculationRecipient
 from resolvers.ids import node_uuid
 from schema.circulation.payloads import MarkCirculationReadPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import circulation
 
@@ -36,6 +36,6 @@ class MarkCirculationReadInput:
     "document is opened); a copy already read keeps its time."
 )
 async def mark_circulation_read(
-    info: Info, input: MarkCirculationReadInput
+    info: Info, input: Input[MarkCirculationReadInput]
 ) -> MarkCirculationReadPayload:
     return MarkCirculationReadPayload.of(await perform(info, input.to_command()))

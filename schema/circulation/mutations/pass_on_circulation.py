@@ -9,7 +9,7 @@ from models.circulation import Circulation
 from resolvers.ids import node_key
 from schema.circulation.mutations.audience import AudienceInput
 from schema.circulation.payloads import CirculationPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import circulation
 
@@ -33,5 +33,7 @@ class PassOnCirculationInput:
     description="转阅: pass a document circulated to you on, when its circulation allows it; "
     "your copy counts as read."
 )
-async def pass_on_circulation(info: Info, input: PassOnCirculationInput) -> CirculationPayload:
+async def pass_on_circulation(
+    info: Info, input: Input[PassOnCirculationInput]
+) -> CirculationPayload:
     return CirculationPayload.of(await perform(info, input.to_command()))

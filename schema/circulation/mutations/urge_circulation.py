@@ -8,7 +8,7 @@ from strawberry import relay
 from models.circulation import Circulation
 from resolvers.ids import node_key
 from schema.circulation.payloads import CirculationPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import circulation
 
@@ -27,5 +27,5 @@ class UrgeCirculationInput:
 @strawberry.mutation(
     description="催阅: remind the recipients of your circulation who have not read it."
 )
-async def urge_circulation(info: Info, input: UrgeCirculationInput) -> CirculationPayload:
+async def urge_circulation(info: Info, input: Input[UrgeCirculationInput]) -> CirculationPayload:
     return CirculationPayload.of(await perform(info, input.to_command()))

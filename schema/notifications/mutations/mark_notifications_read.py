@@ -6,7 +6,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers.ids import node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notifications.payloads import MarkNotificationsReadPayload
 from schema.types import Info
 from services import notifications
@@ -27,6 +27,6 @@ class MarkNotificationsReadInput:
 
 @strawberry.mutation(description="Mark notifications read (已读).")
 async def mark_notifications_read(
-    info: Info, input: MarkNotificationsReadInput
+    info: Info, input: Input[MarkNotificationsReadInput]
 ) -> MarkNotificationsReadPayload:
     return MarkNotificationsReadPayload.of(await perform(info, input.to_command()))

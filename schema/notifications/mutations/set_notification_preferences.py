@@ -8,7 +8,7 @@ import strawberry
 
 from models import notifications as m
 from resolvers.ids import keep
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notifications.payloads import NotificationPreferencesPayload
 from schema.types import Info
 from services import notifications
@@ -61,6 +61,6 @@ class SetNotificationPreferencesInput:
 
 @strawberry.mutation(description="Set your notification preferences (通知设置).")
 async def set_notification_preferences(
-    info: Info, input: SetNotificationPreferencesInput
+    info: Info, input: Input[SetNotificationPreferencesInput]
 ) -> NotificationPreferencesPayload:
     return NotificationPreferencesPayload.of(await perform(info, input.to_command()))
