@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -233,7 +234,9 @@ async def test_the_digest_is_one_email_a_day(office: Office, tmp_path: Path) -> 
     now = datetime.now(UTC)
     assert await digest.compose_due(now) >= 0
     assert [r for r in await rows_of(office, "director")] == [], "nothing is old enough yet"
-    later = now + timedelta(hours=2)
+    shanghai = ZoneInfo("Asia/Shanghai")
+    tomorrow = now.astimezone(shanghai).date() + timedelta(days=1)
+    later = datetime.combine(tomorrow, clock(12), shanghai)  # old enough, far from midnight
     await asyncio.gather(digest.compose_due(later), digest.compose_due(later))
     await digest.compose_due(later + timedelta(minutes=5))
     (row,) = await rows_of(office, "director")
