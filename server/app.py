@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -21,7 +22,7 @@ from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
-from services import idempotency, stats
+from services import idempotency, stats, usage
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.object_store import S3BlobStore
@@ -105,6 +106,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
+        tenant_rate_window=settings.tenant_rate_window_seconds,
     )
     app.router.add_route("*", "/graphql", view)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
@@ -138,6 +140,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     loops.extend(_loops(settings, app[BUS]))
     async with workers.running(loops):
         yield
+    with contextlib.suppress(Exception):  # the database is gone: the last counts are lost
+        await usage.requests.flush()
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
@@ -182,6 +186,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("sessions", settings.session_check_seconds, sessions.check_open),
         loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
         loop("metrics", 5.0, metrics.periodic),
+        loop("usage_flush", settings.usage_flush_seconds, usage.requests.flush),
     ]
     if not settings.background_jobs:
         return loops
@@ -191,6 +196,8 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("exchange_delivery", settings.timer_interval_seconds, delivery.deliver_due),
         loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
+        loop("usage_snapshot", settings.usage_snapshot_seconds, usage.snapshot),
+        loop("quotas", settings.alert_interval_seconds, lambda: usage.watch(datetime.now(UTC))),
     ]
     if settings.rollup_interval_seconds > 0:
         loops.append(

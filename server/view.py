@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
@@ -25,7 +26,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from auth.authenticator import Authenticator
-from auth.clients import Network, RateLimiter, client_address
+from auth.clients import Network, RateLimiter, Rule, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
 from server import graphiql, idempotency, lifecycle
@@ -34,6 +35,7 @@ from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
 from server.outages import says_unavailable
+from services import usage
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
 from services.errors import RETRY_AFTER_SECONDS
@@ -44,14 +46,22 @@ JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
 UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 SESSION = web.RequestKey("session", sessions.Session)
+TENANT_API_RULE = "tenantApi"
 
 
 class Refused(HTTPException):
     """A request refused before parsing, with the `extensions.code` of its JSON error."""
 
-    def __init__(self, status_code: int, reason: str, code: str = "BAD_REQUEST") -> None:
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        code: str = "BAD_REQUEST",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, reason)
         self.code = code
+        self.headers = dict(headers or {})
 
 
 def query_size_error(query: object, limit: int) -> Refused | None:
@@ -95,6 +105,7 @@ class GraphQLView(BaseView[Context, None]):
         idempotency_keep: timedelta = timedelta(hours=24),
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
+        tenant_rate_window: int = 60,
     ) -> None:
         super().__init__(
             schema,
@@ -115,6 +126,7 @@ class GraphQLView(BaseView[Context, None]):
         self.idempotency_keep = idempotency_keep
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
+        self.tenant_rate_window = tenant_rate_window
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -137,7 +149,7 @@ class GraphQLView(BaseView[Context, None]):
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             code = getattr(exc, "code", "BAD_REQUEST")
-            return _error_response(exc.status_code, exc.reason, code)
+            return _error_response(exc.status_code, exc.reason, code, getattr(exc, "headers", {}))
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
@@ -224,6 +236,8 @@ class GraphQLView(BaseView[Context, None]):
                 request.method, request.headers, request.cookies, self.csrf_header
             )
         )
+        if viewer is not None:
+            await self._meter(viewer.tenant.id)
         return Context(
             viewer=viewer,
             request_id=request.get(REQUEST_ID, ""),
@@ -237,6 +251,24 @@ class GraphQLView(BaseView[Context, None]):
             ),
             limiter=self.limiter,
         )
+
+    async def _meter(self, tenant_id: uuid.UUID) -> None:
+        """Count the request for its tenant, and refuse it over the tenant's API rate (429
+        with `Retry-After`, counted in Redis across processes when the server runs on it)."""
+        usage.requests.add(tenant_id, usage.Meter.API_REQUESTS)
+        rate = await usage.api_rate(tenant_id)
+        if rate is None or self.limiter is None:
+            return
+        rule = Rule(rate, self.tenant_rate_window)
+        retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
+        if retry is not None:
+            raise Refused(
+                429,
+                f"Your tenant's package allows {rate} API requests per "
+                f"{self.tenant_rate_window} s; retry in {retry} s",
+                "RATE_LIMITED",
+                {"Retry-After": str(retry)},
+            )
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`, or, with the
@@ -252,6 +284,7 @@ class GraphQLView(BaseView[Context, None]):
         if not sessions.admit(viewer.tenant.id, viewer.user.id, self.max_websockets_per_user):
             await socket.close(code=sessions.CLOSE_TOO_MANY, message=b"Too many connections")
             raise ConnectionRejectionError({"message": "Too many connections"})
+        usage.requests.add(viewer.tenant.id, usage.Meter.WEBSOCKET_CONNECTIONS)
         context.viewer = viewer
         context.__post_init__()
         context.request[SESSION] = sessions.open_session(

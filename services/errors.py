@@ -66,6 +66,9 @@ class Code(StrEnum):
     """减签 would leave a countersign without signers."""
     SEPARATION_OF_DUTIES = "SEPARATION_OF_DUTIES"
     """The initiator may not approve (or be handed) her own document at that step."""
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    """The tenant's package (服务套餐) or allocation does not allow more; the message names the
+    limit, the usage and the package."""
 
 
 @dataclass(frozen=True, slots=True)
