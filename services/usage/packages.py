@@ -4,6 +4,7 @@ tenant's own limits. Limits are read where they are used, so a change holds at o
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
@@ -179,10 +180,8 @@ async def locked_allocation(tenant_id: uuid.UUID) -> TenantAllocation:
     """The tenant's allocation, created on first use, locked; its storage counted afresh from
     the attachments under the lock (uploads lock it too, so none is missed)."""
     async with transaction(None):
-        try:
+        with contextlib.suppress(IntegrityError):  # another transaction created it meanwhile
             await TenantAllocation.get_or_create(tenant_id=tenant_id)
-        except IntegrityError:
-            pass  # another transaction created it meanwhile
     allocation = await TenantAllocation.filter(tenant_id=tenant_id).select_for_update().get()
     await recount_storage(allocation)
     return allocation
