@@ -34,6 +34,8 @@ from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
+from schema.usage.mutations import UsageMutation
+from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
 from schema.workdays.mutations import WorkdayMutation
 from schema.workdays.queries import WorkdayQuery
@@ -70,6 +72,7 @@ Query = merge_types(
         SsoQuery,
         ExchangeQuery,
         StatsQuery,
+        UsageQuery,
         AuditQuery,
         WorkdayQuery,
     ),
@@ -85,6 +88,7 @@ Mutation = merge_types(
         PortalMutation,
         SsoMutation,
         ExchangeMutation,
+        UsageMutation,
         WorkdayMutation,
     ),
 )

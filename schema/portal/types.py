@@ -20,6 +20,7 @@ from resolvers import portal as r
 from schema.nodes import LoadedNode
 from schema.tenants import Tenant
 from schema.types import Info
+from schema.usage.types import ServicePackage
 
 strawberry.enum(
     m.ComponentCategory, name="PortalComponentCategory", description="Where a component belongs."
@@ -285,3 +286,7 @@ class ServiceApplication(LoadedNode):
     @strawberry.field
     async def resource(self, info: Info) -> PortalResource | None:
         return await PortalResource.load(info, self.row.resource_id)
+
+    @strawberry.field(description="The service package applied for (kind PACKAGE).")
+    async def package(self, info: Info) -> ServicePackage | None:
+        return await ServicePackage.load(info, self.row.package_id)

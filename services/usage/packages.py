@@ -85,7 +85,7 @@ async def update_service_package(
         if package is None:
             raise not_found("Service package", "id")
         check_version(package.version, expected_version)
-        for name in ("components", "features", "description", "grace_days"):
+        for name in ("components", "features", "description", "grace_days", "active"):
             if values.get(name, KEEP) is None:
                 values[name] = KEEP
         changes = apply_changes(package, **values)
@@ -147,6 +147,7 @@ async def assign(
     if actor.tenant_id != tenant.id:
         work.audit(actor.tenant_id, "tenant.package_changed", "Tenant", tenant.id, data)
     forget_rate(tenant.id)
+    await allocation.fetch_related("package")
     return allocation
 
 
@@ -173,6 +174,7 @@ async def set_tenant_limits(
             work.audit(tenant.id, "tenant.limits_changed", "Tenant", tenant.id, data)
             work.audit(actor.tenant_id, "tenant.limits_changed", "Tenant", tenant.id, data)
         forget_rate(tenant.id)
+        await allocation.fetch_related("package")
     return allocation
 
 
@@ -189,8 +191,9 @@ async def locked_allocation(tenant_id: uuid.UUID) -> TenantAllocation:
 
 async def recount_storage(allocation: TenantAllocation) -> None:
     """Set the counter from the rows; the caller holds the allocation's lock."""
-    sizes = TenantScope(allocation.tenant_id).query(Attachment).values_list("size", flat=True)
-    total = sum(await sizes)
+    query = TenantScope(allocation.tenant_id).query(Attachment)
+    sizes: list[int] = await query.values_list("size", flat=True)  # type: ignore[assignment]
+    total = sum(sizes)
     if total != allocation.storage_bytes:
         allocation.storage_bytes = total
         await allocation.save(update_fields=["storage_bytes", "updated_at"])

@@ -98,7 +98,8 @@ async def admit_document(tenant_id: uuid.UUID, now: datetime) -> None:
 async def monthly_documents(tenant_id: uuid.UUID, now: datetime) -> int:
     first = day_of(now).replace(day=1)
     days = TenantScope(tenant_id).query(UsageDay).filter(meter=Meter.DOCUMENTS_CREATED)
-    return sum(await days.filter(day__gte=first).values_list("value", flat=True))
+    values: list[int] = await days.filter(day__gte=first).values_list("value", flat=True)  # type: ignore[assignment]
+    return sum(values)
 
 
 _rates: dict[uuid.UUID, tuple[float, int | None]] = {}
