@@ -99,14 +99,21 @@ async def gauges(sql: TenantSql) -> dict[Key, int]:
 async def snapshot(now: datetime | None = None) -> bool:
     """Write today's gauges for every tenant; False when another process is doing it."""
     async with transaction(None):
-        if _postgres():
-            (row,) = await connections.get("default").execute_query_dict(
-                "SELECT pg_try_advisory_xact_lock($1) AS locked", [SNAPSHOT_LOCK]
-            )
-            if not row["locked"]:
-                return False
+        if not await try_lock(SNAPSHOT_LOCK):
+            return False
         await _write(await gauges(TenantSql(None)), day_of(now or datetime.now(UTC)), add=False)
     return True
+
+
+async def try_lock(key: int) -> bool:
+    """Take a PostgreSQL advisory lock until the transaction ends, if no one holds it (always
+    True on the embedded database, which has one process)."""
+    if not _postgres():
+        return True
+    (row,) = await connections.get("default").execute_query_dict(
+        "SELECT pg_try_advisory_xact_lock($1) AS locked", [key]
+    )
+    return bool(row["locked"])
 
 
 async def _write(values: dict[Key, int], day: date, *, add: bool) -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
-from tortoise import connections
-
 from models.directory import User, UserStatus
 from models.scope import TenantScope, across_tenants
 from models.stats import Alert, AlertKind, AlertStatus
@@ -18,6 +16,7 @@ from models.tenants import Tenant, TenantStatus
 from models.usage import Limit, ServicePackage, TenantAllocation
 from services import stats
 from services.uow import Work, transaction
+from services.usage.counting import try_lock
 from services.usage.packages import expired, recount_storage, set_status
 from services.usage.quotas import Limits, monthly_documents
 
@@ -31,12 +30,8 @@ async def watch(now: datetime) -> list[Alert]:
     """One pass over every allocation; returns the alerts raised or resolved."""
     changed: list[Alert] = []
     async with transaction(None) as work:
-        if connections.get("default").capabilities.dialect == "postgres":
-            (row,) = await connections.get("default").execute_query_dict(
-                "SELECT pg_try_advisory_xact_lock($1) AS locked", [WATCH_LOCK]
-            )
-            if not row["locked"]:
-                return []
+        if not await try_lock(WATCH_LOCK):
+            return []
         allocations = await TenantAllocation.all().select_for_update().order_by("tenant_id")
         packages = {p.id: p for p in await ServicePackage.all()}
         tenants = {t.id: t for t in await Tenant.filter(id__in=[a.tenant_id for a in allocations])}
