@@ -113,7 +113,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
-    app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
+    app.router.add_get(
+        "/metrics", metrics.handler(settings.metrics_token, settings.usage_metrics_top_tenants)
+    )
     app.router.add_get("/audit/export", audit_export.export)
     return app
 

@@ -8,7 +8,7 @@ A new domain meters itself in one line: inside its use case's transaction
 `counting.GAUGE_SQL`."""
 
 from models.usage import Limit, Meter
-from services.usage.counting import count, day_of, gauges, requests, snapshot
+from services.usage.counting import count, day_of, gauges, requests, snapshot, top_tenants
 from services.usage.packages import (
     assign,
     assign_service_package,
@@ -46,6 +46,7 @@ __all__ = [
     "reserve_storage",
     "set_tenant_limits",
     "snapshot",
+    "top_tenants",
     "update_service_package",
     "usage_of",
     "watch",

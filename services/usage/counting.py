@@ -23,8 +23,9 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 
 from models.base import new_id
-from models.scope import TenantSql
-from models.usage import Meter
+from models.scope import TenantSql, across_tenants
+from models.tenants import Tenant
+from models.usage import Meter, UsageDay
 from services.uow import Work, transaction
 
 TIME_ZONE = ZoneInfo("Asia/Shanghai")
@@ -153,3 +154,25 @@ def _param(value: Any, postgres: bool) -> Any:
     if isinstance(value, datetime):
         return value.isoformat(" ")
     return str(value)
+
+
+async def top_tenants(day: date, top: int) -> list[tuple[str, Meter, str, int]]:
+    """`day`'s value of every meter for the `top` tenants with the most of it, by code, and the
+    rest added up as `other`: what `/metrics` exports, with at most `top + 1` series a meter
+    and key whatever the number of tenants."""
+    rows = (
+        await across_tenants(UsageDay)
+        .filter(day=day)
+        .values_list("tenant_id", "meter", "key", "value")
+    )
+    codes = dict(await Tenant.all().values_list("id", "code"))
+    by_series: dict[tuple[Meter, str], list[tuple[int, str]]] = {}
+    for tenant_id, meter, key, value in rows:
+        by_series.setdefault((Meter(meter), key), []).append((value, codes.get(tenant_id, "?")))
+    found = []
+    for (meter, key), values in sorted(by_series.items()):
+        values.sort(key=lambda item: (-item[0], item[1]))
+        found += [(code, meter, key, value) for value, code in values[:top]]
+        if len(values) > top:
+            found.append(("other", meter, key, sum(value for value, _ in values[top:])))
+    return found
