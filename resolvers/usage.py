@@ -93,8 +93,10 @@ async def tenant_usage(
     if since > until or (until - since).days >= MAX_DAYS:
         raise ServiceError.of(Code.INVALID, f"Ask for 1 to {MAX_DAYS} days", "from")
     listed, root = await _listed(ctx, tenant_id, include_children)
-    everything = Tenant.filter(kind=TenantKind.DEPARTMENT)
-    subtree = await (Tenant.filter(path__startswith=root) if root else everything)
+    subtree = listed
+    if not include_children or root is None:
+        everything = Tenant.filter(kind=TenantKind.DEPARTMENT)
+        subtree = await (Tenant.filter(path__startswith=root) if root else everything)
     ids = [t.id for t in subtree]
     allocations = {a.tenant_id: a for a in await TenantAllocation.filter(tenant_id__in=ids)}
     package_ids = {a.package_id for a in allocations.values() if a.package_id}
