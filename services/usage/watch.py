@@ -26,12 +26,13 @@ LEVELS = ((100, "critical"), (80, "warning"))
 WATCHED = (Limit.USERS, Limit.STORAGE_BYTES, Limit.MONTHLY_DOCUMENTS)
 
 
-async def watch(now: datetime) -> list[Alert]:
-    """One pass over every allocation; returns the alerts raised or resolved."""
+async def watch(now: datetime) -> list[Alert] | None:
+    """One pass over every allocation; returns the alerts raised or resolved, or None when
+    another process is making the pass."""
     changed: list[Alert] = []
     async with transaction(None) as work:
         if not await try_lock(WATCH_LOCK):
-            return []
+            return None
         allocations = await TenantAllocation.all().select_for_update().order_by("tenant_id")
         packages = {p.id: p for p in await ServicePackage.all()}
         tenants = {t.id: t for t in await Tenant.filter(id__in=[a.tenant_id for a in allocations])}

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from typing import Any
 
 from models.directory import OrgUnit
 from models.tenants import Tenant
+from services import usage
 from tests.conftest import Department, GraphQL, gid
 
 ALLOCATION = "allocation { maxUsers maxStorageBytes maxMonthlyDocuments apiRequestsPerMinute "
@@ -45,3 +48,12 @@ def figure(values: list[dict[str, Any]], meter: str, key: str = "") -> float:
 async def root_unit(department: Department) -> str:
     root = await department.scope.query(OrgUnit).get(parent_id=None)
     return gid("OrgUnit", root.id)
+
+
+async def watch(now: datetime) -> None:
+    """One pass of the watch job, waiting while a server's loop makes its own."""
+    for _ in range(100):
+        if await usage.watch(now) is not None:
+            return
+        await asyncio.sleep(0.1)
+    raise AssertionError("the watch job stayed locked by another process")
