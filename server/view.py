@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import uuid
 from collections.abc import Mapping
 from datetime import timedelta
@@ -11,6 +12,8 @@ from typing import Any, cast
 import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from strawberry.aiohttp.views import GraphQLView as BaseView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
@@ -41,6 +44,7 @@ from services.documents.storage import Incoming
 from services.errors import RETRY_AFTER_SECONDS
 from subscriptions import sessions
 
+log = logging.getLogger("officecloud.view")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
@@ -260,7 +264,11 @@ class GraphQLView(BaseView[Context, None]):
         if rate is None or self.limiter is None:
             return
         rule = Rule(rate, self.tenant_rate_window)
-        retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
+        try:
+            retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("tenant API rate not checked, Redis is unreachable: %s", exc)
+            return  # a rate is a fairness limit: Redis down must not stop every request
         if retry is not None:
             raise Refused(
                 429,
