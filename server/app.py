@@ -189,6 +189,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
         loop("metrics", 5.0, metrics.periodic),
         loop("usage_flush", settings.usage_flush_seconds, usage.requests.flush),
+        loop("usage_rates", usage.RATE_CACHE_SECONDS, usage.rates.refresh),
     ]
     if not settings.background_jobs:
         return loops

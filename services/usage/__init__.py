@@ -17,17 +17,20 @@ from services.usage.packages import (
     update_service_package,
 )
 from services.usage.quotas import (
+    RATE_CACHE_SECONDS,
     Limits,
     admit_document,
     admit_user,
     api_rate,
     limits_of,
     monthly_documents,
+    rates,
     reserve_storage,
 )
 from services.usage.watch import usage_of, watch
 
 __all__ = [
+    "RATE_CACHE_SECONDS",
     "Limit",
     "Limits",
     "Meter",
@@ -42,6 +45,7 @@ __all__ = [
     "gauges",
     "limits_of",
     "monthly_documents",
+    "rates",
     "requests",
     "reserve_storage",
     "set_tenant_limits",

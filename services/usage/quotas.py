@@ -4,7 +4,6 @@ one after another and exactly the ones over the limit are refused, with nothing 
 
 from __future__ import annotations
 
-import time
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -16,8 +15,8 @@ from services.errors import Code, Problem, ServiceError
 from services.usage.counting import day_of
 
 RATE_CACHE_SECONDS = 1.0
-"""How long a process keeps a tenant's API rate before reading it again: a change the platform
-admin makes holds everywhere within this time (at once in the process that made it)."""
+"""How often each process rereads the API rates: a change the platform admin makes holds
+everywhere within this time (at once in the process that made it)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,19 +101,43 @@ async def monthly_documents(tenant_id: uuid.UUID, now: datetime) -> int:
     return sum(values)
 
 
-_rates: dict[uuid.UUID, tuple[float, int | None]] = {}
+class RateTable:
+    """Every tenant's API rate in force, held by each process and reread by the
+    `usage_rates` loop every `RATE_CACHE_SECONDS` (one statement for all tenants), so a request
+    costs no query; a change made in this process marks it stale, and the next request rereads
+    it."""
+
+    def __init__(self) -> None:
+        self._rates: dict[uuid.UUID, int] = {}
+        self._fresh = False
+
+    async def refresh(self) -> None:
+        rows = await TenantAllocation.all().values_list(
+            "tenant_id", "api_requests_per_minute", "package__api_requests_per_minute"
+        )
+        self._rates = {
+            tenant_id: own if own is not None else package
+            for tenant_id, own, package in rows
+            if own is not None or package is not None
+        }
+        self._fresh = True
+
+    async def of(self, tenant_id: uuid.UUID) -> int | None:
+        if not self._fresh:
+            await self.refresh()
+        return self._rates.get(tenant_id)
+
+    def stale(self) -> None:
+        self._fresh = False
+
+
+rates = RateTable()
 
 
 async def api_rate(tenant_id: uuid.UUID) -> int | None:
-    """API requests a minute the tenant may make (None: unlimited), cached briefly."""
-    cached = _rates.get(tenant_id)
-    now = time.monotonic()
-    if cached is not None and now - cached[0] < RATE_CACHE_SECONDS:
-        return cached[1]
-    rate = (await limits_of(tenant_id)).of(Limit.API_REQUESTS_PER_MINUTE)
-    _rates[tenant_id] = (now, rate)
-    return rate
+    """API requests per rate window the tenant may make (None: unlimited)."""
+    return await rates.of(tenant_id)
 
 
 def forget_rate(tenant_id: uuid.UUID) -> None:
-    _rates.pop(tenant_id, None)
+    rates.stale()
