@@ -15,8 +15,9 @@ from models.documents import DocumentType
 from models.usage import Meter
 from services import directory, usage
 from services.documents import lifecycle
-from tests.conftest import GraphQL, gid
+from tests.conftest import GraphQL, gid, ws_url
 from tests.usage.support import USAGE, figure
+from tests.ws_client import Socket
 
 
 async def test_tenant_admins_see_their_branch_rolled_up_and_per_day(
@@ -134,3 +135,22 @@ async def test_metrics_label_the_busiest_tenants_and_add_up_the_rest(
         f'tenant="{departments[2].tenant.code}"}} 3000.0'
     )
     assert line in text
+
+
+async def test_websockets_are_counted_per_tenant(
+    server: TestServer, make_department: Any, gql: GraphQL, http: aiohttp.ClientSession
+) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    async with (
+        Socket.connect(http, ws_url(server), token),
+        Socket.connect(http, ws_url(server), token),
+    ):
+        pass
+    refused = await http.ws_connect(ws_url(server), protocols=["graphql-transport-ws"])
+    await refused.send_json({"type": "connection_init", "payload": {"authorization": "Bearer x"}})
+    await refused.receive(timeout=5)
+    await refused.close()
+    result = await gql(USAGE, {"children": False}, token=token)
+    [report] = result.data["tenantUsage"]
+    assert figure(report["current"], "WEBSOCKET_CONNECTIONS") == 2
