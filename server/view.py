@@ -131,6 +131,7 @@ class GraphQLView(BaseView[Context, None]):
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
         self.tenant_rate_window = tenant_rate_window
+        self.rates_unchecked = False
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -267,8 +268,11 @@ class GraphQLView(BaseView[Context, None]):
         try:
             retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
         except (RedisConnectionError, RedisTimeoutError) as exc:
-            log.warning("tenant API rate not checked, Redis is unreachable: %s", exc)
+            if not self.rates_unchecked:  # once per outage
+                log.warning("tenant API rate not checked, Redis is unreachable: %s", exc)
+            self.rates_unchecked = True
             return  # a rate is a fairness limit: Redis down must not stop every request
+        self.rates_unchecked = False
         if retry is not None:
             raise Refused(
                 429,

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 import pytest
@@ -16,7 +17,7 @@ from server.settings import Settings
 from services import usage
 from tests.conftest import GraphQL
 from tests.documents.support import Office, upload
-from tests.processes import budget, server_env, start_server
+from tests.processes import budget, free_port, server_env, start_server, throwaway_redis
 from tests.usage.support import set_limits
 
 SIZE = 1000
@@ -102,3 +103,40 @@ async def counted(office: Office) -> int:
         .values_list("value", flat=True)
     )
     return sum(rows)  # type: ignore[arg-type]
+
+
+@pytest.mark.slow
+async def test_the_api_rate_is_not_checked_while_redis_is_down(
+    database: Settings,
+    gql: GraphQL,
+    make_department: Any,
+    platform_admin: object,
+    tmp_path: Path,
+) -> None:
+    department = await make_department()
+    platform = gql.token(platform_admin, "platform")  # type: ignore[arg-type]
+    await set_limits(gql, platform, department.tenant, apiRequestsPerMinute=2)
+    port = free_port()
+    env = server_env(
+        database, f"redis://127.0.0.1:{port}/0", OFFICECLOUD_TENANT_RATE_WINDOW_SECONDS="3600"
+    )
+    token = gql.token(department.admin, department.tenant)
+    async with (
+        throwaway_redis(port) as redis,
+        start_server(env, tmp_path / "server.log") as served,
+        aiohttp.ClientSession() as http,
+    ):
+
+        async def ask() -> int:
+            async with http.post(
+                f"{served.base}/graphql",
+                json={"query": "{ viewer { id } }"},
+                headers={"Authorization": f"Bearer {token}"},
+            ) as response:
+                return response.status
+
+        assert [await ask() for _ in range(3)] == [200, 200, 429]
+        redis.terminate()
+        await redis.wait()
+        assert [await ask() for _ in range(3)] == [200, 200, 200]
+    assert "tenant API rate not checked, Redis is unreachable" in served.log.read_text()
