@@ -12,8 +12,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from models.access import Actor, Permission
-from models.documents import Attachment
-from models.scope import TenantScope
+from models.scope import TenantSql
 from models.tenants import Tenant, TenantKind, TenantStatus
 from models.usage import LIMIT_COLUMNS, ServicePackage, TenantAllocation
 from services.errors import Code, ServiceError, check_version, not_found, require
@@ -22,7 +21,7 @@ from services.uow import Work, transaction
 from services.usage.quotas import forget_rate
 from subscriptions.topics import Topic, global_id
 
-LIMIT_FIELDS = {column: column for column in LIMIT_COLUMNS.values()}
+LIMIT_FIELDS = tuple(LIMIT_COLUMNS.values())
 
 
 def _check_package(checks: Checks, values: dict[str, Any]) -> None:
@@ -125,8 +124,9 @@ async def assign(
         days = package.term_days if package else None
         expires_at = work.now + timedelta(days=days) if days else None
     allocation = await locked_allocation(tenant.id)
+    await allocation.fetch_related("package")
     before = {
-        "package": str(allocation.package_id) if allocation.package_id else None,
+        "package": allocation.package.code if allocation.package else None,
         "expiresAt": allocation.expires_at.isoformat() if allocation.expires_at else None,
     }
     allocation.package_id = package.id if package else None
@@ -191,9 +191,12 @@ async def locked_allocation(tenant_id: uuid.UUID) -> TenantAllocation:
 
 async def recount_storage(allocation: TenantAllocation) -> None:
     """Set the counter from the rows; the caller holds the allocation's lock."""
-    query = TenantScope(allocation.tenant_id).query(Attachment)
-    sizes: list[int] = await query.values_list("size", flat=True)  # type: ignore[assignment]
-    total = sum(sizes)
+    sql = TenantSql([allocation.tenant_id])
+    params: list[Any] = []
+    where = sql.where("r", params)
+    statement = f"SELECT coalesce(sum(r.size), 0) AS total FROM attachment r WHERE TRUE{where}"  # noqa: S608
+    (row,) = await sql.rows(statement, params)
+    total = int(row["total"])
     if total != allocation.storage_bytes:
         allocation.storage_bytes = total
         await allocation.save(update_fields=["storage_bytes", "updated_at"])

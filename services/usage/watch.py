@@ -1,8 +1,8 @@
 """The job that watches allocations (every process runs it; an advisory lock lets one at a
-time): alerts at 80 % and 100 % of each limit, and packages that expire. An expired package
-raises a `package_expired` alert at once (the notice, naming the day of suspension) and
-suspends the tenant when its grace period ends; a renewal resolves the alert and lifts that
-suspension (`services/usage/packages.py`)."""
+time; it locks no allocation, so uploads and sign-ups go on meanwhile): alerts at 80 % and 100 %
+of each limit, and packages that expire. An expired package raises a `package_expired` alert at
+once (the notice, naming the day of suspension) and suspends the tenant when its grace period
+ends; a renewal resolves the alert and lifts that suspension (`services/usage/packages.py`)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from models.usage import Limit, ServicePackage, TenantAllocation
 from services import stats
 from services.uow import Work, transaction
 from services.usage.counting import try_lock
-from services.usage.packages import expired, recount_storage, set_status
+from services.usage.packages import expired, set_status
 from services.usage.quotas import Limits, monthly_documents
 
 WATCH_LOCK = 0x0FF1CE + 23
@@ -33,7 +33,7 @@ async def watch(now: datetime) -> list[Alert] | None:
     async with transaction(None) as work:
         if not await try_lock(WATCH_LOCK):
             return None
-        allocations = await TenantAllocation.all().select_for_update().order_by("tenant_id")
+        allocations = await TenantAllocation.all().order_by("tenant_id")
         packages = {p.id: p for p in await ServicePackage.all()}
         tenants = {t.id: t for t in await Tenant.filter(id__in=[a.tenant_id for a in allocations])}
         open_alerts = await across_tenants(Alert).filter(
@@ -43,7 +43,6 @@ async def watch(now: datetime) -> list[Alert] | None:
             tenant = tenants[allocation.tenant_id]
             limits = Limits(allocation, packages.get(allocation.package_id))  # type: ignore[arg-type]
             mine = [a for a in open_alerts if a.tenant_id == tenant.id]
-            await recount_storage(allocation)
             changed += await _quota_alerts(work, tenant, limits, mine, now)
             changed += await _expiry(work, tenant, limits, mine, now)
     return changed
@@ -125,7 +124,8 @@ async def _expiry(
             )
         )
     if now >= suspend_at and tenant.status == TenantStatus.ACTIVE:
-        allocation.suspended_for_expiry = True
-        await allocation.save(update_fields=["suspended_for_expiry", "updated_at"])
-        await set_status(work, tenant, TenantStatus.SUSPENDED, "package expired")
+        await TenantAllocation.filter(id=allocation.id).update(suspended_for_expiry=True)
+        locked = await Tenant.filter(id=tenant.id).select_for_update().get()
+        if locked.status == TenantStatus.ACTIVE:
+            await set_status(work, locked, TenantStatus.SUSPENDED, "package expired")
     return changed
