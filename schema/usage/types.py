@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from enum import EnumMeta
 
 import strawberry
 from strawberry import relay
@@ -12,20 +11,14 @@ from models import usage as m
 from resolvers import usage as r
 from schema.nodes import LoadedNode
 from schema.tenants import Tenant
+from schema.types import describe_values
 from services.usage import Limits
 
-
-def _described(enum: EnumMeta, name: str, description: str, values: dict[str, str]) -> None:
-    """Register a model's enum with a description for each value."""
-    strawberry.enum(enum, name=name, description=description)
-    for value in enum.__strawberry_definition__.values:  # type: ignore[attr-defined]
-        value.description = values[value.name]
-
-
-_described(
+strawberry.enum(
+    m.Meter, name="UsageMeter", description="What is metered per tenant and day (用量)."
+)
+describe_values(
     m.Meter,
-    "UsageMeter",
-    "What is metered per tenant and day (用量).",
     {
         "USERS_TOTAL": "Users, any status (a gauge).",
         "USERS_ACTIVE": "Active users (a gauge).",
@@ -39,10 +32,9 @@ _described(
         "SEARCH_QUERIES": "Searches run (a counter).",
     },
 )
-_described(
+strawberry.enum(m.Limit, name="QuotaLimit", description="What a service package limits.")
+describe_values(
     m.Limit,
-    "QuotaLimit",
-    "What a service package limits.",
     {
         "USERS": "Active users.",
         "STORAGE_BYTES": "Bytes of attachments.",

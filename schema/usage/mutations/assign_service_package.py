@@ -9,7 +9,7 @@ from strawberry import relay
 
 from models import usage as m
 from resolvers.ids import keep, node_key, node_uuid
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.usage.payloads import TenantAllocationPayload
 from services import usage as s
@@ -40,6 +40,6 @@ class AssignServicePackageInput:
     "lifts a suspension its expiry caused."
 )
 async def assign_service_package(
-    info: Info, input: AssignServicePackageInput
+    info: Info, input: Input[AssignServicePackageInput]
 ) -> TenantAllocationPayload:
     return TenantAllocationPayload.of(await perform(info, input.to_command()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from models import usage as m
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.usage.mutations.limits import LIMIT_DESCRIPTIONS, limit_values
 from schema.usage.payloads import ServicePackagePayload
@@ -60,6 +60,6 @@ class CreateServicePackageInput:
 
 @strawberry.mutation(description="Define a service package (platform admin).")
 async def create_service_package(
-    info: Info, input: CreateServicePackageInput
+    info: Info, input: Input[CreateServicePackageInput]
 ) -> ServicePackagePayload:
     return ServicePackagePayload.of(await perform(info, input.to_command()))

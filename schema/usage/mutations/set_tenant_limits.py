@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import usage as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.usage.mutations.limits import limit_values
 from schema.usage.payloads import TenantAllocationPayload
@@ -47,5 +47,7 @@ class SetTenantLimitsInput:
 @strawberry.mutation(
     description="Raise or lower a tenant's limits (platform admin); they hold at once."
 )
-async def set_tenant_limits(info: Info, input: SetTenantLimitsInput) -> TenantAllocationPayload:
+async def set_tenant_limits(
+    info: Info, input: Input[SetTenantLimitsInput]
+) -> TenantAllocationPayload:
     return TenantAllocationPayload.of(await perform(info, input.to_command()))

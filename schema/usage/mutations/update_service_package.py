@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import usage as m
 from resolvers.ids import keep, node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.usage.mutations.limits import LIMIT_DESCRIPTIONS, limit_values
 from schema.usage.payloads import ServicePackagePayload
@@ -72,6 +72,6 @@ class UpdateServicePackageInput:
     description="Change a service package (platform admin); tenants on it see new limits at once."
 )
 async def update_service_package(
-    info: Info, input: UpdateServicePackageInput
+    info: Info, input: Input[UpdateServicePackageInput]
 ) -> ServicePackagePayload:
     return ServicePackagePayload.of(await perform(info, input.to_command()))
