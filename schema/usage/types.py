@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -174,6 +175,14 @@ class Quota:
     percent: float | None = strawberry.field(description="used / maximum × 100.")
 
 
+RolledUp = Annotated[
+    bool,
+    strawberry.argument(
+        description="Add every tenant below this one along the tenant tree (materialised path)."
+    ),
+]
+
+
 @strawberry.type(description="Who uses what (资源监控): one tenant's usage and quotas.")
 class TenantUsage:
     report: strawberry.Private[r.TenantReport]
@@ -207,14 +216,14 @@ class TenantUsage:
     @strawberry.field(
         description="Gauges now and counters so far today; `rolledUp` adds every tenant below."
     )
-    def current(self, rolled_up: bool = False) -> list[MeterValue]:
+    def current(self, rolled_up: RolledUp = False) -> list[MeterValue]:
         return meter_values(self.report.values(rolled_up=rolled_up))
 
     @strawberry.field(
         description="Per day of the period, days with no usage left out; `rolledUp` adds "
         "every tenant below (along the tenant tree)."
     )
-    def days(self, rolled_up: bool = False) -> list[UsageDay]:
+    def days(self, rolled_up: RolledUp = False) -> list[UsageDay]:
         return [
             UsageDay(day=day, values=meter_values(values))
             for day, values in self.report.history(rolled_up=rolled_up)
