@@ -31,6 +31,8 @@ MODEL_MODULES = [
     "models.idempotency",
     "models.workdays",
     "models.usage",
+    "models.calendar",
+    "models.bookings",
 ]
 
 

@@ -4,17 +4,23 @@ number of statements; `/metrics` labels the busiest tenants and adds up the rest
 
 from __future__ import annotations
 
+import contextlib
 from datetime import timedelta
 from typing import Any
 
 import aiohttp
 from aiohttp.test_utils import TestServer
 
+from models.bookings import ResourceKind
 from models.directory import User
 from models.documents import DocumentType
-from models.usage import Meter
+from models.usage import Meter, UsageDay
 from services import directory, usage
+from services.bookings import bookings
+from services.bookings import resources as bookings_resources
 from services.documents import lifecycle
+from services.errors import ServiceError
+from tests.bookings.support import weekday_at
 from tests.conftest import GraphQL, gid, ws_url
 from tests.usage.support import USAGE, figure
 from tests.ws_client import Socket
@@ -154,3 +160,29 @@ async def test_websockets_are_counted_per_tenant(
     result = await gql(USAGE, {"children": False}, token=token)
     [report] = result.data["tenantUsage"]
     assert figure(report["current"], "WEBSOCKET_CONNECTIONS") == 2
+
+
+async def test_bookings_are_counted_in_their_transaction(make_department: Any) -> None:
+    department = await make_department()
+    room = await bookings_resources.create_resource(
+        department.actor, kind=ResourceKind.MEETING_ROOM, name="第一会议室"
+    )
+    start = weekday_at(10)
+    for hour in range(2):
+        await bookings.book(
+            department.actor,
+            resource_id=room.id,
+            title="例会",
+            starts_at=start + timedelta(hours=hour),
+            ends_at=start + timedelta(hours=hour + 1),
+        )
+    with contextlib.suppress(ServiceError):  # the same slot again: refused, not counted
+        await bookings.book(
+            department.actor, resource_id=room.id, title="x", starts_at=start, ends_at=start
+        )
+    counted = (
+        await department.scope.query(UsageDay)
+        .filter(meter=Meter.BOOKINGS)
+        .values_list("value", flat=True)
+    )
+    assert counted == [2]
