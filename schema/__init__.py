@@ -43,6 +43,8 @@ from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
+from schema.usage.mutations import UsageMutation
+from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
 from schema.workdays.mutations import WorkdayMutation
 from schema.workdays.queries import WorkdayQuery
@@ -88,6 +90,7 @@ Query = merge_types(
         SsoQuery,
         ExchangeQuery,
         StatsQuery,
+        UsageQuery,
         AuditQuery,
         WorkdayQuery,
         CalendarQuery,
@@ -107,6 +110,7 @@ Mutation = merge_types(
         PortalMutation,
         SsoMutation,
         ExchangeMutation,
+        UsageMutation,
         WorkdayMutation,
         CalendarMutation,
         BookingMutation,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -22,7 +23,7 @@ from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
-from services import idempotency, stats
+from services import idempotency, stats, usage
 from services.calendar import reminders as calendar_reminders
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
+        tenant_rate_window=settings.tenant_rate_window_seconds,
     )
     app.router.add_route("*", "/graphql", view)
     if settings.dev_mode:
@@ -118,7 +120,9 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
-    app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
+    app.router.add_get(
+        "/metrics", metrics.handler(settings.metrics_token, settings.usage_metrics_top_tenants)
+    )
     app.router.add_get("/audit/export", audit_export.export)
     calendar_feeds.add_routes(app)
     return app
@@ -146,6 +150,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     loops.extend(_loops(settings, app[BUS]))
     async with workers.running(loops):
         yield
+    with contextlib.suppress(Exception):  # the database is gone: the last counts are lost
+        await usage.requests.flush()
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
@@ -190,6 +196,8 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("sessions", settings.session_check_seconds, sessions.check_open),
         loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
         loop("metrics", 5.0, metrics.periodic),
+        loop("usage_flush", settings.usage_flush_seconds, usage.requests.flush),
+        loop("usage_rates", usage.RATE_CACHE_SECONDS, usage.rates.refresh),
     ]
     if not settings.background_jobs:
         return loops
@@ -207,6 +215,8 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
             lambda: notification_delivery.deliver_due(outbound),
         ),
         loop("notification_digest", settings.digest_interval_seconds, digest.compose_due),
+        loop("usage_snapshot", settings.usage_snapshot_seconds, usage.snapshot),
+        loop("quotas", settings.alert_interval_seconds, lambda: usage.watch(datetime.now(UTC))),
     ]
     if settings.rollup_interval_seconds > 0:
         loops.append(

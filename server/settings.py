@@ -30,6 +30,7 @@ MODEL_MODULES = [
     "models.stats",
     "models.idempotency",
     "models.workdays",
+    "models.usage",
     "models.calendar",
     "models.bookings",
     "models.circulation",
@@ -175,6 +176,13 @@ class Settings(BaseSettings):
     """Open overdue tasks in one tenant at which a `tasks_overdue` alert is raised."""
     alert_outbox_lag_seconds: float = 120.0
     """Age of the oldest unpublished outbox event at which an `outbox_lag` alert is raised."""
+    usage_snapshot_seconds: float = 300.0
+    """How often today's gauges (users, documents by status, storage) are read per tenant."""
+    usage_metrics_top_tenants: int = Field(20, ge=1, le=500)
+    """`officecloud_tenant_usage` labels this many tenants per meter by name; the rest are
+    added up as `other` (bounded cardinality)."""
+    tenant_rate_window_seconds: int = Field(60, ge=1, le=3600)
+    """The window of a package's API rate (`apiRequestsPerMinute` counts per this window)."""
     metrics_token: str | None = None
     """When set, `/metrics` wants `Authorization: Bearer <token>`; else it is open."""
 
