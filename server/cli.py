@@ -142,14 +142,17 @@ def _worker(host: str, port: int, reuse_port: bool) -> None:
     import uvloop
     from aiohttp import web
 
+    from server import memory
     from server.app import create_app
     from server.logs import configure
 
     settings = get_settings()
     configure(settings.log_level, settings.log_json)
     uvloop.install()
+    app = create_app(settings)
+    app.on_startup.append(memory.tune(settings))
     web.run_app(
-        create_app(settings),
+        app,
         host=host,
         port=port,
         reuse_port=reuse_port,
