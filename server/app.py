@@ -206,14 +206,21 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
 
 
 async def _live_events(app: web.Application) -> AsyncIterator[None]:
-    """Every process honours revocations sent by any process."""
+    """Every process honours revocations sent by any process, and drops cached viewers on the
+    changes of access it commits (at once) or hears of from the others."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
     app[BUS].on_event(sessions.handle_event)
+    cache = app[sso.AUTHENTICATOR].cache
+    forget = sso.viewer_invalidation(cache)
+    app[BUS].on_event(forget)
+    undo = [publisher.on_committed(forget), sessions.on_revoke(cache.forget_user)]
     crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
     publisher.exit_after_commit(crash_topic)
     yield
     publisher.exit_after_commit(None)
+    for remove in undo:
+        remove()
 
 
 async def _healthz(request: web.Request) -> web.Response:
