@@ -27,6 +27,7 @@ from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
+from schema.operations import OperationMutation
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.sso.access import ComponentAccess
@@ -86,6 +87,7 @@ Mutation = merge_types(
         SsoMutation,
         ExchangeMutation,
         WorkdayMutation,
+        OperationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -15,7 +15,7 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, graphiql, lifecycle, limits, metrics, signin, sso, workers
+from server import db, graphiql, lifecycle, limits, metrics, operations, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
@@ -102,6 +102,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
         max_websockets_per_user=settings.max_websockets_per_user,
+        trusted=operations.TrustedDocuments(settings.trusted_documents_only),
         idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),

@@ -26,6 +26,8 @@ sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用�
 cli.add_typer(sync_cli, name="sync")
 workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
 cli.add_typer(workdays_cli, name="workdays")
+operations_cli = typer.Typer(help="Trusted documents: the operations front ends may name by hash.")
+cli.add_typer(operations_cli, name="operations")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
 offers the hook, the tool registers itself, and the server never imports a tool."""
@@ -212,6 +214,29 @@ def create_tenant(
         out.print(f"Tenant {tenant.code} ({tenant.id}) with administrator {user.username}")
         if settings.dev_mode:
             out.print(f"Token: {_dev_token(settings, str(user.id), tenant.code)}")
+
+    _run(work)
+
+
+@operations_cli.command("register")
+def register_operations(
+    manifest: Annotated[typer.FileText, typer.Argument(help="Apollo or Relay manifest (JSON).")],
+) -> None:
+    """Register the documents of a client build's persisted query manifest."""
+    import orjson
+
+    from services import operations, tenants
+    from services.errors import ServiceError
+
+    async def work(settings: Settings) -> None:
+        try:
+            found = operations.from_manifest(orjson.loads(manifest.read()))
+            rows = await operations.register_operations(await tenants.system_actor(), found)
+        except (ServiceError, orjson.JSONDecodeError) as exc:
+            err.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        for row in rows:
+            out.print(f"{row.hash} {row.name or ''} {row.document_id or ''}".rstrip())
 
     _run(work)
 

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "models.exchange",
     "models.stats",
     "models.idempotency",
+    "models.operations",
     "models.workdays",
 ]
 
@@ -167,6 +168,9 @@ class Settings(BaseSettings):
     shutdown_drain_seconds: float = 10.0
     """On SIGTERM, requests in flight get this long to finish (websockets are closed at once,
     with 1001)."""
+    trusted_documents_only: bool = False
+    """Run registered operations only (trusted documents, `server/operations.py`): a common
+    hardening for production, where the front ends' builds register what they send."""
     gc_tuning: bool = True
     """A serving process freezes what start-up made (`gc.freeze()`) and collects with
     `gc_threshold` (`server/memory.py`); false keeps Python's defaults."""
