@@ -167,16 +167,26 @@ def cpu_command(
     requests: Annotated[int, typer.Option(help="Requests per target per round.")] = 300,
     rounds: Annotated[int, typer.Option(help="Rounds (medians are printed).")] = 5,
     concurrency: Annotated[int, typer.Option(help="Requests in flight.")] = 4,
+    peer: Annotated[
+        bool, typer.Option(help="Also PostGraphile 4 (inbox; `npm ci` in bench/postgraphile).")
+    ] = False,
 ) -> None:
     """CPU per request from /proc: the server and the floor (both started here, on core 0)."""
     from rich.console import Console
     from rich.table import Table
 
-    from bench.cpu import run
+    from bench.cpu import postgraphile, run
     from server.settings import get_settings
 
+    settings = get_settings()
+    extra = postgraphile(settings) if peer and scenario == "inbox" else None
     result = run(
-        get_settings(), scenario, requests=requests, rounds=rounds, concurrency=concurrency
+        settings,
+        scenario,
+        requests=requests,
+        rounds=rounds,
+        concurrency=concurrency,
+        extra=extra,
     )
     table = Table("scenario", "target", "CPU ms/request (median)", "rounds", "RSS MiB", "ratio")
     for name, r in result.items():

@@ -69,7 +69,7 @@ def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Pope
 
 
 async def wait_up(session: ClientSession, url: str) -> None:
-    for _ in range(300):
+    for _ in range(1200):  # a busy machine takes a while to start a server
         try:
             async with session.get(url) as response:
                 if response.status < 500:
@@ -116,9 +116,10 @@ def run(
     requests: int,
     rounds: int,
     concurrency: int,
-    extra: dict[str, tuple[list[str], int]] | None = None,
+    extra: dict[str, tuple[list[str], int, list[str]]] | None = None,
 ) -> dict[str, Any]:
-    """Start the server and the floor (and `extra` peers: command, port), measure, stop them."""
+    """Start the server and the floor (and `extra` peers: command, port, request lines),
+    measure, stop them."""
     dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
     issuer = DevIssuer.load(
         settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
@@ -133,10 +134,10 @@ def run(
     }
     urls = {"ours": "http://127.0.0.1:8010/graphql", "floor": f"http://127.0.0.1:8011/{scenario}"}
     lines = {"ours": ours, "floor": floor}
-    for name, (command, port) in (extra or {}).items():
+    for name, (command, port, peer_lines) in (extra or {}).items():
         processes[name] = start(command, port, env)
         urls[name] = f"http://127.0.0.1:{port}/graphql"
-        lines[name] = ours
+        lines[name] = peer_lines
     try:
         targets = [
             Target(name, urls[name], processes[name].pid, [_split(x) for x in lines[name]])
@@ -173,3 +174,26 @@ def run(
 def _split(line: str) -> tuple[str, bytes]:
     token, body = line.split("\t", 1)
     return token, orjson.dumps(orjson.loads(body))
+
+
+POSTGRAPHILE = Path(__file__).with_name("postgraphile") / "node_modules" / ".bin" / "postgraphile"
+PEER_INBOX = """query Inbox($tenant: UUID!, $user: UUID!) { allTasks(condition: {tenantId: $tenant,
+  assigneeId: $user, status: "open"}, orderBy: ID_DESC, first: 20) { totalCount pageInfo {
+  hasNextPage endCursor } edges { node { id nodeName createdAt dueAt documentByDocumentId {
+  id title number urgency status appUserByInitiatorId { displayName }
+  documentTypeByDocumentTypeId { name } orgUnitByOrgUnitId { name } } } } } }"""
+
+
+def postgraphile(settings: Settings) -> dict[str, tuple[list[str], int, list[str]]]:
+    """PostGraphile 4 (`npm ci` in bench/postgraphile) on the same database, asked for the same
+    page: the probe reader's 20 newest open tasks with their documents (its condition cannot
+    say "or a pool task I may claim", so it reads the assigned ones; the probe has no others).
+    It checks nothing: no tenant scope, no read rule."""
+    if not POSTGRAPHILE.exists():
+        raise RuntimeError("run `npm ci` in bench/postgraphile first")
+    dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
+    p = asyncio.run(probes(dsn))
+    body = {"query": PEER_INBOX, "variables": {"tenant": p.tenant, "user": p.reader}}
+    command = [str(POSTGRAPHILE), "-c", dsn, "-n", "127.0.0.1", "--classic-ids"]
+    command += ["--disable-query-log", "--disable-graphiql"]
+    return {"postgraphile": (command, 8012, [f"{NO_TOKEN}\t{orjson.dumps(body).decode()}"])}
