@@ -160,7 +160,11 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
     admin = await asyncpg.connect(PG_ADMIN_URL)
     await admin.execute(f'CREATE DATABASE "{name}"')
     redis_port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OFFICECLOUD_")}
+    env = {  # the collector's settings pass through, to compare them
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("OFFICECLOUD_") or k.startswith("OFFICECLOUD_GC_")
+    }
     env.update(
         DATABASE_URL=PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}",
         REDIS_URL=f"redis://127.0.0.1:{redis_port}/0",
