@@ -124,7 +124,7 @@ async def cli(env: dict[str, str], *args: str) -> str:
 
 async def wait_ready(base: str) -> None:
     async with aiohttp.ClientSession() as http:
-        for _ in range(400):
+        for _ in range(2400):  # two minutes: a busy machine starts servers slowly
             with contextlib.suppress(aiohttp.ClientError):
                 async with http.get(f"{base}/readyz") as response:
                     if response.status == 200:

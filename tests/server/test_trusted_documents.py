@@ -18,6 +18,8 @@ from aiohttp.test_utils import TestServer
 from models.directory import User
 from server.app import create_app
 from server.settings import Settings
+from services import operations
+from services.errors import ServiceError
 from tests.conftest import GraphQL
 from tests.processes import env_for, run
 from tests.ws_client import Socket
@@ -136,3 +138,23 @@ def test_the_command_line_registers_a_client_manifest(database: Settings, tmp_pa
     )
     env = env_for(database.data_dir, DATABASE_URL=str(database.database_url))
     assert run(env, "operations", "register", str(manifest)).split() == [sha(body), "CliRegistered"]
+
+
+def test_client_manifests_are_read_in_every_format_and_bad_ones_refused() -> None:
+    body, other = "query A { viewer { user { id } } }", "query B { viewer { tenant { id } } }"
+    apollo = {
+        "format": "apollo-persisted-query-manifest",
+        "version": 1,
+        "operations": [{"id": sha(body), "name": "A", "type": "query", "body": body}],
+    }
+    assert operations.from_manifest(apollo) == [operations.Operation(body)]
+    relay = {"a1b2": body, sha(other): other}
+    assert operations.from_manifest(relay) == [
+        operations.Operation(body, "a1b2"),
+        operations.Operation(other),
+    ]
+    assert operations.from_manifest([body]) == [operations.Operation(body)]
+    forged = {**apollo, "operations": [{"id": sha(other), "body": body}]}
+    for bad in (forged, {"a": 1}, "query A { x }", None):
+        with pytest.raises(ServiceError):
+            operations.from_manifest(bad)
