@@ -173,6 +173,8 @@ async def bench(args: argparse.Namespace, work: Path) -> None:
         OFFICECLOUD_LOG_LEVEL="WARNING",
         OFFICECLOUD_LOG_JSON="false",
         OFFICECLOUD_SUBSCRIPTION_QUEUE_SIZE="1000",
+        # every subscriber signs in as one user: lift the per-user websocket cap
+        OFFICECLOUD_MAX_WEBSOCKETS_PER_USER=str(args.subscribers + 10),
     )
     try:
         await cli(env, "migrate")
