@@ -9,7 +9,7 @@ import strawberry
 
 from models import operations as m
 from schema.errors import UserError, user_errors
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.types import Info
 from services import operations as s
 
@@ -24,7 +24,7 @@ class TrustedDocument:
         description="The client build's own id for it, usable as `documentId`, if it has one."
     )
     name: str | None = strawberry.field(description="Its first operation's name.")
-    registered_at: datetime
+    registered_at: datetime = strawberry.field(description="When it was first registered.")
 
     @classmethod
     def from_model(cls, row: m.TrustedDocument) -> TrustedDocument:
@@ -42,7 +42,7 @@ class OperationInput:
     )
 
 
-@strawberry.input
+@strawberry.input(description="The documents of a client build's manifest, to register.")
 class RegisterOperationsInput:
     documents: list[OperationInput] = strawberry.field(
         description="The documents, 1 to 500, each at most 100,000 bytes of GraphQL."
@@ -53,12 +53,17 @@ class RegisterOperationsInput:
         return command(s.register_operations, operations=operations)
 
 
-@strawberry.type
+@strawberry.type(
+    description="What the mutation answers: the registered documents, or the errors that "
+    "stopped it."
+)
 class RegisterOperationsPayload:
     documents: list[TrustedDocument] = strawberry.field(
         description="The registered documents, in the order sent (already known ones too)."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[list[m.TrustedDocument]]) -> RegisterOperationsPayload:
@@ -74,6 +79,6 @@ class OperationMutation:
         "only; registering a document again changes nothing."
     )
     async def register_operations(
-        self, info: Info, input: RegisterOperationsInput
+        self, info: Info, input: Input[RegisterOperationsInput]
     ) -> RegisterOperationsPayload:
         return RegisterOperationsPayload.of(await perform(info, input.to_command()))

@@ -16,6 +16,8 @@ import typer
 from rich.console import Console
 
 from server import db
+from server.api_cli import api_cli
+from server.operations_cli import operations_cli
 from server.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -26,7 +28,7 @@ sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用�
 cli.add_typer(sync_cli, name="sync")
 workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
 cli.add_typer(workdays_cli, name="workdays")
-operations_cli = typer.Typer(help="Trusted documents: the operations front ends may name by hash.")
+cli.add_typer(api_cli, name="api")
 cli.add_typer(operations_cli, name="operations")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
@@ -144,17 +146,14 @@ def _worker(host: str, port: int, reuse_port: bool) -> None:
     import uvloop
     from aiohttp import web
 
-    from server import memory
     from server.app import create_app
     from server.logs import configure
 
     settings = get_settings()
     configure(settings.log_level, settings.log_json)
     uvloop.install()
-    app = create_app(settings)
-    app.on_startup.append(memory.tune(settings))
     web.run_app(
-        app,
+        create_app(settings),
         host=host,
         port=port,
         reuse_port=reuse_port,
@@ -214,29 +213,6 @@ def create_tenant(
         out.print(f"Tenant {tenant.code} ({tenant.id}) with administrator {user.username}")
         if settings.dev_mode:
             out.print(f"Token: {_dev_token(settings, str(user.id), tenant.code)}")
-
-    _run(work)
-
-
-@operations_cli.command("register")
-def register_operations(
-    manifest: Annotated[typer.FileText, typer.Argument(help="Apollo or Relay manifest (JSON).")],
-) -> None:
-    """Register the documents of a client build's persisted query manifest."""
-    import orjson
-
-    from services import operations, tenants
-    from services.errors import ServiceError
-
-    async def work(settings: Settings) -> None:
-        try:
-            found = operations.from_manifest(orjson.loads(manifest.read()))
-            rows = await operations.register_operations(await tenants.system_actor(), found)
-        except (ServiceError, orjson.JSONDecodeError) as exc:
-            err.print(f"[red]{exc}[/red]")
-            raise typer.Exit(1) from exc
-        for row in rows:
-            out.print(f"{row.hash} {row.name or ''} {row.document_id or ''}".rstrip())
 
     _run(work)
 
@@ -312,6 +288,7 @@ def _show_demo() -> None:
     out.print(
         f'\nGraphiQL at {url}, headers:\n{{"Authorization": "Bearer {first}"}}', soft_wrap=True
     )
+    out.print(f"API reference at {settings.public_url}/docs/api", soft_wrap=True)
 
 
 @audit_cli.command("verify")
