@@ -95,5 +95,9 @@ async def test_released_connections_are_not_reset_and_hold_nothing(
         assert rows, "the pool's other connections are idle in the server's database"
         assert not [r["query"] for r in rows if "advisory_unlock_all" in r["query"]]
         assert await conn.fetchval("SELECT count(*) FROM pg_listening_channels()") == 0
-        held = "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted"
+        held = (  # an idle connection holding an advisory lock holds a session one
+            "SELECT count(*) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid "
+            "WHERE l.locktype = 'advisory' AND a.datname = current_database() "
+            "AND a.state = 'idle'"
+        )
         assert await conn.fetchval(held) == 0
