@@ -36,6 +36,7 @@ from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
 from schema.notifications.mutations import NotificationMutation
 from schema.notifications.queries import NotificationQuery
+from schema.operations import OperationMutation
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.sso.access import ComponentAccess
@@ -116,6 +117,7 @@ Mutation = merge_types(
         BookingMutation,
         CirculationMutation,
         NotificationMutation,
+        OperationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

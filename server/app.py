@@ -15,7 +15,18 @@ from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
-from server import apidocs, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
+from server import (
+    apidocs,
+    db,
+    graphiql,
+    lifecycle,
+    limits,
+    metrics,
+    operations,
+    signin,
+    sso,
+    workers,
+)
 from server import audit as audit_export
 from server import calendar as calendar_feeds
 from server.files import ATTACHMENTS, download
@@ -108,6 +119,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
         max_websockets_per_user=settings.max_websockets_per_user,
+        trusted=operations.TrustedDocuments(settings.trusted_documents_only),
         idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
@@ -256,14 +268,21 @@ def transports(settings: Settings) -> notification_delivery.Transports:
 
 
 async def _live_events(app: web.Application) -> AsyncIterator[None]:
-    """Every process honours revocations sent by any process."""
+    """Every process honours revocations sent by any process, and drops cached viewers on the
+    changes of access it commits (at once) or hears of from the others."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
     app[BUS].on_event(sessions.handle_event)
+    cache = app[sso.AUTHENTICATOR].cache
+    forget = sso.viewer_invalidation(cache)
+    app[BUS].on_event(forget)
+    undo = [publisher.on_committed(forget), sessions.on_revoke(cache.forget_user)]
     crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
     publisher.exit_after_commit(crash_topic)
     yield
     publisher.exit_after_commit(None)
+    for remove in undo:
+        remove()
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -29,6 +29,7 @@ MODEL_MODULES = [
     "models.exchange",
     "models.stats",
     "models.idempotency",
+    "models.operations",
     "models.workdays",
     "models.usage",
     "models.calendar",
@@ -194,6 +195,16 @@ class Settings(BaseSettings):
     shutdown_drain_seconds: float = 10.0
     """On SIGTERM, requests in flight get this long to finish (websockets are closed at once,
     with 1001)."""
+    trusted_documents_only: bool = False
+    """Run registered operations only (trusted documents, `server/operations.py`): a common
+    hardening for production, where the front ends' builds register what they send."""
+    gc_tuning: bool = True
+    """A serving process freezes what start-up made (`gc.freeze()`) and collects with
+    `gc_threshold` (`server/memory.py`); false keeps Python's defaults."""
+    gc_threshold: tuple[int, int, int] = (50_000, 20, 20)
+    viewer_cache_seconds: float = 5.0
+    """How long a bearer token's viewer is reused without reading the directory again
+    (`auth/cache.py`; dropped at once on the changes that end or alter access); 0 turns it off."""
     worker_restart_limit: int = 5
     worker_restart_window_seconds: float = 60.0
     """`serve --workers N` restarts a worker that exits on its own; more than this many

@@ -32,7 +32,7 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, Rule, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import graphiql, idempotency, lifecycle
+from server import graphiql, idempotency, lifecycle, operations
 from server.files import preflighted, read_multipart
 from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
@@ -84,6 +84,13 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload") or {}
         refused = query_size_error(payload.get("query"), self.view.max_query_bytes)
+        if not refused and self.view.trusted is not None:
+            try:
+                payload["query"] = await self.view.trusted.resolve(
+                    payload.get("query"), payload.get("extensions"), payload.get("documentId")
+                )
+            except operations.Unknown as exc:
+                refused = Refused(400, exc.message, exc.code)
         if refused and self.connection_acknowledged:
             error: Any = {"message": refused.reason, "extensions": {"code": refused.code}}
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
@@ -110,6 +117,7 @@ class GraphQLView(BaseView[Context, None]):
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
         tenant_rate_window: int = 60,
+        trusted: operations.TrustedDocuments | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -132,6 +140,7 @@ class GraphQLView(BaseView[Context, None]):
         self.trusted_proxies = trusted_proxies or []
         self.tenant_rate_window = tenant_rate_window
         self.rates_unchecked = False
+        self.trusted = trusted
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -230,6 +239,22 @@ class GraphQLView(BaseView[Context, None]):
         assert isinstance(data, GraphQLRequestData)  # batching is off
         if refused := query_size_error(data.query, self.max_query_bytes):
             raise refused
+        if self.trusted is None:
+            return data
+        document_id = None
+        if not data.query:  # `documentId` sits beside `query` (GET: a parameter)
+            fields = (
+                request.query_params
+                if request.method == "GET"
+                else self.parse_json(await request.get_body())
+            )
+            document_id = fields.get("documentId") if isinstance(fields, Mapping) else None
+        try:
+            data.query = await self.trusted.resolve(data.query, data.extensions, document_id)
+        except operations.Unknown as exc:
+            raise Refused(
+                404 if exc.code == operations.NOT_FOUND else 400, exc.message, exc.code
+            ) from exc
         return data
 
     async def get_context(self, request: web.Request, response: Any) -> Context:

@@ -11,7 +11,7 @@ from tortoise import fields
 from tortoise.indexes import Index
 
 class Migration(migrations.Migration):
-    dependencies = [('officecloud', '0016_personal_office_bookings')]
+    dependencies = [('officecloud', '0015_personal_office_bookings')]
 
     initial = False
 
