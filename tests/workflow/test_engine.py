@@ -786,3 +786,65 @@ def test_templates_run_to_completion() -> None:
     inst = do(receipt, inst, Claim("c1", open_task(inst, "sign_for"))).instance
     inst = do(receipt, inst, Approve("c1", open_task(inst, "sign_for"))).instance
     assert inst.task(open_task(inst, "register")).assignee == "c1"
+
+
+def test_adding_signers_is_offered_only_where_the_node_allows_it() -> None:
+    closed = chain(task("review", "r1", allowAddSigner=False))
+    inst = begin(closed)
+    rid = open_task(inst, "review")
+    assert TaskAction.ADD_SIGNERS not in allowed_actions(closed, inst, rid, "r1")
+    error = expect("INVALID_ACTION", closed, inst, AddSigner("r1", rid, ["x"]))
+    assert "Review" in error.message
+    opened = chain(task("review", "r1"))
+    inst = begin(opened)
+    assert TaskAction.ADD_SIGNERS in allowed_actions(opened, inst, open_task(inst, "review"), "r1")
+
+
+@pytest.mark.parametrize(
+    "deadline",
+    [{"hours": 10}, {"workingHours": 8}, {"workingDays": 2}],
+    ids=["hours", "working-hours", "working-days"],
+)
+def test_a_deadline_without_remind_before_hours_has_no_reminder(deadline: dict) -> None:
+    defn = chain(task("review", "r1", deadline=deadline))
+    step = start(defn, {}, {}, "ini", now=NOW)
+    assert [t.kind for t in step.timers] == ["deadline"]
+    [created] = step.created_tasks
+    assert created.due_at is not None and created.due_at > NOW
+    assert created.remind_at is None
+
+
+def test_the_engine_reports_each_node_it_completes_and_each_return() -> None:
+    defn = chain(task("draft"), task("review", "r1", rejectTo="draft"), task("sign", "s1"))
+    inst = do(defn, begin(defn), Submit("ini")).instance
+    step = do(defn, inst, Approve("r1", open_task(inst, "review")))
+    [completed] = [e for e in step.events if e.kind == "node_completed"]
+    assert completed.node_id == "review"
+    assert dict(completed.data) == {
+        "outcome": "approved",
+        "handlers": ["r1"],
+        "allocate_number": False,
+    }
+    sign = open_task(step.instance, "sign")
+    back = do(defn, step.instance, Return("s1", sign, target_node="review"))
+    [returned] = [e for e in back.events if e.kind == "returned"]
+    again = back.instance.task(open_task(back.instance, "review"))
+    assert (returned.actor, returned.node_id) == ("s1", "review")
+    assert returned.data == {"visit_id": again.visit_id}
+    rejected = do(defn, back.instance, Reject("r1", again.id))
+    kinds = [(e.kind, e.node_id, e.data.get("outcome")) for e in rejected.events]
+    assert ("node_completed", "review", "rejected") in kinds
+    assert open_nodes(rejected.instance) == ["draft"]
+
+
+def test_an_escalation_with_nobody_to_escalate_to_reports_the_task_overdue() -> None:
+    """Validation refuses such a flow (MISSING_ESCALATE_TO); the engine still tells the holder."""
+    defn = chain(task("review", "r1", deadline={"hours": 10, "onTimeout": "escalate"}))
+    assert "MISSING_ESCALATE_TO" in [p.code for p in validate(defn, set())]
+    inst = begin(defn)
+    tid = open_task(inst, "review")
+    step = fire_timer(defn, inst, tid, "deadline", LATER)
+    assert step.activations == []
+    assert [(n.kind, n.task_id, n.users) for n in step.notifications] == [("overdue", tid, ("r1",))]
+    assert step.instance.task(tid).overdue
+    assert step.instance.task(tid).status is TaskStatus.OPEN
