@@ -328,3 +328,127 @@ def test_random_flows_round_trip_through_bpmn(defn: FlowDefinition) -> None:
     root = ET.fromstring(xml)  # noqa: S314 - our own output
     shapes = root.findall(f".//{{{NS['bpmndi']}}}BPMNShape")
     assert {s.get("bpmnElement") for s in shapes} == {n.id for n in defn.nodes}
+
+
+_LINE = (
+    '<bpmn:startEvent id="s"/><bpmn:userTask id="a" camunda:assignee="zhang"/>'
+    '<bpmn:endEvent id="e"/>'
+    '<bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="a"/>'
+    '<bpmn:sequenceFlow id="f2" sourceRef="a" targetRef="e"/>'
+)
+
+
+def _codes(problems: list) -> list[tuple[str, str | None, str]]:
+    return [(p.code, p.node_id, p.severity) for p in problems]
+
+
+def test_a_second_process_is_refused_by_name() -> None:
+    defn, problems = import_bpmn(
+        _wrap(_LINE).replace("</bpmn:definitions>", '<bpmn:process id="other"/></bpmn:definitions>')
+    )
+    assert defn is None
+    assert _codes(problems) == [("BPMN_UNSUPPORTED", "other", "error")]
+    assert "process 'other' is a second process" in problems[0].message
+
+
+def test_a_pool_is_ignored_with_a_warning_and_its_process_imported() -> None:
+    pool = (
+        '<bpmn:collaboration id="c"><bpmn:participant id="office" processRef="p"/>'
+        '<bpmn:textAnnotation id="memo"/><bpmn:messageFlow id="mf"/></bpmn:collaboration>'
+    )
+    defn, problems = import_bpmn(_wrap(_LINE, pool))
+    assert defn is None
+    assert _codes(problems) == [
+        ("BPMN_IGNORED", "office", "warning"),
+        ("BPMN_IGNORED", "memo", "warning"),
+        ("BPMN_UNSUPPORTED", "mf", "error"),
+    ]
+    assert "participant (pool) 'office' is ignored" in problems[0].message
+    assert "collaboration 'c'" in problems[2].message
+    defn, problems = import_bpmn(_wrap(_LINE, pool.replace('<bpmn:messageFlow id="mf"/>', "")))
+    assert defn is not None
+    assert [n.id for n in defn.nodes] == ["s", "a", "e"]
+    assert {p.severity for p in problems} == {"warning"}
+
+
+def test_an_assignee_expression_is_left_to_the_author_with_a_warning() -> None:
+    for expression in ("${initiator}", "#{manager}"):
+        body = _LINE.replace('camunda:assignee="zhang"', f'camunda:assignee="{expression}"')
+        defn, problems = import_bpmn(_wrap(body))
+        assert defn is not None
+        assert defn.node("a").assignee is None
+        assert _codes(problems) == [("BPMN_ASSIGNEE_EXPRESSION", "a", "warning")]
+        assert repr(expression) in problems[0].message
+
+
+def test_a_share_that_is_not_a_number_is_refused() -> None:
+    loop = (
+        '<bpmn:userTask id="a" camunda:candidateUsers="u1,u2" oc:countersignMode="share" '
+        'oc:share="{}"><bpmn:multiInstanceLoopCharacteristics/></bpmn:userTask>'
+    )
+    namespace = f'xmlns:oc="{NS["oc"]}"'
+    for share, ok in (("half", False), ("0.5", True)):
+        body = _LINE.replace('<bpmn:userTask id="a" camunda:assignee="zhang"/>', loop.format(share))
+        defn, problems = import_bpmn(_wrap(body).replace('id="d"', f'id="d" {namespace}'))
+        if ok:
+            assert defn is not None
+            assert defn.node("a").countersign is not None
+            assert defn.node("a").countersign.share == 0.5
+        else:
+            assert defn is None
+            assert _codes(problems) == [("BPMN_ATTRIBUTE", "a", "error")]
+            assert "oc:share is not a number" in problems[0].message
+
+
+def test_elements_of_foreign_namespaces_are_ignored_with_a_warning() -> None:
+    foreign = 'xmlns:x="https://vendor.example/ns"'
+    body = _LINE.replace(
+        '<bpmn:startEvent id="s"/>',
+        '<bpmn:startEvent id="s"><x:colour id="red"/><bpmn:extensionElements>'
+        '<x:meta id="m"/></bpmn:extensionElements></bpmn:startEvent><x:note id="n"/>',
+    )
+    xml = _wrap(body, '<x:top id="t"/>').replace('id="d"', f'id="d" {foreign}')
+    defn, problems = import_bpmn(xml)
+    assert defn is None, "an unknown element beside the process may change its meaning"
+    by_id = {p.node_id: p for p in problems}
+    assert {i: p.severity for i, p in by_id.items()} == {
+        "red": "warning",
+        "s": "warning",
+        "n": "warning",
+        "t": "error",
+    }
+    assert "colour 'red' ({https://vendor.example/ns}colour) in node 's'" in by_id["red"].message
+    assert "{https://vendor.example/ns}meta on node 's' is ignored" in by_id["s"].message
+    assert "note 'n' ({https://vendor.example/ns}note) in process 'p'" in by_id["n"].message
+    assert "top 't' ({https://vendor.example/ns}top) in definitions" in by_id["t"].message
+    defn, problems = import_bpmn(xml.replace('<x:top id="t"/>', ""))
+    assert defn is not None
+    assert {p.severity for p in problems} == {"warning"}
+
+
+def test_export_writes_each_option_as_its_attribute() -> None:
+    root = ET.fromstring(export_bpmn(_rich_definition()))  # noqa: S314 - our own output
+    oc, cam = "{" + NS["oc"] + "}", "{" + NS["camunda"] + "}"
+    element = {el.get("id"): el for el in root.iter()}
+    strip = {
+        key.replace(oc, "oc:").replace(cam, "camunda:"): v
+        for key, v in element["cs"].attrib.items()
+    }
+    assert strip == {
+        "id": "cs",
+        "camunda:candidateUsers": "a,b,c",
+        "oc:pool": "false",
+        "oc:allowAddSigner": "false",
+        "oc:countersignMode": "share",
+        "oc:share": "0.6",
+    }
+    assert element["draft"].get(oc + "allowReturn") == "false"
+    assert element["draft"].get(oc + "allowDelegate") is None
+    assert element["review"].get(cam + "candidateGroups") == "office_director"
+    assert element["review"].get(oc + "pool") == "true"
+    assert element["review"].get(oc + "rejectTo") == "draft"
+    assert element["x2"].get(oc + "allowDelegate") == "false"
+    assert element["sign"].get(oc + "allocateNumber") == "true"
+    assert element["review_deadline"].get("cancelActivity") == "true"
+    assert element["review_deadline"].get(oc + "onTimeout") == "escalate"
+    assert element["review_deadline"].get("attachedToRef") == "review"

@@ -810,7 +810,8 @@ def test_a_deadline_without_remind_before_hours_has_no_reminder(deadline: dict) 
     step = start(defn, {}, {}, "ini", now=NOW)
     assert [t.kind for t in step.timers] == ["deadline"]
     [created] = step.created_tasks
-    assert created.due_at is not None and created.due_at > NOW
+    assert created.due_at is not None
+    assert created.due_at > NOW
     assert created.remind_at is None
 
 

@@ -671,7 +671,8 @@ def test_an_unbalanced_nested_split_makes_its_outer_split_unbalanced() -> None:
     )
     messages = {p.node_id: p.message for p in problems(defn) if p.code == "PARALLEL_UNBALANCED"}
     assert set(messages) == {"p", "p2"}
-    assert "'p2__b2'" in messages["p2"] and "reaches end node 'end'" in messages["p2"]
+    assert "'p2__b2'" in messages["p2"]
+    assert "reaches end node 'end'" in messages["p2"]
     assert "the nested split node 'p2' is not balanced" in messages["p"]
 
 
