@@ -5,8 +5,8 @@ run per mutant with only the tests that called the mutated function (its "stats"
 them). What mutmut leaves to the project lives here: which test folders exercise which code
 (`SELECTION`), the seeded sample that CI runs, and each area's score against its floor.
 
-    python -m tests.mutation full [PATH ...]      every mutant (default: workflow/ services/)
-    python -m tests.mutation sample [--size-...]  a sample, seeded by the code it mutates
+    python -m tests.mutation full [PATH ...]    every mutant (default: workflow/ services/)
+    python -m tests.mutation sample [PATH ...]  a sample, seeded by the code it mutates
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ import hashlib
 import math
 import os
 import random
+import shutil
 import subprocess
 import sys
 import time
@@ -103,8 +104,9 @@ def seed_of(paths: list[str]) -> int:
     return int.from_bytes(digest.digest()[:8], "big")
 
 
-def generate(paths: list[str]) -> dict[str, str]:
-    """Write the mutants of `paths` into mutants/; mutant name -> its source file."""
+def generate(paths: list[str], only: list[str]) -> dict[str, str]:
+    """Write the mutants of `paths` (of the files `only`, when given) into mutants/; mutant
+    name -> its source file."""
     import mutmut.__main__ as mm
     from mutmut.configuration import config
     from mutmut.mutation.data import SourceFileMutationData
@@ -113,6 +115,7 @@ def generate(paths: list[str]) -> dict[str, str]:
     cfg = config()
     cfg.source_paths = [Path(p) for p in paths]
     cfg.resolved_mutated_source_paths = [ROOT / "mutants" / p for p in paths]
+    cfg.only_mutate = only
     Path("mutants").mkdir(exist_ok=True)
     mm.copy_src_dir()
     mm.copy_also_copy_files()
@@ -235,35 +238,59 @@ def report(scores: list[Score], *, sampled: bool) -> bool:
     return passed
 
 
+def draw_files(pick: random.Random, paths: list[str], counts: dict[str, int]) -> list[str]:
+    """`counts[area]` files of each area, each drawn with a chance proportional to its size,
+    so that a mutant's chance to be drawn stays about the same whatever file it is in."""
+    drawn: list[str] = []
+    for area, count in counts.items():
+        files = sorted(
+            str(p.relative_to(ROOT))
+            for top in paths
+            if area_of(top) == area
+            for p in (ROOT / top).rglob("*.py")
+        )
+        sizes = [(ROOT / f).stat().st_size for f in files]
+        chosen: set[str] = set()
+        while files and len(chosen) < min(count, len(files)):
+            chosen.add(pick.choices(files, weights=sizes)[0])
+        drawn += sorted(chosen)
+    return drawn
+
+
 def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.mutation")
     if argv[:1] == ["migrate"]:
         migrate(argv[1])
         return 0
+    parser = argparse.ArgumentParser(prog="python -m tests.mutation")
     parser.add_argument("mode", choices=["full", "sample"])
     parser.add_argument("paths", nargs="*")
-    parser.add_argument("--size-workflow", type=int, default=120)
-    parser.add_argument("--size-services", type=int, default=24)
-    parser.add_argument("--seed", type=int, help="default: a hash of the code under test")
+    parser.add_argument("--seed", type=int, help="sample: default a hash of the code it mutates")
+    parser.add_argument("--files", type=int, nargs=2, default=(4, 3), metavar=("W", "S"))
+    parser.add_argument("--mutants", type=int, nargs=2, default=(80, 20), metavar=("W", "S"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args(argv)
     os.chdir(ROOT)
-    paths = args.paths or (list(SAMPLED) if args.mode == "sample" else ["workflow/", "services/"])
+    sample = args.mode == "sample"
+    paths = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    marker = Path("mutants/.sample")
+    if sample or marker.exists():
+        shutil.rmtree("mutants", ignore_errors=True)  # a sample's copy mutates only some files
     started = time.monotonic()
-    names = generate(paths)
+    pick = random.Random(args.seed if args.seed is not None else seed_of(paths))
+    drawn = draw_files(pick, paths, dict(zip(FLOORS, args.files, strict=True))) if sample else []
+    if sample and not drawn:
+        parser.error(f"no Python files to sample under {paths}")
+    names = generate(paths, drawn)
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
-    if args.mode == "sample":
-        seed = args.seed if args.seed is not None else seed_of(paths)
-        pick = random.Random(seed)
-        print(f"mutation: sample seed {seed}")
-        sizes = {"workflow": args.size_workflow, "services": args.size_services}
-        for area, size in sizes.items():
+    if sample:
+        marker.touch()
+        for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
     scores = run(names, chosen, args.children)
     print(f"mutation: done in {time.monotonic() - started:.0f}s")
-    return 0 if report(scores, sampled=args.mode == "sample") else 1
+    return 0 if report(scores, sampled=sample) else 1
 
 
 if __name__ == "__main__":
