@@ -849,3 +849,101 @@ def test_an_escalation_with_nobody_to_escalate_to_reports_the_task_overdue() -> 
     assert [(n.kind, n.task_id, n.users) for n in step.notifications] == [("overdue", tid, ("r1",))]
     assert step.instance.task(tid).overdue
     assert step.instance.task(tid).status is TaskStatus.OPEN
+
+
+def _by_urgency():
+    """After review, urgent documents go to the leader, others to the clerk."""
+    return graph(
+        [
+            start_node(),
+            task("review", "r1"),
+            xor("g"),
+            task("lead", "l1"),
+            task("file", "c1"),
+            end_node(),
+        ],
+        [
+            edge("start", "review"),
+            edge("review", "g"),
+            edge("g", "lead", 'doc.urgency == "urgent"'),
+            edge("g", "file", default=True),
+            edge("lead", "end"),
+            edge("file", "end"),
+        ],
+    )
+
+
+def test_conditions_read_the_document_attributes_given_to_each_call() -> None:
+    defn = _by_urgency()
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    urgent = act(defn, inst, Approve("r1", rid), {}, {"urgency": "urgent"}, now=NOW)
+    assert open_nodes(urgent.instance) == ["lead"]
+    normal = act(defn, inst, Approve("r1", rid), {}, {"urgency": "normal"}, now=NOW)
+    assert open_nodes(normal.instance) == ["file"]
+    routed = start(defn, {}, {"urgency": "urgent"}, "ini", now=NOW)
+    assert open_nodes(routed.instance) == ["review"]
+
+
+def test_a_deadline_that_fires_reads_the_document_too() -> None:
+    deadline = {"hours": 1, "onTimeout": "approve"}
+    defn = graph(
+        [
+            start_node(),
+            task("review", "r1", deadline=deadline),
+            xor("g"),
+            task("lead", "l1"),
+            task("file", "c1"),
+            end_node(),
+        ],
+        [
+            edge("start", "review"),
+            edge("review", "g"),
+            edge("g", "lead", 'doc.urgency == "urgent"'),
+            edge("g", "file", default=True),
+            edge("lead", "end"),
+            edge("file", "end"),
+        ],
+    )
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    step = fire_timer(defn, inst, rid, "deadline", LATER, {}, {"urgency": "urgent"})
+    assert open_nodes(step.instance) == ["lead"]
+
+
+def test_an_action_without_an_actor_or_of_an_unknown_kind_is_refused() -> None:
+    defn = chain(task("review", "r1"))
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    error = expect("INVALID_ACTION", defn, inst, Approve("", rid))
+    assert error.message == "An action needs an actor"
+
+    class Dance:
+        actor = "r1"
+
+    error = expect("INVALID_ACTION", defn, inst, Dance())
+    assert error.message == "Unknown action Dance"
+    with pytest.raises(EngineError) as refused:
+        start(defn, {}, {}, "", now=NOW)
+    assert (refused.value.code, refused.value.message) == (
+        "INVALID_ACTION",
+        "an instance needs an initiator",
+    )
+
+
+def test_assigning_needs_a_waiting_activation_and_somebody() -> None:
+    defn = chain(role_task("review", "office_director"))
+    step = start(defn, {}, {}, "ini", now=NOW)
+    [activation] = step.activations
+    with pytest.raises(EngineError) as unknown:
+        assign(defn, step.instance, "nowhere", ["u"], now=NOW)
+    assert unknown.value.code == "UNKNOWN_ACTIVATION"
+    assert "nowhere" in unknown.value.message
+    with pytest.raises(EngineError) as nobody:
+        assign(defn, step.instance, activation.id, ["", ""], now=NOW)
+    assert (nobody.value.code, nobody.value.node_id) == ("NO_ASSIGNEE", "review")
+    assert nobody.value.message == "Nobody was found for review"
+    given = assign(defn, step.instance, activation.id, ["u2", "u1", "u2"], now=NOW)
+    [created] = given.created_tasks
+    assert created.candidates == ("u2", "u1")
+    assert created.created_at == NOW
