@@ -98,9 +98,11 @@ class TestADispatchFromTemplateToArchive:
         )
         assert (entry.actor_id, entry.target_type) == (office.users["writer"].id, "Document")
         assert entry.target_id == str(key_of(dispatch.doc["id"]))
+        stored = await office.department.scope.get(Attachment, key_of(dispatch.attachment["id"]))
+        assert stored is not None
         assert entry.data == {
-            "attachment": str(key_of(dispatch.attachment["id"])),
-            "name": "检查清单.txt",
+            "attachment": str(stored.id),
+            "name": stored.name,
             "size": len(CONTENT),
         }
 
