@@ -452,3 +452,50 @@ def test_export_writes_each_option_as_its_attribute() -> None:
     assert element["review_deadline"].get("cancelActivity") == "true"
     assert element["review_deadline"].get(oc + "onTimeout") == "escalate"
     assert element["review_deadline"].get("attachedToRef") == "review"
+
+
+def test_conditions_are_written_as_formal_expressions() -> None:
+    root = ET.fromstring(export_bpmn(_rich_definition()))  # noqa: S314 - our own output
+    xsi_type = "{" + NS["xsi"] + "}type"
+    conditions = list(root.iter("{" + NS["bpmn"] + "}conditionExpression"))
+    completions = list(root.iter("{" + NS["bpmn"] + "}completionCondition"))
+    assert [c.text for c in conditions] == ["form.amount > 10000"]
+    assert [c.text for c in completions] == ["${nrOfCompletedInstances / nrOfInstances >= 0.6}"]
+    assert {c.get(xsi_type) for c in conditions + completions} == {"bpmn:tFormalExpression"}
+    flows = {el.get("id"): el for el in root.iter("{" + NS["bpmn"] + "}sequenceFlow")}
+    assert (flows["g__review"].get("sourceRef"), flows["g__review"].get("targetRef")) == (
+        "g",
+        "review",
+    )
+    gateway = next(el for el in root.iter() if el.get("id") == "g")
+    assert gateway.get("default") == "g__cs"
+
+
+@pytest.mark.parametrize(
+    ("condition", "mode", "understood"),
+    [
+        ("${nrOfCompletedInstances >= 1}", CountersignMode.ANY, True),
+        ("${nrOfCompletedInstances == 1}", CountersignMode.ANY, True),
+        ("${nrOfCompletedInstances/nrOfInstances >= 0.75}", CountersignMode.SHARE, True),
+        ("${nrOfActiveInstances == 0}", CountersignMode.ALL, False),
+    ],
+)
+def test_completion_conditions_become_countersign_modes(
+    condition: str, mode: CountersignMode, understood: bool
+) -> None:
+    body = _LINE.replace(
+        '<bpmn:userTask id="a" camunda:assignee="zhang"/>',
+        '<bpmn:userTask id="a" camunda:candidateUsers="u1,u2">'
+        "<bpmn:multiInstanceLoopCharacteristics>"
+        f"<bpmn:completionCondition>{condition.replace('>', '&gt;')}</bpmn:completionCondition>"
+        "</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>",
+    )
+    defn, problems = import_bpmn(_wrap(body))
+    assert defn is not None, problems
+    cs = defn.node("a").countersign
+    assert cs is not None
+    assert cs.mode is mode
+    assert cs.share == (0.75 if mode is CountersignMode.SHARE else None)
+    [note] = problems
+    assert (note.code, note.node_id, note.severity) == ("BPMN_COMPLETION_CONDITION", "a", "warning")
+    assert ("is not understood" in note.message) is not understood
