@@ -54,7 +54,7 @@ class _Blocks:
         self.in_progress.add(split)
         region: set[str] = set()
         joins: set[str] = set()
-        failure: str | None = None
+        failure: str | None = None  # pragma: no mutate (see docs/testing.md)
         for tr in self.v.out.get(split, []):
             failure = self.walk(split, tr, region, joins)
             if failure is not None:
