@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -194,17 +195,29 @@ def migrate(url: str) -> None:
 def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
     """Run the `chosen` mutants (all when empty) with the tests of their modules."""
     import mutmut.__main__ as mm
-
-    collect = mm.collect_or_load_stats
-
-    def collect_then_group(*args: object, **kwargs: object) -> None:
-        collect(*args, **kwargs)  # type: ignore[arg-type]
-        whole_scenarios()
-
-    mm.collect_or_load_stats = collect_then_group  # type: ignore[assignment]
     from mutmut.configuration import config
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
+    from mutmut.workers.isolation import MutantRunner
+
+    collect = mm.collect_or_load_stats
+
+    def collect_then_group(runner: MutantRunner, **options: Any) -> None:
+        collect(runner, **options)
+        whole_scenarios()
+
+    mm.collect_or_load_stats = collect_then_group
+    if chosen:
+        # A sample's stats run has just run these very tests green on a fresh copy: the
+        # second clean run mutmut makes would only double the time `make test` spends here.
+        make_runner = mm.get_mutant_runner
+
+        def without_clean_run(max_workers: int = 1) -> MutantRunner:
+            runner = make_runner(max_workers)
+            runner.run_clean_tests = lambda tests: 0  # type: ignore[method-assign]
+            return runner
+
+        mm.get_mutant_runner = without_clean_run
 
     files = sorted({names[name] for name in chosen} if chosen else set(names.values()))
     tests = sorted({test for path in files for test in selection_for(path)})
