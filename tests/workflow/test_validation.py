@@ -25,6 +25,7 @@ from workflow import (
     RoleRule,
     dispatch_template,
     field_known,
+    load_definition,
     parse_definition,
     receipt_template,
     validate,
@@ -722,3 +723,24 @@ def test_a_transition_id_must_be_a_name(bad: str) -> None:
     assert [(p.transition_id, p.node_id) for p in found] == [(bad, None)]
     assert f"transition id '{bad}'" in found[0].message
     assert "INVALID_ID" not in [p.code for p in problems(chain(task("a", "u")))]
+
+
+def test_a_schema_problem_in_a_transition_names_the_transition() -> None:
+    defn, probs = parse_definition(
+        {
+            "nodes": [{"id": "s", "type": "start"}, {"id": "e", "type": "end"}],
+            "transitions": [{"id": "t1", "source": "s", "target": "e", "default": "maybe"}],
+        }
+    )
+    assert defn is None
+    [problem] = probs
+    assert (problem.code, problem.node_id, problem.transition_id) == ("SCHEMA", None, "t1")
+    assert problem.message.startswith("transitions.0.default: ")
+
+
+def test_a_stored_definition_is_parsed_once_and_shared() -> None:
+    stored = chain(task("a", "u")).to_json()
+    first = load_definition(stored)
+    assert first == chain(task("a", "u"))
+    assert load_definition(dict(stored)) is first
+    assert load_definition({**stored, "name": "other"}) is not first
