@@ -191,3 +191,18 @@ async def test_a_delivery_that_fails_unexpectedly_is_postponed_and_the_loop_goes
     assert delivered.status == RecipientStatus.DELIVERED
     assert delivered.last_error is None
     assert await b.department.scope.query(IncomingItem).count() == 1
+
+    item = await b.department.scope.query(IncomingItem).get()
+    signed = await b.ok(
+        "admin",
+        "signIncomingItem",
+        {"id": gid("IncomingItem", item.id)},
+        "incomingItem { status } ",
+    )
+    assert signed["incomingItem"]["status"] == "SIGNED"
+    await reminders.fire_due(item.created_at + timedelta(days=30))
+    item = await b.department.scope.query(IncomingItem).get()
+    assert item.reminded_at is None, "a signed item is not reminded"
+    assert (
+        await b.department.scope.query(AuditEntry).filter(action="exchange.reminded").count() == 0
+    )

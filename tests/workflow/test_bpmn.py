@@ -499,3 +499,70 @@ def test_completion_conditions_become_countersign_modes(
     [note] = problems
     assert (note.code, note.node_id, note.severity) == ("BPMN_COMPLETION_CONDITION", "a", "warning")
     assert ("is not understood" in note.message) is not understood
+
+
+def test_the_diagram_lays_out_rows_loops_and_timers_exactly() -> None:
+    """Columns left to right, parallel branches in rows below, a loop back under the flow,
+    timers along the bottom edge of their task: pinned, so a viewer opens what we wrote."""
+    defn = graph(
+        [
+            start_node(),
+            task("a", "u", deadline={"hours": 8, "remindBeforeHours": 2}),
+            par("p"),
+            task("b", "u"),
+            task("c", "u"),
+            par("j"),
+            xor("g"),
+            end_node(),
+        ],
+        [
+            edge("start", "a"),
+            edge("a", "p"),
+            edge("p", "b"),
+            edge("p", "c"),
+            edge("b", "j"),
+            edge("c", "j"),
+            edge("j", "g"),
+            edge("g", "end", "form.amount > 1"),
+            edge("g", "a", default=True),
+        ],
+    )
+    root = ET.fromstring(export_bpmn(defn))  # noqa: S314 - our own output
+    di, dc, dd = ("{" + NS[prefix] + "}" for prefix in ("bpmndi", "dc", "di"))
+    [plane] = root.iter(di + "BPMNPlane")
+    assert plane.attrib == {"id": "BPMNPlane_f", "bpmnElement": "f"}
+    bounds = {s.get("bpmnElement"): s.find(dc + "Bounds") for s in root.iter(di + "BPMNShape")}
+    shapes = {
+        key: " ".join(b.get(k) or "" for k in ("x", "y", "width", "height"))
+        for key, b in bounds.items()
+        if b is not None
+    }
+    edges = {
+        e.get("bpmnElement"): " ".join(
+            f"{w.get('x')},{w.get('y')}" for w in e.iter(dd + "waypoint")
+        )
+        for e in root.iter(di + "BPMNEdge")
+    }
+    assert shapes == {
+        "start": "132 102 36 36",
+        "a": "270 80 100 80",
+        "p": "465 95 50 50",
+        "b": "610 80 100 80",
+        "c": "610 210 100 80",
+        "j": "805 95 50 50",
+        "g": "975 95 50 50",
+        "end": "1152 102 36 36",
+        "a_deadline": "280 142 36 36",
+        "a_remind": "324 142 36 36",
+    }
+    assert edges == {
+        "start__a": "168,120 270,120",
+        "a__p": "370,120 465,120",
+        "p__b": "515,120 610,120",
+        "p__c": "515,120 562.5,120 562.5,250 610,250",
+        "b__j": "710,120 805,120",
+        "c__j": "710,250 757.5,250 757.5,120 805,120",
+        "j__g": "855,120 975,120",
+        "g__end": "1025,120 1152,120",
+        "g__a": "1000,145 1000,350 320,350 320,160",
+    }
