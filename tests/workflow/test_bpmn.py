@@ -566,3 +566,30 @@ def test_the_diagram_lays_out_rows_loops_and_timers_exactly() -> None:
         "g__end": "1025,120 1152,120",
         "g__a": "1000,145 1000,350 320,350 320,160",
     }
+
+
+def test_drawing_and_notes_beside_the_process_are_ignored_with_warnings() -> None:
+    extra = (
+        '<bpmn:documentation id="doc"/><bpmn:extensionElements id="ext"/><bpmn:category id="cat"/>'
+    )
+    body = _LINE.replace(
+        '<bpmn:userTask id="a" camunda:assignee="zhang"/>',
+        '<bpmn:userTask id="a" camunda:assignee="zhang" default="f2"/>',
+    )
+    defn, problems = import_bpmn(_wrap(body, extra))
+    assert defn is not None, problems
+    assert _codes(problems) == [
+        ("BPMN_IGNORED", "doc", "warning"),
+        ("BPMN_IGNORED", "ext", "warning"),
+        ("BPMN_IGNORED", "cat", "warning"),
+    ]
+    assert "in definitions is ignored" in problems[0].message
+    assert not any(t.default for t in defn.transitions), "only a gateway's default counts"
+
+
+def test_a_flow_without_a_target_is_imported_for_validation_to_name() -> None:
+    body = _LINE.replace('targetRef="e"', "")
+    defn, problems = import_bpmn(_wrap(body))
+    assert defn is not None, problems
+    assert [(t.id, t.target) for t in defn.transitions] == [("f1", "a"), ("f2", "")]
+    assert "UNKNOWN_TARGET" in [p.code for p in validate(defn)]
