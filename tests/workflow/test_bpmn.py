@@ -593,3 +593,32 @@ def test_a_flow_without_a_target_is_imported_for_validation_to_name() -> None:
     assert defn is not None, problems
     assert [(t.id, t.target) for t in defn.transitions] == [("f1", "a"), ("f2", "")]
     assert "UNKNOWN_TARGET" in [p.code for p in validate(defn)]
+
+
+def _with_extensions(inner: str) -> str:
+    task = (
+        '<bpmn:userTask id="a"><bpmn:extensionElements>'
+        f"{inner}</bpmn:extensionElements></bpmn:userTask>"
+    )
+    body = _LINE.replace('<bpmn:userTask id="a" camunda:assignee="zhang"/>', task)
+    return _wrap(body).replace('id="d"', f'id="d" xmlns:oc="{NS["oc"]}"')
+
+
+def test_our_extensions_on_a_task_are_read_or_reported() -> None:
+    defn, problems = import_bpmn(
+        _with_extensions(
+            '<oc:assignee kind="form_field"/><oc:colour/>'
+            '<oc:fieldAccess><oc:field path="title" access="hidden"/><oc:field path="x"/>'
+            "</oc:fieldAccess>"
+        )
+    )
+    assert defn is not None, problems
+    assert _codes(problems) == [("BPMN_IGNORED", "a", "warning")]
+    assert problems[0].message == "oc:colour on userTask 'a' is ignored"
+    assert defn.node("a").field_access == {"title": "hidden"}
+    assert defn.node("a").assignee.field == ""  # type: ignore[union-attr]
+    assert "field" in " ".join(p.message for p in validate(defn))
+    defn, problems = import_bpmn(_with_extensions('<oc:assignee kind="astrologer"/>'))
+    assert defn is None
+    assert _codes(problems) == [("BPMN_ASSIGNEE", "a", "error")]
+    assert problems[0].message == "node 'a': unknown assignee kind 'astrologer'"
