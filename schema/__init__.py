@@ -15,6 +15,10 @@ from strawberry.types.base import get_object_definition
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
+from schema.bookings.mutations import BookingMutation
+from schema.bookings.queries import BookingQuery
+from schema.calendar.mutations import CalendarMutation
+from schema.calendar.queries import CalendarQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -82,6 +86,8 @@ Query = merge_types(
         StatsQuery,
         AuditQuery,
         WorkdayQuery,
+        CalendarQuery,
+        BookingQuery,
     ),
 )
 Mutation = merge_types(
@@ -96,6 +102,8 @@ Mutation = merge_types(
         SsoMutation,
         ExchangeMutation,
         WorkdayMutation,
+        CalendarMutation,
+        BookingMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -98,6 +98,18 @@ class EventSubscription:
         return _typed(await r.my_tasks_changed(info.context, after=after))
 
     @strawberry.subscription(
+        description="The viewer's personal office (个人辅助办公): `calendar.*` events "
+        "(invitations, answers, reminders, shares, changes of her events and notes) and "
+        "`booking.changed` whose `userIds` include her."
+    )
+    async def my_calendar_changed(
+        self,
+        info: Info,
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.my_calendar_changed(info.context, after=after))
+
+    @strawberry.subscription(
         description="Status changes (状态变更) of a document the viewer may read; ends being "
         "delivered when the viewer loses access."
     )

@@ -16,12 +16,14 @@ from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import apidocs, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server import audit as audit_export
+from server import calendar as calendar_feeds
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
 from services import idempotency, stats
+from services.calendar import reminders as calendar_reminders
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.object_store import S3BlobStore
@@ -116,6 +118,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
     app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
     app.router.add_get("/audit/export", audit_export.export)
+    calendar_feeds.add_routes(app)
     return app
 
 
@@ -193,6 +196,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("timers", settings.timer_interval_seconds, timers.fire_due),
         loop("exchange_delivery", settings.timer_interval_seconds, delivery.deliver_due),
         loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
+        loop("calendar_reminders", settings.timer_interval_seconds, calendar_reminders.fire_due),
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
     ]
     if settings.rollup_interval_seconds > 0:

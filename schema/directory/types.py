@@ -69,6 +69,9 @@ describe_values(
             "Work the incoming box (收文箱): sign for (签收) or "
             "return (退回) what other tenants sent."
         ),
+        "BOOKINGS_MANAGE": (
+            "Keep bookable resources (公共事务) and approve or reject their bookings."
+        ),
     },
 )
 
