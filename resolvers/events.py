@@ -134,6 +134,17 @@ async def my_calendar_changed(ctx: Context, *, after: str | None) -> AsyncIterat
     return await events(actor, after=after, prefixes=prefixes, allow=mine)
 
 
+async def notifications(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+    """站内消息 for the viewer: `notification.created` events whose `userId` is hers."""
+    actor = signed_in(ctx)
+    me = global_id("User", actor.user_id)
+
+    def mine(event: Event) -> bool:
+        return event.payload.get("userId") == me
+
+    return await events(actor, after=after, prefixes=[Topic.NOTIFICATION_CREATED], allow=mine)
+
+
 async def _readable(ctx: Context, document_id: Any) -> uuid.UUID:
     """The document's id, if the viewer may read it now (the queries' read rule)."""
     key = node_uuid(document_id, "Document")

@@ -19,6 +19,8 @@ from schema.bookings.mutations import BookingMutation
 from schema.bookings.queries import BookingQuery
 from schema.calendar.mutations import CalendarMutation
 from schema.calendar.queries import CalendarQuery
+from schema.circulation.mutations import CirculationMutation
+from schema.circulation.queries import CirculationQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -32,6 +34,8 @@ from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
+from schema.notifications.mutations import NotificationMutation
+from schema.notifications.queries import NotificationQuery
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.sso.access import ComponentAccess
@@ -88,6 +92,8 @@ Query = merge_types(
         WorkdayQuery,
         CalendarQuery,
         BookingQuery,
+        CirculationQuery,
+        NotificationQuery,
     ),
 )
 Mutation = merge_types(
@@ -104,6 +110,8 @@ Mutation = merge_types(
         WorkdayMutation,
         CalendarMutation,
         BookingMutation,
+        CirculationMutation,
+        NotificationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -29,6 +29,7 @@ describe_values(
         "SEPARATION_OF_DUTIES": (
             "The initiator may not approve, or be handed, her own document at that step."
         ),
+        "CANNOT_READ": "Someone named may not read the document; the message names them.",
     },
 )
 

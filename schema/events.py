@@ -153,6 +153,13 @@ class EventSubscription:
         return _typed(await r.incoming_box_changed(info.context, after=after))
 
     @strawberry.subscription(
+        description="站内消息 for the viewer as they are created (`notification.created` events "
+        "whose `userId` is the viewer), replayed from `after` first."
+    )
+    async def notification_received(self, info: Info, after: After = None) -> AsyncIterator[Event]:
+        return _typed(await r.notifications(info.context, after=after))
+
+    @strawberry.subscription(
         description="运行告警 raised and resolved in the viewer's tenant (tenant admins; platform "
         "admins get the platform-wide ones such as outbox lag)."
     )

@@ -29,6 +29,8 @@ from services.documents.attachments import AttachmentPolicy
 from services.documents.object_store import S3BlobStore
 from services.documents.storage import BlobStore, LocalBlobStore
 from services.exchange import delivery, reminders
+from services.notifications import delivery as notification_delivery
+from services.notifications import digest
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus, publisher, relay, sessions
@@ -191,6 +193,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
     ]
     if not settings.background_jobs:
         return loops
+    outbound = transports(settings)
     thresholds = stats.Thresholds(settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds)
     loops += [
         loop("timers", settings.timer_interval_seconds, timers.fire_due),
@@ -198,6 +201,12 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
         loop("calendar_reminders", settings.timer_interval_seconds, calendar_reminders.fire_due),
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
+        loop(
+            "notification_delivery",
+            settings.timer_interval_seconds,
+            lambda: notification_delivery.deliver_due(outbound),
+        ),
+        loop("notification_digest", settings.digest_interval_seconds, digest.compose_due),
     ]
     if settings.rollup_interval_seconds > 0:
         loops.append(
@@ -210,6 +219,30 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
             )
         )
     return loops
+
+
+def transports(settings: Settings) -> notification_delivery.Transports:
+    """The outbound channels this deployment has (none by default: in-app only)."""
+    hook = notification_delivery.Webhook
+    return notification_delivery.Transports(
+        email=notification_delivery.Smtp(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            use_tls=settings.smtp_tls,
+        )
+        if settings.smtp_host
+        else None,
+        sms=hook(settings.sms_webhook_url, settings.webhook_secret)
+        if settings.sms_webhook_url
+        else None,
+        im=hook(settings.im_webhook_url, settings.webhook_secret)
+        if settings.im_webhook_url
+        else None,
+        link_base=f"{settings.public_url.rstrip('/')}/#/node/",
+    )
 
 
 async def _live_events(app: web.Application) -> AsyncIterator[None]:

@@ -32,6 +32,8 @@ MODEL_MODULES = [
     "models.workdays",
     "models.calendar",
     "models.bookings",
+    "models.circulation",
+    "models.notifications",
 ]
 
 
@@ -135,6 +137,21 @@ class Settings(BaseSettings):
     """How often the platform-wide statistics rollups are rebuilt (0: never)."""
 
     timer_interval_seconds: float = 5.0
+    smtp_host: str | None = None
+    """Outbound e-mail (SMTP) for notifications; unset: e-mails wait, then fail after a day."""
+    smtp_port: int = 25
+    smtp_sender: str = "officecloud@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: bool = False
+    """Implicit TLS (port 465); otherwise STARTTLS when the server offers it."""
+    sms_webhook_url: str | None = None
+    """The SMS gateway: notifications are POSTed as JSON, signed (see docs/notifications.md)."""
+    im_webhook_url: str | None = None
+    """The instant-messaging gateway, the same way."""
+    webhook_secret: str = ""
+    """The HMAC-SHA256 key of `X-Officecloud-Signature` on gateway requests."""
+    digest_interval_seconds: float = 600.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
     portal_check_shipped_operations: bool = False

@@ -66,6 +66,9 @@ class Code(StrEnum):
     """减签 would leave a countersign without signers."""
     SEPARATION_OF_DUTIES = "SEPARATION_OF_DUTIES"
     """The initiator may not approve (or be handed) her own document at that step."""
+    CANNOT_READ = "CANNOT_READ"
+    """Someone a document would be circulated to may not read it (secrecy, another tenant, a
+    disabled account); the message names them."""
 
 
 @dataclass(frozen=True, slots=True)

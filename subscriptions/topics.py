@@ -39,6 +39,7 @@ class Topic(StrEnum):
     DOCUMENT_NUMBER_VOIDED = "document.number_voided"
     TASK_CHANGED = "task.changed"
     TASK_NOTIFIED = "task.notified"
+    NOTIFICATION_CREATED = "notification.created"
     EXCHANGE_RECIPIENT_CHANGED = "exchange.recipient_changed"
     EXCHANGE_INCOMING = "exchange.incoming"
     ALERT_RAISED = "alert.raised"

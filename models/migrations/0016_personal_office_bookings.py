@@ -41,7 +41,7 @@ async def drop_no_overlap(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('officecloud', '0013_flow_engine')]
+    dependencies = [('officecloud', '0014_circulation_notifications')]
 
     initial = False
 

@@ -20,7 +20,7 @@ from models.documents import (
 from models.flows import FlowVersion
 from models.scope import TenantScope
 from services import workdays
-from services.documents import assignees, delegations, numbers
+from services.documents import assignees, copies, delegations, notices, numbers
 from services.documents.trail import add_participants, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
@@ -72,6 +72,8 @@ class Run:
     """Users concerned by each task (by its key) changed or notified since the last record."""
     task_ids: dict[str, uuid.UUID] = field(default_factory=dict)
     status_before: DocumentStatus = DocumentStatus.DRAFT
+    copies: list[copies.Copy] = field(default_factory=list)
+    """What nodes' `cc` rules found, sent once the action is in the trail."""
     _env: workflow.Environment | None = None
 
     @classmethod
@@ -235,6 +237,7 @@ class Run:
             summary["changed"] = sorted(changes)
         if comment:
             summary["reason"] = comment
+            await notices.mentioned(self.work, self.scope, document, comment, task)
         self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
         if document.status != self.status_before:
             self.work.emit(
@@ -249,6 +252,8 @@ class Run:
             )
         await self._tasks_changed()
         self.status_before = document.status
+        await copies.send_all(self.work, self.scope, document, self.copies, self.actor_user_id)
+        self.copies = []
 
     async def _tasks_changed(self) -> None:
         """One `task.changed` per task touched since the last record, for its people."""
@@ -294,6 +299,8 @@ class Run:
             else:
                 row.due_at, row.fired_at = timer.at, None
                 await row.save()
+        await notices.task_notes(self.work, self.scope, self.document, self.flow, step)
+        self.copies += await copies.copies_of(self.scope, self.flow, self.document, step)
         for note in step.notifications:
             self.work.emit(
                 self.actor.tenant_id,
@@ -339,6 +346,7 @@ class Run:
             )
         }
         participants: set[str] = set()
+        opened: list[workflow.Task] = []
         for task in tasks:
             values = {
                 "node_id": task.node_id,
@@ -357,6 +365,7 @@ class Run:
             }
             row = rows.get(task.id)
             if row is None:
+                opened.append(task)
                 row = await scope.create(Task, document_id=document.id, key=task.id, **values)
                 if task.assignee is None and task.candidates:
                     await scope.bulk_create(
@@ -376,6 +385,7 @@ class Run:
             self.touched.setdefault(task.id, set()).update(people)
             self.task_ids[task.id] = row.id
         await add_participants(scope, document, _ids(participants))
+        await notices.tasks_opened(self.work, scope, document, self.flow, opened)
 
 
 def _ids(values: Any) -> list[uuid.UUID]:

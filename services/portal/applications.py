@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from models.access import Actor, Permission
+from models.notifications import NotificationKind
 from models.portal_components import (
     PortalComponent,
     PortalResource,
@@ -22,9 +23,10 @@ from models.scope import TenantScope
 from models.tenants import ApplicationStatus
 from services.errors import Code, ServiceError, not_found, require
 from services.inputs import Checks, parse_id
+from services.notifications import notify
 from services.portal.common import record, scope_of
 from services.uow import transaction
-from subscriptions.topics import Topic
+from subscriptions.topics import Topic, global_id
 
 SYSTEM_USER_ID = uuid.UUID(int=0)
 
@@ -129,6 +131,16 @@ async def review_service_application(
             {"kind": application.kind.value, "reason": reason},
             also=actor.tenant_id,
         )
+        if application.applicant_id:
+            verdict = "已通过" if approve else f"未通过，理由：{reason}"
+            await notify(
+                work,
+                application.tenant_id,
+                [application.applicant_id],
+                NotificationKind.SERVICE_APPLICATION_DECIDED,
+                f"您的服务组件申请{verdict}",
+                global_id("ServiceApplication", application.id),
+            )
     return application
 
 
