@@ -1,6 +1,6 @@
 """Public affairs (公共事务): bookable resources (meeting rooms, vehicles, equipment) and their
 bookings. No two active bookings of one resource overlap: on PostgreSQL an exclusion
-constraint (`booking_no_overlap`, migration 0016) guarantees it, on SQLite the booking
+constraint (`booking_no_overlap`, migration 0015) guarantees it, on SQLite the booking
 service checks under the database's write lock."""
 
 from __future__ import annotations

@@ -36,6 +36,7 @@ from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
 from schema.notifications.mutations import NotificationMutation
 from schema.notifications.queries import NotificationQuery
+from schema.operations import OperationMutation
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.sso.access import ComponentAccess
@@ -43,6 +44,8 @@ from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
+from schema.usage.mutations import UsageMutation
+from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
 from schema.workdays.mutations import WorkdayMutation
 from schema.workdays.queries import WorkdayQuery
@@ -88,6 +91,7 @@ Query = merge_types(
         SsoQuery,
         ExchangeQuery,
         StatsQuery,
+        UsageQuery,
         AuditQuery,
         WorkdayQuery,
         CalendarQuery,
@@ -107,11 +111,13 @@ Mutation = merge_types(
         PortalMutation,
         SsoMutation,
         ExchangeMutation,
+        UsageMutation,
         WorkdayMutation,
         CalendarMutation,
         BookingMutation,
         CirculationMutation,
         NotificationMutation,
+        OperationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

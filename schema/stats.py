@@ -37,6 +37,8 @@ describe_values(
     {
         "TASKS_OVERDUE": "Too many overdue tasks in a tenant.",
         "OUTBOX_LAG": "Events are waiting to be published for too long.",
+        "QUOTA": "A tenant used 80 % (warning) or 100 % (critical) of a limit of its package.",
+        "PACKAGE_EXPIRED": "A tenant's package expired: it is suspended after the grace period.",
     },
 )
 strawberry.enum(m.AlertStatus, name="AlertStatus", description="Whether an alert still holds.")

@@ -44,6 +44,7 @@ class Topic(StrEnum):
     EXCHANGE_INCOMING = "exchange.incoming"
     ALERT_RAISED = "alert.raised"
     ALERT_RESOLVED = "alert.resolved"
+    ACCESS_RULES_CHANGED = "sso.access_rules_changed"
     PORTAL_COMPONENT_REGISTERED = "portal.component_registered"
     PORTAL_RESOURCE_REGISTERED = "portal.resource_registered"
     PORTAL_RESOURCE_UPDATED = "portal.resource_updated"

@@ -14,6 +14,7 @@ from models.access import Actor, Permission
 from models.bookings import ACTIVE_BOOKINGS, Booking, BookingStatus, Resource
 from models.calendar import CalendarEvent
 from models.scope import TenantScope
+from services import usage
 from services.bookings import slots
 from services.bookings.resources import locked
 from services.calendar.access import editable_event
@@ -96,6 +97,7 @@ async def book(
         if event is not None and not event.location:
             event.location = resource.name
             await event.save(update_fields=["location", "updated_at"])
+        await usage.count(work, actor.tenant_id, usage.Meter.BOOKINGS)
         _emit(work, booking, "booked", {"resource": resource.name, "title": title})
     return booking
 
