@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck contract pytest schema release-schema apidocs migrations graphiql
+.PHONY: run test test-fast lint typecheck contract pytest mutation mutation-sample schema release-schema apidocs migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -28,7 +28,7 @@ graphiql: server/static/graphiql
 run: $(BIN)/officecloud graphiql
 	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
-test: $(BIN)/officecloud lint typecheck contract pytest
+test: $(BIN)/officecloud lint typecheck contract pytest mutation-sample
 
 lint: $(BIN)/officecloud
 	$(BIN)/ruff check .
@@ -47,6 +47,14 @@ pytest: $(BIN)/officecloud graphiql
 
 test-fast: $(BIN)/officecloud graphiql
 	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+
+# Mutation testing (docs/testing.md): every mutant of workflow/ and services/ (hours; pass
+# MUTATION_ARGS="workflow/" for one area), or the seeded sample `make test` runs (minutes).
+mutation: $(BIN)/officecloud
+	nice -n 19 $(BIN)/python -m tests.mutation full $(MUTATION_ARGS)
+
+mutation-sample: $(BIN)/officecloud
+	nice -n 10 $(BIN)/python -m tests.mutation sample $(MUTATION_ARGS)
 
 schema: $(BIN)/officecloud
 	$(BIN)/officecloud export-schema > schema.graphql

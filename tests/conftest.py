@@ -37,6 +37,9 @@ from services import tenants
 pytest_plugins = ["tests.documents.support"]
 
 PG_ADMIN_URL = os.environ.get("TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
+PG_TEMPLATE = os.environ.get("TEST_PG_TEMPLATE")
+"""A migrated database each run's database copies, skipping the migrations (tests/mutation.py
+sets it: the migrations cost more than most mutants' tests)."""
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -59,7 +62,8 @@ async def pg_url() -> AsyncIterator[str]:
     except (OSError, asyncpg.PostgresError) as exc:
         _unavailable("PostgreSQL", exc)
     try:
-        await admin.execute(f'CREATE DATABASE "{name}"')
+        template = f' TEMPLATE "{PG_TEMPLATE}"' if PG_TEMPLATE else ""
+        await admin.execute(f'CREATE DATABASE "{name}"{template}')
         yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
     finally:
         await db.disconnect()

@@ -293,3 +293,94 @@ async def test_deprovisioning_hands_open_tasks_to_the_unit_leader(office: Office
     assert [(e.node_id, e.comment) for e in events] == [("review", "deprovisioned")]
     gone = await office.run("director", "{ viewer { user { id } } }")
     assert gone.status == 403, "a deprovisioned user cannot sign in"
+
+
+def parallel_flow(unit_id: str) -> dict[str, Any]:
+    """Two branches at once: one for an org unit's leader, one for the leaders' role."""
+    return {
+        "id": "parallel",
+        "name": "会办",
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "draft",
+                "name": "拟稿",
+                "type": "task",
+                "assignee": {"kind": "previous_handler"},
+            },
+            {"id": "split", "type": "parallel_gateway"},
+            {
+                "id": "finance",
+                "name": "财务会办",
+                "type": "task",
+                "assignee": {"kind": "org_unit_leader", "orgUnitId": unit_id},
+            },
+            {
+                "id": "sign",
+                "name": "签发",
+                "type": "task",
+                "assignee": {"kind": "role", "roleCode": "leader"},
+            },
+            {"id": "join", "type": "parallel_gateway"},
+            {"id": "end", "type": "end"},
+        ],
+        "transitions": [
+            {"id": "a", "source": "start", "target": "draft"},
+            {"id": "b", "source": "draft", "target": "split"},
+            {"id": "c", "source": "split", "target": "finance"},
+            {"id": "d", "source": "split", "target": "sign"},
+            {"id": "e", "source": "finance", "target": "join"},
+            {"id": "f", "source": "sign", "target": "join"},
+            {"id": "g", "source": "join", "target": "end"},
+        ],
+    }
+
+
+async def test_an_org_units_leader_gets_its_task_and_one_task_is_urged(
+    gql: GraphQL, make_department: Any
+) -> None:
+    office = await staff(await make_department(), gql)
+    department = office.department
+    root = await department.scope.query(OrgUnit).get(parent_id=None)
+    finance = await directory.create_org_unit(
+        department.actor,
+        name="财务处",
+        parent_id=root.id,
+        leader_id=office.users["finance_head"].id,
+    )
+    flow = await design(office, parallel_flow(str(finance.id)), key="parallel")
+    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, "flow { id } ")
+    office.type_id = await document_type(office, flow["flow"]["id"], code="hb")
+    doc_id = await fresh(office)
+    held = await office.open_task("finance_head", doc_id)
+    assert held["nodeId"] == "finance", "the unit's leader holds the unit's task"
+    assert (await office.open_task("leader", doc_id))["nodeId"] == "sign"
+
+    before = await OutboxEvent.filter(topic="task.notified").count()
+    urge = {"id": doc_id, "taskId": held["id"], "comment": "财务请尽快"}
+    await office.ok("writer", "urgeDocument", urge, DOC)
+    notified = await OutboxEvent.filter(topic="task.notified").order_by("id").all()
+    assert len(notified) == before + 1, "one task urged, one notification"
+    assert notified[-1].payload["kind"] == "urge"
+    assert notified[-1].payload["userIds"] == [office.id("finance_head")]
+    assert notified[-1].payload["comment"] == "财务请尽快"
+
+    await office.ok("writer", "urgeDocument", {"id": doc_id}, DOC)
+    everyone = await OutboxEvent.filter(topic="task.notified").order_by("id").all()
+    assert len(everyone) == before + 3, "the whole document: one notification per open task"
+    assert sorted(e.payload["userIds"][0] for e in everyone[-2:]) == sorted(
+        [office.id("finance_head"), office.id("leader")]
+    )
+
+    await directory.update_org_unit(department.actor, id=finance.id, leader_id=None)
+    draft = await office.ok(
+        "writer",
+        "createDocument",
+        {"documentTypeId": office.type_id, "title": "无人会办", "formData": {"amount": 1}},
+        DOC,
+    )
+    leaderless = await office.mutate(
+        "writer", "submitDocument", {"id": draft["document"]["id"]}, DOC
+    )
+    assert [e["code"] for e in leaderless["errors"]] == ["INVALID_STATE"]
+    assert "财务会办" in leaderless["errors"][0]["message"], "names the node nobody can handle"

@@ -15,6 +15,7 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 
+from models.audit import AuditEntry
 from models.documents import Attachment, DocumentEvent
 from server.app import create_app
 from server.settings import Settings
@@ -91,6 +92,19 @@ class TestADispatchFromTemplateToArchive:
         assert body["data"]["uploadAttachment"]["errors"] == []
         dispatch.attachment = body["data"]["uploadAttachment"]["attachment"]
         assert dispatch.attachment["size"] == len(CONTENT)
+        office = dispatch.office
+        [entry] = await office.department.scope.query(AuditEntry).filter(
+            action="document.attachment_added"
+        )
+        assert (entry.actor_id, entry.target_type) == (office.users["writer"].id, "Document")
+        assert entry.target_id == str(key_of(dispatch.doc["id"]))
+        stored = await office.department.scope.get(Attachment, key_of(dispatch.attachment["id"]))
+        assert stored is not None
+        assert entry.data == {
+            "attachment": str(stored.id),
+            "name": stored.name,
+            "size": len(CONTENT),
+        }
 
     async def test_approvals_number_it_and_the_last_node_archives_it(
         self, dispatch: Dispatch

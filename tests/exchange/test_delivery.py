@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from models.audit import AuditEntry
-from models.exchange import DispatchRecipient, IncomingItem, RecipientStatus
+from models.exchange import Dispatch, DispatchRecipient, IncomingItem, RecipientStatus
 from models.outbox import OutboxEvent
 from models.scope import TenantScope
 from models.tenants import TenantStatus
@@ -125,7 +125,8 @@ class TestDeliveryIsRetriedIdempotentAndRemindedOnce:
         delivered = item.created_at
         await reminders.fire_due(delivered + timedelta(hours=3))
         assert await _reminded(b, item.id) == 0, "not before the tenant's deadline"
-        await reminders.fire_due(delivered + timedelta(hours=5))
+        assert await reminders.fire_due(delivered + timedelta(hours=5)) >= 1
+        assert await reminders.fire_due(delivered + timedelta(hours=5)) == 0, "all fired"
         await reminders.fire_due(delivered + timedelta(days=30))
         assert await _reminded(b, item.id) == 1, "reminded once"
         assert await inbox.query(AuditEntry).filter(action="exchange.reminded").count() == 1
@@ -152,4 +153,56 @@ async def _reminded(office: Office, item_id: Any) -> int:
         for row in rows
         if row.payload["incomingId"] == gid("IncomingItem", item_id)
         and row.payload["action"] == "reminded"
+    )
+
+
+async def test_a_delivery_that_fails_unexpectedly_is_postponed_and_the_loop_goes_on(
+    database: Settings, gql: GraphQL
+) -> None:
+    a = await dispatching_office(gql, await new_department())
+    b = await receiving_office(gql, new_department, parent=a.department.tenant)
+    doc_id, _ = await completed_dispatch(a, gql, "关于损坏副本的通知")
+    await set_status(b, TenantStatus.SUSPENDED)
+    to_b = {"id": doc_id, "recipients": [{"tenantId": gid("Tenant", b.department.tenant.id)}]}
+    sent = await a.ok("admin", "dispatchDocument", to_b, DISPATCH)
+    recipient_id = key_of(sent["dispatch"]["recipients"][0]["id"])
+    recipients = a.department.scope.query(DispatchRecipient)
+    dispatches = a.department.scope.query(Dispatch)
+    contents = (await dispatches.get(id=key_of(sent["dispatch"]["id"]))).contents
+    # A copy that cannot be read (its sender gone from it) makes delivery raise.
+    broken = {key: value for key, value in contents.items() if key != "sender"}
+    await dispatches.filter(id=key_of(sent["dispatch"]["id"])).update(contents=broken)
+    await set_status(b, TenantStatus.ACTIVE)
+    before = await recipients.get(id=recipient_id)
+    soon = datetime.now(UTC) + timedelta(minutes=5)
+
+    await delivery.deliver_due(soon)
+
+    after = await recipients.get(id=recipient_id)
+    assert after.status == RecipientStatus.SENT
+    assert after.attempts == before.attempts + 1
+    assert after.last_error == "Delivery failed unexpectedly; it will be retried"
+    assert after.next_attempt_at > before.next_attempt_at, "postponed again"
+    assert await b.department.scope.query(IncomingItem).count() == 0, "nothing half-written"
+
+    await dispatches.filter(id=key_of(sent["dispatch"]["id"])).update(contents=contents)
+    await delivery.deliver_due(after.next_attempt_at + timedelta(seconds=1))
+    delivered = await recipients.get(id=recipient_id)
+    assert delivered.status == RecipientStatus.DELIVERED
+    assert delivered.last_error is None
+    assert await b.department.scope.query(IncomingItem).count() == 1
+
+    item = await b.department.scope.query(IncomingItem).get()
+    signed = await b.ok(
+        "admin",
+        "signIncomingItem",
+        {"id": gid("IncomingItem", item.id)},
+        "incomingItem { status } ",
+    )
+    assert signed["incomingItem"]["status"] == "SIGNED"
+    await reminders.fire_due(item.created_at + timedelta(days=30))
+    item = await b.department.scope.query(IncomingItem).get()
+    assert item.reminded_at is None, "a signed item is not reminded"
+    assert (
+        await b.department.scope.query(AuditEntry).filter(action="exchange.reminded").count() == 0
     )

@@ -4,6 +4,8 @@ events (what Camunda and bpmn-js draw), working-time deadlines and separation of
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
+
 import pytest
 
 from tests.workflow.support import chain, task
@@ -114,3 +116,53 @@ def test_durations_round_trip(hours: float) -> None:
     assert hours_of(duration(hours)) == pytest.approx(hours)
     assert hours_of("PT") is None
     assert hours_of("P1W") is None
+
+
+@pytest.mark.parametrize(
+    ("hours", "text"),
+    [(24, "PT24H"), (1.5, "PT1H30M"), (0, "PT0S"), (0.5 / 3600, "PT0.5S"), (25 / 60, "PT25M")],
+)
+def test_durations_are_written_as_people_write_them(hours: float, text: str) -> None:
+    assert duration(hours) == text
+
+
+def test_a_working_time_deadline_and_a_plain_timer_are_written_exactly() -> None:
+    defn = FlowDefinition.model_validate(
+        {
+            "nodes": [
+                {"id": "start", "type": "start"},
+                {
+                    "id": "review",
+                    "type": "task",
+                    "assignee": {"kind": "users", "ids": ["r"]},
+                    "deadline": {"workingHours": 8, "remindBeforeHours": 2, "onTimeout": "approve"},
+                },
+                {
+                    "id": "sign",
+                    "type": "task",
+                    "assignee": {"kind": "users", "ids": ["s"]},
+                    "deadline": {"hours": 4},
+                },
+                {"id": "end", "type": "end"},
+            ],
+            "transitions": [
+                {"id": "a", "source": "start", "target": "review"},
+                {"id": "b", "source": "review", "target": "sign"},
+                {"id": "c", "source": "sign", "target": "end"},
+            ],
+        }
+    )
+    root = ET.fromstring(export_bpmn(defn))  # noqa: S314 - our own output
+    oc = "{" + NS["oc"] + "}"
+    [working] = root.iter(oc + "deadline")
+    assert working.attrib == {
+        "workingHours": "8.0",
+        "remindBeforeHours": "2.0",
+        "onTimeout": "approve",
+    }
+    element = {el.get("id"): el for el in root.iter()}
+    assert element["sign_deadline"].get("cancelActivity") == "false"
+    assert element["sign_deadline"].get(oc + "onTimeout") is None
+    back, problems = import_bpmn(export_bpmn(defn))
+    assert back is not None, problems
+    assert back.node("review").deadline == defn.node("review").deadline

@@ -786,3 +786,164 @@ def test_templates_run_to_completion() -> None:
     inst = do(receipt, inst, Claim("c1", open_task(inst, "sign_for"))).instance
     inst = do(receipt, inst, Approve("c1", open_task(inst, "sign_for"))).instance
     assert inst.task(open_task(inst, "register")).assignee == "c1"
+
+
+def test_adding_signers_is_offered_only_where_the_node_allows_it() -> None:
+    closed = chain(task("review", "r1", allowAddSigner=False))
+    inst = begin(closed)
+    rid = open_task(inst, "review")
+    assert TaskAction.ADD_SIGNERS not in allowed_actions(closed, inst, rid, "r1")
+    error = expect("INVALID_ACTION", closed, inst, AddSigner("r1", rid, ["x"]))
+    assert "Review" in error.message
+    opened = chain(task("review", "r1"))
+    inst = begin(opened)
+    assert TaskAction.ADD_SIGNERS in allowed_actions(opened, inst, open_task(inst, "review"), "r1")
+
+
+@pytest.mark.parametrize(
+    "deadline",
+    [{"hours": 10}, {"workingHours": 8}, {"workingDays": 2}],
+    ids=["hours", "working-hours", "working-days"],
+)
+def test_a_deadline_without_remind_before_hours_has_no_reminder(deadline: dict) -> None:
+    defn = chain(task("review", "r1", deadline=deadline))
+    step = start(defn, {}, {}, "ini", now=NOW)
+    assert [t.kind for t in step.timers] == ["deadline"]
+    [created] = step.created_tasks
+    assert created.due_at is not None
+    assert created.due_at > NOW
+    assert created.remind_at is None
+
+
+def test_the_engine_reports_each_node_it_completes_and_each_return() -> None:
+    defn = chain(task("draft"), task("review", "r1", rejectTo="draft"), task("sign", "s1"))
+    inst = do(defn, begin(defn), Submit("ini")).instance
+    step = do(defn, inst, Approve("r1", open_task(inst, "review")))
+    [completed] = [e for e in step.events if e.kind == "node_completed"]
+    assert completed.node_id == "review"
+    assert dict(completed.data) == {
+        "outcome": "approved",
+        "handlers": ["r1"],
+        "allocate_number": False,
+    }
+    sign = open_task(step.instance, "sign")
+    back = do(defn, step.instance, Return("s1", sign, target_node="review"))
+    [returned] = [e for e in back.events if e.kind == "returned"]
+    again = back.instance.task(open_task(back.instance, "review"))
+    assert (returned.actor, returned.node_id) == ("s1", "review")
+    assert returned.data == {"visit_id": again.visit_id}
+    rejected = do(defn, back.instance, Reject("r1", again.id))
+    kinds = [(e.kind, e.node_id, e.data.get("outcome")) for e in rejected.events]
+    assert ("node_completed", "review", "rejected") in kinds
+    assert open_nodes(rejected.instance) == ["draft"]
+
+
+def test_an_escalation_with_nobody_to_escalate_to_reports_the_task_overdue() -> None:
+    """Validation refuses such a flow (MISSING_ESCALATE_TO); the engine still tells the holder."""
+    defn = chain(task("review", "r1", deadline={"hours": 10, "onTimeout": "escalate"}))
+    assert "MISSING_ESCALATE_TO" in [p.code for p in validate(defn, set())]
+    inst = begin(defn)
+    tid = open_task(inst, "review")
+    step = fire_timer(defn, inst, tid, "deadline", LATER)
+    assert step.activations == []
+    assert [(n.kind, n.task_id, n.users) for n in step.notifications] == [("overdue", tid, ("r1",))]
+    assert step.instance.task(tid).overdue
+    assert step.instance.task(tid).status is TaskStatus.OPEN
+
+
+def _by_urgency():
+    """After review, urgent documents go to the leader, others to the clerk."""
+    return graph(
+        [
+            start_node(),
+            task("review", "r1"),
+            xor("g"),
+            task("lead", "l1"),
+            task("file", "c1"),
+            end_node(),
+        ],
+        [
+            edge("start", "review"),
+            edge("review", "g"),
+            edge("g", "lead", 'doc.urgency == "urgent"'),
+            edge("g", "file", default=True),
+            edge("lead", "end"),
+            edge("file", "end"),
+        ],
+    )
+
+
+def test_conditions_read_the_document_attributes_given_to_each_call() -> None:
+    defn = _by_urgency()
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    urgent = act(defn, inst, Approve("r1", rid), {}, {"urgency": "urgent"}, now=NOW)
+    assert open_nodes(urgent.instance) == ["lead"]
+    normal = act(defn, inst, Approve("r1", rid), {}, {"urgency": "normal"}, now=NOW)
+    assert open_nodes(normal.instance) == ["file"]
+    routed = start(defn, {}, {"urgency": "urgent"}, "ini", now=NOW)
+    assert open_nodes(routed.instance) == ["review"]
+
+
+def test_a_deadline_that_fires_reads_the_document_too() -> None:
+    deadline = {"hours": 1, "onTimeout": "approve"}
+    defn = graph(
+        [
+            start_node(),
+            task("review", "r1", deadline=deadline),
+            xor("g"),
+            task("lead", "l1"),
+            task("file", "c1"),
+            end_node(),
+        ],
+        [
+            edge("start", "review"),
+            edge("review", "g"),
+            edge("g", "lead", 'doc.urgency == "urgent"'),
+            edge("g", "file", default=True),
+            edge("lead", "end"),
+            edge("file", "end"),
+        ],
+    )
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    step = fire_timer(defn, inst, rid, "deadline", LATER, {}, {"urgency": "urgent"})
+    assert open_nodes(step.instance) == ["lead"]
+
+
+def test_an_action_without_an_actor_or_of_an_unknown_kind_is_refused() -> None:
+    defn = chain(task("review", "r1"))
+    inst = begin(defn)
+    rid = open_task(inst, "review")
+    error = expect("INVALID_ACTION", defn, inst, Approve("", rid))
+    assert error.message == "An action needs an actor"
+
+    class Dance:
+        actor = "r1"
+
+    error = expect("INVALID_ACTION", defn, inst, Dance())
+    assert error.message == "Unknown action Dance"
+    with pytest.raises(EngineError) as refused:
+        start(defn, {}, {}, "", now=NOW)
+    assert (refused.value.code, refused.value.message) == (
+        "INVALID_ACTION",
+        "an instance needs an initiator",
+    )
+
+
+def test_assigning_needs_a_waiting_activation_and_somebody() -> None:
+    defn = chain(role_task("review", "office_director"))
+    step = start(defn, {}, {}, "ini", now=NOW)
+    [activation] = step.activations
+    with pytest.raises(EngineError) as unknown:
+        assign(defn, step.instance, "nowhere", ["u"], now=NOW)
+    assert unknown.value.code == "UNKNOWN_ACTIVATION"
+    assert "nowhere" in unknown.value.message
+    with pytest.raises(EngineError) as nobody:
+        assign(defn, step.instance, activation.id, ["", ""], now=NOW)
+    assert (nobody.value.code, nobody.value.node_id) == ("NO_ASSIGNEE", "review")
+    assert nobody.value.message == "Nobody was found for review"
+    given = assign(defn, step.instance, activation.id, ["u2", "u1", "u2"], now=NOW)
+    [created] = given.created_tasks
+    assert created.candidates == ("u2", "u1")
+    assert created.created_at == NOW

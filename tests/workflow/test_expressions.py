@@ -125,3 +125,30 @@ def test_non_json_values_are_compared_as_text() -> None:
     assert c.evaluate({"when": date(2025, 1, 2)}, {})
     with pytest.raises(ExpressionError):
         c.evaluate({"when": float("nan")}, {})
+
+
+@pytest.mark.parametrize(
+    ("src", "expected"),
+    [
+        ("form.big == 9007199254740993", False),  # ints compare exactly, not as doubles
+        ("form.big < 9007199254740993", True),
+        ("form.n == 1.0", True),
+        ("1.0 == form.n", True),
+        ("form.n != 1.0", False),
+        ("form.n > 0.5", True),
+        ("0.5 < form.n", True),
+        ("form.n <= 0.5", False),
+        ("form.ratio != 0.5", False),
+        ("form.optional != 1", True),
+        ("form.optional == 1", False),
+    ],
+)
+def test_numbers_of_either_kind_and_null_compare_as_people_expect(src: str, expected: bool) -> None:
+    form = {"big": 9007199254740992, "n": 1, "ratio": 0.5, "optional": None}
+    assert compile_condition(src).evaluate(form, {}) is expected
+
+
+def test_ordering_a_number_and_a_string_is_an_error_naming_both_kinds() -> None:
+    with pytest.raises(ExpressionError) as error:
+        compile_condition('form.amount < "5"').evaluate(FORM, DOC)
+    assert "operand types do not match" in error.value.message

@@ -25,6 +25,7 @@ from workflow import (
     RoleRule,
     dispatch_template,
     field_known,
+    load_definition,
     parse_definition,
     receipt_template,
     validate,
@@ -615,3 +616,131 @@ def test_model_copy_does_not_keep_stale_lookups() -> None:
     copy = defn.model_copy(update={"transitions": defn.transitions[1:]})
     assert copy.outgoing("start") == []
     assert [t.target for t in defn.outgoing("start")] == ["a"]
+
+
+def test_a_cycle_of_three_gateways_is_one_problem_naming_all_three() -> None:
+    defn = graph(
+        [start_node(), task("a", "u"), xor("g1"), xor("g2"), xor("g3"), end_node()],
+        [
+            edge("start", "a"),
+            edge("a", "g1"),
+            edge("g1", "g2", "form.amount > 1"),
+            edge("g1", "end", default=True),
+            edge("g2", "g3", "form.amount > 2"),
+            edge("g2", "end", default=True),
+            edge("g3", "g1", "form.amount > 3"),
+            edge("g3", "end", default=True),
+        ],
+    )
+    [cycle] = [p for p in problems(defn) if p.code == "GATEWAY_CYCLE"]
+    assert cycle.node_id == "g1"
+    assert "g1, g2, g3" in cycle.message
+    through_a_task = graph(
+        [start_node(), task("a", "u"), xor("g1"), xor("g2"), task("b", "u"), end_node()],
+        [
+            edge("start", "a"),
+            edge("a", "g1"),
+            edge("g1", "g2", "form.amount > 1"),
+            edge("g1", "end", default=True),
+            edge("g2", "b", "form.amount > 2"),
+            edge("g2", "end", default=True),
+            edge("b", "g1"),
+        ],
+    )
+    assert "GATEWAY_CYCLE" not in [p.code for p in problems(through_a_task)]
+
+
+def test_an_unbalanced_nested_split_makes_its_outer_split_unbalanced() -> None:
+    defn = _split_join(
+        task("a", "u"),
+        par("p2"),
+        task("b1", "u"),
+        task("b2", "u"),
+        par("j2"),
+        edges_=[
+            edge("start", "p"),
+            edge("p", "a"),
+            edge("p", "p2"),
+            edge("p2", "b1"),
+            edge("p2", "b2"),
+            edge("b1", "j2"),
+            edge("b2", "end"),
+            edge("j2", "j"),
+            edge("a", "j"),
+            edge("j", "end"),
+        ],
+    )
+    messages = {p.node_id: p.message for p in problems(defn) if p.code == "PARALLEL_UNBALANCED"}
+    assert set(messages) == {"p", "p2"}
+    assert "'p2__b2'" in messages["p2"]
+    assert "reaches end node 'end'" in messages["p2"]
+    assert "the nested split node 'p2' is not balanced" in messages["p"]
+
+
+def test_a_join_shared_by_two_splits_is_refused_at_both() -> None:
+    defn = graph(
+        [
+            start_node(),
+            par("p1"),
+            par("p2"),
+            task("a", "u"),
+            task("b", "u"),
+            task("c", "u"),
+            task("d", "u"),
+            par("j"),
+            xor("x"),
+            end_node(),
+        ],
+        [
+            edge("start", "x"),
+            edge("x", "p1", "form.amount > 1"),
+            edge("x", "p2", default=True),
+            edge("p1", "a"),
+            edge("p1", "b"),
+            edge("p2", "c"),
+            edge("p2", "d"),
+            edge("a", "j"),
+            edge("b", "j"),
+            edge("c", "j"),
+            edge("d", "j"),
+            edge("j", "end"),
+        ],
+    )
+    found = {p.node_id: p.message for p in problems(defn) if p.code == "PARALLEL_UNBALANCED"}
+    assert set(found) == {"p1", "p2"}
+    assert "'c__j' (c -> j) enters the parallel region" in found["p1"]
+    assert "'a__j' (a -> j) enters the parallel region" in found["p2"]
+    assert "JOIN_WITHOUT_SPLIT" not in [p.code for p in problems(defn)]
+
+
+@pytest.mark.parametrize("bad", ["1t", "t x", "t" * 129, ""])
+def test_a_transition_id_must_be_a_name(bad: str) -> None:
+    defn = graph(
+        [start_node(), task("a", "u"), end_node()],
+        [{"id": bad, "source": "start", "target": "a"}, edge("a", "end")],
+    )
+    found = [p for p in problems(defn) if p.code == "INVALID_ID"]
+    assert [(p.transition_id, p.node_id) for p in found] == [(bad, None)]
+    assert f"transition id '{bad}'" in found[0].message
+    assert "INVALID_ID" not in [p.code for p in problems(chain(task("a", "u")))]
+
+
+def test_a_schema_problem_in_a_transition_names_the_transition() -> None:
+    defn, probs = parse_definition(
+        {
+            "nodes": [{"id": "s", "type": "start"}, {"id": "e", "type": "end"}],
+            "transitions": [{"id": "t1", "source": "s", "target": "e", "default": "maybe"}],
+        }
+    )
+    assert defn is None
+    [problem] = probs
+    assert (problem.code, problem.node_id, problem.transition_id) == ("SCHEMA", None, "t1")
+    assert problem.message.startswith("transitions.0.default: ")
+
+
+def test_a_stored_definition_is_parsed_once_and_shared() -> None:
+    stored = chain(task("a", "u")).to_json()
+    first = load_definition(stored)
+    assert first == chain(task("a", "u"))
+    assert load_definition(dict(stored)) is first
+    assert load_definition({**stored, "name": "other"}) is not first
