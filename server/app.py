@@ -15,7 +15,7 @@ from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import audit as audit_export
-from server import db, graphiql, lifecycle, limits, metrics, signin, sso, workers
+from server import console, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
@@ -113,6 +113,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
     app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
     app.router.add_get("/audit/export", audit_export.export)
+    console.add_routes(app, dev_issuer=app.get(DEV_ISSUER), sign_in=signin.OIDC in app)
     return app
 
 
