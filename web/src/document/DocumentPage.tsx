@@ -21,7 +21,7 @@ export default function DocumentPage() {
     requestPolicy: "cache-and-network",
   });
   const [changed] = useSubscription({ query: DocumentChanged, variables: { documentId: id } });
-  const eventId = changed.data?.documentStatusChanged.id;
+  const eventId = changed.data?.documentChanged.id;
   useEffect(() => {
     if (eventId) refetch({ requestPolicy: "network-only" });
   }, [eventId, refetch]);

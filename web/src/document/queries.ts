@@ -33,7 +33,7 @@ export const DocumentQuery = graphql(`
 
 export const DocumentChanged = graphql(`
   subscription DocumentChanged($documentId: ID!) {
-    documentStatusChanged(documentId: $documentId) { id topic }
+    documentChanged(documentId: $documentId) { id topic }
   }
 `);
 

@@ -33,7 +33,7 @@ const TasksChanged = graphql(`
 
 const StatusChanged = graphql(`
   subscription BoxDocumentChanged($documentId: ID!) {
-    documentStatusChanged(documentId: $documentId) { id topic }
+    documentChanged(documentId: $documentId) { id topic }
   }
 `);
 
@@ -168,7 +168,7 @@ function StartedBox() {
 /** One subscription per listed document (the page stays within the server's 20 per socket). */
 function Watch({ documentId, onEvent }: { documentId: string; onEvent: () => void }) {
   const [{ data }] = useSubscription({ query: StatusChanged, variables: { documentId } });
-  const id = data?.documentStatusChanged.id;
+  const id = data?.documentChanged.id;
   useEffect(() => {
     if (id) onEvent();
   }, [id]); // eslint-disable-line react-hooks/exhaustive-deps
