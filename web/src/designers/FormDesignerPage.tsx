@@ -78,7 +78,7 @@ export default function FormDesignerPage() {
       <div className="toolbar">
         <label>
           {t("designer.form")}
-          <select value={chosen} onChange={(e) => setChosen(e.target.value)}>
+          <select data-testid="pick" value={chosen} onChange={(e) => setChosen(e.target.value)}>
             <option value="">—</option>
             {forms.map((f) => (<option key={f.id} value={f.id}>{f.name} ({f.key})</option>))}
           </select>
