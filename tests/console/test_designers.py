@@ -65,7 +65,9 @@ class TestAnAdminBuildsWithoutCode:
         await page.locator(".canvas .field", has_text="事由").click()
         await page.get_by_label("最大长度").fill("-1")
         await page.get_by_role("button", name="发布").click()
-        await expect(page.locator('[data-field-error="field1"]')).to_contain_text("less than the minimum of 0")
+        await expect(page.locator('[data-field-error="field1"]')).to_contain_text(
+            "less than the minimum of 0"
+        )
         await page.get_by_label("最大长度").fill("50")
         await page.get_by_role("button", name="发布").click()
         await expect(page.get_by_role("status")).to_have_text("已保存")

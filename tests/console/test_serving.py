@@ -3,6 +3,8 @@ of the server: how to sign in, and in dev mode a token for a demo account."""
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -12,6 +14,8 @@ from aiohttp.test_utils import TestClient, TestServer
 
 from server import console
 from server.settings import Settings
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -115,3 +119,26 @@ async def test_dev_tokens_are_refused_for_unknown_accounts_and_bad_bodies(
     assert (await http.post(url, json={"tenant": "no-such-tenant", "username": "x"})).status == 404
     assert (await http.post(url, data=b"not json")).status == 400
     assert (await http.post(url, json=["tenant"])).status == 400
+
+
+def test_make_without_node_says_in_one_line_what_the_console_needs(tmp_path: Path) -> None:
+    make = shutil.which("make")
+    if make is None:
+        pytest.skip("make is not installed")
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    for tool in ("find", "test"):
+        if found := shutil.which(tool):
+            (folder / tool).symlink_to(found)
+    done = subprocess.run(
+        [make, "--no-print-directory", "console"],
+        cwd=ROOT,
+        env={"PATH": str(folder)},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines() == [
+        "The web console needs Node.js 20.19 or newer with npm; serving the API without it."
+    ]
