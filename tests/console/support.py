@@ -14,7 +14,7 @@ from typing import Any
 
 import asyncpg
 import pytest
-from playwright.async_api import Browser, BrowserContext, Page, async_playwright
+from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.conftest import PG_ADMIN_URL
 from tests.processes import budget, env_for, free_port, run, serving
@@ -26,6 +26,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 #: Set to a folder (docs/screens) to keep the screenshots; otherwise they go to a temp folder.
 SCREENS_ENV = "OFFICECLOUD_SCREENS"
 WIDTH, HEIGHT = 1024, 768
+expect.set_options(timeout=budget(10) * 1000)
 
 
 def require_browser() -> None:
@@ -68,13 +69,18 @@ class Browsing:
     screens: Path
     contexts: list[BrowserContext] = field(default_factory=list)
 
-    async def person(self, account: str) -> Page:
-        """A fresh browser context (its own session) signed in as `tenant/username`."""
+    async def anonymous(self) -> Page:
+        """A fresh browser context (its own session) on the sign-in page."""
         context = await self.browser.new_context(viewport={"width": WIDTH, "height": HEIGHT})
         context.set_default_timeout(budget(10) * 1000)
         self.contexts.append(context)
         page = await context.new_page()
         await page.goto(self.base + "/")
+        return page
+
+    async def person(self, account: str) -> Page:
+        """A fresh browser context signed in as `tenant/username`."""
+        page = await self.anonymous()
         await sign_in(page, account)
         return page
 

@@ -87,7 +87,7 @@ class TestAnAdminBuildsWithoutCode:
         page = admin.page
         await page.get_by_role("link", name="流程设计").click()
         select = page.get_by_test_id("pick")
-        await select.select_option(index=1)
+        await select.select_option(label="发文 Outgoing dispatch (dispatch)")
         canvas = page.get_by_test_id("bpmn-canvas")
         await expect(canvas.locator('[data-element-id="review"]')).to_have_count(1)
         await page.get_by_role("button", name="保存草稿").click()
@@ -95,6 +95,46 @@ class TestAnAdminBuildsWithoutCode:
         await expect(page.get_by_role("alert")).to_have_count(0)
         await admin.browsing.screenshot(page, "flow-designer")
         await page.reload()
-        await page.get_by_test_id("pick").select_option(index=1)
+        await page.get_by_test_id("pick").select_option(label="发文 Outgoing dispatch (dispatch)")
         for node in ("review", "signoff", "number", "distribute", "archive"):
             await expect(canvas.locator(f'[data-element-id="{node}"]')).to_have_count(1)
+
+    async def test_a_new_department_registers_without_signing_in(self, admin: Admin) -> None:
+        page = await admin.browsing.anonymous()
+        await page.locator("summary", has_text="申请开通").click()
+        fields = {
+            "code": "fgw",
+            "name": "市发展和改革委员会",
+            "applicantName": "赵敏",
+            "applicantEmail": "zhao.min@fgw.example",
+            "adminUsername": "zhao.min",
+        }
+        for name, value in fields.items():
+            await page.locator(f'input[name="{name}"]').fill(value)
+        await page.get_by_role("button", name="提交申请").click()
+        await expect(page.get_by_role("status")).to_have_text("申请已提交，等待审核。")
+
+    async def test_the_operator_approves_it_and_its_admin_can_sign_in(self, admin: Admin) -> None:
+        operator = await admin.browsing.person("platform/operator")
+        await operator.get_by_role("link", name="系统管理").click()
+        row = operator.get_by_test_id("applications").locator("tr", has_text="fgw")
+        await row.get_by_role("button", name="批准").click()
+        await expect(row).to_contain_text("已批准")
+        newcomer = await admin.browsing.anonymous()
+        await expect(newcomer.locator('[data-account="fgw/zhao.min"]')).to_be_visible()
+
+    async def test_the_admin_screens_show_the_org_tree_audit_and_statistics(
+        self, admin: Admin
+    ) -> None:
+        page = admin.page
+        await page.get_by_role("link", name="系统管理").click()
+        await page.get_by_role("tab", name="组织机构").click()
+        await page.get_by_role("button", name="办公室 (General Office)").click()
+        await expect(page.locator("table caption")).to_have_text("办公室 (General Office)")
+        await expect(page.locator("table")).to_contain_text("李娜")
+        await page.get_by_role("tab", name="审计日志").click()
+        await expect(page.get_by_test_id("audit-verify")).to_contain_text("哈希链接连续")
+        await page.get_by_role("tab", name="统计").click()
+        await expect(page.get_by_test_id("chart").locator("canvas")).to_have_count(1)
+        assert await serious_violations(page) == []
+        await admin.browsing.screenshot(page, "statistics")

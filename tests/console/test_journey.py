@@ -136,6 +136,30 @@ class TestADispatchRunsToTheArchiveInTwoBrowsers:
         await expect(page.get_by_test_id("doc-status")).to_have_text("已归档")
         assert await page.locator("button[data-action]").count() == 0
 
+    async def test_the_clerk_sends_it_to_the_district_office(self, journey: Journey) -> None:
+        clerk = journey.pages["chen.jun"]
+        await clerk.get_by_label("发往").select_option(
+            label="海淀区科技和信息化局 (Haidian District Office of Science and IT) (hd-kxw)"
+        )
+        await clerk.get_by_role("button", name="发送").click()
+        status = clerk.get_by_test_id("dispatch-status")
+        await expect(status).to_contain_text("海淀区")
+        await expect(status).to_contain_text("已送达")
+
+    async def test_the_district_clerk_signs_and_the_sender_sees_it_live(
+        self, journey: Journey
+    ) -> None:
+        district = await journey.browsing.person("hd-kxw/liu.yang")
+        await district.get_by_role("link", name="收文箱").click()
+        row = district.get_by_test_id("incoming").locator("tr", has_text=TITLE)
+        await expect(row).to_contain_text("待签收")
+        assert await serious_violations(district) == []
+        await row.get_by_role("button", name="签收").click()
+        await expect(row).to_contain_text("已签收")
+        await expect(journey.pages["chen.jun"].get_by_test_id("dispatch-status")).to_contain_text(
+            "已签收"
+        )
+
     async def test_both_find_it_in_their_done_box(self, journey: Journey) -> None:
         for page in journey.pages.values():
             await page.get_by_role("link", name="我的工作").click()

@@ -16,6 +16,7 @@ import { NewDocument } from "./pages/NewDocument";
 const FormDesigner = lazy(() => import("./designers/FormDesignerPage"));
 const FlowDesigner = lazy(() => import("./designers/FlowDesignerPage"));
 const Admin = lazy(() => import("./admin/AdminPage"));
+const Incoming = lazy(() => import("./exchange/IncomingBox"));
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -69,6 +70,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
         <nav aria-label={t("app.mainNav")}>
           <NavLink to="/" end>{t("nav.boxes")}</NavLink>
           <NavLink to="/new">{t("nav.new")}</NavLink>
+          <NavLink to="/incoming">{t("nav.incoming")}</NavLink>
           <NavLink to="/designer/forms">{t("nav.forms")}</NavLink>
           <NavLink to="/designer/flows">{t("nav.flows")}</NavLink>
           <NavLink to="/admin">{t("nav.admin")}</NavLink>
@@ -91,6 +93,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
             <Route path="/" element={<Boxes />} />
             <Route path="/documents/:id" element={<DocumentPage />} />
             <Route path="/new" element={<NewDocument />} />
+            <Route path="/incoming" element={<Incoming />} />
             <Route path="/designer/forms" element={<FormDesigner />} />
             <Route path="/designer/flows" element={<FlowDesigner />} />
             <Route path="/admin" element={<Admin />} />

@@ -9,6 +9,7 @@ import { formUnderAccess, nodeAccess, pick } from "./fieldAccess";
 import { ActionBar } from "./ActionBar";
 import { Attachments } from "./Attachments";
 import { Timeline } from "./Timeline";
+import { Dispatches } from "../exchange/Dispatches";
 
 /** One document: its form under the viewer's field access, the actions the server offers,
  * attachments and the trail; refetched whenever an event about it arrives. */
@@ -80,6 +81,7 @@ export default function DocumentPage() {
         </section>
         <aside>
           <Attachments documentId={doc.id} attachments={doc.attachments} onDone={() => refetch({ requestPolicy: "network-only" })} />
+          {(doc.status === "COMPLETED" || doc.status === "ARCHIVED") && <Dispatches documentId={doc.id} />}
           <Timeline events={doc.timeline.edges.map((e) => e.node)} />
         </aside>
       </div>

@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { devAccounts, signInAs, type ConsoleConfig, type DevAccount } from "../auth";
+import { Register } from "./Register";
 
 /** Production: the server's browser flow (OIDC with PKCE, `/auth/login`). Dev mode: pick a demo
  * account and get a dev token for it. */
@@ -43,6 +44,10 @@ export function SignIn({ config, onSignedIn }: { config: ConsoleConfig; onSigned
       )}
       {!config.devMode && !config.signInUrl && <p role="alert">{t("signin.unavailable")}</p>}
       {failed && <p role="alert">{failed}</p>}
+      <details>
+        <summary>{t("register.title")}</summary>
+        <Register />
+      </details>
     </main>
   );
 }
