@@ -2,8 +2,9 @@
 the server besides `/graphql`: how to sign in (`/auth/console`), and in dev mode a token for a
 demo account (`/auth/dev/accounts`, `/auth/dev/token`).
 
-Any GET that is not an API path and not a file of the build gets `index.html`, so the
-console's own routes (`/documents/…`) survive a reload. Without a build `/` says in one page
+Any GET that is not an API path, not a file of the build and not a file name (a last
+segment with a dot) gets `index.html`, so the console's own routes (`/documents/…`) survive
+a reload. Without a build `/` says in one page
 what the console needs; the API works either way."""
 
 from __future__ import annotations
@@ -118,8 +119,8 @@ def _static_handler(dist: Path) -> Handler:
             # Hashed file names never change content; index.html must be re-read.
             cache = "public, max-age=31536000, immutable" if "/assets/" in path else "no-cache"
             return web.FileResponse(wanted, headers={"Cache-Control": cache})
-        if path.startswith("/assets/"):
-            raise web.HTTPNotFound()
+        if path.startswith("/assets/") or "." in path.rsplit("/", 1)[-1]:
+            raise web.HTTPNotFound()  # a missing file, not one of the console's routes
         return web.FileResponse(index, headers={"Cache-Control": "no-cache"})
 
     return handler

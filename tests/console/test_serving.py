@@ -47,6 +47,7 @@ async def test_the_build_is_served_with_the_spa_fallback(site: Any) -> None:
     assert await asset.text() == "console.log(1)"
     assert "immutable" in asset.headers["Cache-Control"]
     assert (await client.get("/assets/missing.js")).status == 404
+    assert (await client.get("/server/settings.py")).status == 404
 
 
 async def test_api_paths_are_not_taken_by_the_console(site: Any) -> None:

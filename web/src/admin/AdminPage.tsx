@@ -3,7 +3,7 @@ import { useTranslation } from "react-i18next";
 import { Applications } from "./Applications";
 import { OrgTree } from "./OrgTree";
 import { AuditLog } from "./AuditLog";
-import { Statistics } from "./Statistics";
+import { Statistics } from "./Charts";
 
 const TABS = ["applications", "org", "audit", "stats"] as const;
 
