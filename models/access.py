@@ -30,6 +30,8 @@ class Permission(StrEnum):
     """Distribute (分发) completed outgoing documents one may read to partner tenants."""
     EXCHANGE_RECEIVE = "exchange.receive"
     """Work the incoming box (收文箱): sign for (签收) or return (退回) what other tenants sent."""
+    BOOKINGS_MANAGE = "bookings.manage"
+    """Keep bookable resources (公共事务) and approve or reject their bookings."""
 
 
 class DataScope(StrEnum):

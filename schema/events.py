@@ -38,8 +38,10 @@ class Event:
     )
     topic: str = strawberry.field(description="What happened, e.g. `tenant.status_changed`.")
     tenant_id: strawberry.ID = strawberry.field(description="Global id of the tenant.")
-    occurred_at: datetime
-    payload: JSON
+    occurred_at: datetime = strawberry.field(description="When it happened (ISO 8601, UTC).")
+    payload: JSON = strawberry.field(
+        description=("The event's data (JSON); ids are global ids, hidden fields left out.")
+    )
 
     @classmethod
     def of(cls, event: EventValue) -> Event:
@@ -96,11 +98,29 @@ class EventSubscription:
         return _typed(await r.my_tasks_changed(info.context, after=after))
 
     @strawberry.subscription(
+        description="The viewer's personal office (个人辅助办公): `calendar.*` events "
+        "(invitations, answers, reminders, shares, changes of her events and notes) and "
+        "`booking.changed` whose `userIds` include her."
+    )
+    async def my_calendar_changed(
+        self,
+        info: Info,
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.my_calendar_changed(info.context, after=after))
+
+    @strawberry.subscription(
         description="Status changes (状态变更) of a document the viewer may read; ends being "
         "delivered when the viewer loses access."
     )
     async def document_status_changed(
-        self, info: Info, document_id: relay.GlobalID, after: After = None
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the Document to follow."),
+        ],
+        after: After = None,
     ) -> AsyncIterator[Event]:
         return _typed(
             await r.document_status_changed(info.context, document_id=document_id, after=after)
@@ -122,7 +142,15 @@ class EventSubscription:
         "changes (sent, delivered, signed, returned)."
     )
     async def dispatch_status_changed(
-        self, info: Info, document_id: relay.GlobalID, after: After = None
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="Global id of the Document whose dispatches to follow (you sent it)."
+            ),
+        ],
+        after: After = None,
     ) -> AsyncIterator[Event]:
         return _typed(
             await r.dispatch_status_changed(info.context, document_id=document_id, after=after)

@@ -14,14 +14,16 @@ from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
+from server import apidocs, console, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server import audit as audit_export
-from server import console, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
+from server import calendar as calendar_feeds
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
 from services import idempotency, stats
+from services.calendar import reminders as calendar_reminders
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.object_store import S3BlobStore
@@ -86,14 +88,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
         settings.redis_url,
         settings.deployment,
     )
+    schema = build_schema(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_page_size=settings.max_page_size,
+        introspection=settings.dev_mode,
+    )
     view = GraphQLView(
-        build_schema(
-            max_depth=settings.max_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-            max_page_size=settings.max_page_size,
-            introspection=settings.dev_mode,
-        ),
+        schema,
         authenticator=authenticator,
         attachments=app[ATTACHMENTS],
         csrf_header=settings.csrf_header,
@@ -107,12 +110,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
         trusted_proxies=networks(settings.trusted_proxies),
     )
     app.router.add_route("*", "/graphql", view)
+    if settings.dev_mode:
+        apidocs.add_routes(app, schema._schema)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
     app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
     app.router.add_get("/audit/export", audit_export.export)
+    calendar_feeds.add_routes(app)
     console.add_routes(app, dev_issuer=app.get(DEV_ISSUER), sign_in=signin.OIDC in app)
     return app
 
@@ -191,6 +197,7 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("timers", settings.timer_interval_seconds, timers.fire_due),
         loop("exchange_delivery", settings.timer_interval_seconds, delivery.deliver_due),
         loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
+        loop("calendar_reminders", settings.timer_interval_seconds, calendar_reminders.fire_due),
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
     ]
     if settings.rollup_interval_seconds > 0:

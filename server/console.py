@@ -20,7 +20,16 @@ from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
 
 DIST = Path(__file__).resolve().parent.parent / "web" / "dist"
-API_PREFIXES = ("/graphql", "/auth/", "/files/", "/scim/", "/graphiql/", "/audit/")
+API_PREFIXES = (
+    "/graphql",
+    "/auth/",
+    "/files/",
+    "/scim/",
+    "/graphiql/",
+    "/audit/",
+    "/docs/api",
+    "/calendar/",
+)
 API_PATHS = {"/healthz", "/readyz", "/metrics"}
 NOT_BUILT = """<!doctype html><html lang="en"><meta charset="utf-8"><title>Officecloud</title>
 <p>The web console is not built. It needs Node.js 20.19 or newer with npm: install them and run

@@ -30,6 +30,8 @@ MODEL_MODULES = [
     "models.stats",
     "models.idempotency",
     "models.workdays",
+    "models.calendar",
+    "models.bookings",
 ]
 
 
