@@ -133,7 +133,13 @@ class EventSubscription:
         "people it concerns, as the document's `tasks` field does."
     )
     async def document_changed(
-        self, info: Info, document_id: relay.GlobalID, after: After = None
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the Document to follow."),
+        ],
+        after: After = None,
     ) -> AsyncIterator[Event]:
         return _typed(await r.document_changed(info.context, document_id=document_id, after=after))
 
