@@ -7,7 +7,8 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck contract pytest mutation mutation-sample schema release-schema apidocs migrations graphiql
+.PHONY: run test test-fast lint typecheck contract pytest mutation mutation-sample schema release-schema \
+	apidocs migrations graphiql console web-test browser
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -25,10 +26,41 @@ server/static/graphiql: $(BIN)/officecloud
 
 graphiql: server/static/graphiql
 
-run: $(BIN)/officecloud graphiql
+# The web console (web/): built when Node.js is here, rebuilt only when its inputs change.
+NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Number); \
+	process.exit(a>20||(a==20&&b>=19)?0:1)' 2>/dev/null && command -v npm >/dev/null && echo yes)
+WEB_INPUTS := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
+	web/index.html web/vite.config.ts web/codegen.ts web/tsconfig.json schema.graphql
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --prefer-offline --no-audit --no-fund
+
+web/dist/.built: web/node_modules/.package-lock.json $(WEB_INPUTS)
+	cd web && npm run build && touch .built-tmp && mv .built-tmp dist/.built
+
+console:
+ifeq ($(NODE_OK),yes)
+	@$(MAKE) --no-print-directory web/dist/.built \
+		|| echo "The web console did not build (see above); the API is served without it."
+else
+	@echo "The web console needs Node.js 20.19 or newer with npm; serving the API without it."
+endif
+
+run: $(BIN)/officecloud graphiql console
 	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
-test: $(BIN)/officecloud lint typecheck contract pytest
+test: $(BIN)/officecloud lint typecheck contract web-test pytest
+
+# The browser tests drive Debian's chromium (no browser download).
+browser:
+	@test -x /usr/bin/chromium || ! command -v apt-get >/dev/null \
+		|| { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; } \
+		|| echo "chromium is not installed; the browser tests will be skipped (CI fails them)"
+
+web-test: console
+ifeq ($(NODE_OK),yes)
+	cd web && npx vitest run
+endif
 
 lint: $(BIN)/officecloud
 	$(BIN)/ruff check .
@@ -42,7 +74,7 @@ typecheck: $(BIN)/officecloud
 contract: $(BIN)/officecloud
 	$(BIN)/officecloud api check
 
-pytest: $(BIN)/officecloud graphiql
+pytest: $(BIN)/officecloud graphiql console browser
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: $(BIN)/officecloud graphiql

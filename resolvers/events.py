@@ -180,6 +180,21 @@ async def document_status_changed(
     )
 
 
+async def document_changed(
+    ctx: Context, *, document_id: Any, after: str | None
+) -> AsyncIterator[Event]:
+    """Everything that changes what a document's page shows: its status, its number, and
+    each of its tasks (a step moving on while the status stays `IN_PROGRESS`)."""
+    actor = signed_in(ctx)
+    key = await _readable(ctx, document_id)
+    return await events(
+        actor,
+        after=after,
+        prefixes=[Topic.DOCUMENT_STATUS_CHANGED, Topic.DOCUMENT_NUMBER_VOIDED, Topic.TASK_CHANGED],
+        allow=_still_readable(ctx, key),
+    )
+
+
 async def dispatch_status_changed(
     ctx: Context, *, document_id: Any, after: str | None
 ) -> AsyncIterator[Event]:

@@ -127,6 +127,23 @@ class EventSubscription:
         )
 
     @strawberry.subscription(
+        description="Anything that changes a document's page (its status, number or any of "
+        "its tasks: `document.status_changed`, `document.number_voided`, `task.changed` of "
+        "this document), while the viewer may read it. A task event names the task and the "
+        "people it concerns, as the document's `tasks` field does."
+    )
+    async def document_changed(
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the Document to follow."),
+        ],
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.document_changed(info.context, document_id=document_id, after=after))
+
+    @strawberry.subscription(
         description="For the sender of a document: each recipient's exchange status as it "
         "changes (sent, delivered, signed, returned)."
     )

@@ -17,6 +17,7 @@ from resolvers.tenants import APPLY_RULE
 from schema import build_schema
 from server import (
     apidocs,
+    console,
     db,
     graphiql,
     lifecycle,
@@ -137,6 +138,7 @@ def create_app(settings: Settings | None = None) -> web.Application:
     )
     app.router.add_get("/audit/export", audit_export.export)
     calendar_feeds.add_routes(app)
+    console.add_routes(app, dev_issuer=app.get(DEV_ISSUER), sign_in=signin.OIDC in app)
     return app
 
 

@@ -97,6 +97,10 @@ def serve(
     err.print(
         f"Officecloud on http://{host}:{port}/graphql ({mode}{store}, {bus_kind})", soft_wrap=True
     )
+    from server.console import DIST
+
+    if (DIST / "index.html").is_file():
+        err.print(f"Web console on http://{host}:{port}/", soft_wrap=True)
     if workers == 1:
         _worker(host, port, False)
         return

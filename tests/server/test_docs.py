@@ -88,3 +88,19 @@ def test_the_architecture_has_a_table_per_layer_naming_every_module() -> None:
             named = set(re.findall(r"`([a-z_]+(?:\.py|/))`", rows[package]))
             missing = modules(ROOT / layer / package) - named
             assert missing == set(), f"{layer}/{package}: its row misses {missing}"
+
+
+def test_the_web_console_table_names_every_module_of_web_src() -> None:
+    table = section(ROOT / "docs/architecture.md", "The web console (`web/`)")
+    rows = {
+        name: line
+        for line in table.splitlines()
+        if line.startswith("| `")
+        for name in re.findall(r"`([^`]+)`", line.split("|")[1])
+    }
+    src = ROOT / "web" / "src"
+    found = {p.name + ("/" if p.is_dir() else "") for p in src.iterdir() if p.name != "gql"}
+    assert set(rows) == found, "web/src and its table in docs/architecture.md differ"
+    for folder in (name for name in rows if name.endswith("/")):
+        named = set(re.findall(r"`([^`]+)`", rows[folder]))
+        assert {p.name for p in (src / folder).iterdir()} <= named, f"web/src/{folder}"

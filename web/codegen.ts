@@ -1,0 +1,25 @@
+import type { CodegenConfig } from "@graphql-codegen/cli";
+
+// Types for every operation in src/, from the server's exported SDL (`make schema`).
+const config: CodegenConfig = {
+  schema: "../schema.graphql",
+  documents: ["src/**/*.{ts,tsx}", "!src/gql/**/*"],
+  ignoreNoDocuments: true,
+  generates: {
+    "./src/gql/": {
+      preset: "client",
+      presetConfig: { fragmentMasking: false },
+      config: {
+        scalars: { JSON: "any", DateTime: "string", Date: "string", Upload: "File" },
+        enumsAsTypes: true,
+        useTypeImports: true,
+      },
+    },
+    // graphcache needs the schema to match fragments on interfaces (`node(id:)`).
+    "./src/gql/introspection.ts": {
+      plugins: ["urql-introspection"],
+      config: { module: "es2015", minify: true, includeScalars: false, includeEnums: false, includeInputs: false, includeDirectives: false },
+    },
+  },
+};
+export default config;
