@@ -32,8 +32,10 @@ NODE_OK := $(shell node -e 'const [a,b]=process.versions.node.split(".").map(Num
 WEB_INPUTS := $(shell find web/src -type f -not -path 'web/src/gql/*' 2>/dev/null) \
 	web/index.html web/vite.config.ts web/codegen.ts web/tsconfig.json schema.graphql
 
+# `npm install --no-save`, not `npm ci`: vite lists a Windows-only optional package the registry
+# does not have, which `npm ci` (npm 11) refuses as a lock out of sync; install keeps the lock.
 web/node_modules/.package-lock.json: web/package-lock.json
-	cd web && npm ci --prefer-offline --no-audit --no-fund
+	cd web && npm install --no-save --prefer-offline --no-audit --no-fund
 
 web/dist/.built: web/node_modules/.package-lock.json $(WEB_INPUTS)
 	cd web && npm run build && touch .built-tmp && mv .built-tmp dist/.built
