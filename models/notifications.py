@@ -32,6 +32,12 @@ class NotificationKind(StrEnum):
     TENANT_APPLICATION_DECIDED = "tenant_application_decided"
     SERVICE_APPLICATION_DECIDED = "service_application_decided"
     MENTIONED = "mentioned"
+    MEETING_INVITED = "meeting_invited"
+    MEETING_RESPONDED = "meeting_responded"
+    MEETING_REMINDER = "meeting_reminder"
+    BOOKING_DECIDED = "booking_decided"
+    QUOTA_WARNING = "quota_warning"
+    PACKAGE_EXPIRING = "package_expiring"
 
 
 class Channel(StrEnum):

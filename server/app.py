@@ -266,6 +266,7 @@ def transports(settings: Settings) -> notification_delivery.Transports:
         if settings.im_webhook_url
         else None,
         link_base=f"{settings.public_url.rstrip('/')}/#/node/",
+        metered=usage.count_sent,
     )
 
 

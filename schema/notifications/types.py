@@ -22,7 +22,10 @@ strawberry.enum(
     "(CIRCULATION_RECEIVED, 传阅/抄送) or urged (CIRCULATION_URGED, 催阅), your dispatch signed "
     "or returned by a receiver (DISPATCH_SIGNED, DISPATCH_RETURNED), an incoming item arrived "
     "(INCOMING_ARRIVED, 收文), a tenant or service application decided, or you were named "
-    "@username in a comment on a document you read (MENTIONED).",
+    "@username in a comment on a document you read (MENTIONED); a meeting invitation, an "
+    "invitee's answer or a reminder (MEETING_INVITED, MEETING_RESPONDED, MEETING_REMINDER), "
+    "your booking decided (BOOKING_DECIDED), or, for tenant administrators, a quota nearly used "
+    "up or a service package expired (QUOTA_WARNING, PACKAGE_EXPIRING).",
 )
 describe_values(
     m.NotificationKind,
@@ -40,6 +43,13 @@ describe_values(
         "TENANT_APPLICATION_DECIDED": "Your tenant's application to join was approved.",
         "SERVICE_APPLICATION_DECIDED": "Your portal service application was decided.",
         "MENTIONED": "You were named @username in a comment on a document you read.",
+        "MEETING_INVITED": "会议邀请: you were invited to a calendar event.",
+        "MEETING_RESPONDED": "An invitee accepted, declined or tentatively answered your event.",
+        "MEETING_REMINDER": "日程提醒: an event you attend starts soon (its remindMinutes).",
+        "BOOKING_DECIDED": "Your booking (预约) of a resource was approved or rejected.",
+        "QUOTA_WARNING": "资源预警: your tenant used 80 % or 100 % of a limit of its package.",
+        "PACKAGE_EXPIRING": "Your tenant's service package (服务套餐) expired; renew it before "
+        "the suspension day.",
     },
 )
 strawberry.enum(

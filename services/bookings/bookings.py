@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from models.access import Actor, Permission
 from models.bookings import ACTIVE_BOOKINGS, Booking, BookingStatus, Resource
@@ -20,6 +21,7 @@ from services.bookings.resources import locked
 from services.calendar.access import editable_event
 from services.errors import Code, ServiceError, check_version, not_found, require, signed_in
 from services.inputs import KEEP, Checks, apply_changes
+from services.notifications import NotificationKind, notify
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id, global_ids
 
@@ -187,4 +189,23 @@ async def decide_booking(
         booking.version += 1
         await booking.save()
         _emit(work, booking, "approved" if approve else "rejected", {"note": text})
+        resource = await scope.query(Resource).get(id=booking.resource_id)
+        await notify(
+            work,
+            actor.tenant_id,
+            [booking.booker_id],
+            NotificationKind.BOOKING_DECIDED,
+            _decision_text(booking, resource, approve, text),
+            global_id("Booking", booking.id),
+        )
     return booking
+
+
+def _decision_text(booking: Booking, resource: Resource, approve: bool, note: str) -> str:
+    local = ZoneInfo(resource.timezone)
+    when = (
+        f"{booking.starts_at.astimezone(local):%m月%d日 %H:%M}–"
+        f"{booking.ends_at.astimezone(local):%H:%M}"
+    )
+    outcome = "已通过" if approve else "未通过" + (f"，理由：{note}" if note else "")
+    return f"您预约的「{resource.name}」（{booking.title}，{when}）{outcome}"

@@ -18,6 +18,7 @@ from services.calendar import recurrence, reminders
 from services.calendar.access import calendar_of, editable_event
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
 from services.inputs import KEEP, Checks, apply_changes
+from services.notifications import NotificationKind, notify
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id, global_ids
 
@@ -25,6 +26,13 @@ DEFAULT_TIMEZONE = "Asia/Shanghai"
 MAX_ATTENDEES = 200
 MAX_LENGTH = timedelta(days=31)
 MAX_REMIND_MINUTES = 7 * 24 * 60
+ANSWERS = {Response.ACCEPTED: "接受了", Response.DECLINED: "谢绝了", Response.TENTATIVE: "暂定参加"}
+"""How an answer reads in the organiser's notification."""
+
+
+def local_time(event: CalendarEvent, moment: datetime) -> str:
+    """A start as the notification texts show it, in the event's time zone."""
+    return f"{moment.astimezone(ZoneInfo(event.timezone)):%m月%d日 %H:%M}"
 
 
 def _check_times(
@@ -102,6 +110,15 @@ async def _set_attendees(
                 "organiserId": global_id("User", event.owner_id),
                 "userIds": global_ids("User", fresh),
             },
+        )
+        await notify(
+            work,
+            event.tenant_id,
+            fresh,
+            NotificationKind.MEETING_INVITED,
+            f"邀请您参加会议「{event.title}」：{local_time(event, event.starts_at)}"
+            + (f"，地点：{event.location}" if event.location else ""),
+            global_id("CalendarEvent", event.id),
         )
     return fresh
 
@@ -320,5 +337,14 @@ async def respond(actor: Actor | None, *, id: uuid.UUID | str, response: Respons
                 "response": response.value,
                 "userIds": global_ids("User", [event.owner_id]),
             },
+        )
+        me = await scope.query(User).get(id=actor.user_id)
+        await notify(
+            work,
+            actor.tenant_id,
+            [event.owner_id],
+            NotificationKind.MEETING_RESPONDED,
+            f"{me.display_name}{ANSWERS[response]}会议「{event.title}」的邀请",
+            global_id("CalendarEvent", event.id),
         )
     return event

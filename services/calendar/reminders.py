@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from models.calendar import (
     CalendarAttendee,
@@ -17,6 +18,7 @@ from models.calendar import (
 )
 from models.scope import TenantScope, across_tenants
 from services.calendar import recurrence
+from services.notifications import NotificationKind, notify
 from services.uow import transaction
 from subscriptions.topics import Topic, global_id, global_ids
 
@@ -88,6 +90,16 @@ async def fire_due(now: datetime | None = None, limit: int = 100) -> int:
                     "occurrenceAt": reminder.occurrence_at.isoformat(),
                     "userIds": global_ids("User", users),
                 },
+            )
+            start = reminder.occurrence_at.astimezone(ZoneInfo(event.timezone))
+            await notify(
+                work,
+                reminder.tenant_id,
+                users,
+                NotificationKind.MEETING_REMINDER,
+                f"日程提醒：「{event.title}」将于{start:%m月%d日 %H:%M}开始"
+                + (f"，地点：{event.location}" if event.location else ""),
+                global_id("CalendarEvent", event.id),
             )
             fired += 1
     return fired

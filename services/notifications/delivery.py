@@ -17,6 +17,7 @@ import hashlib
 import hmac
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
@@ -68,6 +69,10 @@ class Transports:
     im: Webhook | None = None
     link_base: str = ""
     """Prefixed to a notification's global id to make the link in a message."""
+    metered: Callable[[NotificationDelivery, datetime], Awaitable[None]] | None = None
+    """Called in a row's transaction once it is sent: the server counts the usage meter
+    `notifications_sent` with it (`server/app.py`). A hook, not an import, because
+    `services.usage` notifies administrators and so imports this package."""
     _session: list[aiohttp.ClientSession] = field(default_factory=list, compare=False)
 
     @property
@@ -132,6 +137,8 @@ async def _attempt(transports: Transports, row: NotificationDelivery, now: datet
         return 0
     row.status, row.sent_at, row.last_error = DeliveryStatus.SENT, now, None
     await row.save()
+    if transports.metered is not None:
+        await transports.metered(row, now)
     return 1
 
 

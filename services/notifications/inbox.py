@@ -38,6 +38,12 @@ SUBJECTS = {
     NotificationKind.TENANT_APPLICATION_DECIDED: "入驻申请结果",
     NotificationKind.SERVICE_APPLICATION_DECIDED: "服务组件申请结果",
     NotificationKind.MENTIONED: "有人提到了您",
+    NotificationKind.MEETING_INVITED: "会议邀请",
+    NotificationKind.MEETING_RESPONDED: "会议回复",
+    NotificationKind.MEETING_REMINDER: "日程提醒",
+    NotificationKind.BOOKING_DECIDED: "预约审批结果",
+    NotificationKind.QUOTA_WARNING: "资源用量预警",
+    NotificationKind.PACKAGE_EXPIRING: "服务套餐到期",
 }
 """The subject line of each kind's messages (e-mail subject, SMS prefix)."""
 

@@ -8,7 +8,15 @@ A new domain meters itself in one line: inside its use case's transaction
 `counting.GAUGE_SQL`."""
 
 from models.usage import Limit, Meter
-from services.usage.counting import count, day_of, gauges, requests, snapshot, top_tenants
+from services.usage.counting import (
+    count,
+    count_sent,
+    day_of,
+    gauges,
+    requests,
+    snapshot,
+    top_tenants,
+)
 from services.usage.packages import (
     assign,
     assign_service_package,
@@ -40,6 +48,7 @@ __all__ = [
     "assign",
     "assign_service_package",
     "count",
+    "count_sent",
     "create_service_package",
     "day_of",
     "gauges",

@@ -23,6 +23,7 @@ from zoneinfo import ZoneInfo
 from tortoise import connections
 
 from models.base import new_id
+from models.notifications import NotificationDelivery
 from models.scope import TenantSql, across_tenants
 from models.tenants import Tenant
 from models.usage import Meter, UsageDay
@@ -42,6 +43,13 @@ def day_of(moment: datetime) -> date:
 async def count(work: Work, tenant_id: uuid.UUID, meter: Meter, n: int = 1, key: str = "") -> None:
     """Add `n` to today's `meter` of the tenant, in the use case's transaction."""
     await _write({(tenant_id, meter, key[:64]): n}, day_of(work.now), add=True)
+
+
+async def count_sent(delivery: NotificationDelivery, now: datetime) -> None:
+    """Count a sent notification by its channel, in the delivery loop's transaction (the
+    server hands it to `services.notifications.delivery.Transports.metered`)."""
+    key = delivery.channel.value
+    await _write({(delivery.tenant_id, Meter.NOTIFICATIONS_SENT, key): 1}, day_of(now), add=True)
 
 
 class RequestCounter:

@@ -9,21 +9,40 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from models.access import Permission
 from models.directory import User, UserStatus
 from models.scope import TenantScope, across_tenants
 from models.stats import Alert, AlertKind, AlertStatus
 from models.tenants import Tenant, TenantStatus
 from models.usage import Limit, ServicePackage, TenantAllocation
 from services import stats
+from services.notifications import NotificationKind, holders, notify
 from services.uow import Work, transaction
-from services.usage.counting import try_lock
+from services.usage.counting import TIME_ZONE, try_lock
 from services.usage.packages import expired, set_status
 from services.usage.quotas import Limits, monthly_documents
+from subscriptions.topics import global_id
 
 WATCH_LOCK = 0x0FF1CE + 23
 LEVELS = ((100, "critical"), (80, "warning"))
 """Percent of a limit at which a `quota` alert is raised, and its severity."""
 WATCHED = (Limit.USERS, Limit.STORAGE_BYTES, Limit.MONTHLY_DOCUMENTS)
+LIMIT_NAMES = {
+    Limit.USERS: "用户数",
+    Limit.STORAGE_BYTES: "存储空间（字节）",
+    Limit.MONTHLY_DOCUMENTS: "本月公文数",
+}
+"""How a limit reads in the administrators' notification."""
+
+
+def _package(limits: Limits) -> str:
+    return f"「{limits.package.name}」" if limits.package else "（无）"
+
+
+async def _tell_admins(work: Work, tenant: Tenant, kind: NotificationKind, text: str) -> None:
+    """The tenant's administrators learn of an alert raised for it."""
+    admins = await holders(TenantScope(tenant.id), Permission.TENANT_ADMIN)
+    await notify(work, tenant.id, admins, kind, text, global_id("Tenant", tenant.id))
 
 
 async def watch(now: datetime) -> list[Alert] | None:
@@ -93,6 +112,13 @@ async def _quota_alerts(
                     severity=level[1],
                 )
             )
+            await _tell_admins(
+                work,
+                tenant,
+                NotificationKind.QUOTA_WARNING,
+                f"「{tenant.name}」的{LIMIT_NAMES[limit]}已用{used[limit]}，上限{maximum}"
+                f"（{percent:.0f}%，服务套餐{_package(limits)}）",
+            )
     return changed
 
 
@@ -122,6 +148,15 @@ async def _expiry(
             await stats.raise_alert(
                 work, tenant, AlertKind.PACKAGE_EXPIRED, now, age, grace * 86400.0, message, data
             )
+        )
+        shanghai = TIME_ZONE
+        await _tell_admins(
+            work,
+            tenant,
+            NotificationKind.PACKAGE_EXPIRING,
+            f"「{tenant.name}」的服务套餐{_package(limits)}已于"
+            f"{allocation.expires_at.astimezone(shanghai):%Y年%m月%d日 %H:%M}到期，"
+            f"请在{suspend_at.astimezone(shanghai):%Y年%m月%d日 %H:%M}前续订，否则单位将被停用",
         )
     if now >= suspend_at and tenant.status == TenantStatus.ACTIVE:
         await TenantAllocation.filter(id=allocation.id).update(suspended_for_expiry=True)

@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from services import usage
 from services.notifications.delivery import (
     SIGNATURE_HEADER,
     Smtp,
@@ -112,4 +113,5 @@ def transports(smtp: SmtpServer | None = None, sms: Gateway | None = None) -> Tr
         email=Smtp("127.0.0.1", smtp.port, sender="oa@example.gov.cn") if smtp else None,
         sms=Webhook(sms.url, SECRET) if sms else None,
         link_base="https://oa.example.gov.cn/#/node/",
+        metered=usage.count_sent,
     )
