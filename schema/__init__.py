@@ -27,8 +27,13 @@ from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
+from schema.notices.mutations import NoticeMutation
+from schema.notices.queries import NoticeQuery
 from schema.portal.mutations import PortalMutation
+from schema.publications.mutations import PublicationMutation
+from schema.publications.queries import PublicationQuery
 from schema.portal.queries import PortalQuery
+from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
@@ -72,6 +77,9 @@ Query = merge_types(
         StatsQuery,
         AuditQuery,
         WorkdayQuery,
+        NoticeQuery,
+        PublicationQuery,
+        SearchQuery,
     ),
 )
 Mutation = merge_types(
@@ -86,6 +94,8 @@ Mutation = merge_types(
         SsoMutation,
         ExchangeMutation,
         WorkdayMutation,
+        NoticeMutation,
+        PublicationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

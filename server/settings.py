@@ -30,6 +30,9 @@ MODEL_MODULES = [
     "models.stats",
     "models.idempotency",
     "models.workdays",
+    "models.notices",
+    "models.publications",
+    "models.search",
 ]
 
 

@@ -1,0 +1,166 @@
+"""Drafting a notice: anyone signed in drafts; its author (or a notices manager) edits it
+until it is submitted or published."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Any
+
+from models.access import Actor
+from models.directory import OrgUnit, Role, User
+from models.notices import Notice, NoticePriority, NoticeStatus, NoticeTarget
+from models.scope import TenantScope
+from services.errors import Code, ServiceError, check_version, signed_in
+from services.inputs import KEEP, Checks, parse_id
+from services.notices.audience import manages, target_rows
+from services.rows import locked
+from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
+
+EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
+MAX_BODY = 100_000
+
+
+async def _ids(
+    scope: TenantScope, model: type[OrgUnit] | type[Role], values: Any, field: str, checks: Checks
+) -> list[uuid.UUID]:
+    keys = [parse_id(v) for v in values or []]
+    wanted = {k for k in keys if k is not None}
+    found = set(await scope.query(model).filter(id__in=list(wanted)).values_list("id", flat=True))
+    if None in keys or wanted - found:
+        checks.fail(Code.NOT_FOUND, f"Some of {field} were not found", field)
+    return sorted(found)
+
+
+def _check_period(checks: Checks, since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and until <= since:
+        checks.fail(Code.INVALID, "validUntil must be after validFrom", "validUntil")
+
+
+async def create_notice(
+    actor: Actor | None,
+    *,
+    title: str,
+    body: str = "",
+    category: str = "",
+    priority: NoticePriority = NoticePriority.NORMAL,
+    pinned: bool = False,
+    valid_from: datetime | None = None,
+    valid_until: datetime | None = None,
+    to_everyone: bool = False,
+    to_subtenants: bool = False,
+    org_unit_ids: list[Any] | None = None,
+    role_ids: list[Any] | None = None,
+) -> Notice:
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    with Checks() as checks:
+        title = checks.text(title, "title", max_length=300)
+        if len(body) > MAX_BODY:
+            checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
+        if len(category.strip()) > 64:
+            checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
+        _check_period(checks, valid_from, valid_until)
+        units = await _ids(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)
+        roles = await _ids(scope, Role, role_ids, "roleIds", checks)
+    author = await scope.query(User).get(id=actor.user_id) if actor.user_id.int else None
+    unit = await scope.get(OrgUnit, author.primary_org_unit_id) if author else None
+    async with transaction(actor) as work:
+        notice = await scope.create(
+            Notice,
+            title=title,
+            body=body,
+            category=category.strip(),
+            priority=priority,
+            pinned=pinned,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            to_everyone=to_everyone,
+            to_subtenants=to_subtenants,
+            author_id=author.id if author else None,
+            org_unit_id=unit.id if unit else None,
+            publisher=unit.name if unit else "",
+        )
+        await scope.bulk_create(NoticeTarget, target_rows(notice.id, units, roles))
+        record(work, actor.tenant_id, notice, "created")
+    return notice
+
+
+async def update_notice(
+    actor: Actor | None,
+    *,
+    id: uuid.UUID | str,
+    expected_version: int | None = None,
+    **values: Any,
+) -> Notice:
+    """Change a draft (or a rejected notice); arguments not sent are `KEEP`."""
+    actor = signed_in(actor)
+    scope = TenantScope(actor.tenant_id)
+    async with transaction(actor) as work:
+        notice = await editable(scope, actor, id)
+        check_version(notice.version, expected_version)
+        sent = {k: v for k, v in values.items() if v is not KEEP}
+        with Checks() as checks:
+            if "title" in sent:
+                sent["title"] = checks.text(sent["title"], "title", max_length=300)
+            if len(sent.get("body") or "") > MAX_BODY:
+                checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
+            if len((sent.get("category") or "").strip()) > 64:
+                checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
+            _check_period(
+                checks,
+                sent.get("valid_from", notice.valid_from),
+                sent.get("valid_until", notice.valid_until),
+            )
+            units = roles = None
+            if "org_unit_ids" in sent:
+                units = await _ids(scope, OrgUnit, sent.pop("org_unit_ids"), "orgUnitIds", checks)
+            if "role_ids" in sent:
+                roles = await _ids(scope, Role, sent.pop("role_ids"), "roleIds", checks)
+        for name, value in sent.items():
+            setattr(notice, name, value.strip() if name == "category" else value)
+        notice.version += 1
+        await notice.save()
+        await _retarget(scope, notice, units, roles)
+        record(work, actor.tenant_id, notice, "updated")
+    return notice
+
+
+async def _retarget(
+    scope: TenantScope, notice: Notice, units: list[uuid.UUID] | None, roles: list[uuid.UUID] | None
+) -> None:
+    if units is None and roles is None:
+        return
+    current = await scope.query(NoticeTarget).filter(notice_id=notice.id)
+    keep_units = units if units is not None else [t.target_id for t in current if t.kind == "unit"]
+    keep_roles = roles if roles is not None else [t.target_id for t in current if t.kind == "role"]
+    await scope.query(NoticeTarget).filter(notice_id=notice.id).delete()
+    await scope.bulk_create(NoticeTarget, target_rows(notice.id, keep_units, keep_roles))
+
+
+async def editable(scope: TenantScope, actor: Actor, id: Any) -> Notice:
+    """The locked notice, if the actor may still change it."""
+    notice = await locked(scope, Notice, id, "Notice", "id")
+    if notice.author_id != actor.user_id and not manages(actor):
+        raise ServiceError.of(Code.NOT_FOUND, "Notice not found", "id")
+    if notice.status not in EDITABLE:
+        raise ServiceError.of(
+            Code.INVALID_STATE, f"A {notice.status.value} notice cannot be changed", "id"
+        )
+    return notice
+
+
+def record(work: Work, tenant_id: uuid.UUID, notice: Notice, action: str, **data: Any) -> None:
+    """The audit entry and the `notice.changed` event of one change."""
+    summary = {"title": notice.title, "status": notice.status.value, **data}
+    work.audit(tenant_id, f"notice.{action}", "Notice", notice.id, summary)
+    work.emit(
+        tenant_id,
+        Topic.NOTICE_CHANGED,
+        {
+            "noticeId": global_id("Notice", notice.id),
+            "action": action,
+            "status": notice.status.value,
+        },
+    )
