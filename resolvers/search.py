@@ -108,19 +108,11 @@ async def search(
     pg = sql.postgres()
     params: list[Any] = []
     tenant = sql.where("s", params)
-    readable = {
-        "document": _sub(access.readable(actor).values("id"), params, pg),
-        "notice": _sub(
-            notices.visible(
-                actor, await notices.reach(ctx.tenant_scope, actor.user_id), datetime.now(UTC)
-            ).values("id"),
-            params,
-            pg,
-        ),
-        "issue": _sub((await publications.readable_issues(actor)).values("id"), params, pg),
-    }
     rule = " OR ".join(
-        f"(s.kind = '{kind}' AND s.subject_id IN ({readable[kind]}))" for kind in wanted
+        [
+            f"(s.kind = '{kind}' AND s.subject_id IN ({_sub(await _readable(ctx, kind), params, pg)}))"
+            for kind in wanted
+        ]
     )
     main = _match("s", words, params, pg)
     hidden = _match("h", words, params, pg)
@@ -149,15 +141,34 @@ async def search(
     keyset = ""
     if after:
         rank_after, id_after = decode_cursor(after, 2)
-        params.append(float(rank_after))
-        params.append(uuid.UUID(str(id_after)) if pg else str(id_after))
-        keyset = f" WHERE t.rank < ${len(params) - 1} OR (t.rank = ${len(params) - 1} AND t.id < ${len(params)})"
+        try:
+            params += [
+                str(float(rank_after)) if pg else float(rank_after),
+                str(uuid.UUID(id_after)),
+            ]
+        except (TypeError, ValueError) as error:
+            raise PageError("The cursor is not valid") from error
+        rank_at = f"CAST(${len(params) - 1} AS NUMERIC)" if pg else f"${len(params) - 1}"
+        id_at = f"CAST(${len(params)} AS UUID)" if pg else f"${len(params)}"
+        keyset = f" WHERE t.rank < {rank_at} OR (t.rank = {rank_at} AND t.id < {id_at})"
     params.append(size + 1)
     statement = (
         f"SELECT * FROM ({inner}) t{keyset} ORDER BY t.rank DESC, t.id DESC LIMIT ${len(params)}"  # noqa: S608 (built from our own fragments; values are parameters)
     )
     rows = await sql.rows(statement, params)
     return Hits(await _without_concealed(ctx, rows[:size], words), len(rows) > size)
+
+
+async def _readable(ctx: Context, kind: str) -> QuerySet[Any]:
+    """The ids of what the viewer may open of one kind, by that domain's one read rule."""
+    actor = ctx.actor
+    assert actor is not None
+    if kind == "document":
+        return access.readable(actor).values("id")
+    if kind == "notice":
+        found = await notices.reach(ctx.tenant_scope, actor.user_id)
+        return notices.visible(actor, found, datetime.now(UTC)).values("id")
+    return (await publications.readable_issues(actor)).values("id")
 
 
 def visibility_candidates(ctx: Context) -> QuerySet[Any]:
@@ -208,16 +219,8 @@ async def _without_concealed(
                 continue
             text = shown[0].content
         rank = float(row["rank"])
-        hits.append(
-            Hit(
-                row["kind"],
-                key,
-                row["title"],
-                snippet(text, words),
-                rank,
-                encode_cursor([rank, str(row["id"])]),
-            )
-        )
+        cursor = encode_cursor([str(row["rank"]), str(row["id"])])
+        hits.append(Hit(row["kind"], key, row["title"], snippet(text, words), rank, cursor))
     return hits
 
 
