@@ -31,7 +31,7 @@ class Permission(StrEnum):
     EXCHANGE_RECEIVE = "exchange.receive"
     """Work the incoming box (收文箱): sign for (签收) or return (退回) what other tenants sent."""
     NOTICES_PUBLISH = "notices.publish"
-    """Publish and revoke notices (通知公告) without an approval flow; see every notice's receipts."""
+    """Publish and revoke notices (通知公告) without approval; follow any notice's receipts."""
     PUBLICATIONS_EDIT = "publications.edit"
     """Edit information publications (信息刊物): assemble issues, adopt articles, publish."""
 

@@ -10,6 +10,7 @@ trigram-indexed `terms` (LIKE); the embedded database finds each word in the tex
 
 from __future__ import annotations
 
+# ruff: noqa: S608 (SQL is assembled from our own fragments and $n placeholders only)
 import html
 import re
 import uuid
@@ -18,12 +19,12 @@ from datetime import UTC, datetime
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
-from tortoise.queryset import QuerySet
+from tortoise.queryset import ValuesQuery
 
 from models.access import Permission
 from models.documents import Document, DocumentParticipant
-from models.search import SearchEntry
 from models.scope import TenantSql
+from models.search import SearchEntry
 from resolvers.context import Context
 from resolvers.documents import flow_of
 from resolvers.pagination import PageError, decode_cursor, encode_cursor
@@ -31,6 +32,8 @@ from services import indexing, notices, publications
 from services.documents import access, visibility
 
 KINDS = ("document", "notice", "issue")
+Words = list[tuple[str, list[str]]]
+"""A query's words, each with the shorter words the index splits it into."""
 SNIPPET = 60
 """Characters of context around the first match."""
 
@@ -51,20 +54,7 @@ class Hits:
     has_next: bool
 
 
-def _sub(query: QuerySet[Any], params: list[Any], postgres: bool) -> str:
-    """A query set as a subquery of raw SQL, its parameters appended to `params`."""
-    query._choose_db_if_not_chosen()
-    query._make_query()
-    sql, values = query.query.get_parameterized_sql()
-    base = len(params)
-    params.extend(values)
-    if postgres:
-        return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + base}", sql)
-    counter = iter(range(base + 1, base + len(values) + 1))
-    return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
-
-
-def _tsquery(words: list[tuple[str, list[str]]]) -> str:
+def _tsquery(words: Words) -> str:
     groups = []
     for word, parts in words:
         alternatives = [f"'{word}':*"]
@@ -78,21 +68,6 @@ def _like(word: str) -> str:
     return "%" + word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def _match(alias: str, words: list[tuple[str, list[str]]], params: list[Any], pg: bool) -> str:
-    if pg:
-        params.append(_tsquery(words))
-        tsquery = f"to_tsquery('simple', ${len(params)})"
-        params.append([_like(w) for w, _ in words])
-        return f"({alias}.tsv @@ {tsquery} OR {alias}.terms LIKE ALL(${len(params)}::text[]))"
-    clauses = []
-    for word, _ in words:
-        params.append(_like(word))
-        clauses.append(
-            f"lower({alias}.title || ' ' || {alias}.content) LIKE ${len(params)} ESCAPE '\\'"
-        )
-    return "(" + " AND ".join(clauses) + ")"
-
-
 async def search(
     ctx: Context, text: str, kinds: list[str] | None, first: int | None, after: str | None
 ) -> Hits:
@@ -103,63 +78,107 @@ async def search(
         raise PageError(f"first must be between 0 and {ctx.max_page}")
     if actor is None or not words or size == 0:
         return Hits([], False)
-    wanted = [k for k in KINDS if not kinds or k in kinds]
     sql = TenantSql([actor.tenant_id])
-    pg = sql.postgres()
-    params: list[Any] = []
-    tenant = sql.where("s", params)
-    rule = " OR ".join(
-        [
-            f"(s.kind = '{kind}' AND s.subject_id IN ({_sub(await _readable(ctx, kind), params, pg)}))"
-            for kind in wanted
-        ]
-    )
-    main = _match("s", words, params, pg)
-    hidden = _match("h", words, params, pg)
-    may_see_hidden = (
-        "TRUE"
-        if actor.has(Permission.DOCUMENTS_MANAGE)
-        else "h.subject_id IN ({})".format(_sub(visibility_candidates(ctx), params, pg))
-    )
-    params.append(words[0][0])
-    title_word = f"${len(params)}"
-    if pg:
-        params.append(_tsquery(words))
-        rank_sql = (
-            f"ROUND(CAST(ts_rank_cd(s.tsv, to_tsquery('simple', ${len(params)})) + CASE WHEN "
-            f"strpos(lower(s.title), {title_word}) > 0 THEN 1 ELSE 0 END AS NUMERIC), 6)"
-        )
-    else:
-        rank_sql = f"CASE WHEN instr(lower(s.title), {title_word}) > 0 THEN 1.0 ELSE 0.0 END"
+    statement = Statement(sql.postgres())
+    tenant = sql.where("s", statement.params)
+    wanted = [k for k in KINDS if not kinds or k in kinds]
+    rules = [
+        f"(s.kind = '{kind}' AND s.subject_id IN ({statement.sub(await _readable(ctx, kind))}))"
+        for kind in wanted
+    ]
     inner = (
-        f"SELECT s.id, s.kind, s.subject_id, s.title, s.content, {rank_sql} AS rank "
-        f"FROM search_entry s WHERE s.field = ''{tenant} AND ({rule}) AND ({main} OR "
-        f"(s.kind = 'document' AND EXISTS (SELECT 1 FROM search_entry h WHERE "
-        f"h.tenant_id = s.tenant_id AND h.kind = 'document' AND h.subject_id = s.subject_id "
-        f"AND h.field <> '' AND {hidden} AND {may_see_hidden})))"
+        f"SELECT s.id, s.kind, s.subject_id, s.title, s.content, {statement.rank(words)} AS rank "
+        f"FROM search_entry s WHERE s.field = ''{tenant} AND ({' OR '.join(rules)}) "
+        f"AND ({statement.match('s', words)} OR {statement.in_hidden(ctx, words)})"
     )
-    keyset = ""
-    if after:
-        rank_after, id_after = decode_cursor(after, 2)
-        try:
-            params += [
-                str(float(rank_after)) if pg else float(rank_after),
-                str(uuid.UUID(id_after)),
-            ]
-        except (TypeError, ValueError) as error:
-            raise PageError("The cursor is not valid") from error
-        rank_at = f"CAST(${len(params) - 1} AS NUMERIC)" if pg else f"${len(params) - 1}"
-        id_at = f"CAST(${len(params)} AS UUID)" if pg else f"${len(params)}"
-        keyset = f" WHERE t.rank < {rank_at} OR (t.rank = {rank_at} AND t.id < {id_at})"
-    params.append(size + 1)
-    statement = (
-        f"SELECT * FROM ({inner}) t{keyset} ORDER BY t.rank DESC, t.id DESC LIMIT ${len(params)}"  # noqa: S608 (built from our own fragments; values are parameters)
-    )
-    rows = await sql.rows(statement, params)
+    rows = await sql.rows(statement.page(inner, after, size), statement.params)
     return Hits(await _without_concealed(ctx, rows[:size], words), len(rows) > size)
 
 
-async def _readable(ctx: Context, kind: str) -> QuerySet[Any]:
+class Statement:
+    """The parts of one search statement, written once for PostgreSQL and SQLite with `$n`
+    parameters (collected in `params`)."""
+
+    def __init__(self, postgres: bool) -> None:
+        self.pg = postgres
+        self.params: list[Any] = []
+
+    def add(self, value: Any) -> str:
+        self.params.append(value)
+        return f"${len(self.params)}"
+
+    def sub(self, query: ValuesQuery[Any]) -> str:
+        """A query set as a subquery, its parameters appended."""
+        query._choose_db_if_not_chosen()
+        query._make_query()
+        sql, values = query.query.get_parameterized_sql()
+        base = len(self.params)
+        self.params.extend(values)
+        if self.pg:
+            return re.sub(r"\$(\d+)", lambda m: f"${int(m.group(1)) + base}", sql)
+        counter = iter(range(base + 1, base + len(values) + 1))
+        return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
+
+    def match(self, alias: str, words: Words) -> str:
+        if self.pg:
+            query, likes = self.add(_tsquery(words)), self.add([_like(w) for w, _ in words])
+            return (
+                f"({alias}.tsv @@ to_tsquery('simple', {query}) "
+                f"OR {alias}.terms LIKE ALL({likes}::text[]))"
+            )
+        text = f"lower({alias}.title || ' ' || {alias}.content)"
+        return (
+            "("
+            + " AND ".join(f"{text} LIKE {self.add(_like(w))} ESCAPE '\\'" for w, _ in words)
+            + ")"
+        )
+
+    def in_hidden(self, ctx: Context, words: Words) -> str:
+        """A match in a hidden field of a document whose hidden fields may show to the viewer
+        (`_without_concealed` then applies the exact rule)."""
+        actor = ctx.actor
+        assert actor is not None
+        may_see = (
+            "TRUE"
+            if actor.has(Permission.DOCUMENTS_MANAGE)
+            else f"h.subject_id IN ({self.sub(_standing_candidates(ctx))})"
+        )
+        return (
+            "(s.kind = 'document' AND EXISTS (SELECT 1 FROM search_entry h WHERE "
+            "h.tenant_id = s.tenant_id AND h.kind = 'document' AND h.subject_id = s.subject_id "
+            f"AND h.field <> '' AND {self.match('h', words)} AND {may_see}))"
+        )
+
+    def rank(self, words: Words) -> str:
+        """ts_rank_cd, plus 1 when the first word is in the title (rounded: cursors compare
+        it exactly); on SQLite the title bonus alone."""
+        title = f"{self.add(words[0][0])}"
+        if not self.pg:
+            return f"CASE WHEN instr(lower(s.title), {title}) > 0 THEN 1.0 ELSE 0.0 END"
+        query = self.add(_tsquery(words))
+        return (
+            f"ROUND(CAST(ts_rank_cd(s.tsv, to_tsquery('simple', {query})) + CASE WHEN "
+            f"strpos(lower(s.title), {title}) > 0 THEN 1 ELSE 0 END AS NUMERIC), 6)"
+        )
+
+    def page(self, inner: str, after: str | None, size: int) -> str:
+        """Best first, keyset on (rank, id) after the cursor's hit."""
+        keyset = ""
+        if after:
+            rank_after, id_after = decode_cursor(after, 2)
+            try:
+                rank = self.add(str(float(rank_after)) if self.pg else float(rank_after))
+                key = self.add(str(uuid.UUID(id_after)))
+            except (TypeError, ValueError) as error:
+                raise PageError("The cursor is not valid") from error
+            if self.pg:
+                rank, key = f"CAST({rank} AS NUMERIC)", f"CAST({key} AS UUID)"
+            keyset = f" WHERE t.rank < {rank} OR (t.rank = {rank} AND t.id < {key})"
+        limit = self.add(size + 1)
+        return f"SELECT * FROM ({inner}) t{keyset} ORDER BY t.rank DESC, t.id DESC LIMIT {limit}"
+
+
+async def _readable(ctx: Context, kind: str) -> ValuesQuery[Any]:
     """The ids of what the viewer may open of one kind, by that domain's one read rule."""
     actor = ctx.actor
     assert actor is not None
@@ -171,7 +190,7 @@ async def _readable(ctx: Context, kind: str) -> QuerySet[Any]:
     return (await publications.readable_issues(actor)).values("id")
 
 
-def visibility_candidates(ctx: Context) -> QuerySet[Any]:
+def _standing_candidates(ctx: Context) -> ValuesQuery[Any]:
     """Documents where a hidden field may show to the viewer (checked exactly afterwards)."""
     actor = ctx.actor
     assert actor is not None
@@ -187,9 +206,7 @@ def visibility_candidates(ctx: Context) -> QuerySet[Any]:
     )
 
 
-async def _without_concealed(
-    ctx: Context, rows: list[dict[str, Any]], words: list[tuple[str, list[str]]]
-) -> list[Hit]:
+async def _without_concealed(ctx: Context, rows: list[dict[str, Any]], words: Words) -> list[Hit]:
     """The hits, with snippets; a document found only in fields hidden from the viewer
     (at every node where she stood) is left out."""
     actor = ctx.actor
@@ -224,12 +241,12 @@ async def _without_concealed(
     return hits
 
 
-def _found_in(text: str, words: list[tuple[str, list[str]]]) -> bool:
+def _found_in(text: str, words: Words) -> bool:
     lowered = text.lower()
     return all(w in lowered or (parts and all(p in lowered for p in parts)) for w, parts in words)
 
 
-def snippet(text: str, words: list[tuple[str, list[str]]]) -> str:
+def snippet(text: str, words: Words) -> str:
     """About SNIPPET characters around the first match, HTML-escaped, each match in <mark>."""
     terms = sorted({t for w, parts in words for t in (w, *parts)}, key=len, reverse=True)
     lowered = text.lower()

@@ -30,9 +30,9 @@ from schema.nodes import LoadedNode
 from schema.notices.mutations import NoticeMutation
 from schema.notices.queries import NoticeQuery
 from schema.portal.mutations import PortalMutation
+from schema.portal.queries import PortalQuery
 from schema.publications.mutations import PublicationMutation
 from schema.publications.queries import PublicationQuery
-from schema.portal.queries import PortalQuery
 from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation

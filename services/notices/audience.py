@@ -45,7 +45,7 @@ async def reach(scope: TenantScope, user_id: uuid.UUID) -> Reach:
         await scope.query(RoleAssignment).filter(user_id=user_id).values_list("role_id", flat=True)
     )
     units = {unit for path in paths for unit in path_ids(str(path))}
-    return Reach(frozenset(units | set(roles)))
+    return Reach(frozenset(units | {uuid.UUID(str(r)) for r in roles}))
 
 
 def in_force(query: QuerySet[Notice], now: datetime) -> QuerySet[Notice]:

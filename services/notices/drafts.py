@@ -12,25 +12,14 @@ from models.directory import OrgUnit, Role, User
 from models.notices import Notice, NoticePriority, NoticeStatus, NoticeTarget
 from models.scope import TenantScope
 from services.errors import Code, ServiceError, check_version, signed_in
-from services.inputs import KEEP, Checks, parse_id
+from services.inputs import KEEP, Checks
 from services.notices.audience import manages, target_rows
-from services.rows import locked
+from services.rows import existing, locked
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
 
 EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
 MAX_BODY = 100_000
-
-
-async def _ids(
-    scope: TenantScope, model: type[OrgUnit] | type[Role], values: Any, field: str, checks: Checks
-) -> list[uuid.UUID]:
-    keys = [parse_id(v) for v in values or []]
-    wanted = {k for k in keys if k is not None}
-    found = set(await scope.query(model).filter(id__in=list(wanted)).values_list("id", flat=True))
-    if None in keys or wanted - found:
-        checks.fail(Code.NOT_FOUND, f"Some of {field} were not found", field)
-    return sorted(found)
 
 
 def _check_period(checks: Checks, since: datetime | None, until: datetime | None) -> None:
@@ -62,8 +51,8 @@ async def create_notice(
         if len(category.strip()) > 64:
             checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
         _check_period(checks, valid_from, valid_until)
-        units = await _ids(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)
-        roles = await _ids(scope, Role, role_ids, "roleIds", checks)
+        units = await existing(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)
+        roles = await existing(scope, Role, role_ids, "roleIds", checks)
     author = await scope.query(User).get(id=actor.user_id) if actor.user_id.int else None
     unit = await scope.get(OrgUnit, author.primary_org_unit_id) if author else None
     async with transaction(actor) as work:
@@ -115,9 +104,11 @@ async def update_notice(
             )
             units = roles = None
             if "org_unit_ids" in sent:
-                units = await _ids(scope, OrgUnit, sent.pop("org_unit_ids"), "orgUnitIds", checks)
+                units = await existing(
+                    scope, OrgUnit, sent.pop("org_unit_ids"), "orgUnitIds", checks
+                )
             if "role_ids" in sent:
-                roles = await _ids(scope, Role, sent.pop("role_ids"), "roleIds", checks)
+                roles = await existing(scope, Role, sent.pop("role_ids"), "roleIds", checks)
         for name, value in sent.items():
             setattr(notice, name, value.strip() if name == "category" else value)
         notice.version += 1

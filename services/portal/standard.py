@@ -1,9 +1,9 @@
 """The standard set of service components the platform ships, seeded idempotently at start.
 
-The document-flow, notice, publication, calendar, note and public-affairs operations name
-queries that are still being built, so shipped manifests are only parsed at start; the
-`portal_check_shipped_operations` setting validates them against our schema too (turn it on once
-those queries exist). The contacts component uses the existing `users` query.
+The calendar, note and public-affairs operations name queries that are still being built, so
+shipped manifests are only parsed at start; the `portal_check_shipped_operations` setting
+validates them against our schema too (turn it on once those queries exist). The document
+boxes, contacts (`users`), notices (`notices`) and publications (`publications`) run today.
 """
 
 from __future__ import annotations

@@ -20,7 +20,7 @@ from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
 from services.errors import Code, ServiceError, not_found, signed_in
 from services.inputs import Checks, parse_id
-from services.rows import found, locked
+from services.rows import existing, found, locked
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
 
@@ -34,17 +34,6 @@ def require_editor(actor: Actor | None) -> Actor:
     if not edits(actor):
         raise ServiceError.of(Code.FORBIDDEN, "You lack the permission publications.edit")
     return actor
-
-
-async def _existing(
-    scope: TenantScope, model: Any, values: Any, field: str, checks: Checks
-) -> list[str]:
-    keys = [parse_id(v) for v in values or []]
-    wanted = {k for k in keys if k is not None}
-    there = set(await scope.query(model).filter(id__in=list(wanted)).values_list("id", flat=True))
-    if None in keys or wanted - there:
-        checks.fail(Code.NOT_FOUND, f"Some of {field} were not found", field)
-    return sorted(str(k) for k in there)
 
 
 async def create_publication(
@@ -69,8 +58,8 @@ async def create_publication(
             checks.fail(Code.INVALID, f"kind must be one of {', '.join(PublicationKind)}", "kind")
         if len(description) > 2000:
             checks.fail(Code.TOO_LONG, "description is longer than 2000 characters", "description")
-        units = await _existing(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)
-        roles = await _existing(scope, Role, role_ids, "roleIds", checks)
+        units = [str(u) for u in await existing(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)]
+        roles = [str(r) for r in await existing(scope, Role, role_ids, "roleIds", checks)]
         subscribers = await _subscribers(actor, subscriber_tenant_ids, checks)
         if not to_everyone and not units and not roles:
             checks.fail(Code.REQUIRED, "Choose its readers: everyone, units or roles", "toEveryone")
@@ -109,11 +98,10 @@ async def create_publication(
 async def _subscribers(actor: Actor, values: Any, checks: Checks) -> list[uuid.UUID]:
     keys = [parse_id(v) for v in values or []]
     wanted = {k for k in keys if k is not None and k != actor.tenant_id}
-    active = set(
-        await Tenant.filter(id__in=list(wanted), status=TenantStatus.ACTIVE).values_list(
-            "id", flat=True
-        )
-    )
+    active = {
+        t.id
+        for t in await Tenant.filter(id__in=list(wanted), status=TenantStatus.ACTIVE).only("id")
+    }
     if None in keys or wanted - active:
         checks.fail(Code.NOT_FOUND, "Some subscriber tenants were not found", "subscriberTenantIds")
     return sorted(active)

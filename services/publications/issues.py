@@ -167,7 +167,9 @@ async def publish_issue(actor: Actor | None, *, id: uuid.UUID | str) -> Publicat
 async def _summary(scope: TenantScope, issue: PublicationIssue) -> str:
     """What the approver reads: the issue's theme and its articles' titles and units."""
     articles = await scope.query(Article).filter(issue_id=issue.id).order_by("position")
-    return "\n".join([issue.theme, *(f"{a.position}. {a.title}（{a.unit_name}）" for a in articles)])
+    return "\n".join(
+        [issue.theme, *(f"{a.position}. {a.title}（{a.unit_name}）" for a in articles)]
+    )
 
 
 async def _next_number(scope: TenantScope, publication_id: uuid.UUID, year: int) -> int:

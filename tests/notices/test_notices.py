@@ -9,6 +9,7 @@ import pytest
 
 from models.outbox import OutboxEvent
 from server.settings import Settings
+from services.portal.standard import STANDARD_MANIFESTS
 from tests.conftest import GraphQL, gid, new_department
 from tests.notices.support import NOTICE, Units, units_office
 
@@ -204,3 +205,19 @@ async def test_down_the_tenant_tree(gql: GraphQL, make_department: Any) -> None:
     await gql.mutate("revokeNotice", {"id": notice_id}, NOTICE, token=city_token)
     there = await gql(listing, token=gql.token(district.admin, district.tenant))
     assert there.data["notices"]["edges"] == []
+
+
+async def test_the_public_notices_component_runs_its_operation(units: Units) -> None:
+    """The shipped `public-notices` manifest's operation, with the example's settings."""
+    manifest = next(m for m in STANDARD_MANIFESTS if m["key"] == "public-notices")
+    notice_id = await units.draft(
+        title="放假通知", toEveryone=True, category="通知公告", pinned=True
+    )
+    await units.office.ok("admin", "publishNotice", {"id": notice_id}, NOTICE)
+    result = await units.office.run(
+        "reader_office", manifest["operation"], {"first": 5, "category": "通知公告"}
+    )
+    nodes = [e["node"] for e in result.data["notices"]["edges"]]
+    assert [(n["id"], n["title"], n["pinned"], n["publisher"]) for n in nodes] == [
+        (notice_id, "放假通知", True, "测试部门 Test department")
+    ]

@@ -12,12 +12,16 @@ import pytest
 
 from models.publications import PublicationIssue
 from server.settings import Settings
+from services.portal.standard import STANDARD_MANIFESTS
 from tests.conftest import GraphQL, gid, key_of, new_department
 from tests.notices.support import Units, units_office
 from tests.publications.support import ARTICLE, ISSUE, contribute
 
 PUBLICATION = "publication { id title kind } "
-ISSUES = "query($f: PublicationFilter) { publications(first: 20, filter: $f) { edges { node { id title issue kind coverUrl publishedAt theme } } } }"
+ISSUES = (
+    "query($f: PublicationFilter) { publications(first: 20, filter: $f) { edges { node "
+    "{ id title issue kind coverUrl publishedAt theme } } } }"
+)
 
 
 @pytest.fixture(scope="class")
@@ -82,7 +86,8 @@ class TestAnIssueFromArticlesToSubscribers:
         )
         issue = created["issue"]
         state["issue"] = issue["id"]
-        assert issue["status"] == "DRAFT" and issue["number"] is None
+        assert issue["status"] == "DRAFT"
+        assert issue["number"] is None
         assert [a["status"] for a in issue["articles"]] == ["SELECTED", "SELECTED"]
         twice = await units.office.mutate(
             "admin",
@@ -110,6 +115,20 @@ class TestAnIssueFromArticlesToSubscribers:
         ]
         none = await units.office.run("reader_office", ISSUES, {"f": {"kinds": ["journal"]}})
         assert none.data["publications"]["edges"] == []
+
+    async def test_the_publications_component_runs_its_operation(
+        self, state: dict[str, Any]
+    ) -> None:
+        units: Units = state["units"]
+        manifest = next(m for m in STANDARD_MANIFESTS if m["key"] == "publications")
+        result = await units.office.run(
+            "reader_finance", manifest["operation"], {"first": 6, "kinds": ["bulletin"]}
+        )
+        nodes = [e["node"] for e in result.data["publications"]["edges"]]
+        assert [(n["title"], n["kind"], n["coverUrl"]) for n in nodes] == [
+            ("政务信息", "bulletin", None)
+        ]
+        assert nodes[0]["issue"].endswith("第1期")
 
     async def test_the_subscriber_reads_its_copy(self, state: dict[str, Any], gql: GraphQL) -> None:
         subscriber = state["subscriber"]

@@ -66,13 +66,15 @@ async def test_attachment_names_pages_and_kinds(office: Office, gql: GraphQL) ->
     status, body = await upload(
         gql.url, office.token("writer"), doc_id, "flood-plan.txt", b"x", "text/plain"
     )
-    assert status == 200 and body["data"]["uploadAttachment"]["errors"] == [], body
+    assert status == 200
+    assert body["data"]["uploadAttachment"]["errors"] == [], body
     assert [h["id"] for h in await hits(office, "writer", "flood")] == [doc_id]
     for n in range(3):
         await submitted(office, f"应急预案第{n}份", {"subject": "预案"})
     first = await office.run("writer", SEARCH, {"q": "应急预案", "first": 2})
     page = first.data["search"]
-    assert len(page["edges"]) == 2 and page["hasNextPage"] is True
+    assert len(page["edges"]) == 2
+    assert page["hasNextPage"] is True
     rest = await office.run(
         "writer", SEARCH, {"q": "应急预案", "first": 10, "after": page["endCursor"]}
     )
@@ -98,6 +100,7 @@ async def test_notices_only_where_published(gql: GraphQL, make_department: Any) 
 
 async def test_bad_paging_is_a_client_error(office: Office) -> None:
     result = await office.run("writer", SEARCH, {"q": "安全", "first": 10_000})
-    assert result.errors and result.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert result.errors
+    assert result.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     cursor = await office.run("writer", SEARCH, {"q": "安全", "after": "nonsense"})
     assert cursor.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
