@@ -34,6 +34,9 @@ from services.documents import access, visibility
 KINDS = ("document", "notice", "issue")
 Words = list[tuple[str, list[str]]]
 """A query's words, each with the shorter words the index splits it into."""
+TRIGRAM = 3
+"""Characters a word needs before a trigram index can find it inside longer words; shorter
+ones match as words and prefixes only (a shorter LIKE would read every row)."""
 SNIPPET = 60
 """Characters of context around the first match."""
 
@@ -80,17 +83,19 @@ async def search(
         return Hits([], False)
     sql = TenantSql([actor.tenant_id])
     statement = Statement(sql.postgres())
-    tenant = sql.where("s", statement.params)
+    branches = []
     wanted = [k for k in KINDS if not kinds or k in kinds]
-    rules = [
-        f"(s.kind = '{kind}' AND s.subject_id IN ({statement.sub(await _readable(ctx, kind))}))"
-        for kind in wanted
-    ]
-    inner = (
-        f"SELECT s.id, s.kind, s.subject_id, s.title, s.content, {statement.rank(words)} AS rank "
-        f"FROM search_entry s WHERE s.field = ''{tenant} AND ({' OR '.join(rules)}) "
-        f"AND ({statement.match('s', words)} OR {statement.in_hidden(ctx, words)})"
-    )
+    found = await notices.reach(ctx.tenant_scope, actor.user_id) if wanted != ["document"] else None
+    for kind in wanted:
+        readable = statement.sub(await _readable(ctx, kind, found or notices.Reach(frozenset())))
+        branches.append(
+            f"SELECT {statement.hit_columns(words)} FROM search_entry s "
+            f"WHERE s.kind = '{kind}' AND s.field = ''{sql.where('s', statement.params)} "
+            f"AND {statement.match('s', words)} AND s.subject_id IN ({readable})"
+        )
+        if kind == "document":
+            branches.append(statement.in_hidden(ctx, sql, readable, words))
+    inner = " UNION ALL ".join(branches)
     rows = await sql.rows(statement.page(inner, after, size), statement.params)
     return Hits(await _without_concealed(ctx, rows[:size], words), len(rows) > size)
 
@@ -120,12 +125,15 @@ class Statement:
         return re.sub(r"\?", lambda _: f"${next(counter)}", sql)
 
     def match(self, alias: str, words: Words) -> str:
+        """Every word matches: on PostgreSQL through the tsvector or, for words of at least
+        TRIGRAM characters, inside longer words through the trigram-indexed terms; on SQLite
+        anywhere in the text."""
         if self.pg:
-            query, likes = self.add(_tsquery(words)), self.add([_like(w) for w, _ in words])
-            return (
-                f"({alias}.tsv @@ to_tsquery('simple', {query}) "
-                f"OR {alias}.terms LIKE ALL({likes}::text[]))"
-            )
+            query = f"{alias}.tsv @@ to_tsquery('simple', {self.add(_tsquery(words))})"
+            if min(len(w) for w, _ in words) < TRIGRAM:
+                return f"({query})"
+            likes = " AND ".join(f"{alias}.terms LIKE {self.add(_like(w))}" for w, _ in words)
+            return f"({query} OR ({likes}))"
         text = f"lower({alias}.title || ' ' || {alias}.content)"
         return (
             "("
@@ -133,20 +141,31 @@ class Statement:
             + ")"
         )
 
-    def in_hidden(self, ctx: Context, words: Words) -> str:
-        """A match in a hidden field of a document whose hidden fields may show to the viewer
-        (`_without_concealed` then applies the exact rule)."""
+    def hit_columns(self, words: Words, hidden_only: bool = False) -> str:
+        """What a hit row holds; `hidden_only` marks the rows of documents whose match is in
+        hidden fields alone."""
+        flag = 1 if hidden_only else 0
+        rank = self.rank(words)
+        return (
+            f"s.id, s.kind, s.subject_id, s.title, s.content, {rank} AS rank, {flag} AS hidden_only"
+        )
+
+    def in_hidden(self, ctx: Context, sql: TenantSql, readable: str, words: Words) -> str:
+        """Documents (their main rows) matched in hidden fields only, where hidden fields
+        may show to the viewer; `_without_concealed` then applies the exact rule per hit. The
+        readable subquery's parameters are shared with the document branch."""
         actor = ctx.actor
         assert actor is not None
-        may_see = (
-            "TRUE"
-            if actor.has(Permission.DOCUMENTS_MANAGE)
-            else f"h.subject_id IN ({self.sub(_standing_candidates(ctx))})"
-        )
+        may_see = ""
+        if not actor.has(Permission.DOCUMENTS_MANAGE):
+            may_see = f" AND h.subject_id IN ({self.sub(_standing_candidates(ctx))})"
         return (
-            "(s.kind = 'document' AND EXISTS (SELECT 1 FROM search_entry h WHERE "
-            "h.tenant_id = s.tenant_id AND h.kind = 'document' AND h.subject_id = s.subject_id "
-            f"AND h.field <> '' AND {self.match('h', words)} AND {may_see}))"
+            f"SELECT {self.hit_columns(words, hidden_only=True)} FROM search_entry h "
+            "JOIN search_entry s "
+            "ON s.tenant_id = h.tenant_id AND s.kind = 'document' AND s.subject_id = h.subject_id "
+            f"AND s.field = '' WHERE h.kind = 'document' AND h.field <> ''"
+            f"{sql.where('h', self.params)} AND {self.match('h', words)} "
+            f"AND h.subject_id IN ({readable}){may_see} AND NOT {self.match('s', words)}"
         )
 
     def rank(self, words: Words) -> str:
@@ -178,16 +197,15 @@ class Statement:
         return f"SELECT * FROM ({inner}) t{keyset} ORDER BY t.rank DESC, t.id DESC LIMIT {limit}"
 
 
-async def _readable(ctx: Context, kind: str) -> ValuesQuery[Any]:
+async def _readable(ctx: Context, kind: str, found: notices.Reach) -> ValuesQuery[Any]:
     """The ids of what the viewer may open of one kind, by that domain's one read rule."""
     actor = ctx.actor
     assert actor is not None
     if kind == "document":
         return access.readable(actor).values("id")
     if kind == "notice":
-        found = await notices.reach(ctx.tenant_scope, actor.user_id)
         return notices.visible(actor, found, datetime.now(UTC)).values("id")
-    return (await publications.readable_issues(actor)).values("id")
+    return (await publications.readable_issues(actor, found)).values("id")
 
 
 def _standing_candidates(ctx: Context) -> ValuesQuery[Any]:
@@ -207,38 +225,36 @@ def _standing_candidates(ctx: Context) -> ValuesQuery[Any]:
 
 
 async def _without_concealed(ctx: Context, rows: list[dict[str, Any]], words: Words) -> list[Hit]:
-    """The hits, with snippets; a document found only in fields hidden from the viewer
-    (at every node where she stood) is left out."""
-    actor = ctx.actor
-    assert actor is not None
-    doc_ids = [uuid.UUID(str(r["subject_id"])) for r in rows if r["kind"] == "document"]
-    documents = {d.id: d for d in await ctx.tenant_scope.query(Document).filter(id__in=doc_ids)}
-    standings = (
-        await visibility.standings(ctx.tenant_scope, actor.user_id, doc_ids) if doc_ids else {}
-    )
+    """The hits, with snippets; a document matched only in fields hidden from the viewer
+    (at every node where she stood) is left out, and its hidden text never shown."""
     hits = []
     for row in rows:
         key = uuid.UUID(str(row["subject_id"]))
         text = f"{row['title']}\n{row['content']}"
-        if not _found_in(text, words) and row["kind"] == "document":
-            document = documents[key]
-            concealed = visibility.concealed(
-                actor, document, await flow_of(ctx, document), standings.get(key, frozenset())
-            )
-            shown = [
-                e
-                for e in await ctx.tenant_scope.query(SearchEntry)
-                .filter(kind="document", subject_id=key)
-                .exclude(field="")
-                if e.field not in concealed and _found_in(e.content, words)
-            ]
-            if not shown:
+        if row["hidden_only"]:
+            shown = await _shown_hidden_text(ctx, key, words)
+            if shown is None:
                 continue
-            text = shown[0].content
+            text = shown
         rank = float(row["rank"])
         cursor = encode_cursor([str(row["rank"]), str(row["id"])])
         hits.append(Hit(row["kind"], key, row["title"], snippet(text, words), rank, cursor))
     return hits
+
+
+async def _shown_hidden_text(ctx: Context, key: uuid.UUID, words: Words) -> str | None:
+    """The text of a hidden field of document `key` that matches and that the viewer may
+    see (the one hidden-fields rule), or None."""
+    actor, scope = ctx.actor, ctx.tenant_scope
+    assert actor is not None
+    document = await scope.query(Document).get(id=key)
+    standing = (await visibility.standings(scope, actor.user_id, [key])).get(key, frozenset())
+    concealed = visibility.concealed(actor, document, await flow_of(ctx, document), standing)
+    entries = (
+        await scope.query(SearchEntry).filter(kind="document", subject_id=key).exclude(field="")
+    )
+    shown = [e for e in entries if e.field not in concealed and _found_in(e.content, words)]
+    return shown[0].content if shown else None
 
 
 def _found_in(text: str, words: Words) -> bool:

@@ -19,6 +19,7 @@ from models.publications import (
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
 from services.errors import Code, ServiceError, not_found, signed_in
+from services.exchange import partners
 from services.inputs import Checks, parse_id
 from services.rows import existing, found, locked
 from services.uow import Work, transaction
@@ -96,14 +97,21 @@ async def create_publication(
 
 
 async def _subscribers(actor: Actor, values: Any, checks: Checks) -> list[uuid.UUID]:
+    """Subscribers are tenants the publisher may send documents to (the exchange rule:
+    below it, its parent, its partners), active ones."""
     keys = [parse_id(v) for v in values or []]
-    wanted = {k for k in keys if k is not None and k != actor.tenant_id}
-    active = {
-        t.id
-        for t in await Tenant.filter(id__in=list(wanted), status=TenantStatus.ACTIVE).only("id")
-    }
+    wanted = {k for k in keys if k is not None}
+    sender = await Tenant.get(id=actor.tenant_id)
+    reachable = partners.recipients_of(sender).filter(
+        id__in=list(wanted), status=TenantStatus.ACTIVE
+    )
+    active = {t.id for t in await reachable.only("id")}
     if None in keys or wanted - active:
-        checks.fail(Code.NOT_FOUND, "Some subscriber tenants were not found", "subscriberTenantIds")
+        checks.fail(
+            Code.NOT_FOUND,
+            "Some subscriber tenants were not found among those you exchange with",
+            "subscriberTenantIds",
+        )
     return sorted(active)
 
 

@@ -11,16 +11,18 @@ from tortoise.queryset import QuerySet
 from models.access import Actor
 from models.publications import IssueStatus, Publication, PublicationIssue
 from models.scope import TenantScope
-from services.notices.audience import reach
+from services.notices.audience import Reach, reach
 from services.publications.editing import edits
 
 
-async def readable_publications(actor: Actor) -> list[uuid.UUID]:
+async def readable_publications(actor: Actor, found: Reach | None = None) -> list[uuid.UUID]:
+    """`found`: the actor's reach, when the caller has it already."""
     scope = TenantScope(actor.tenant_id)
     rows = await scope.query(Publication).all()
     if edits(actor):
         return [p.id for p in rows]
-    targets = {str(t) for t in (await reach(scope, actor.user_id)).target_ids}
+    found = found or await reach(scope, actor.user_id)
+    targets = {str(t) for t in found.target_ids}
     return [
         p.id
         for p in rows
@@ -28,10 +30,10 @@ async def readable_publications(actor: Actor) -> list[uuid.UUID]:
     ]
 
 
-async def readable_issues(actor: Actor) -> QuerySet[PublicationIssue]:
+async def readable_issues(actor: Actor, found: Reach | None = None) -> QuerySet[PublicationIssue]:
     """Published issues the actor may read, and every issue of any status for editors."""
     scope = TenantScope(actor.tenant_id)
     query = scope.query(PublicationIssue).filter(
-        publication_id__in=await readable_publications(actor)
+        publication_id__in=await readable_publications(actor, found)
     )
     return query if edits(actor) else query.filter(status=IssueStatus.PUBLISHED)

@@ -27,7 +27,7 @@ ISSUES = (
 @pytest.fixture(scope="class")
 async def state(database: Settings, gql: GraphQL) -> dict[str, Any]:
     units = await units_office(gql, await new_department())
-    subscriber = await new_department(name="订阅单位")
+    subscriber = await new_department(units.office.department.tenant, name="订阅单位")
     return {"units": units, "subscriber": subscriber}
 
 
@@ -49,10 +49,22 @@ class TestAnIssueFromArticlesToSubscribers:
             PUBLICATION,
         )
         state["publication"] = created["publication"]["id"]
+        stranger = await new_department(name="无关单位")
         again = await units.office.mutate(
-            "admin", "createPublication", {"title": "政务信息", "kind": "magazine"}, PUBLICATION
+            "admin",
+            "createPublication",
+            {
+                "title": "政务信息",
+                "kind": "magazine",
+                "subscriberTenantIds": [gid("Tenant", stranger.tenant.id)],
+            },
+            PUBLICATION,
         )
-        assert {e["code"] for e in again["errors"]} == {"DUPLICATE", "INVALID"}
+        assert {(e["code"], e["field"][-1]) for e in again["errors"]} == {
+            ("DUPLICATE", "title"),
+            ("INVALID", "kind"),
+            ("NOT_FOUND", "subscriberTenantIds"),
+        }, "a stranger is no exchange partner"
         refused = await units.office.mutate(
             "reader_office", "createPublication", {"title": "别的"}, PUBLICATION
         )
