@@ -47,13 +47,13 @@ class Notice(TenantEntity):
     author_id: uuid.UUID | None = fields.UUIDField(null=True)
     org_unit_id: uuid.UUID | None = fields.UUIDField(null=True)
     publisher = fields.CharField(max_length=200, default="")
-    """Who it is from, as readers see it: the unit's (or the sending tenant's) name."""
+    """Who it is from, as readers see it: the name of its unit, or of the sending tenant."""
     published_at: datetime | None = fields.DatetimeField(null=True)
     revoked_at: datetime | None = fields.DatetimeField(null=True)
     approval_document_id: uuid.UUID | None = fields.UUIDField(null=True, db_index=True)
     source_tenant_id: uuid.UUID | None = fields.UUIDField(null=True)
     source_notice_id: uuid.UUID | None = fields.UUIDField(null=True, db_index=True)
-    """A copy received from a parent tenant: the original's id."""
+    """A copy received from a parent tenant: the id of the original."""
     version = fields.IntField(default=1)
 
     class Meta:
@@ -94,7 +94,7 @@ class NoticeRead(TenantEntity):
 
 
 class NoticeAttachment(TenantEntity):
-    """A file of a notice; the blob store keeps its bytes under their sha256."""
+    """A file of a notice, whose bytes the blob store keeps under their sha256."""
 
     notice: fields.ForeignKeyRelation[Notice] = fields.ForeignKeyField(
         "officecloud.Notice", related_name="attachments", on_delete=fields.CASCADE

@@ -48,7 +48,7 @@ class Publication(TenantEntity):
     """Readers in the tenant: everyone, or the subscribing units (and below) and roles."""
     source_tenant_id: uuid.UUID | None = fields.UUIDField(null=True)
     source_publication_id: uuid.UUID | None = fields.UUIDField(null=True, db_index=True)
-    """A publication received by subscription: the publisher's id of it."""
+    """A publication received by subscription: its id at the publisher."""
     version = fields.IntField(default=1)
 
     class Meta:
@@ -111,7 +111,7 @@ class PublicationIssue(TenantEntity):
 
 
 class Article(TenantEntity):
-    """稿件: contributed by a unit; adopted (采用) once an issue carrying it is published."""
+    """稿件: contributed by a unit, adopted (采用) once an issue carrying it is published."""
 
     publication: fields.ForeignKeyRelation[Publication] = fields.ForeignKeyField(
         "officecloud.Publication", related_name="articles", on_delete=fields.CASCADE

@@ -14,7 +14,7 @@ class SearchEntry(TenantEntity):
     kind = fields.CharField(max_length=16)
     subject_id = fields.UUIDField()
     field = fields.CharField(max_length=200, default="")
-    """Empty for the main row; the hidden field's name otherwise."""
+    """Empty for the main row; else the name of the hidden field."""
     title = fields.CharField(max_length=300, default="")
     content = fields.TextField(default="")
     """The text as written, for snippets."""

@@ -1,6 +1,7 @@
 """Demo data: the platform operator and two departments (a city bureau and a district office
 under it), with org units, people, roles, the 发文 and 收文 templates and a document under review:
-what the README's walkthrough needs. Running it again changes nothing."""
+what the README's walkthrough needs, and a few notices and a publication issue
+(`server/demo_notices.py`). Running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from models.directory import OrgUnit, Role, RoleAssignment, User
 from models.documents import Document, DocumentType, Urgency
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
+from server import demo_notices
 from server.settings import Settings
 from services import directory, flows, tenants
 from services.documents import lifecycle, types
@@ -55,6 +57,7 @@ async def seed(settings: Settings) -> list[Account]:
                 system, code=code, name=name, parent_id=parent.id if parent else None
             )
         accounts.extend(await _directory(tenant))
+    await demo_notices.seed()
     return accounts
 
 

@@ -86,7 +86,7 @@ class Migration(migrations.Migration):
                 ('sha256', fields.CharField(db_index=True, max_length=64)),
                 ('uploaded_by_id', fields.UUIDField(null=True)),
             ],
-            options={'table': 'notice_attachment', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': 'A file of a notice; the blob store keeps its bytes under their sha256.'},
+            options={'table': 'notice_attachment', 'app': 'officecloud', 'pk_attr': 'id', 'table_description': 'A file of a notice, whose bytes the blob store keeps under their sha256.'},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
@@ -191,7 +191,7 @@ class Migration(migrations.Migration):
                 ('position', fields.IntField(default=0)),
                 ('adopted_at', fields.DatetimeField(null=True, auto_now=False, auto_now_add=False)),
             ],
-            options={'table': 'article', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'publication_id', 'org_unit_id'])], 'pk_attr': 'id', 'table_description': '稿件: contributed by a unit; adopted (采用) once an issue carrying it is published.'},
+            options={'table': 'article', 'app': 'officecloud', 'indexes': [Index(fields=['tenant_id', 'publication_id', 'org_unit_id'])], 'pk_attr': 'id', 'table_description': '稿件: contributed by a unit, adopted (采用) once an issue carrying it is published.'},
             bases=['TenantEntity'],
         ),
         ops.CreateModel(
