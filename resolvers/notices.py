@@ -7,6 +7,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 from models.directory import OrgUnit, User
 from models.notices import Notice, NoticeAttachment, NoticeRead
@@ -79,23 +80,42 @@ class UnitReceipt:
     unread: list[User] = field(default_factory=list)
 
 
+class ReceiptsByNotice(Loader[uuid.UUID, list[UnitReceipt]]):
+    """Per notice, who has read it and who has not, per primary org unit: the same
+    statements however many notices."""
+
+    async def batch_load(self, keys: list[uuid.UUID]) -> list[list[UnitReceipt]]:
+        scope = self.ctx.tenant_scope
+        rows = await scope.query(Notice).filter(id__in=keys)
+        people = await notices.recipients_of(scope, rows) if rows else {}
+        read: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+        for notice_id, user_id in (
+            await scope.query(NoticeRead)
+            .filter(notice_id__in=keys)
+            .values_list("notice_id", "user_id")
+        ):
+            read[notice_id].add(user_id)
+        unit_ids = {u.primary_org_unit_id for users in people.values() for u in users}
+        names = dict(
+            await scope.query(OrgUnit)
+            .filter(id__in=[u for u in unit_ids if u])
+            .values_list("id", "name")
+        )
+        return [_per_unit(people.get(k, []), read[k], names) for k in keys]
+
+
+def _per_unit(people: list[User], read: set[uuid.UUID], names: dict[Any, Any]) -> list[UnitReceipt]:
+    units: dict[uuid.UUID | None, UnitReceipt] = {}
+    for user in people:
+        unit_id = user.primary_org_unit_id
+        unit = units.setdefault(unit_id, UnitReceipt(unit_id, str(names.get(unit_id, ""))))
+        (unit.read if user.id in read else unit.unread).append(user)
+    return sorted(units.values(), key=lambda u: u.unit_name)
+
+
 async def receipts(ctx: Context, notice: Notice) -> list[UnitReceipt] | None:
-    """Who has read the notice and who has not, per primary org unit; for its author and
-    notices managers only."""
+    """Read receipts for the notice's author and notices managers only."""
     actor = ctx.actor
     if actor is None or (notice.author_id != actor.user_id and not manages(actor)):
         return None
-    scope = ctx.tenant_scope
-    people = await notices.recipients(scope, notice)
-    read = set(
-        await scope.query(NoticeRead).filter(notice_id=notice.id).values_list("user_id", flat=True)
-    )
-    unit_ids = {u.primary_org_unit_id for u in people if u.primary_org_unit_id}
-    names = dict(await scope.query(OrgUnit).filter(id__in=list(unit_ids)).values_list("id", "name"))
-    units: dict[uuid.UUID | None, UnitReceipt] = defaultdict(lambda: UnitReceipt(None, ""))
-    for user in people:
-        unit = units[user.primary_org_unit_id]
-        unit.unit_id = user.primary_org_unit_id
-        unit.unit_name = str(names.get(user.primary_org_unit_id, ""))
-        (unit.read if user.id in read else unit.unread).append(user)
-    return sorted(units.values(), key=lambda u: u.unit_name)
+    return await ReceiptsByNotice(ctx).load(notice.id)

@@ -2,7 +2,7 @@
 publishing, approval and revocation (`publishing`), read receipts, reminders and attachments
 (`receipts`)."""
 
-from services.notices.audience import Reach, reach, recipients, visible
+from services.notices.audience import Reach, reach, recipients, recipients_of, visible
 from services.notices.drafts import create_notice, update_notice
 from services.notices.publishing import publish_notice, revoke_notice
 from services.notices.receipts import (
@@ -22,6 +22,7 @@ __all__ = [
     "readable",
     "readable_attachment",
     "recipients",
+    "recipients_of",
     "remind_unread",
     "revoke_notice",
     "update_notice",

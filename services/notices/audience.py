@@ -4,6 +4,7 @@ roles; and the one read rule every path that shows a notice goes through."""
 from __future__ import annotations
 
 import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -85,23 +86,34 @@ def visible(actor: Actor, found: Reach, now: datetime) -> QuerySet[Notice]:
 
 async def recipients(scope: TenantScope, notice: Notice) -> list[User]:
     """The active users a notice reaches now (for receipts and reminders)."""
-    users = scope.query(User).filter(status=UserStatus.ACTIVE)
-    if notice.to_everyone:
-        return await users.order_by("display_name", "id")
-    targets = await scope.query(NoticeTarget).filter(notice_id=notice.id)
-    roles = [t.target_id for t in targets if t.kind is TargetKind.ROLE]
-    units = [t.target_id for t in targets if t.kind is TargetKind.UNIT]
-    paths = await scope.query(OrgUnit).filter(id__in=units).values_list("path", flat=True)
-    below = Q(id__in=[uuid.UUID(int=0)])
-    for path in paths:
-        below |= Q(path__startswith=path)
-    in_units = Subquery(
-        scope.query(Membership)
-        .filter(org_unit_id__in=Subquery(scope.query(OrgUnit).filter(below).values("id")))
-        .values("user_id")
-    )
-    holding = Subquery(scope.query(RoleAssignment).filter(role_id__in=roles).values("user_id"))
-    return await users.filter(Q(id__in=in_units) | Q(id__in=holding)).order_by("display_name", "id")
+    return (await recipients_of(scope, [notice]))[notice.id]
+
+
+async def recipients_of(scope: TenantScope, notices: list[Notice]) -> dict[uuid.UUID, list[User]]:
+    """`recipients` of several notices in a fixed number of statements: the tenant's active
+    users, where each belongs and what each holds, matched with each notice's targets."""
+    users = await scope.query(User).filter(status=UserStatus.ACTIVE).order_by("display_name", "id")
+    if all(n.to_everyone for n in notices):
+        return {n.id: list(users) for n in notices}
+    targets: dict[uuid.UUID, set[uuid.UUID]] = {n.id: set() for n in notices}
+    for notice_id, target_id in (
+        await scope.query(NoticeTarget)
+        .filter(notice_id__in=[n.id for n in notices])
+        .values_list("notice_id", "target_id")
+    ):
+        targets[notice_id].add(target_id)
+    reached: dict[uuid.UUID, set[uuid.UUID]] = defaultdict(set)
+    for user_id, path in (
+        await scope.query(Membership)
+        .filter(user_id__in=[u.id for u in users])
+        .values_list("user_id", "org_unit__path")
+    ):
+        reached[user_id].update(path_ids(str(path)))
+    for user_id, role_id in await scope.query(RoleAssignment).values_list("user_id", "role_id"):
+        reached[user_id].add(role_id)
+    return {
+        n.id: [u for u in users if n.to_everyone or reached[u.id] & targets[n.id]] for n in notices
+    }
 
 
 def target_rows(

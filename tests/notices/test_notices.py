@@ -221,3 +221,30 @@ async def test_the_public_notices_component_runs_its_operation(units: Units) -> 
     assert [(n["id"], n["title"], n["pinned"], n["publisher"]) for n in nodes] == [
         (notice_id, "放假通知", True, "测试部门 Test department")
     ]
+
+
+async def test_the_list_costs_the_same_statements_however_many_notices(
+    units: Units, count_queries: Any
+) -> None:
+    query = (
+        "{ notices(first: 50) { edges { node { title readByMe receipts { unitName } "
+        "attachments { name } author { displayName } } } } }"
+    )
+
+    async def cost() -> tuple[int, int]:
+        with count_queries() as counted:
+            result = await units.office.run("admin", query)
+        return counted(), len(result.data["notices"]["edges"])
+
+    async def publish(n: int) -> None:
+        for i in range(n):
+            notice_id = await units.draft(title=f"通知{i}", toEveryone=True)
+            await units.office.ok("admin", "publishNotice", {"id": notice_id}, NOTICE)
+
+    await publish(1)
+    await cost()
+    few_queries, few = await cost()
+    await publish(3)
+    many_queries, many = await cost()
+    assert (few, many) == (1, 4)
+    assert many_queries == few_queries

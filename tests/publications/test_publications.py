@@ -191,3 +191,41 @@ async def test_concurrent_publishing_numbers_issues_without_gaps(
     )
     assert all(r["errors"] == [] for r in results)
     assert sorted(r["issue"]["number"] for r in results) == list(range(1, 11))
+
+
+async def test_the_issue_list_costs_the_same_statements_however_many_issues(
+    gql: GraphQL, make_department: Any, count_queries: Any
+) -> None:
+    units = await units_office(gql, await make_department())
+    query = (
+        "{ publications(first: 50) { edges { node { title kind issue publication { title } "
+        "articles { title orgUnit { name } } } } } }"
+    )
+
+    async def publish(n: int) -> None:
+        for i in range(n):
+            created = await units.office.ok(
+                "admin", "createPublication", {"title": f"刊物{i}-{n}"}, PUBLICATION
+            )
+            publication = created["publication"]["id"]
+            article = await contribute(units, "reader_office", publication, f"稿件{i}")
+            issue = await units.office.ok(
+                "admin",
+                "createIssue",
+                {"publicationId": publication, "articleIds": [article]},
+                ISSUE,
+            )
+            await units.office.ok("admin", "publishIssue", {"id": issue["issue"]["id"]}, ISSUE)
+
+    async def cost() -> tuple[int, int]:
+        with count_queries() as counted:
+            result = await units.office.run("reader_office", query)
+        return counted(), len(result.data["publications"]["edges"])
+
+    await publish(1)
+    await cost()
+    few_queries, few = await cost()
+    await publish(3)
+    many_queries, many = await cost()
+    assert (few, many) == (1, 4)
+    assert many_queries == few_queries

@@ -104,3 +104,26 @@ async def test_bad_paging_is_a_client_error(office: Office) -> None:
     assert result.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     cursor = await office.run("writer", SEARCH, {"q": "安全", "after": "nonsense"})
     assert cursor.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_a_page_of_hits_costs_the_same_statements_however_many(
+    office: Office, count_queries: Any
+) -> None:
+    query = (
+        "query($q: String!) { search(query: $q, first: 50) { edges { node { title snippet "
+        "subject { ... on Document { number initiator { displayName } } } } } } }"
+    )
+
+    async def cost(word: str) -> tuple[int, int]:
+        with count_queries() as counted:
+            result = await office.run("reader", query, {"q": word})
+        return counted(), len(result.data["search"]["edges"])
+
+    for n in range(4):
+        await submitted(office, f"节能减排第{n}期报告", {"subject": "节能"})
+    await submitted(office, "水资源报告", {"subject": "水资源"})
+    await cost("水资源")
+    few_queries, few = await cost("水资源")
+    many_queries, many = await cost("节能减排")
+    assert (few, many) == (1, 4)
+    assert many_queries == few_queries
