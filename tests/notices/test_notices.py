@@ -3,14 +3,16 @@ approval flow, read receipts, reminders, revocation, and the tenant tree."""
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 import pytest
 
+from models.notices import NoticeRead
 from models.outbox import OutboxEvent
 from server.settings import Settings
 from services.portal.standard import STANDARD_MANIFESTS
-from tests.conftest import GraphQL, gid, new_department
+from tests.conftest import GraphQL, gid, key_of, new_department
 from tests.notices.support import NOTICE, Units, units_office
 
 
@@ -248,3 +250,17 @@ async def test_the_list_costs_the_same_statements_however_many_notices(
     many_queries, many = await cost()
     assert (few, many) == (1, 4)
     assert many_queries == few_queries
+
+
+async def test_reading_twice_at_once_records_one_receipt(units: Units) -> None:
+    notice_id = await units.draft(toEveryone=True)
+    await units.office.ok("admin", "publishNotice", {"id": notice_id}, NOTICE)
+    results = await asyncio.gather(
+        *(
+            units.office.mutate("reader_office", "markNoticeRead", {"id": notice_id}, NOTICE)
+            for _ in range(5)
+        )
+    )
+    assert all(r["errors"] == [] for r in results)
+    scope = units.office.department.scope
+    assert await scope.query(NoticeRead).filter(notice_id=key_of(notice_id)).count() == 1
