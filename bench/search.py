@@ -8,6 +8,7 @@ the GIN indexes are dropped for the load and built afterwards, as any bulk load 
 
 from __future__ import annotations
 
+# ruff: noqa: S608 (SQL is assembled from our own fragments and $n placeholders only)
 import re
 import statistics
 import time
@@ -112,8 +113,18 @@ async def seed(count: int) -> Seeded:
         f"jsonb_build_object('body', {body}), 'normal', "
         "CASE WHEN i % 7 = 0 THEN 'secret' ELSE 'internal' END, 'completed', $3, $4, $5, $8, "
         "1, now() FROM generate_series($9::bigint, $10::bigint) AS i",
-        [tenant.id, doc_type.id, admin.id, unit.id, version.id, words, n, form.id, start]
-        + [count - 1],
+        [
+            tenant.id,
+            doc_type.id,
+            admin.id,
+            unit.id,
+            version.id,
+            words,
+            n,
+            form.id,
+            start,
+            count - 1,
+        ],
     )
     segmented = " || ' ' || ".join(
         [

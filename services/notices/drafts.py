@@ -19,7 +19,24 @@ from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
 
 EDITABLE = (NoticeStatus.DRAFT, NoticeStatus.REJECTED)
+NULLABLE = frozenset({"title", "body", "category", "valid_from", "valid_until"})
+"""Fields a null may be sent for (a null title is refused, a null text is empty); a null
+elsewhere keeps the value."""
 MAX_BODY = 100_000
+
+
+def _check_text(checks: Checks, values: dict[str, Any]) -> None:
+    """Title (required when sent), body and category, trimmed where they are kept so."""
+    if "title" in values:
+        values["title"] = checks.text(values["title"], "title", max_length=300)
+    if "body" in values:
+        values["body"] = values["body"] or ""
+    if len(values.get("body") or "") > MAX_BODY:
+        checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
+    if "category" in values:
+        values["category"] = (values["category"] or "").strip()
+        if len(values["category"]) > 64:
+            checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
 
 
 def _check_period(checks: Checks, since: datetime | None, until: datetime | None) -> None:
@@ -44,23 +61,20 @@ async def create_notice(
 ) -> Notice:
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
+    text = {"title": title, "body": body, "category": category}
     with Checks() as checks:
-        title = checks.text(title, "title", max_length=300)
-        if len(body) > MAX_BODY:
-            checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
-        if len(category.strip()) > 64:
-            checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
+        _check_text(checks, text)
         _check_period(checks, valid_from, valid_until)
         units = await existing(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)
         roles = await existing(scope, Role, role_ids, "roleIds", checks)
-    author = await scope.query(User).get(id=actor.user_id) if actor.user_id.int else None
+    author = await scope.get(User, actor.user_id)
     unit = await scope.get(OrgUnit, author.primary_org_unit_id) if author else None
     async with transaction(actor) as work:
         notice = await scope.create(
             Notice,
-            title=title,
+            title=text["title"],
             body=body,
-            category=category.strip(),
+            category=text["category"],
             priority=priority,
             pinned=pinned,
             valid_from=valid_from,
@@ -89,14 +103,11 @@ async def update_notice(
     async with transaction(actor) as work:
         notice = await editable(scope, actor, id)
         check_version(notice.version, expected_version)
-        sent = {k: v for k, v in values.items() if v is not KEEP}
+        sent = {
+            k: v for k, v in values.items() if v is not KEEP and (v is not None or k in NULLABLE)
+        }
         with Checks() as checks:
-            if "title" in sent:
-                sent["title"] = checks.text(sent["title"], "title", max_length=300)
-            if len(sent.get("body") or "") > MAX_BODY:
-                checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
-            if len((sent.get("category") or "").strip()) > 64:
-                checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
+            _check_text(checks, sent)
             _check_period(
                 checks,
                 sent.get("valid_from", notice.valid_from),
@@ -110,7 +121,7 @@ async def update_notice(
             if "role_ids" in sent:
                 roles = await existing(scope, Role, sent.pop("role_ids"), "roleIds", checks)
         for name, value in sent.items():
-            setattr(notice, name, value.strip() if name == "category" else value)
+            setattr(notice, name, value)
         notice.version += 1
         await notice.save()
         await _retarget(scope, notice, units, roles)

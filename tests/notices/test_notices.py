@@ -264,3 +264,28 @@ async def test_reading_twice_at_once_records_one_receipt(units: Units) -> None:
     assert all(r["errors"] == [] for r in results)
     scope = units.office.department.scope
     assert await scope.query(NoticeRead).filter(notice_id=key_of(notice_id)).count() == 1
+
+
+async def test_an_update_keeps_what_was_not_sent_and_refuses_a_null_title(units: Units) -> None:
+    notice_id = await units.draft(body="正文", pinned=True, category="通知公告")
+    changed = await units.office.ok(
+        "admin",
+        "updateNotice",
+        {"id": notice_id, "title": "新标题", "body": None, "pinned": None, "expectedVersion": 1},
+        "notice { title body pinned category } ",
+    )
+    notice = changed["notice"]
+    assert (notice["title"], notice["body"], notice["pinned"], notice["category"]) == (
+        "新标题",
+        "",
+        True,
+        "通知公告",
+    )
+    stale = await units.office.mutate(
+        "admin", "updateNotice", {"id": notice_id, "title": "x", "expectedVersion": 1}, NOTICE
+    )
+    assert [e["code"] for e in stale["errors"]] == ["CONFLICT"]
+    untitled = await units.office.mutate(
+        "admin", "updateNotice", {"id": notice_id, "title": None}, NOTICE
+    )
+    assert [e["code"] for e in untitled["errors"]] == ["REQUIRED"]
