@@ -34,6 +34,7 @@ from services.documents import access, visibility
 KINDS = ("document", "notice", "issue")
 Words = list[tuple[str, list[str]]]
 """A query's words, each with the shorter words the index splits it into."""
+LATIN = re.compile(r"[a-z]+")
 TRIGRAM = 3
 """Characters a word needs before a trigram index can find it inside longer words; shorter
 ones match as words and prefixes only (a shorter LIKE would read every row)."""
@@ -58,9 +59,12 @@ class Hits:
 
 
 def _tsquery(words: Words) -> str:
+    """Each word as itself or all its parts; a Latin word also as a prefix (typing `offic`
+    finds office). Chinese words match exactly: the index holds their shorter words already,
+    and an exact term lets the GIN index skip through the long lists of common ones."""
     groups = []
     for word, parts in words:
-        alternatives = [f"'{word}':*"]
+        alternatives = [f"'{word}':*" if LATIN.fullmatch(word) else f"'{word}'"]
         if parts:
             alternatives.append("(" + " & ".join(f"'{p}'" for p in parts) + ")")
         groups.append("(" + " | ".join(alternatives) + ")")

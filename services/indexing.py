@@ -41,11 +41,13 @@ def segment(text: str) -> str:
 
 
 def query_words(text: str) -> list[tuple[str, list[str]]]:
-    """The words of a search query (precise mode), without repeats, each with the shorter
-    words the index holds for it (安全检查 → 安全, 检查): every word must match, itself or all
-    of its parts."""
+    """The words of a search query (precise mode), without repeats and without single
+    characters next to longer words, each with the shorter words the index holds for it
+    (安全检查 → 安全, 检查): every word must match, itself or all of its parts."""
     tokenizer = _tokenizer()
     words = dict.fromkeys(w for w in tokenizer.cut(text.lower()) if WORD.fullmatch(w))
+    if any(len(w) > 1 for w in words):  # 的, 第, 号 … say little and are in nearly every text
+        words = dict.fromkeys(w for w in words if len(w) > 1)
     return [
         (w, [p for p in dict.fromkeys(tokenizer.cut_for_search(w)) if p != w and WORD.fullmatch(p)])
         for w in words
