@@ -9,7 +9,13 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from models.publications import Article, ArticleStatus, Publication, PublicationIssue
+from models.publications import (
+    Article,
+    ArticleStatus,
+    Publication,
+    PublicationIssue,
+    PublicationKind,
+)
 from models.scope import TenantSql
 from resolvers.context import Context
 from resolvers.dataloaders import ById, GroupedBy, Loader
@@ -46,8 +52,9 @@ async def issue_list(
             ctx.tenant_scope.query(PublicationIssue).filter(id=None), ("id",), page, 1
         )
     query = (await publications.readable_issues(ctx.actor)).filter(status="published")
-    if kinds:
-        query = query.filter(publication__kind__in=kinds)
+    if kinds:  # an unknown kind matches nothing
+        known = [k for k in kinds if k in PublicationKind._value2member_map_]
+        query = query.filter(publication__kind__in=known) if known else query.filter(id=None)
     if publication_id is not None:
         query = query.filter(publication_id=node_uuid(publication_id, "Publication"))
     return await paginate(query, ("published_at", "id"), page, ctx.max_page, descending=True)
