@@ -7,7 +7,7 @@ PORT ?= $(or $(OFFICECLOUD_PORT),8000)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test test-fast lint typecheck pytest schema migrations graphiql
+.PHONY: run test test-fast lint typecheck contract pytest schema release-schema apidocs migrations graphiql
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -28,7 +28,7 @@ graphiql: server/static/graphiql
 run: $(BIN)/officecloud graphiql
 	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
-test: $(BIN)/officecloud lint typecheck pytest
+test: $(BIN)/officecloud lint typecheck contract pytest
 
 lint: $(BIN)/officecloud
 	$(BIN)/ruff check .
@@ -36,6 +36,11 @@ lint: $(BIN)/officecloud
 
 typecheck: $(BIN)/officecloud
 	$(BIN)/mypy
+
+# Lists the schema's changes since the last release; fails on a breaking one not deprecated first
+# (tests/server/test_api_contract.py checks the same inside pytest).
+contract: $(BIN)/officecloud
+	$(BIN)/officecloud api check
 
 pytest: $(BIN)/officecloud graphiql
 	$(BIN)/pytest $(PYTEST_ARGS)
@@ -45,6 +50,16 @@ test-fast: $(BIN)/officecloud graphiql
 
 schema: $(BIN)/officecloud
 	$(BIN)/officecloud export-schema > schema.graphql
+
+# The API reference as a static page (dev mode serves the same at /docs/api).
+apidocs: $(BIN)/officecloud
+	$(BIN)/officecloud api docs --out build/api
+
+# `make release-schema VERSION=1.1.0`: schema.graphql becomes the released contract
+# (schema/released.graphql) and its changes go into CHANGELOG.md; refused on a breaking change.
+release-schema: schema
+	@test -n "$(VERSION)" || { echo "make release-schema VERSION=x.y.z" >&2; exit 1; }
+	$(BIN)/officecloud api release $(VERSION)
 
 migrations: $(BIN)/officecloud
 	$(BIN)/tortoise makemigrations

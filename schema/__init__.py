@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -11,6 +11,7 @@ from strawberry.relay.types import GlobalIDValueError
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionResult
+from strawberry.types.base import get_object_definition
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
@@ -50,7 +51,16 @@ class NodeQuery:
         description="Any object by its global id; null if the viewer may not see it, or if it "
         "is of a type that is not fetched by id. A malformed id is an error."
     )
-    async def node(self, info: strawberry.Info, id: relay.GlobalID) -> relay.Node | None:
+    async def node(
+        self,
+        info: strawberry.Info,
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="Global id of any object (as returned in an `id` field)."
+            ),
+        ],
+    ) -> relay.Node | None:
         try:
             node_type = id.resolve_type(info)
         except GlobalIDValueError:
@@ -99,6 +109,20 @@ Mutation = merge_types(
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))
+for _root, _about in (
+    (Query, "The entry points for reading; every field answers only what the viewer may see."),
+    (
+        Mutation,
+        "The entry points for changing: each takes one `input` and answers a payload with "
+        "the changed objects and `errors: [UserError!]!` (a mutation with errors changed nothing).",
+    ),
+    (
+        Subscription,
+        "Live events over websockets (graphql-transport-ws, authenticated in connection_init); "
+        "`after:` replays what was missed, then goes live.",
+    ),
+):
+    get_object_definition(_root, strict=True).description = _about  # merge_types takes none
 
 
 class Schema(strawberry.Schema):

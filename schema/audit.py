@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -14,7 +14,7 @@ from models.audit import AuditEntry as AuditRow
 from resolvers import audit as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.nodes import LoadedNode
 from schema.types import Info
 
@@ -23,15 +23,17 @@ from schema.types import Info
 class AuditEntry(LoadedNode):
     id: relay.NodeID[str]
     seq: int = strawberry.field(description="Position in the tenant's chain.")
-    at: datetime
+    at: datetime = strawberry.field(description="When it happened (ISO 8601, UTC).")
     actor_id: relay.GlobalID | None = strawberry.field(description="A User; null: the system.")
-    actor_name: str
+    actor_name: str = strawberry.field(description="Who did it, or system.")
     action: str = strawberry.field(description="e.g. document.approve, user.created")
-    target_type: str
-    target_id: str
-    data: JSON
-    hash: str
-    prev_hash: str
+    target_type: str = strawberry.field(description="The kind of object changed, e.g. document.")
+    target_id: str = strawberry.field(description="Id (UUID) of the object changed.")
+    data: JSON = strawberry.field(description="What changed (JSON).")
+    hash: str = strawberry.field(
+        description=("SHA-256 over the entry and `prevHash` (hex): the tamper-evident chain.")
+    )
+    prev_hash: str = strawberry.field(description="The previous entry's hash.")
 
     loader = r.AuditEntryById
 
@@ -52,15 +54,19 @@ class AuditEntry(LoadedNode):
         )
 
 
-@strawberry.input
+@strawberry.input(description="Which audit entries to list.")
 class AuditFilter:
     actor_id: relay.GlobalID | None = strawberry.field(default=None, description="A User.")
     action_prefix: str | None = strawberry.field(
         default=None, description="e.g. 'document.' for every document action."
     )
-    target_type: str | None = None
+    target_type: str | None = strawberry.field(
+        default=None, description="Only entries about this kind of object, e.g. document."
+    )
     target_id: str | None = strawberry.field(default=None, description="The target's uuid.")
-    since: datetime | None = strawberry.field(default=None, name="from")
+    since: datetime | None = strawberry.field(
+        default=None, name="from", description="Only entries at or after this instant (ISO 8601)."
+    )
     until: datetime | None = strawberry.field(default=None, name="to", description="Exclusive.")
 
     def to_filter(self) -> r.AuditFilter:
@@ -89,12 +95,19 @@ class AuditQuery:
     async def audit_log(
         self,
         info: Info,
-        tenant: relay.GlobalID | None = None,
-        filter: AuditFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        tenant: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description=("Global id of a Tenant (platform admins); default the viewer's.")
+            ),
+        ] = None,
+        filter: Annotated[
+            AuditFilter | None, strawberry.argument(description="By target type, actor or period.")
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[AuditEntry]:
         page = await r.audit_log(
             info.context,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Generic
+from typing import Annotated, Any, Generic
 
 import strawberry
 from strawberry import relay
@@ -36,3 +36,26 @@ class Connection(relay.Connection[NodeType], Generic[NodeType]):
             ),
             _page=page,
         )
+
+
+First = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size from the start (or after `after`); at most the page cap "
+        "(OFFICECLOUD_MAX_PAGE_SIZE, default 100), more is a BAD_USER_INPUT error."
+    ),
+]
+After = Annotated[
+    str | None,
+    strawberry.argument(description="Opaque cursor (`endCursor` of the previous page)."),
+]
+Last = Annotated[
+    int | None,
+    strawberry.argument(
+        description="Page size from the end (or before `before`); at most the page cap."
+    ),
+]
+Before = Annotated[
+    str | None,
+    strawberry.argument(description="Opaque cursor (`startCursor` of the next page)."),
+]

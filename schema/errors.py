@@ -6,15 +6,39 @@ from collections.abc import Iterable
 
 import strawberry
 
+from schema.types import describe_values
 from services.errors import Code, Problem
 
 strawberry.enum(Code, name="ErrorCode", description="Why a mutation changed nothing.")
+describe_values(
+    Code,
+    {
+        "INVALID": "A value is malformed or not allowed.",
+        "REQUIRED": "A required value is missing or blank.",
+        "TOO_LONG": "A text or list is over its limit.",
+        "DUPLICATE": "The value must be unique and is taken.",
+        "NOT_FOUND": ("No such object for you (missing, another tenant's, or unreadable)."),
+        "FORBIDDEN": "You lack the permission or its data scope does not reach.",
+        "UNAUTHENTICATED": "No one is signed in: re-authenticate.",
+        "CONFLICT": "The object changed meanwhile: reload, then retry.",
+        "CYCLE": "The change would make a loop.",
+        "IN_USE": "Still referenced; cannot be removed.",
+        "INVALID_STATE": "Not possible in the object's current state.",
+        "RATE_LIMITED": "Too many attempts: retry after retryAfterSeconds.",
+        "LAST_SIGNER": "减签 would leave a countersign without signers.",
+        "SEPARATION_OF_DUTIES": (
+            "The initiator may not approve, or be handed, her own document at that step."
+        ),
+    },
+)
 
 
 @strawberry.type(description="An expected failure: the mutation changed nothing.")
 class UserError:
-    code: Code
-    message: str
+    code: Code = strawberry.field(
+        description=("What kind of failure; see the error table in the API reference.")
+    )
+    message: str = strawberry.field(description="What went wrong, for people.")
     field: list[str] | None = strawberry.field(
         description="Path of the input field at fault, e.g. ['input', 'name'].", default=None
     )

@@ -38,8 +38,10 @@ class Event:
     )
     topic: str = strawberry.field(description="What happened, e.g. `tenant.status_changed`.")
     tenant_id: strawberry.ID = strawberry.field(description="Global id of the tenant.")
-    occurred_at: datetime
-    payload: JSON
+    occurred_at: datetime = strawberry.field(description="When it happened (ISO 8601, UTC).")
+    payload: JSON = strawberry.field(
+        description=("The event's data (JSON); ids are global ids, hidden fields left out.")
+    )
 
     @classmethod
     def of(cls, event: EventValue) -> Event:
@@ -100,7 +102,13 @@ class EventSubscription:
         "delivered when the viewer loses access."
     )
     async def document_status_changed(
-        self, info: Info, document_id: relay.GlobalID, after: After = None
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the Document to follow."),
+        ],
+        after: After = None,
     ) -> AsyncIterator[Event]:
         return _typed(
             await r.document_status_changed(info.context, document_id=document_id, after=after)
@@ -111,7 +119,15 @@ class EventSubscription:
         "changes (sent, delivered, signed, returned)."
     )
     async def dispatch_status_changed(
-        self, info: Info, document_id: relay.GlobalID, after: After = None
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="Global id of the Document whose dispatches to follow (you sent it)."
+            ),
+        ],
+        after: After = None,
     ) -> AsyncIterator[Event]:
         return _typed(
             await r.dispatch_status_changed(info.context, document_id=document_id, after=after)

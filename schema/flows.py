@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -17,10 +17,10 @@ from resolvers import flows as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
 from resolvers.versions import definition_list
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.errors import UserError
 from schema.forms import Form, FormVersion
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
 from schema.types import Info
 from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
@@ -34,10 +34,10 @@ Versioned = tuple[m.FlowDefinition, m.FlowVersion]
 )
 class FlowVersion(LoadedNode):
     id: relay.NodeID[str]
-    number: int
-    status: VersionStatus
+    number: int = strawberry.field(description="Version number, 1 for the first published.")
+    status: VersionStatus = strawberry.field(description="Draft or published.")
     definition: JSON = strawberry.field(description="Nodes and transitions (see docs/flows.md).")
-    published_at: datetime | None
+    published_at: datetime | None = strawberry.field(description="When this version was published.")
     form_version_id: strawberry.Private[uuid.UUID | None]
     loader = r.FlowVersionById
 
@@ -71,10 +71,10 @@ class FlowVersion(LoadedNode):
 @strawberry.type(name="Flow", description="A flow (流程) bound to a form, with its versions.")
 class Flow(LoadedNode):
     id: relay.NodeID[str]
-    key: str
-    name: str
-    description: str
-    created_at: datetime
+    key: str = strawberry.field(description="Stable key, unique in the tenant, e.g. dispatch.")
+    name: str = strawberry.field(description="Display name.")
+    description: str = strawberry.field(description="What the flow is for.")
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     form_id: strawberry.Private[uuid.UUID]
     latest_published: strawberry.Private[int]
     loader = r.FlowById
@@ -91,7 +91,7 @@ class Flow(LoadedNode):
             latest_published=row.latest_published,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The form its documents fill in.")
     async def form(self, info: Info) -> Form | None:
         return await Form.load(info, self.form_id)
 
@@ -102,9 +102,13 @@ class Flow(LoadedNode):
 
 @strawberry.type(description="A platform-provided flow and form a tenant can install.")
 class FlowTemplate:
-    key: str
-    name: str
-    definition: JSON
+    key: str = strawberry.field(
+        description="The template's key, e.g. dispatch (发文) or receipt (收文)."
+    )
+    name: str = strawberry.field(description="Display name.")
+    definition: JSON = strawberry.field(
+        description="The flow definition (JSON: nodes and transitions)."
+    )
 
 
 @strawberry.type
@@ -113,11 +117,14 @@ class FlowQuery:
     async def flows(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description=("Part of the flow's key or name, case-insensitive.")),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Flow]:
         page = await definition_list(
             info.context, m.FlowDefinition, search=search, page=PageArgs(first, after, last, before)
@@ -132,13 +139,15 @@ class FlowQuery:
         ]
 
 
-@strawberry.input
+@strawberry.input(description="A new flow (流程) with its first draft.")
 class CreateFlowInput:
-    key: str
-    name: str
-    form_id: relay.GlobalID
+    key: str = strawberry.field(description=("Stable key, unique in the tenant."))
+    name: str = strawberry.field(description="Display name; 1 to 200 characters.")
+    form_id: relay.GlobalID = strawberry.field(
+        description="Global id of the Form its documents fill in."
+    )
     definition: JSON = strawberry.field(description="Nodes and transitions; may be incomplete.")
-    description: str = ""
+    description: str = strawberry.field(default="", description="What the flow is for.")
 
     def to_command(self) -> Command[Versioned]:
         return command(
@@ -151,9 +160,12 @@ class CreateFlowInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a flow's draft; omitted fields stay as they are.")
 class UpdateFlowDraftInput(EditDraftInput):
-    definition: JSON | None = strawberry.UNSET
+    definition: JSON | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=("New definition (JSON: nodes and transitions), checked at publish."),
+    )
 
     def to_command(self) -> Command[Versioned]:
         return command(
@@ -165,25 +177,27 @@ class UpdateFlowDraftInput(EditDraftInput):
         )
 
 
-@strawberry.input
+@strawberry.input(description="Replace a flow's draft with a BPMN 2.0 document.")
 class ImportBpmnInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Flow.")
     xml: str = strawberry.field(description="BPMN 2.0 XML, e.g. saved from bpmn-js.")
 
     def to_command(self) -> Command[Versioned]:
         return command(s.import_bpmn, flow_id=node_key(self.id, "Flow"), xml=self.xml)
 
 
-@strawberry.input
+@strawberry.input(description=("Publish a flow's draft as its next version, after validation."))
 class PublishFlowInput(PublishDraftInput):
     def to_command(self) -> Command[Versioned]:
         return command(s.publish_flow, flow_id=node_key(self.id, "Flow"))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class FlowPayload:
-    flow: Flow | None
-    version: FlowVersion | None
+    flow: Flow | None = strawberry.field(description="The flow as changed.")
+    version: FlowVersion | None = strawberry.field(description="The version created or published.")
     errors: list[UserError] = strawberry.field(
         description="For publish and import: one error per problem, its field path naming the "
         "node or transition at fault (['input', 'definition', 'nodes', '<node id>'])."
@@ -198,21 +212,23 @@ class FlowPayload:
 @strawberry.type
 class FlowMutation:
     @strawberry.mutation(description="A new flow bound to a form, with its first draft.")
-    async def create_flow(self, info: Info, input: CreateFlowInput) -> FlowPayload:
+    async def create_flow(self, info: Info, input: Input[CreateFlowInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
-    async def update_flow_draft(self, info: Info, input: UpdateFlowDraftInput) -> FlowPayload:
+    async def update_flow_draft(
+        self, info: Info, input: Input[UpdateFlowDraftInput]
+    ) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Replace the draft by a BPMN 2.0 file; unsupported elements are reported."
     )
-    async def import_bpmn(self, info: Info, input: ImportBpmnInput) -> FlowPayload:
+    async def import_bpmn(self, info: Info, input: Input[ImportBpmnInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(
         description="Validate the draft against the form and the directory, then freeze it."
     )
-    async def publish_flow(self, info: Info, input: PublishFlowInput) -> FlowPayload:
+    async def publish_flow(self, info: Info, input: Input[PublishFlowInput]) -> FlowPayload:
         return FlowPayload.of(await perform(info, input.to_command()))

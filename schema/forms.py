@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -14,9 +14,9 @@ from resolvers import forms as r
 from resolvers.ids import keep, node_key
 from resolvers.pagination import PageArgs
 from resolvers.versions import definition_list
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.errors import UserError
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
 from schema.types import Info
 from schema.versions import EditDraftInput, PublishDraftInput, version_fields, versioned
@@ -30,13 +30,13 @@ Versioned = tuple[m.FormDefinition, m.FormVersion]
 )
 class FormVersion(LoadedNode):
     id: relay.NodeID[str]
-    number: int
-    status: m.VersionStatus
-    json_schema: JSON = strawberry.field(description="JSON Schema (draft 2020-12) of the data.")
+    number: int = strawberry.field(description="Version number, 1 for the first published.")
+    status: m.VersionStatus = strawberry.field(description="Draft or published.")
+    json_schema: JSON = strawberry.field(description="JSON Schema of the data.")
     ui_schema: JSON = strawberry.field(
         description="Hints for the renderer (react-jsonschema-form)."
     )
-    published_at: datetime | None
+    published_at: datetime | None = strawberry.field(description="When this version was published.")
     loader = r.FormVersionById
 
     @strawberry.field(description="Dotted paths of every field, for conditions and field access.")
@@ -58,10 +58,10 @@ class FormVersion(LoadedNode):
 @strawberry.type(name="Form", description="A form (表单) of the tenant, with its versions.")
 class Form(LoadedNode):
     id: relay.NodeID[str]
-    key: str
-    name: str
-    description: str
-    created_at: datetime
+    key: str = strawberry.field(description="Stable key, unique in the tenant, e.g. dispatch.")
+    name: str = strawberry.field(description="Display name.")
+    description: str = strawberry.field(description="What the form is for.")
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     latest_published: strawberry.Private[int]
     loader = r.FormById
 
@@ -87,11 +87,14 @@ class FormQuery:
     async def forms(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description=("Part of the form's key or name, case-insensitive.")),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Form]:
         page = await definition_list(
             info.context, m.FormDefinition, search=search, page=PageArgs(first, after, last, before)
@@ -99,13 +102,15 @@ class FormQuery:
         return Connection.of(page, Form.from_model)
 
 
-@strawberry.input
+@strawberry.input(description="A new form (表单) with its first draft.")
 class CreateFormInput:
-    key: str
-    name: str
-    json_schema: JSON
-    ui_schema: JSON | None = None
-    description: str = ""
+    key: str = strawberry.field(description=("Stable key, unique in the tenant."))
+    name: str = strawberry.field(description="Display name; 1 to 200 characters.")
+    json_schema: JSON = strawberry.field(description="The fields as a JSON Schema object.")
+    ui_schema: JSON | None = strawberry.field(
+        default=None, description="How to lay the fields out (JSON object)."
+    )
+    description: str = strawberry.field(default="", description="What the form is for.")
 
     def to_command(self) -> Command[Versioned]:
         return command(
@@ -118,10 +123,14 @@ class CreateFormInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a form's draft; omitted fields stay as they are.")
 class UpdateFormDraftInput(EditDraftInput):
-    json_schema: JSON | None = strawberry.UNSET
-    ui_schema: JSON | None = strawberry.UNSET
+    json_schema: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="New JSON Schema of the fields."
+    )
+    ui_schema: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="New layout (JSON object)."
+    )
 
     def to_command(self) -> Command[Versioned]:
         return command(
@@ -134,17 +143,21 @@ class UpdateFormDraftInput(EditDraftInput):
         )
 
 
-@strawberry.input
+@strawberry.input(description="Publish a form's draft as its next version.")
 class PublishFormInput(PublishDraftInput):
     def to_command(self) -> Command[Versioned]:
         return command(s.publish_form, form_id=node_key(self.id, "Form"))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class FormPayload:
-    form: Form | None
-    version: FormVersion | None
-    errors: list[UserError]
+    form: Form | None = strawberry.field(description="The form as changed.")
+    version: FormVersion | None = strawberry.field(description="The version created or published.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[Versioned]) -> FormPayload:
@@ -155,13 +168,15 @@ class FormPayload:
 @strawberry.type
 class FormMutation:
     @strawberry.mutation(description="A new form with its first draft version.")
-    async def create_form(self, info: Info, input: CreateFormInput) -> FormPayload:
+    async def create_form(self, info: Info, input: Input[CreateFormInput]) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Edit the draft (started from the newest version if none).")
-    async def update_form_draft(self, info: Info, input: UpdateFormDraftInput) -> FormPayload:
+    async def update_form_draft(
+        self, info: Info, input: Input[UpdateFormDraftInput]
+    ) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Freeze the draft as the next published version.")
-    async def publish_form(self, info: Info, input: PublishFormInput) -> FormPayload:
+    async def publish_form(self, info: Info, input: Input[PublishFormInput]) -> FormPayload:
         return FormPayload.of(await perform(info, input.to_command()))

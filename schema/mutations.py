@@ -14,7 +14,9 @@ failures (`ServiceError`) as the `errors` of the payload, which `Payload.of(outc
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar
+from typing import Annotated, Any, Concatenate, Generic, NamedTuple, ParamSpec, TypeVar
+
+import strawberry
 
 from models.access import Actor
 from schema.types import Info
@@ -57,3 +59,12 @@ async def perform(info: Info, command: Command[T]) -> Outcome[T]:
 def refused(code: Code, message: str, *field: str, retry_after: int | None = None) -> Outcome[Any]:
     """An outcome refused before any service ran."""
     return Outcome(None, (Problem(code, message, field or None, retry_after),))
+
+
+Input = Annotated[
+    T,
+    strawberry.argument(
+        description="Everything the mutation needs, as one input object (see its type)."
+    ),
+]
+"""A mutation's one argument: `input: Input[ApproveTaskInput]`."""

@@ -15,7 +15,7 @@ from resolvers.pagination import PageError
 from schema.documents.types import Document
 from schema.notices.types import Notice
 from schema.publications.types import PublicationIssue
-from schema.types import Info
+from schema.types import Info, describe_values
 
 
 class SearchKind(StrEnum):
@@ -29,6 +29,15 @@ strawberry.enum(
     name="SearchKind",
     description="What a hit is: a document (公文), a notice (通知公告) or an issue of a "
     "publication (信息刊物).",
+)
+
+describe_values(
+    SearchKind,
+    {
+        "DOCUMENT": "A document (公文).",
+        "NOTICE": "A notice (通知公告).",
+        "ISSUE": "An issue (期) of a publication.",
+    },
 )
 
 SearchSubject = Annotated[

@@ -19,33 +19,45 @@ from resolvers.stats import activity, alerts, documents, sql, tasks
 from resolvers.stats.alerts import AlertById
 from resolvers.stats.scope import DEFAULT_TIME_ZONE, MAX_ROWS, Bucket, StatsScope, stats_scope
 from resolvers.tenants import TenantById
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.nodes import LoadedNode
 from schema.sso.types import AccessDay
 from schema.tenants import Tenant
-from schema.types import Info
+from schema.types import Info, describe_values
 from services.errors import ServiceError
 
 strawberry.enum(Bucket, name="StatisticsBucket", description="Day, week or month.")
-strawberry.enum(m.AlertKind, name="AlertKind")
-strawberry.enum(m.AlertStatus, name="AlertStatus")
+describe_values(
+    Bucket,
+    {"DAY": "One day.", "WEEK": "One ISO week (Monday first).", "MONTH": "One calendar month."},
+)
+strawberry.enum(m.AlertKind, name="AlertKind", description="What an alert is about.")
+describe_values(
+    m.AlertKind,
+    {
+        "TASKS_OVERDUE": "Too many overdue tasks in a tenant.",
+        "OUTBOX_LAG": "Events are waiting to be published for too long.",
+    },
+)
+strawberry.enum(m.AlertStatus, name="AlertStatus", description="Whether an alert still holds.")
+describe_values(m.AlertStatus, {"OPEN": "Still holds.", "RESOLVED": "No longer holds."})
 
 
 @strawberry.type(description="Documents created in one period, of one type, in one status.")
 class DocumentCount:
     period: date = strawberry.field(description="First day of the bucket, in the time zone.")
-    document_type_code: str
-    document_type_name: str
-    status: DocumentStatus
-    count: int
+    document_type_code: str = strawberry.field(description="The document type's code.")
+    document_type_name: str = strawberry.field(description="The document type's name.")
+    status: DocumentStatus = strawberry.field(description="The documents' status.")
+    count: int = strawberry.field(description="How many.")
 
 
 @strawberry.type(description="How long something took, in seconds.")
 class Durations:
-    count: int
-    average_seconds: float | None
-    p50_seconds: float | None
-    p90_seconds: float | None
+    count: int = strawberry.field(description="How many were measured.")
+    average_seconds: float | None = strawberry.field(description="Mean, in seconds.")
+    p50_seconds: float | None = strawberry.field(description="Median, in seconds.")
+    p90_seconds: float | None = strawberry.field(description="90th percentile, in seconds.")
 
     @classmethod
     def of(cls, d: sql.Durations) -> Durations:
@@ -54,36 +66,36 @@ class Durations:
 
 @strawberry.type(description="Exchange receipts (签收率 / 签收时长).")
 class Receipts:
-    sent: int
-    delivered: int
-    signed: int
-    returned: int
+    sent: int = strawberry.field(description="Recipients sent to.")
+    delivered: int = strawberry.field(description="Recipients delivered to.")
+    signed: int = strawberry.field(description="Recipients who signed for (签收).")
+    returned: int = strawberry.field(description="Recipients who returned.")
     receipt_rate: float | None = strawberry.field(description="signed / sent; null if none sent.")
-    sign_time: Durations
+    sign_time: Durations = strawberry.field(description="Time from sending to signing.")
 
 
 @strawberry.type(description="Processing time of one node (节点) of a flow.")
 class NodeDuration:
-    flow_key: str
-    flow_name: str
-    node_id: str
-    node_name: str
-    durations: Durations
+    flow_key: str = strawberry.field(description="The flow's key.")
+    flow_name: str = strawberry.field(description="The flow's name.")
+    node_id: str = strawberry.field(description="The node's id.")
+    node_name: str = strawberry.field(description="The node's name.")
+    durations: Durations = strawberry.field(description="Its processing times.")
 
 
 @strawberry.type(description="Processing time of a flow, from submission to its end.")
 class FlowDuration:
-    flow_key: str
-    flow_name: str
-    durations: Durations
+    flow_key: str = strawberry.field(description="The flow's key.")
+    flow_name: str = strawberry.field(description="The flow's name.")
+    durations: Durations = strawberry.field(description="Its processing times.")
 
 
 @strawberry.type(description="A person in statistics (of any tenant the numbers cover).")
 class StatisticsUser:
-    id: relay.GlobalID
-    username: str
-    display_name: str
-    tenant_code: str
+    id: relay.GlobalID = strawberry.field(description="Global id of the User.")
+    username: str = strawberry.field(description="Sign-in name.")
+    display_name: str = strawberry.field(description="Name shown to people.")
+    tenant_code: str = strawberry.field(description="Her tenant's code.")
 
     @classmethod
     def of(cls, p: tasks.Person) -> StatisticsUser:
@@ -98,25 +110,31 @@ class StatisticsUser:
 @strawberry.type(description="Open tasks overdue now, and tasks closed late in the period.")
 class OverdueByUser:
     user: StatisticsUser | None = strawberry.field(description="Null: unclaimed pool tasks.")
-    open_overdue: int
-    closed_late: int
+    open_overdue: int = strawberry.field(description="Open tasks past their deadline.")
+    closed_late: int = strawberry.field(
+        description="Tasks closed after their deadline in the period."
+    )
 
 
 @strawberry.type(description="Overdue tasks by the responsible person's primary org unit.")
 class OverdueByOrgUnit:
-    org_unit_id: relay.GlobalID | None
-    org_unit_name: str | None
-    tenant_code: str
-    open_overdue: int
-    closed_late: int
+    org_unit_id: relay.GlobalID | None = strawberry.field(description="Global id of the OrgUnit.")
+    org_unit_name: str | None = strawberry.field(description="Its name.")
+    tenant_code: str = strawberry.field(description="Its tenant's code.")
+    open_overdue: int = strawberry.field(description="Open tasks past their deadline.")
+    closed_late: int = strawberry.field(
+        description="Tasks closed after their deadline in the period."
+    )
 
 
 @strawberry.type(description="Workload (工作量) of one person.")
 class Workload:
-    user: StatisticsUser
+    user: StatisticsUser = strawberry.field(description="The person.")
     open_tasks: int = strawberry.field(description="Assigned to them and open now.")
     done_in_period: int = strawberry.field(description="Completed by them in the period.")
-    average_handling_seconds: float | None
+    average_handling_seconds: float | None = strawberry.field(
+        description="Mean time from a task's opening to its closing, in seconds."
+    )
 
 
 @strawberry.type(
@@ -126,7 +144,7 @@ class Workload:
 class Statistics:
     scope: strawberry.Private[StatsScope]
 
-    @strawberry.field(name="from")
+    @strawberry.field(name="from", description="Start of the period (inclusive).")
     def since(self) -> datetime:
         return self.scope.since
 
@@ -137,11 +155,11 @@ class Statistics:
     def rolled_up_at(self) -> datetime | None:
         return self.scope.rolled_up_at
 
-    @strawberry.field(name="to")
+    @strawberry.field(name="to", description="End of the period (exclusive).")
     def until(self) -> datetime:
         return self.scope.until
 
-    @strawberry.field
+    @strawberry.field(description="Time zone of the buckets.")
     def time_zone(self) -> str:
         return self.scope.time_zone
 
@@ -154,7 +172,12 @@ class Statistics:
         return [Tenant.from_model(t) for t in self.scope.tenants]
 
     @strawberry.field(description="Documents created in the period by bucket, type and status.")
-    async def documents(self, bucket: Bucket = Bucket.MONTH) -> list[DocumentCount]:
+    async def documents(
+        self,
+        bucket: Annotated[
+            Bucket, strawberry.argument(description="Day, week or month buckets.")
+        ] = Bucket.MONTH,
+    ) -> list[DocumentCount]:
         return [
             DocumentCount(
                 period=row.period,
@@ -191,7 +214,12 @@ class Statistics:
         ]
 
     @strawberry.field(description="Overdue tasks per person, most first.")
-    async def overdue_by_user(self, first: int = 50) -> list[OverdueByUser]:
+    async def overdue_by_user(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="How many people, at most 500.")
+        ] = 50,
+    ) -> list[OverdueByUser]:
         rows = await tasks.overdue_by_user(self.scope, _limit(first))
         return [
             OverdueByUser(
@@ -203,7 +231,12 @@ class Statistics:
         ]
 
     @strawberry.field(description="Overdue tasks per org unit, most first.")
-    async def overdue_by_org_unit(self, first: int = 50) -> list[OverdueByOrgUnit]:
+    async def overdue_by_org_unit(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="How many org units, at most 500.")
+        ] = 50,
+    ) -> list[OverdueByOrgUnit]:
         rows = await tasks.overdue_by_org_unit(self.scope, _limit(first))
         return [
             OverdueByOrgUnit(
@@ -219,7 +252,12 @@ class Statistics:
         ]
 
     @strawberry.field(description="Workload per person, the busiest first.")
-    async def workload(self, first: int = 50) -> list[Workload]:
+    async def workload(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="How many people, at most 500.")
+        ] = 50,
+    ) -> list[Workload]:
         return [
             Workload(
                 user=StatisticsUser.of(row.person),
@@ -264,15 +302,17 @@ def _limit(first: int) -> int:
 @strawberry.type(name="Alert", description="运行告警: a threshold crossed, open until it clears.")
 class Alert(LoadedNode):
     id: relay.NodeID[str]
-    kind: m.AlertKind
-    status: m.AlertStatus
-    severity: str
-    value: float
-    threshold: float
-    message: str
-    data: JSON
-    raised_at: datetime
-    resolved_at: datetime | None
+    kind: m.AlertKind = strawberry.field(description="What is wrong.")
+    status: m.AlertStatus = strawberry.field(description="Open or resolved.")
+    severity: str = strawberry.field(description="How serious, e.g. warning.")
+    value: float = strawberry.field(description="The measured value.")
+    threshold: float = strawberry.field(description="The threshold it crossed.")
+    message: str = strawberry.field(description="What is wrong, for people.")
+    data: JSON = strawberry.field(description="Details (JSON).")
+    raised_at: datetime = strawberry.field(description="When it was raised.")
+    resolved_at: datetime | None = strawberry.field(
+        description="When it was resolved; null while open."
+    )
     tenant_id: strawberry.Private[uuid.UUID]
 
     loader = AlertById
@@ -293,7 +333,7 @@ class Alert(LoadedNode):
             tenant_id=row.tenant_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The tenant concerned, or null for the platform.")
     async def tenant(self, info: Info) -> Tenant | None:
         row = await TenantById(info.context).load(self.tenant_id)
         return Tenant.from_model(row) if row else None
@@ -309,11 +349,43 @@ class StatsQuery:
     async def statistics(
         self,
         info: Info,
-        tenant: relay.GlobalID | None = None,
-        include_children: bool = False,
-        since: Annotated[datetime | None, strawberry.argument(name="from")] = None,
-        until: Annotated[datetime | None, strawberry.argument(name="to")] = None,
-        time_zone: str = DEFAULT_TIME_ZONE,
+        tenant: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description=(
+                    "Global id of a Tenant to report on; default the viewer's (platform "
+                    "admins: every tenant)."
+                )
+            ),
+        ] = None,
+        include_children: Annotated[
+            bool, strawberry.argument(description="Also count the tenants below it (区 below 市).")
+        ] = False,
+        since: Annotated[
+            datetime | None,
+            strawberry.argument(
+                name="from",
+                description=(
+                    "Start of the period (inclusive, ISO 8601); default 30 days before `to`."
+                ),
+            ),
+        ] = None,
+        until: Annotated[
+            datetime | None,
+            strawberry.argument(
+                name="to",
+                description=(
+                    "End of the period (exclusive, ISO 8601); default now; at most 3 × 366 days"
+                    " after `from`."
+                ),
+            ),
+        ] = None,
+        time_zone: Annotated[
+            str,
+            strawberry.argument(
+                description=("IANA time zone the buckets follow, e.g. Asia/Shanghai.")
+            ),
+        ] = DEFAULT_TIME_ZONE,
     ) -> Statistics:
         try:
             scope = await stats_scope(
@@ -333,11 +405,14 @@ class StatsQuery:
     async def alerts(
         self,
         info: Info,
-        status: m.AlertStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        status: Annotated[
+            m.AlertStatus | None,
+            strawberry.argument(description="Only alerts in this status; omit for all."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Alert]:
         page = await alerts.alerts(
             info.context, status=status, page=PageArgs(first, after, last, before)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -15,29 +15,63 @@ from models.directory import User as UserRow
 from resolvers import tenants as r
 from resolvers.ids import keep, node_key, node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import User
 from schema.errors import UserError, user_errors
-from schema.mutations import Command, Outcome, command, perform
+from schema.mutations import Command, Input, Outcome, command, perform
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 from services import tenants as s
 
-strawberry.enum(m.TenantStatus, name="TenantStatus")
-strawberry.enum(m.TenantKind, name="TenantKind")
-strawberry.enum(m.ApplicationStatus, name="ApplicationStatus")
+strawberry.enum(m.TenantStatus, name="TenantStatus", description="Whether a tenant may be used.")
+describe_values(
+    m.TenantStatus,
+    {
+        "PENDING": "Applied for, awaiting review; nobody signs in yet.",
+        "ACTIVE": "In use.",
+        "SUSPENDED": "Suspended by the platform: its users are refused (403).",
+    },
+)
+strawberry.enum(
+    m.TenantKind, name="TenantKind", description="The platform tenant, or a department (部门)."
+)
+describe_values(
+    m.TenantKind,
+    {
+        "PLATFORM": "The platform operator's tenant.",
+        "DEPARTMENT": "A department (单位) using the platform.",
+    },
+)
+strawberry.enum(
+    m.ApplicationStatus, name="ApplicationStatus", description="Where an application stands."
+)
+describe_values(
+    m.ApplicationStatus,
+    {
+        "PENDING": "Waiting for review.",
+        "APPROVED": "Approved: the tenant or service is active.",
+        "REJECTED": "Rejected, with a reason.",
+    },
+)
 
 
 @strawberry.type(name="Tenant", description="A department (租户 / 部门 / 单位); tenants nest.")
 class Tenant(LoadedNode):
     id: relay.NodeID[str]
-    code: str
-    name: str
-    kind: m.TenantKind
-    status: m.TenantStatus
-    settings: JSON
-    version: int
-    created_at: datetime
+    code: str = strawberry.field(description="Short code, unique on the platform, e.g. jxw.")
+    name: str = strawberry.field(description="Display name, e.g. 市经济和信息化局.")
+    kind: m.TenantKind = strawberry.field(description="The platform itself, or a department.")
+    status: m.TenantStatus = strawberry.field(description="Whether the tenant may be used.")
+    settings: JSON = strawberry.field(
+        description="The tenant's settings (JSON object), e.g. its time zone."
+    )
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     parent_id: strawberry.Private[uuid.UUID | None]
     loader = r.VisibleTenantById
 
@@ -63,17 +97,25 @@ class Tenant(LoadedNode):
 @strawberry.type(name="TenantApplication", description="An online registration (在线注册).")
 class TenantApplication(LoadedNode):
     id: relay.NodeID[str]
-    code: str
-    name: str
-    status: m.ApplicationStatus
-    applicant_name: str
-    applicant_email: str
-    applicant_phone: str | None
-    admin_username: str
-    details: JSON
-    reason: str | None
-    created_at: datetime
-    decided_at: datetime | None
+    code: str = strawberry.field(
+        description="The tenant code applied for (reserved while pending)."
+    )
+    name: str = strawberry.field(description="The department's name.")
+    status: m.ApplicationStatus = strawberry.field(description="Pending, approved or rejected.")
+    applicant_name: str = strawberry.field(description="Who applied.")
+    applicant_email: str = strawberry.field(description="The applicant's e-mail address.")
+    applicant_phone: str | None = strawberry.field(
+        description="The applicant's phone number, or null."
+    )
+    admin_username: str = strawberry.field(
+        description="Username of the first administrator created at approval."
+    )
+    details: JSON = strawberry.field(description="Anything else the applicant wrote.")
+    reason: str | None = strawberry.field(description="The reviewer's reason, or null.")
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was approved or rejected; null while pending."
+    )
     tenant_id: strawberry.Private[uuid.UUID | None]
     loader = r.ApplicationById
 
@@ -100,9 +142,11 @@ class TenantApplication(LoadedNode):
         return await Tenant.load(info, self.tenant_id)
 
 
-@strawberry.input
+@strawberry.input(description="Which tenants to list.")
 class TenantFilter:
-    status: m.TenantStatus | None = None
+    status: m.TenantStatus | None = strawberry.field(
+        default=None, description="Only tenants in this status."
+    )
     search: str | None = strawberry.field(default=None, description="Code or name.")
 
 
@@ -115,11 +159,14 @@ class TenantQuery:
     async def tenants(
         self,
         info: Info,
-        filter: TenantFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            TenantFilter | None,
+            strawberry.argument(description="Narrow by status; omit for every tenant you may see."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Tenant]:
         f = filter or TenantFilter()
         page = await r.tenant_list(
@@ -134,11 +181,14 @@ class TenantQuery:
     async def tenant_applications(
         self,
         info: Info,
-        status: m.ApplicationStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        status: Annotated[
+            m.ApplicationStatus | None,
+            strawberry.argument(description="Only applications in this status; omit for all."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[TenantApplication]:
         page = await r.applications(
             info.context, status=status, page=PageArgs(first, after, last, before)
@@ -149,7 +199,15 @@ class TenantQuery:
         description="An application's status, for its applicant: pass the `statusSecret` that "
         "applyForTenant returned. Null for any other value."
     )
-    async def tenant_application_status(self, secret: str) -> TenantApplicationStatus | None:
+    async def tenant_application_status(
+        self,
+        secret: Annotated[
+            str,
+            strawberry.argument(
+                description="The secret `applyForTenant` returned to the applicant."
+            ),
+        ],
+    ) -> TenantApplicationStatus | None:
         row = await r.application_status(secret)
         if row is None:
             return None
@@ -158,18 +216,22 @@ class TenantQuery:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A department's application for a tenant (租户申请).")
 class ApplyForTenantInput:
     code: str = strawberry.field(description="Short unique code, e.g. 'bj-jxw'.")
-    name: str
-    applicant_name: str
-    applicant_email: str
+    name: str = strawberry.field(description="The department's name; 1 to 200 characters.")
+    applicant_name: str = strawberry.field(description="Who applies; 1 to 100 characters.")
+    applicant_email: str = strawberry.field(description="The applicant's e-mail address.")
     admin_username: str = strawberry.field(description="Username of the first administrator.")
     parent_code: str | None = strawberry.field(
         default=None, description="Code of the parent tenant (city → district → street)."
     )
-    applicant_phone: str | None = None
-    details: JSON | None = None
+    applicant_phone: str | None = strawberry.field(
+        default=None, description="The applicant's phone number, optional."
+    )
+    details: JSON | None = strawberry.field(
+        default=None, description="Anything the reviewer should know."
+    )
 
     def to_command(self) -> Command[tuple[m.TenantApplication, str]]:
         return command(
@@ -185,10 +247,12 @@ class ApplyForTenantInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A decision on a tenant application (platform admin).")
 class ReviewTenantApplicationInput:
-    id: relay.GlobalID
-    approve: bool
+    id: relay.GlobalID = strawberry.field(description="Global id of the TenantApplication.")
+    approve: bool = strawberry.field(
+        description="True approves (the tenant is activated), false rejects."
+    )
     reason: str | None = strawberry.field(default=None, description="Required to reject.")
 
     def to_command(self) -> Command[tuple[m.TenantApplication, m.Tenant | None]]:
@@ -200,14 +264,22 @@ class ReviewTenantApplicationInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="A new active tenant (platform admin).")
 class CreateTenantInput:
-    code: str
-    name: str
-    parent_id: relay.GlobalID | None = None
-    admin_username: str = "admin"
-    admin_name: str | None = None
-    admin_email: str | None = None
+    code: str = strawberry.field(description=("Short code, unique on the platform."))
+    name: str = strawberry.field(description="Display name; 1 to 200 characters.")
+    parent_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of the parent Tenant, or null for a top-level one."
+    )
+    admin_username: str = strawberry.field(
+        default="admin", description="Username of its first administrator (default admin)."
+    )
+    admin_name: str | None = strawberry.field(
+        default=None, description="Display name of the administrator."
+    )
+    admin_email: str | None = strawberry.field(
+        default=None, description="E-mail address of the administrator."
+    )
 
     def to_command(self) -> Command[tuple[m.Tenant, UserRow]]:
         return command(
@@ -221,12 +293,20 @@ class CreateTenantInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a tenant; omitted fields stay as they are.")
 class UpdateTenantInput:
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    settings: JSON | None = strawberry.UNSET
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Tenant.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    settings: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="New settings (JSON object), replacing the old."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.Tenant]:
         return command(
@@ -238,10 +318,10 @@ class UpdateTenantInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Activate or suspend a tenant (platform admin).")
 class SetTenantStatusInput:
-    id: relay.GlobalID
-    status: m.TenantStatus
+    id: relay.GlobalID = strawberry.field(description="Global id of the Tenant.")
+    status: m.TenantStatus = strawberry.field(description="ACTIVE or SUSPENDED.")
 
     def to_command(self) -> Command[m.Tenant]:
         return command(
@@ -249,15 +329,19 @@ class SetTenantStatusInput:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class TenantApplicationPayload:
-    application: TenantApplication | None
-    tenant: Tenant | None = None
+    application: TenantApplication | None = strawberry.field(description="The application.")
+    tenant: Tenant | None = strawberry.field(default=None, description="The tenant, once approved.")
     status_secret: str | None = strawberry.field(
         default=None,
         description="Given once, by applyForTenant: keep it to ask tenantApplicationStatus.",
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def applied(cls, outcome: Outcome[tuple[m.TenantApplication, str]]) -> TenantApplicationPayload:
@@ -284,18 +368,24 @@ class TenantApplicationPayload:
 
 @strawberry.type(description="What an applicant learns about its application, and no more.")
 class TenantApplicationStatus:
-    status: m.ApplicationStatus
+    status: m.ApplicationStatus = strawberry.field(description="Pending, approved or rejected.")
     reason: str | None = strawberry.field(description="The reviewer's note on the decision.")
-    decided_at: datetime | None
+    decided_at: datetime | None = strawberry.field(
+        description="When it was reviewed; null while pending."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class TenantPayload:
-    tenant: Tenant | None
+    tenant: Tenant | None = strawberry.field(description="The tenant as changed.")
     administrator: User | None = strawberry.field(
         default=None, description="The first administrator, when the tenant was just created."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.Tenant]) -> TenantPayload:
@@ -319,7 +409,7 @@ class TenantMutation:
         description="Apply for a new tenant (self-service registration), anonymous or signed in."
     )
     async def apply_for_tenant(
-        self, info: Info, input: ApplyForTenantInput
+        self, info: Info, input: Input[ApplyForTenantInput]
     ) -> TenantApplicationPayload:
         limited = await r.rate_limited(info.context)
         if limited is not None:
@@ -331,20 +421,22 @@ class TenantMutation:
         "administrator) or reject with a reason. Platform admins only."
     )
     async def review_tenant_application(
-        self, info: Info, input: ReviewTenantApplicationInput
+        self, info: Info, input: Input[ReviewTenantApplicationInput]
     ) -> TenantApplicationPayload:
         return TenantApplicationPayload.reviewed(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Create an active tenant directly. Platform admins only.")
-    async def create_tenant(self, info: Info, input: CreateTenantInput) -> TenantPayload:
+    async def create_tenant(self, info: Info, input: Input[CreateTenantInput]) -> TenantPayload:
         return TenantPayload.created(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Rename a tenant or change its settings.")
-    async def update_tenant(self, info: Info, input: UpdateTenantInput) -> TenantPayload:
+    async def update_tenant(self, info: Info, input: Input[UpdateTenantInput]) -> TenantPayload:
         return TenantPayload.of(await perform(info, input.to_command()))
 
     @strawberry.mutation(description="Suspend or reactivate a tenant. Platform admins only.")
-    async def set_tenant_status(self, info: Info, input: SetTenantStatusInput) -> TenantPayload:
+    async def set_tenant_status(
+        self, info: Info, input: Input[SetTenantStatusInput]
+    ) -> TenantPayload:
         return TenantPayload.of(await perform(info, input.to_command()))
 
 

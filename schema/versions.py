@@ -17,9 +17,18 @@ from models.forms import FormVersion, VersionStatus
 from resolvers.dataloaders import GroupedBy
 from schema.errors import UserError, user_errors
 from schema.mutations import Outcome
-from schema.types import Info
+from schema.types import Info, describe_values
 
-strawberry.enum(VersionStatus, name="VersionStatus")
+strawberry.enum(
+    VersionStatus, name="VersionStatus", description="Where a form or flow version stands."
+)
+describe_values(
+    VersionStatus,
+    {
+        "DRAFT": "Being edited; not used by documents.",
+        "PUBLISHED": "Published: immutable, used by new documents.",
+    },
+)
 
 Row = FormVersion | FlowVersion
 
@@ -99,13 +108,19 @@ def versioned(
 class EditDraftInput:
     """The fields a form's and a flow's draft share (`updateFormDraft`, `updateFlowDraft`)."""
 
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    description: str | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(
+        description=("Global id of the Form (updateFormDraft) or Flow (updateFlowDraft).")
+    )
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    description: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New description."
+    )
 
 
 @strawberry.input
 class PublishDraftInput:
     """The definition whose draft is published (`publishForm`, `publishFlow`)."""
 
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(
+        description="Global id of the Form (publishForm) or Flow (publishFlow)."
+    )

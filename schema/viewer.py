@@ -14,10 +14,18 @@ from schema.types import Info
 
 @strawberry.type(name="Viewer", description="The signed-in user (当前用户).")
 class Viewer:
-    user: User
-    tenant: Tenant
-    permissions: list[Permission]
-    is_platform_admin: bool
+    user: User = strawberry.field(
+        description=("The signed-in user; null for a platform token without a user row.")
+    )
+    tenant: Tenant = strawberry.field(description="The tenant (部门) the token signed in to.")
+    permissions: list[Permission] = strawberry.field(
+        description=(
+            "Every permission the viewer holds through her roles, whatever the data scope."
+        )
+    )
+    is_platform_admin: bool = strawberry.field(
+        description="True for the platform operator (平台管理员)."
+    )
 
 
 @strawberry.type

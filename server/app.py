@@ -14,8 +14,8 @@ from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
+from server import apidocs, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server import audit as audit_export
-from server import db, graphiql, lifecycle, limits, metrics, signin, sso, workers
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
@@ -86,14 +86,15 @@ def create_app(settings: Settings | None = None) -> web.Application:
         settings.redis_url,
         settings.deployment,
     )
+    schema = build_schema(
+        max_depth=settings.max_depth,
+        max_aliases=settings.max_aliases,
+        max_tokens=settings.max_tokens,
+        max_page_size=settings.max_page_size,
+        introspection=settings.dev_mode,
+    )
     view = GraphQLView(
-        build_schema(
-            max_depth=settings.max_depth,
-            max_aliases=settings.max_aliases,
-            max_tokens=settings.max_tokens,
-            max_page_size=settings.max_page_size,
-            introspection=settings.dev_mode,
-        ),
+        schema,
         authenticator=authenticator,
         attachments=app[ATTACHMENTS],
         csrf_header=settings.csrf_header,
@@ -107,6 +108,8 @@ def create_app(settings: Settings | None = None) -> web.Application:
         trusted_proxies=networks(settings.trusted_proxies),
     )
     app.router.add_route("*", "/graphql", view)
+    if settings.dev_mode:
+        apidocs.add_routes(app, schema._schema)
     app.router.add_get("/files/{tenant_id}/{attachment_id}", download)
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)

@@ -16,6 +16,7 @@ import typer
 from rich.console import Console
 
 from server import db
+from server.api_cli import api_cli
 from server.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -26,6 +27,7 @@ sync_cli = typer.Typer(help="Directory sync with the portal (组织机构、用�
 cli.add_typer(sync_cli, name="sync")
 workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
 cli.add_typer(workdays_cli, name="workdays")
+cli.add_typer(api_cli, name="api")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
 offers the hook, the tool registers itself, and the server never imports a tool."""
@@ -284,6 +286,7 @@ def _show_demo() -> None:
     out.print(
         f'\nGraphiQL at {url}, headers:\n{{"Authorization": "Bearer {first}"}}', soft_wrap=True
     )
+    out.print(f"API reference at {settings.public_url}/docs/api", soft_wrap=True)
 
 
 @audit_cli.command("verify")

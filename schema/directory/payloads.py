@@ -13,10 +13,14 @@ from schema.errors import UserError, user_errors
 from schema.mutations import Outcome
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class OrgUnitPayload:
-    org_unit: OrgUnit | None
-    errors: list[UserError]
+    org_unit: OrgUnit | None = strawberry.field(description="The org unit as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.OrgUnit]) -> OrgUnitPayload:
@@ -24,10 +28,14 @@ class OrgUnitPayload:
         return cls(org_unit=OrgUnit.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class UserPayload:
-    user: User | None
-    errors: list[UserError]
+    user: User | None = strawberry.field(description="The user as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.User]) -> UserPayload:
@@ -35,10 +43,14 @@ class UserPayload:
         return cls(user=User.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class RolePayload:
-    role: Role | None
-    errors: list[UserError]
+    role: Role | None = strawberry.field(description="The role as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.Role]) -> RolePayload:
@@ -46,10 +58,14 @@ class RolePayload:
         return cls(role=Role.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class RoleAssignmentPayload:
-    role_assignment: RoleAssignment | None
-    errors: list[UserError]
+    role_assignment: RoleAssignment | None = strawberry.field(description="The assignment made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     async def of(cls, outcome: Outcome[m.RoleAssignment]) -> RoleAssignmentPayload:
@@ -62,10 +78,16 @@ class RoleAssignmentPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DeletePayload:
-    deleted_id: relay.GlobalID | None
-    errors: list[UserError]
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        description="Global id of what was deleted; null when nothing was."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, type_name: str, outcome: Outcome[uuid.UUID]) -> DeletePayload:

@@ -2,39 +2,54 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from models import directory as m
 from resolvers import directory as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import OrgUnit, Role, User
 from schema.types import Info
 
 
-@strawberry.input
+@strawberry.input(description="Which org units to list.")
 class OrgUnitFilter:
     parent_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Only the direct children of this unit."
     )
-    roots_only: bool = False
+    roots_only: bool = strawberry.field(
+        default=False, description="Only the units without a parent."
+    )
     under: relay.GlobalID | None = strawberry.field(
         default=None, description="This unit and everything below it."
     )
-    search: str | None = None
+    search: str | None = strawberry.field(
+        default=None,
+        description=("Part of the name or code, case-insensitive."),
+    )
     include_archived: bool = strawberry.field(
         default=False, description="Also units the portal deleted (archived)."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which users to list.")
 class UserFilter:
     search: str | None = strawberry.field(default=None, description="Name, username or email.")
-    org_unit_id: relay.GlobalID | None = None
-    include_descendants: bool = False
-    status: m.UserStatus | None = None
-    role_id: relay.GlobalID | None = None
+    org_unit_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of an OrgUnit: only its members."
+    )
+    include_descendants: bool = strawberry.field(
+        default=False, description="With `orgUnitId`: also the members of the units below it."
+    )
+    status: m.UserStatus | None = strawberry.field(
+        default=None, description="Only users in this status."
+    )
+    role_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of a Role: only its holders."
+    )
 
 
 @strawberry.type
@@ -43,11 +58,14 @@ class DirectoryQuery:
     async def org_units(
         self,
         info: Info,
-        filter: OrgUnitFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            OrgUnitFilter | None,
+            strawberry.argument(description="Roots only, or a search by name or code."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[OrgUnit]:
         f = filter or OrgUnitFilter()
         page = await r.org_units(
@@ -65,11 +83,16 @@ class DirectoryQuery:
     async def users(
         self,
         info: Info,
-        filter: UserFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            UserFilter | None,
+            strawberry.argument(
+                description="By org unit (optionally with those below), status or role."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[User]:
         f = filter or UserFilter()
         page = await r.users(
@@ -87,11 +110,14 @@ class DirectoryQuery:
     async def roles(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description=("Part of the role's code or name, case-insensitive.")),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Role]:
         page = await r.roles(info.context, search=search, page=PageArgs(first, after, last, before))
         return Connection.of(page, Role.from_model)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -12,7 +13,7 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import User
 from schema.errors import UserError, user_errors
 from schema.flows import Flow
@@ -28,11 +29,11 @@ from schema.types import Info
 )
 class DelegationRule(LoadedNode):
     id: relay.NodeID[str]
-    starts_at: datetime
-    ends_at: datetime
-    reason: str
+    starts_at: datetime = strawberry.field(description="When the rule starts (ISO 8601).")
+    ends_at: datetime = strawberry.field(description="When it ends (ISO 8601, exclusive).")
+    reason: str = strawberry.field(description="Why, e.g. 出差.")
     version: int = strawberry.field(description="Send as expectedVersion to detect conflicts.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     row: strawberry.Private[m.DelegationRule]
 
     loader = r.DelegationRuleById
@@ -53,7 +54,7 @@ class DelegationRule(LoadedNode):
     async def user(self, info: Info) -> User | None:
         return await User.load(info, self.row.user_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who gets the tasks meanwhile.")
     async def delegate(self, info: Info) -> User | None:
         return await User.load(info, self.row.delegate_id)
 
@@ -68,10 +69,10 @@ class DelegationRuleQuery:
     async def my_delegation_rules(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DelegationRule]:
         args = PageArgs(first, after, last, before)
         page = await r.delegation_rules(info.context, user_id=None, mine=True, page=args)
@@ -84,11 +85,19 @@ class DelegationRuleQuery:
     async def delegation_rules(
         self,
         info: Info,
-        user_id: relay.GlobalID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        user_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description=(
+                    "Whose out-of-office rules (委托规则); default the viewer. Another user's "
+                    "need `documents.manage`."
+                )
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DelegationRule]:
         key = node_uuid(user_id, "User")
         args = PageArgs(first, after, last, before)
@@ -101,10 +110,14 @@ class DelegationRuleQuery:
         return Connection.of(page, DelegationRule.from_model)
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DelegationRulePayload:
-    delegation_rule: DelegationRule | None
-    errors: list[UserError]
+    delegation_rule: DelegationRule | None = strawberry.field(description="The rule as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.DelegationRule]) -> DelegationRulePayload:
@@ -115,10 +128,16 @@ class DelegationRulePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DeleteDelegationRulePayload:
-    deleted_id: relay.GlobalID | None
-    errors: list[UserError]
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        description="Global id of the rule deleted; null when nothing was."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.DelegationRule]) -> DeleteDelegationRulePayload:

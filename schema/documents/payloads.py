@@ -13,11 +13,19 @@ from schema.mutations import Outcome
 from services.documents.runtime import Run
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DocumentTypePayload:
-    document_type: DocumentType | None
-    flow: Flow | None = None
-    errors: list[UserError]
+    document_type: DocumentType | None = strawberry.field(
+        description="The document type as changed."
+    )
+    flow: Flow | None = strawberry.field(
+        default=None, description="The flow installed with it, by installTemplate."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.DocumentType]) -> DocumentTypePayload:
@@ -40,10 +48,16 @@ class DocumentTypePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DocumentTemplatePayload:
-    document_template: DocumentTemplate | None
-    errors: list[UserError]
+    document_template: DocumentTemplate | None = strawberry.field(
+        description="The template as changed."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.DocumentTemplate]) -> DocumentTemplatePayload:
@@ -54,10 +68,14 @@ class DocumentTemplatePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DocumentPayload:
-    document: Document | None
-    errors: list[UserError]
+    document: Document | None = strawberry.field(description="The document as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.Document | Run]) -> DocumentPayload:
@@ -66,10 +84,14 @@ class DocumentPayload:
         return cls(document=Document.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class AttachmentPayload:
-    attachment: Attachment | None
-    errors: list[UserError]
+    attachment: Attachment | None = strawberry.field(description="The attachment as stored.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.Attachment]) -> AttachmentPayload:
@@ -79,11 +101,15 @@ class AttachmentPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class TaskPayload:
-    task: Task | None
-    document: Document | None
-    errors: list[UserError]
+    task: Task | None = strawberry.field(description="The task as changed.")
+    document: Document | None = strawberry.field(description="Its document as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[tuple[Run, m.Task]]) -> TaskPayload:

@@ -3,6 +3,8 @@ the document types."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
@@ -10,21 +12,27 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.documents.types import Document, DocumentType, Task
 from schema.types import Info
 
 
-@strawberry.input
+@strawberry.input(description="Which of my tasks to list.")
 class TaskFilter:
-    document_type_id: relay.GlobalID | None = None
+    document_type_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of a DocumentType: only its documents."
+    )
     search: str | None = strawberry.field(default=None, description="Title or number.")
 
 
-@strawberry.input
+@strawberry.input(description="Which documents to list.")
 class DocumentFilter:
-    status: m.DocumentStatus | None = None
-    document_type_id: relay.GlobalID | None = None
+    status: m.DocumentStatus | None = strawberry.field(
+        default=None, description="Only documents in this status."
+    )
+    document_type_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of a DocumentType: only its documents."
+    )
     search: str | None = strawberry.field(default=None, description="Title or number.")
 
 
@@ -37,12 +45,17 @@ class DocumentQuery:
     async def my_tasks(
         self,
         info: Info,
-        kind: TaskList = TaskList.OPEN,
-        filter: TaskFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        kind: Annotated[
+            TaskList, strawberry.argument(description="OPEN (待办), DONE (已办) or DELEGATED.")
+        ] = TaskList.OPEN,
+        filter: Annotated[
+            TaskFilter | None,
+            strawberry.argument(description="By document type, or a search in title and number."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Task]:
         f = filter or TaskFilter()
         page = await r.my_tasks(
@@ -60,12 +73,20 @@ class DocumentQuery:
     async def documents(
         self,
         info: Info,
-        kind: DocumentList = DocumentList.READABLE,
-        filter: DocumentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        kind: Annotated[
+            DocumentList,
+            strawberry.argument(description="STARTED (mine) or READABLE (everything I may read)."),
+        ] = DocumentList.READABLE,
+        filter: Annotated[
+            DocumentFilter | None,
+            strawberry.argument(
+                description="By status, document type, or a search in title and number."
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Document]:
         f = filter or DocumentFilter()
         page = await r.document_list(
@@ -78,14 +99,16 @@ class DocumentQuery:
         )
         return Connection.of(page, Document.from_model)
 
-    @strawberry.field
+    @strawberry.field(
+        description=("The document types of the viewer's tenant (发文, 收文, …), by code.")
+    )
     async def document_types(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DocumentType]:
         page = await r.document_types(info.context, page=PageArgs(first, after, last, before))
         return Connection.of(page, DocumentType.from_model)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry import relay
@@ -15,25 +15,72 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import OrgUnit, User
 from schema.flows import Flow, FlowVersion
 from schema.forms import FormVersion
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 from workflow.vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
 
-strawberry.enum(m.DocumentKind, name="DocumentKind")
+strawberry.enum(
+    m.DocumentKind, name="DocumentKind", description="What kind of official document a type makes."
+)
+describe_values(
+    m.DocumentKind,
+    {
+        "DISPATCH": "发文: outgoing dispatch.",
+        "RECEIPT": "收文: incoming receipt.",
+        "REQUEST": "签报 / 请示: an internal request.",
+        "OTHER": "Anything else.",
+    },
+)
 strawberry.enum(m.Urgency, name="Urgency", description="缓急")
+describe_values(
+    m.Urgency, {"NORMAL": "平件.", "URGENT": "加急.", "EXTRA_URGENT": "特急.", "FLASH": "特提."}
+)
 strawberry.enum(m.Secrecy, name="Secrecy", description="密级, narrowest last")
-strawberry.enum(m.DocumentStatus, name="DocumentStatus")
+describe_values(
+    m.Secrecy,
+    {
+        "PUBLIC": "Public (公开).",
+        "INTERNAL": "Internal (内部).",
+        "SECRET": "秘密.",
+        "CONFIDENTIAL": "机密.",
+        "TOP_SECRET": "绝密.",
+    },
+)
+strawberry.enum(m.DocumentStatus, name="DocumentStatus", description="Where a document stands.")
+describe_values(
+    m.DocumentStatus,
+    {
+        "DRAFT": "Being drafted (拟稿), not submitted.",
+        "IN_PROGRESS": "In its flow.",
+        "COMPLETED": "Its flow ended with approval.",
+        "REJECTED": "Its flow ended with a rejection.",
+        "WITHDRAWN": "Withdrawn by its initiator (收回).",
+        "TERMINATED": "Stopped by someone with documents.manage.",
+        "ARCHIVED": "Archived (归档): read-only.",
+    },
+)
 strawberry.enum(
     TaskList,
     name="TaskList",
     description="待办 (OPEN), 已办 (DONE), or DELEGATED: tasks your out-of-office rules sent to "
     "your delegates (委托).",
 )
-strawberry.enum(DocumentList, name="DocumentList")
+describe_values(
+    TaskList,
+    {
+        "OPEN": "待办: waiting for me, including pool tasks I may claim.",
+        "DONE": "已办: tasks I acted on.",
+        "DELEGATED": "Tasks my out-of-office rules sent to my delegates.",
+    },
+)
+strawberry.enum(DocumentList, name="DocumentList", description="Which documents.")
+describe_values(
+    DocumentList, {"STARTED": "Documents I drafted.", "READABLE": "Every document I may read."}
+)
 strawberry.enum(
     TaskStatus,
     name="TaskStatus",
@@ -42,8 +89,34 @@ strawberry.enum(
     "else: REMOVED (减签), WITHDRAWN (its previous handler took the step back, 撤回), JUMPED (a "
     "manager moved the document, 跳转), CANCELLED by the flow.",
 )
+describe_values(
+    TaskStatus,
+    {
+        "OPEN": "Waiting for its assignee (待办).",
+        "COMPLETED": "Acted on: see `outcome`.",
+        "CANCELLED": (
+            "Closed by the engine: the node was decided elsewhere, or the document returned "
+            "or withdrawn."
+        ),
+        "DELEGATED": "委托: handed to someone else (it may come back).",
+        "TRANSFERRED": "Handed to another user (转交).",
+        "ESCALATED": "Its deadline passed: moved to the node's escalateTo users.",
+        "SUSPENDED": "前加签: waits for the added signers, then comes back as a new task.",
+        "REMOVED": "Its signer was removed from a countersign (减签).",
+        "WITHDRAWN": "撤回: the previous handler took the step back before anyone began.",
+        "JUMPED": "跳转: a document manager moved the document elsewhere.",
+    },
+)
 strawberry.enum(
     TaskOutcome, name="TaskOutcome", description="How a task was decided: 同意, 不同意, 退回."
+)
+describe_values(
+    TaskOutcome,
+    {
+        "APPROVE": "Approved (同意).",
+        "REJECT": "Rejected (不同意, 驳回).",
+        "RETURN": "Returned to an earlier node (退回).",
+    },
 )
 strawberry.enum(
     TaskAction,
@@ -51,21 +124,50 @@ strawberry.enum(
     description="An action on a task, named after its mutation (APPROVE is approveTask, "
     "ADD_SIGNERS is addSigners, TAKE_BACK is takeBackTask on a task you completed).",
 )
+describe_values(
+    TaskAction,
+    {
+        "APPROVE": "Approve (同意).",
+        "REJECT": "Reject (不同意), ending the document.",
+        "RETURN": "Return (退回) to an earlier node.",
+        "DELEGATE": "Delegate (委托) to another user who acts for you.",
+        "TRANSFER": "Transfer (转交) to another user.",
+        "CLAIM": "Claim a pool task.",
+        "UNCLAIM": "Give a claimed task back to the pool.",
+        "ADD_SIGNERS": "Add signers to a countersign (加签).",
+        "OPEN": "Open it for the first time (after that, 撤回 is too late).",
+        "TAKE_BACK": "撤回: on a task you completed, while the next step is untouched.",
+    },
+)
 strawberry.enum(
     DocumentAction,
     name="DocumentAction",
     description="An action on a document, named after its mutation (SUBMIT is submitDocument, "
     "URGE is urgeDocument, REMOVE_SIGNERS is removeSigners, JUMP is jumpDocument).",
 )
+describe_values(
+    DocumentAction,
+    {
+        "SUBMIT": "Submit the draft into its flow.",
+        "WITHDRAW": "Withdraw (收回) it, by the initiator.",
+        "URGE": "Urge (催办) the holders of its open tasks.",
+        "TERMINATE": "Stop it (documents.manage).",
+        "ARCHIVE": "Archive (归档) a finished document.",
+        "REMOVE_SIGNERS": "Remove signers from a countersign (减签).",
+        "JUMP": "Move it to another node (跳转).",
+    },
+)
 
 
 @strawberry.type(name="DocumentTemplate", description="公文模板: defaults and a body text.")
 class DocumentTemplate(relay.Node):
     id: relay.NodeID[str]
-    name: str
-    title: str
-    defaults: JSON
-    body: str
+    name: str = strawberry.field(description="Display name.")
+    title: str = strawberry.field(description="The title a new document starts with.")
+    defaults: JSON = strawberry.field(
+        description="Form data a new document starts with (JSON object)."
+    )
+    body: str = strawberry.field(description="The body text a new document starts with, or null.")
 
     @classmethod
     def from_model(cls, row: m.DocumentTemplate) -> DocumentTemplate:
@@ -83,13 +185,22 @@ class DocumentTemplate(relay.Node):
 )
 class DocumentType(LoadedNode):
     id: relay.NodeID[str]
-    code: str
-    name: str
-    kind: m.DocumentKind
+    code: str = strawberry.field(description="Short code, unique in the tenant, e.g. fw.")
+    name: str = strawberry.field(description="Display name, e.g. 发文.")
+    kind: m.DocumentKind = strawberry.field(description="Outgoing, incoming, request or other.")
     number_pattern: str = strawberry.field(description="e.g. 京经信发〔{year}〕{seq}号")
-    seq_width: int
-    active: bool
-    version: int
+    seq_width: int = strawberry.field(
+        description=("Digits of the sequence in the document number (文号), zero-padded.")
+    )
+    active: bool = strawberry.field(
+        description="Whether new documents of this type may be created."
+    )
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
     flow_id: strawberry.Private[uuid.UUID]
 
     loader = r.DocumentTypeById
@@ -108,11 +219,11 @@ class DocumentType(LoadedNode):
             flow_id=row.flow_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The flow its documents run through.")
     async def flow(self, info: Info) -> Flow | None:
         return await Flow.load(info, self.flow_id)
 
-    @strawberry.field
+    @strawberry.field(description="Templates (模板) to start a document from.")
     async def templates(self, info: Info) -> list[DocumentTemplate]:
         rows = await r.TemplatesByDocumentType(info.context).load(uuid.UUID(self.id))
         return [DocumentTemplate.from_model(row) for row in rows]
@@ -120,33 +231,37 @@ class DocumentType(LoadedNode):
 
 @strawberry.type(description="A node of the flow.")
 class FlowNode:
-    id: str
-    name: str
+    id: str = strawberry.field(description="The node's id in the flow definition.")
+    name: str = strawberry.field(description="The node's name, e.g. 核稿.")
 
 
 @strawberry.type(description="减签: the signers of an open countersign the viewer may remove.")
 class RemovableSigners:
-    node: FlowNode
-    users: list[User]
+    node: FlowNode = strawberry.field(description="The countersign node.")
+    users: list[User] = strawberry.field(description="Signers who may still be removed.")
 
 
 @strawberry.type(name="Task", description="A step someone must take on a document (待办 item).")
 class Task(LoadedNode):
     id: relay.NodeID[str]
-    node_id: str
-    node_name: str
+    node_id: str = strawberry.field(description="Id of the flow node (节点) the task belongs to.")
+    node_name: str = strawberry.field(description="Name of that node, e.g. 核稿.")
     pool: bool = strawberry.field(description="Candidates claim it before acting (签收/抢办).")
-    status: TaskStatus
+    status: TaskStatus = strawberry.field(description="Where the task stands.")
     outcome: TaskOutcome | None = strawberry.field(description="Set once COMPLETED.")
-    comment: str | None
-    due_at: datetime | None
-    closed_at: datetime | None
-    overdue: bool
+    comment: str | None = strawberry.field(description="The comment given when acting, or null.")
+    due_at: datetime | None = strawberry.field(description="The deadline, or null.")
+    closed_at: datetime | None = strawberry.field(
+        description="When it was closed; null while open."
+    )
+    overdue: bool = strawberry.field(
+        description="True when past its deadline (open, or closed late)."
+    )
     opened_at: datetime | None = strawberry.field(
         description="When someone who may act on it first opened it (openTask); from then on "
         "its previous handler can no longer take the step back (撤回)."
     )
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     row: strawberry.Private[m.Task]
 
     loader = r.ReadableTaskById
@@ -169,7 +284,7 @@ class Task(LoadedNode):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The document the task is about.")
     async def document(self, info: Info) -> Document | None:
         return await Document.load(info, self.row.document_id)
 
@@ -184,7 +299,7 @@ class Task(LoadedNode):
     async def assignee(self, info: Info) -> User | None:
         return await User.load(info, self.row.assignee_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who acted on it; null while open.")
     async def acted_by(self, info: Info) -> User | None:
         return await User.load(info, self.row.acted_by_id)
 
@@ -210,15 +325,17 @@ class Task(LoadedNode):
 @strawberry.type(name="DocumentEvent", description="One step of the trail (全程跟踪).")
 class DocumentEvent(LoadedNode):
     id: relay.NodeID[str]
-    seq: int
-    action: str
-    node_id: str | None
-    node_name: str | None
-    from_status: str | None
-    to_status: str | None
-    comment: str | None
-    data: JSON
-    at: datetime
+    seq: int = strawberry.field(description="Position in the document's trail, from 1.")
+    action: str = strawberry.field(description="What happened, e.g. submit, approve, return.")
+    node_id: str | None = strawberry.field(description="The flow node it happened at, or null.")
+    node_name: str | None = strawberry.field(description="That node's name, or null.")
+    from_status: str | None = strawberry.field(description="The document's status before, or null.")
+    to_status: str | None = strawberry.field(description="The document's status after, or null.")
+    comment: str | None = strawberry.field(description="The comment given, or null.")
+    data: JSON = strawberry.field(
+        description="Details of the event (JSON), without fields hidden from you."
+    )
+    at: datetime = strawberry.field(description="When it happened (ISO 8601, UTC).")
     row: strawberry.Private[m.DocumentEvent]
 
     loader = r.ReadableEventById
@@ -253,12 +370,17 @@ class DocumentEvent(LoadedNode):
 @strawberry.type(name="Attachment", description="One version of a file attached to a document.")
 class Attachment(LoadedNode):
     id: relay.NodeID[str]
-    name: str
-    content_type: str
-    size: int
-    sha256: str
-    version: int
-    created_at: datetime
+    name: str = strawberry.field(description="File name as uploaded.")
+    content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
+    size: int = strawberry.field(description="Size in bytes.")
+    sha256: str = strawberry.field(description="SHA-256 of the content, hex.")
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     row: strawberry.Private[m.Attachment]
 
     loader = r.ReadableAttachmentById
@@ -276,7 +398,7 @@ class Attachment(LoadedNode):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Who uploaded this version.")
     async def uploaded_by(self, info: Info) -> User | None:
         return await User.load(info, self.row.uploaded_by_id)
 
@@ -288,16 +410,22 @@ class Attachment(LoadedNode):
 @strawberry.type(name="Document", description="An official document (公文).")
 class Document(LoadedNode):
     id: relay.NodeID[str]
-    title: str
+    title: str = strawberry.field(description="The document's title.")
     number: str | None = strawberry.field(description="文号, once allocated.")
-    urgency: m.Urgency
-    secrecy: m.Secrecy
-    status: m.DocumentStatus
+    urgency: m.Urgency = strawberry.field(description="缓急: how urgent.")
+    secrecy: m.Secrecy = strawberry.field(description="密级: secrecy level.")
+    status: m.DocumentStatus = strawberry.field(description="Where the document stands.")
     version: int = strawberry.field(description="Send as expectedVersion to detect conflicts.")
-    created_at: datetime
-    submitted_at: datetime | None
-    completed_at: datetime | None
-    archived_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
+    submitted_at: datetime | None = strawberry.field(
+        description="When it was submitted into its flow; null for a draft."
+    )
+    completed_at: datetime | None = strawberry.field(
+        description="When its flow ended; null before."
+    )
+    archived_at: datetime | None = strawberry.field(
+        description="When it was archived (归档); null before."
+    )
     row: strawberry.Private[m.Document]
 
     loader = r.DocumentById
@@ -327,15 +455,15 @@ class Document(LoadedNode):
     async def form_data(self, info: Info) -> JSON:
         return cast(JSON, await r.visible_form_data(info.context, self.row))
 
-    @strawberry.field
+    @strawberry.field(description="Its document type (发文, 收文, …).")
     async def document_type(self, info: Info) -> DocumentType | None:
         return await DocumentType.load(info, self.row.document_type_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who drafted it (拟稿人).")
     async def initiator(self, info: Info) -> User | None:
         return await User.load(info, self.row.initiator_id)
 
-    @strawberry.field
+    @strawberry.field(description="The org unit it was drafted in.")
     async def org_unit(self, info: Info) -> OrgUnit | None:
         return await OrgUnit.load(info, self.row.org_unit_id)
 
@@ -372,12 +500,28 @@ class Document(LoadedNode):
         return out
 
     @strawberry.field(description="Every task, oldest first; filter with `open`.")
-    async def tasks(self, info: Info, open: bool = False) -> list[Task]:
+    async def tasks(
+        self,
+        info: Info,
+        open: Annotated[
+            bool,
+            strawberry.argument(description=("True: only the open tasks; false: every task.")),
+        ] = False,
+    ) -> list[Task]:
         rows = await r.TasksByDocument(info.context).load(self.row.id)
         return [Task.from_model(t) for t in rows if not open or t.status is TaskStatus.OPEN]
 
     @strawberry.field(description="Attachments (their newest versions unless everyVersion).")
-    async def attachments(self, info: Info, every_version: bool = False) -> list[Attachment]:
+    async def attachments(
+        self,
+        info: Info,
+        every_version: Annotated[
+            bool,
+            strawberry.argument(
+                description="Every uploaded version of each file, not only the latest."
+            ),
+        ] = False,
+    ) -> list[Attachment]:
         rows = await r.attachments_of(info.context, self.row, every_version)
         return [Attachment.from_model(row) for row in rows]
 
@@ -391,10 +535,10 @@ class Document(LoadedNode):
     async def timeline(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[DocumentEvent]:
         page = await r.timeline(info.context, self.row, PageArgs(first, after, last, before))
         return Connection.of(page, DocumentEvent.from_model)

@@ -14,10 +14,14 @@ from schema.exchange.types import Dispatch, ExchangePartner, IncomingItem, optio
 from schema.mutations import Outcome
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class ExchangePartnersPayload:
-    partners: list[ExchangePartner]
-    errors: list[UserError]
+    partners: list[ExchangePartner] = strawberry.field(description="The partners after the change.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[list[m.ExchangePartner]]) -> ExchangePartnersPayload:
@@ -28,10 +32,16 @@ class ExchangePartnersPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class RemoveExchangePartnerPayload:
-    removed_id: relay.GlobalID | None
-    errors: list[UserError]
+    removed_id: relay.GlobalID | None = strawberry.field(
+        description="Global id of the partnership removed; null when nothing was."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[uuid.UUID]) -> RemoveExchangePartnerPayload:
@@ -39,10 +49,14 @@ class RemoveExchangePartnerPayload:
         return cls(removed_id=optional_gid("ExchangePartner", key), errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DispatchPayload:
-    dispatch: Dispatch | None
-    errors: list[UserError]
+    dispatch: Dispatch | None = strawberry.field(description="The dispatch made.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.Dispatch]) -> DispatchPayload:
@@ -50,13 +64,19 @@ class DispatchPayload:
         return cls(dispatch=Dispatch.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class IncomingItemPayload:
-    incoming_item: IncomingItem | None
+    incoming_item: IncomingItem | None = strawberry.field(
+        description="The incoming item as changed."
+    )
     document: Document | None = strawberry.field(
         default=None, description="The 收文 document started by signing."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.IncomingItem]) -> IncomingItemPayload:

@@ -3,20 +3,24 @@ document's dispatches and the partner pairs."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from models import exchange as m
 from resolvers import exchange as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.exchange.types import Dispatch, ExchangePartner, ExchangeRecipient, IncomingItem
 from schema.types import Info
 
 
-@strawberry.input
+@strawberry.input(description="Which incoming items to list.")
 class IncomingFilter:
-    status: m.IncomingStatus | None = None
+    status: m.IncomingStatus | None = strawberry.field(
+        default=None, description="Only items in this status (待签收, 已签收, 已退回)."
+    )
     search: str | None = strawberry.field(default=None, description="Title, number or sender.")
 
 
@@ -28,11 +32,14 @@ class ExchangeQuery:
     async def exchange_recipients(
         self,
         info: Info,
-        search: str | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(description=("Part of the department's code or name.")),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ExchangeRecipient]:
         page = await r.recipients(
             info.context, search=search, page=PageArgs(first, after, last, before)
@@ -43,11 +50,14 @@ class ExchangeQuery:
     async def incoming_items(
         self,
         info: Info,
-        filter: IncomingFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            IncomingFilter | None,
+            strawberry.argument(description="By status (待签收, 已签收, 已退回)."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[IncomingItem]:
         f = filter or IncomingFilter()
         page = await r.incoming_items(
@@ -61,7 +71,14 @@ class ExchangeQuery:
     @strawberry.field(
         description="分发 of a document you may read, oldest first, each recipient's status."
     )
-    async def dispatches(self, info: Info, document_id: relay.GlobalID) -> list[Dispatch]:
+    async def dispatches(
+        self,
+        info: Info,
+        document_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the Document whose dispatches to list."),
+        ],
+    ) -> list[Dispatch]:
         rows = await r.dispatches_of(info.context, document_id)
         return [Dispatch.from_model(row) for row in rows]
 
@@ -69,11 +86,16 @@ class ExchangeQuery:
     async def exchange_partners(
         self,
         info: Info,
-        tenant_id: relay.GlobalID | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        tenant_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description=("Global id of a Tenant whose partners to list; default the viewer's.")
+            ),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ExchangePartner]:
         page = await r.partner_list(
             info.context, tenant_id=tenant_id, page=PageArgs(first, after, last, before)

@@ -22,25 +22,51 @@ from schema.directory.types import OrgUnit, User
 from schema.documents.types import Document
 from schema.nodes import LoadedNode
 from schema.tenants import Tenant
-from schema.types import Info
+from schema.types import Info, describe_values
 from services.exchange.partners import Relation
 
 TENANT_TYPES = ("Tenant", "ExchangeRecipient")
 """A tenant is named by its Tenant or its ExchangeRecipient global id."""
 
 strawberry.enum(m.RecipientRole, name="RecipientRole", description="主送 (MAIN) or 抄送 (COPY).")
+describe_values(m.RecipientRole, {"MAIN": "主送: the main recipient.", "COPY": "抄送: copied."})
 strawberry.enum(
     m.RecipientStatus,
     name="RecipientStatus",
     description="SENT (not yet in the receiver's box), DELIVERED, SIGNED (签收) or RETURNED.",
 )
+describe_values(
+    m.RecipientStatus,
+    {
+        "SENT": "Sent, not yet delivered.",
+        "DELIVERED": "In the receiver's incoming box.",
+        "SIGNED": "Signed for (签收).",
+        "RETURNED": "Returned by the receiver.",
+    },
+)
 strawberry.enum(
     m.IncomingStatus, name="IncomingStatus", description="PENDING, SIGNED (签收) or RETURNED."
+)
+describe_values(
+    m.IncomingStatus,
+    {
+        "PENDING": "待签收: waiting to be signed for.",
+        "SIGNED": "已签收: signed for.",
+        "RETURNED": "已退回: returned to the sender.",
+    },
 )
 strawberry.enum(
     Relation,
     name="ExchangeRelation",
     description="Why a tenant may receive: below the sender, its parent, or a partner pair.",
+)
+describe_values(
+    Relation,
+    {
+        "DESCENDANT": "A tenant below yours.",
+        "PARENT": "The tenant above yours.",
+        "PARTNER": "A partner the platform paired you with.",
+    },
 )
 
 
@@ -50,9 +76,9 @@ def optional_gid(type_name: str, key: uuid.UUID | None) -> relay.GlobalID | None
 
 @strawberry.type(name="ExchangeOrgUnit", description="An org unit of a recipient, to address.")
 class ExchangeOrgUnit:
-    id: relay.GlobalID
-    name: str
-    code: str | None
+    id: relay.GlobalID = strawberry.field(description="Global id of the OrgUnit.")
+    name: str = strawberry.field(description="Its name.")
+    code: str | None = strawberry.field(description="Its code.")
 
 
 @strawberry.type(
@@ -62,8 +88,8 @@ class ExchangeOrgUnit:
 class ExchangeRecipient(LoadedNode):
     id: relay.NodeID[str]
     tenant_id: relay.GlobalID = strawberry.field(description="The tenant's own global id.")
-    code: str
-    name: str
+    code: str = strawberry.field(description="The department's tenant code.")
+    name: str = strawberry.field(description="The department's name.")
     status: TenantStatus = strawberry.field(
         description="What is sent to a SUSPENDED tenant waits until it is active again."
     )
@@ -82,7 +108,7 @@ class ExchangeRecipient(LoadedNode):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="Why you may send to it.")
     async def relation(self, info: Info) -> Relation | None:
         return await r.relation_to(info.context, self.row)
 
@@ -97,10 +123,10 @@ class ExchangeRecipient(LoadedNode):
 
 @strawberry.type(name="SentAttachment", description="An attachment as it left the sender.")
 class SentAttachment:
-    name: str
-    content_type: str
-    size: int
-    sha256: str
+    name: str = strawberry.field(description="File name.")
+    content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
+    size: int = strawberry.field(description="Size in bytes.")
+    sha256: str = strawberry.field(description="SHA-256 of the content, hex.")
 
 
 @strawberry.type(
@@ -109,21 +135,27 @@ class SentAttachment:
 )
 class DispatchRecipient(LoadedNode):
     id: relay.NodeID[str]
-    receiver_tenant_id: relay.GlobalID
-    receiver_code: str
-    receiver_name: str
+    receiver_tenant_id: relay.GlobalID = strawberry.field(
+        description="Global id of the receiving Tenant."
+    )
+    receiver_code: str = strawberry.field(description="Its tenant code.")
+    receiver_name: str = strawberry.field(description="Its name.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
         description="The receiver's org unit it was addressed to; null for the whole tenant."
     )
-    org_unit_name: str | None
-    role: m.RecipientRole
-    status: m.RecipientStatus
-    sent_at: datetime
-    delivered_at: datetime | None
-    signed_at: datetime | None
-    returned_at: datetime | None
+    org_unit_name: str | None = strawberry.field(
+        description="The org unit addressed, or null for the whole department."
+    )
+    role: m.RecipientRole = strawberry.field(description="主送 or 抄送.")
+    status: m.RecipientStatus = strawberry.field(description="Sent, delivered, signed or returned.")
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+    delivered_at: datetime | None = strawberry.field(description="When it was delivered, or null.")
+    signed_at: datetime | None = strawberry.field(
+        description="When it was signed for (签收), or null."
+    )
+    returned_at: datetime | None = strawberry.field(description="When it was returned, or null.")
     return_reason: str | None = strawberry.field(description="Why the receiver returned it.")
-    delivery_attempts: int
+    delivery_attempts: int = strawberry.field(description="Delivery attempts so far.")
     delivery_error: str | None = strawberry.field(
         description="Why the last delivery attempt failed (it is retried)."
     )
@@ -157,13 +189,13 @@ class DispatchRecipient(LoadedNode):
 class Dispatch(LoadedNode):
     id: relay.NodeID[str]
     comment: str | None = strawberry.field(description="The sender's note; it does not leave.")
-    sent_at: datetime
-    title: str
-    number: str | None
-    urgency: Urgency
-    secrecy: Secrecy
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+    title: str = strawberry.field(description="The document's title as sent.")
+    number: str | None = strawberry.field(description="The document number (文号) as sent.")
+    urgency: Urgency = strawberry.field(description="缓急: how urgent.")
+    secrecy: Secrecy = strawberry.field(description="密级: secrecy level.")
     public_fields: JSON = strawberry.field(description="The form fields marked x-public.")
-    attachments: list[SentAttachment]
+    attachments: list[SentAttachment] = strawberry.field(description="The files sent.")
     row: strawberry.Private[m.Dispatch]
 
     loader = r.DispatchById
@@ -192,11 +224,11 @@ class Dispatch(LoadedNode):
             row=row,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The document sent.")
     async def document(self, info: Info) -> Document | None:
         return await Document.load(info, self.row.document_id)
 
-    @strawberry.field
+    @strawberry.field(description="Who sent it.")
     async def sent_by(self, info: Info) -> User | None:
         return await User.load(info, self.row.sent_by_id)
 
@@ -211,10 +243,10 @@ class Dispatch(LoadedNode):
 )
 class IncomingAttachment(LoadedNode):
     id: relay.NodeID[str]
-    name: str
-    content_type: str
-    size: int
-    sha256: str
+    name: str = strawberry.field(description="File name.")
+    content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
+    size: int = strawberry.field(description="Size in bytes.")
+    sha256: str = strawberry.field(description="SHA-256 of the content, hex.")
     row: strawberry.Private[m.IncomingAttachment]
 
     loader = r.IncomingAttachmentById
@@ -241,20 +273,24 @@ class IncomingAttachment(LoadedNode):
 )
 class IncomingItem(LoadedNode):
     id: relay.NodeID[str]
-    status: m.IncomingStatus
-    role: m.RecipientRole
-    title: str
+    status: m.IncomingStatus = strawberry.field(description="待签收, 已签收 or 已退回.")
+    role: m.RecipientRole = strawberry.field(description="主送 (MAIN) or 抄送 (COPY).")
+    title: str = strawberry.field(description="The sent document's title.")
     number: str | None = strawberry.field(description="The sender's 文号.")
-    urgency: Urgency
-    secrecy: Secrecy
-    sender_code: str
+    urgency: Urgency = strawberry.field(description="缓急: how urgent.")
+    secrecy: Secrecy = strawberry.field(description="密级: secrecy level.")
+    sender_code: str = strawberry.field(description="The sending department's tenant code.")
     sender_name: str = strawberry.field(description="The issuing department (发文机关).")
     public_fields: JSON = strawberry.field(description="The fields the sender's form marks public.")
-    sent_at: datetime
-    received_at: datetime
-    handled_at: datetime | None
-    return_reason: str | None
-    reminded_at: datetime | None
+    sent_at: datetime = strawberry.field(description="When it was sent.")
+    received_at: datetime = strawberry.field(description="When it arrived.")
+    handled_at: datetime | None = strawberry.field(
+        description="When it was signed for or returned; null while pending."
+    )
+    return_reason: str | None = strawberry.field(description="Why it was returned, or null.")
+    reminded_at: datetime | None = strawberry.field(
+        description="When the sender last reminded, or null."
+    )
     row: strawberry.Private[m.IncomingItem]
 
     loader = r.IncomingItemById
@@ -294,7 +330,7 @@ class IncomingItem(LoadedNode):
             return None
         return await Document.load(info, self.row.document_id)
 
-    @strawberry.field
+    @strawberry.field(description="The files sent with it.")
     async def attachments(self, info: Info) -> list[IncomingAttachment]:
         rows = await r.AttachmentsByIncoming(info.context).load(self.row.id)
         return [IncomingAttachment.from_model(row) for row in rows]
@@ -306,8 +342,8 @@ class IncomingItem(LoadedNode):
 )
 class ExchangePartner(LoadedNode):
     id: relay.NodeID[str]
-    note: str
-    created_at: datetime
+    note: str = strawberry.field(description="Why the two exchange.")
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     row: strawberry.Private[m.ExchangePartner]
 
     loader = r.PartnerById
@@ -316,12 +352,12 @@ class ExchangePartner(LoadedNode):
     def from_model(cls, row: m.ExchangePartner) -> ExchangePartner:
         return cls(id=str(row.id), note=row.note, created_at=row.created_at, row=row)
 
-    @strawberry.field
+    @strawberry.field(description="The tenant that may send.")
     async def sender(self, info: Info) -> Tenant | None:
         row = await TenantById(info.context).load(self.row.sender_id)
         return Tenant.from_model(row) if row else None
 
-    @strawberry.field
+    @strawberry.field(description="The tenant that may receive.")
     async def receiver(self, info: Info) -> Tenant | None:
         row = await TenantById(info.context).load(self.row.receiver_id)
         return Tenant.from_model(row) if row else None

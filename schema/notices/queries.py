@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from resolvers import notices as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.notices.types import Notice
 from schema.types import Info
 
@@ -30,11 +32,14 @@ class NoticeQuery:
     async def notices(
         self,
         info: Info,
-        filter: NoticeFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            NoticeFilter | None,
+            strawberry.argument(description="A category, or your own notices instead."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Notice]:
         f = filter or NoticeFilter()
         page = await r.notice_list(

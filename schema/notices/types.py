@@ -13,7 +13,7 @@ from resolvers.documents import DocumentById, download_link
 from resolvers.notices import UnitReceipt
 from schema.directory.types import OrgUnit, User
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 
 strawberry.enum(
     m.NoticeStatus,
@@ -21,7 +21,18 @@ strawberry.enum(
     description="DRAFT; PENDING while its approval flow runs; PUBLISHED; REJECTED by the "
     "approval (editable again); REVOKED (撤销: gone from every reader).",
 )
+describe_values(
+    m.NoticeStatus,
+    {
+        "DRAFT": "Being drafted, published to nobody.",
+        "PENDING": "In its approval flow.",
+        "PUBLISHED": "Shown to its audience within its validity period.",
+        "REJECTED": "Its approval flow did not complete; editable again.",
+        "REVOKED": "撤销: gone for every reader.",
+    },
+)
 strawberry.enum(m.NoticePriority, name="NoticePriority", description="普通, 重要, 紧急.")
+describe_values(m.NoticePriority, {"NORMAL": "普通.", "IMPORTANT": "重要.", "URGENT": "紧急."})
 
 
 @strawberry.type(description="A file attached to a notice.")

@@ -12,13 +12,19 @@ from services.portal import PlacementSpec
 
 @strawberry.input(description="A component (with settings) or a resource to place on a page.")
 class PortalPlacementInput:
-    component_id: relay.GlobalID | None = None
+    component_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of the PortalComponent placed (or resourceId)."
+    )
     version: str | None = strawberry.field(
         default=None, description="The component version; the latest by default."
     )
-    resource_id: relay.GlobalID | None = None
-    column: int = 0
-    title: str | None = None
+    resource_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of the PortalResource placed (or componentId)."
+    )
+    column: int = strawberry.field(default=0, description="0-based column of the template.")
+    title: str | None = strawberry.field(
+        default=None, description="Title shown instead of the component's name."
+    )
     settings: JSON | None = strawberry.field(
         default=None, description="Checked against the component's settings schema."
     )

@@ -17,7 +17,7 @@ from resolvers import portal as r
 from schema.directory.types import Role
 from schema.nodes import LoadedNode
 from schema.portal.types import PortalComponent, PortalComponentVersion, PortalResource
-from schema.types import Info
+from schema.types import Info, describe_values
 from services.portal import (
     COLUMNS,
     Checklist,
@@ -31,22 +31,36 @@ from services.portal import (
 strawberry.enum(
     m.LayoutTemplate, name="PortalLayoutTemplate", description="How many columns a page has."
 )
+describe_values(
+    m.LayoutTemplate,
+    {"ONE_COLUMN": "One column.", "TWO_COLUMNS": "Two columns.", "THREE_COLUMNS": "Three columns."},
+)
 strawberry.enum(
     LayoutSource,
     name="PortalLayoutSource",
     description="Where the resolved layout came from: the user's own, a role default, the "
     "tenant's published layout, or the empty default.",
 )
-strawberry.enum(StepState, name="SetupStepState")
+describe_values(
+    LayoutSource,
+    {
+        "USER": "The user's own layout.",
+        "ROLE": "A layout of one of her roles.",
+        "TENANT": "The tenant's published layout.",
+        "DEFAULT": "The platform's default.",
+    },
+)
+strawberry.enum(StepState, name="SetupStepState", description="Whether a setup step is done.")
+describe_values(StepState, {"DONE": "Done.", "TODO": "Still to do."})
 
 
 @strawberry.type(name="PortalTheme", description="The tenant's portal colours and logo.")
 class PortalTheme:
-    primary_color: str
-    accent_color: str
-    background_color: str
-    text_color: str
-    logo_url: str | None
+    primary_color: str = strawberry.field(description="Primary colour, #rrggbb.")
+    accent_color: str = strawberry.field(description="Accent colour, #rrggbb.")
+    background_color: str = strawberry.field(description="Background colour, #rrggbb.")
+    text_color: str = strawberry.field(description="Text colour, #rrggbb.")
+    logo_url: str | None = strawberry.field(description="The logo's URL (https), or null.")
     version: int = strawberry.field(description="0 while the tenant uses the default theme.")
 
     @classmethod
@@ -63,14 +77,22 @@ class PortalTheme:
 
 @strawberry.type(name="PortalPlacement", description="A component or resource placed on a page.")
 class Placement:
-    id: str
+    id: str = strawberry.field(description="Stable id of the placement within its layout.")
     column: int = strawberry.field(description="0-based column of the template.")
     position: int = strawberry.field(description="0-based order within the column.")
-    title: str | None
-    settings: JSON
-    component: PortalComponent | None
-    component_version: PortalComponentVersion | None
-    resource: PortalResource | None
+    title: str | None = strawberry.field(
+        description="Title shown instead of the component's name, or null."
+    )
+    settings: JSON = strawberry.field(description="The component's settings here (JSON).")
+    component: PortalComponent | None = strawberry.field(
+        description="The component placed, or null for a resource."
+    )
+    component_version: PortalComponentVersion | None = strawberry.field(
+        description="The component's version used."
+    )
+    resource: PortalResource | None = strawberry.field(
+        description="The resource placed, or null for a component."
+    )
 
     @classmethod
     def of(cls, placement: ResolvedPlacement) -> Placement:
@@ -102,13 +124,13 @@ async def _placements(info: Info, stored: list[dict[str, Any]]) -> list[Placemen
 )
 class PortalLayoutVersion(LoadedNode):
     id: relay.NodeID[str]
-    number: int
-    template: m.LayoutTemplate
+    number: int = strawberry.field(description="Version number, 1 for the first published.")
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
     restored_from: int | None = strawberry.field(
         description="The version this one restores (a rollback)."
     )
-    published_by_name: str
-    published_at: datetime
+    published_by_name: str = strawberry.field(description="Who published it.")
+    published_at: datetime = strawberry.field(description="When this version was published.")
     stored: strawberry.Private[list[dict[str, Any]]]
 
     loader = r.LayoutVersionById
@@ -125,7 +147,7 @@ class PortalLayoutVersion(LoadedNode):
             stored=row.placements,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The components placed.")
     async def placements(self, info: Info) -> list[Placement]:
         return await _placements(info, self.stored)
 
@@ -134,12 +156,17 @@ class PortalLayoutVersion(LoadedNode):
     name="PortalLayout", description="A role's default page or a user's personal page."
 )
 class PortalLayout:
-    template: m.LayoutTemplate
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
     priority: int = strawberry.field(
         description="For role defaults: a user with several roles gets the lowest first."
     )
-    version: int
-    updated_at: datetime
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
+    updated_at: datetime = strawberry.field(description="When it was last changed (ISO 8601, UTC).")
     role_id: strawberry.Private[uuid.UUID | None]
     stored: strawberry.Private[list[dict[str, Any]]]
 
@@ -158,17 +185,19 @@ class PortalLayout:
     async def role(self, info: Info) -> Role | None:
         return await Role.load(info, self.role_id)
 
-    @strawberry.field
+    @strawberry.field(description="The components placed.")
     async def placements(self, info: Info) -> list[Placement]:
         return await _placements(info, self.stored)
 
 
 @strawberry.type(name="Portal", description="The office portal (门户) as the viewer sees it.")
 class Portal:
-    source: LayoutSource
-    template: m.LayoutTemplate
-    columns: int
-    theme: PortalTheme
+    source: LayoutSource = strawberry.field(
+        description=("Whose layout it is: the user's, a role's, the tenant's or the default.")
+    )
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
+    columns: int = strawberry.field(description="Number of columns of the template.")
+    theme: PortalTheme = strawberry.field(description="The tenant's theme.")
     role: Role | None = strawberry.field(description="The role whose default applies.")
     layout_version: int | None = strawberry.field(
         description="The tenant layout version shown, when the source is TENANT."
@@ -176,7 +205,9 @@ class Portal:
     hidden_count: int = strawberry.field(
         description="Placements left out: not approved for the tenant, or not permitted."
     )
-    placements: list[Placement]
+    placements: list[Placement] = strawberry.field(
+        description="The components placed, by column and position."
+    )
 
     @classmethod
     def of(cls, resolved: ResolvedPortal) -> Portal:
@@ -194,10 +225,10 @@ class Portal:
 
 @strawberry.type(name="SetupStep", description="One step of the guided setup (流程引导).")
 class SetupStep:
-    key: str
-    title: str
-    hint: str
-    state: StepState
+    key: str = strawberry.field(description="Stable key of the step.")
+    title: str = strawberry.field(description="What to do.")
+    hint: str = strawberry.field(description="How to do it.")
+    state: StepState = strawberry.field(description="Done or still to do.")
 
     @classmethod
     def of(cls, status: StepStatus) -> SetupStep:
@@ -208,10 +239,10 @@ class SetupStep:
 
 @strawberry.type(name="SetupChecklist", description="What a new tenant has set up, and next.")
 class SetupChecklist:
-    steps: list[SetupStep]
+    steps: list[SetupStep] = strawberry.field(description="The steps, in order.")
     next: SetupStep | None = strawberry.field(description="The first step still to do.")
-    done_count: int
-    total: int
+    done_count: int = strawberry.field(description="How many steps are done.")
+    total: int = strawberry.field(description="How many steps there are.")
 
     @classmethod
     def of(cls, checklist: Checklist) -> SetupChecklist:

@@ -18,17 +18,27 @@ from schema.portal.types import (
 from services.portal.probe import ConnectionCheck as Check
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class PortalComponentPayload:
-    component: PortalComponent | None
-    component_version: PortalComponentVersion | None
-    errors: list[UserError]
+    component: PortalComponent | None = strawberry.field(description="The component as registered.")
+    component_version: PortalComponentVersion | None = strawberry.field(
+        description="The version registered."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class PortalResourcePayload:
-    resource: PortalResource | None
-    errors: list[UserError]
+    resource: PortalResource | None = strawberry.field(description="The resource as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.PortalResource]) -> PortalResourcePayload:
@@ -39,11 +49,15 @@ class PortalResourcePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class TestPortalResourceConnectionPayload:
-    resource: PortalResource | None
-    check: ConnectionCheck | None
-    errors: list[UserError]
+    resource: PortalResource | None = strawberry.field(description="The resource checked.")
+    check: ConnectionCheck | None = strawberry.field(description="What the call answered.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(
@@ -58,10 +72,16 @@ class TestPortalResourceConnectionPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class ServiceApplicationPayload:
-    application: ServiceApplication | None
-    errors: list[UserError]
+    application: ServiceApplication | None = strawberry.field(
+        description="The application as changed."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.ServiceApplication]) -> ServiceApplicationPayload:
@@ -72,10 +92,14 @@ class ServiceApplicationPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class PortalThemePayload:
-    theme: PortalTheme | None
-    errors: list[UserError]
+    theme: PortalTheme | None = strawberry.field(description="The theme as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.PortalTheme]) -> PortalThemePayload:
@@ -83,10 +107,16 @@ class PortalThemePayload:
         return cls(theme=PortalTheme.from_model(row) if row else None, errors=user_errors(problems))
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class PortalLayoutVersionPayload:
-    layout_version: PortalLayoutVersion | None
-    errors: list[UserError]
+    layout_version: PortalLayoutVersion | None = strawberry.field(
+        description="The layout version published."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.PortalLayoutVersion]) -> PortalLayoutVersionPayload:
@@ -97,10 +127,14 @@ class PortalLayoutVersionPayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class PortalLayoutPayload:
-    layout: PortalLayout | None
-    errors: list[UserError]
+    layout: PortalLayout | None = strawberry.field(description="The layout as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.PortalLayout | None]) -> PortalLayoutPayload:

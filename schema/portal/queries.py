@@ -3,7 +3,7 @@ viewer's portal, layouts and the guided setup."""
 
 from __future__ import annotations
 
-from typing import cast
+from typing import Annotated, cast
 
 import strawberry
 from strawberry.scalars import JSON
@@ -12,27 +12,33 @@ from models import portal_components as m
 from models.tenants import ApplicationStatus
 from resolvers import portal as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.portal.layouts import Portal, PortalLayout, PortalLayoutVersion, SetupChecklist
 from schema.portal.types import PortalComponent, PortalResource, ServiceApplication
 from schema.types import Info
 from services.portal import MANIFEST_SCHEMA
 
 
-@strawberry.input
+@strawberry.input(description="Which catalogue entries to list.")
 class PortalComponentFilter:
     search: str | None = strawberry.field(default=None, description="Key or name.")
-    category: m.ComponentCategory | None = None
+    category: m.ComponentCategory | None = strawberry.field(
+        default=None, description="Only components of this category."
+    )
     standard: bool | None = strawberry.field(
         default=None, description="Only the standard set (true) or only the tenant's own (false)."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Which resources to list.")
 class PortalResourceFilter:
     search: str | None = strawberry.field(default=None, description="Key or name.")
-    kind: m.ResourceKind | None = None
-    standard: bool | None = None
+    kind: m.ResourceKind | None = strawberry.field(
+        default=None, description="Only resources of this kind."
+    )
+    standard: bool | None = strawberry.field(
+        default=None, description="Only resources following this standard (exact match)."
+    )
 
 
 @strawberry.type
@@ -43,11 +49,14 @@ class PortalQuery:
     async def portal_components(
         self,
         info: Info,
-        filter: PortalComponentFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            PortalComponentFilter | None,
+            strawberry.argument(description="By category; omit for the whole catalogue."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalComponent]:
         f = filter or PortalComponentFilter()
         page = await r.components(
@@ -60,7 +69,13 @@ class PortalQuery:
         return Connection.of(page, PortalComponent.from_model)
 
     @strawberry.field(description="A component by key (the tenant's own before the standard one).")
-    async def portal_component(self, info: Info, key: str) -> PortalComponent | None:
+    async def portal_component(
+        self,
+        info: Info,
+        key: Annotated[
+            str, strawberry.argument(description="The component's key, e.g. `documents`.")
+        ],
+    ) -> PortalComponent | None:
         row = await r.component_by_key(info.context, key)
         return PortalComponent.from_model(row) if row else None
 
@@ -68,11 +83,14 @@ class PortalQuery:
     async def portal_resources(
         self,
         info: Info,
-        filter: PortalResourceFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            PortalResourceFilter | None,
+            strawberry.argument(description="By kind or by the standard they follow."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalResource]:
         f = filter or PortalResourceFilter()
         page = await r.resources(
@@ -91,11 +109,14 @@ class PortalQuery:
     async def portal_service_applications(
         self,
         info: Info,
-        status: ApplicationStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        status: Annotated[
+            ApplicationStatus | None,
+            strawberry.argument(description="Only applications in this status; omit for all."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[ServiceApplication]:
         page = await r.service_applications(
             info.context, status=status, page=PageArgs(first, after, last, before)
@@ -114,10 +135,10 @@ class PortalQuery:
     async def portal_layout_history(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PortalLayoutVersion]:
         page = await r.layout_history(info.context, page=PageArgs(first, after, last, before))
         return Connection.of(page, PortalLayoutVersion.from_model)
@@ -141,8 +162,6 @@ class PortalQuery:
         checklist = await r.setup_checklist(info.context)
         return SetupChecklist.of(checklist) if checklist else None
 
-    @strawberry.field(
-        description="The component manifest standard, as a JSON Schema (draft 2020-12)."
-    )
+    @strawberry.field(description="The component manifest standard, as a JSON Schema.")
     def portal_component_manifest_schema(self) -> JSON:
         return cast(JSON, MANIFEST_SCHEMA)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 from enum import Enum
-from typing import Any, cast
+from typing import Annotated, Any, cast
 
 import strawberry
 from strawberry import relay
@@ -19,25 +19,54 @@ from models.tenants import ApplicationStatus
 from resolvers import portal as r
 from schema.nodes import LoadedNode
 from schema.tenants import Tenant
-from schema.types import Info
+from schema.types import Info, describe_values
 
 strawberry.enum(
     m.ComponentCategory, name="PortalComponentCategory", description="Where a component belongs."
 )
+describe_values(
+    m.ComponentCategory,
+    {
+        "DOCUMENT_FLOW": "公文流转.",
+        "PUBLIC_INFORMATION": "公共信息.",
+        "PUBLICATIONS": "信息刊物.",
+        "PERSONAL_ASSISTANCE": "个人辅助办公.",
+        "PUBLIC_AFFAIRS": "公共事务.",
+        "OTHER": "Anything else.",
+    },
+)
 strawberry.enum(
     m.ResourceKind, name="PortalResourceKind", description="What an external resource is."
 )
-strawberry.enum(m.HttpMethod, name="HttpMethod")
-strawberry.enum(m.ServiceKind, name="PortalServiceKind")
+describe_values(
+    m.ResourceKind,
+    {
+        "FEED": "A news feed.",
+        "DATA": "A data service.",
+        "PROCESS": "A business process to start.",
+        "APPLICATION": "An external application.",
+        "FUNCTION": "A single function.",
+        "PAGE": "A web page.",
+    },
+)
+strawberry.enum(m.HttpMethod, name="HttpMethod", description="HTTP method of a portal resource.")
+describe_values(m.HttpMethod, {"GET": "GET.", "HEAD": "HEAD.", "POST": "POST."})
+strawberry.enum(
+    m.ServiceKind, name="PortalServiceKind", description="What a service application is for."
+)
+describe_values(
+    m.ServiceKind,
+    {"COMPONENT": "A service component (服务组件).", "RESOURCE": "A portal resource."},
+)
 
 
 @strawberry.enum(name="PortalAvailability", description="Whether the viewer's tenant may use it.")
 class Availability(Enum):
-    OWNED = "owned"
-    APPROVED = "approved"
-    PENDING = "pending"
-    REJECTED = "rejected"
-    NOT_APPLIED = "not_applied"
+    OWNED = strawberry.enum_value("owned", description="Registered by the viewer's tenant.")
+    APPROVED = strawberry.enum_value("approved", description="Applied for and approved.")
+    PENDING = strawberry.enum_value("pending", description="Applied for, awaiting review.")
+    REJECTED = strawberry.enum_value("rejected", description="Applied for and rejected.")
+    NOT_APPLIED = strawberry.enum_value("not_applied", description="Not applied for.")
 
 
 async def _availability(info: Info, owner: uuid.UUID, target: uuid.UUID) -> Availability:
@@ -55,14 +84,14 @@ async def _availability(info: Info, owner: uuid.UUID, target: uuid.UUID) -> Avai
 )
 class PortalComponent(LoadedNode):
     id: relay.NodeID[str]
-    key: str
-    name: str
-    category: m.ComponentCategory
+    key: str = strawberry.field(description="Stable key, e.g. documents.")
+    name: str = strawberry.field(description="Display name.")
+    category: m.ComponentCategory = strawberry.field(description="Its category in the catalogue.")
     standard: bool = strawberry.field(
         description="Part of the platform's standard set: other tenants apply to use it."
     )
-    latest_version: str
-    created_at: datetime
+    latest_version: str = strawberry.field(description="The newest registered version.")
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     owner_id: strawberry.Private[uuid.UUID]
 
     loader = r.ComponentById
@@ -90,12 +119,18 @@ class PortalComponent(LoadedNode):
         return await self.version(info, self.latest_version)
 
     @strawberry.field(description="One version, e.g. '1.2.0'.")
-    async def version(self, info: Info, version: str) -> PortalComponentVersion | None:
+    async def version(
+        self,
+        info: Info,
+        version: Annotated[
+            str, strawberry.argument(description="The version, as registered (e.g. 1.2.0).")
+        ],
+    ) -> PortalComponentVersion | None:
         rows = await r.VersionsByComponent(info.context).load(uuid.UUID(self.id))
         found = next((row for row in rows if row.version == version), None)
         return PortalComponentVersion.from_model(found) if found else None
 
-    @strawberry.field
+    @strawberry.field(description="Whether the viewer's tenant may use it.")
     async def availability(self, info: Info) -> Availability:
         return await _availability(info, self.owner_id, uuid.UUID(self.id))
 
@@ -111,17 +146,19 @@ class PortalComponent(LoadedNode):
 )
 class PortalComponentVersion(LoadedNode):
     id: relay.NodeID[str]
-    version: str
-    name: str
-    description: str
-    category: m.ComponentCategory
+    version: str = strawberry.field(description="Version number from the manifest.")
+    name: str = strawberry.field(description="Display name in this version.")
+    description: str = strawberry.field(description="What it does.")
+    category: m.ComponentCategory = strawberry.field(description="Its category in the catalogue.")
     operation: str = strawberry.field(description="The GraphQL document the component sends.")
     settings_schema: JSON = strawberry.field(description="JSON Schema (2020-12) of its settings.")
-    required_permission: Permission | None
-    help: str
-    example: JSON | None
+    required_permission: Permission | None = strawberry.field(
+        description="The permission a user needs to see it, or null."
+    )
+    help: str = strawberry.field(description="Help text for administrators.")
+    example: JSON | None = strawberry.field(description="An example of its settings (JSON).")
     manifest: JSON = strawberry.field(description="The manifest as registered.")
-    created_at: datetime
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     component_id: strawberry.Private[uuid.UUID]
 
     loader = r.ComponentVersionById
@@ -147,7 +184,7 @@ class PortalComponentVersion(LoadedNode):
             component_id=row.component_id,
         )
 
-    @strawberry.field
+    @strawberry.field(description="The component it is a version of.")
     async def component(self, info: Info) -> PortalComponent | None:
         return await PortalComponent.load(info, self.component_id)
 
@@ -155,17 +192,19 @@ class PortalComponentVersion(LoadedNode):
 @strawberry.type(name="PortalConnectionCheck", description="What a resource answered when tested.")
 class ConnectionCheck:
     ok: bool = strawberry.field(description="An HTTP answer below 400 arrived.")
-    url: str
+    url: str = strawberry.field(description="The URL called.")
     address: str | None = strawberry.field(description="The IP address connected to.")
-    status: int | None
-    content_type: str | None
+    status: int | None = strawberry.field(
+        description="HTTP status answered, or null when nothing answered."
+    )
+    content_type: str | None = strawberry.field(description="Content-Type answered, or null.")
     body: str = strawberry.field(description="The start of the body (at most 4000 characters).")
-    body_bytes: int
-    truncated: bool
+    body_bytes: int = strawberry.field(description="Bytes of body read (capped).")
+    truncated: bool = strawberry.field(description="True when the body was longer than the cap.")
     location: str | None = strawberry.field(description="Where a redirect points (not followed).")
-    elapsed_ms: int
+    elapsed_ms: int = strawberry.field(description="Time to answer, in milliseconds.")
     error: str | None = strawberry.field(description="Why no answer arrived (time-out, refused).")
-    checked_at: datetime
+    checked_at: datetime = strawberry.field(description="When the check ran (ISO 8601, UTC).")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ConnectionCheck:
@@ -192,17 +231,22 @@ class ConnectionCheck:
 )
 class PortalResource(LoadedNode):
     id: relay.NodeID[str]
-    key: str
-    name: str
-    kind: m.ResourceKind
-    standard: bool
-    endpoint_url: str
-    method: m.HttpMethod
+    key: str = strawberry.field(description="Stable key, unique on the platform.")
+    name: str = strawberry.field(description="Display name.")
+    kind: m.ResourceKind = strawberry.field(description="What kind of resource it is.")
+    standard: bool = strawberry.field(description="The standard it follows, e.g. RSS 2.0.")
+    endpoint_url: str = strawberry.field(description="Its URL (http or https).")
+    method: m.HttpMethod = strawberry.field(description="HTTP method to call it with.")
     interface: str = strawberry.field(description="How to call it: parameters and answers.")
-    help: str
-    example: JSON | None
-    version: int
-    created_at: datetime
+    help: str = strawberry.field(description="Help text for administrators.")
+    example: JSON | None = strawberry.field(description="An example response or call (JSON).")
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     row: strawberry.Private[m.PortalResource]
 
     loader = r.ResourceById
@@ -231,7 +275,7 @@ class PortalResource(LoadedNode):
             return None
         return ConnectionCheck.from_dict(self.row.last_check)
 
-    @strawberry.field
+    @strawberry.field(description="Whether the viewer's tenant may use it.")
     async def availability(self, info: Info) -> Availability:
         return await _availability(info, self.row.tenant_id, self.row.id)
 
@@ -247,14 +291,16 @@ class PortalResource(LoadedNode):
 )
 class ServiceApplication(LoadedNode):
     id: relay.NodeID[str]
-    kind: m.ServiceKind
-    status: ApplicationStatus
+    kind: m.ServiceKind = strawberry.field(description="A component or a resource.")
+    status: ApplicationStatus = strawberry.field(description="Pending, approved or rejected.")
     note: str = strawberry.field(description="Why the tenant needs it.")
-    applicant_name: str
-    reviewer_name: str
+    applicant_name: str = strawberry.field(description="Who applied.")
+    reviewer_name: str = strawberry.field(description="Who reviewed it, or null.")
     reason: str | None = strawberry.field(description="The reviewer's reason.")
-    created_at: datetime
-    decided_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
+    decided_at: datetime | None = strawberry.field(
+        description="When it was approved or rejected; null while pending."
+    )
     row: strawberry.Private[m.ServiceApplication]
 
     loader = r.ServiceApplicationById
@@ -278,10 +324,10 @@ class ServiceApplication(LoadedNode):
     async def tenant(self, info: Info) -> Tenant | None:
         return await Tenant.load(info, self.row.tenant_id)
 
-    @strawberry.field
+    @strawberry.field(description="The component applied for, or null.")
     async def component(self, info: Info) -> PortalComponent | None:
         return await PortalComponent.load(info, self.row.component_id)
 
-    @strawberry.field
+    @strawberry.field(description="The resource applied for, or null.")
     async def resource(self, info: Info) -> PortalResource | None:
         return await PortalResource.load(info, self.row.resource_id)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 
 from resolvers import publications as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Before, Connection, First, Last
 from schema.publications.types import Publication, PublicationIssue
 from schema.types import Info
 
@@ -31,11 +33,14 @@ class PublicationQuery:
     async def publications(
         self,
         info: Info,
-        filter: PublicationFilter | None = None,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        filter: Annotated[
+            PublicationFilter | None,
+            strawberry.argument(description="Kinds of publication, or one publication."),
+        ] = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[PublicationIssue]:
         f = filter or PublicationFilter()
         page = await r.issue_list(
@@ -52,10 +57,10 @@ class PublicationQuery:
     async def periodicals(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        first: First = None,
+        after: After = None,
+        last: Last = None,
+        before: Before = None,
     ) -> Connection[Publication]:
         page = await r.publication_list(info.context, PageArgs(first, after, last, before))
         return Connection.of(page, Publication.from_model)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -10,10 +11,10 @@ from strawberry import relay
 from models import publications as m
 from resolvers import publications as r
 from resolvers.pagination import PageArgs
-from schema.connection import Connection
+from schema.connection import After, Connection, First
 from schema.directory.types import OrgUnit
 from schema.nodes import LoadedNode
-from schema.types import Info
+from schema.types import Info, describe_values
 from services.publications import label
 
 strawberry.enum(
@@ -22,11 +23,29 @@ strawberry.enum(
     description="DRAFT while assembled; PENDING while its approval flow runs; PUBLISHED "
     "(numbered 第N期); REJECTED by the approval (editable again).",
 )
+describe_values(
+    m.IssueStatus,
+    {
+        "DRAFT": "Being assembled by the editor.",
+        "PENDING": "In its approval flow.",
+        "PUBLISHED": "Published, numbered 第N期.",
+        "REJECTED": "Its approval flow did not complete; editable again.",
+    },
+)
 strawberry.enum(
     m.ArticleStatus,
     name="ArticleStatus",
     description="SUBMITTED (投稿), SELECTED for an issue not yet published, ADOPTED (采用: "
     "in a published issue) or DECLINED.",
+)
+describe_values(
+    m.ArticleStatus,
+    {
+        "SUBMITTED": "投稿: contributed, not placed yet.",
+        "SELECTED": "Placed in an issue not published yet.",
+        "ADOPTED": "采用: in a published issue.",
+        "DECLINED": "The editor will not use it.",
+    },
 )
 
 
@@ -114,9 +133,11 @@ class Publication(LoadedNode):
     async def articles(
         self,
         info: Info,
-        status: m.ArticleStatus | None = None,
-        first: int | None = None,
-        after: str | None = None,
+        status: Annotated[
+            m.ArticleStatus | None, strawberry.argument(description="Only articles in this state.")
+        ] = None,
+        first: First = None,
+        after: After = None,
     ) -> Connection[Article]:
         page = await r.article_list(info.context, self.row, status, PageArgs(first, after))
         return Connection.of(page, Article.from_model)
@@ -126,7 +147,12 @@ class Publication(LoadedNode):
         "articles contributed that year only."
     )
     async def unit_statistics(
-        self, info: Info, year: int | None = None
+        self,
+        info: Info,
+        year: Annotated[
+            int | None,
+            strawberry.argument(description="Count articles contributed this year (e.g. 2026)."),
+        ] = None,
     ) -> list[UnitPublicationFigures]:
         figures = await r.unit_statistics(info.context, self.row, year)
         return [UnitPublicationFigures.of(f) for f in figures]

@@ -13,10 +13,14 @@ from schema.mutations import Outcome
 from schema.sso.types import AccessRule, ScimToken
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class AccessRulePayload:
-    access_rule: AccessRule | None
-    errors: list[UserError]
+    access_rule: AccessRule | None = strawberry.field(description="The rule as changed.")
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[m.AccessRule]) -> AccessRulePayload:
@@ -26,10 +30,16 @@ class AccessRulePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class DeleteAccessRulePayload:
-    deleted_id: relay.GlobalID | None
-    errors: list[UserError]
+    deleted_id: relay.GlobalID | None = strawberry.field(
+        description="Global id of the rule deleted; null when nothing was."
+    )
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[uuid.UUID]) -> DeleteAccessRulePayload:
@@ -40,13 +50,17 @@ class DeleteAccessRulePayload:
         )
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class ScimTokenPayload:
-    scim_token: ScimToken | None
+    scim_token: ScimToken | None = strawberry.field(description="The token as changed.")
     secret: str | None = strawberry.field(
         description="The bearer token itself: shown once, only its hash is stored."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[tuple[m.ScimToken, str] | m.ScimToken]) -> ScimTokenPayload:

@@ -11,9 +11,28 @@ from strawberry import relay
 from models import sso as m
 from resolvers import sso as r
 from schema.nodes import LoadedNode
+from schema.types import describe_values
 
 strawberry.enum(m.AccessSubject, name="AccessSubject", description="Who an access rule names.")
-strawberry.enum(m.AccessEventKind, name="AccessEventKind")
+describe_values(
+    m.AccessSubject,
+    {
+        "USER": "A user.",
+        "ORG_UNIT": "An org unit and everyone below it.",
+        "ROLE": "Holders of a role.",
+    },
+)
+strawberry.enum(
+    m.AccessEventKind, name="AccessEventKind", description="What a sign-in event records."
+)
+describe_values(
+    m.AccessEventKind,
+    {
+        "SIGN_IN": "A successful sign-in (单点登录).",
+        "SIGN_IN_FAILED": "A refused sign-in.",
+        "SIGN_OUT": "A sign-out, including back-channel logout.",
+    },
+)
 
 SUBJECT_TYPES = {
     m.AccessSubject.USER: "User",
@@ -31,14 +50,21 @@ SUBJECT_TYPES = {
 )
 class AccessRule(LoadedNode):
     id: relay.NodeID[str]
-    subject_type: m.AccessSubject
+    subject_type: m.AccessSubject = strawberry.field(
+        description="Whether it names a user, an org unit or a role."
+    )
     subject_id: relay.GlobalID = strawberry.field(description="The User, OrgUnit or Role.")
     components: list[str] = strawberry.field(
         description="Service component keys (e.g. documents, exchange, stats); empty: all."
     )
-    note: str
-    version: int
-    created_at: datetime
+    note: str = strawberry.field(description="Why the rule exists.")
+    version: int = strawberry.field(
+        description=(
+            "Increases with every change; send it back as `expectedVersion` to "
+            "refuse a lost update."
+        )
+    )
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
     loader = r.AccessRuleById
 
     @classmethod
@@ -57,11 +83,15 @@ class AccessRule(LoadedNode):
 @strawberry.type(name="ScimToken", description="A bearer token of the portal's SCIM client.")
 class ScimToken(relay.Node):
     id: relay.NodeID[str]
-    name: str
+    name: str = strawberry.field(description="What the token is for, e.g. the portal's sync.")
     prefix: str = strawberry.field(description="The first characters, to tell tokens apart.")
-    created_at: datetime
-    last_used_at: datetime | None
-    revoked_at: datetime | None
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
+    last_used_at: datetime | None = strawberry.field(
+        description="When it last authenticated a SCIM call, or null."
+    )
+    revoked_at: datetime | None = strawberry.field(
+        description="When it was revoked; null while valid."
+    )
 
     @classmethod
     def from_model(cls, row: m.ScimToken) -> ScimToken:
@@ -78,13 +108,17 @@ class ScimToken(relay.Node):
 @strawberry.type(name="AccessEvent", description="A sign-in, failed sign-in or sign-out.")
 class AccessEvent(relay.Node):
     id: relay.NodeID[str]
-    kind: m.AccessEventKind
-    user_id: relay.GlobalID | None
-    subject: str | None
+    kind: m.AccessEventKind = strawberry.field(description="Sign-in, failed sign-in or sign-out.")
+    user_id: relay.GlobalID | None = strawberry.field(
+        description="Global id of the User, or null when unknown."
+    )
+    subject: str | None = strawberry.field(description="The portal's subject (sub claim), or null.")
     method: str = strawberry.field(description="bearer, introspection, session or backchannel.")
     reason: str | None = strawberry.field(description="Why a sign-in failed.")
-    client_id: str | None
-    created_at: datetime
+    client_id: str | None = strawberry.field(
+        description="The OAuth client signed in through, or null."
+    )
+    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
 
     @classmethod
     def from_model(cls, row: m.AccessEvent) -> AccessEvent:
@@ -102,19 +136,19 @@ class AccessEvent(relay.Node):
 
 @strawberry.type(name="ComponentUse", description="Use of one service component.")
 class ComponentUse:
-    component: str
+    component: str = strawberry.field(description="The service component's key.")
     uses: int = strawberry.field(description="Requests that touched the component.")
     users: int = strawberry.field(description="Distinct users.")
 
 
 @strawberry.type(name="AccessDay", description="Access statistics of one day (UTC).")
 class AccessDay:
-    day: date
-    sign_ins: int
-    failed_sign_ins: int
-    sign_outs: int
+    day: date = strawberry.field(description="The day (UTC).")
+    sign_ins: int = strawberry.field(description="Successful sign-ins.")
+    failed_sign_ins: int = strawberry.field(description="Failed sign-ins.")
+    sign_outs: int = strawberry.field(description="Sign-outs.")
     active_users: int = strawberry.field(description="Users who signed in or used a component.")
-    components: list[ComponentUse]
+    components: list[ComponentUse] = strawberry.field(description="Use per service component.")
 
     @classmethod
     def of(cls, bucket: r.AccessDay) -> AccessDay:

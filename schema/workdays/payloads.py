@@ -11,12 +11,16 @@ from schema.workdays.types import WorkCalendar
 from services.workdays import Merged
 
 
-@strawberry.type
+@strawberry.type(
+    description=("What the mutation answers: the changed objects, or the errors that stopped it.")
+)
 class WorkCalendarPayload:
     calendar: WorkCalendar | None = strawberry.field(
         description="The actor's tenant's calendar, with the days the mutation touched."
     )
-    errors: list[UserError]
+    errors: list[UserError] = strawberry.field(
+        description="Why nothing changed; empty when the mutation succeeded."
+    )
 
     @classmethod
     def of(cls, outcome: Outcome[Merged]) -> WorkCalendarPayload:

@@ -22,9 +22,28 @@ class WorkdayQuery:
     async def work_calendar(
         self,
         info: Info,
-        since: Annotated[date, strawberry.argument(name="from")],
-        until: Annotated[date, strawberry.argument(name="to")],
-        only_set: bool = False,
+        since: Annotated[
+            date,
+            strawberry.argument(name="from", description="First day (ISO 8601 date, inclusive)."),
+        ],
+        until: Annotated[
+            date,
+            strawberry.argument(
+                name="to",
+                description=(
+                    "Last day (ISO 8601 date, inclusive); fewer than 400 days after `from`."
+                ),
+            ),
+        ],
+        only_set: Annotated[
+            bool,
+            strawberry.argument(
+                description=(
+                    "Only days set explicitly (holidays, 调休 workdays), not ordinary "
+                    "weekdays and weekends."
+                )
+            ),
+        ] = False,
     ) -> WorkCalendar:
         try:
             view = await r.calendar(info.context, since, until, only_set)

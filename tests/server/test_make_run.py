@@ -119,6 +119,10 @@ def test_make_run_serves_on_the_port_chosen_and_prints_it(tmp_path: Path) -> Non
         )
         with urllib.request.urlopen(request, timeout=budget(10)) as response:  # noqa: S310
             assert b'"username":"li.na"' in response.read()
+        reference = f"http://127.0.0.1:{port}/docs/api"
+        assert f"API reference at {reference}" in printed
+        with urllib.request.urlopen(reference, timeout=budget(30)) as response:
+            assert b'id="Query-myTasks"' in response.read()
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=budget(30))

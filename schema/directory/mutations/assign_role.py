@@ -8,15 +8,15 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_key, node_uuid
 from schema.directory.payloads import RoleAssignmentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Give a user a role.")
 class AssignRoleInput:
-    user_id: relay.GlobalID
-    role_id: relay.GlobalID
+    user_id: relay.GlobalID = strawberry.field(description="Global id of the User.")
+    role_id: relay.GlobalID = strawberry.field(description="Global id of the Role.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Anchor for unit-scoped roles; default: the user's own units."
     )
@@ -30,6 +30,8 @@ class AssignRoleInput:
         )
 
 
-@strawberry.mutation
-async def assign_role(info: Info, input: AssignRoleInput) -> RoleAssignmentPayload:
+@strawberry.mutation(
+    description=("Give a user a role (may not reach further than your own grants).")
+)
+async def assign_role(info: Info, input: Input[AssignRoleInput]) -> RoleAssignmentPayload:
     return await RoleAssignmentPayload.of(await perform(info, input.to_command()))

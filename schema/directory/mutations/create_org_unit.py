@@ -8,21 +8,29 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_uuid
 from schema.directory.payloads import OrgUnitPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="A new org unit (组织机构).")
 class CreateOrgUnitInput:
-    name: str
+    name: str = strawberry.field(description="Display name; 1 to 200 characters.")
     parent_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Null creates a root unit."
     )
-    code: str | None = None
-    external_id: str | None = None
-    leader_id: relay.GlobalID | None = None
-    sort_order: int = 0
+    code: str | None = strawberry.field(
+        default=None, description="Short code, unique in the tenant."
+    )
+    external_id: str | None = strawberry.field(
+        default=None, description="The portal directory's id, if synchronised."
+    )
+    leader_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of the User who leads it."
+    )
+    sort_order: int = strawberry.field(
+        default=0, description="Position among its siblings, ascending (default 0)."
+    )
 
     def to_command(self) -> Command[m.OrgUnit]:
         return command(
@@ -37,5 +45,5 @@ class CreateOrgUnitInput:
 
 
 @strawberry.mutation(description="Create an org unit (root, or under a parent).")
-async def create_org_unit(info: Info, input: CreateOrgUnitInput) -> OrgUnitPayload:
+async def create_org_unit(info: Info, input: Input[CreateOrgUnitInput]) -> OrgUnitPayload:
     return OrgUnitPayload.of(await perform(info, input.to_command()))

@@ -9,18 +9,18 @@ import strawberry
 from models import directory as m
 from models.access import DataScope, Permission
 from schema.directory.payloads import RolePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="A new role.")
 class CreateRoleInput:
-    code: str
-    name: str
-    description: str = ""
-    permissions: list[Permission]
-    data_scope: DataScope
+    code: str = strawberry.field(description="Short code, unique in the tenant.")
+    name: str = strawberry.field(description="Display name; 1 to 100 characters.")
+    description: str = strawberry.field(default="", description="What the role is for.")
+    permissions: list[Permission] = strawberry.field(description="What holders may do.")
+    data_scope: DataScope = strawberry.field(description="How far the permissions reach.")
 
     def to_command(self) -> Command[m.Role]:
         return command(
@@ -33,6 +33,8 @@ class CreateRoleInput:
         )
 
 
-@strawberry.mutation
-async def create_role(info: Info, input: CreateRoleInput) -> RolePayload:
+@strawberry.mutation(
+    description=("Create a role with permissions and a data scope (tenant admin).")
+)
+async def create_role(info: Info, input: Input[CreateRoleInput]) -> RolePayload:
     return RolePayload.of(await perform(info, input.to_command()))

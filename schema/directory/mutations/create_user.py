@@ -8,23 +8,27 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import node_uuid, node_uuids
 from schema.directory.payloads import UserPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="A new user.")
 class CreateUserInput:
-    username: str
-    display_name: str
-    org_unit_ids: list[relay.GlobalID]
+    username: str = strawberry.field(description="Sign-in name, unique in the tenant.")
+    display_name: str = strawberry.field(description="Name shown to people; 1 to 100 characters.")
+    org_unit_ids: list[relay.GlobalID] = strawberry.field(
+        description=("Global ids of the OrgUnits she belongs to; the first is primary.")
+    )
     primary_org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of orgUnitIds; the first one by default."
     )
-    email: str | None = None
-    phone: str | None = None
-    title: str | None = None
-    external_subject: str | None = None
+    email: str | None = strawberry.field(default=None, description="E-mail address.")
+    phone: str | None = strawberry.field(default=None, description="Phone number.")
+    title: str | None = strawberry.field(default=None, description="Job title (职务).")
+    external_subject: str | None = strawberry.field(
+        default=None, description="The portal's subject (sub claim) to link for single sign-on."
+    )
 
     def to_command(self) -> Command[m.User]:
         return command(
@@ -40,6 +44,6 @@ class CreateUserInput:
         )
 
 
-@strawberry.mutation
-async def create_user(info: Info, input: CreateUserInput) -> UserPayload:
+@strawberry.mutation(description="Create a user in an org unit (directory.manage).")
+async def create_user(info: Info, input: Input[CreateUserInput]) -> UserPayload:
     return UserPayload.of(await perform(info, input.to_command()))

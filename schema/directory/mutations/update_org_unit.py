@@ -8,19 +8,27 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.directory.payloads import OrgUnitPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an org unit; omitted fields stay as they are.")
 class UpdateOrgUnitInput:
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    code: str | None = strawberry.UNSET
-    external_id: str | None = strawberry.UNSET
-    leader_id: relay.GlobalID | None = strawberry.UNSET
-    sort_order: int | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="Global id of the OrgUnit.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    code: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New code, unique in the tenant."
+    )
+    external_id: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The portal directory's id; null clears it."
+    )
+    leader_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET, description="Global id of the User who leads it; null clears it."
+    )
+    sort_order: int | None = strawberry.field(
+        default=strawberry.UNSET, description="New position among its siblings."
+    )
     expected_version: int | None = strawberry.field(
         default=None, description="Refuse with CONFLICT unless the unit is still this version."
     )
@@ -39,5 +47,5 @@ class UpdateOrgUnitInput:
 
 
 @strawberry.mutation(description="Change an org unit's name, code, leader or order.")
-async def update_org_unit(info: Info, input: UpdateOrgUnitInput) -> OrgUnitPayload:
+async def update_org_unit(info: Info, input: Input[UpdateOrgUnitInput]) -> OrgUnitPayload:
     return OrgUnitPayload.of(await perform(info, input.to_command()))

@@ -8,23 +8,47 @@ from strawberry import relay
 from models import directory as m
 from resolvers.ids import keep, keep_id, node_key, node_uuids
 from schema.directory.payloads import UserPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services import directory as s
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a user; omitted fields stay as they are.")
 class UpdateUserInput:
-    id: relay.GlobalID
-    display_name: str | None = strawberry.UNSET
-    email: str | None = strawberry.UNSET
-    phone: str | None = strawberry.UNSET
-    title: str | None = strawberry.UNSET
-    status: m.UserStatus | None = strawberry.UNSET
-    external_subject: str | None = strawberry.UNSET
-    org_unit_ids: list[relay.GlobalID] | None = strawberry.UNSET
-    primary_org_unit_id: relay.GlobalID | None = strawberry.UNSET
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the User.")
+    display_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New display name."
+    )
+    email: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New e-mail address; null clears it."
+    )
+    phone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New phone number; null clears it."
+    )
+    title: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New job title; null clears it."
+    )
+    status: m.UserStatus | None = strawberry.field(
+        default=strawberry.UNSET, description="New status."
+    )
+    external_subject: str | None = strawberry.field(
+        default=strawberry.UNSET, description="The portal's subject to link; null unlinks."
+    )
+    org_unit_ids: list[relay.GlobalID] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=("Global ids of the OrgUnits she belongs to, replacing the old."),
+    )
+    primary_org_unit_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Global id of her primary OrgUnit (one of orgUnitIds).",
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.User]:
         units = keep(self.org_unit_ids)
@@ -44,5 +68,5 @@ class UpdateUserInput:
 
 
 @strawberry.mutation(description="Change a user; status DISABLED stops their sign-in.")
-async def update_user(info: Info, input: UpdateUserInput) -> UserPayload:
+async def update_user(info: Info, input: Input[UpdateUserInput]) -> UserPayload:
     return UserPayload.of(await perform(info, input.to_command()))

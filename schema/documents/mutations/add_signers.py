@@ -10,21 +10,21 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key, node_uuids
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Add signers to a countersign (加签).")
 class AddSignersInput:
-    id: relay.GlobalID
-    user_ids: list[relay.GlobalID]
+    id: relay.GlobalID = strawberry.field(description="Global id of your countersign Task.")
+    user_ids: list[relay.GlobalID] = strawberry.field(description="Global ids of the Users to add.")
     position: str = strawberry.field(
         default="after", description="Task nodes: 'before' or 'after' you (加签)."
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="Why.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -38,5 +38,5 @@ class AddSignersInput:
 
 
 @strawberry.mutation(description="加签: add countersigners, or signers before/after you.")
-async def add_signers(info: Info, input: AddSignersInput) -> TaskPayload:
+async def add_signers(info: Info, input: Input[AddSignersInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

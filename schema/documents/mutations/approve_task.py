@@ -9,21 +9,29 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import keep, node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Approve (同意) a task.")
 class ApproveTaskInput:
-    id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
+    comment: str | None = strawberry.field(
+        default=None, description="The approval comment (批示意见)."
+    )
     form_data: JSON | None = strawberry.field(
         default=strawberry.UNSET, description="Editable fields of this node to change."
     )
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -37,5 +45,5 @@ class ApproveTaskInput:
 
 
 @strawberry.mutation(description="Approve (同意) your task, optionally changing editable fields.")
-async def approve_task(info: Info, input: ApproveTaskInput) -> TaskPayload:
+async def approve_task(info: Info, input: Input[ApproveTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -8,16 +8,16 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Claim a pool task.")
 class ClaimTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -28,5 +28,5 @@ class ClaimTaskInput:
 
 
 @strawberry.mutation(description="Claim a pool task (签收) so that you act on it.")
-async def claim_task(info: Info, input: ClaimTaskInput) -> TaskPayload:
+async def claim_task(info: Info, input: Input[ClaimTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -10,20 +10,24 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.delegations import DelegationRulePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import delegations
 
 
-@strawberry.input
+@strawberry.input(description="A new out-of-office rule (委托规则).")
 class CreateDelegationRuleInput:
-    delegate_id: relay.GlobalID
-    starts_at: datetime
-    ends_at: datetime
+    delegate_id: relay.GlobalID = strawberry.field(
+        description="Global id of the User who gets the tasks meanwhile."
+    )
+    starts_at: datetime = strawberry.field(description="When it starts (ISO 8601).")
+    ends_at: datetime = strawberry.field(
+        description="When it ends (ISO 8601, exclusive); after startsAt."
+    )
     flow_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Only this flow's tasks; default: every flow."
     )
-    reason: str | None = None
+    reason: str | None = strawberry.field(default=None, description="Why, e.g. 出差.")
     user_id: relay.GlobalID | None = strawberry.field(
         default=None, description="documents.manage: someone else's rule; default: yours."
     )
@@ -45,6 +49,6 @@ class CreateDelegationRuleInput:
     "user's rules for the same flows may not overlap (CONFLICT)."
 )
 async def create_delegation_rule(
-    info: Info, input: CreateDelegationRuleInput
+    info: Info, input: Input[CreateDelegationRuleInput]
 ) -> DelegationRulePayload:
     return DelegationRulePayload.of(await perform(info, input.to_command()))

@@ -11,19 +11,28 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
 
-@strawberry.input
+@strawberry.input(description="A new draft document (拟稿).")
 class CreateDocumentInput:
-    document_type_id: relay.GlobalID
+    document_type_id: relay.GlobalID = strawberry.field(
+        description="Global id of its DocumentType."
+    )
     title: str | None = strawberry.field(default=None, description="Default: the template's.")
-    template_id: relay.GlobalID | None = None
-    form_data: JSON | None = None
-    urgency: m.Urgency = m.Urgency.NORMAL
-    secrecy: m.Secrecy = m.Secrecy.INTERNAL
+    template_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of a DocumentTemplate to start from."
+    )
+    form_data: JSON | None = strawberry.field(
+        default=None,
+        description=("Its form's values (JSON object), checked against the form's JSON Schema."),
+    )
+    urgency: m.Urgency = strawberry.field(
+        default=m.Urgency.NORMAL, description="缓急 (default NORMAL)."
+    )
+    secrecy: m.Secrecy = strawberry.field(default=m.Secrecy.INTERNAL, description="密级.")
     org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of the initiator's units; default: the primary one."
     )
@@ -42,5 +51,5 @@ class CreateDocumentInput:
 
 
 @strawberry.mutation(description="A draft (拟稿), optionally from a template.")
-async def create_document(info: Info, input: CreateDocumentInput) -> DocumentPayload:
+async def create_document(info: Info, input: Input[CreateDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

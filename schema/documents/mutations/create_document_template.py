@@ -9,16 +9,18 @@ from strawberry.scalars import JSON
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentTemplatePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(description="A new template for a document type.")
 class CreateDocumentTemplateInput:
-    document_type_id: relay.GlobalID
-    name: str
-    title: str = ""
+    document_type_id: relay.GlobalID = strawberry.field(
+        description="Global id of the DocumentType."
+    )
+    name: str = strawberry.field(description="Display name.")
+    title: str = strawberry.field(default="", description="The title a new document starts with.")
     defaults: JSON | None = strawberry.field(
         default=None,
         description="Default field values; each must name a field of the type's form and fit it.",
@@ -38,8 +40,8 @@ class CreateDocumentTemplateInput:
         )
 
 
-@strawberry.mutation
+@strawberry.mutation(description="Add a template (模板) to a document type.")
 async def create_document_template(
-    info: Info, input: CreateDocumentTemplateInput
+    info: Info, input: Input[CreateDocumentTemplateInput]
 ) -> DocumentTemplatePayload:
     return DocumentTemplatePayload.of(await perform(info, input.to_command()))

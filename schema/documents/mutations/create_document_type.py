@@ -8,17 +8,19 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentTypePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(description="A new document type.")
 class CreateDocumentTypeInput:
-    code: str
-    name: str
-    kind: m.DocumentKind
-    flow_id: relay.GlobalID
+    code: str = strawberry.field(description="Short code, unique in the tenant.")
+    name: str = strawberry.field(description="Display name, e.g. 发文.")
+    kind: m.DocumentKind = strawberry.field(description="Outgoing, incoming, request or other.")
+    flow_id: relay.GlobalID = strawberry.field(
+        description="Global id of the Flow its documents run through."
+    )
     number_pattern: str = strawberry.field(default="", description="Must contain {seq}; {year}.")
     seq_width: int = strawberry.field(default=0, description="Zero-pad {seq} to this width.")
 
@@ -34,6 +36,8 @@ class CreateDocumentTypeInput:
         )
 
 
-@strawberry.mutation
-async def create_document_type(info: Info, input: CreateDocumentTypeInput) -> DocumentTypePayload:
+@strawberry.mutation(description="Create a document type (公文种类) over a published flow.")
+async def create_document_type(
+    info: Info, input: Input[CreateDocumentTypeInput]
+) -> DocumentTypePayload:
     return DocumentTypePayload.of(await perform(info, input.to_command()))

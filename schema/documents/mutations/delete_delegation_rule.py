@@ -8,14 +8,14 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.delegations import DeleteDelegationRulePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import delegations
 
 
-@strawberry.input
+@strawberry.input(description="Delete an out-of-office rule.")
 class DeleteDelegationRuleInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the DelegationRule.")
 
     def to_command(self) -> Command[m.DelegationRule]:
         return command(
@@ -27,6 +27,6 @@ class DeleteDelegationRuleInput:
     description="Delete an out-of-office rule; tasks it already sent stay with the delegate."
 )
 async def delete_delegation_rule(
-    info: Info, input: DeleteDelegationRuleInput
+    info: Info, input: Input[DeleteDelegationRuleInput]
 ) -> DeleteDelegationRulePayload:
     return DeleteDelegationRulePayload.of(await perform(info, input.to_command()))

@@ -7,12 +7,14 @@ import strawberry
 from models import documents as m
 from models.flows import FlowDefinition
 from schema.documents.payloads import DocumentTypePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Install a platform flow template as a form, a flow and a document type.")
+)
 class InstallTemplateInput:
     key: str = strawberry.field(description="A `flowTemplates` key: dispatch or receipt.")
 
@@ -24,5 +26,5 @@ class InstallTemplateInput:
     description="Install a platform template: its roles, a published form and flow (once "
     "the roles have holders) and a document type with a numbering rule."
 )
-async def install_template(info: Info, input: InstallTemplateInput) -> DocumentTypePayload:
+async def install_template(info: Info, input: Input[InstallTemplateInput]) -> DocumentTypePayload:
     return DocumentTypePayload.installed(await perform(info, input.to_command()))

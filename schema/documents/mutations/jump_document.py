@@ -7,19 +7,25 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Move a document to another node (跳转), documents.manage.")
 class JumpDocumentInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     node_id: str = strawberry.field(description="A task, countersign or end node of its flow.")
-    reason: str
-    expected_version: int | None = None
+    reason: str = strawberry.field(description="Why; recorded in the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -37,5 +43,5 @@ class JumpDocumentInput:
     "tasks in the way close as JUMPED; parallel branches the target does not share carry on; "
     "see docs/flows.md."
 )
-async def jump_document(info: Info, input: JumpDocumentInput) -> DocumentPayload:
+async def jump_document(info: Info, input: Input[JumpDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

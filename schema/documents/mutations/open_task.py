@@ -8,16 +8,16 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Mark a task read (its first open).")
 class OpenTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -30,5 +30,5 @@ class OpenTaskInput:
     "it when a task is shown to someone whose allowedActions include OPEN. From then on its "
     "previous handler can no longer take the step back (撤回)."
 )
-async def open_task(info: Info, input: OpenTaskInput) -> TaskPayload:
+async def open_task(info: Info, input: Input[OpenTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

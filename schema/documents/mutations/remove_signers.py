@@ -7,20 +7,28 @@ from strawberry import relay
 
 from resolvers.ids import node_key, node_uuids
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Remove signers from a countersign (减签).")
 class RemoveSignersInput:
     id: relay.GlobalID = strawberry.field(description="The document.")
     node_id: str = strawberry.field(description="The countersign node (removableSigners).")
-    user_ids: list[relay.GlobalID]
-    reason: str
-    expected_version: int | None = None
+    user_ids: list[relay.GlobalID] = strawberry.field(
+        description="Global ids of the Users to remove (see removableSigners)."
+    )
+    reason: str = strawberry.field(description="Why; recorded in the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -40,5 +48,5 @@ class RemoveSignersInput:
     "it up decides the node. Whoever added them may remove them, and a documents.manage "
     "holder anyone; the last signer stays (LAST_SIGNER)."
 )
-async def remove_signers(info: Info, input: RemoveSignersInput) -> DocumentPayload:
+async def remove_signers(info: Info, input: Input[RemoveSignersInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

@@ -8,16 +8,22 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import lifecycle
 
 
-@strawberry.input
+@strawberry.input(description="Submit a draft into its flow.")
 class SubmitDocumentInput:
-    id: relay.GlobalID
-    comment: str | None = None
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    comment: str | None = strawberry.field(default=None, description="A comment for the trail.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.Document]:
         return command(
@@ -29,5 +35,5 @@ class SubmitDocumentInput:
 
 
 @strawberry.mutation(description="Start the flow (the draft must satisfy the form).")
-async def submit_document(info: Info, input: SubmitDocumentInput) -> DocumentPayload:
+async def submit_document(info: Info, input: Input[SubmitDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

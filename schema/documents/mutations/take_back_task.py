@@ -8,14 +8,16 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Take back (撤回) the task you handed on, while the next handler has not acted.")
+)
 class TakeBackTaskInput:
     id: relay.GlobalID = strawberry.field(description="The task you completed (已办).")
     comment: str | None = strawberry.field(default=None, description="Why (in the trail).")
@@ -34,5 +36,5 @@ class TakeBackTaskInput:
     "opened, claimed or acted on it); its tasks close as WITHDRAWN and the task comes back to "
     "you (the payload's task is the one you completed)."
 )
-async def take_back_task(info: Info, input: TakeBackTaskInput) -> TaskPayload:
+async def take_back_task(info: Info, input: Input[TakeBackTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

@@ -7,17 +7,17 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Stop a document (documents.manage).")
 class TerminateDocumentInput:
-    id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    comment: str | None = strawberry.field(default=None, description="Why.")
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -29,5 +29,5 @@ class TerminateDocumentInput:
 
 
 @strawberry.mutation(description="End the flow administratively (documents.manage).")
-async def terminate_document(info: Info, input: TerminateDocumentInput) -> DocumentPayload:
+async def terminate_document(info: Info, input: Input[TerminateDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

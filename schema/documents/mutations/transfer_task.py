@@ -8,18 +8,20 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Transfer (转交) a task to another user.")
 class TransferTaskInput:
-    id: relay.GlobalID
-    to_user_id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
+    to_user_id: relay.GlobalID = strawberry.field(
+        description="Global id of the User who takes it over."
+    )
+    comment: str | None = strawberry.field(default=None, description="A note to her.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -32,5 +34,5 @@ class TransferTaskInput:
 
 
 @strawberry.mutation(description="转交 your task to someone else for good.")
-async def transfer_task(info: Info, input: TransferTaskInput) -> TaskPayload:
+async def transfer_task(info: Info, input: Input[TransferTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

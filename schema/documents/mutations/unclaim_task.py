@@ -8,16 +8,16 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import node_key
 from schema.documents.payloads import TaskPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import TaskAction
 
 
-@strawberry.input
+@strawberry.input(description="Give a claimed task back to the pool.")
 class UnclaimTaskInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Task.")
 
     def to_command(self) -> Command[tuple[Run, m.Task]]:
         return command(
@@ -28,5 +28,5 @@ class UnclaimTaskInput:
 
 
 @strawberry.mutation(description="Put a claimed pool task back for the other candidates.")
-async def unclaim_task(info: Info, input: UnclaimTaskInput) -> TaskPayload:
+async def unclaim_task(info: Info, input: Input[UnclaimTaskInput]) -> TaskPayload:
     return TaskPayload.of(await perform(info, input.to_command()))

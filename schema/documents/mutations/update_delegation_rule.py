@@ -10,22 +10,36 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.documents.delegations import DelegationRulePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import delegations
 
 
-@strawberry.input
+@strawberry.input(
+    description=("Changes to an out-of-office rule; omitted fields stay as they are.")
+)
 class UpdateDelegationRuleInput:
-    id: relay.GlobalID
-    delegate_id: relay.GlobalID | None = strawberry.UNSET
-    starts_at: datetime | None = strawberry.UNSET
-    ends_at: datetime | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="Global id of the DelegationRule.")
+    delegate_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET, description="Global id of the new delegate User."
+    )
+    starts_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="New start (ISO 8601)."
+    )
+    ends_at: datetime | None = strawberry.field(
+        default=strawberry.UNSET, description="New end (ISO 8601, exclusive)."
+    )
     flow_id: relay.GlobalID | None = strawberry.field(
         default=strawberry.UNSET, description="null: every flow."
     )
-    reason: str | None = strawberry.UNSET
-    expected_version: int | None = None
+    reason: str | None = strawberry.field(default=strawberry.UNSET, description="New reason.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.DelegationRule]:
         return command(
@@ -42,6 +56,6 @@ class UpdateDelegationRuleInput:
 
 @strawberry.mutation(description="Change an out-of-office rule; fields not sent stay.")
 async def update_delegation_rule(
-    info: Info, input: UpdateDelegationRuleInput
+    info: Info, input: Input[UpdateDelegationRuleInput]
 ) -> DelegationRulePayload:
     return DelegationRulePayload.of(await perform(info, input.to_command()))

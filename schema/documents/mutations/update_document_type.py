@@ -8,19 +8,28 @@ from strawberry import relay
 from models import documents as m
 from resolvers.ids import keep, keep_id, node_key
 from schema.documents.payloads import DocumentTypePayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import types
 
 
-@strawberry.input
+@strawberry.input(description="Changes to a document type; omitted fields stay as they are.")
 class UpdateDocumentTypeInput:
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    flow_id: relay.GlobalID | None = strawberry.UNSET
-    number_pattern: str | None = strawberry.UNSET
-    seq_width: int | None = strawberry.UNSET
-    active: bool | None = strawberry.UNSET
+    id: relay.GlobalID = strawberry.field(description="Global id of the DocumentType.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    flow_id: relay.GlobalID | None = strawberry.field(
+        default=strawberry.UNSET, description="Global id of a new Flow, for new documents."
+    )
+    number_pattern: str | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=("Pattern of the document number (文号), e.g. 京经信发〔{year}〕{seq}号."),
+    )
+    seq_width: int | None = strawberry.field(
+        default=strawberry.UNSET, description="Digits of the sequence, zero-padded."
+    )
+    active: bool | None = strawberry.field(
+        default=strawberry.UNSET, description="Whether new documents of this type may be created."
+    )
 
     def to_command(self) -> Command[m.DocumentType]:
         return command(
@@ -35,5 +44,7 @@ class UpdateDocumentTypeInput:
 
 
 @strawberry.mutation(description="Changes apply to documents created afterwards.")
-async def update_document_type(info: Info, input: UpdateDocumentTypeInput) -> DocumentTypePayload:
+async def update_document_type(
+    info: Info, input: Input[UpdateDocumentTypeInput]
+) -> DocumentTypePayload:
     return DocumentTypePayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry.file_uploads import Upload
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import AttachmentPayload
-from schema.mutations import Command, command, perform, refused
+from schema.mutations import Command, Input, command, perform, refused
 from schema.types import Info
 from services.documents import attachments
 from services.documents.attachments import AttachmentPolicy
@@ -17,9 +17,9 @@ from services.documents.storage import Incoming
 from services.errors import Code
 
 
-@strawberry.input
+@strawberry.input(description="A file for a document (multipart upload).")
 class UploadAttachmentInput:
-    document_id: relay.GlobalID
+    document_id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     file: Upload = strawberry.field(description="The file (GraphQL multipart request spec).")
     replaces_id: relay.GlobalID | None = strawberry.field(
         default=None, description="Upload a new version of this attachment."
@@ -39,7 +39,7 @@ class UploadAttachmentInput:
     description="Attach a file to a document you may edit (multipart; send the header "
     "GraphQL-Require-Preflight)."
 )
-async def upload_attachment(info: Info, input: UploadAttachmentInput) -> AttachmentPayload:
+async def upload_attachment(info: Info, input: Input[UploadAttachmentInput]) -> AttachmentPayload:
     policy, file = info.context.attachments, input.file
     if policy is None or not isinstance(file, Incoming):
         refusal = refused(Code.INVALID, "Send the file as a multipart upload", "file")

@@ -7,20 +7,20 @@ from strawberry import relay
 
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Urge (催办) the holders of a document's open tasks.")
 class UrgeDocumentInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
     task_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One open task; default: every open task."
     )
-    comment: str | None = None
+    comment: str | None = strawberry.field(default=None, description="The reminder's text.")
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -33,5 +33,5 @@ class UrgeDocumentInput:
 
 
 @strawberry.mutation(description="催办: remind the holders of open tasks.")
-async def urge_document(info: Info, input: UrgeDocumentInput) -> DocumentPayload:
+async def urge_document(info: Info, input: Input[UrgeDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

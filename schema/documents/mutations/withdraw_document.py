@@ -7,17 +7,17 @@ from strawberry import relay
 
 from resolvers.ids import node_key
 from schema.documents.payloads import DocumentPayload
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.documents import actions
 from services.documents.runtime import Run
 from workflow.vocabulary import DocumentAction
 
 
-@strawberry.input
+@strawberry.input(description="Withdraw (收回) your document.")
 class WithdrawDocumentInput:
-    id: relay.GlobalID
-    comment: str | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    comment: str | None = strawberry.field(default=None, description="Why.")
 
     def to_command(self) -> Command[Run]:
         return command(
@@ -29,5 +29,5 @@ class WithdrawDocumentInput:
 
 
 @strawberry.mutation(description="收回: the initiator takes it back before anyone acted.")
-async def withdraw_document(info: Info, input: WithdrawDocumentInput) -> DocumentPayload:
+async def withdraw_document(info: Info, input: Input[WithdrawDocumentInput]) -> DocumentPayload:
     return DocumentPayload.of(await perform(info, input.to_command()))

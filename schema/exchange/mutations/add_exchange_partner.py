@@ -9,19 +9,19 @@ from models import exchange as m
 from resolvers.ids import node_key
 from schema.exchange.payloads import ExchangePartnersPayload
 from schema.exchange.types import TENANT_TYPES
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.exchange import partners
 
 
-@strawberry.input
+@strawberry.input(description=("Let one tenant send to another outside the tree (platform admin)."))
 class AddExchangePartnerInput:
-    sender_id: relay.GlobalID
-    receiver_id: relay.GlobalID
+    sender_id: relay.GlobalID = strawberry.field(description="Global id of the sending Tenant.")
+    receiver_id: relay.GlobalID = strawberry.field(description="Global id of the receiving Tenant.")
     both_directions: bool = strawberry.field(
         default=True, description="Also let the receiver send to the sender."
     )
-    note: str | None = None
+    note: str | None = strawberry.field(default=None, description="Why the two exchange.")
 
     def to_command(self) -> Command[list[m.ExchangePartner]]:
         return command(
@@ -35,6 +35,6 @@ class AddExchangePartnerInput:
 
 @strawberry.mutation(description="Pair two tenants for exchange (platform admins).")
 async def add_exchange_partner(
-    info: Info, input: AddExchangePartnerInput
+    info: Info, input: Input[AddExchangePartnerInput]
 ) -> ExchangePartnersPayload:
     return ExchangePartnersPayload.of(await perform(info, input.to_command()))

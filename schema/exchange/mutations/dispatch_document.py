@@ -9,18 +9,20 @@ from models import exchange as m
 from resolvers.ids import node_key, node_uuid
 from schema.exchange.payloads import DispatchPayload
 from schema.exchange.types import TENANT_TYPES
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from services.exchange import dispatch
 from services.exchange.dispatch import RecipientSpec
 
 
-@strawberry.input
+@strawberry.input(description="One recipient of a dispatch.")
 class DispatchRecipientInput:
     tenant_id: relay.GlobalID = strawberry.field(
         description="A Tenant (or ExchangeRecipient) id from exchangeRecipients."
     )
-    role: m.RecipientRole = m.RecipientRole.MAIN
+    role: m.RecipientRole = strawberry.field(
+        default=m.RecipientRole.MAIN, description="主送 (MAIN, the default) or 抄送 (COPY)."
+    )
     org_unit_id: relay.GlobalID | None = strawberry.field(
         default=None, description="One of its units (ExchangeRecipient.orgUnits); default: all."
     )
@@ -33,10 +35,10 @@ class DispatchRecipientInput:
         )
 
 
-@strawberry.input
+@strawberry.input(description="Send (分发) a completed 发文 to other departments.")
 class DispatchDocumentInput:
-    id: relay.GlobalID
-    recipients: list[DispatchRecipientInput]
+    id: relay.GlobalID = strawberry.field(description="Global id of the Document.")
+    recipients: list[DispatchRecipientInput] = strawberry.field(description="Where to send it.")
     comment: str | None = strawberry.field(
         default=None, description="A note kept with the dispatch; it does not leave."
     )
@@ -54,5 +56,5 @@ class DispatchDocumentInput:
     description="分发 a completed or archived 发文 you may read to partner tenants "
     "(exchange.send). Each tenant (or unit) receives a document once."
 )
-async def dispatch_document(info: Info, input: DispatchDocumentInput) -> DispatchPayload:
+async def dispatch_document(info: Info, input: Input[DispatchDocumentInput]) -> DispatchPayload:
     return DispatchPayload.of(await perform(info, input.to_command()))

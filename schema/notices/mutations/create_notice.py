@@ -9,7 +9,7 @@ from strawberry import relay
 
 from models import notices as m
 from resolvers.ids import node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import NoticePayload
 from schema.types import Info
 from services import notices
@@ -57,5 +57,5 @@ class CreateNoticeInput:
 
 
 @strawberry.mutation(description="Draft a notice (通知公告).")
-async def create_notice(info: Info, input: CreateNoticeInput) -> NoticePayload:
+async def create_notice(info: Info, input: Input[CreateNoticeInput]) -> NoticePayload:
     return NoticePayload.of(await perform(info, input.to_command()))

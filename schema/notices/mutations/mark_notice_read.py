@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import notices as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import NoticePayload
 from schema.types import Info
 from services import notices
@@ -22,5 +22,5 @@ class MarkNoticeReadInput:
 
 
 @strawberry.mutation(description="Record that you have read a notice (again is harmless).")
-async def mark_notice_read(info: Info, input: MarkNoticeReadInput) -> NoticePayload:
+async def mark_notice_read(info: Info, input: Input[MarkNoticeReadInput]) -> NoticePayload:
     return NoticePayload.of(await perform(info, input.to_command()))

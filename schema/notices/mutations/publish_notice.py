@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import notices as m
 from resolvers.ids import node_key, node_uuid
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import NoticePayload
 from schema.types import Info
 from services import notices
@@ -32,5 +32,5 @@ class PublishNoticeInput:
 
 
 @strawberry.mutation(description="Publish a notice, or submit it for approval (审批).")
-async def publish_notice(info: Info, input: PublishNoticeInput) -> NoticePayload:
+async def publish_notice(info: Info, input: Input[PublishNoticeInput]) -> NoticePayload:
     return NoticePayload.of(await perform(info, input.to_command()))

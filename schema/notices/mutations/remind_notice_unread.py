@@ -8,7 +8,7 @@ import strawberry
 from strawberry import relay
 
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import RemindNoticeUnreadPayload
 from schema.types import Info
 from services import notices
@@ -24,6 +24,6 @@ class RemindNoticeUnreadInput:
 
 @strawberry.mutation(description="Remind (催阅) everyone it reaches who has not read it yet.")
 async def remind_notice_unread(
-    info: Info, input: RemindNoticeUnreadInput
+    info: Info, input: Input[RemindNoticeUnreadInput]
 ) -> RemindNoticeUnreadPayload:
     return RemindNoticeUnreadPayload.of(await perform(info, input.to_command()))

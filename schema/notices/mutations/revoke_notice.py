@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import notices as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import NoticePayload
 from schema.types import Info
 from services import notices
@@ -23,5 +23,5 @@ class RevokeNoticeInput:
 
 
 @strawberry.mutation(description="Revoke (撤销) a notice: it disappears for every reader.")
-async def revoke_notice(info: Info, input: RevokeNoticeInput) -> NoticePayload:
+async def revoke_notice(info: Info, input: Input[RevokeNoticeInput]) -> NoticePayload:
     return NoticePayload.of(await perform(info, input.to_command()))

@@ -9,7 +9,7 @@ from strawberry import relay
 
 from models import notices as m
 from resolvers.ids import keep, node_key, node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.notices.payloads import NoticePayload
 from schema.types import Info
 from services import notices
@@ -67,5 +67,5 @@ class UpdateNoticeInput:
 
 
 @strawberry.mutation(description="Change a draft or rejected notice you wrote (or manage).")
-async def update_notice(info: Info, input: UpdateNoticeInput) -> NoticePayload:
+async def update_notice(info: Info, input: Input[UpdateNoticeInput]) -> NoticePayload:
     return NoticePayload.of(await perform(info, input.to_command()))

@@ -8,7 +8,7 @@ from strawberry.file_uploads import Upload
 
 from models import notices as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform, refused
+from schema.mutations import Command, Input, command, perform, refused
 from schema.notices.payloads import NoticeAttachmentPayload
 from schema.types import Info
 from services import notices
@@ -35,7 +35,7 @@ class UploadNoticeAttachmentInput:
     description="Attach a file to a notice (multipart; send the header GraphQL-Require-Preflight)."
 )
 async def upload_notice_attachment(
-    info: Info, input: UploadNoticeAttachmentInput
+    info: Info, input: Input[UploadNoticeAttachmentInput]
 ) -> NoticeAttachmentPayload:
     policy, file = info.context.attachments, input.file
     if policy is None or not isinstance(file, Incoming):

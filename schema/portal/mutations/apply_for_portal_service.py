@@ -7,18 +7,20 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_uuid
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import ServiceApplicationPayload
 from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Apply to use a component or resource of another tenant.")
 class ApplyForPortalServiceInput:
     component_id: relay.GlobalID | None = strawberry.field(
         default=None, description="A standard component; or pass resourceId."
     )
-    resource_id: relay.GlobalID | None = None
+    resource_id: relay.GlobalID | None = strawberry.field(
+        default=None, description="Global id of a PortalResource; or pass componentId."
+    )
     note: str | None = strawberry.field(default=None, description="Why the tenant needs it.")
 
     def to_command(self) -> Command[m.ServiceApplication]:
@@ -32,6 +34,6 @@ class ApplyForPortalServiceInput:
 
 @strawberry.mutation(description="Apply for a standard component or shared resource.")
 async def apply_for_portal_service(
-    info: Info, input: ApplyForPortalServiceInput
+    info: Info, input: Input[ApplyForPortalServiceInput]
 ) -> ServiceApplicationPayload:
     return ServiceApplicationPayload.of(await perform(info, input.to_command()))

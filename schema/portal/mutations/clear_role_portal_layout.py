@@ -7,15 +7,15 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="Remove a role's layout (its holders see the tenant's).")
 class ClearRolePortalLayoutInput:
-    role_id: relay.GlobalID
+    role_id: relay.GlobalID = strawberry.field(description="Global id of the Role.")
 
     def to_command(self) -> Command[m.PortalLayout]:
         return command(s.clear_role_layout, role_id=node_key(self.role_id, "Role"))
@@ -23,6 +23,6 @@ class ClearRolePortalLayoutInput:
 
 @strawberry.mutation(description="Remove a role's default page.")
 async def clear_role_portal_layout(
-    info: Info, input: ClearRolePortalLayoutInput
+    info: Info, input: Input[ClearRolePortalLayoutInput]
 ) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

@@ -8,14 +8,16 @@ from strawberry.scalars import JSON
 
 from models import portal_components as m
 from schema.errors import user_errors
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalComponentPayload
 from schema.portal.types import PortalComponent, PortalComponentVersion
 from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(
+    description=("A service component (服务组件) or a new version of one, from its manifest.")
+)
 class RegisterPortalComponentInput:
     manifest: JSON = strawberry.field(
         description="The component manifest (see portalComponentManifestSchema)."
@@ -40,7 +42,7 @@ class RegisterPortalComponentInput:
     "The operation is validated against this API's schema."
 )
 async def register_portal_component(
-    info: Info, input: RegisterPortalComponentInput
+    info: Info, input: Input[RegisterPortalComponentInput]
 ) -> PortalComponentPayload:
     row, problems = await perform(info, input.to_command(info._raw_info.schema))
     if row is None:

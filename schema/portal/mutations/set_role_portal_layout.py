@@ -7,22 +7,28 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.inputs import PortalPlacementInput
 from schema.portal.payloads import PortalLayoutPayload
 from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description="The portal layout of a role's holders.")
 class SetRolePortalLayoutInput:
-    role_id: relay.GlobalID
-    template: m.LayoutTemplate
-    placements: list[PortalPlacementInput]
+    role_id: relay.GlobalID = strawberry.field(description="Global id of the Role.")
+    template: m.LayoutTemplate = strawberry.field(description="The column template.")
+    placements: list[PortalPlacementInput] = strawberry.field(description="The components placed.")
     priority: int = strawberry.field(
         default=100, description="Lower wins for users holding several roles."
     )
-    expected_version: int | None = None
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.PortalLayout]:
         return command(
@@ -37,6 +43,6 @@ class SetRolePortalLayoutInput:
 
 @strawberry.mutation(description="Set the default page of a role's holders.")
 async def set_role_portal_layout(
-    info: Info, input: SetRolePortalLayoutInput
+    info: Info, input: Input[SetRolePortalLayoutInput]
 ) -> PortalLayoutPayload:
     return PortalLayoutPayload.of(await perform(info, input.to_command()))

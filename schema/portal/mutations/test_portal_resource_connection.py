@@ -7,16 +7,16 @@ from strawberry import relay
 
 from models import portal_components as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import TestPortalResourceConnectionPayload
 from schema.types import Info
 from services import portal as s
 from services.portal.probe import ConnectionCheck
 
 
-@strawberry.input
+@strawberry.input(description="Call a portal resource once to check it answers.")
 class TestPortalResourceConnectionInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the PortalResource.")
 
     def to_command(self, dev_mode: bool) -> Command[tuple[m.PortalResource, ConnectionCheck]]:
         return command(
@@ -31,7 +31,7 @@ class TestPortalResourceConnectionInput:
     "dev mode only public addresses are called."
 )
 async def test_portal_resource_connection(
-    info: Info, input: TestPortalResourceConnectionInput
+    info: Info, input: Input[TestPortalResourceConnectionInput]
 ) -> TestPortalResourceConnectionPayload:
     return TestPortalResourceConnectionPayload.of(
         await perform(info, input.to_command(info.context.dev_mode))

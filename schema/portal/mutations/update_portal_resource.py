@@ -8,23 +8,39 @@ from strawberry.scalars import JSON
 
 from models import portal_components as m
 from resolvers.ids import keep, node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.portal.payloads import PortalResourcePayload
 from schema.types import Info
 from services import portal as s
 
 
-@strawberry.input
+@strawberry.input(description=("Changes to a portal resource; omitted fields stay as they are."))
 class UpdatePortalResourceInput:
-    id: relay.GlobalID
-    name: str | None = strawberry.UNSET
-    kind: m.ResourceKind | None = strawberry.UNSET
-    endpoint_url: str | None = strawberry.UNSET
-    method: m.HttpMethod | None = strawberry.UNSET
-    interface: str | None = strawberry.UNSET
-    help: str | None = strawberry.UNSET
-    example: JSON | None = strawberry.UNSET
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the PortalResource.")
+    name: str | None = strawberry.field(default=strawberry.UNSET, description="New display name.")
+    kind: m.ResourceKind | None = strawberry.field(
+        default=strawberry.UNSET, description="New kind."
+    )
+    endpoint_url: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New URL (http or https)."
+    )
+    method: m.HttpMethod | None = strawberry.field(
+        default=strawberry.UNSET, description="New HTTP method."
+    )
+    interface: str | None = strawberry.field(
+        default=strawberry.UNSET, description="New interface description."
+    )
+    help: str | None = strawberry.field(default=strawberry.UNSET, description="New help text.")
+    example: JSON | None = strawberry.field(
+        default=strawberry.UNSET, description="New example (JSON)."
+    )
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self, dev_mode: bool) -> Command[m.PortalResource]:
         return command(
@@ -42,8 +58,8 @@ class UpdatePortalResourceInput:
         )
 
 
-@strawberry.mutation
+@strawberry.mutation(description="Change a portal resource you registered.")
 async def update_portal_resource(
-    info: Info, input: UpdatePortalResourceInput
+    info: Info, input: Input[UpdatePortalResourceInput]
 ) -> PortalResourcePayload:
     return PortalResourcePayload.of(await perform(info, input.to_command(info.context.dev_mode)))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_key, node_uuid
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import ArticlePayload
 from schema.types import Info
 from services import publications
@@ -33,5 +33,5 @@ class ContributeArticleInput:
 
 
 @strawberry.mutation(description="Contribute (投稿) an article for one of your units.")
-async def contribute_article(info: Info, input: ContributeArticleInput) -> ArticlePayload:
+async def contribute_article(info: Info, input: Input[ContributeArticleInput]) -> ArticlePayload:
     return ArticlePayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_key, node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import IssuePayload
 from schema.types import Info
 from services import publications
@@ -31,5 +31,5 @@ class CreateIssueInput:
 
 
 @strawberry.mutation(description="Assemble a draft issue (期) from contributed articles.")
-async def create_issue(info: Info, input: CreateIssueInput) -> IssuePayload:
+async def create_issue(info: Info, input: Input[CreateIssueInput]) -> IssuePayload:
     return IssuePayload.of(await perform(info, input.to_command()))

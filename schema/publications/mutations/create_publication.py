@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_uuid, node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import PublicationPayload
 from schema.types import Info
 from services import publications
@@ -51,5 +51,7 @@ class CreatePublicationInput:
 
 
 @strawberry.mutation(description="Set up a publication (信息刊物); needs publications.edit.")
-async def create_publication(info: Info, input: CreatePublicationInput) -> PublicationPayload:
+async def create_publication(
+    info: Info, input: Input[CreatePublicationInput]
+) -> PublicationPayload:
     return PublicationPayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import ArticlePayload
 from schema.types import Info
 from services import publications
@@ -25,5 +25,5 @@ class DeclineArticleInput:
 
 
 @strawberry.mutation(description="Decline a contributed article (it counts as not adopted).")
-async def decline_article(info: Info, input: DeclineArticleInput) -> ArticlePayload:
+async def decline_article(info: Info, input: Input[DeclineArticleInput]) -> ArticlePayload:
     return ArticlePayload.of(await perform(info, input.to_command()))

@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import IssuePayload
 from schema.types import Info
 from services import publications
@@ -25,5 +25,5 @@ class PublishIssueInput:
     description="Publish an issue: numbered 第N期 and sent to readers and subscribers, or "
     "first submitted to the publication's approval flow."
 )
-async def publish_issue(info: Info, input: PublishIssueInput) -> IssuePayload:
+async def publish_issue(info: Info, input: Input[PublishIssueInput]) -> IssuePayload:
     return IssuePayload.of(await perform(info, input.to_command()))

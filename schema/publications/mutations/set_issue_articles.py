@@ -7,7 +7,7 @@ from strawberry import relay
 
 from models import publications as m
 from resolvers.ids import node_key, node_uuids
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.publications.payloads import IssuePayload
 from schema.types import Info
 from services import publications
@@ -29,5 +29,5 @@ class SetIssueArticlesInput:
 
 
 @strawberry.mutation(description="Replace the articles of a draft issue.")
-async def set_issue_articles(info: Info, input: SetIssueArticlesInput) -> IssuePayload:
+async def set_issue_articles(info: Info, input: Input[SetIssueArticlesInput]) -> IssuePayload:
     return IssuePayload.of(await perform(info, input.to_command()))

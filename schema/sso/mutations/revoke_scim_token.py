@@ -7,20 +7,20 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import ScimTokenPayload
 from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Revoke a SCIM token.")
 class RevokeScimTokenInput:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="Global id of the ScimToken.")
 
     def to_command(self) -> Command[m.ScimToken]:
         return command(s.revoke_scim_token, id=node_key(self.id, "ScimToken"))
 
 
 @strawberry.mutation(description="Revoke a SCIM token.")
-async def revoke_scim_token(info: Info, input: RevokeScimTokenInput) -> ScimTokenPayload:
+async def revoke_scim_token(info: Info, input: Input[RevokeScimTokenInput]) -> ScimTokenPayload:
     return ScimTokenPayload.of(await perform(info, input.to_command()))

@@ -7,18 +7,27 @@ from strawberry import relay
 
 from models import sso as m
 from resolvers.ids import keep, node_key
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.sso.payloads import AccessRulePayload
 from schema.types import Info
 from services import sso as s
 
 
-@strawberry.input
+@strawberry.input(description="Changes to an access rule; omitted fields stay as they are.")
 class UpdateAccessRuleInput:
-    id: relay.GlobalID
-    components: list[str] | None = strawberry.UNSET
-    note: str | None = strawberry.UNSET
-    expected_version: int | None = None
+    id: relay.GlobalID = strawberry.field(description="Global id of the AccessRule.")
+    components: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Service component keys, replacing the old; empty: all.",
+    )
+    note: str | None = strawberry.field(default=strawberry.UNSET, description="New note.")
+    expected_version: int | None = strawberry.field(
+        default=None,
+        description=(
+            "The `version` you read. If the object changed since, the answer is a "
+            "CONFLICT error and nothing changes; omit to skip the check."
+        ),
+    )
 
     def to_command(self) -> Command[m.AccessRule]:
         return command(
@@ -31,5 +40,5 @@ class UpdateAccessRuleInput:
 
 
 @strawberry.mutation(description="Change the components an access rule grants.")
-async def update_access_rule(info: Info, input: UpdateAccessRuleInput) -> AccessRulePayload:
+async def update_access_rule(info: Info, input: Input[UpdateAccessRuleInput]) -> AccessRulePayload:
     return AccessRulePayload.of(await perform(info, input.to_command()))

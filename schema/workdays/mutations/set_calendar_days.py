@@ -7,26 +7,26 @@ from datetime import date
 import strawberry
 
 from models.workdays import DayKind
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.payloads import WorkCalendarPayload
 from schema.workdays.types import WorkingPeriodInput
 from services import workdays
 
 
-@strawberry.input
+@strawberry.input(description="One day of the calendar.")
 class CalendarDayInput:
-    date: date
-    kind: DayKind
-    name: str = ""
+    date: date = strawberry.field(description="The day (ISO 8601 date).")
+    kind: DayKind = strawberry.field(description="A holiday, or a workday (调休).")
+    name: str = strawberry.field(default="", description="Its name, e.g. 国庆节.")
     hours: list[WorkingPeriodInput] | None = strawberry.field(
         default=None, description="A workday's own hours (a half day); default: the usual."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Set days of the working-day calendar (工作日历).")
 class SetCalendarDaysInput:
-    days: list[CalendarDayInput]
+    days: list[CalendarDayInput] = strawberry.field(description="The days; at most 400.")
 
     def to_command(self) -> Command[workdays.Merged]:
         return command(
@@ -48,5 +48,5 @@ class SetCalendarDaysInput:
     "platform's for the platform administrator (over what chinesecalendar seeded), the "
     "tenant's overrides for a tenant administrator. At most 400 days at once."
 )
-async def set_calendar_days(info: Info, input: SetCalendarDaysInput) -> WorkCalendarPayload:
+async def set_calendar_days(info: Info, input: Input[SetCalendarDaysInput]) -> WorkCalendarPayload:
     return WorkCalendarPayload.of(await perform(info, input.to_command()))

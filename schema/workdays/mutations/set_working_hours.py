@@ -5,14 +5,14 @@ from __future__ import annotations
 import strawberry
 
 from resolvers.ids import keep
-from schema.mutations import Command, command, perform
+from schema.mutations import Command, Input, command, perform
 from schema.types import Info
 from schema.workdays.payloads import WorkCalendarPayload
 from schema.workdays.types import WorkingPeriodInput
 from services import workdays
 
 
-@strawberry.input
+@strawberry.input(description="The working hours deadlines in working time count.")
 class SetWorkingHoursInput:
     hours: list[WorkingPeriodInput] | None = strawberry.field(
         default=strawberry.UNSET, description="A usual working day; null: the platform's."
@@ -38,5 +38,5 @@ class SetWorkingHoursInput:
     description="Your tenant's working hours, weekend and time zone (the platform's for the "
     "platform administrator); fields not sent stay."
 )
-async def set_working_hours(info: Info, input: SetWorkingHoursInput) -> WorkCalendarPayload:
+async def set_working_hours(info: Info, input: Input[SetWorkingHoursInput]) -> WorkCalendarPayload:
     return WorkCalendarPayload.of(await perform(info, input.to_command()))
