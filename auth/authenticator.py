@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from auth.cache import ViewerCache
 from auth.errors import AuthError
 from auth.introspection import Introspector
 from auth.tokens import TokenValidator, looks_like_jwt
@@ -50,6 +51,7 @@ class Authenticator:
         directory: PortalDirectory | None = None,
         hooks: AuthHooks | None = None,
         session_cookie: str = "oc_session",
+        cache: ViewerCache | None = None,
     ) -> None:
         self.validator = validator
         self.tenant_claim = tenant_claim
@@ -57,6 +59,7 @@ class Authenticator:
         self.directory = directory
         self.hooks = hooks
         self.session_cookie = session_cookie
+        self.cache = cache if cache is not None else ViewerCache(0)
 
     async def viewer(self, authorization: str | None) -> Viewer | None:
         """None when no credentials were sent; AuthError when they are wrong."""
@@ -66,6 +69,10 @@ class Authenticator:
         if scheme.lower() != "bearer" or not token.strip():
             raise AuthError("Send 'Authorization: Bearer <access token>'")
         token = token.strip()
+        cached = self.cache.get(token)
+        if cached is not None:
+            return cached
+        begun = self.cache.begin()
         method = "bearer"
         try:
             if looks_like_jwt(token) or self.introspector is None:
@@ -86,6 +93,7 @@ class Authenticator:
             raise
         if self.hooks is not None:
             await self.hooks.signed_in(viewer, method=method, token=token)
+        self.cache.put(token, viewer, begun)
         return viewer
 
     async def request_viewer(

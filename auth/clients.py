@@ -63,7 +63,12 @@ class RateLimiter:
         """In-process counts: rule -> (current window, count per key); older windows go."""
 
     async def hit(self, rule_name: str, key: str, *, now: float | None = None) -> int | None:
-        rule = self.rules[rule_name]
+        return await self.hit_rule(rule_name, self.rules[rule_name], key, now=now)
+
+    async def hit_rule(
+        self, rule_name: str, rule: Rule, key: str, *, now: float | None = None
+    ) -> int | None:
+        """`hit` with a rule of the caller's (a limit that differs per key, say)."""
         now = time.time() if now is None else now
         window = int(now // rule.window_seconds)
         if self._redis is None:

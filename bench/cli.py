@@ -199,3 +199,44 @@ def chaos_command(
 
     if not asyncio.run(work()):
         raise typer.Exit(1)
+
+
+@bench_cli.command("cpu")
+def cpu_command(
+    scenario: Annotated[str, typer.Option(help="inbox, approve or stats.")] = "inbox",
+    requests: Annotated[int, typer.Option(help="Requests per target per round.")] = 300,
+    rounds: Annotated[int, typer.Option(help="Rounds (medians are printed).")] = 5,
+    concurrency: Annotated[int, typer.Option(help="Requests in flight.")] = 4,
+    peer: Annotated[
+        bool, typer.Option(help="Also PostGraphile 4 (inbox; `npm ci` in bench/postgraphile).")
+    ] = False,
+) -> None:
+    """CPU per request from /proc: the server and the floor (both started here, on core 0)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench.cpu import postgraphile, run
+    from server.settings import get_settings
+
+    settings = get_settings()
+    extra = postgraphile(settings) if peer and scenario == "inbox" else None
+    result = run(
+        settings,
+        scenario,
+        requests=requests,
+        rounds=rounds,
+        concurrency=concurrency,
+        extra=extra,
+    )
+    table = Table("scenario", "target", "CPU ms/request (median)", "rounds", "RSS MiB", "ratio")
+    for name, r in result.items():
+        rounds_text = " ".join(f"{x:.2f}" for x in r["all_ms"])
+        table.add_row(
+            scenario,
+            name,
+            f"{r['cpu_ms']:.2f}",
+            rounds_text,
+            f"{r['rss_kib'] / 1024:.0f}",
+            f"{r['ratio']:.3f}",
+        )
+    Console(width=140).print(table)

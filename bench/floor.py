@@ -109,6 +109,26 @@ async def approve(request: web.Request) -> web.Response:
             document["id"],
             user,
         )
+        # 站内消息 for the new task's holder (services/notifications/inbox.py `notify`)
+        await conn.fetch(
+            "SELECT * FROM app_user WHERE tenant_id = $1 AND id = ANY($2) AND status = 'active'",
+            tenant,
+            [user],
+        )
+        await conn.fetch(
+            "SELECT * FROM notification_preference WHERE tenant_id = $1 AND user_id = ANY($2)",
+            tenant,
+            [user],
+        )
+        await conn.execute(
+            "INSERT INTO notification (id, created_at, updated_at, tenant_id, user_id, kind, "
+            "text, link) VALUES ($1, $2, $2, $3, $4, 'task_assigned', '您有新的待办', $5)",
+            uuid7(),
+            now,
+            tenant,
+            user,
+            str(document["id"]),
+        )
         await conn.execute(
             "UPDATE document SET instance = $2, version = version + 1, updated_at = $3 "
             "WHERE id = $1",
@@ -152,7 +172,7 @@ async def approve(request: web.Request) -> web.Response:
         )
         await conn.execute(
             "INSERT INTO outbox_event (tenant_id, topic, payload, created_at, published_at) "
-            "VALUES ($1, 'task.changed', '{}', $2, $2)",
+            "VALUES ($1, 'task.changed', '{}', $2, $2), ($1, 'notification.created', '{}', $2, $2)",
             tenant,
             now,
         )

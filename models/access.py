@@ -34,6 +34,8 @@ class Permission(StrEnum):
     """Publish and revoke notices (通知公告) without approval; follow any notice's receipts."""
     PUBLICATIONS_EDIT = "publications.edit"
     """Edit information publications (信息刊物): assemble issues, adopt articles, publish."""
+    BOOKINGS_MANAGE = "bookings.manage"
+    """Keep bookable resources (公共事务) and approve or reject their bookings."""
 
 
 class DataScope(StrEnum):

@@ -15,6 +15,7 @@ from tortoise.queryset import QuerySet
 from models.base import TenantEntity
 from models.directory import Role, User
 from models.tenants import ApplicationStatus
+from models.usage import ServicePackage
 
 C = TypeVar("C", "PortalComponent", "PortalResource")
 
@@ -46,6 +47,8 @@ class HttpMethod(StrEnum):
 class ServiceKind(StrEnum):
     COMPONENT = "component"
     RESOURCE = "resource"
+    PACKAGE = "package"
+    """A service package (服务套餐): approving it assigns the package to the tenant."""
 
 
 class LayoutTemplate(StrEnum):
@@ -119,6 +122,9 @@ class ServiceApplication(TenantEntity):
     resource: fields.ForeignKeyNullableRelation[PortalResource] = fields.ForeignKeyField(
         "officecloud.PortalResource", related_name=False, null=True, on_delete=fields.RESTRICT
     )
+    package: fields.ForeignKeyNullableRelation[ServicePackage] = fields.ForeignKeyField(
+        "officecloud.ServicePackage", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
     status = fields.CharEnumField(
         ApplicationStatus, max_length=16, default=ApplicationStatus.PENDING, db_index=True
     )
@@ -139,6 +145,7 @@ class ServiceApplication(TenantEntity):
 
     component_id: uuid.UUID | None
     resource_id: uuid.UUID | None
+    package_id: uuid.UUID | None
     applicant_id: uuid.UUID | None
     reviewer_id: uuid.UUID | None
 

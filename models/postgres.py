@@ -10,6 +10,13 @@ connection: every later transaction of the task failed with "connection has been
 to the pool" (a background loop, for good). Here the context is reset first and a failed
 release after a finished statement or transaction is logged, not raised: the pool has already
 dropped the broken connection and opens a new one when asked.
+
+Nor does the pool reset a connection it takes back: asyncpg's default runs one more statement
+per release (`SELECT pg_advisory_unlock_all(); CLOSE ALL; UNLISTEN *; RESET ALL;`), half of
+the inbox's statements. Nothing of ours changes session state on a pooled connection (no
+`SET` without `LOCAL`, `LISTEN`, session advisory lock or cursor held past a transaction;
+`tests/server/test_session_state.py` checks the code), so there is nothing to reset; asyncpg
+still rolls back a transaction left open before calling `reset`.
 """
 
 from __future__ import annotations
@@ -17,6 +24,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient, TransactionWrapper
 from tortoise.backends.base.client import (
     PoolConnectionWrapper,
@@ -66,7 +74,14 @@ async def _release(client: Any, connection: Any) -> None:
         log.warning("a database connection was lost and discarded: %s", exc)
 
 
+async def _keep_session(connection: asyncpg.Connection) -> None:
+    """The pool's `reset`: nothing to undo (see the module docstring)."""
+
+
 class Client(AsyncpgDBClient):
+    async def create_pool(self, **kwargs: Any) -> asyncpg.Pool:
+        return await asyncpg.create_pool(None, reset=_keep_session, **kwargs)
+
     def _in_transaction(self) -> TransactionContext:
         return _Transaction(TransactionWrapper(self), self._pool_init_lock)
 

@@ -17,6 +17,10 @@ class AlertKind(StrEnum):
     """Open overdue tasks of a tenant reached the threshold."""
     OUTBOX_LAG = "outbox_lag"
     """The oldest unpublished outbox event is older than the threshold (platform tenant)."""
+    QUOTA = "quota"
+    """A tenant used 80 % (warning) or 100 % (critical) of a limit; one per limit."""
+    PACKAGE_EXPIRED = "package_expired"
+    """A tenant's package expired; it is suspended when the grace period ends."""
 
 
 class AlertStatus(StrEnum):

@@ -27,6 +27,7 @@ from models.exchange import IncomingAttachment
 from models.notices import NoticeAttachment
 from resolvers.context import Context
 from resolvers.dataloaders import ById, GroupedBy, Loader
+from resolvers.directory import OrgUnitById, UserById
 from resolvers.flows import FlowVersionById
 from resolvers.ids import node_uuid
 from resolvers.pagination import Page, PageArgs, paginate
@@ -155,6 +156,28 @@ async def my_tasks(
             Q(document__title__icontains=search) | Q(document__number__icontains=search)
         )
     return await paginate(query, ("id",), page, ctx.max_page, descending=True)
+
+
+JOINED: dict[str, type[ById[Any]]] = {
+    "initiator": UserById,
+    "document_type": DocumentTypeById,
+    "org_unit": OrgUnitById,
+}
+
+
+async def prime_documents(ctx: Context, keys: list[uuid.UUID], related: list[str]) -> None:
+    """A page's documents in one statement, the read rule's own query joined with the rows
+    named in `related` (of `JOINED`), primed into the loaders their fields use: the page's
+    document fields then cost no statement of their own. An unreadable one is primed None."""
+    if ctx.actor is None or not keys:
+        return
+    rows = await access.readable(ctx.actor).filter(id__in=keys).select_related(*related)
+    found = {d.id: d for d in rows}
+    DocumentById(ctx).prime_many({k: found.get(k) for k in keys})
+    for name in related:
+        JOINED[name](ctx).prime_many(
+            {getattr(d, f"{name}_id"): getattr(d, name) for d in rows if getattr(d, name)}
+        )
 
 
 async def document_list(

@@ -120,6 +120,31 @@ async def my_tasks_changed(ctx: Context, *, after: str | None) -> AsyncIterator[
     return await events(actor, after=after, prefixes=[Topic.TASK_CHANGED], allow=mine)
 
 
+async def my_calendar_changed(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+    """The viewer's calendar, notes and bookings: `calendar.*` and `booking.changed` events
+    whose `userIds` include her (invitations, answers, reminders, shares)."""
+    actor = signed_in(ctx)
+    me = global_id("User", actor.user_id)
+
+    def mine(event: Event) -> bool:
+        users = event.payload.get("userIds")
+        return isinstance(users, list) and me in users
+
+    prefixes = ["calendar.", Topic.BOOKING_CHANGED.value]
+    return await events(actor, after=after, prefixes=prefixes, allow=mine)
+
+
+async def notifications(ctx: Context, *, after: str | None) -> AsyncIterator[Event]:
+    """站内消息 for the viewer: `notification.created` events whose `userId` is hers."""
+    actor = signed_in(ctx)
+    me = global_id("User", actor.user_id)
+
+    def mine(event: Event) -> bool:
+        return event.payload.get("userId") == me
+
+    return await events(actor, after=after, prefixes=[Topic.NOTIFICATION_CREATED], allow=mine)
+
+
 async def _readable(ctx: Context, document_id: Any) -> uuid.UUID:
     """The document's id, if the viewer may read it now (the queries' read rule)."""
     key = node_uuid(document_id, "Document")

@@ -15,6 +15,12 @@ from strawberry.types.base import get_object_definition
 from strawberry.types.graphql import OperationType
 
 from schema.audit import AuditQuery
+from schema.bookings.mutations import BookingMutation
+from schema.bookings.queries import BookingQuery
+from schema.calendar.mutations import CalendarMutation
+from schema.calendar.queries import CalendarQuery
+from schema.circulation.mutations import CirculationMutation
+from schema.circulation.queries import CirculationQuery
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -30,6 +36,9 @@ from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
 from schema.notices.mutations import NoticeMutation
 from schema.notices.queries import NoticeQuery
+from schema.notifications.mutations import NotificationMutation
+from schema.notifications.queries import NotificationQuery
+from schema.operations import OperationMutation
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.publications.mutations import PublicationMutation
@@ -40,6 +49,8 @@ from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
 from schema.stats import StatsQuery
 from schema.tenants import TenantMutation, TenantQuery
+from schema.usage.mutations import UsageMutation
+from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
 from schema.workdays.mutations import WorkdayMutation
 from schema.workdays.queries import WorkdayQuery
@@ -85,11 +96,16 @@ Query = merge_types(
         SsoQuery,
         ExchangeQuery,
         StatsQuery,
+        UsageQuery,
         AuditQuery,
         WorkdayQuery,
         NoticeQuery,
         PublicationQuery,
         SearchQuery,
+        CalendarQuery,
+        BookingQuery,
+        CirculationQuery,
+        NotificationQuery,
     ),
 )
 Mutation = merge_types(
@@ -103,9 +119,15 @@ Mutation = merge_types(
         PortalMutation,
         SsoMutation,
         ExchangeMutation,
+        UsageMutation,
         WorkdayMutation,
         NoticeMutation,
         PublicationMutation,
+        CalendarMutation,
+        BookingMutation,
+        CirculationMutation,
+        NotificationMutation,
+        OperationMutation,
     ),
 )
 Subscription = merge_types("Subscription", (EventSubscription,))

@@ -29,6 +29,11 @@ describe_values(
         "SEPARATION_OF_DUTIES": (
             "The initiator may not approve, or be handed, her own document at that step."
         ),
+        "CANNOT_READ": "Someone named may not read the document; the message names them.",
+        "QUOTA_EXCEEDED": (
+            "The tenant's package (服务套餐) or allocation allows no more; the message names the "
+            "limit, the usage and the package."
+        ),
     },
 )
 

@@ -98,6 +98,18 @@ class EventSubscription:
         return _typed(await r.my_tasks_changed(info.context, after=after))
 
     @strawberry.subscription(
+        description="The viewer's personal office (个人辅助办公): `calendar.*` events "
+        "(invitations, answers, reminders, shares, changes of her events and notes) and "
+        "`booking.changed` whose `userIds` include her."
+    )
+    async def my_calendar_changed(
+        self,
+        info: Info,
+        after: After = None,
+    ) -> AsyncIterator[Event]:
+        return _typed(await r.my_calendar_changed(info.context, after=after))
+
+    @strawberry.subscription(
         description="Status changes (状态变更) of a document the viewer may read; ends being "
         "delivered when the viewer loses access."
     )
@@ -139,6 +151,13 @@ class EventSubscription:
     )
     async def incoming_box_changed(self, info: Info, after: After = None) -> AsyncIterator[Event]:
         return _typed(await r.incoming_box_changed(info.context, after=after))
+
+    @strawberry.subscription(
+        description="站内消息 for the viewer as they are created (`notification.created` events "
+        "whose `userId` is the viewer), replayed from `after` first."
+    )
+    async def notification_received(self, info: Info, after: After = None) -> AsyncIterator[Event]:
+        return _typed(await r.notifications(info.context, after=after))
 
     @strawberry.subscription(
         description="运行告警 raised and resolved in the viewer's tenant (tenant admins; platform "

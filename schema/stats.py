@@ -15,7 +15,7 @@ from strawberry.scalars import JSON
 from models import stats as m
 from models.documents import DocumentStatus
 from resolvers.pagination import PageArgs
-from resolvers.stats import activity, alerts, documents, sql, tasks
+from resolvers.stats import activity, alerts, documents, sql, tasks, usage
 from resolvers.stats.alerts import AlertById
 from resolvers.stats.scope import DEFAULT_TIME_ZONE, MAX_ROWS, Bucket, StatsScope, stats_scope
 from resolvers.tenants import TenantById
@@ -37,6 +37,8 @@ describe_values(
     {
         "TASKS_OVERDUE": "Too many overdue tasks in a tenant.",
         "OUTBOX_LAG": "Events are waiting to be published for too long.",
+        "QUOTA": "A tenant used 80 % (warning) or 100 % (critical) of a limit of its package.",
+        "PACKAGE_EXPIRED": "A tenant's package expired: it is suspended after the grace period.",
     },
 )
 strawberry.enum(m.AlertStatus, name="AlertStatus", description="Whether an alert still holds.")
@@ -62,6 +64,16 @@ class Durations:
     @classmethod
     def of(cls, d: sql.Durations) -> Durations:
         return cls(count=d.count, average_seconds=d.average, p50_seconds=d.p50, p90_seconds=d.p90)
+
+
+@strawberry.type(description="服务使用统计: how much one service was used in the period.")
+class ServiceUsage:
+    service: str = strawberry.field(
+        description="The service: documents, exchange, calendar (日程, notes, contacts), "
+        "bookings (公共事务), directory, portal, …"
+    )
+    actions: int = strawberry.field(description="Changes made with it (audited actions).")
+    users: int = strawberry.field(description="Distinct people who made them (not the system).")
 
 
 @strawberry.type(description="Exchange receipts (签收率 / 签收时长).")
@@ -282,6 +294,16 @@ class Statistics:
             receipt_rate=found.receipt_rate,
             sign_time=Durations.of(found.sign_time),
         )
+
+    @strawberry.field(
+        description="服务使用统计: per service, the actions taken in the period and by how many "
+        "people (from the audit log), the most used first."
+    )
+    async def service_usage(self) -> list[ServiceUsage]:
+        return [
+            ServiceUsage(service=u.service, actions=u.actions, users=u.users)
+            for u in await usage.usage(self.scope)
+        ]
 
     @strawberry.field(
         description="门户访问统计 per day (UTC): sign-ins, failures, active users and use per "

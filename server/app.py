@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
@@ -14,19 +15,34 @@ from auth.dev_issuer import DevIssuer
 from auth.tokens import TokenValidator, TrustedIssuer
 from resolvers.tenants import APPLY_RULE
 from schema import build_schema
-from server import apidocs, db, graphiql, lifecycle, limits, metrics, signin, sso, workers
+from server import (
+    apidocs,
+    db,
+    graphiql,
+    lifecycle,
+    limits,
+    metrics,
+    operations,
+    signin,
+    sso,
+    workers,
+)
 from server import audit as audit_export
+from server import calendar as calendar_feeds
 from server.files import ATTACHMENTS, download
 from server.logs import request_id_middleware
 from server.outages import outage_middleware
 from server.settings import Settings, get_settings
 from server.view import GraphQLView
-from services import idempotency, stats
+from services import idempotency, stats, usage
+from services.calendar import reminders as calendar_reminders
 from services.documents import timers
 from services.documents.attachments import AttachmentPolicy
 from services.documents.object_store import S3BlobStore
 from services.documents.storage import BlobStore, LocalBlobStore
 from services.exchange import delivery, reminders
+from services.notifications import delivery as notification_delivery
+from services.notifications import digest
 from services.portal import ensure_standard_components
 from services.tenants import ensure_platform
 from subscriptions import bus, publisher, relay, sessions
@@ -103,9 +119,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
         max_subscriptions=settings.max_subscriptions_per_connection,
         max_query_bytes=settings.max_query_bytes,
         max_websockets_per_user=settings.max_websockets_per_user,
+        trusted=operations.TrustedDocuments(settings.trusted_documents_only),
         idempotency_keep=timedelta(hours=settings.idempotency_hours),
         limiter=app[LIMITER],
         trusted_proxies=networks(settings.trusted_proxies),
+        tenant_rate_window=settings.tenant_rate_window_seconds,
     )
     app.router.add_route("*", "/graphql", view)
     if settings.dev_mode:
@@ -114,8 +132,11 @@ def create_app(settings: Settings | None = None) -> web.Application:
     app.router.add_get("/healthz", _healthz)
     app.router.add_get("/readyz", _readyz)
     scim.add_routes(app, role_map=dict(settings.oidc_role_map))
-    app.router.add_get("/metrics", metrics.handler(settings.metrics_token))
+    app.router.add_get(
+        "/metrics", metrics.handler(settings.metrics_token, settings.usage_metrics_top_tenants)
+    )
     app.router.add_get("/audit/export", audit_export.export)
+    calendar_feeds.add_routes(app)
     return app
 
 
@@ -141,6 +162,8 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     loops.extend(_loops(settings, app[BUS]))
     async with workers.running(loops):
         yield
+    with contextlib.suppress(Exception):  # the database is gone: the last counts are lost
+        await usage.requests.flush()
     bus.uninstall(app[BUS])
     await app[BUS].close()
     await app[HTTP].close()
@@ -185,15 +208,27 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
         loop("sessions", settings.session_check_seconds, sessions.check_open),
         loop("idempotency_prune", 600.0, lambda: idempotency.prune(datetime.now(UTC))),
         loop("metrics", 5.0, metrics.periodic),
+        loop("usage_flush", settings.usage_flush_seconds, usage.requests.flush),
+        loop("usage_rates", usage.RATE_CACHE_SECONDS, usage.rates.refresh),
     ]
     if not settings.background_jobs:
         return loops
+    outbound = transports(settings)
     thresholds = stats.Thresholds(settings.alert_overdue_tasks, settings.alert_outbox_lag_seconds)
     loops += [
         loop("timers", settings.timer_interval_seconds, timers.fire_due),
         loop("exchange_delivery", settings.timer_interval_seconds, delivery.deliver_due),
         loop("exchange_reminders", settings.timer_interval_seconds, reminders.fire_due),
+        loop("calendar_reminders", settings.timer_interval_seconds, calendar_reminders.fire_due),
         loop("alerts", settings.alert_interval_seconds, lambda: stats.check_alerts(thresholds)),
+        loop(
+            "notification_delivery",
+            settings.timer_interval_seconds,
+            lambda: notification_delivery.deliver_due(outbound),
+        ),
+        loop("notification_digest", settings.digest_interval_seconds, digest.compose_due),
+        loop("usage_snapshot", settings.usage_snapshot_seconds, usage.snapshot),
+        loop("quotas", settings.alert_interval_seconds, lambda: usage.watch(datetime.now(UTC))),
     ]
     if settings.rollup_interval_seconds > 0:
         loops.append(
@@ -208,15 +243,46 @@ def _loops(settings: Settings, events: bus.Bus) -> list[workers.Loop]:
     return loops
 
 
+def transports(settings: Settings) -> notification_delivery.Transports:
+    """The outbound channels this deployment has (none by default: in-app only)."""
+    hook = notification_delivery.Webhook
+    return notification_delivery.Transports(
+        email=notification_delivery.Smtp(
+            host=settings.smtp_host,
+            port=settings.smtp_port,
+            sender=settings.smtp_sender,
+            username=settings.smtp_username,
+            password=settings.smtp_password,
+            use_tls=settings.smtp_tls,
+        )
+        if settings.smtp_host
+        else None,
+        sms=hook(settings.sms_webhook_url, settings.webhook_secret)
+        if settings.sms_webhook_url
+        else None,
+        im=hook(settings.im_webhook_url, settings.webhook_secret)
+        if settings.im_webhook_url
+        else None,
+        link_base=f"{settings.public_url.rstrip('/')}/#/node/",
+    )
+
+
 async def _live_events(app: web.Application) -> AsyncIterator[None]:
-    """Every process honours revocations sent by any process."""
+    """Every process honours revocations sent by any process, and drops cached viewers on the
+    changes of access it commits (at once) or hears of from the others."""
     settings = app[SETTINGS]
     app[BUS].on_control(sessions.handle_control)
     app[BUS].on_event(sessions.handle_event)
+    cache = app[sso.AUTHENTICATOR].cache
+    forget = sso.viewer_invalidation(cache)
+    app[BUS].on_event(forget)
+    undo = [publisher.on_committed(forget), sessions.on_revoke(cache.forget_user)]
     crash_topic = settings.test_exit_after_commit_topic if settings.dev_mode else None
     publisher.exit_after_commit(crash_topic)
     yield
     publisher.exit_after_commit(None)
+    for remove in undo:
+        remove()
 
 
 async def _healthz(request: web.Request) -> web.Response:

@@ -17,6 +17,7 @@ from rich.console import Console
 
 from server import db
 from server.api_cli import api_cli
+from server.operations_cli import operations_cli
 from server.settings import Settings, get_settings
 
 T = TypeVar("T")
@@ -28,6 +29,7 @@ cli.add_typer(sync_cli, name="sync")
 workdays_cli = typer.Typer(help="The working-day calendar (工作日历).")
 cli.add_typer(workdays_cli, name="workdays")
 cli.add_typer(api_cli, name="api")
+cli.add_typer(operations_cli, name="operations")
 COMMANDS = "officecloud.commands"
 """Entry-point group through which tools add command groups (`officecloud bench …`): the CLI
 offers the hook, the tool registers itself, and the server never imports a tool."""

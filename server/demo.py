@@ -1,6 +1,7 @@
 """Demo data: the platform operator and two departments (a city bureau and a district office
 under it), with org units, people, roles, the 发文 and 收文 templates and a document under review:
-what the README's walkthrough needs, and a few notices and a publication issue
+what the README's walkthrough needs; the personal office and public affairs of the city
+bureau (`server/demo_office.py`); a few notices and a publication issue
 (`server/demo_notices.py`). Running it again changes nothing."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from models.documents import Document, DocumentType, Urgency
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
 from server import demo_notices
+from server.demo_office import seed_office
 from server.settings import Settings
 from services import directory, flows, tenants
 from services.documents import lifecycle, types
@@ -114,6 +116,7 @@ async def _directory(tenant: Tenant) -> list[Account]:
             await types.install_template(actor, key=key)
     if tenant.code in DOCUMENT_AUTHOR:
         await _document(scope, tenant, DOCUMENT_AUTHOR[tenant.code])
+        await seed_office(tenant)
     return accounts
 
 

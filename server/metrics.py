@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hmac
 import os
+from collections.abc import Iterator
+from datetime import UTC, datetime
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
@@ -23,11 +25,12 @@ from prometheus_client import (
     generate_latest,
     multiprocess,
 )
+from prometheus_client.core import GaugeMetricFamily
 from tortoise import connections
 
 from models.scope import across_tenants
 from models.stats import Alert, AlertKind, AlertStatus
-from services import stats
+from services import stats, usage
 
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
@@ -121,7 +124,34 @@ async def periodic() -> None:
     refresh_pool()
 
 
-def handler(token: str | None) -> Handler:
+class TenantUsage:
+    """`officecloud_tenant_usage`: today's meters of the busiest tenants (`top` per meter and
+    key, the rest as `other`), read from the database at each scrape, so a tenant that drops
+    out of the top leaves no stale series."""
+
+    def __init__(self, rows: list[tuple[str, usage.Meter, str, int]]) -> None:
+        self.rows = rows
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = GaugeMetricFamily(
+            "officecloud_tenant_usage",
+            "Today's (Asia/Shanghai) usage per tenant code (top N per meter, the rest as "
+            "'other'): counters so far today, gauges at their last snapshot.",
+            labels=["tenant", "meter", "key"],
+        )
+        for tenant, meter, key, value in self.rows:
+            family.add_metric([tenant, meter.value, key], value)
+        yield family
+
+
+async def tenant_usage(top: int) -> bytes:
+    registry = CollectorRegistry()
+    rows = await usage.top_tenants(usage.day_of(datetime.now(UTC)), top)
+    registry.register(TenantUsage(rows))
+    return generate_latest(registry)
+
+
+def handler(token: str | None, top_tenants: int = 20) -> Handler:
     async def metrics(request: web.Request) -> web.Response:
         if token:
             sent = request.headers.get("Authorization", "")
@@ -133,8 +163,7 @@ def handler(token: str | None) -> Handler:
         if os.environ.get(MULTIPROC_ENV):
             registry = CollectorRegistry()
             multiprocess.MultiProcessCollector(registry)
-        return web.Response(
-            body=generate_latest(registry), headers={"Content-Type": CONTENT_TYPE_LATEST}
-        )
+        body = generate_latest(registry) + await tenant_usage(top_tenants)
+        return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
     return metrics

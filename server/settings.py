@@ -29,10 +29,16 @@ MODEL_MODULES = [
     "models.exchange",
     "models.stats",
     "models.idempotency",
+    "models.operations",
     "models.workdays",
     "models.notices",
     "models.publications",
     "models.search",
+    "models.usage",
+    "models.calendar",
+    "models.bookings",
+    "models.circulation",
+    "models.notifications",
 ]
 
 
@@ -136,6 +142,21 @@ class Settings(BaseSettings):
     """How often the platform-wide statistics rollups are rebuilt (0: never)."""
 
     timer_interval_seconds: float = 5.0
+    smtp_host: str | None = None
+    """Outbound e-mail (SMTP) for notifications; unset: e-mails wait, then fail after a day."""
+    smtp_port: int = 25
+    smtp_sender: str = "officecloud@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_tls: bool = False
+    """Implicit TLS (port 465); otherwise STARTTLS when the server offers it."""
+    sms_webhook_url: str | None = None
+    """The SMS gateway: notifications are POSTed as JSON, signed (see docs/notifications.md)."""
+    im_webhook_url: str | None = None
+    """The instant-messaging gateway, the same way."""
+    webhook_secret: str = ""
+    """The HMAC-SHA256 key of `X-Officecloud-Signature` on gateway requests."""
+    digest_interval_seconds: float = 600.0
     background_jobs: bool = True
     """Run the timer loop (and relays) in this process; every process may."""
     portal_check_shipped_operations: bool = False
@@ -159,6 +180,13 @@ class Settings(BaseSettings):
     """Open overdue tasks in one tenant at which a `tasks_overdue` alert is raised."""
     alert_outbox_lag_seconds: float = 120.0
     """Age of the oldest unpublished outbox event at which an `outbox_lag` alert is raised."""
+    usage_snapshot_seconds: float = 300.0
+    """How often today's gauges (users, documents by status, storage) are read per tenant."""
+    usage_metrics_top_tenants: int = Field(20, ge=1, le=500)
+    """`officecloud_tenant_usage` labels this many tenants per meter by name; the rest are
+    added up as `other` (bounded cardinality)."""
+    tenant_rate_window_seconds: int = Field(60, ge=1, le=3600)
+    """The window of a package's API rate (`apiRequestsPerMinute` counts per this window)."""
     metrics_token: str | None = None
     """When set, `/metrics` wants `Authorization: Bearer <token>`; else it is open."""
 
@@ -170,6 +198,16 @@ class Settings(BaseSettings):
     shutdown_drain_seconds: float = 10.0
     """On SIGTERM, requests in flight get this long to finish (websockets are closed at once,
     with 1001)."""
+    trusted_documents_only: bool = False
+    """Run registered operations only (trusted documents, `server/operations.py`): a common
+    hardening for production, where the front ends' builds register what they send."""
+    gc_tuning: bool = True
+    """A serving process freezes what start-up made (`gc.freeze()`) and collects with
+    `gc_threshold` (`server/memory.py`); false keeps Python's defaults."""
+    gc_threshold: tuple[int, int, int] = (50_000, 20, 20)
+    viewer_cache_seconds: float = 5.0
+    """How long a bearer token's viewer is reused without reading the directory again
+    (`auth/cache.py`; dropped at once on the changes that end or alter access); 0 turns it off."""
     worker_restart_limit: int = 5
     worker_restart_window_seconds: float = 60.0
     """`serve --workers N` restarts a worker that exits on its own; more than this many

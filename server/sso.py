@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections import OrderedDict
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import date, timedelta
 from typing import Any
 
@@ -16,6 +16,7 @@ from aiohttp import web
 from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth.authenticator import Authenticator
+from auth.cache import ViewerCache
 from auth.errors import AuthError
 from auth.introspection import Introspector
 from auth.jwks import Discovery, JwksCache, jwks_fetcher, stop
@@ -25,6 +26,8 @@ from models.access import Permission
 from resolvers.sso import access_log_lines
 from server.settings import Settings
 from services import sso
+from subscriptions.events import Event
+from subscriptions.topics import Topic
 from sync.provisioning import Provisioner
 
 log = logging.getLogger(__name__)
@@ -33,6 +36,21 @@ AUTHENTICATOR = web.AppKey("authenticator", Authenticator)
 PORTAL_SETTINGS = web.AppKey("portal_settings", Settings)
 JWKS = web.AppKey("jwks", JwksCache)
 usage = sso.usage
+VIEWER_TOPICS = frozenset(
+    {Topic.TENANT_STATUS_CHANGED, Topic.TENANT_UPDATED, Topic.ACCESS_RULES_CHANGED}
+)
+
+
+def viewer_invalidation(cache: ViewerCache) -> Callable[[Event], None]:
+    """The event handler that drops a tenant's cached viewers when anyone's access there may
+    have changed: any directory event (users, roles, assignments, units), the tenant's status,
+    its portal access rules."""
+
+    def forget(event: Event) -> None:
+        if event.topic.startswith("directory.") or event.topic in VIEWER_TOPICS:
+            cache.forget_tenant(event.tenant_id)
+
+    return forget
 
 
 class AccessLog:
@@ -94,6 +112,7 @@ def build_authenticator(
         directory=_provisioner(settings),
         hooks=AccessLog(),
         session_cookie=settings.session_cookie,
+        cache=ViewerCache(settings.viewer_cache_seconds),
     )
     app[AUTHENTICATOR] = authenticator
     app[PORTAL_SETTINGS] = settings

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import logging
+import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
@@ -10,6 +12,8 @@ from typing import Any, cast
 import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 from strawberry.aiohttp.views import GraphQLView as BaseView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
@@ -25,33 +29,43 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from auth.authenticator import Authenticator
-from auth.clients import Network, RateLimiter, client_address
+from auth.clients import Network, RateLimiter, Rule, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
-from server import graphiql, idempotency, lifecycle
+from server import graphiql, idempotency, lifecycle, operations
 from server.files import preflighted, read_multipart
 from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
 from server.outages import says_unavailable
+from services import usage
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
 from services.errors import RETRY_AFTER_SECONDS
 from subscriptions import sessions
 
+log = logging.getLogger("officecloud.view")
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
 UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 SESSION = web.RequestKey("session", sessions.Session)
+TENANT_API_RULE = "tenantApi"
 
 
 class Refused(HTTPException):
     """A request refused before parsing, with the `extensions.code` of its JSON error."""
 
-    def __init__(self, status_code: int, reason: str, code: str = "BAD_REQUEST") -> None:
+    def __init__(
+        self,
+        status_code: int,
+        reason: str,
+        code: str = "BAD_REQUEST",
+        headers: Mapping[str, str] | None = None,
+    ) -> None:
         super().__init__(status_code, reason)
         self.code = code
+        self.headers = dict(headers or {})
 
 
 def query_size_error(query: object, limit: int) -> Refused | None:
@@ -70,6 +84,13 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload") or {}
         refused = query_size_error(payload.get("query"), self.view.max_query_bytes)
+        if not refused and self.view.trusted is not None:
+            try:
+                payload["query"] = await self.view.trusted.resolve(
+                    payload.get("query"), payload.get("extensions"), payload.get("documentId")
+                )
+            except operations.Unknown as exc:
+                refused = Refused(400, exc.message, exc.code)
         if refused and self.connection_acknowledged:
             error: Any = {"message": refused.reason, "extensions": {"code": refused.code}}
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
@@ -95,6 +116,8 @@ class GraphQLView(BaseView[Context, None]):
         idempotency_keep: timedelta = timedelta(hours=24),
         limiter: RateLimiter | None = None,
         trusted_proxies: list[Network] | None = None,
+        tenant_rate_window: int = 60,
+        trusted: operations.TrustedDocuments | None = None,
     ) -> None:
         super().__init__(
             schema,
@@ -115,6 +138,9 @@ class GraphQLView(BaseView[Context, None]):
         self.idempotency_keep = idempotency_keep
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
+        self.tenant_rate_window = tenant_rate_window
+        self.rates_unchecked = False
+        self.trusted = trusted
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
         if request.headers.get("Upgrade", "").lower() == "websocket":
@@ -137,7 +163,7 @@ class GraphQLView(BaseView[Context, None]):
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             code = getattr(exc, "code", "BAD_REQUEST")
-            return _error_response(exc.status_code, exc.reason, code)
+            return _error_response(exc.status_code, exc.reason, code, getattr(exc, "headers", {}))
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
@@ -213,6 +239,22 @@ class GraphQLView(BaseView[Context, None]):
         assert isinstance(data, GraphQLRequestData)  # batching is off
         if refused := query_size_error(data.query, self.max_query_bytes):
             raise refused
+        if self.trusted is None:
+            return data
+        document_id = None
+        if not data.query:  # `documentId` sits beside `query` (GET: a parameter)
+            fields = (
+                request.query_params
+                if request.method == "GET"
+                else self.parse_json(await request.get_body())
+            )
+            document_id = fields.get("documentId") if isinstance(fields, Mapping) else None
+        try:
+            data.query = await self.trusted.resolve(data.query, data.extensions, document_id)
+        except operations.Unknown as exc:
+            raise Refused(
+                404 if exc.code == operations.NOT_FOUND else 400, exc.message, exc.code
+            ) from exc
         return data
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
@@ -224,6 +266,8 @@ class GraphQLView(BaseView[Context, None]):
                 request.method, request.headers, request.cookies, self.csrf_header
             )
         )
+        if viewer is not None:
+            await self._meter(viewer.tenant.id)
         return Context(
             viewer=viewer,
             request_id=request.get(REQUEST_ID, ""),
@@ -237,6 +281,31 @@ class GraphQLView(BaseView[Context, None]):
             ),
             limiter=self.limiter,
         )
+
+    async def _meter(self, tenant_id: uuid.UUID) -> None:
+        """Count the request for its tenant, and refuse it over the tenant's API rate (429
+        with `Retry-After`, counted in Redis across processes when the server runs on it)."""
+        usage.requests.add(tenant_id, usage.Meter.API_REQUESTS)
+        rate = await usage.api_rate(tenant_id)
+        if rate is None or self.limiter is None:
+            return
+        rule = Rule(rate, self.tenant_rate_window)
+        try:
+            retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            if not self.rates_unchecked:  # once per outage
+                log.warning("tenant API rate not checked, Redis is unreachable: %s", exc)
+            self.rates_unchecked = True
+            return  # a rate is a fairness limit: Redis down must not stop every request
+        self.rates_unchecked = False
+        if retry is not None:
+            raise Refused(
+                429,
+                f"Your tenant's package allows {rate} API requests per "
+                f"{self.tenant_rate_window} s; retry in {retry} s",
+                "RATE_LIMITED",
+                {"Retry-After": str(retry)},
+            )
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`, or, with the
@@ -252,6 +321,7 @@ class GraphQLView(BaseView[Context, None]):
         if not sessions.admit(viewer.tenant.id, viewer.user.id, self.max_websockets_per_user):
             await socket.close(code=sessions.CLOSE_TOO_MANY, message=b"Too many connections")
             raise ConnectionRejectionError({"message": "Too many connections"})
+        usage.requests.add(viewer.tenant.id, usage.Meter.WEBSOCKET_CONNECTIONS)
         context.viewer = viewer
         context.__post_init__()
         context.request[SESSION] = sessions.open_session(

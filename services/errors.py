@@ -66,6 +66,12 @@ class Code(StrEnum):
     """减签 would leave a countersign without signers."""
     SEPARATION_OF_DUTIES = "SEPARATION_OF_DUTIES"
     """The initiator may not approve (or be handed) her own document at that step."""
+    CANNOT_READ = "CANNOT_READ"
+    """Someone a document would be circulated to may not read it (secrecy, another tenant, a
+    disabled account); the message names them."""
+    QUOTA_EXCEEDED = "QUOTA_EXCEEDED"
+    """The tenant's package (服务套餐) or allocation does not allow more; the message names the
+    limit, the usage and the package."""
 
 
 @dataclass(frozen=True, slots=True)

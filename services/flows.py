@@ -169,6 +169,7 @@ class AssigneeCheck:
     @classmethod
     async def load(cls, scope: TenantScope, definition: workflow.FlowDefinition) -> AssigneeCheck:
         rules = [n.assignee for n in definition.nodes if n.assignee is not None]
+        rules += [rule for n in definition.nodes for rule in n.cc]
         rules += [
             n.deadline.escalate_to
             for n in definition.nodes

@@ -100,7 +100,7 @@ async def check_alerts(thresholds: Thresholds, now: datetime | None = None) -> l
             current = {a.tenant_id: a for a in open_alerts if a.kind == kind}
             for alert in current.values():
                 if alert.tenant_id not in crossed:
-                    changed.append(await _resolve(work, alert, now))
+                    changed.append(await resolve_alert(work, alert, now))
             fresh = [t for t in crossed if t not in current]
             tenants = {t.id: t for t in await Tenant.filter(id__in=fresh)} if fresh else {}
             for tenant_id in fresh:
@@ -109,7 +109,7 @@ async def check_alerts(thresholds: Thresholds, now: datetime | None = None) -> l
                     raised = _overdue_alert(value, thresholds)
                 else:
                     raised = _lag_alert(value, thresholds)
-                changed.append(await _raise(work, tenants[tenant_id], kind, now, *raised))
+                changed.append(await raise_alert(work, tenants[tenant_id], kind, now, *raised))
     return changed
 
 
@@ -128,7 +128,7 @@ def _lag_alert(lag: OutboxLag, thresholds: Thresholds) -> tuple[float, float, st
     return age, thresholds.outbox_lag_seconds, message, data
 
 
-async def _raise(
+async def raise_alert(
     work: Work,
     tenant: Tenant,
     kind: AlertKind,
@@ -137,10 +137,12 @@ async def _raise(
     threshold: float,
     message: str,
     data: dict[str, Any],
+    severity: str = "warning",
 ) -> Alert:
     alert = await TenantScope(tenant.id).create(
         Alert,
         kind=kind,
+        severity=severity,
         value=value,
         threshold=threshold,
         message=message,
@@ -151,7 +153,7 @@ async def _raise(
     return alert
 
 
-async def _resolve(work: Work, alert: Alert, now: datetime) -> Alert:
+async def resolve_alert(work: Work, alert: Alert, now: datetime) -> Alert:
     alert.status, alert.resolved_at = AlertStatus.RESOLVED, now
     await alert.save(update_fields=["status", "resolved_at", "updated_at"])
     tenant = await Tenant.get(id=alert.tenant_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from models.outbox import OutboxEvent
@@ -14,6 +15,15 @@ log = logging.getLogger(__name__)
 
 _exit_after_commit: str | None = None
 CRASH_EXIT_CODE = 86
+_committed: list[Callable[[Event], None]] = []
+
+
+def on_committed(handler: Callable[[Event], None]) -> Callable[[], None]:
+    """`handler` sees this process's events right after their commit, before the bus has
+    them (so what the committing process caches is dropped before its next request); returns
+    the function that removes it."""
+    _committed.append(handler)
+    return lambda: _committed.remove(handler)
 
 
 def exit_after_commit(topic: str | None) -> None:
@@ -28,6 +38,12 @@ async def publish_committed(events: list[Event]) -> None:
     if _exit_after_commit and any(e.topic == _exit_after_commit for e in events):
         log.warning("test setting: exiting after commit, before publishing %s", events)
         os._exit(CRASH_EXIT_CODE)
+    for event in events:
+        for handler in _committed:
+            try:
+                handler(event)
+            except Exception:
+                log.exception("commit handler failed on %s", event.id)
     current = bus.current()
     if current is None or not events:
         return

@@ -57,6 +57,19 @@ class Session:
 
 _open: dict[Key, set[Session]] = {}
 _closing: set[asyncio.Task[Any]] = set()
+_revoked: list[Callable[[uuid.UUID, uuid.UUID], None]] = []
+
+
+def on_revoke(handler: Callable[[uuid.UUID, uuid.UUID], None]) -> Callable[[], None]:
+    """`handler(tenant_id, user_id)` runs on every revocation of a user, sent by this process
+    (at once) or another; returns the function that removes it."""
+    _revoked.append(handler)
+    return lambda: _revoked.remove(handler)
+
+
+def _tell_revoked(tenant_id: uuid.UUID, user_id: uuid.UUID) -> None:
+    for handler in _revoked:
+        handler(tenant_id, user_id)
 
 
 def open_session(
@@ -116,6 +129,7 @@ async def revoke_user(tenant_id: uuid.UUID, user_id: uuid.UUID) -> int:
     the others as soon as the bus delivers the message (milliseconds). Returns how many were
     open in this process; raises if the message could not be sent to the others."""
     closed = close_user(tenant_id, user_id)
+    _tell_revoked(tenant_id, user_id)
     current = bus.current()
     if current is not None:
         await current.send_control(
@@ -144,7 +158,9 @@ async def revoke_browser(browser: uuid.UUID) -> int:
 def handle_control(message: dict[str, Any]) -> None:
     """The bus's control handler: a revocation sent by any process."""
     if message.get("type") == "revoke":
-        closed = close_user(uuid.UUID(message["tenant"]), uuid.UUID(message["user"]))
+        tenant_id, user_id = uuid.UUID(message["tenant"]), uuid.UUID(message["user"])
+        _tell_revoked(tenant_id, user_id)
+        closed = close_user(tenant_id, user_id)
         if closed:
             log.info("revoked %d connections of user %s", closed, message["user"])
     elif message.get("type") == "revoke_browser":

@@ -45,10 +45,12 @@ class Topic(StrEnum):
     PUBLICATION_CHANGED = "publication.changed"
     ARTICLE_CHANGED = "publication.article_changed"
     ISSUE_CHANGED = "publication.issue_changed"
+    NOTIFICATION_CREATED = "notification.created"
     EXCHANGE_RECIPIENT_CHANGED = "exchange.recipient_changed"
     EXCHANGE_INCOMING = "exchange.incoming"
     ALERT_RAISED = "alert.raised"
     ALERT_RESOLVED = "alert.resolved"
+    ACCESS_RULES_CHANGED = "sso.access_rules_changed"
     PORTAL_COMPONENT_REGISTERED = "portal.component_registered"
     PORTAL_RESOURCE_REGISTERED = "portal.resource_registered"
     PORTAL_RESOURCE_UPDATED = "portal.resource_updated"
@@ -63,6 +65,15 @@ class Topic(StrEnum):
     PORTAL_ROLE_LAYOUT_CLEARED = "portal.role_layout_cleared"
     PORTAL_PERSONAL_LAYOUT_SET = "portal.personal_layout_set"
     PORTAL_PERSONAL_LAYOUT_RESET = "portal.personal_layout_reset"
+    CALENDAR_EVENT_CHANGED = "calendar.event_changed"
+    CALENDAR_INVITED = "calendar.invited"
+    CALENDAR_RESPONDED = "calendar.responded"
+    CALENDAR_REMINDER = "calendar.reminder"
+    CALENDAR_SHARED = "calendar.shared"
+    NOTE_CHANGED = "calendar.note_changed"
+    CONTACT_CHANGED = "calendar.contact_changed"
+    BOOKING_RESOURCE_CHANGED = "booking.resource_changed"
+    BOOKING_CHANGED = "booking.changed"
 
 
 def global_id(type_name: str, key: uuid.UUID | str) -> str:

@@ -240,8 +240,9 @@ async def platform_admin(database: Settings) -> User:
 
 @pytest.fixture
 def count_queries() -> Any:
-    """`with count_queries() as counted:` … `counted()` is the number of SQL statements sent.
-    Make one request with the token first: its first use records a sign-in."""
+    """`with count_queries() as counted:` … `counted()` is the number of SQL statements sent,
+    `counted.statements` their text. Make one request with the token first: its first use
+    records a sign-in."""
 
     @contextmanager
     def counting() -> Iterator[Any]:
@@ -257,12 +258,24 @@ def count_queries() -> Any:
         logger.addHandler(handler)
         logger.setLevel(logging.DEBUG)
         try:
-            yield lambda: len(statements)
+            yield Counted(statements)
         finally:
             logger.removeHandler(handler)
             logger.setLevel(level)
 
     return counting
+
+
+@dataclass
+class Counted:
+    statements: list[str]
+
+    def __call__(self) -> int:
+        return len(self.statements)
+
+    def reads(self, table: str) -> int:
+        """SELECTs whose FROM names `table`."""
+        return sum(1 for s in self.statements if s.startswith("SELECT") and f'FROM "{table}"' in s)
 
 
 def _in_request() -> bool:

@@ -66,6 +66,7 @@ from .actions import (
     Urge,
     Withdraw,
 )
+from .assignment import copy_users
 from .bpmn import export_bpmn, export_notes, import_bpmn
 from .checks import allowed_actions, check_document_action, check_task_action
 from .definition import (
@@ -176,6 +177,7 @@ __all__ = [
     "check_document_action",
     "check_task_action",
     "compile_condition",
+    "copy_users",
     "countersign_threshold",
     "dispatch_template",
     "export_bpmn",

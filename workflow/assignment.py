@@ -8,13 +8,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from .definition import FormFieldRule, PreviousHandlerRule, UsersRule
+from .definition import AssigneeRule, FormFieldRule, PreviousHandlerRule, UsersRule
 from .errors import EngineError, label
 from .state import Activation
 from .vocabulary import TaskStatus
 from .working import Working, dedupe
 
-__all__ = ["apply_assignment", "auto_assign", "builtin_users"]
+__all__ = ["apply_assignment", "auto_assign", "builtin_users", "copy_users"]
 
 
 def builtin_users(w: Working, act: Activation) -> tuple[str, ...] | None:
@@ -32,6 +32,20 @@ def builtin_users(w: Working, act: Activation) -> tuple[str, ...] | None:
         return tok.prev_handlers or (w.orig.initiator,)
     if isinstance(rule, FormFieldRule):
         return _users_from_value(_get_path(w.form, rule.field))
+    return None
+
+
+def copy_users(
+    rule: AssigneeRule, handlers: tuple[str, ...], form: Mapping[str, Any]
+) -> tuple[str, ...] | None:
+    """Who a node's ``cc`` rule names when the node completed, by ``handlers``; None for a
+    rule the directory answers."""
+    if isinstance(rule, UsersRule):
+        return dedupe(rule.ids)
+    if isinstance(rule, PreviousHandlerRule):
+        return dedupe(handlers)
+    if isinstance(rule, FormFieldRule):
+        return _users_from_value(_get_path(form, rule.field))
     return None
 
 

@@ -244,6 +244,9 @@ class Node(_Model):
     #: ``separateDuties``. The initiator may not approve at such a node (nor be handed or
     #: added to it), whoever she holds the task for.
     separate_duties: bool | None = None
+    #: task / countersign: 抄送, who gets a read-only copy (传阅) when the node completes with
+    #: approval; the same rules as ``assignee`` (``previous_handler``: the node's handlers).
+    cc: list[AssigneeRule] = Field(default_factory=list)
 
     @property
     def is_wait(self) -> bool:

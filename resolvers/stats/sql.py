@@ -30,6 +30,12 @@ class Sql:
             return f"extract(epoch FROM {end} - {start})"
         return f"oc_seconds({end}, {start})"
 
+    def prefix(self, text: str) -> str:
+        """The part of `text` before its first '.' (all of it when there is none)."""
+        if self.postgres:
+            return f"split_part({text}, '.', 1)"
+        return f"substr({text}, 1, instr({text} || '.', '.') - 1)"
+
     def percentile(self, q: float, values: str) -> str:
         """Linear interpolation between the closest ranks of `values` (NULLs left out)."""
         if self.postgres:

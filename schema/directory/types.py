@@ -75,6 +75,9 @@ describe_values(
         "PUBLICATIONS_EDIT": (
             "Edit information publications (信息刊物): assemble issues, adopt articles, publish."
         ),
+        "BOOKINGS_MANAGE": (
+            "Keep bookable resources (公共事务) and approve or reject their bookings."
+        ),
     },
 )
 

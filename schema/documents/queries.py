@@ -3,7 +3,8 @@ the document types."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 import strawberry
 from strawberry import relay
@@ -36,6 +37,24 @@ class DocumentFilter:
     search: str | None = strawberry.field(default=None, description="Title or number.")
 
 
+JOINED = {"initiator": "initiator", "documentType": "document_type", "orgUnit": "org_unit"}
+
+
+def _under_document(selections: Iterable[Any]) -> set[str] | None:
+    """The field names selected under any `document` field in these selections (fragments
+    included); None when no `document` is selected."""
+    found: set[str] | None = None
+    for selection in selections:
+        inner = getattr(selection, "selections", None) or []
+        if getattr(selection, "name", None) == "document":
+            names = {getattr(s, "name", "") for s in inner}
+            found = (found or set()) | names
+        deeper = _under_document(inner)
+        if deeper is not None:
+            found = (found or set()) | deeper
+    return found
+
+
 @strawberry.type
 class DocumentQuery:
     @strawberry.field(
@@ -65,6 +84,10 @@ class DocumentQuery:
             search=f.search,
             page=PageArgs(first, after, last, before),
         )
+        joined = _under_document(info.selected_fields)
+        if joined is not None:
+            related = [column for name, column in JOINED.items() if name in joined]
+            await r.prime_documents(info.context, [t.document_id for t in page.rows], related)
         return Connection.of(page, Task.from_model)
 
     @strawberry.field(

@@ -20,6 +20,7 @@ from resolvers import portal as r
 from schema.nodes import LoadedNode
 from schema.tenants import Tenant
 from schema.types import Info, describe_values
+from schema.usage.types import ServicePackage
 
 strawberry.enum(
     m.ComponentCategory, name="PortalComponentCategory", description="Where a component belongs."
@@ -56,7 +57,11 @@ strawberry.enum(
 )
 describe_values(
     m.ServiceKind,
-    {"COMPONENT": "A service component (服务组件).", "RESOURCE": "A portal resource."},
+    {
+        "COMPONENT": "A service component (服务组件).",
+        "RESOURCE": "A portal resource.",
+        "PACKAGE": "A service package (服务套餐); approval assigns it.",
+    },
 )
 
 
@@ -331,3 +336,7 @@ class ServiceApplication(LoadedNode):
     @strawberry.field(description="The resource applied for, or null.")
     async def resource(self, info: Info) -> PortalResource | None:
         return await PortalResource.load(info, self.row.resource_id)
+
+    @strawberry.field(description="The service package applied for (kind PACKAGE).")
+    async def package(self, info: Info) -> ServicePackage | None:
+        return await ServicePackage.load(info, self.row.package_id)

@@ -11,6 +11,7 @@ from models.access import Actor
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User, UserStatus
 from models.scope import TenantScope
+from services import usage
 from services.directory.common import manage, record, save_new, user_org_paths
 from services.directory.contacts import clean_contacts, primary_value, with_primary
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
@@ -61,6 +62,7 @@ async def create_user(
         manage(actor, paths=(u.path for u in units))
         primary = _primary(units, primary_org_unit_id)
         await _unique_user_keys(scope, username=username, external_subject=external_subject)
+        await usage.admit_user(actor.tenant_id)
         user = await save_new(
             scope.create(
                 User,
@@ -153,6 +155,8 @@ async def update_user(
             await _unique_user_keys(scope, username=None, external_subject=external_subject)
         if username not in (KEEP, user.username):
             await _unique_user_keys(scope, username=username, external_subject=None, but=user.id)
+        if status == UserStatus.ACTIVE and user.status != UserStatus.ACTIVE:
+            await usage.admit_user(actor.tenant_id, "status")
         if emails is KEEP and email is not KEEP and email != user.email:
             emails = with_primary(user.emails, email)
         if phones is KEEP and phone is not KEEP and phone != user.phone:

@@ -47,6 +47,7 @@ async def act_on_task(
     async with transaction(actor) as work:
         run = await Run.load(work, actor, task.document_id, "id")
         check_version(run.document.version, expected_version)
+        run.tasks[task.key] = task  # stale fields are all rewritten from the locked instance
         check_task(Situation.of(actor, run.document, run.flow), task.key, action)
         changes: dict[str, Any] = {}
         if form_data is not KEEP and action in (TaskAction.APPROVE, TaskAction.REJECT):
@@ -80,8 +81,7 @@ async def act_on_task(
             case TaskAction.TAKE_BACK:
                 engine_action = workflow.TakeBack(me, task.key, comment)
         await _run(run, engine_action, action.value, comment, changes, task)
-    refreshed = await scope.query(Task).get(id=task.id)
-    return run, refreshed
+    return run, run.tasks[task.key]
 
 
 async def act_on_document(

@@ -28,7 +28,7 @@ async def resolve(
     else:
         found = workflow.resolve_builtin(flow, instance, activation, document.form_data)
     if found is None:
-        found = await _directory(scope, document, rule)
+        found = await directory_users(scope, document, rule)
     users = list(dict.fromkeys((await active_user_ids(scope, found)).values()))
     if not users:
         name = flow.node(activation.node_id).name or activation.node_id
@@ -39,7 +39,7 @@ async def resolve(
     return users
 
 
-async def _directory(
+async def directory_users(
     scope: TenantScope, document: Document, rule: workflow.AssigneeRule
 ) -> list[str]:
     if isinstance(rule, workflow.RoleRule):

@@ -14,6 +14,7 @@ from typing import Any
 from models.access import Actor
 from models.documents import Attachment, Document
 from models.scope import TenantScope
+from services import usage
 from services.documents import access
 from services.documents.lifecycle import editable_fields
 from services.documents.runtime import Run
@@ -116,6 +117,7 @@ async def _store(
                 )
             scope = run.scope
             group_id, version = await _next_version(run, replaces_id)
+            await usage.reserve_storage(actor.tenant_id, file.size)
             attachment = await scope.create(
                 Attachment,
                 document_id=run.document.id,

@@ -22,6 +22,7 @@ from models.documents import (
 from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormVersion
 from models.scope import TenantScope
+from services import usage
 from services.documents import visibility
 from services.documents.checks import Situation, check_document
 from services.documents.runtime import Run, engine_error
@@ -67,6 +68,7 @@ async def create_document(
             )
             checks.problems.extend(data_problems(form_version.json_schema, data, complete=False))
             unit_id = await _org_unit(scope, actor, org_unit_id, checks)
+        await usage.admit_document(actor.tenant_id, work.now)
         document = await scope.create(
             Document,
             document_type_id=doc_type.id,
@@ -86,6 +88,7 @@ async def create_document(
             actor_id=actor.user_id,
             data={"template": template.name if template else None, "type": doc_type.code},
         )
+        await usage.count(work, actor.tenant_id, usage.Meter.DOCUMENTS_CREATED)
         work.audit(actor.tenant_id, "document.created", "Document", document.id, {"title": title})
         work.emit(
             actor.tenant_id,

@@ -20,8 +20,8 @@ from models.documents import (
 from models.flows import FlowVersion
 from models.scope import TenantScope
 from services import workdays
-from services.documents import assignees, delegations, numbers, outcomes
-from services.documents.trail import add_participants, trail
+from services.documents import assignees, copies, delegations, notices, numbers, outcomes
+from services.documents.trail import add_participants, participants_of, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
 from services.rows import locked
@@ -79,7 +79,13 @@ class Run:
     touched: dict[str, set[str]] = field(default_factory=dict)
     """Users concerned by each task (by its key) changed or notified since the last record."""
     task_ids: dict[str, uuid.UUID] = field(default_factory=dict)
+    tasks: dict[str, Task] = field(default_factory=dict)
+    """Task rows read or written in this run, by key: each is read at most once."""
+    participants: set[uuid.UUID] | None = None
+    """The document's participants, read on first need."""
     status_before: DocumentStatus = DocumentStatus.DRAFT
+    copies: list[copies.Copy] = field(default_factory=list)
+    """What nodes' `cc` rules found, sent once the action is in the trail."""
     _env: workflow.Environment | None = None
 
     @classmethod
@@ -243,6 +249,7 @@ class Run:
             summary["changed"] = sorted(changes)
         if comment:
             summary["reason"] = comment
+            await notices.mentioned(self.work, self.scope, document, comment, task)
         self.work.audit(tenant, f"document.{action}", "Document", document.id, summary)
         if document.status != self.status_before:
             self.work.emit(
@@ -260,6 +267,8 @@ class Run:
         self.status_before = document.status
         if ended:
             await outcomes.ended(self)
+        await copies.send_all(self.work, self.scope, document, self.copies, self.actor_user_id)
+        self.copies = []
 
     async def _tasks_changed(self) -> None:
         """One `task.changed` per task touched since the last record, for its people."""
@@ -284,27 +293,15 @@ class Run:
 
     async def _effects(self, step: workflow.Step) -> None:
         tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
+        created = {t.id for t in step.created_tasks}
         if tasks:
-            await self._sync_tasks(list(tasks.values()))
+            await self._sync_tasks(list(tasks.values()), created)
         if step.closed_tasks:
             await self._cancel_timers([t.id for t in step.closed_tasks])
-        for timer in step.timers:
-            row = (
-                await self.scope.query(Timer)
-                .filter(document_id=self.document.id, task_key=timer.task_id, kind=timer.kind)
-                .get_or_none()
-            )
-            if row is None:
-                await self.scope.create(
-                    Timer,
-                    document_id=self.document.id,
-                    task_key=timer.task_id,
-                    kind=timer.kind,
-                    due_at=timer.at,
-                )
-            else:
-                row.due_at, row.fired_at = timer.at, None
-                await row.save()
+        if step.timers:
+            await self._set_timers(step.timers, created)
+        await notices.task_notes(self.work, self.scope, self.document, self.flow, step)
+        self.copies += await copies.copies_of(self.scope, self.flow, self.document, step)
         for note in step.notifications:
             self.work.emit(
                 self.actor.tenant_id,
@@ -341,15 +338,34 @@ class Run:
         if moot:
             await self.scope.query(Timer).filter(id__in=[t.id for t in moot]).delete()
 
-    async def _sync_tasks(self, tasks: list[workflow.Task]) -> None:
+    async def _set_timers(self, timers: Any, created: set[str]) -> None:
+        """A task created in this step has no timers yet: only the others' are read."""
+        keys = [t.task_id for t in timers if t.task_id not in created]
+        query = self.scope.query(Timer).filter(document_id=self.document.id, task_key__in=keys)
+        rows = {(r.task_key, r.kind): r for r in (await query if keys else [])}
+        fresh = []
+        for timer in timers:
+            if row := rows.get((timer.task_id, timer.kind)):
+                row.due_at, row.fired_at = timer.at, None
+                await row.save()
+            else:
+                at, key = timer.at, timer.task_id
+                fresh.append(Timer(document_id=self.document.id, task_key=key, kind=timer.kind))
+                fresh[-1].due_at = at
+        if fresh:
+            await self.scope.bulk_create(Timer, fresh)
+
+    async def _sync_tasks(self, tasks: list[workflow.Task], created: set[str]) -> None:
+        """Task rows follow the engine's tasks. A created task has no row yet (keys are never
+        reused), and one this run already read or wrote is not read again."""
         scope, document = self.scope, self.document
-        rows = {
-            row.key: row
-            for row in await scope.query(Task).filter(
-                document_id=document.id, key__in=[t.id for t in tasks]
-            )
-        }
+        unknown = [t.id for t in tasks if t.id not in self.tasks and t.id not in created]
+        if unknown:
+            for found in await scope.query(Task).filter(document_id=document.id, key__in=unknown):
+                self.tasks[found.key] = found
+        rows = self.tasks
         participants: set[str] = set()
+        opened: list[workflow.Task] = []
         for task in tasks:
             values = {
                 "node_id": task.node_id,
@@ -368,7 +384,9 @@ class Run:
             }
             row = rows.get(task.id)
             if row is None:
+                opened.append(task)
                 row = await scope.create(Task, document_id=document.id, key=task.id, **values)
+                rows[task.id] = row
                 if task.assignee is None and task.candidates:
                     await scope.bulk_create(
                         TaskCandidate,
@@ -386,7 +404,10 @@ class Run:
             participants |= people
             self.touched.setdefault(task.id, set()).update(people)
             self.task_ids[task.id] = row.id
-        await add_participants(scope, document, _ids(participants))
+        if self.participants is None:
+            self.participants = await participants_of(scope, document)
+        await add_participants(scope, document, _ids(participants), self.participants)
+        await notices.tasks_opened(self.work, scope, document, self.flow, opened)
 
 
 def _ids(values: Any) -> list[uuid.UUID]:

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from models.documents import Document, DocumentEvent, DocumentParticipant, DocumentStatus
 from models.scope import TenantScope
 from services.documents.indexing import INDEXED_ACTIONS, index_document
 
 
-async def add_participants(scope: TenantScope, document: Document, users: list[uuid.UUID]) -> None:
+async def participants_of(scope: TenantScope, document: Document) -> set[uuid.UUID]:
+    query = scope.query(DocumentParticipant).filter(document_id=document.id)
+    return {cast(uuid.UUID, u) for u in await query.values_list("user_id", flat=True)}
+
+
+async def add_participants(
+    scope: TenantScope,
+    document: Document,
+    users: list[uuid.UUID],
+    known: set[uuid.UUID] | None = None,
+) -> None:
+    """Record who took part; `known` (the document's participants, read by the caller) saves
+    the read and is kept up to date."""
     if not users:
         return
-    known = set(
-        await scope.query(DocumentParticipant)
-        .filter(document_id=document.id, user_id__in=users)
-        .values_list("user_id", flat=True)
-    )
+    if known is None:
+        query = scope.query(DocumentParticipant).filter(document_id=document.id, user_id__in=users)
+        known = {cast(uuid.UUID, u) for u in await query.values_list("user_id", flat=True)}
     fresh = [DocumentParticipant(document_id=document.id, user_id=u) for u in set(users) - known]
     if fresh:
         await scope.bulk_create(DocumentParticipant, fresh)
+        known.update(p.user_id for p in fresh)
 
 
 async def trail(

@@ -17,7 +17,7 @@ from typing import Any
 
 from tortoise.queryset import QuerySet
 
-from models.access import Actor
+from models.access import Actor, Permission
 from models.directory import OrgUnit
 from models.documents import Secrecy, Urgency
 from models.exchange import (
@@ -28,12 +28,14 @@ from models.exchange import (
     IncomingReminder,
     RecipientStatus,
 )
+from models.notifications import NotificationKind
 from models.scope import TenantScope, across_tenants
 from models.tenants import Tenant, TenantStatus
 from services.exchange import records
+from services.notifications import holders, notify
 from services.tenants import SYSTEM_USER_ID
 from services.uow import Work, transaction
-from subscriptions.topics import Topic
+from subscriptions.topics import Topic, global_id
 
 log = logging.getLogger("officecloud.exchange")
 
@@ -129,6 +131,14 @@ async def _deliver(work: Work, recipient: DispatchRecipient) -> str | None:
             {"sender": item.sender_code, "title": item.title, "role": item.role.value},
         )
         work.emit(receiver.id, Topic.EXCHANGE_INCOMING, records.incoming_changed(item, "delivered"))
+        await notify(
+            work,
+            receiver.id,
+            await holders(inbox, Permission.EXCHANGE_RECEIVE),
+            NotificationKind.INCOMING_ARRIVED,
+            f"收到{item.sender_name}来文《{item.title}》，请签收",
+            global_id("IncomingItem", item.id),
+        )
     recipient.status = RecipientStatus.DELIVERED
     recipient.delivered_at = work.now
     recipient.attempts += 1

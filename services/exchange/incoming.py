@@ -18,6 +18,7 @@ from models.access import Actor, DataScope, Permission
 from models.directory import Membership
 from models.documents import Attachment, Document, DocumentKind, DocumentType
 from models.exchange import (
+    Dispatch,
     DispatchRecipient,
     IncomingAttachment,
     IncomingItem,
@@ -25,6 +26,7 @@ from models.exchange import (
     RecipientStatus,
 )
 from models.forms import FormVersion
+from models.notifications import NotificationKind
 from models.scope import TenantScope
 from models.tenants import Tenant
 from services.documents import lifecycle
@@ -33,8 +35,9 @@ from services.errors import Code, ServiceError, not_found, require
 from services.exchange import records
 from services.forms import data_problems
 from services.inputs import Checks, parse_id
+from services.notifications import holders, notify
 from services.uow import Work, transaction
-from subscriptions.topics import Topic
+from subscriptions.topics import Topic, global_id
 
 RECEIPT_FIELDS = ("sender", "senderCode", "senderNumber", "body")
 """The only receipt-form fields filled from a copy, so a sender never steers the receiver's
@@ -286,3 +289,15 @@ async def _tell_sender(
         Topic.EXCHANGE_RECIPIENT_CHANGED,
         records.recipient_changed(recipient, previous),
     )
+    dispatch = await outbox.query(Dispatch).get(id=recipient.dispatch_id)
+    clerks = [dispatch.sent_by_id, *await holders(outbox, Permission.EXCHANGE_SEND)]
+    if status is RecipientStatus.SIGNED:
+        kind, text = (
+            NotificationKind.DISPATCH_SIGNED,
+            f"{recipient.receiver_name}已签收《{item.title}》",
+        )
+    else:
+        kind = NotificationKind.DISPATCH_RETURNED
+        text = f"{recipient.receiver_name}退回了《{item.title}》，理由：{reason}"
+    link = global_id("Document", dispatch.document_id)
+    await notify(work, item.sender_tenant_id, clerks, kind, text, link)

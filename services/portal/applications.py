@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 
 from models.access import Actor, Permission
+from models.notifications import NotificationKind
 from models.portal_components import (
     PortalComponent,
     PortalResource,
@@ -19,12 +20,15 @@ from models.portal_components import (
     review_queue,
 )
 from models.scope import TenantScope
-from models.tenants import ApplicationStatus
+from models.tenants import ApplicationStatus, Tenant
+from models.usage import ServicePackage
+from services import usage
 from services.errors import Code, ServiceError, not_found, require
-from services.inputs import Checks, parse_id
+from services.inputs import KEEP, Checks, parse_id
+from services.notifications import notify
 from services.portal.common import record, scope_of
 from services.uow import transaction
-from subscriptions.topics import Topic
+from subscriptions.topics import Topic, global_id
 
 SYSTEM_USER_ID = uuid.UUID(int=0)
 
@@ -34,27 +38,35 @@ async def apply_for_service(
     *,
     component_id: uuid.UUID | str | None = None,
     resource_id: uuid.UUID | str | None = None,
+    package_id: uuid.UUID | str | None = None,
     note: str | None = None,
 ) -> ServiceApplication:
+    """For a shared component, a shared resource or a service package (服务套餐)."""
     actor = require(actor, Permission.TENANT_ADMIN)
+    targets = {
+        ServiceKind.COMPONENT: component_id,
+        ServiceKind.RESOURCE: resource_id,
+        ServiceKind.PACKAGE: package_id,
+    }
     with Checks() as checks:
-        if (component_id is None) == (resource_id is None):
-            checks.fail(Code.INVALID, "Apply for either a component or a resource", "componentId")
+        if sum(target is not None for target in targets.values()) != 1:
+            checks.fail(Code.INVALID, "Apply for one component, resource or package", "componentId")
         note = (note or "").strip()
         if len(note) > 2000:
             checks.fail(Code.TOO_LONG, "note is longer than 2000 characters", "note")
-    kind = ServiceKind.COMPONENT if component_id is not None else ServiceKind.RESOURCE
-    field = "componentId" if kind is ServiceKind.COMPONENT else "resourceId"
-    model: Any = PortalComponent if kind is ServiceKind.COMPONENT else PortalResource
+    kind = next(k for k, target in targets.items() if target is not None)
+    field = f"{kind.value}Id"
     async with transaction(actor) as work:
-        key = parse_id(component_id if component_id is not None else resource_id)
-        target = await catalogue(model, actor.tenant_id).get_or_none(id=key) if key else None
+        key = parse_id(targets[kind])
+        target = await _target(kind, actor, key) if key else None
         if target is None:
             raise not_found(kind.value.capitalize(), field)
-        if target.tenant_id == actor.tenant_id:
+        if kind is ServiceKind.COMPONENT:
+            await _in_package(actor, target.key, field)
+        if getattr(target, "tenant_id", None) == actor.tenant_id:
             raise ServiceError.of(
                 Code.INVALID_STATE,
-                f"Your tenant owns the {kind.value} '{target.key}'; it needs no application",
+                f"Your tenant owns the {kind.value} '{_key(target)}'; it needs no application",
                 field,
             )
         slot = f"{kind.value}:{target.id}"
@@ -62,7 +74,7 @@ async def apply_for_service(
         if live is not None:
             raise ServiceError.of(
                 Code.DUPLICATE,
-                f"The {kind.value} '{target.key}' is already {live.status.value} for your tenant",
+                f"The {kind.value} '{_key(target)}' is already {live.status.value} for your tenant",
                 field,
             )
         try:
@@ -71,6 +83,7 @@ async def apply_for_service(
                 kind=kind,
                 component_id=target.id if kind is ServiceKind.COMPONENT else None,
                 resource_id=target.id if kind is ServiceKind.RESOURCE else None,
+                package_id=target.id if kind is ServiceKind.PACKAGE else None,
                 slot=slot,
                 note=note,
                 applicant_id=actor.user_id,
@@ -78,17 +91,40 @@ async def apply_for_service(
             )
         except IntegrityError as exc:
             raise ServiceError.of(
-                Code.DUPLICATE, f"An application for '{target.key}' was made meanwhile", field
+                Code.DUPLICATE, f"An application for '{_key(target)}' was made meanwhile", field
             ) from exc
         record(
             work,
             actor.tenant_id,
             Topic.PORTAL_SERVICE_APPLIED,
             application,
-            {"kind": kind.value, "key": target.key, "targetId": target.id},
-            also=target.tenant_id,
+            {"kind": kind.value, "key": _key(target), "targetId": target.id},
+            also=getattr(target, "tenant_id", None),
         )
     return application
+
+
+async def _target(kind: ServiceKind, actor: Actor, key: uuid.UUID) -> Any:
+    if kind is ServiceKind.PACKAGE:
+        return await ServicePackage.get_or_none(id=key, active=True)
+    model: Any = PortalComponent if kind is ServiceKind.COMPONENT else PortalResource
+    return await catalogue(model, actor.tenant_id).get_or_none(id=key)
+
+
+def _key(target: Any) -> str:
+    return str(target.code if isinstance(target, ServicePackage) else target.key)
+
+
+async def _in_package(actor: Actor, key: str, field: str) -> None:
+    """A package that names its components allows applying for those only."""
+    limits = await usage.limits_of(actor.tenant_id)
+    package = limits.package
+    if package is not None and package.components and key not in package.components:
+        raise ServiceError.of(
+            Code.QUOTA_EXCEEDED,
+            f"The component '{key}' is not in your package '{package.code}'",
+            field,
+        )
 
 
 async def review_service_application(
@@ -121,6 +157,10 @@ async def review_service_application(
         application.reviewer_name = actor.name[:100]
         application.decided_at = work.now
         await application.save()
+        if approve and application.package_id is not None:
+            tenant = await Tenant.get(id=application.tenant_id)
+            package = await ServicePackage.get(id=application.package_id)
+            await usage.assign(work, actor, tenant, package, KEEP)
         record(
             work,
             application.tenant_id,
@@ -129,6 +169,16 @@ async def review_service_application(
             {"kind": application.kind.value, "reason": reason},
             also=actor.tenant_id,
         )
+        if application.applicant_id:
+            verdict = "已通过" if approve else f"未通过，理由：{reason}"
+            await notify(
+                work,
+                application.tenant_id,
+                [application.applicant_id],
+                NotificationKind.SERVICE_APPLICATION_DECIDED,
+                f"您的服务组件申请{verdict}",
+                global_id("ServiceApplication", application.id),
+            )
     return application
 
 

@@ -1,9 +1,10 @@
 """The standard set of service components the platform ships, seeded idempotently at start.
 
-The calendar, note and public-affairs operations name queries that are still being built, so
-shipped manifests are only parsed at start; the `portal_check_shipped_operations` setting
-validates them against our schema too (turn it on once those queries exist). The document
-boxes, contacts (`users`), notices (`notices`) and publications (`publications`) run today.
+Each manifest's operation names a real query of our schema (`tests/portal/test_standard.py`
+places every component and runs it; `notices` and `publications` included). Shipped manifests
+are only parsed at start; the `portal_check_shipped_operations` setting validates them against
+our schema too. `public-affairs` 1.0.0 named a query that never existed; 1.1.0 names
+`publicAffairs` as built (registered versions are never changed).
 """
 
 from __future__ import annotations
@@ -218,30 +219,31 @@ STANDARD_MANIFESTS: list[dict[str, Any]] = [
     {
         "key": "public-affairs",
         "name": "公共事务 Public affairs",
-        "version": "1.0.0",
-        "description": "Shared services: meeting rooms, vehicles, supplies, duty roster.",
+        "version": "1.1.0",
+        "description": "Bookable meeting rooms, vehicles and equipment (公共事务): what is free "
+        "now, the user's bookings, and what waits for approval.",
         "category": "public_affairs",
         "operation": (
-            "query PortalPublicAffairs($kinds: [String!]!) {\n"
-            "  publicAffairs(kinds: $kinds) { kind title pendingCount url }\n"
+            "query PortalPublicAffairs($kinds: [ResourceKind!]) {\n"
+            "  publicAffairs(kinds: $kinds) {\n"
+            "    kind title resourceCount availableNowCount myUpcomingCount pendingApprovalCount\n"
+            "  }\n"
             "}"
         ),
         "settingsSchema": _settings(
             {
-                "services": {
+                "kinds": {
                     "type": "array",
-                    "items": {
-                        "enum": ["meeting_rooms", "vehicles", "supplies", "duty_roster", "canteen"]
-                    },
+                    "items": {"enum": ["MEETING_ROOM", "VEHICLE", "EQUIPMENT"]},
                     "uniqueItems": True,
                     "minItems": 1,
+                    "description": "Kinds of resource shown; all when left out",
                 }
             },
-            ("services",),
         ),
         "requiredPermission": None,
-        "help": "Entry points to booking and requests (会议室、车辆、办公用品、值班).",
-        "example": {"settings": {"services": ["meeting_rooms", "vehicles"]}},
+        "help": "Entry points to booking (会议室、车辆、设备) with what is free and what waits.",
+        "example": {"settings": {"kinds": ["MEETING_ROOM", "VEHICLE"]}},
     },
 ]
 

@@ -13,7 +13,8 @@ from models.sso import AccessRule, AccessSubject
 from services.errors import Code, ServiceError, check_version, not_found, require
 from services.inputs import KEEP, Checks, apply_changes, parse_id
 from services.sso.access_log import COMPONENT_KEY_MAX
-from services.uow import transaction
+from services.uow import Work, transaction
+from subscriptions.topics import Topic, global_id
 
 
 def _components(checks: Checks, components: Iterable[str]) -> list[str]:
@@ -69,6 +70,7 @@ async def create_access_rule(
             rule.id,
             {"subject": f"{subject_type.value}:{key}", "components": cleaned},
         )
+        _changed(work, actor, rule.id, "created")
     return rule
 
 
@@ -102,6 +104,7 @@ async def update_access_rule(
             rule.version += 1
             await rule.save()
             work.audit(actor.tenant_id, "access_rule.updated", "AccessRule", rule.id, changes)
+            _changed(work, actor, rule.id, "updated")
     return rule
 
 
@@ -120,4 +123,11 @@ async def delete_access_rule(actor: Actor | None, *, id: uuid.UUID | str) -> uui
             rule.id,
             {"subject": f"{rule.subject_type.value}:{rule.subject_id}"},
         )
+        _changed(work, actor, rule.id, "deleted")
     return rule.id
+
+
+def _changed(work: Work, actor: Actor, rule_id: uuid.UUID, action: str) -> None:
+    """Who may use what changed: every process drops the tenant's cached viewers."""
+    payload = {"id": global_id("AccessRule", rule_id), "type": "AccessRule", "action": action}
+    work.emit(actor.tenant_id, Topic.ACCESS_RULES_CHANGED, payload)

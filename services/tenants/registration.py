@@ -9,9 +9,11 @@ import uuid
 from typing import Any
 
 from models.access import Actor, Permission
+from models.notifications import NotificationKind
 from models.tenants import ApplicationStatus, Tenant, TenantApplication, TenantKind, TenantStatus
 from services.errors import Code, ServiceError, not_found, require
 from services.inputs import Checks, parse_id
+from services.notifications import notify
 from services.tenants.provisioning import SYSTEM_USER_ID, ensure_platform, new_tenant, provision
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
@@ -138,12 +140,20 @@ async def _decide(
         application.status = ApplicationStatus.APPROVED
         tenant.status = TenantStatus.ACTIVE
         await tenant.save(update_fields=["status", "updated_at"])
-        await provision(
+        admin = await provision(
             work,
             tenant,
             application.admin_username,
             application.applicant_name,
             application.applicant_email,
+        )
+        await notify(
+            work,
+            tenant.id,
+            [admin.id],
+            NotificationKind.TENANT_APPLICATION_DECIDED,
+            f"「{tenant.name}」的入驻申请已通过，您是该单位的管理员",
+            global_id("Tenant", tenant.id),
         )
         return tenant
     application.status = ApplicationStatus.REJECTED

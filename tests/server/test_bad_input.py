@@ -96,7 +96,12 @@ SEARCHES = [
     "auditLog.filter.targetId",
     "notices.filter.category",
     "publications.filter.kinds",
+    "myNotes.search",
+    "contacts.search",
+    "partnerDepartments.search",
 ]
+LISTS = {"partnerDepartments": "{ code }"}
+"""Search fields that answer a plain list rather than a connection, with what to select."""
 
 
 LIST_FILTERS = {"publications.filter.kinds"}
@@ -106,7 +111,7 @@ LIST_FILTERS = {"publications.filter.kinds"}
 def search_query(key: str, value: str) -> str:
     field, argument, *inner = key.split(".")
     given = f"{{{inner[0]}: {value}}}" if inner else value
-    return f"{field}({argument}: {given}) {{ edges {{ cursor }} }}"
+    return f"{field}({argument}: {given}) {LISTS.get(field, '{ edges { cursor } }')}"
 
 
 def test_the_list_holds_every_string_search_and_filter_argument() -> None:

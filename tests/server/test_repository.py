@@ -65,6 +65,7 @@ RAW_SQL_ELSEWHERE = {
     "server/metrics.py": "reads the size of the connection pool and runs no SQL",
     "services/stats.py": "platform jobs over every tenant: alerts, rollups, outbox lag",
     "services/sso/access_log.py": "flushes component-usage counters (rows carry their tenant_id)",
+    "services/usage/counting.py": "upserts usage counters (rows carry their tenant_id), job locks",
 }
 """System code that runs SQL of its own, each for a reason that is not a request's read."""
 SHARED = {"workflow.vocabulary"}

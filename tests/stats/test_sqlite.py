@@ -45,6 +45,7 @@ STATS = """query($tenant: ID, $children: Boolean!, $from: DateTime, $to: DateTim
     receipts { sent delivered signed returned receiptRate
       signTime { count averageSeconds p50Seconds p90Seconds } }
     access { day signIns failedSignIns activeUsers components { component uses users } }
+    serviceUsage { service actions users }
   }
 }"""
 
@@ -227,6 +228,9 @@ async def test_statistics_on_sqlite_match_postgresql(
     assert shanghai["workload"]
     assert shanghai["receipts"]["signed"] == 1
     assert any(day["signIns"] for day in shanghai["access"])
+    assert {"documents", "exchange", "directory"} <= {
+        u["service"] for u in shanghai["serviceUsage"]
+    }
     assert own["tenants"] == [{"code": office.department.tenant.code}]
     # The platform-wide view on SQLite: live (no rollups there), every tenant copied over.
     assert everything["everyTenant"] is True

@@ -16,7 +16,8 @@ Assignees and node options live in our namespace ``https://officecloud.example/b
 (prefix ``oc``): ``<oc:assignee kind=... roleCode=... orgUnitId=... levelsUp=...
 field=...><oc:user id=.../></oc:assignee>``, ``<oc:fieldAccess><oc:field path access/>``,
 ``<oc:deadline workingHours|workingDays remindBeforeHours onTimeout><oc:escalateTo
-kind=.../></oc:deadline>`` inside ``extensionElements`` for a deadline in working time, and
+kind=.../></oc:deadline>`` inside ``extensionElements`` for a deadline in working time,
+``<oc:cc kind=...>`` (one per CC rule, as ``oc:assignee``), and
 attributes ``oc:pool oc:allocateNumber oc:archives oc:allowReturn oc:allowDelegate
 oc:allowAddSigner oc:rejectTo oc:countersignMode oc:share oc:separateDuties`` on the task
 (``oc:separateDuties`` on the process for the whole flow). A deadline in wall-clock hours is a

@@ -98,6 +98,10 @@ def _extensions(r: Report, ext: ET.Element, eid: str, node: dict[str, Any]) -> N
             node["fieldAccess"] = access
         elif name == "deadline":
             node["deadline"] = _deadline(r, child, eid)
+        elif name == "cc":
+            rule = read_rule(r, child, eid)
+            if rule is not None:
+                node.setdefault("cc", []).append(rule)
         elif name != "assignee":
             r.warn("BPMN_IGNORED", f"oc:{name} on userTask '{eid}' is ignored", eid)
 

@@ -74,6 +74,8 @@ def export_notes(defn: FlowDefinition) -> list[Problem]:
             notes.append(_note(node, f"what its timer does: {dl.on_timeout.value}"))
         if node.is_wait and defn.separates_duties(node.id):
             notes.append(_note(node, "separation of duties"))
+        if node.cc:
+            notes.append(_note(node, "CC (抄送)"))
     return notes
 
 

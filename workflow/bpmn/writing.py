@@ -160,6 +160,7 @@ def _task_attrs(node: Node, el: El) -> None:
         ext.append(fa)
     if node.deadline is not None and node.deadline.hours is None:
         ext.append(_deadline_el(node.deadline))
+    ext += [_rule_el("oc:cc", cc) for cc in node.cc]
     if ext:
         el.children.insert(0, El("bpmn:extensionElements", {}, ext))
 

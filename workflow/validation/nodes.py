@@ -95,6 +95,8 @@ def _check_not_wait(v: Checker, node: Node) -> None:
         v.add("NOT_ALLOWED", f"{what} cannot be a pool", node)
     if node.separate_duties is not None:
         v.add("NOT_ALLOWED", f"{what} cannot separate duties; only wait nodes", node)
+    if node.cc:
+        v.add("NOT_ALLOWED", f"{what} cannot copy (cc); only wait nodes", node)
 
 
 def _check_field_access(v: Checker, node: Node) -> None:
@@ -116,6 +118,8 @@ def _check_wait_node(v: Checker, node: Node) -> None:
         v.add("MISSING_ASSIGNEE", f"{node.type.value} {node_name(node)} has no assignee rule", node)
     else:
         _check_rule(v, node, node.assignee, "assignee")
+    for rule in node.cc:
+        _check_rule(v, node, rule, "cc")
     _check_countersign(v, node)
     _check_deadline(v, node)
     _check_separation(v, node)

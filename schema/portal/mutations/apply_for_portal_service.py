@@ -19,7 +19,13 @@ class ApplyForPortalServiceInput:
         default=None, description="A standard component; or pass resourceId."
     )
     resource_id: relay.GlobalID | None = strawberry.field(
-        default=None, description="Global id of a PortalResource; or pass componentId."
+        default=None,
+        description="Global id of a PortalResource; or pass componentId or packageId.",
+    )
+    package_id: relay.GlobalID | None = strawberry.field(
+        default=None,
+        description="Global id of a ServicePackage (服务套餐); approval assigns it to the "
+        "tenant for the package's term.",
     )
     note: str | None = strawberry.field(default=None, description="Why the tenant needs it.")
 
@@ -28,11 +34,14 @@ class ApplyForPortalServiceInput:
             s.apply_for_service,
             component_id=node_uuid(self.component_id, "PortalComponent"),
             resource_id=node_uuid(self.resource_id, "PortalResource"),
+            package_id=node_uuid(self.package_id, "ServicePackage"),
             note=self.note,
         )
 
 
-@strawberry.mutation(description="Apply for a standard component or shared resource.")
+@strawberry.mutation(
+    description="Apply for a standard component, a shared resource or a service package."
+)
 async def apply_for_portal_service(
     info: Info, input: Input[ApplyForPortalServiceInput]
 ) -> ServiceApplicationPayload:

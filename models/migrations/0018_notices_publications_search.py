@@ -37,7 +37,7 @@ async def drop_search_indexes(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [('officecloud', '0013_flow_engine')]
+    dependencies = [('officecloud', '0017_trusted_documents')]
 
     initial = False
 

@@ -1,0 +1,77 @@
+"""Rows read once: an approval's task, participants and timers (`services/documents/runtime.py`);
+the inbox page's documents with their initiator, type and unit in one joined statement
+(`resolvers.documents.prime_documents`), the read rule included."""
+
+from __future__ import annotations
+
+from auth.viewer import actor_for
+from models.documents import DocumentParticipant, DocumentType, Task, Timer
+from services.documents import lifecycle
+from tests.conftest import gid
+from tests.documents.support import TASK, Office
+
+APPROVE = (
+    "mutation($input: ApproveTaskInput!) "
+    f"{{ approveTask(input: $input) {{ {TASK} errors {{ code }} }} }}"
+)
+
+
+async def test_an_approval_reads_the_task_participants_and_timers_once(
+    dispatch_office: Office, count_queries
+) -> None:
+    office = dispatch_office
+    scope, tenant = office.department.scope, office.department.tenant
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    writer = await actor_for(scope, office.users["writer"], tenant)
+    counts = []
+    for title in ("请示一", "请示二"):
+        document = await lifecycle.create_document(
+            writer, document_type_id=doc_type.id, title=title, form_data={"body": "x"}
+        )
+        await lifecycle.submit_document(writer, id=document.id)
+        task = await office.open_task("director", gid("Document", document.id))
+        with count_queries() as counted:
+            result = await office.run("director", APPROVE, {"input": {"id": task["id"]}})
+        answer = result.data["approveTask"]
+        assert answer["errors"] == []
+        assert answer["task"]["status"] == "COMPLETED"
+        assert counted.reads("task") == 1, counted.statements
+        assert counted.reads("timer") == 1, "the closed task's timers, to cancel them"
+        assert counted.reads("document_participant") == 1
+        counts.append(counted())
+        # what the step wrote is all there: the next task, its timers, the participants
+        rows = await scope.query(Task).filter(document_id=document.id, status="open")
+        assert [t.node_id for t in rows] != [task["nodeId"]]
+        assert await scope.query(Timer).filter(task_key=rows[0].key, document_id=document.id)
+        people = await scope.query(DocumentParticipant).filter(document_id=document.id)
+        assert {p.user_id for p in people} >= {office.users["director"].id, rows[0].assignee_id}
+    assert counts[0] == counts[1], counts
+    assert counts[0] <= 32, counts
+
+
+INBOX = """{ myTasks(kind: OPEN, first: 20) { edges { node { nodeName document {
+  title initiator { displayName } documentType { name } orgUnit { name } } } } } }"""
+
+
+async def test_the_inbox_reads_its_documents_and_their_rows_in_one_statement(
+    dispatch_office: Office, count_queries
+) -> None:
+    office = dispatch_office
+    scope, tenant = office.department.scope, office.department.tenant
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    writer = await actor_for(scope, office.users["writer"], tenant)
+    for i in range(3):
+        document = await lifecycle.create_document(
+            writer, document_type_id=doc_type.id, title=f"请示{i}", form_data={"body": "x"}
+        )
+        await lifecycle.submit_document(writer, id=document.id)
+    await office.run("director", "{ viewer { user { id } } }")
+    with count_queries() as counted:
+        result = await office.run("director", INBOX)
+    nodes = [e["node"]["document"] for e in result.data["myTasks"]["edges"]]
+    assert len(nodes) == 3
+    assert {n["initiator"]["displayName"] for n in nodes} == {"writer"}
+    assert all(n["documentType"]["name"] and n["orgUnit"]["name"] for n in nodes)
+    assert counted.reads("document") == 1, counted.statements
+    assert counted.reads("document_type") == 0
+    assert counted.reads("org_unit") == 0
