@@ -170,6 +170,18 @@ async def test_a_booking_that_needs_approval_holds_its_slot_until_decided(
         "admin", "decideBooking", {"id": again["booking"]["id"], "approve": True}, BOOKING
     )
     assert approved["booking"]["status"] == "CONFIRMED"
+    day = f"{start + timedelta(hours=8):%m月%d日}"
+    assert await desk.inbox("leader") == [
+        {
+            "kind": "BOOKING_DECIDED",
+            "text": f"您预约的「公务车 粤A·12345」（下乡调研，{day} 14:00–18:00）"
+            "未通过，理由：车辆检修",
+            "link": asked["booking"]["id"],
+        }
+    ]
+    (told,) = await desk.inbox("colleague")
+    assert told["text"] == f"您预约的「公务车 粤A·12345」（会议，{day} 14:00–15:00）已通过"
+    assert await desk.inbox("admin") == [], "the keeper is not told of her own decision"
     twice = await desk.mutate(
         "admin", "decideBooking", {"id": again["booking"]["id"], "approve": True}, BOOKING
     )

@@ -15,6 +15,8 @@ EVENT = (
     "event { id title startsAt endsAt rrule location version status attendees { userId response } }"
 )
 
+INBOX = "{ myNotifications(first: 50) { edges { node { kind text link } } } }"
+
 
 async def member(department: Department, username: str, email: str | None = None) -> User:
     root = await department.scope.query(OrgUnit).get(parent_id=None)
@@ -48,6 +50,11 @@ class Office:
         self, who: str, name: str, input: dict[str, Any], selection: str
     ) -> dict[str, Any]:
         return await self.gql.mutate(name, input, selection, token=self.tokens[who])
+
+    async def inbox(self, who: str) -> list[dict[str, Any]]:
+        """Her notifications (kind, text, link) through GraphQL, newest first."""
+        seen = await self.as_(who, INBOX)
+        return [e["node"] for e in seen.data["myNotifications"]["edges"]]
 
     async def topics(self, prefix: str) -> list[tuple[str, dict[str, Any]]]:
         rows = await OutboxEvent.filter(tenant_id=self.department.tenant.id).order_by("id")

@@ -57,6 +57,13 @@ class TestAWeeklyMeetingWithInvitations:
             gid("User", desk.secretary.id),
             gid("User", desk.colleague.id),
         }
+        for who in ("secretary", "colleague"):
+            (note,) = await desk.inbox(who)
+            assert note["kind"] == "MEETING_INVITED"
+            assert note["text"].startswith("邀请您参加会议「周例会 Weekly meeting」：")
+            assert note["text"].endswith("09:00，地点：三楼会议室")
+            assert note["link"] == made["event"]["id"]
+        assert await desk.inbox("leader") == [], "the organiser is not told of her own invitation"
 
     async def test_the_series_is_expanded_in_the_range_asked(self, desk: Office) -> None:
         seen = (await desk.as_("leader", RANGE, span(6))).data["myCalendarEvents"]
@@ -79,6 +86,13 @@ class TestAWeeklyMeetingWithInvitations:
         assert {o["myResponse"] for o in mine} == {"ACCEPTED"}
         responded = await desk.topics("calendar.responded")
         assert responded[-1][1]["userIds"] == [gid("User", desk.leader.id)]
+        (answer,) = await desk.inbox("leader")
+        assert answer == {
+            "kind": "MEETING_RESPONDED",
+            "text": "colleague接受了会议「周例会 Weekly meeting」的邀请",
+            "link": desk.kept["series"]["id"],
+        }
+        assert [n["kind"] for n in await desk.inbox("colleague")] == ["MEETING_INVITED"]
 
     async def test_a_declined_invitation_leaves_the_calendar(self, desk: Office) -> None:
         await desk.mutate(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from models.calendar import CalendarReminder
 from models.outbox import OutboxEvent
@@ -54,6 +55,12 @@ async def test_a_due_reminder_fires_once_and_the_series_gets_the_next(
         gid("User", desk.leader.id),
         gid("User", desk.secretary.id),
     }
+    for who in ("leader", "secretary"):
+        (reminded,) = [n for n in await desk.inbox(who) if n["kind"] == "MEETING_REMINDER"]
+        local = start.astimezone(ZoneInfo("Asia/Shanghai"))
+        assert reminded["text"] == f"日程提醒：「晨会 Stand-up」将于{local:%m月%d日 %H:%M}开始"
+        assert reminded["link"] == made["event"]["id"]
+    assert "MEETING_REMINDER" not in {n["kind"] for n in await desk.inbox("colleague")}
     (following,) = await scope.query(CalendarReminder).filter(fired_at=None)
     assert following.occurrence_at == start + timedelta(days=1)
     assert await reminders.fire_due(now) == 0

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from models.notifications import DeliveryStatus, Notification, NotificationDelivery
+from models.usage import Meter, UsageDay
 from services.notifications import delivery, digest
 from tests.conftest import GraphQL
 from tests.documents.support import Office
@@ -86,6 +87,11 @@ async def test_an_urge_reaches_the_urged_in_app_and_by_email(
     rows = await rows_of(office, "director")
     assert {r.status for r in rows} == {DeliveryStatus.SENT}
     assert all(r.attempts == 1 for r in rows), "each row was sent once"
+    sent = await office.department.scope.query(NotificationDelivery).filter(
+        status=DeliveryStatus.SENT
+    )
+    metered = await office.department.scope.query(UsageDay).filter(meter=Meter.NOTIFICATIONS_SENT)
+    assert [(m.key, m.value) for m in metered] == [("email", len(sent))], "once per message"
 
 
 @pytest.mark.slow  # starts an SMTP server process

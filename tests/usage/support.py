@@ -6,7 +6,7 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
-from models.directory import OrgUnit
+from models.directory import OrgUnit, User
 from models.tenants import Tenant
 from services import usage
 from tests.conftest import Department, GraphQL, gid
@@ -22,6 +22,8 @@ USAGE = (
     "days { day values { meter key value } } "
     "rolledUpDays: days(rolledUp: true) { day values { meter key value } } } }"
 )
+
+INBOX = "{ myNotifications(first: 50) { edges { node { kind text link } } } }"
 
 
 async def set_limits(gql: GraphQL, token: str, tenant: Tenant, **limits: Any) -> dict[str, Any]:
@@ -57,3 +59,9 @@ async def watch(now: datetime) -> None:
             return
         await asyncio.sleep(0.1)
     raise AssertionError("the watch job stayed locked by another process")
+
+
+async def inbox(gql: GraphQL, user: User, tenant: Tenant) -> list[dict[str, Any]]:
+    """Her notifications (kind, text, link) through GraphQL, newest first."""
+    seen = await gql(INBOX, token=gql.token(user, tenant))
+    return [e["node"] for e in seen.data["myNotifications"]["edges"]]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from models.audit import AuditEntry
 from models.directory import User
@@ -16,7 +17,7 @@ from models.stats import Alert, AlertKind, AlertStatus
 from models.tenants import Tenant, TenantStatus
 from services import directory, usage
 from tests.conftest import GraphQL, gid
-from tests.usage.support import ALLOCATION, create_package, set_limits, watch
+from tests.usage.support import ALLOCATION, create_package, inbox, set_limits, watch
 
 APPLICATION = "application { id kind status package { code maxUsers } } "
 
@@ -153,6 +154,15 @@ async def test_alerts_at_80_and_100_percent_of_a_limit(
             department.actor, username=name, display_name=name, org_unit_ids=[root]
         )
     assert await alerts() == [("users", 80, "warning")]
+    name = department.tenant.name
+    (warned,) = await inbox(gql, department.admin, department.tenant)
+    assert warned == {
+        "kind": "QUOTA_WARNING",
+        "text": f"「{name}」的用户数已用4，上限5（80%，服务套餐（无））",
+        "link": gid("Tenant", department.tenant.id),
+    }
+    member = await department.scope.query(User).get(username="a")
+    assert await inbox(gql, member, department.tenant) == [], "only administrators are told"
     await directory.create_user(
         department.actor, username="d", display_name="d", org_unit_ids=[root]
     )
@@ -210,6 +220,11 @@ async def test_an_expired_package_gives_notice_then_suspends_until_renewed(
         .filter(action="tenant.status_changed")
         .values_list("data", flat=True)
     )
+    (told,) = await inbox(gql, department.admin, tenant)
+    assert told["kind"] == "PACKAGE_EXPIRING"
+    local = suspend_at.astimezone(ZoneInfo("Asia/Shanghai"))
+    assert told["text"].startswith(f"「{tenant.name}」的服务套餐「试用」已于")
+    assert f"请在{local:%Y年%m月%d日 %H:%M}前续订" in told["text"]
     assert [(a["to"], a["reason"]) for a in actions] == [
         ("suspended", "package expired"),
         ("active", "package renewed"),
