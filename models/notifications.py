@@ -38,6 +38,7 @@ class NotificationKind(StrEnum):
     BOOKING_DECIDED = "booking_decided"
     QUOTA_WARNING = "quota_warning"
     PACKAGE_EXPIRING = "package_expiring"
+    NOTICE_REMINDER = "notice_reminder"
 
 
 class Channel(StrEnum):

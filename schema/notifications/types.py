@@ -25,7 +25,8 @@ strawberry.enum(
     "@username in a comment on a document you read (MENTIONED); a meeting invitation, an "
     "invitee's answer or a reminder (MEETING_INVITED, MEETING_RESPONDED, MEETING_REMINDER), "
     "your booking decided (BOOKING_DECIDED), or, for tenant administrators, a quota nearly used "
-    "up or a service package expired (QUOTA_WARNING, PACKAGE_EXPIRING).",
+    "up or a service package expired (QUOTA_WARNING, PACKAGE_EXPIRING), or a notice you have "
+    "not read yet (NOTICE_REMINDER).",
 )
 describe_values(
     m.NotificationKind,
@@ -50,6 +51,7 @@ describe_values(
         "QUOTA_WARNING": "资源预警: your tenant used 80 % or 100 % of a limit of its package.",
         "PACKAGE_EXPIRING": "Your tenant's service package (服务套餐) expired; renew it before "
         "the suspension day.",
+        "NOTICE_REMINDER": "催阅: the publisher of a notice (通知公告) reminds you to read it.",
     },
 )
 strawberry.enum(

@@ -18,6 +18,7 @@ from services.errors import Code, Problem, ServiceError, not_found, signed_in
 from services.inputs import parse_id
 from services.notices.audience import manages, reach, recipients, visible
 from services.notices.drafts import editable, record
+from services.notifications import NotificationKind, notify
 from services.rows import locked
 from services.uow import transaction
 from subscriptions.topics import Topic, global_id, global_ids
@@ -77,6 +78,14 @@ async def remind_unread(actor: Actor | None, *, id: uuid.UUID | str) -> list[uui
         )
         unread = [u.id for u in await recipients(scope, notice) if u.id not in read]
         if unread:
+            await notify(
+                work,
+                actor.tenant_id,
+                unread,
+                NotificationKind.NOTICE_REMINDER,
+                f"请阅读通知公告「{notice.title}」",
+                global_id("Notice", notice.id),
+            )
             work.emit(
                 actor.tenant_id,
                 Topic.NOTICE_REMINDED,

@@ -44,6 +44,7 @@ SUBJECTS = {
     NotificationKind.BOOKING_DECIDED: "预约审批结果",
     NotificationKind.QUOTA_WARNING: "资源用量预警",
     NotificationKind.PACKAGE_EXPIRING: "服务套餐到期",
+    NotificationKind.NOTICE_REMINDER: "通知公告催阅",
 }
 """The subject line of each kind's messages (e-mail subject, SMS prefix)."""
 

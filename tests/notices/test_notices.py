@@ -179,6 +179,18 @@ class TestApprovalReceiptsAndReminders:
         event = await OutboxEvent.filter(topic="notice.reminded").order_by("-id").first()
         assert event is not None
         assert event.payload["userIds"] == [units.office.id("reader_finance")]
+        inbox = "{ myNotifications(first: 10) { edges { node { kind text link } } } }"
+        seen = await units.office.run("reader_finance", inbox)
+        assert [e["node"] for e in seen.data["myNotifications"]["edges"]] == [
+            {
+                "kind": "NOTICE_REMINDER",
+                "text": "请阅读通知公告「关于开展安全生产检查的通知」",
+                "link": state["id"],
+            }
+        ]
+        already = await units.office.run("reader_office", inbox)
+        kinds = [e["node"]["kind"] for e in already.data["myNotifications"]["edges"]]
+        assert "NOTICE_REMINDER" not in kinds, "who has read it is not reminded"
 
 
 async def test_down_the_tenant_tree(gql: GraphQL, make_department: Any) -> None:
