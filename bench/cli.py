@@ -56,6 +56,46 @@ def seed_command(
     Console().print(f"Seeded {result} in {time.perf_counter() - started:.0f}s")
 
 
+@bench_cli.command("search")
+def search_command(
+    documents: Annotated[int, typer.Option(help="Documents in the search tenant.")] = 1_000_000,
+    rounds: Annotated[int, typer.Option(help="Runs of each search per viewer.")] = 50,
+) -> None:
+    """Seed a tenant with `documents` indexed documents (DATABASE_URL, PostgreSQL) and print
+    the p50/p99 of typical searches for three kinds of viewer."""
+    import time
+
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench import search
+    from server import db
+    from server.settings import get_settings
+
+    settings = get_settings()
+    if settings.embedded:
+        raise typer.BadParameter("Set DATABASE_URL to a PostgreSQL database")
+    console = Console()
+
+    async def work() -> list[dict[str, object]]:
+        await db.migrate(settings)
+        await db.connect(settings)
+        try:
+            started = time.perf_counter()
+            seeded = await search.seed(documents)
+            console.print(
+                f"{seeded.documents} documents, seeded in {time.perf_counter() - started:.0f}s"
+            )
+            return await search.measure(seeded.tenant, rounds)
+        finally:
+            await db.disconnect()
+
+    table = Table("viewer", "query", "hits", "p50 ms", "p99 ms")
+    for row in asyncio.run(work()):
+        table.add_row(*(f"{v:.1f}" if isinstance(v, float) else str(v) for v in row.values()))
+    console.print(table)
+
+
 @bench_cli.command("floor")
 def floor_command(
     host: Annotated[str, typer.Option(help="Interface to bind.")] = "127.0.0.1",

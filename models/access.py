@@ -30,6 +30,10 @@ class Permission(StrEnum):
     """Distribute (分发) completed outgoing documents one may read to partner tenants."""
     EXCHANGE_RECEIVE = "exchange.receive"
     """Work the incoming box (收文箱): sign for (签收) or return (退回) what other tenants sent."""
+    NOTICES_PUBLISH = "notices.publish"
+    """Publish and revoke notices (通知公告) without approval; follow any notice's receipts."""
+    PUBLICATIONS_EDIT = "publications.edit"
+    """Edit information publications (信息刊物): assemble issues, adopt articles, publish."""
     BOOKINGS_MANAGE = "bookings.manage"
     """Keep bookable resources (公共事务) and approve or reject their bookings."""
 

@@ -24,6 +24,7 @@ from models.documents import (
     TaskCandidate,
 )
 from models.exchange import IncomingAttachment
+from models.notices import NoticeAttachment
 from resolvers.context import Context
 from resolvers.dataloaders import ById, GroupedBy, Loader
 from resolvers.directory import OrgUnitById, UserById
@@ -310,9 +311,11 @@ async def attachments_of(ctx: Context, document: Document, every_version: bool) 
     return sorted(latest.values(), key=lambda a: (a.name, a.id))
 
 
-def download_link(ctx: Context, file: Attachment | IncomingAttachment) -> str | None:
-    """A link for the viewer alone. Only reached through a document the viewer may read, or
-    an incoming item it may work, so the viewer may read the file."""
+def download_link(
+    ctx: Context, file: Attachment | IncomingAttachment | NoticeAttachment
+) -> str | None:
+    """A link for the viewer alone. Only reached through a document the viewer may read, an
+    incoming item it may work or a notice it may open, so the viewer may read the file."""
     if ctx.attachments is None or ctx.actor is None:
         return None
     return ctx.attachments.link(file.tenant_id, file.id, ctx.actor.user_id)

@@ -34,11 +34,16 @@ from schema.flows import FlowMutation, FlowQuery
 from schema.forms import FormMutation, FormQuery
 from schema.metrics import OperationMetrics
 from schema.nodes import LoadedNode
+from schema.notices.mutations import NoticeMutation
+from schema.notices.queries import NoticeQuery
 from schema.notifications.mutations import NotificationMutation
 from schema.notifications.queries import NotificationQuery
 from schema.operations import OperationMutation
 from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
+from schema.publications.mutations import PublicationMutation
+from schema.publications.queries import PublicationQuery
+from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
@@ -94,6 +99,9 @@ Query = merge_types(
         UsageQuery,
         AuditQuery,
         WorkdayQuery,
+        NoticeQuery,
+        PublicationQuery,
+        SearchQuery,
         CalendarQuery,
         BookingQuery,
         CirculationQuery,
@@ -113,6 +121,8 @@ Mutation = merge_types(
         ExchangeMutation,
         UsageMutation,
         WorkdayMutation,
+        NoticeMutation,
+        PublicationMutation,
         CalendarMutation,
         BookingMutation,
         CirculationMutation,

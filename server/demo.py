@@ -1,7 +1,8 @@
 """Demo data: the platform operator and two departments (a city bureau and a district office
 under it), with org units, people, roles, the 发文 and 收文 templates and a document under review:
-what the README's walkthrough needs; and the personal office and public affairs of the city
-bureau (`server/demo_office.py`). Running it again changes nothing."""
+what the README's walkthrough needs; the personal office and public affairs of the city
+bureau (`server/demo_office.py`); a few notices and a publication issue
+(`server/demo_notices.py`). Running it again changes nothing."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from models.directory import OrgUnit, Role, RoleAssignment, User
 from models.documents import Document, DocumentType, Urgency
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
+from server import demo_notices
 from server.demo_office import seed_office
 from server.settings import Settings
 from services import directory, flows, tenants
@@ -57,6 +59,7 @@ async def seed(settings: Settings) -> list[Account]:
                 system, code=code, name=name, parent_id=parent.id if parent else None
             )
         accounts.extend(await _directory(tenant))
+    await demo_notices.seed()
     return accounts
 
 

@@ -18,6 +18,7 @@ from models.text import forbidden_character
 from services.documents import attachments
 from services.documents.storage import BlobMissing, Incoming, spool
 from services.exchange import incoming
+from services.notices import readable_attachment as readable_notice_attachment
 
 log = logging.getLogger("officecloud.files")
 ATTACHMENTS = web.AppKey("attachments", attachments.AttachmentPolicy)
@@ -99,7 +100,12 @@ async def download(request: web.Request) -> web.StreamResponse:
         return _refused("The link's user may no longer download")
     actor = await actor_for(scope, user, tenant)
     found = await attachments.readable_attachment(actor, attachment_id)
-    attachment = found[0] if found else await incoming.readable_attachment(actor, attachment_id)
+    attachment = (
+        found[0]
+        if found
+        else await incoming.readable_attachment(actor, attachment_id)
+        or await readable_notice_attachment(actor, attachment_id)
+    )
     if attachment is None:
         return _refused("The link's user may no longer read this document")
     try:

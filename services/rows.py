@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, TypeVar
 
 from models.base import TenantEntity
 from models.scope import TenantScope
-from services.errors import not_found
-from services.inputs import parse_id
+from services.errors import Code, not_found
+from services.inputs import Checks, parse_id
 
 M = TypeVar("M", bound=TenantEntity)
 
@@ -26,3 +27,16 @@ async def locked(scope: TenantScope, model: type[M], id: Any, what: str, field: 
     if row is None:
         raise not_found(what, field)
     return row
+
+
+async def existing(
+    scope: TenantScope, model: type[M], values: Any, field: str, checks: Checks
+) -> list[uuid.UUID]:
+    """The ids of `values` (rows of `model` in the tenant), sorted; a problem on `field` when
+    one is malformed or not found."""
+    keys = [parse_id(v) for v in values or []]
+    wanted = {k for k in keys if k is not None}
+    found = {row.id for row in await scope.query(model).filter(id__in=list(wanted)).only("id")}
+    if None in keys or wanted - found:
+        checks.fail(Code.NOT_FOUND, f"Some of {field} were not found", field)
+    return sorted(found)

@@ -69,6 +69,12 @@ describe_values(
             "Work the incoming box (收文箱): sign for (签收) or "
             "return (退回) what other tenants sent."
         ),
+        "NOTICES_PUBLISH": (
+            "Publish and revoke notices (通知公告) without approval; follow any notice's receipts."
+        ),
+        "PUBLICATIONS_EDIT": (
+            "Edit information publications (信息刊物): assemble issues, adopt articles, publish."
+        ),
         "BOOKINGS_MANAGE": (
             "Keep bookable resources (公共事务) and approve or reject their bookings."
         ),

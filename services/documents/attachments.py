@@ -63,7 +63,7 @@ class AttachmentPolicy:
         return hmac.new(self.secret, message, hashlib.sha256).hexdigest()
 
 
-def _refusals(policy: AttachmentPolicy, upload: Incoming) -> list[str]:
+def refusals(policy: AttachmentPolicy, upload: Incoming) -> list[str]:
     reasons = []
     name = upload.name.strip()
     if not name or len(name) > 255 or "/" in name or "\\" in name:
@@ -90,7 +90,7 @@ async def upload(
     """Attach a file (or a new version of an attachment) to a document the actor may edit."""
     try:
         actor = signed_in(actor)
-        reasons = _refusals(policy, file)
+        reasons = refusals(policy, file)
         if reasons:
             raise ServiceError(*[Problem(Code.INVALID, reason, ("file",)) for reason in reasons])
         return await _store(actor, policy, document_id, file, replaces_id)

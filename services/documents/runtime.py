@@ -20,7 +20,7 @@ from models.documents import (
 from models.flows import FlowVersion
 from models.scope import TenantScope
 from services import workdays
-from services.documents import assignees, copies, delegations, notices, numbers
+from services.documents import assignees, copies, delegations, notices, numbers, outcomes
 from services.documents.trail import add_participants, participants_of, trail
 from services.errors import Code, ServiceError
 from services.inputs import parse_id
@@ -36,6 +36,14 @@ STATUS = {
     workflow.InstanceStatus.WITHDRAWN: DocumentStatus.WITHDRAWN,
     workflow.InstanceStatus.TERMINATED: DocumentStatus.TERMINATED,
 }
+ENDED = frozenset(
+    {
+        DocumentStatus.COMPLETED,
+        DocumentStatus.REJECTED,
+        DocumentStatus.WITHDRAWN,
+        DocumentStatus.TERMINATED,
+    }
+)
 ENGINE_CODES = {
     "TASK_CLOSED": Code.CONFLICT,
     "NOT_RUNNING": Code.CONFLICT,
@@ -255,7 +263,10 @@ class Run:
                 },
             )
         await self._tasks_changed()
+        ended = document.status in ENDED and self.status_before not in ENDED
         self.status_before = document.status
+        if ended:
+            await outcomes.ended(self)
         await copies.send_all(self.work, self.scope, document, self.copies, self.actor_user_id)
         self.copies = []
 

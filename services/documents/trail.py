@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from models.documents import Document, DocumentEvent, DocumentParticipant, DocumentStatus
 from models.scope import TenantScope
+from services.documents.indexing import INDEXED_ACTIONS, index_document
 
 
 async def participants_of(scope: TenantScope, document: Document) -> set[uuid.UUID]:
@@ -47,8 +48,11 @@ async def trail(
     changes: dict[str, Any] | None = None,
     data: dict[str, Any] | None = None,
 ) -> DocumentEvent:
-    """Append one step to the document's trail (the document row is locked by the caller)."""
+    """Append one step to the document's trail (the document row is locked by the caller),
+    and re-index the document when its searchable text may have changed."""
     last = await scope.query(DocumentEvent).filter(document_id=document.id).order_by("-seq").first()
+    if action in INDEXED_ACTIONS or changes:
+        await index_document(scope, document)
     return await scope.create(
         DocumentEvent,
         document_id=document.id,

@@ -1,10 +1,10 @@
 """The standard set of service components the platform ships, seeded idempotently at start.
 
 Each manifest's operation names a real query of our schema (`tests/portal/test_standard.py`
-places every component and runs it). The notice and publication operations are built in
-parallel, so shipped manifests are only parsed at start; the `portal_check_shipped_operations`
-setting validates them against our schema too. `public-affairs` 1.0.0 named a query that never
-existed; 1.1.0 names `publicAffairs` as built (registered versions are never changed).
+places every component and runs it; `notices` and `publications` included). Shipped manifests
+are only parsed at start; the `portal_check_shipped_operations` setting validates them against
+our schema too. `public-affairs` 1.0.0 named a query that never existed; 1.1.0 names
+`publicAffairs` as built (registered versions are never changed).
 """
 
 from __future__ import annotations

@@ -94,12 +94,18 @@ SEARCHES = [
     "auditLog.filter.actionPrefix",
     "auditLog.filter.targetType",
     "auditLog.filter.targetId",
+    "notices.filter.category",
+    "publications.filter.kinds",
     "myNotes.search",
     "contacts.search",
     "partnerDepartments.search",
 ]
 LISTS = {"partnerDepartments": "{ code }"}
 """Search fields that answer a plain list rather than a connection, with what to select."""
+
+
+LIST_FILTERS = {"publications.filter.kinds"}
+"""Filters that take a list of strings (a single literal string is a list of one)."""
 
 
 def search_query(key: str, value: str) -> str:
@@ -134,11 +140,14 @@ async def test_control_characters_are_refused_in_every_search_argument_on_postgr
     before = await snapshot([tenant])
     for key in SEARCHES:
         name, *argument = key.split(".")
-        query = f"query($s: String) {{ {search_query(key, '$s')} }}"
-        assert (await dispatch_office.run("admin", query, {"s": "x"})).data[name] is not None
+        many = key in LIST_FILTERS
+        query = f"query($s: {'[String!]' if many else 'String'}) {{ {search_query(key, '$s')} }}"
+        value: Any = ["x"] if many else "x"
+        assert (await dispatch_office.run("admin", query, {"s": value})).data[name] is not None
         for bad in (f"a{NUL}b", "\x1b[31m", "\x0c"):
-            error = refused(await dispatch_office.run("admin", query, {"s": bad}))
-            assert error["extensions"]["variable"] == ["s"], key
+            sent = {"s": [bad] if many else bad}
+            error = refused(await dispatch_office.run("admin", query, sent))
+            assert error["extensions"]["variable"] == (["s", "0"] if many else ["s"]), key
         literal = f"{{ {search_query(key, json.dumps('a' + NUL))} }}"
         assert "\\u0000" in literal
         error = refused(await dispatch_office.run("admin", literal))

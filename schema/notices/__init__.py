@@ -1,0 +1,1 @@
+"""Notices (通知公告) in GraphQL."""

@@ -1,0 +1,1 @@
+"""Information publications (信息刊物) in GraphQL."""
