@@ -1,6 +1,7 @@
 """In a real browser (Debian's chromium): the demo 发文 runs from review to the archive in two
-browser contexts, each person seeing the other's step arrive without reloading; the main
-screens pass axe-core's serious checks; the screenshots of the README come from here."""
+browser contexts, each person seeing the other's step arrive without reloading, then is
+circulated (传阅) to a reader who finds it in her 待阅 box live; the main screens pass axe-core's
+serious checks; the screenshots of the README come from here."""
 
 from __future__ import annotations
 
@@ -165,3 +166,37 @@ class TestADispatchRunsToTheArchiveInTwoBrowsers:
             await page.get_by_role("link", name="我的工作").click()
             await page.get_by_role("tab", name="已办").click()
             await expect(page.get_by_test_id("box-DONE")).to_contain_text(TITLE)
+
+    async def test_a_circulated_document_arrives_in_the_readers_toread_box_live(
+        self, journey: Journey
+    ) -> None:
+        reader = await journey.browsing.person("jxw/wang.fang")
+        journey.pages["wang.fang"] = reader
+        await reader.get_by_role("tab", name="待阅").click()
+        await expect(reader.get_by_text("暂无")).to_be_visible()
+        page = journey.pages["li.na"]
+        await open_document(page)
+        await page.get_by_label("传阅给").select_option(label="王芳 (wang.fang)")
+        await page.get_by_label("附言").fill("请阅知")
+        await page.get_by_role("button", name="传阅", exact=True).click()
+        await expect(page.get_by_test_id("circulation-status")).to_contain_text("王芳 · 未阅")
+        box = reader.get_by_test_id("box-UNREAD")
+        await expect(box).to_contain_text(TITLE)
+        await expect(box).to_contain_text("请阅知")
+        assert await serious_violations(reader) == []
+
+    async def test_opening_it_moves_it_to_read_and_the_sender_sees_when(
+        self, journey: Journey
+    ) -> None:
+        reader, page = journey.pages["wang.fang"], journey.pages["li.na"]
+        await open_document(reader)
+        await expect(reader.get_by_test_id("timeline")).to_contain_text("已阅")
+        await reader.get_by_role("link", name="我的工作").click()
+        await reader.get_by_role("tab", name="已阅").click()
+        await expect(reader.get_by_test_id("box-READ")).to_contain_text(TITLE)
+        await reader.get_by_role("tab", name="待阅").click()
+        await expect(reader.get_by_text("暂无")).to_be_visible()
+        await page.reload()
+        read = page.get_by_test_id("circulation-status").locator('li[data-status="READ"]')
+        await expect(read).to_contain_text("王芳 · 已阅")
+        await expect(read.locator("time")).to_have_count(1)

@@ -1,15 +1,16 @@
 import { useEffect, useMemo, useState } from "react";
 import { useParams } from "react-router-dom";
-import { useQuery, useSubscription } from "urql";
+import { useMutation, useQuery, useSubscription } from "urql";
 import { useTranslation } from "react-i18next";
 import Form from "@rjsf/core";
 import validator from "@rjsf/validator-ajv8";
-import { DocumentChanged, DocumentQuery } from "./queries";
+import { DocumentChanged, DocumentQuery, MarkRead } from "./queries";
 import { formUnderAccess, nodeAccess, pick } from "./fieldAccess";
 import { ActionBar } from "./ActionBar";
 import { Attachments } from "./Attachments";
 import { Timeline } from "./Timeline";
 import { Dispatches } from "../exchange/Dispatches";
+import { Circulations } from "./Circulations";
 
 /** One document: its form under the viewer's field access, the actions the server offers,
  * attachments and the trail; refetched whenever an event about it arrives. */
@@ -26,6 +27,15 @@ export default function DocumentPage() {
   useEffect(() => {
     if (eventId) refetch({ requestPolicy: "network-only" });
   }, [eventId, refetch]);
+  // 已阅: reads never write, so opening a document records the viewer's copies of it as read
+  // (NOT_FOUND, ignored, when she holds none), and the trail then shows it.
+  const [, markRead] = useMutation(MarkRead);
+  useEffect(() => {
+    if (!id) return;
+    void markRead({ input: { documentId: id } }).then((result) => {
+      if (result.data?.markCirculationRead.errors.length === 0) refetch({ requestPolicy: "network-only" });
+    });
+  }, [id, markRead, refetch]);
   // `node` is an interface: only a Document has a title here.
   const doc = data?.node && "title" in data.node ? data.node : null;
   const mine = useMemo(() => (doc?.tasks ?? []).filter((task) => task.allowedActions.length), [doc]);
@@ -81,6 +91,7 @@ export default function DocumentPage() {
         </section>
         <aside>
           <Attachments documentId={doc.id} attachments={doc.attachments} onDone={() => refetch({ requestPolicy: "network-only" })} />
+          {doc.status !== "DRAFT" && <Circulations documentId={doc.id} />}
           {(doc.status === "COMPLETED" || doc.status === "ARCHIVED") && <Dispatches documentId={doc.id} />}
           <Timeline events={doc.timeline.edges.map((e) => e.node)} />
         </aside>

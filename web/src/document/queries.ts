@@ -37,6 +37,11 @@ export const DocumentChanged = graphql(`
   }
 `);
 
+export const MarkRead = graphql(`
+  mutation MarkCirculationRead($input: MarkCirculationReadInput!) {
+    markCirculationRead(input: $input) { recipients { id status readAt } errors { code } }
+  }
+`);
 
 export const Approve = graphql(`
   mutation Approve($input: ApproveTaskInput!) {

@@ -37,10 +37,29 @@ const StatusChanged = graphql(`
   }
 `);
 
-const BOXES = ["todo", "done", "toread", "started"] as const;
+const CirculationsQuery = graphql(`
+  query BoxCirculations($status: CirculationReadStatus!, $first: Int) {
+    myCirculations(status: $status, first: $first) {
+      edges {
+        node {
+          id status createdAt readAt
+          circulation { id source note nodeName sender { id displayName } }
+          document { id title status }
+        }
+      }
+    }
+  }
+`);
+
+// A circulation reaching the viewer arrives as a notification (CIRCULATION_RECEIVED).
+const NotificationReceived = graphql(`
+  subscription BoxNotificationReceived { notificationReceived { id topic } }
+`);
+
+const BOXES = ["todo", "done", "toread", "read", "started"] as const;
 type Box = (typeof BOXES)[number];
 
-/** 待办 / 已办 / 待阅 / 我发起的: each list is refetched when an event says it changed. */
+/** 待办 / 已办 / 待阅 / 已阅 / 我发起的: each list is refetched when an event says it changed. */
 export function Boxes() {
   const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
@@ -67,7 +86,8 @@ export function Boxes() {
       <div role="tabpanel" id="box-panel" aria-labelledby={`tab-${box}`}>
         {box === "todo" && <TaskBox kind="OPEN" />}
         {box === "done" && <TaskBox kind="DONE" />}
-        {box === "toread" && <p className="empty">{t("boxes.toreadMissing")}</p>}
+        {box === "toread" && <CirculationBox status="UNREAD" />}
+        {box === "read" && <CirculationBox status="READ" />}
         {box === "started" && <StartedBox />}
       </div>
     </section>
@@ -117,6 +137,57 @@ function TaskBox({ kind }: { kind: "OPEN" | "DONE" }) {
             <td>{task.document?.initiator?.displayName ?? ""}</td>
             <td>{task.document ? t(`status.${task.document.status}`) : ""}</td>
             <td>{new Date(task.closedAt ?? task.createdAt).toLocaleString()}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** 待阅 / 已阅: documents circulated to the viewer; opening one marks it read (DocumentPage). */
+function CirculationBox({ status }: { status: "UNREAD" | "READ" }) {
+  const { t } = useTranslation();
+  const [{ data, fetching, error }, refetch] = useQuery({
+    query: CirculationsQuery,
+    variables: { status, first: PAGE },
+    requestPolicy: "cache-and-network",
+  });
+  const [arrived] = useSubscription({ query: NotificationReceived });
+  const eventId = arrived.data?.notificationReceived.id;
+  useEffect(() => {
+    if (eventId) refetch({ requestPolicy: "network-only" });
+  }, [eventId, refetch]);
+  const edges = data?.myCirculations.edges ?? [];
+  if (error) return <p role="alert">{error.message}</p>;
+  if (!edges.length) return <p className="empty">{fetching ? t("app.loading") : t("boxes.empty")}</p>;
+  return (
+    <table className="list" data-testid={`box-${status}`}>
+      <thead>
+        <tr>
+          <th scope="col">{t("doc.title")}</th>
+          <th scope="col">{t("circulation.sender")}</th>
+          <th scope="col">{t("circulation.note")}</th>
+          <th scope="col">{t("circulation.sentAt")}</th>
+          {status === "READ" && <th scope="col">{t("circulation.readAt")}</th>}
+        </tr>
+      </thead>
+      <tbody>
+        {edges.map(({ node: copy }) => (
+          <tr key={copy.id}>
+            <td>
+              {copy.document ? (
+                <Link to={`/documents/${encodeURIComponent(copy.document.id)}`}>{copy.document.title}</Link>
+              ) : (
+                "—"
+              )}
+            </td>
+            <td>
+              {copy.circulation?.sender?.displayName ?? copy.circulation?.nodeName ?? ""}
+              {copy.circulation && <span className="badge">{t(`circulation.source.${copy.circulation.source}`)}</span>}
+            </td>
+            <td>{copy.circulation?.note ?? ""}</td>
+            <td>{new Date(copy.createdAt).toLocaleString()}</td>
+            {status === "READ" && <td>{copy.readAt ? new Date(copy.readAt).toLocaleString() : ""}</td>}
           </tr>
         ))}
       </tbody>
