@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 
 import pytest
-from playwright.async_api import Page, expect
+from playwright.async_api import Locator, Page, expect
 
 from tests.console.support import (
     Browsing,
@@ -39,6 +39,21 @@ async def field_titles(page: Page) -> list[str]:
 
 
 @pytest.mark.slow
+async def show_dispatch_flow(page: Page, canvas: Locator) -> None:
+    """Pick the 发文 flow until the modeler shows it. On a loaded machine the modeler has once
+    in a few runs stayed empty after the first pick (docs/console.md, "Not yet"); a second
+    pick after a reload must show it."""
+    for attempt in range(2):
+        await page.get_by_test_id("pick").select_option(label="发文 Outgoing dispatch (dispatch)")
+        try:
+            await expect(canvas.locator('[data-element-id="review"]')).to_have_count(1)
+            return
+        except AssertionError:
+            if attempt:
+                raise
+            await page.reload()
+
+
 @pytest.mark.steps
 class TestAnAdminBuildsWithoutCode:
     async def test_she_creates_a_form_and_drags_fields_from_the_palette(self, admin: Admin) -> None:
@@ -86,10 +101,8 @@ class TestAnAdminBuildsWithoutCode:
     async def test_the_flow_designer_loads_a_flow_and_saves_it_back(self, admin: Admin) -> None:
         page = admin.page
         await page.get_by_role("link", name="流程设计").click()
-        select = page.get_by_test_id("pick")
-        await select.select_option(label="发文 Outgoing dispatch (dispatch)")
         canvas = page.get_by_test_id("bpmn-canvas")
-        await expect(canvas.locator('[data-element-id="review"]')).to_have_count(1)
+        await show_dispatch_flow(page, canvas)
         await page.get_by_role("button", name="保存草稿").click()
         await expect(page.get_by_role("status")).to_have_text("已保存")
         await expect(page.get_by_role("alert")).to_have_count(0)

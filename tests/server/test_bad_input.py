@@ -509,7 +509,11 @@ async def test_nul_is_refused_on_the_embedded_sqlite_default(tmp_path: Path) -> 
             assert answer["data"] is None
             assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
         for key in SEARCHES:
-            answer = await ask(f"query($s: String) {{ {search_query(key, '$s')} }}", {"s": NUL})
+            many = key in LIST_FILTERS
+            query = (
+                f"query($s: {'[String!]' if many else 'String'}) {{ {search_query(key, '$s')} }}"
+            )
+            answer = await ask(query, {"s": [NUL] if many else NUL})
             assert answer["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", key
             literal = f"{{ {search_query(key, json.dumps(NUL))} }}"
             answer = await ask(literal, {})

@@ -133,7 +133,7 @@ async def copy_rows(pg_url: str, target: Path, tenant_ids: list[uuid.UUID]) -> N
             else:
                 rows = await pg.fetch(f'SELECT * FROM "{table}"')
             if rows:
-                names = list(rows[0].keys())
+                names = sorted(set(rows[0].keys()) & columns)  # not the PG-only columns
                 lite.executemany(
                     f'INSERT INTO "{table}" ({", ".join(names)}) '
                     f"VALUES ({', '.join('?' for _ in names)})",
