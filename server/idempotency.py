@@ -21,13 +21,13 @@ from typing import Any
 
 import orjson
 from aiohttp import web
-from cross_web import HTTPException
 from graphql import OperationType, get_operation_ast, parse
 from graphql.error import GraphQLError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
 from resolvers.context import Context
+from server.refusals import Refused
 from services import idempotency
 from services.documents.storage import Incoming
 from services.uow import transaction
@@ -37,12 +37,6 @@ REPLAYED_HEADER = "Idempotent-Replayed"
 REPLAY = web.ResponseKey("idempotent_replay", bytes)
 _KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
 UNEXPECTED = frozenset({"INTERNAL_SERVER_ERROR", "SERVICE_UNAVAILABLE"})
-
-
-class KeyRefused(HTTPException):
-    def __init__(self, status_code: int, reason: str, code: str) -> None:
-        super().__init__(status_code, reason)
-        self.code = code
 
 
 class _Abandon(Exception):
@@ -60,7 +54,7 @@ def key_of(request: web.Request, data: object, context: Context) -> str | None:
     if not isinstance(data, GraphQLRequestData) or not _is_mutation(data):
         return None
     if not _KEY.match(key):
-        raise KeyRefused(400, f"{HEADER} must be 1 to 255 visible ASCII characters", "BAD_REQUEST")
+        raise Refused(400, f"{HEADER} must be 1 to 255 visible ASCII characters", "BAD_REQUEST")
     return key
 
 
@@ -97,7 +91,7 @@ async def run(
             await idempotency.remember(row, orjson.dumps(encoded).decode())
             return result
     except idempotency.KeyReused as exc:
-        raise KeyRefused(422, str(exc), "IDEMPOTENCY_KEY_REUSED") from exc
+        raise Refused(422, str(exc), "IDEMPOTENCY_KEY_REUSED") from exc
     except _Abandon as abandoned:
         return abandoned.result
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Mapping
 from datetime import timedelta
 from typing import Any, cast
@@ -12,8 +11,6 @@ from typing import Any, cast
 import orjson
 from aiohttp import web
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
-from redis.exceptions import ConnectionError as RedisConnectionError
-from redis.exceptions import TimeoutError as RedisTimeoutError
 from strawberry.aiohttp.views import GraphQLView as BaseView
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.file_uploads.utils import replace_placeholders_with_files
@@ -29,7 +26,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 
 from auth.authenticator import Authenticator
-from auth.clients import Network, RateLimiter, Rule, client_address
+from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
 from server import graphiql, idempotency, lifecycle, operations
@@ -38,6 +35,8 @@ from server.limits import BODY_DEADLINE
 from server.logs import REQUEST_ID
 from server.metrics import WEBSOCKETS
 from server.outages import says_unavailable
+from server.refusals import Refused
+from server.tenant_rate import TenantRate
 from services import usage
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
@@ -50,22 +49,6 @@ JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
 UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 SESSION = web.RequestKey("session", sessions.Session)
-TENANT_API_RULE = "tenantApi"
-
-
-class Refused(HTTPException):
-    """A request refused before parsing, with the `extensions.code` of its JSON error."""
-
-    def __init__(
-        self,
-        status_code: int,
-        reason: str,
-        code: str = "BAD_REQUEST",
-        headers: Mapping[str, str] | None = None,
-    ) -> None:
-        super().__init__(status_code, reason)
-        self.code = code
-        self.headers = dict(headers or {})
 
 
 def query_size_error(query: object, limit: int) -> Refused | None:
@@ -138,8 +121,7 @@ class GraphQLView(BaseView[Context, None]):
         self.idempotency_keep = idempotency_keep
         self.limiter = limiter
         self.trusted_proxies = trusted_proxies or []
-        self.tenant_rate_window = tenant_rate_window
-        self.rates_unchecked = False
+        self.tenant_rate = TenantRate(limiter, tenant_rate_window)
         self.trusted = trusted
 
     async def __call__(self, request: web.Request) -> web.StreamResponse:
@@ -267,7 +249,7 @@ class GraphQLView(BaseView[Context, None]):
             )
         )
         if viewer is not None:
-            await self._meter(viewer.tenant.id)
+            await self.tenant_rate.meter(viewer.tenant.id)
         return Context(
             viewer=viewer,
             request_id=request.get(REQUEST_ID, ""),
@@ -281,31 +263,6 @@ class GraphQLView(BaseView[Context, None]):
             ),
             limiter=self.limiter,
         )
-
-    async def _meter(self, tenant_id: uuid.UUID) -> None:
-        """Count the request for its tenant, and refuse it over the tenant's API rate (429
-        with `Retry-After`, counted in Redis across processes when the server runs on it)."""
-        usage.requests.add(tenant_id, usage.Meter.API_REQUESTS)
-        rate = await usage.api_rate(tenant_id)
-        if rate is None or self.limiter is None:
-            return
-        rule = Rule(rate, self.tenant_rate_window)
-        try:
-            retry = await self.limiter.hit_rule(TENANT_API_RULE, rule, str(tenant_id))
-        except (RedisConnectionError, RedisTimeoutError) as exc:
-            if not self.rates_unchecked:  # once per outage
-                log.warning("tenant API rate not checked, Redis is unreachable: %s", exc)
-            self.rates_unchecked = True
-            return  # a rate is a fairness limit: Redis down must not stop every request
-        self.rates_unchecked = False
-        if retry is not None:
-            raise Refused(
-                429,
-                f"Your tenant's package allows {rate} API requests per "
-                f"{self.tenant_rate_window} s; retry in {retry} s",
-                "RATE_LIMITED",
-                {"Retry-After": str(retry)},
-            )
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`, or, with the
