@@ -8,7 +8,7 @@ from typing import Any
 
 from graphql import FieldNode, GraphQLBoolean, GraphQLInt, GraphQLObjectType, GraphQLString
 from graphql.execution.values import get_argument_values
-from graphql.pyutils import Path
+from graphql.pyutils import Path, Undefined
 from strawberry.relay.utils import to_base64
 
 Complete = Callable[[Any, Any, Any, Any], Any]
@@ -140,7 +140,7 @@ def leaf(gtype: Any) -> Complete:
         if value is None:
             return None
         done = serialize(value)
-        if done is None or done.__class__.__name__ == "UndefinedType":
+        if done is None or done is Undefined:
             raise GiveWay
         return done
 
