@@ -175,6 +175,24 @@ def profile_command(
     typer.echo(run(settings, scenario, count, registered))
 
 
+@bench_cli.command("parts")
+def parts_command(
+    count: Annotated[int, typer.Option(help="Requests per query and way.")] = 200,
+) -> None:
+    """CPU per request of growing pieces of the inbox, as text and registered (in-process)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench.parts import run
+    from server.settings import get_settings
+
+    settings = get_settings().model_copy(update={"background_jobs": False})
+    table = Table("query", "text: CPU ms/request", "registered: CPU ms/request")
+    for name, text, registered in run(settings, count):
+        table.add_row(name, f"{text:.2f}", f"{registered:.2f}")
+    Console(width=120).print(table)
+
+
 @bench_cli.command("chaos")
 def chaos_command(
     clients: Annotated[int, typer.Option(help="Concurrent clients.")] = 20,
