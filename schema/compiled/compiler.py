@@ -40,6 +40,7 @@ from schema.compiled.plan import (
     ObjectPlan,
     gather_list,
     leaf,
+    settle,
 )
 
 
@@ -135,9 +136,17 @@ class Compiler:
                 return None
             if isinstance(value, str | bytes | dict) or not hasattr(value, "__iter__"):
                 raise GiveWay
-            items = [item(ex, v, Path(path, i, None), info) for i, v in enumerate(value)]
             if leaf:
-                return items
+                return [item(ex, v, None, info) for v in value]
+            items: list[Any] = []
+            try:
+                for i, v in enumerate(value):
+                    items.append(item(ex, v, Path(path, i, None), info))
+            except Exception as exc:
+                started = [v for v in items if ex.is_awaitable(v)]
+                if started:
+                    return settle(exc, started)
+                raise
             where = [i for i, v in enumerate(items) if ex.is_awaitable(v)]
             return gather_list(items, where) if where else items
 

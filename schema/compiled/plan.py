@@ -36,8 +36,26 @@ class ObjectPlan:
         if self.is_type_of is not None and not self.is_type_of(source, None):
             raise GiveWay
         out: dict[str, Any] = {}
-        waiting: list[tuple[str, Any]] | None = None
-        is_awaitable = ex.is_awaitable
+        waiting: list[tuple[str, Any]] = []
+        try:
+            self._fields(ex, source, path, out, ex.is_awaitable, waiting)
+        except Exception as exc:
+            if waiting:
+                return settle(exc, [a for _, a in waiting])
+            raise
+        if waiting:
+            return _fill(out, waiting)
+        return out
+
+    def _fields(
+        self,
+        ex: Any,
+        source: Any,
+        path: Path | None,
+        out: dict[str, Any],
+        is_awaitable: Any,
+        waiting: list[tuple[str, Any]],
+    ) -> None:
         for f in self.fields:
             key = f.key
             kind = f.kind
@@ -62,11 +80,8 @@ class ObjectPlan:
                 else:
                     value = f.complete(ex, value, fpath, info)
             if f.may_wait and is_awaitable(value):
-                (waiting := waiting or []).append((key, value))
+                waiting.append((key, value))
             out[key] = value
-        if waiting:
-            return _fill(out, waiting)
-        return out
 
 
 PLAIN, TYPENAME, NODE_ID, RESOLVE = "plain", "typename", "node_id", "resolve"
@@ -122,6 +137,13 @@ async def _fill(out: dict[str, Any], waiting: list[tuple[str, Any]]) -> dict[str
             raise value
         out[key] = value
     return out
+
+
+async def settle(exc: Exception, started: list[Any]) -> Any:
+    """Lets what already started finish (as graphql-core would) before giving way: nothing
+    is left unawaited."""
+    await asyncio.gather(*started, return_exceptions=True)
+    raise exc
 
 
 async def gather_list(items: list[Any], where: list[int]) -> list[Any]:
