@@ -41,6 +41,8 @@ PG_TEMPLATE = os.environ.get("TEST_PG_TEMPLATE")
 """A migrated database each run's database copies, skipping the migrations (tests/mutation.py
 sets it: the migrations cost more than most mutants' tests)."""
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+DEPLOYMENT = f"oc-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
+"""Each pytest-xdist worker's servers, in process or spawned, on a Redis namespace of their own."""
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
 """Files the tests read: BPMN from bpmn-js, stored workflow instances of every version."""
@@ -98,6 +100,7 @@ def settings(pg_url: str, redis_url: str, data_dir: Path) -> Settings:
         public_url="http://officecloud.test",
         log_json=False,
         apply_rate_limit=10_000,
+        deployment=DEPLOYMENT,
     )
 
 
