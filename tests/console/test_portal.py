@@ -1,0 +1,163 @@
+"""In a real browser: a department admin applies for standard portal components, the platform
+operator approves them, she places one on the department's portal, configures it (a bad
+setting refused at its field), keeps a draft, publishes; a staff member sees it running on her
+portal; a second version is rolled back to the first; her own personal layout; axe-checked at
+1024 px."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+import pytest
+from playwright.async_api import Page, expect
+
+from server.demo_notices import HOLIDAY, MEETING
+from tests.console.support import (
+    WIDTH,
+    Browsing,
+    chromium,
+    demo_server,
+    require_browser,
+    screens_folder,
+    serious_violations,
+)
+
+NOTICES = "公共信息 Public notices"
+PUBLICATIONS = "信息刊物 Publications"
+
+
+@dataclass
+class Portal:
+    browsing: Browsing
+    pages: dict[str, Page] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="class")
+async def portal(tmp_path_factory: pytest.TempPathFactory, redis_url: str) -> AsyncIterator[Portal]:
+    require_browser()
+    tmp = tmp_path_factory.mktemp("portal")
+    async with demo_server(tmp, redis_url) as base, chromium(base, screens_folder(tmp)) as browsing:
+        yield Portal(browsing)
+
+
+async def fits_the_width(page: Page) -> None:
+    """Usable at 1024 px: nothing runs off the right edge."""
+    assert await page.evaluate("document.documentElement.scrollWidth") <= WIDTH
+
+
+async def open_staff_portal(portal: Portal) -> Page:
+    page = portal.pages.get("li.na") or await portal.browsing.person("jxw/li.na")
+    portal.pages["li.na"] = page
+    await page.get_by_role("link", name="门户", exact=True).click()
+    await page.reload()
+    await expect(page.get_by_test_id("portal")).to_be_visible()
+    return page
+
+
+@pytest.mark.slow
+@pytest.mark.steps
+class TestAnAdminPlacesPortalComponents:
+    async def test_she_applies_for_standard_components(self, portal: Portal) -> None:
+        page = await portal.browsing.person("jxw/admin")
+        portal.pages["admin"] = page
+        await page.get_by_role("link", name="门户设计").click()
+        catalogue = page.get_by_test_id("catalogue")
+        for name in (NOTICES, PUBLICATIONS):
+            await catalogue.get_by_role("button", name=f"申请开通 {name}").click()
+            await expect(catalogue.locator(f'[data-catalogue="{name}"]')).to_contain_text(
+                "申请审核中"
+            )
+
+    async def test_the_operator_approves_them(self, portal: Portal) -> None:
+        operator = await portal.browsing.person("platform/operator")
+        await operator.get_by_role("link", name="门户设计").click()
+        await operator.get_by_role("tab", name="服务申请").click()
+        table = operator.get_by_test_id("service-applications")
+        for name in (NOTICES, PUBLICATIONS):
+            row = table.locator("tr", has_text=name).filter(has_text="jxw")
+            await row.get_by_role("button", name="批准").click()
+            await expect(row).to_contain_text("已批准")
+        assert await serious_violations(operator) == []
+
+    async def test_she_places_one_and_a_bad_setting_is_refused_at_its_field(
+        self, portal: Portal
+    ) -> None:
+        page = portal.pages["admin"]
+        await page.reload()
+        entry = page.locator(f'[data-catalogue="{NOTICES}"]')
+        await expect(entry).to_contain_text("已开通")
+        await entry.drag_to(page.locator('[data-column="1"]'))
+        placed = page.locator('[data-column="1"] [data-placement]')
+        await expect(placed).to_have_count(1)
+        settings = page.get_by_test_id("placement-settings")
+        await settings.locator("#root_pageSize").fill("99")
+        await page.get_by_role("button", name="发布", exact=True).click()
+        await expect(settings.locator('[data-field-error="settings.pageSize"]')).to_contain_text(
+            "maximum of 50"
+        )
+        await expect(placed).to_have_class("placed selected has-error")
+        await expect(page.get_by_role("status")).to_have_text("")
+
+    async def test_she_configures_it_and_publishes(self, portal: Portal) -> None:
+        page = portal.pages["admin"]
+        settings = page.get_by_test_id("placement-settings")
+        await settings.locator("#root_pageSize").fill("5")
+        await settings.locator("#root_category").fill("会议通知")
+        await settings.get_by_label("显示标题").fill("会议通知")
+        await page.get_by_role("button", name="发布", exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text("已发布第 1 版")
+        await expect(page.locator(".problems")).to_have_count(0)
+        await page.locator('[data-placement="公共信息 Public notices"] button').first.click()
+        await expect(settings.locator("#root_pageSize")).to_have_value("5")
+        await fits_the_width(page)
+        assert await serious_violations(page) == []
+        await portal.browsing.screenshot(page, "portal-editor")
+
+    async def test_a_staff_member_sees_it_running_on_her_portal(self, portal: Portal) -> None:
+        page = await open_staff_portal(portal)
+        widget = page.get_by_role("article", name="会议通知")
+        await expect(widget).to_contain_text(MEETING)
+        await expect(widget).not_to_contain_text(HOLIDAY)
+        await expect(page.get_by_test_id("portal")).to_contain_text("单位门户 第 1 版")
+        await fits_the_width(page)
+        assert await serious_violations(page) == []
+        await portal.browsing.screenshot(page, "portal")
+
+    async def test_a_draft_stays_in_the_browser_until_discarded(self, portal: Portal) -> None:
+        page = portal.pages["admin"]
+        await page.get_by_role("button", name="移除 会议通知").click()
+        await page.get_by_role("button", name="保存草稿").click()
+        await page.reload()
+        await expect(page.get_by_test_id("draft-badge")).to_be_visible()
+        await expect(page.locator("[data-placement]")).to_have_count(0)
+        await page.get_by_role("button", name="放弃草稿").click()
+        await expect(page.locator("[data-placement]")).to_have_count(1)
+
+    async def test_a_second_version_is_rolled_back_to_the_first(self, portal: Portal) -> None:
+        page = portal.pages["admin"]
+        await page.get_by_role("button", name=f"放置 {PUBLICATIONS}").click()
+        await page.get_by_role("button", name=f"右移 {PUBLICATIONS}").click()
+        await page.get_by_role("button", name="发布", exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text("已发布第 2 版")
+        staff = await open_staff_portal(portal)
+        await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
+        await page.get_by_role("button", name="回滚到第 1 版").click()
+        await expect(page.get_by_role("status")).to_have_text("已回滚，发布为第 3 版")
+        await expect(page.get_by_test_id("layout-history").locator("tr[data-version]")).to_have_count(3)
+        staff = await open_staff_portal(portal)
+        await expect(staff.get_by_test_id("portal")).to_contain_text("单位门户 第 3 版")
+        await expect(staff.get_by_role("article", name="会议通知")).to_be_visible()
+        await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)
+
+    async def test_a_staff_member_saves_her_own_layout(self, portal: Portal) -> None:
+        page = portal.pages["li.na"]
+        await page.get_by_role("link", name="门户设计").click()
+        await expect(page.get_by_test_id("target")).to_have_value("mine")
+        await page.get_by_role("button", name=f"放置 {PUBLICATIONS}").click()
+        await page.get_by_role("button", name="保存", exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text("已保存")
+        page = await open_staff_portal(portal)
+        await expect(page.get_by_test_id("portal")).to_have_attribute("data-source", "USER")
+        await expect(page.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
+        await expect(page.get_by_role("article", name="会议通知")).to_have_count(0)
