@@ -1,8 +1,8 @@
 """In a real browser: a department admin applies for standard portal components, the platform
 operator approves them, she places one on the department's portal, configures it (a bad
-setting refused at its field), keeps a draft, publishes; a staff member sees it running on her
-portal; a second version is rolled back to the first; her own personal layout; axe-checked at
-1024 px."""
+setting refused at its field), publishes, picks the theme, keeps a draft; a staff member sees
+it running on her portal in the department's colours; a second version is rolled back to the
+first; a role's default and her own layout; axe-checked at 1024 px."""
 
 from __future__ import annotations
 
@@ -46,6 +46,13 @@ async def fits_the_width(page: Page) -> None:
     assert await page.evaluate("document.documentElement.scrollWidth") <= WIDTH
 
 
+async def open_editor(page: Page) -> None:
+    """The editor is one click from the portal (the top bar has one entry for both)."""
+    await page.get_by_role("link", name="门户", exact=True).click()
+    await page.get_by_role("link", name="门户设计").click()
+    await expect(page.get_by_role("heading", name="门户设计")).to_be_visible()
+
+
 async def open_staff_portal(portal: Portal) -> Page:
     page = portal.pages.get("li.na") or await portal.browsing.person("jxw/li.na")
     portal.pages["li.na"] = page
@@ -61,7 +68,7 @@ class TestAnAdminPlacesPortalComponents:
     async def test_she_applies_for_standard_components(self, portal: Portal) -> None:
         page = await portal.browsing.person("jxw/admin")
         portal.pages["admin"] = page
-        await page.get_by_role("link", name="门户设计").click()
+        await open_editor(page)
         catalogue = page.get_by_test_id("catalogue")
         for name in (NOTICES, PUBLICATIONS):
             await catalogue.get_by_role("button", name=f"申请开通 {name}").click()
@@ -71,7 +78,7 @@ class TestAnAdminPlacesPortalComponents:
 
     async def test_the_operator_approves_them(self, portal: Portal) -> None:
         operator = await portal.browsing.person("platform/operator")
-        await operator.get_by_role("link", name="门户设计").click()
+        await open_editor(operator)
         await operator.get_by_role("tab", name="服务申请").click()
         table = operator.get_by_test_id("service-applications")
         for name in (NOTICES, PUBLICATIONS):
@@ -112,7 +119,26 @@ class TestAnAdminPlacesPortalComponents:
         await expect(settings.locator("#root_pageSize")).to_have_value("5")
         await fits_the_width(page)
         assert await serious_violations(page) == []
+        await page.evaluate("window.scrollTo(0, 0)")
         await portal.browsing.screenshot(page, "portal-editor")
+
+    async def test_she_picks_the_theme_a_bad_colour_refused_at_its_field(
+        self, portal: Portal
+    ) -> None:
+        page = portal.pages["admin"]
+        await page.get_by_role("tab", name="主题").click()
+        form = page.get_by_test_id("theme-form")
+        await form.get_by_label("主色", exact=True).fill("#12345")
+        await form.get_by_role("button", name="保存").click()
+        await expect(form.locator('[data-field-error="primaryColor"]')).to_contain_text(
+            "not a CSS hex colour"
+        )
+        await form.get_by_label("主色", exact=True).fill("#8a1c1c")
+        await form.get_by_role("button", name="保存").click()
+        await expect(form.get_by_role("status")).to_have_text("已保存")
+        await expect(form.get_by_role("alert")).to_have_count(0)
+        assert await serious_violations(page) == []
+        await page.get_by_role("tab", name="布局").click()
 
     async def test_a_staff_member_sees_it_running_on_her_portal(self, portal: Portal) -> None:
         page = await open_staff_portal(portal)
@@ -120,6 +146,8 @@ class TestAnAdminPlacesPortalComponents:
         await expect(widget).to_contain_text(MEETING)
         await expect(widget).not_to_contain_text(HOLIDAY)
         await expect(page.get_by_test_id("portal")).to_contain_text("单位门户 第 1 版")
+        border = await widget.evaluate("e => getComputedStyle(e).borderTopColor")
+        assert border == "rgb(138, 28, 28)"
         await fits_the_width(page)
         assert await serious_violations(page) == []
         await portal.browsing.screenshot(page, "portal")
@@ -144,20 +172,36 @@ class TestAnAdminPlacesPortalComponents:
         await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
         await page.get_by_role("button", name="回滚到第 1 版").click()
         await expect(page.get_by_role("status")).to_have_text("已回滚，发布为第 3 版")
-        await expect(page.get_by_test_id("layout-history").locator("tr[data-version]")).to_have_count(3)
+        await expect(
+            page.get_by_test_id("layout-history").locator("tr[data-version]")
+        ).to_have_count(3)
         staff = await open_staff_portal(portal)
         await expect(staff.get_by_test_id("portal")).to_contain_text("单位门户 第 3 版")
         await expect(staff.get_by_role("article", name="会议通知")).to_be_visible()
         await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)
 
-    async def test_a_staff_member_saves_her_own_layout(self, portal: Portal) -> None:
-        page = portal.pages["li.na"]
-        await page.get_by_role("link", name="门户设计").click()
-        await expect(page.get_by_test_id("target")).to_have_value("mine")
+    async def test_a_role_default_applies_to_those_who_hold_the_role(self, portal: Portal) -> None:
+        page = portal.pages["admin"]
+        await page.get_by_test_id("target").select_option(
+            label="角色布局：办公室主任 (office director)"
+        )
         await page.get_by_role("button", name=f"放置 {PUBLICATIONS}").click()
         await page.get_by_role("button", name="保存", exact=True).click()
         await expect(page.get_by_role("status")).to_have_text("已保存")
+        staff = await open_staff_portal(portal)
+        await expect(staff.get_by_test_id("portal")).to_have_attribute("data-source", "ROLE")
+        await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
+        await expect(staff.get_by_role("article", name="会议通知")).to_have_count(0)
+
+    async def test_a_staff_member_saves_her_own_layout(self, portal: Portal) -> None:
+        page = portal.pages["li.na"]
+        await open_editor(page)
+        await expect(page.get_by_test_id("target")).to_have_value("mine")
+        await page.get_by_role("button", name=f"放置 {NOTICES}").click()
+        await page.get_by_role("button", name="保存", exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text("已保存")
+        assert await serious_violations(page) == []
         page = await open_staff_portal(portal)
         await expect(page.get_by_test_id("portal")).to_have_attribute("data-source", "USER")
-        await expect(page.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
-        await expect(page.get_by_role("article", name="会议通知")).to_have_count(0)
+        await expect(page.get_by_role("article", name=NOTICES)).to_contain_text(HOLIDAY)
+        await expect(page.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)

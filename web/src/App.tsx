@@ -76,8 +76,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
           <NavLink to="/designer/forms">{t("nav.forms")}</NavLink>
           <NavLink to="/designer/flows">{t("nav.flows")}</NavLink>
           <NavLink to="/admin">{t("nav.admin")}</NavLink>
-          <NavLink to="/portal" end>{t("nav.portal")}</NavLink>
-          <NavLink to="/portal/editor">{t("nav.portalEditor")}</NavLink>
+          <NavLink to="/portal">{t("nav.portal")}</NavLink>
         </nav>
         <span className="who" data-testid="viewer">
           {viewer ? `${viewer.user.displayName} · ${viewer.tenant.name}` : ""}

@@ -18,14 +18,17 @@ export function PlacementSettings({
   problems: Problem[];
   onChange: (change: Partial<Placement>) => void;
 }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const [{ data }] = useQuery({
     query: ComponentVersionQuery,
     variables: { key: placement.componentKey ?? "", version: placement.version ?? "" },
     pause: !placement.componentKey,
   });
   const version = data?.portalComponent?.version;
-  const schemas = useMemo(() => (version ? formSchemas(version.settingsSchema) : null), [version]);
+  const schemas = useMemo(
+    () => (version ? formSchemas(version.settingsSchema, (name) => (i18n.exists(`portal.setting.${name}`) ? t(`portal.setting.${name}`) : undefined)) : null),
+    [version, t, i18n],
+  );
   const extraErrors = useMemo(() => settingsErrors(problems), [problems]);
   return (
     <aside className="settings-panel" aria-label={t("portal.settings")} data-testid="placement-settings">

@@ -1,4 +1,5 @@
 import type { CSSProperties } from "react";
+import { Link } from "react-router-dom";
 import { useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import "./i18n";
@@ -33,6 +34,7 @@ export default function PortalPage() {
           {t(`portal.source.${portal.source}`, { version: portal.layoutVersion, role: portal.role?.name })}
           {portal.hiddenCount > 0 && ` · ${t("portal.hidden", { count: portal.hiddenCount })}`}
         </small>
+        <Link to="/portal/editor" className="button">{t("portal.editor")}</Link>
       </header>
       {!portal.placements.length && <p className="empty">{t("portal.emptyPage")}</p>}
       <div className={`portal-columns cols-${portal.columns}`}>

@@ -16,7 +16,10 @@ export function ThemeForm() {
   const [status, setStatus] = useState("");
   const theme = data?.portal?.theme;
   useEffect(() => {
-    if (theme) setFields({ ...theme, logoUrl: theme.logoUrl ?? "" });
+    if (theme) {
+      const { primaryColor, accentColor, backgroundColor, textColor, logoUrl } = theme;
+      setFields({ primaryColor, accentColor, backgroundColor, textColor, logoUrl: logoUrl ?? "" });
+    }
   }, [theme]);
   if (!theme || !fields) return <p>{t("app.loading")}</p>;
   async function save() {
@@ -31,18 +34,18 @@ export function ThemeForm() {
     <section className="card" data-testid="theme-form">
       <div className="theme-form">
         {COLOURS.map((name) => (
-          <label key={name}>
-            {t(`portal.theme.${name}`)}
-            <input type="color" value={fields[name].length === 7 ? fields[name] : "#000000"} onChange={(e) => setFields({ ...fields, [name]: e.target.value })} />
-            <input type="text" aria-label={`${t(`portal.theme.${name}`)} (hex)`} value={fields[name]} onChange={(e) => setFields({ ...fields, [name]: e.target.value })} />
-            {errors[name] && <span role="alert" className="problems">{errors[name]}</span>}
-          </label>
+          <div key={name}>
+            <label htmlFor={`theme-${name}`}>{t(`portal.theme.${name}`)}</label>
+            <input id={`theme-${name}`} type="text" value={fields[name]} onChange={(e) => setFields({ ...fields, [name]: e.target.value })} />
+            <input type="color" aria-label={t("portal.theme.picker", { name: t(`portal.theme.${name}`) })} value={/^#[0-9a-f]{6}$/i.test(fields[name]) ? fields[name].toLowerCase() : "#000000"} onChange={(e) => setFields({ ...fields, [name]: e.target.value })} />
+            {errors[name] && <span role="alert" className="problems" data-field-error={name}>{errors[name]}</span>}
+          </div>
         ))}
-        <label>
-          {t("portal.theme.logoUrl")}
-          <input type="text" value={fields.logoUrl} onChange={(e) => setFields({ ...fields, logoUrl: e.target.value })} />
-          {errors.logoUrl && <span role="alert" className="problems">{errors.logoUrl}</span>}
-        </label>
+        <div>
+          <label htmlFor="theme-logoUrl">{t("portal.theme.logoUrl")}</label>
+          <input id="theme-logoUrl" type="text" value={fields.logoUrl} onChange={(e) => setFields({ ...fields, logoUrl: e.target.value })} />
+          {errors.logoUrl && <span role="alert" className="problems" data-field-error="logoUrl">{errors.logoUrl}</span>}
+        </div>
       </div>
       <div className="buttons">
         <button className="primary" onClick={save}>{t("portal.save")}</button>

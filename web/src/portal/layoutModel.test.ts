@@ -59,13 +59,22 @@ describe("the portal layout model", () => {
   });
 
   it("gives rjsf the settings schema without the 2020-12 $schema, choices as checkboxes", () => {
-    const { schema, uiSchema } = model.formSchemas({
-      $schema: "https://json-schema.org/draft/2020-12/schema",
-      type: "object",
-      properties: { kinds: { type: "array", items: { enum: ["a", "b"] } }, pageSize: { type: "integer" } },
-    });
+    const { schema, uiSchema } = model.formSchemas(
+      {
+        $schema: "https://json-schema.org/draft/2020-12/schema",
+        type: "object",
+        properties: {
+          kinds: { type: "array", items: { enum: ["a", "b"] } },
+          pageSize: { type: "integer" },
+          days: { type: "integer", title: "Days" },
+          other: { type: "string" },
+        },
+      },
+      (name) => ({ pageSize: "条数", days: "天数" })[name],
+    );
     expect(schema).not.toHaveProperty("$schema");
-    expect(uiSchema).toMatchObject({ kinds: { "ui:widget": "checkboxes" } });
-    expect(uiSchema).not.toHaveProperty("pageSize");
+    expect(uiSchema).toMatchObject({ kinds: { "ui:widget": "checkboxes" }, pageSize: { "ui:title": "条数" } });
+    expect(uiSchema).not.toHaveProperty("days");
+    expect(uiSchema).not.toHaveProperty("other");
   });
 });

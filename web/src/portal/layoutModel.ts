@@ -165,13 +165,21 @@ export const drafts = {
 };
 
 /** A settings schema for rjsf: without `$schema` (ajv's default draft does not know 2020-12;
- * the server checks against the real draft), arrays of choices as checkboxes. */
-export function formSchemas(settingsSchema: unknown): { schema: object; uiSchema: object } {
+ * the server checks against the real draft), arrays of choices as checkboxes, and a title for
+ * each setting the schema leaves untitled when `titleOf` knows one (the standard set's names). */
+export function formSchemas(
+  settingsSchema: unknown,
+  titleOf: (name: string) => string | undefined = () => undefined,
+): { schema: object; uiSchema: object } {
   const { $schema: _, ...schema } = (settingsSchema ?? { type: "object" }) as Record<string, unknown>;
   const uiSchema: Record<string, object> = { "ui:submitButtonOptions": { norender: true } };
-  const properties = (schema.properties ?? {}) as Record<string, { type?: string; items?: { enum?: unknown[] } }>;
+  const properties = (schema.properties ?? {}) as Record<string, { type?: string; title?: string; items?: { enum?: unknown[] } }>;
   for (const [name, property] of Object.entries(properties)) {
-    if (property.type === "array" && property.items?.enum) uiSchema[name] = { "ui:widget": "checkboxes" };
+    const ui: Record<string, string> = {};
+    if (property.type === "array" && property.items?.enum) ui["ui:widget"] = "checkboxes";
+    const title = property.title ? undefined : titleOf(name);
+    if (title) ui["ui:title"] = title;
+    if (Object.keys(ui).length) uiSchema[name] = ui;
   }
   return { schema, uiSchema };
 }
