@@ -2,7 +2,8 @@
 operator approves them, she places one on the department's portal, configures it (a bad
 setting refused at its field), publishes, picks the theme, keeps a draft; a staff member sees
 it running on her portal in the department's colours; a second version is rolled back to the
-first; a role's default and her own layout; axe-checked at 1024 px."""
+first; a role's default and her own layout; axe-checked at 1024 px. Last, a department that
+registers in the browser gets approved and builds its own portal the same way."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from tests.console.support import (
     require_browser,
     screens_folder,
     serious_violations,
+    sign_in,
 )
 
 NOTICES = "公共信息 Public notices"
@@ -53,6 +55,17 @@ async def open_editor(page: Page) -> None:
     await expect(page.get_by_role("heading", name="门户设计")).to_be_visible()
 
 
+async def approve(operator: Page, tenant: str, *names: str) -> None:
+    """The platform operator approves a department's service applications (按需申请)."""
+    await operator.reload()
+    await operator.get_by_role("tab", name="服务申请").click()
+    table = operator.get_by_test_id("service-applications")
+    for name in names:
+        row = table.locator("tr", has_text=name).filter(has_text=f"({tenant})")
+        await row.get_by_role("button", name="批准").click()
+        await expect(row).to_contain_text("已批准")
+
+
 async def open_staff_portal(portal: Portal) -> Page:
     page = portal.pages.get("li.na") or await portal.browsing.person("jxw/li.na")
     portal.pages["li.na"] = page
@@ -78,13 +91,9 @@ class TestAnAdminPlacesPortalComponents:
 
     async def test_the_operator_approves_them(self, portal: Portal) -> None:
         operator = await portal.browsing.person("platform/operator")
+        portal.pages["operator"] = operator
         await open_editor(operator)
-        await operator.get_by_role("tab", name="服务申请").click()
-        table = operator.get_by_test_id("service-applications")
-        for name in (NOTICES, PUBLICATIONS):
-            row = table.locator("tr", has_text=name).filter(has_text="jxw")
-            await row.get_by_role("button", name="批准").click()
-            await expect(row).to_contain_text("已批准")
+        await approve(operator, "jxw", NOTICES, PUBLICATIONS)
         assert await serious_violations(operator) == []
 
     async def test_she_places_one_and_a_bad_setting_is_refused_at_its_field(
@@ -205,3 +214,38 @@ class TestAnAdminPlacesPortalComponents:
         await expect(page.get_by_test_id("portal")).to_have_attribute("data-source", "USER")
         await expect(page.get_by_role("article", name=NOTICES)).to_contain_text(HOLIDAY)
         await expect(page.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)
+
+    async def test_a_department_registered_in_the_browser_builds_its_portal_too(
+        self, portal: Portal
+    ) -> None:
+        page = await portal.browsing.anonymous()
+        await page.locator("summary", has_text="申请开通").click()
+        fields = {
+            "code": "fgw",
+            "name": "市发展和改革委员会",
+            "applicantName": "赵敏",
+            "applicantEmail": "zhao.min@fgw.example",
+            "adminUsername": "zhao.min",
+        }
+        for name, value in fields.items():
+            await page.locator(f'input[name="{name}"]').fill(value)
+        await page.get_by_role("button", name="提交申请").click()
+        await expect(page.get_by_role("status")).to_have_text("申请已提交，等待审核。")
+        operator = portal.pages["operator"]
+        await operator.get_by_role("link", name="系统管理").click()
+        row = operator.get_by_test_id("applications").locator("tr", has_text="fgw")
+        await row.get_by_role("button", name="批准").click()
+        await expect(row).to_contain_text("已批准")
+        await page.reload()
+        await sign_in(page, "fgw/zhao.min")
+        await open_editor(page)
+        await page.get_by_role("button", name=f"申请开通 {NOTICES}").click()
+        await open_editor(operator)
+        await approve(operator, "fgw", NOTICES)
+        await page.reload()
+        await page.get_by_role("button", name=f"放置 {NOTICES}").click()
+        await page.get_by_role("button", name="发布", exact=True).click()
+        await expect(page.get_by_role("status")).to_have_text("已发布第 1 版")
+        await page.get_by_role("link", name="门户", exact=True).click()
+        await expect(page.get_by_test_id("portal")).to_contain_text("单位门户 第 1 版")
+        await expect(page.get_by_role("article", name=NOTICES)).to_be_visible()

@@ -2,8 +2,8 @@ import type { ReactNode } from "react";
 import { Link } from "react-router-dom";
 import { useTranslation } from "react-i18next";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- each renderer reads the answer of its
-   own manifest's operation, which codegen cannot type (the operation comes from the server). */
+// Each renderer reads the answer of its own manifest's operation, which codegen cannot type
+// (the operation comes from the server at run time), hence `any`.
 type Props = { data: any; settings: Record<string, any> };
 
 const nodes = (connection: any): any[] => (connection?.edges ?? []).map((e: any) => e.node);
