@@ -1,9 +1,10 @@
 """In a real browser: a department admin applies for standard portal components, the platform
 operator approves them, she places one on the department's portal, configures it (a bad
-setting refused at its field), publishes, picks the theme, keeps a draft; a staff member sees
-it running on her portal in the department's colours; a second version is rolled back to the
-first; a role's default and her own layout; axe-checked at 1024 px. Last, a department that
-registers in the browser gets approved and builds its own portal the same way."""
+setting refused at its field), publishes, picks the theme; a staff member sees it running on
+her portal in the department's colours; a draft kept in the browser cannot overwrite a version
+published meanwhile; a new version is rolled back to the one before; a role's default and her
+own layout; axe-checked at 1024 px. Last, a department that registers in the browser gets
+approved and builds its own portal the same way."""
 
 from __future__ import annotations
 
@@ -161,31 +162,40 @@ class TestAnAdminPlacesPortalComponents:
         assert await serious_violations(page) == []
         await portal.browsing.screenshot(page, "portal")
 
-    async def test_a_draft_stays_in_the_browser_until_discarded(self, portal: Portal) -> None:
+    async def test_a_draft_stays_in_the_browser_and_cannot_overwrite_a_newer_version(
+        self, portal: Portal
+    ) -> None:
         page = portal.pages["admin"]
         await page.get_by_role("button", name="移除 会议通知").click()
         await page.get_by_role("button", name="保存草稿").click()
         await page.reload()
         await expect(page.get_by_test_id("draft-badge")).to_be_visible()
         await expect(page.locator("[data-placement]")).to_have_count(0)
+        colleague = await portal.browsing.person("jxw/admin")
+        await open_editor(colleague)
+        await colleague.get_by_role("button", name="发布", exact=True).click()
+        await expect(colleague.get_by_role("status")).to_have_text("已发布第 2 版")
+        await page.get_by_role("button", name="发布", exact=True).click()
+        await expect(page.get_by_role("alert")).to_contain_text("version 2, you sent 1")
         await page.get_by_role("button", name="放弃草稿").click()
         await expect(page.locator("[data-placement]")).to_have_count(1)
+        await expect(page.get_by_text("当前第 2 版")).to_be_visible()
 
-    async def test_a_second_version_is_rolled_back_to_the_first(self, portal: Portal) -> None:
+    async def test_a_new_version_is_rolled_back_to_the_one_before(self, portal: Portal) -> None:
         page = portal.pages["admin"]
         await page.get_by_role("button", name=f"放置 {PUBLICATIONS}").click()
         await page.get_by_role("button", name=f"右移 {PUBLICATIONS}").click()
         await page.get_by_role("button", name="发布", exact=True).click()
-        await expect(page.get_by_role("status")).to_have_text("已发布第 2 版")
+        await expect(page.get_by_role("status")).to_have_text("已发布第 3 版")
         staff = await open_staff_portal(portal)
         await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_contain_text("政务信息")
-        await page.get_by_role("button", name="回滚到第 1 版").click()
-        await expect(page.get_by_role("status")).to_have_text("已回滚，发布为第 3 版")
-        await expect(
-            page.get_by_test_id("layout-history").locator("tr[data-version]")
-        ).to_have_count(3)
+        await page.get_by_role("button", name="回滚到第 2 版").click()
+        await expect(page.get_by_role("status")).to_have_text("已回滚，发布为第 4 版")
+        history = page.get_by_test_id("layout-history")
+        await expect(history.locator("tr[data-version]")).to_have_count(4)
+        await expect(history.locator('tr[data-version="4"]')).to_contain_text("恢复自第 2 版")
         staff = await open_staff_portal(portal)
-        await expect(staff.get_by_test_id("portal")).to_contain_text("单位门户 第 3 版")
+        await expect(staff.get_by_test_id("portal")).to_contain_text("单位门户 第 4 版")
         await expect(staff.get_by_role("article", name="会议通知")).to_be_visible()
         await expect(staff.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)
 

@@ -75,7 +75,13 @@ export function LayoutEditor({
         }
       }
       const draft = preferDraft ? drafts.load(tenant, which) : null;
-      setLoaded({ target: which, layout: draft ?? layout, version, priority, fromDraft: !!draft });
+      setLoaded({
+        target: which,
+        layout: draft?.layout ?? layout,
+        version: draft ? draft.version : version,
+        priority,
+        fromDraft: !!draft,
+      });
       setSelected(null);
       setProblems(noProblems);
     },
@@ -193,7 +199,7 @@ export function LayoutEditor({
           <aside className="settings-panel"><p className="empty">{t("portal.selectHint")}</p></aside>
         )}
         <div className="editor-actions">
-          <button onClick={() => { drafts.save(tenant, target, layout); setStatus(t("portal.draftSaved")); }}>{t("portal.saveDraft")}</button>
+          <button onClick={() => { drafts.save(tenant, target, { layout, version: loaded.version }); setStatus(t("portal.draftSaved")); }}>{t("portal.saveDraft")}</button>
           {loaded.fromDraft && <button onClick={() => { drafts.drop(tenant, target); void load(target, false); setStatus(""); }}>{t("portal.discardDraft")}</button>}
           <button className="primary" onClick={save}>{t(target === "tenant" ? "portal.publish" : "portal.save")}</button>
           {target === "mine" && <button onClick={drop}>{t("portal.resetMine")}</button>}

@@ -149,15 +149,19 @@ export function settingsErrors(problems: readonly Problem[]): ErrorTree {
 
 const DRAFT_KEY = "officecloud.portalDraft";
 
+/** A draft and the version it was based on: publishing it sends that version as
+ * `expectedVersion`, so a publication made meanwhile is a CONFLICT, not overwritten. */
+export type Draft = { layout: Layout; version: number | null };
+
 /** Drafts stay in this browser: the API versions only what is published. */
 export const drafts = {
   key: (tenant: string, target: string) => `${DRAFT_KEY}.${tenant}.${target}`,
-  load(tenant: string, target: string): Layout | null {
+  load(tenant: string, target: string): Draft | null {
     const raw = localStorage.getItem(this.key(tenant, target));
-    return raw ? (JSON.parse(raw) as Layout) : null;
+    return raw ? (JSON.parse(raw) as Draft) : null;
   },
-  save(tenant: string, target: string, layout: Layout): void {
-    localStorage.setItem(this.key(tenant, target), JSON.stringify(layout));
+  save(tenant: string, target: string, draft: Draft): void {
+    localStorage.setItem(this.key(tenant, target), JSON.stringify(draft));
   },
   drop(tenant: string, target: string): void {
     localStorage.removeItem(this.key(tenant, target));
