@@ -225,6 +225,16 @@ class TestAnAdminPlacesPortalComponents:
         await expect(page.get_by_role("article", name=NOTICES)).to_contain_text(HOLIDAY)
         await expect(page.get_by_role("article", name=PUBLICATIONS)).to_have_count(0)
 
+    async def test_the_portal_and_its_designer_speak_english_too(self, portal: Portal) -> None:
+        page = portal.pages["li.na"]
+        await page.get_by_label("语言").select_option("en")
+        await expect(page.get_by_test_id("portal")).to_contain_text("My own layout")
+        await page.get_by_role("link", name="Portal designer").click()
+        await expect(page.get_by_role("heading", name="Portal designer")).to_be_visible()
+        await expect(page.get_by_test_id("catalogue")).to_contain_text("Public information")
+        await page.get_by_label("Language").select_option("zh-CN")
+        await expect(page.get_by_role("heading", name="门户设计")).to_be_visible()
+
     async def test_a_department_registered_in_the_browser_builds_its_portal_too(
         self, portal: Portal
     ) -> None:
