@@ -17,6 +17,8 @@ const FormDesigner = lazy(() => import("./designers/FormDesignerPage"));
 const FlowDesigner = lazy(() => import("./designers/FlowDesignerPage"));
 const Admin = lazy(() => import("./admin/AdminPage"));
 const Incoming = lazy(() => import("./exchange/IncomingBox"));
+const Portal = lazy(() => import("./portal/PortalPage"));
+const PortalEditor = lazy(() => import("./portal/PortalEditorPage"));
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -74,6 +76,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
           <NavLink to="/designer/forms">{t("nav.forms")}</NavLink>
           <NavLink to="/designer/flows">{t("nav.flows")}</NavLink>
           <NavLink to="/admin">{t("nav.admin")}</NavLink>
+          <NavLink to="/portal">{t("nav.portal")}</NavLink>
         </nav>
         <span className="who" data-testid="viewer">
           {viewer ? `${viewer.user.displayName} · ${viewer.tenant.name}` : ""}
@@ -97,6 +100,8 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
             <Route path="/designer/forms" element={<FormDesigner />} />
             <Route path="/designer/flows" element={<FlowDesigner />} />
             <Route path="/admin" element={<Admin />} />
+            <Route path="/portal" element={<Portal />} />
+            <Route path="/portal/editor" element={<PortalEditor />} />
           </Routes>
         </Suspense>
       </main>
