@@ -3,7 +3,7 @@ import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
 import "./locales";
-import "./flow/panel.css";
+import "./designers.css";
 import { createModeler, type Modeler } from "./flow/modeler";
 import { PropertiesPanel, type Problem } from "./flow/PropertiesPanel";
 
@@ -72,7 +72,10 @@ export default function FlowDesignerPage() {
     void createModeler(holder.current!).then((m) => {
       if (!alive) return m.destroy();
       made = m;
-      m.on("selection.changed", (e: { newSelection: any[] }) => setSelected(e.newSelection.length === 1 ? e.newSelection[0] : null));
+      m.on("selection.changed", (e: { newSelection: any[] }) => {
+        const [one] = e.newSelection;
+        setSelected(e.newSelection.length === 1 ? (one.labelTarget ?? one) : null);
+      });
       m.on("import.done", () => setSelected(null));
       setModeler(m);
     });
