@@ -83,7 +83,7 @@ export default function DocumentTypesPage() {
       {types.length === 0 ? (
         <p>{t("docTypes.none")}</p>
       ) : (
-        <table>
+        <table className="list">
           <thead>
             <tr>
               <th scope="col">{t("docTypes.code")}</th><th scope="col">{t("docTypes.name")}</th><th scope="col">{t("docTypes.kind")}</th>
