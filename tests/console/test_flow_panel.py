@@ -47,9 +47,8 @@ def gateway_flow() -> str:
         {"id": "t_short", "source": "size", "target": "signoff", "name": "其他", "default": True},
         {"id": "t_end", "source": "signoff", "target": "end"},
     ]  # fmt: skip
-    return export_bpmn(
-        load_definition({"id": "dispatch", "name": "发文", "nodes": nodes, "transitions": transitions})
-    )
+    definition = {"id": "dispatch", "name": "发文", "nodes": nodes, "transitions": transitions}
+    return export_bpmn(load_definition(definition))
 
 
 async def click_corner(canvas: Locator, element: str) -> None:
