@@ -112,6 +112,7 @@ class TestAnAdminChangesTheRulesAndDocumentsFollowThem:
         await panel.get_by_label("人员（用户名，逗号分隔）").fill("zhang.wei")
         await panel.get_by_label("办理期限").check()
         await panel.get_by_label("提前提醒（小时）").fill("4")
+        await panel.get_by_label("允许退回").uncheck()
         await page.get_by_role("button", name="发布").click()
         await expect(page.get_by_role("status")).to_have_text("已发布第 2 版")
         await expect(page.get_by_role("alert")).to_have_count(0)
@@ -127,6 +128,8 @@ class TestAnAdminChangesTheRulesAndDocumentsFollowThem:
         await expect(panel.get_by_label("人员（用户名，逗号分隔）")).to_have_value("zhang.wei")
         await expect(panel.get_by_label("期限", exact=True)).to_have_value("24")
         await expect(panel.get_by_label("提前提醒（小时）")).to_have_value("4")
+        await expect(panel.get_by_label("允许退回")).not_to_be_checked()
+        await expect(panel.get_by_label("允许加签")).to_be_checked()
         await canvas.locator('[data-element-id="t_long_label"]').click()
         await expect(panel.get_by_label("条件（CEL 表达式）")).to_have_value("form.pageCount > 5")
 

@@ -43,6 +43,14 @@ const zh = {
     celHelp: "可用：{{fields}}；doc.title、doc.urgency、doc.secrecy、doc.typeCode 等。发布时由服务器检查条件，错误显示在这条流向上。",
     noCondition: "这条流向不从排他网关出发，没有条件。",
     importFailed: "流程图无法打开",
+    options: "办理选项",
+    flags: {
+      allowReturn: "允许退回",
+      allowDelegate: "允许委托、转交",
+      allowAddSigner: "允许加签",
+      allocateNumber: "办结时编文号",
+      archives: "办结即归档（须直接通向结束）",
+    },
     published: "已发布第 {{number}} 版",
   },
   docTypes: {
@@ -112,6 +120,14 @@ const en = {
     celHelp: "Available: {{fields}}; doc.title, doc.urgency, doc.secrecy, doc.typeCode, … The server checks conditions on publish and shows errors on this flow.",
     noCondition: "This flow does not leave an exclusive gateway: it has no condition.",
     importFailed: "The diagram cannot be opened",
+    options: "Options",
+    flags: {
+      allowReturn: "Allow returning",
+      allowDelegate: "Allow delegating and transferring",
+      allowAddSigner: "Allow adding signers",
+      allocateNumber: "Number the document when done",
+      archives: "Archive when done (must lead straight to the end)",
+    },
     published: "Published version {{number}}",
   },
   docTypes: {

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import {
   COUNTERSIGN_MODES,
@@ -12,10 +12,14 @@ import {
   type RuleKind,
   type TaskSettings,
 } from "./settings";
-import { applyFlow, applyTask, type Modeler } from "./modeler";
+import { applyFlags, applyFlow, applyTask, type Modeler } from "./modeler";
 
 type Shape = { id: string; type: string; businessObject: any; attachers?: { businessObject: any }[] };
 export type Problem = { message: string; field?: readonly string[] | null };
+type Edit = (apply: () => void) => void;
+/** Node options the server reads from `oc:` attributes, with its defaults. */
+const FLAGS = { allowReturn: true, allowDelegate: true, allowAddSigner: true, allocateNumber: false, archives: false } as const;
+type Flag = keyof typeof FLAGS;
 
 const TASKS = ["bpmn:UserTask", "bpmn:Task"];
 const num = (v: string): number | undefined => (v.trim() === "" || Number.isNaN(Number(v)) ? undefined : Number(v));
@@ -37,27 +41,48 @@ export function PropertiesPanel({
   roles: { code: string; name: string }[];
 }) {
   const { t } = useTranslation();
+  const own = useRef(false);
+  const [revision, setRevision] = useState(0);
+  useEffect(() => {
+    const bus = modeler.get("eventBus");
+    const changed = () => { if (!own.current) setRevision((r) => r + 1); };
+    bus.on("commandStack.changed", changed);
+    return () => bus.off("commandStack.changed", changed);
+  }, [modeler]);
+  /** A change of the panel's own: the panel keeps its inputs (and focus); any other change
+   * (undo, redo, the canvas) rereads the element. */
+  const edit = (apply: () => void) => {
+    own.current = true;
+    try { apply(); } finally { own.current = false; }
+  };
   if (!element) return <aside className="oc-panel card" aria-label={t("flowPanel.title")}><p>{t("flowPanel.pick")}</p></aside>;
   const bo = element.businessObject;
   return (
     <aside className="oc-panel card" aria-label={t("flowPanel.title")} data-testid="oc-panel" data-element={element.id}>
       <h2>{bo.name ? `${bo.name} (${element.id})` : element.id}</h2>
       {problems.map((p) => (<p key={p.message} role="alert" className="problems">{p.message}</p>))}
-      {TASKS.includes(element.type) && <TaskFields key={element.id} modeler={modeler} element={element} fields={fields} roles={roles} />}
-      {element.type === "bpmn:SequenceFlow" && <FlowFields key={element.id} modeler={modeler} element={element} fields={fields} />}
+      {TASKS.includes(element.type) && <TaskFields key={`${element.id}:${revision}`} modeler={modeler} edit={edit} element={element} fields={fields} roles={roles} />}
+      {element.type === "bpmn:SequenceFlow" && <FlowFields key={`${element.id}:${revision}`} modeler={modeler} edit={edit} element={element} fields={fields} />}
       {!TASKS.includes(element.type) && element.type !== "bpmn:SequenceFlow" && <p>{t("flowPanel.nothing")}</p>}
     </aside>
   );
 }
 
-function TaskFields({ modeler, element, fields, roles }: { modeler: Modeler; element: Shape; fields: string[]; roles: { code: string; name: string }[] }) {
+function TaskFields({ modeler, edit, element, fields, roles }: { modeler: Modeler; edit: Edit; element: Shape; fields: string[]; roles: { code: string; name: string }[] }) {
   const { t } = useTranslation();
   const attached = () => (element.attachers ?? []).map((a) => a.businessObject);
   const [s, setS] = useState<TaskSettings>(() => readTask(element.businessObject, attached()));
   const change = (patch: Partial<TaskSettings>) => {
     const next = { ...s, ...patch };
     setS(next);
-    applyTask(modeler, element, next);
+    edit(() => applyTask(modeler, element, next));
+  };
+  const [flags, setFlags] = useState(() =>
+    Object.fromEntries((Object.keys(FLAGS) as Flag[]).map((f) => [f, element.businessObject.get(`oc:${f}`) ?? FLAGS[f]])) as Record<Flag, boolean>,
+  );
+  const setFlag = (flag: Flag, value: boolean) => {
+    setFlags({ ...flags, [flag]: value });
+    edit(() => applyFlags(modeler, element, { [`oc:${flag}`]: value }));
   };
   const rule = s.assignee;
   const setRule = (patch: Partial<Rule>) => change({ assignee: { ...(rule ?? { kind: "role" }), ...patch } as Rule });
@@ -166,11 +191,20 @@ function TaskFields({ modeler, element, fields, roles }: { modeler: Modeler; ele
           </>
         )}
       </fieldset>
+      <fieldset>
+        <legend>{t("flowPanel.options")}</legend>
+        {(Object.keys(FLAGS) as Flag[]).map((flag) => (
+          <label key={flag} className="inline">
+            <input type="checkbox" checked={flags[flag]} onChange={(e) => setFlag(flag, e.target.checked)} />
+            {t(`flowPanel.flags.${flag}`)}
+          </label>
+        ))}
+      </fieldset>
     </>
   );
 }
 
-function FlowFields({ modeler, element, fields }: { modeler: Modeler; element: Shape; fields: string[] }) {
+function FlowFields({ modeler, edit, element, fields }: { modeler: Modeler; edit: Edit; element: Shape; fields: string[] }) {
   const { t } = useTranslation();
   const [s, setS] = useState<FlowSettings>(() => readFlow(element.businessObject));
   const source = element.businessObject.sourceRef;
@@ -178,7 +212,7 @@ function FlowFields({ modeler, element, fields }: { modeler: Modeler; element: S
   const change = (patch: Partial<FlowSettings>) => {
     const next = { ...s, ...patch };
     setS(next);
-    applyFlow(modeler, element, next);
+    edit(() => applyFlow(modeler, element, next));
   };
   if (!gateway && !s.condition) return <p>{t("flowPanel.noCondition")}</p>;
   return (

@@ -39,3 +39,8 @@ export function applyFlow(modeler: Modeler, element: any, settings: FlowSettings
   modeling.updateProperties(element, flow);
   if (gateway) modeling.updateProperties(element.source, gateway);
 }
+
+/** `oc:` attributes of a task, as they are (`{"oc:allowReturn": false}`). */
+export function applyFlags(modeler: Modeler, element: any, attrs: Record<string, boolean>): void {
+  modeler.get("modeling").updateProperties(element, attrs);
+}
