@@ -103,7 +103,14 @@ class TestAnAdminChangesTheRulesAndDocumentsFollowThem:
     async def test_she_fixes_the_condition_and_names_the_reviewer(self, admin: Admin) -> None:
         page = admin.page
         panel = page.get_by_test_id("oc-panel")
-        await panel.get_by_label("条件（CEL 表达式）").fill("form.pageCount > 5")
+        condition = panel.get_by_label("条件（CEL 表达式）")
+        await condition.fill("form.pageCount > 5")
+        # undo and redo on the canvas show in the panel
+        await page.get_by_test_id("bpmn-canvas").locator('[data-element-id="t_long_label"]').click()
+        await page.keyboard.press("Control+z")
+        await expect(condition).to_have_value("form.pages > 5")
+        await page.keyboard.press("Control+y")
+        await expect(condition).to_have_value("form.pageCount > 5")
         await click_corner(page.get_by_test_id("bpmn-canvas"), "review")
         await expect(panel).to_have_attribute("data-element", "review")
         rule = panel.get_by_label("经办人规则")
