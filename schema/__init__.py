@@ -21,6 +21,7 @@ from schema.calendar.mutations import CalendarMutation
 from schema.calendar.queries import CalendarQuery
 from schema.circulation.mutations import CirculationMutation
 from schema.circulation.queries import CirculationQuery
+from schema.compiled import CompilingExecutor
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -199,4 +200,5 @@ def build_schema(
             ComponentAccess,
         ],
         config=StrawberryConfig(relay_max_results=max_page_size),
+        execution_context_class=CompilingExecutor,
     )
