@@ -15,6 +15,7 @@ import { NewDocument } from "./pages/NewDocument";
 // none of the first screen.
 const FormDesigner = lazy(() => import("./designers/FormDesignerPage"));
 const FlowDesigner = lazy(() => import("./designers/FlowDesignerPage"));
+const DocumentTypes = lazy(() => import("./designers/DocumentTypesPage"));
 const Admin = lazy(() => import("./admin/AdminPage"));
 const Incoming = lazy(() => import("./exchange/IncomingBox"));
 const Portal = lazy(() => import("./portal/PortalPage"));
@@ -75,6 +76,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
           <NavLink to="/incoming">{t("nav.incoming")}</NavLink>
           <NavLink to="/designer/forms">{t("nav.forms")}</NavLink>
           <NavLink to="/designer/flows">{t("nav.flows")}</NavLink>
+          <NavLink to="/designer/types">{t("nav.docTypes")}</NavLink>
           <NavLink to="/admin">{t("nav.admin")}</NavLink>
           <NavLink to="/portal">{t("nav.portal")}</NavLink>
         </nav>
@@ -99,6 +101,7 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
             <Route path="/incoming" element={<Incoming />} />
             <Route path="/designer/forms" element={<FormDesigner />} />
             <Route path="/designer/flows" element={<FlowDesigner />} />
+            <Route path="/designer/types" element={<DocumentTypes />} />
             <Route path="/admin" element={<Admin />} />
             <Route path="/portal" element={<Portal />} />
             <Route path="/portal/editor" element={<PortalEditor />} />
