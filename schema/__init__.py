@@ -43,6 +43,7 @@ from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.publications.mutations import PublicationMutation
 from schema.publications.queries import PublicationQuery
+from schema.rendering import SharedRenders
 from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
@@ -198,4 +199,5 @@ def build_schema(
             ComponentAccess,
         ],
         config=StrawberryConfig(relay_max_results=max_page_size),
+        execution_context_class=SharedRenders,
     )
