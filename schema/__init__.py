@@ -48,8 +48,9 @@ from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
-from schema.stats import StatsQuery
-from schema.tenants import TenantMutation, TenantQuery
+from schema.stats.queries import StatsQuery
+from schema.tenants.mutations import TenantMutation
+from schema.tenants.queries import TenantQuery
 from schema.usage.mutations import UsageMutation
 from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery

@@ -49,6 +49,7 @@ from graphql import (
 from prometheus_client import Counter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from schema.compiled import CompilingExecutor
 from schema.events import Event
 
 SHARED_TYPES: dict[str, Callable[[Any], Hashable]] = {"Event": lambda context: ()}
@@ -85,8 +86,9 @@ class _Rendered:
         return self.result
 
 
-class SharedRenders(StrawberryGraphQLCoreExecutionContext):
-    """strawberry's execution context, rendering subscription events once per class."""
+class SharedRenders(CompilingExecutor):
+    """The schema's execution context: registered queries by their compiled plan
+    (`schema/compiled/`), subscription events rendered once per visibility class."""
 
     _class_key: str | None = None
     _keyed = False
