@@ -65,6 +65,10 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
 
     view: GraphQLView
 
+    async def handle_connection_init(self, message: Any) -> None:
+        await super().handle_connection_init(message)
+        self.connection_init_timeout_task = None  # done: not kept for the connection's life
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload") or {}
         refused = query_size_error(payload.get("query"), self.view.max_query_bytes)
@@ -276,6 +280,7 @@ class GraphQLView(BaseView[Context, None]):
             viewer = await self.authenticator.socket_viewer(params, context.request.cookies)
         except AuthError as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
+        context.connection_params = None  # the token, no longer needed, kept per connection
         if viewer is None:
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
         socket = context.response
