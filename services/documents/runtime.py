@@ -14,16 +14,21 @@ from models.documents import (
     DocumentStatus,
     DocumentType,
     Task,
-    TaskCandidate,
-    Timer,
 )
 from models.flows import FlowVersion
 from models.scope import TenantScope
 from services import workdays
-from services.documents import assignees, copies, delegations, notices, numbers, outcomes
-from services.documents.trail import add_participants, participants_of, trail
+from services.documents import (
+    assignees,
+    copies,
+    delegations,
+    notices,
+    numbers,
+    outcomes,
+    task_rows,
+)
+from services.documents.trail import trail
 from services.errors import Code, ServiceError
-from services.inputs import parse_id
 from services.rows import locked
 from services.tenants import SYSTEM_USER_ID
 from services.uow import Work
@@ -295,11 +300,11 @@ class Run:
         tasks = {t.id: t for t in [*step.created_tasks, *step.updated_tasks, *step.closed_tasks]}
         created = {t.id for t in step.created_tasks}
         if tasks:
-            await self._sync_tasks(list(tasks.values()), created)
+            await task_rows.sync_tasks(self, list(tasks.values()), created)
         if step.closed_tasks:
-            await self._cancel_timers([t.id for t in step.closed_tasks])
+            await task_rows.cancel_timers(self, [t.id for t in step.closed_tasks])
         if step.timers:
-            await self._set_timers(step.timers, created)
+            await task_rows.set_timers(self, step.timers, created)
         await notices.task_notes(self.work, self.scope, self.document, self.flow, step)
         self.copies += await copies.copies_of(self.scope, self.flow, self.document, step)
         for note in step.notifications:
@@ -325,93 +330,6 @@ class Run:
                 actor_id=self.actor_user_id,
                 data={"number": allocated.text},
             )
-
-    async def _cancel_timers(self, task_keys: list[str]) -> None:
-        """The reminders and deadlines of closed tasks are moot: delete them. One a timer
-        worker holds is left to it (it finds the task closed and marks the timer fired), so
-        the two never wait for each other's locks."""
-        moot = (
-            await self.scope.query(Timer)
-            .filter(document_id=self.document.id, task_key__in=task_keys, fired_at=None)
-            .select_for_update(skip_locked=True)
-        )  # rows, not values_list(): Tortoise drops FOR UPDATE from the latter
-        if moot:
-            await self.scope.query(Timer).filter(id__in=[t.id for t in moot]).delete()
-
-    async def _set_timers(self, timers: Any, created: set[str]) -> None:
-        """A task created in this step has no timers yet: only the others' are read."""
-        keys = [t.task_id for t in timers if t.task_id not in created]
-        query = self.scope.query(Timer).filter(document_id=self.document.id, task_key__in=keys)
-        rows = {(r.task_key, r.kind): r for r in (await query if keys else [])}
-        fresh = []
-        for timer in timers:
-            if row := rows.get((timer.task_id, timer.kind)):
-                row.due_at, row.fired_at = timer.at, None
-                await row.save()
-            else:
-                at, key = timer.at, timer.task_id
-                fresh.append(Timer(document_id=self.document.id, task_key=key, kind=timer.kind))
-                fresh[-1].due_at = at
-        if fresh:
-            await self.scope.bulk_create(Timer, fresh)
-
-    async def _sync_tasks(self, tasks: list[workflow.Task], created: set[str]) -> None:
-        """Task rows follow the engine's tasks. A created task has no row yet (keys are never
-        reused), and one this run already read or wrote is not read again."""
-        scope, document = self.scope, self.document
-        unknown = [t.id for t in tasks if t.id not in self.tasks and t.id not in created]
-        if unknown:
-            for found in await scope.query(Task).filter(document_id=document.id, key__in=unknown):
-                self.tasks[found.key] = found
-        rows = self.tasks
-        participants: set[str] = set()
-        opened: list[workflow.Task] = []
-        for task in tasks:
-            values = {
-                "node_id": task.node_id,
-                "node_name": self.node(task.node_id).name,
-                "assignee_id": parse_id(task.assignee) if task.assignee else None,
-                "pool": task.pool,
-                "status": task.status,
-                "outcome": task.outcome,
-                "acted_by_id": parse_id(task.acted_by) if task.acted_by else None,
-                "comment": task.comment,
-                "due_at": task.due_at,
-                "closed_at": task.closed_at,
-                "overdue": task.overdue,
-                "opened_at": task.opened_at,
-                "delegated_from_id": parse_id(task.delegated_from) if task.delegated_from else None,
-            }
-            row = rows.get(task.id)
-            if row is None:
-                opened.append(task)
-                row = await scope.create(Task, document_id=document.id, key=task.id, **values)
-                rows[task.id] = row
-                if task.assignee is None and task.candidates:
-                    await scope.bulk_create(
-                        TaskCandidate,
-                        [TaskCandidate(task_id=row.id, user_id=u) for u in _ids(task.candidates)],
-                    )
-            else:
-                for name, value in values.items():
-                    setattr(row, name, value)
-                await row.save()
-            people = {
-                u
-                for u in (task.assignee, task.acted_by, task.delegated_from, *task.candidates)
-                if u
-            }
-            participants |= people
-            self.touched.setdefault(task.id, set()).update(people)
-            self.task_ids[task.id] = row.id
-        if self.participants is None:
-            self.participants = await participants_of(scope, document)
-        await add_participants(scope, document, _ids(participants), self.participants)
-        await notices.tasks_opened(self.work, scope, document, self.flow, opened)
-
-
-def _ids(values: Any) -> list[uuid.UUID]:
-    return [k for v in values if (k := parse_id(v)) is not None]
 
 
 def _event(event: workflow.Event) -> dict[str, Any]:
