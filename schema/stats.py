@@ -12,6 +12,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from i18n import _
 from models import stats as m
 from models.documents import DocumentStatus
 from resolvers.pagination import PageArgs
@@ -316,7 +317,8 @@ class Statistics:
 def _limit(first: int) -> int:
     if not 0 < first <= MAX_ROWS:
         raise GraphQLError(
-            f"first is between 1 and {MAX_ROWS}", extensions={"code": "BAD_USER_INPUT"}
+            _("first is between 1 and {MAX_ROWS}", MAX_ROWS=MAX_ROWS),
+            extensions={"code": "BAD_USER_INPUT"},
         )
     return first
 

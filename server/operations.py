@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
+from i18n import _
 from models.operations import TrustedDocument
 
 NOT_FOUND = "PERSISTED_QUERY_NOT_FOUND"
@@ -62,13 +63,14 @@ class TrustedDocuments:
             digest = hashlib.sha256(query.encode()).hexdigest()
             named = key is not None and key.removeprefix("sha256:") != digest
             if named and await self.body(key or "") != query:
-                raise Unknown(MISMATCH, "The document's hash or id does not match its text")
+                raise Unknown(MISMATCH, _("The document's hash or id does not match its text"))
             if self.only and await self.body(digest) is None:
-                raise Unknown(REQUIRED, "This server runs registered operations only")
+                raise Unknown(REQUIRED, _("This server runs registered operations only"))
             return query
         if key is None:
             return query
         body = await self.body(key)
         if body is None:
+            # Not translated: Apollo-style clients read this very text as "send the query".
             raise Unknown(NOT_FOUND, "PersistedQueryNotFound")
         return body

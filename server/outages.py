@@ -12,12 +12,13 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from i18n import _
 from server.logs import REQUEST_ID
 from services.errors import RETRY_AFTER_SECONDS, is_outage
 
 log = logging.getLogger("officecloud.outages")
 CODE = "SERVICE_UNAVAILABLE"
-MESSAGE = "A service the server depends on is unavailable; retry shortly"
+MESSAGE = _("A service the server depends on is unavailable; retry shortly")
 
 
 def unavailable(request_id: str, message: str = MESSAGE) -> web.Response:

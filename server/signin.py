@@ -16,6 +16,7 @@ from auth.jwks import Discovery
 from auth.oidc import LOGOUT_TOKEN_MAX_AGE, OidcClient
 from auth.tokens import TokenValidator
 from auth.viewer import load_viewer
+from i18n import _
 from server.settings import Settings
 from server.sso import AUTHENTICATOR, PORTAL_SETTINGS, optional_str
 from services import sso
@@ -101,7 +102,7 @@ async def callback(request: web.Request) -> web.Response:
         tokens = await oidc.exchange(request.query.get("code", ""), pending.code_verifier)
         id_token = str(tokens.get("id_token") or "")
         if not id_token:
-            raise AuthError("The portal returned no ID token")
+            raise AuthError(_("The portal returned no ID token"))
         claims = await _with_userinfo(
             oidc,
             await oidc.id_token_claims(id_token, nonce=pending.nonce),
