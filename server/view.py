@@ -235,7 +235,8 @@ class GraphQLView(BaseView[Context, None]):
         if self.trusted is None:
             return data
         document_id = None
-        if not data.query:  # `documentId` sits beside `query` (GET: a parameter)
+        multipart = (request.content_type or "").startswith("multipart/")
+        if not data.query and not multipart:  # `documentId` sits beside `query` (GET: a parameter)
             fields = (
                 request.query_params
                 if request.method == "GET"

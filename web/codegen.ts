@@ -1,4 +1,5 @@
 import type { CodegenConfig } from "@graphql-codegen/cli";
+import { addTypenameSelectionDocumentTransform } from "@graphql-codegen/client-preset";
 
 // Types for every operation in src/, from the server's exported SDL (`make schema`).
 const config: CodegenConfig = {
@@ -8,7 +9,11 @@ const config: CodegenConfig = {
   generates: {
     "./src/gql/": {
       preset: "client",
-      presetConfig: { fragmentMasking: false },
+      // persisted-documents.json: every operation by the SHA-256 of its text, which the server
+      // registers at start (trusted documents); the text already selects `__typename`, as
+      // graphcache needs, so what runs is exactly what was registered.
+      presetConfig: { fragmentMasking: false, persistedDocuments: { hashAlgorithm: "sha256" } },
+      documentTransforms: [addTypenameSelectionDocumentTransform],
       config: {
         scalars: { JSON: "any", DateTime: "string", Date: "string", Upload: "File" },
         enumsAsTypes: true,

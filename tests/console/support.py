@@ -39,8 +39,9 @@ def require_browser() -> None:
 
 
 @asynccontextmanager
-async def demo_server(tmp: Path, redis_url: str) -> AsyncIterator[str]:
-    """`officecloud serve` over a fresh PostgreSQL database seeded with the demo data."""
+async def demo_server(tmp: Path, redis_url: str, **settings: str) -> AsyncIterator[str]:
+    """`officecloud serve` over a fresh PostgreSQL database seeded with the demo data;
+    `settings` are more environment variables."""
     name = f"oc_console_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(PG_ADMIN_URL)
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -52,6 +53,7 @@ async def demo_server(tmp: Path, redis_url: str) -> AsyncIterator[str]:
             OFFICECLOUD_PORT=str(free_port()),
             OFFICECLOUD_OUTBOX_RELAY_INTERVAL_SECONDS="0.2",
             OFFICECLOUD_OUTBOX_RELAY_GRACE_SECONDS="0.5",
+            **settings,
         )
         run(env, "migrate")
         run(env, "demo")
