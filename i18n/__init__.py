@@ -12,6 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 
+class _Later(dict[str, Any]):
+    """Values for a template whose other placeholders are filled later (`{node}` by the flow
+    engine's `refuse`): those stay as they are."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
 class Text(str):
     """An English message that remembers its template and values for translation."""
 
@@ -19,7 +27,7 @@ class Text(str):
     params: dict[str, Any]
 
     def __new__(cls, template: str, params: dict[str, Any]) -> Text:
-        text = super().__new__(cls, template.format(**params) if params else template)
+        text = super().__new__(cls, template.format_map(_Later(params)) if params else template)
         text.template = template
         text.params = params
         return text
