@@ -13,6 +13,7 @@ import orjson
 from aiohttp import web
 
 from i18n import _
+from i18n.catalogues import negotiate, translate
 from server.logs import REQUEST_ID
 from services.errors import RETRY_AFTER_SECONDS, is_outage
 
@@ -53,4 +54,5 @@ async def outage_middleware(
         if not is_outage(exc):
             raise
         log.warning("service unavailable for %s %s: %r", request.method, request.path, exc)
-        return unavailable(request.get(REQUEST_ID, ""))
+        language = negotiate(request.headers.get("Accept-Language"))
+        return unavailable(request.get(REQUEST_ID, ""), translate(MESSAGE, language))
