@@ -10,7 +10,7 @@ from typing import Any
 import aiohttp
 import orjson
 import pytest
-from playwright.async_api import Page, Request, Response, expect
+from playwright.async_api import Page, Request, Response, WebSocket, expect
 
 from tests.console.support import (
     Browsing,
@@ -36,10 +36,16 @@ async def browsing(
         yield found
 
 
-def watch(page: Page) -> tuple[list[dict[str, Any]], list[Response]]:
-    """The bodies the page posts to /graphql, and its answers."""
+def watch(page: Page) -> tuple[list[dict[str, Any]], list[Response], list[dict[str, Any]]]:
+    """The bodies the page posts to /graphql, its answers, and its websocket messages (both
+    ways)."""
     sent: list[dict[str, Any]] = []
     answers: list[Response] = []
+    frames: list[dict[str, Any]] = []
+
+    def on_socket(socket: WebSocket) -> None:
+        socket.on("framesent", lambda data: frames.append(orjson.loads(data)))
+        socket.on("framereceived", lambda data: frames.append(orjson.loads(data)))
 
     def on_request(request: Request) -> None:
         if request.url.endswith("/graphql") and request.method == "POST" and request.post_data:
@@ -47,13 +53,14 @@ def watch(page: Page) -> tuple[list[dict[str, Any]], list[Response]]:
 
     page.on("request", on_request)
     page.on("response", lambda r: answers.append(r) if r.url.endswith("/graphql") else None)
-    return sent, answers
+    page.on("websocket", on_socket)
+    return sent, answers, frames
 
 
 @pytest.mark.slow
 async def test_the_console_works_on_registered_operations_only(browsing: Browsing) -> None:
     page = await browsing.anonymous()
-    sent, answers = watch(page)
+    sent, answers, frames = watch(page)
     await sign_in(page, "jxw/li.na")
     box = page.get_by_test_id("box-OPEN")
     await expect(box).to_contain_text(TITLE)
@@ -65,6 +72,10 @@ async def test_the_console_works_on_registered_operations_only(browsing: Browsin
     assert all("query" not in body for body in sent), [b.get("query") for b in sent]
     assert all(body["extensions"]["persistedQuery"]["sha256Hash"] for body in sent)
     assert [r.status for r in answers if r.status != 200] == []
+    subscribed = [f["payload"] for f in frames if f["type"] == "subscribe"]
+    assert subscribed, "the page subscribed to nothing"
+    assert all(not p.get("query") and p["extensions"]["persistedQuery"] for p in subscribed)
+    assert [f for f in frames if f["type"] == "error"] == []
 
 
 @pytest.mark.slow
