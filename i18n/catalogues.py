@@ -4,7 +4,7 @@ read at first use: nothing to compile) and the choice of language from `Accept-L
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from babel.messages.pofile import read_po
@@ -52,11 +52,14 @@ def translate(message: str, language: str) -> str:
             k: translate(v, language) if isinstance(v, str) else v
             for k, v in message.params.items()
         }
-        return template.format(**values)
+        try:
+            return template.format_map(values)
+        except (KeyError, IndexError, ValueError):  # a bad translation costs the English, not a 500
+            return str.__str__(message)
     return table.get(message, message)
 
 
-@cache
+@lru_cache(maxsize=256)  # headers come from clients: bounded
 def negotiate(accept_language: str | None) -> str:
     """The language to answer in for an `Accept-Language` header (RFC 9110 §12.5.4): the
     highest-weighted tag whose primary language we have (``zh``, ``zh-TW`` and ``zh-Hans``
