@@ -11,7 +11,8 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-from i18n.catalogues import LOCALE_DIR, languages, negotiate
+from i18n import _
+from i18n.catalogues import LOCALE_DIR, languages, negotiate, translate
 
 ROOT = Path(__file__).resolve().parents[2]
 SOURCES = ("auth", "resolvers", "schema", "server", "services", "subscriptions", "sync", "workflow")
@@ -114,3 +115,14 @@ def test_messages_for_people_are_marked() -> None:
 )
 def test_negotiate(header: str | None, language: str) -> None:
     assert negotiate(header) == language
+
+
+def test_translate_renders_templates_values_and_plain_strings() -> None:
+    message = _("{what} not found", what=_("Document type"))
+    assert message == "Document type not found"
+    assert translate(message, "zh-CN") == "公文类型不存在"
+    assert translate(message, "en") == "Document type not found"
+    assert translate("Sign in first", "zh-CN") == "请先登录", "a plain template is looked up too"
+    assert translate("no such message", "zh-CN") == "no such message"
+    later = _("{node} cannot return to {where}: choose a step", where="B")
+    assert later == "{node} cannot return to B: choose a step", "{node} is filled by the engine"
