@@ -67,8 +67,8 @@ class TokenValidator:
         except JoseError as exc:
             raise AuthError(
                 _(
-                    "Token rejected: {exc_description_or_exc_error}",
-                    exc_description_or_exc_error=exc.description or exc.error,
+                    "Token rejected: {reason}",
+                    reason=exc.description or exc.error,
                 )
             ) from exc
         return dict(verified.header), dict(verified.claims), trusted
@@ -83,9 +83,9 @@ class TokenValidator:
             if typ not in ACCESS_TOKEN_TYPES:
                 raise AuthError(
                     _(
-                        "Token type {header_get_typ} is not a JWT access token (RFC "
+                        "Token type {typ} is not a JWT access token (RFC "
                         "9068 requires typ 'at+jwt'; ID tokens are not access tokens)",
-                        header_get_typ=repr(header.get("typ")),
+                        typ=repr(header.get("typ")),
                     )
                 )
             missing = [name for name in RFC9068_CLAIMS if claims.get(name) in (None, "")]

@@ -70,7 +70,7 @@ def data_problems(
             problems.append(
                 Problem(
                     Code.REQUIRED,
-                    _("{missing_or_a_field} is required", missing_or_a_field=missing or "a field"),
+                    _("{what} is required", what=missing or "a field"),
                     path,
                 )
             )

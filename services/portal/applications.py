@@ -76,9 +76,9 @@ async def apply_for_service(
             raise ServiceError.of(
                 Code.INVALID_STATE,
                 _(
-                    "Your tenant owns the {kind} '{_key}'; it needs no application",
+                    "Your tenant owns the {kind} '{key}'; it needs no application",
                     kind=kind.value,
-                    _key=_key(target),
+                    key=_key(target),
                 ),
                 field,
             )
@@ -88,9 +88,9 @@ async def apply_for_service(
             raise ServiceError.of(
                 Code.DUPLICATE,
                 _(
-                    "The {kind} '{_key}' is already {status} for your tenant",
+                    "The {kind} '{key}' is already {status} for your tenant",
                     kind=kind.value,
-                    _key=_key(target),
+                    key=_key(target),
                     status=live.status.value,
                 ),
                 field,
@@ -110,7 +110,7 @@ async def apply_for_service(
         except IntegrityError as exc:
             raise ServiceError.of(
                 Code.DUPLICATE,
-                _("An application for '{_key}' was made meanwhile", _key=_key(target)),
+                _("An application for '{key}' was made meanwhile", key=_key(target)),
                 field,
             ) from exc
         record(

@@ -319,8 +319,8 @@ def _example(checks: Checks, example: Any) -> None:
         checks.fail(
             Code.TOO_LONG,
             _(
-                "example is larger than {max_example_bytes_1024} KiB",
-                max_example_bytes_1024=MAX_EXAMPLE_BYTES // 1024,
+                "example is larger than {kib} KiB",
+                kib=MAX_EXAMPLE_BYTES // 1024,
             ),
             "example",
         )

@@ -133,8 +133,8 @@ def validate_manifest(
         raise ServiceError.of(
             Code.TOO_LONG,
             _(
-                "The manifest is larger than {max_manifest_bytes_1024} KiB",
-                max_manifest_bytes_1024=MAX_MANIFEST_BYTES // 1024,
+                "The manifest is larger than {kib} KiB",
+                kib=MAX_MANIFEST_BYTES // 1024,
             ),
             field,
         )
@@ -186,7 +186,7 @@ def operation_problems(text: str, schema: GraphQLSchema | None, *field: str) -> 
     try:
         document = parse(text)
     except GraphQLError as error:
-        yield _problem(Code.INVALID, _("operation: {_located}", _located=_located(error)), *at)
+        yield _problem(Code.INVALID, _("operation: {location}", location=_located(error)), *at)
         return
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
@@ -195,7 +195,7 @@ def operation_problems(text: str, schema: GraphQLSchema | None, *field: str) -> 
     if schema is not None:
         for invalid in validate(schema, document):
             yield _problem(
-                Code.INVALID, _("operation: {_located}", _located=_located(invalid)), *at
+                Code.INVALID, _("operation: {location}", location=_located(invalid)), *at
             )
 
 
@@ -248,8 +248,8 @@ def settings_problems(schema: dict[str, Any], settings: Any, *field: str) -> lis
             _problem(
                 Code.TOO_LONG,
                 _(
-                    "settings are larger than {max_settings_bytes_1024} KiB",
-                    max_settings_bytes_1024=MAX_SETTINGS_BYTES // 1024,
+                    "settings are larger than {kib} KiB",
+                    kib=MAX_SETTINGS_BYTES // 1024,
                 ),
                 *field,
             )

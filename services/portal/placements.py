@@ -147,8 +147,8 @@ def _check(
             Problem(
                 Code.INVALID,
                 _(
-                    "column must be 0 to {columns_template_1} in {template}",
-                    columns_template_1=COLUMNS[template] - 1,
+                    "column must be 0 to {last_column} in {template}",
+                    last_column=COLUMNS[template] - 1,
                     template=template.value,
                 ),
                 (*at, "column"),

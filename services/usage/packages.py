@@ -30,7 +30,7 @@ def _check_package(checks: Checks, values: dict[str, Any]) -> None:
         value = values.get(name, KEEP)
         if value is not KEEP and value is not None and value < 0:
             checks.fail(
-                Code.INVALID, _("{_camel} must not be negative", _camel=_camel(name)), _camel(name)
+                Code.INVALID, _("{field} must not be negative", field=_camel(name)), _camel(name)
             )
     for name in ("components", "features"):
         value = values.get(name, KEEP)

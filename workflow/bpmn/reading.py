@@ -80,8 +80,8 @@ class _Importer(Report):
             self.error(
                 "BPMN_UNSUPPORTED",
                 _(
-                    "process '{extra_get_id}' is a second process; only one is supported",
-                    extra_get_id=extra.get("id"),
+                    "process '{id}' is a second process; only one is supported",
+                    id=extra.get("id"),
                 ),
                 extra.get("id"),
             )
@@ -114,8 +114,8 @@ class _Importer(Report):
                 self.warn(
                     "BPMN_IGNORED",
                     _(
-                        "participant (pool) '{child_get_id}' is ignored; its process is imported",
-                        child_get_id=child.get("id"),
+                        "participant (pool) '{id}' is ignored; its process is imported",
+                        id=child.get("id"),
                     ),
                     child.get("id"),
                 )
@@ -173,8 +173,8 @@ class _Importer(Report):
                 self.warn(
                     "BPMN_UNTYPED_TASK",
                     _(
-                        "task '{el_get_id}' has no type; imported as a user task",
-                        el_get_id=el.get("id"),
+                        "task '{id}' has no type; imported as a user task",
+                        id=el.get("id"),
                     ),
                     el.get("id"),
                 )
@@ -222,7 +222,7 @@ class _Importer(Report):
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err.get("loc", ()))
-                self.error("SCHEMA", _("{loc}: {err_get_msg}", loc=loc, err_get_msg=err.get("msg")))
+                self.error("SCHEMA", _("{loc}: {problem}", loc=loc, problem=err.get("msg")))
             return None
 
     def base(self, el: ET.Element, type_: NodeType) -> dict[str, Any]:
@@ -266,10 +266,10 @@ class _Importer(Report):
                     self.error(
                         "BPMN_UNSUPPORTED",
                         _(
-                            "{local_el_tag_1} '{el_get_id}' has a {name} (only plain "
+                            "{element} '{id}' has a {name} (only plain "
                             "start and plain or terminate end events are supported)",
-                            local_el_tag_1=local(el.tag)[1],
-                            el_get_id=el.get("id"),
+                            element=local(el.tag)[1],
+                            id=el.get("id"),
                             name=name,
                         ),
                         el.get("id"),

@@ -128,10 +128,10 @@ def _loops(
             r.error(
                 "BPMN_UNSUPPORTED",
                 _(
-                    "userTask '{eid}' has {local_loop_tag_1}; only "
+                    "userTask '{eid}' has {element}; only "
                     "multi-instance (countersign) is supported",
                     eid=eid,
-                    local_loop_tag_1=local(loop.tag)[1],
+                    element=local(loop.tag)[1],
                 ),
                 eid,
             )

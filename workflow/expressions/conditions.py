@@ -192,9 +192,9 @@ def _compile_cached(src: str) -> Condition:
             where = f" at line {line}, column {column}"
         raise ExpressionError(
             _(
-                "syntax error{where}: not a valid CEL expression: {src_80}",
+                "syntax error{where}: not a valid CEL expression: {source}",
                 where=where,
-                src_80=repr(src[:80]),
+                source=repr(src[:80]),
             ),
             src,
         ) from None

@@ -227,9 +227,8 @@ def _refuse_constructs(src: str, tree: lark.Tree) -> None:
         if node.data == "member_dot_arg" and _first_token(node) in MACROS:
             raise ExpressionError(
                 _(
-                    "macro {_first_token} (a comprehension) is not allowed; use "
-                    "'in', size() or has()",
-                    _first_token=repr(_first_token(node)),
+                    "macro {macro} (a comprehension) is not allowed; use 'in', size() or has()",
+                    macro=repr(_first_token(node)),
                 ),
                 src,
             )

@@ -55,8 +55,8 @@ class ExclusiveGateway(NodeBehaviour):
             raise EngineError(
                 "CONDITION_ERROR",
                 _(
-                    "The condition of {t_name_or_t_id} at {label} failed: {message}",
-                    t_name_or_t_id=t.name or t.id,
+                    "The condition of {transition} at {label} failed: {message}",
+                    transition=t.name or t.id,
                     label=label(w.defn, node.id),
                     message=exc.message,
                 ),

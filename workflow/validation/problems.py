@@ -75,7 +75,7 @@ def _schema_problem(err: Any, raw: Any) -> Problem:
     where = ".".join(str(p) for p in loc)
     return Problem(
         "SCHEMA",
-        _("{where}: {err_get_msg}", where=where, err_get_msg=err.get("msg")),
+        _("{where}: {problem}", where=where, problem=err.get("msg")),
         node_id,
         transition_id,
     )
