@@ -50,10 +50,12 @@ async def read_multipart(
                 try:
                     form[part.name] = await part.text()
                 except (UnicodeDecodeError, LookupError) as exc:
-                    raise HTTPException(400, f"The form field '{part.name}' is not UTF-8") from exc
+                    raise HTTPException(
+                        400, _("The form field '{name}' is not UTF-8", name=part.name)
+                    ) from exc
                 continue
             if bad := forbidden_character(part.filename):
-                raise HTTPException(400, f"The file name holds the character {bad}")
+                raise HTTPException(400, _("The file name holds the character {bad}", bad=bad))
             files[part.name] = await spool(
                 _chunks(part),
                 name=part.filename,
@@ -74,7 +76,7 @@ async def _next_part(reader: MultipartReader) -> Any:
     try:
         return await reader.next()
     except (HttpProcessingError, ValueError) as exc:
-        raise HTTPException(400, "The multipart body is malformed") from exc
+        raise HTTPException(400, _("The multipart body is malformed")) from exc
 
 
 async def _chunks(part: BodyPartReader) -> Any:

@@ -199,7 +199,8 @@ class GraphQLView(BaseView[Context, None]):
         raw: web.Request = cast(Any, request).request
         if not preflighted(raw):
             raise HTTPException(
-                400, "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"
+                400,
+                _("Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"),
             )
         try:
             async with asyncio.timeout_at(raw.get(BODY_DEADLINE)):
@@ -212,7 +213,7 @@ class GraphQLView(BaseView[Context, None]):
         try:
             return replace_placeholders_with_files(operations, files_map, files)
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError) as exc:
-            raise HTTPException(400, "The multipart request does not follow the spec") from exc
+            raise HTTPException(400, _("The multipart request does not follow the spec")) from exc
 
     def decode_json(self, data: str | bytes) -> object:
         """orjson: it refuses invalid UTF-8 and lone surrogates, and nesting deeper than 1024
@@ -224,7 +225,7 @@ class GraphQLView(BaseView[Context, None]):
         `extensions` are JSON objects (a list is a batch, refused later)."""
         value = super().parse_json(data)
         if not isinstance(value, dict | list):
-            raise HTTPException(400, "Expected a JSON object")
+            raise HTTPException(400, _("Expected a JSON object"))
         return value
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:

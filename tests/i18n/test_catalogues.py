@@ -27,6 +27,7 @@ MESSAGE_ARGUMENT = {
     "found": 3,
     "locked": 3,
     "Refused": 1,
+    "HTTPException": 1,
     "Unknown": 1,
     "GraphQLError": 0,
     "PageError": 0,
