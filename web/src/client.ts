@@ -5,6 +5,7 @@ import { createClient as createSocket } from "graphql-ws";
 import { authHeaders, socketParams, type Session } from "./auth";
 import schema from "./gql/introspection";
 import i18n from "./i18n";
+import { portalUnkeyed } from "./portal/cacheKeys";
 
 /** The hash GraphQL Code Generator gave the operation (SHA-256 of its text, as registered). */
 async function registeredHash(_query: string, document: unknown): Promise<string | undefined> {
@@ -19,7 +20,7 @@ const unkeyed = [
   "FlowEdge", "AuditEntryConnection", "AuditEntryEdge", "OrgUnitConnection", "OrgUnitEdge",
   "UserConnection", "UserEdge", "RoleConnection", "RoleEdge", "TenantApplicationConnection",
   "TenantApplicationEdge", "IncomingItemConnection", "IncomingItemEdge", "ExchangeRecipientConnection",
-  "ExchangeRecipientEdge", "RemovableSigners",
+  "ExchangeRecipientEdge", "RemovableSigners", ...portalUnkeyed,
 ];
 
 export function makeClient(session: Session | null): Client {
