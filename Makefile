@@ -76,11 +76,15 @@ typecheck: $(BIN)/officecloud
 contract: $(BIN)/officecloud
 	$(BIN)/officecloud api check
 
+# Two pytest-xdist workers, a test file each at a time (a scenario's steps stay together): much
+# of the suite waits on servers, browsers and PostgreSQL, so two overlap well even on 2 cores.
+TEST_WORKERS ?= 2
+
 pytest: $(BIN)/officecloud graphiql console browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(BIN)/officecloud graphiql
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 # Mutation testing (docs/testing.md): every mutant of workflow/ and services/ (hours; pass
 # MUTATION_ARGS="workflow/" for one area), or the seeded sample `make test` runs (minutes).
