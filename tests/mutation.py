@@ -208,8 +208,8 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
 
     mm.collect_or_load_stats = collect_then_group
     if chosen:
-        # A sample's stats run has just run these very tests green on a fresh copy: the
-        # second clean run mutmut makes would only double the time `make test` spends here.
+        # The stats run has just run these very tests green on a fresh copy: the second
+        # clean run mutmut makes would only double the time a sample or a file's run takes.
         make_runner = mm.get_mutant_runner
 
         def without_clean_run(max_workers: int = 1) -> MutantRunner:
@@ -291,22 +291,30 @@ def main(argv: list[str]) -> int:
     os.chdir(ROOT)
     sample = args.mode == "sample"
     paths = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    only: list[str] = []
+    if not sample and any(p.endswith(".py") for p in paths):
+        # mutmut copies only its source paths: a file is mutated within its whole area.
+        only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in paths]
+        paths = sorted({f"{area_of(p)}/" for p in paths})
     marker = Path("mutants/.sample")
-    if sample or marker.exists():
-        shutil.rmtree("mutants", ignore_errors=True)  # a sample's copy mutates only some files
+    if sample or only or marker.exists():
+        shutil.rmtree("mutants", ignore_errors=True)  # a partial copy mutates only some files
     started = time.monotonic()
     pick = random.Random(args.seed if args.seed is not None else seed_of(paths))
     drawn = draw_files(pick, paths, dict(zip(FLOORS, args.files, strict=True))) if sample else []
     if sample and not drawn:
         parser.error(f"no Python files to sample under {paths}")
-    names = generate(paths, drawn)
+    names = generate(paths, drawn or only)
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
-    if sample:
+    if sample or only:
         marker.touch()
+    if sample:
         for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
+    elif only:
+        chosen = sorted(names)
     scores = run(names, chosen, args.children)
     print(f"mutation: done in {time.monotonic() - started:.0f}s")
     return 0 if report(scores, sampled=sample) else 1
