@@ -102,10 +102,16 @@ class Score:
         return (centre + spread) / (1 + z * z / n)
 
 
+def python_files(top: str) -> list[Path]:
+    """The Python files of a folder, or the one file named."""
+    path = ROOT / top
+    return [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
 def seed_of(paths: list[str]) -> int:
     """The same for every run over the same code: a hash of the files to mutate."""
     digest = hashlib.sha256()
-    for path in sorted(p for top in paths for p in (ROOT / top).rglob("*.py")):
+    for path in sorted(p for top in paths for p in python_files(top)):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return int.from_bytes(digest.digest()[:8], "big")
 
@@ -153,6 +159,32 @@ def whole_scenarios() -> None:
         classes = {test.rsplit("::", 1)[0] for test in tests if test.count("::") == 2}
         tests -= {test for test in tests if test.rsplit("::", 1)[0] in classes}
         tests |= classes
+
+
+class SetupTime:
+    """A pytest plugin for mutmut's stats run. mutmut times only a test's call phase, but a
+    class fixture that builds a scenario's world (tenants, a completed 发文) runs in the first
+    step's setup: left out, a mutant's time limit is far below what its run needs, and the
+    run is stopped and counted as killed (a false `timeout`)."""
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        from mutmut.state import state
+
+        durations = state().duration_by_test
+        if call.when != "call" and item.nodeid in durations:
+            durations[item.nodeid] += call.duration
+
+
+def time_setup_too() -> None:
+    from mutmut.runners.harness import PytestRunner
+
+    execute = PytestRunner.execute_pytest
+
+    def with_setup_time(self: PytestRunner, params: list[str], **options: Any) -> int:
+        options["plugins"] = [*options.get("plugins", []), SetupTime()]
+        return execute(self, params, **options)
+
+    PytestRunner.execute_pytest = with_setup_time  # type: ignore[method-assign]
 
 
 @contextlib.contextmanager
@@ -207,6 +239,7 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
         whole_scenarios()
 
     mm.collect_or_load_stats = collect_then_group
+    time_setup_too()
     if chosen:
         # The stats run has just run these very tests green on a fresh copy: the second
         # clean run mutmut makes would only double the time a sample or a file's run takes.
@@ -266,7 +299,7 @@ def draw_files(pick: random.Random, paths: list[str], counts: dict[str, int]) ->
             str(p.relative_to(ROOT))
             for top in paths
             if area_of(top) == area
-            for p in (ROOT / top).rglob("*.py")
+            for p in python_files(top)
         )
         sizes = [(ROOT / f).stat().st_size for f in files]
         chosen: set[str] = set()
