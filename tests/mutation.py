@@ -323,24 +323,26 @@ def main(argv: list[str]) -> int:
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sample = args.mode == "sample"
-    paths = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    targets = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    # mutmut copies only its source paths, so they are whole areas (a module imports its
+    # neighbours); `only` narrows what it mutates to the files or folders named, or drawn.
+    areas = sorted({f"{area_of(p)}/" for p in targets})
+    pick = random.Random(args.seed if args.seed is not None else seed_of(targets))
     only: list[str] = []
-    if not sample and any(p.endswith(".py") for p in paths):
-        # mutmut copies only its source paths: a file is mutated within its whole area.
-        only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in paths]
-        paths = sorted({f"{area_of(p)}/" for p in paths})
+    if sample:
+        only = draw_files(pick, targets, dict(zip(FLOORS, args.files, strict=True)))
+        if not only:
+            parser.error(f"no Python files to sample under {targets}")
+    elif targets != areas:
+        only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in targets]
     marker = Path("mutants/.sample")
-    if sample or only or marker.exists():
+    if only or marker.exists():
         shutil.rmtree("mutants", ignore_errors=True)  # a partial copy mutates only some files
     started = time.monotonic()
-    pick = random.Random(args.seed if args.seed is not None else seed_of(paths))
-    drawn = draw_files(pick, paths, dict(zip(FLOORS, args.files, strict=True))) if sample else []
-    if sample and not drawn:
-        parser.error(f"no Python files to sample under {paths}")
-    names = generate(paths, drawn or only)
+    names = generate(areas, only)
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
-    if sample or only:
+    if only:
         marker.touch()
     if sample:
         for area, size in zip(FLOORS, args.mutants, strict=True):
