@@ -1,6 +1,6 @@
 """Who works an item addressed to an org unit when a grant's data scope reaches it (the unit
 only, or the unit and below); signing with a named receipt type and a note, outside one's own
-unit; what the sender is told and audits; reminders counted and audited one by one."""
+unit; what the sender is told and audits; reminders at their due time, past handled items."""
 
 from __future__ import annotations
 
@@ -195,14 +195,14 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
         long = await district.mutate(
             "head",
             "returnIncomingItem",
-            {"id": scoped.items["办公室"], "reason": "长" * 1001},
+            {"id": scoped.items[None], "reason": "长" * 1001},
             "incomingItem { id } ",
         )
         assert long["errors"][0]["field"] == ["input", "reason"]
         await district.ok(
             "head",
             "returnIncomingItem",
-            {"id": scoped.items["办公室"], "reason": "请改发财务处"},
+            {"id": scoped.items[None], "reason": "请改发财务处"},
             "incomingItem { status } ",
         )
         told = await city.department.scope.query(Notification).order_by("created_at")
@@ -244,18 +244,27 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
         )
         assert data["exchange.signed"]["document"] == str(signed.document_id)
 
-    async def test_the_two_left_are_reminded_one_at_a_time(self, scoped: Scoped) -> None:
+    async def test_the_two_left_are_reminded_when_due(self, scoped: Scoped) -> None:
         scope = scoped.district.department.scope
         rows = scope.query(IncomingReminder)
-        dues = [r.due_at for r in await rows]
-        later = max(dues) + timedelta(minutes=1)
-        assert min(dues) > datetime.now(UTC) + timedelta(hours=71), "72 hours by default"
-        assert await reminders.fire_due(min(dues) - timedelta(seconds=1)) == 0
-        first = await reminders.fire_due(later, limit=1)
-        assert await rows.filter(fired_at__isnull=False).count() == 1, "one per call at most"
-        rest = await reminders.fire_due(later, limit=10)
+        due = {r.incoming_id: r.due_at for r in await rows}
+        items = await scope.query(IncomingItem).filter(id__in=list(due))
+        by_due = sorted(items, key=lambda i: due[i.id])
+        assert [i.status for i in by_due] == [
+            IncomingStatus.RETURNED,
+            IncomingStatus.PENDING,
+            IncomingStatus.SIGNED,
+            IncomingStatus.PENDING,
+        ], "delivered in the order named: the whole district, 办公室, 文书组, 财务处"
+        first, last = due[by_due[0].id], due[by_due[-1].id]
+        later = last + timedelta(minutes=1)
+        assert first > datetime.now(UTC) + timedelta(hours=71), "72 hours by default"
+        assert await reminders.fire_due(first - timedelta(seconds=1)) == 0
+        assert await rows.filter(fired_at__isnull=False).count() == 0
+        assert await reminders.fire_due(first) == 0, "due, but the item was returned"
+        assert await rows.filter(fired_at__isnull=False).count() == 1, "due at its very time"
+        assert await reminders.fire_due(later) == 2, "past the signed one to the last"
         assert await rows.filter(fired_at__isnull=False).count() == 4
-        assert first + rest == 2, "the signed and the returned item are not reminded"
         assert await reminders.fire_due(later + timedelta(days=1)) == 0
         entries = await scope.query(AuditEntry).filter(action="exchange.reminded")
         assert len(entries) == 2
