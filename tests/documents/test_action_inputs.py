@@ -7,8 +7,9 @@ import uuid
 from typing import Any
 
 from models.directory import UserStatus
+from models.documents import Task
 from services import directory
-from tests.conftest import gid
+from tests.conftest import gid, key_of
 from tests.documents import test_actions
 from tests.documents.support import DOC, TASK, Office
 from tests.documents.test_actions import fresh
@@ -88,6 +89,20 @@ async def test_each_task_action_is_in_the_trail_with_its_comment(office: Office)
         ("approve", "number", "已编号"),
         ("return", "sign", "重核"),
     ]
+    names = {u.id: name for name, u in office.users.items()}
+    closed = await office.department.scope.query(Task).filter(document_id=key_of(doc_id))
+    assert sorted((names[t.assignee_id], t.status.value, t.comment) for t in closed) == [
+        ("clerk2", "completed", "已编号"),
+        ("director", "delegated", "请代核"),
+        ("director", "transferred", "转法规"),
+        ("finance_head", "completed", "已核"),
+        ("hr_head", "completed", "人事同意"),
+        ("leader", "completed", "重核"),
+        ("legal_head", "completed", "同意"),
+        ("legal_head", "open", None),
+        ("legal_head", "suspended", "请人事先看"),
+        ("writer", "completed", None),
+    ], "each task closed with the comment of the action that closed it"
     again = await office.open_task("legal_head", doc_id)
     assert again["nodeId"] == "review", "back to the step named (not the one before), its last"
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 
 from models.directory import OrgUnit, User, UserStatus
-from models.documents import DocumentEvent
+from models.documents import DocumentEvent, Task
 from services import directory
 from services.documents.actions import hand_over
 from services.errors import ServiceError
@@ -16,6 +16,7 @@ from tests.conftest import gid, key_of
 from tests.documents import test_actions
 from tests.documents.support import TASK, Office
 from tests.documents.test_actions import fresh
+from workflow import TaskStatus
 
 office = test_actions.office
 """The office of test_actions: its 核稿 step is the director's."""
@@ -68,6 +69,8 @@ async def test_the_nearest_active_leader_else_an_administrator_else_nobody(
         document_id=key_of(doc_id), action="handed_over"
     )
     assert [(e.node_id, e.comment) for e in events] == [("review", "离职")]
+    left = await scope.query(Task).get(document_id=key_of(doc_id), assignee_id=staff[0].id)
+    assert (left.status, left.comment) == (TaskStatus.TRANSFERRED, "离职")
 
     doc_id = await held_by(office, staff[1])
     await leaders(users["finance_head"], users["leader"])
