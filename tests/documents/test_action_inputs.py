@@ -156,3 +156,37 @@ async def test_bad_input_to_an_action_changes_nothing(office: Office) -> None:
         refused = await office.mutate("admin", name, {"id": doc_id, **extra}, DOC)
         assert [(e["code"], e["field"]) for e in refused["errors"]] == [expected], (name, extra)
     assert (await trail(office, doc_id), await version(office, doc_id)) == before
+
+
+async def ending(office: Office, doc_id: str) -> tuple[str, str | None, dict[str, Any]]:
+    """The trail's last step: its action, comment and the engine's instance_* event."""
+    found = await office.run(
+        "admin",
+        "query($id: ID!) { node(id: $id) { ... on Document { "
+        "timeline(first: 50) { edges { node { action comment data } } } } } }",
+        {"id": doc_id},
+    )
+    last = found.data["node"]["timeline"]["edges"][-1]["node"]
+    [event] = [e for e in last["data"]["engine"] if e["kind"].startswith("instance_")]
+    return last["action"], last["comment"], event
+
+
+async def test_a_withdrawal_and_a_termination_keep_their_reason(office: Office) -> None:
+    doc_id = await fresh(office)
+    await office.ok("admin", "terminateDocument", {"id": doc_id, "comment": "作废"}, DOC)
+    action, comment, event = await ending(office, doc_id)
+    assert (action, comment, event["kind"], event["reason"]) == (
+        "terminate",
+        "作废",
+        "instance_terminated",
+        "作废",
+    )
+    doc_id = await fresh(office)
+    await office.ok("writer", "withdrawDocument", {"id": doc_id, "comment": "写错了"}, DOC)
+    action, comment, event = await ending(office, doc_id)
+    assert (action, comment, event["kind"], event["comment"]) == (
+        "withdraw",
+        "写错了",
+        "instance_withdrawn",
+        "写错了",
+    )
