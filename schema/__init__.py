@@ -21,6 +21,7 @@ from schema.calendar.mutations import CalendarMutation
 from schema.calendar.queries import CalendarQuery
 from schema.circulation.mutations import CirculationMutation
 from schema.circulation.queries import CirculationQuery
+from schema.compiled import CompilingExecutor
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -47,8 +48,9 @@ from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
-from schema.stats import StatsQuery
-from schema.tenants import TenantMutation, TenantQuery
+from schema.stats.queries import StatsQuery
+from schema.tenants.mutations import TenantMutation
+from schema.tenants.queries import TenantQuery
 from schema.usage.mutations import UsageMutation
 from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
@@ -198,4 +200,5 @@ def build_schema(
             ComponentAccess,
         ],
         config=StrawberryConfig(relay_max_results=max_page_size),
+        execution_context_class=CompilingExecutor,
     )
