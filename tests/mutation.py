@@ -54,6 +54,8 @@ SELECTION = {
     "services/workdays.py": ["tests/documents"],
     "services/offboarding.py": ["tests/directory"],
     "services/idempotency.py": ["tests/server/test_idempotency.py"],
+    # Circulation (传阅) and the nodes' `cc` copies are sent here; their tests are circulation's.
+    "services/documents/copies.py": ["tests/documents", "tests/circulation"],
 }
 """The tests run against a mutated module, by path prefix; otherwise the folder of its domain
 (`services/exchange/…` → `tests/exchange`), else `SHARED`."""
