@@ -232,6 +232,8 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
             action__in=["exchange.signed", "exchange.returned"]
         )
         data = {e.action: e.data for e in receiver}
+        assert {e.target_type for e in sender} == {"DispatchRecipient"}
+        assert {e.target_type for e in receiver} == {"IncomingItem"}
         assert data["exchange.returned"] == {
             "sender": city.department.tenant.code,
             "title": title,
@@ -272,7 +274,9 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
             str(i.id): i
             for i in await scope.query(IncomingItem).filter(status=IncomingStatus.PENDING)
         }
-        assert {e.target_id for e in entries} == set(pending)
+        assert {(e.target_type, e.target_id) for e in entries} == {
+            ("IncomingItem", i) for i in pending
+        }
         for entry in entries:
             item = pending[entry.target_id]
             assert entry.data["sender"] == scoped.city.department.tenant.code
