@@ -8,6 +8,7 @@ from typing import Any
 
 from auth.clients import RateLimiter
 from auth.viewer import Viewer
+from i18n.catalogues import DEFAULT
 from models.access import Actor
 from models.scope import TenantScope
 from services.documents.attachments import AttachmentPolicy
@@ -15,8 +16,10 @@ from services.documents.attachments import AttachmentPolicy
 NOWHERE_SCOPE = TenantScope(uuid.UUID(int=0))
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
+    """Slotted: a websocket keeps its context for the connection's life."""
+
     viewer: Viewer | None
     request_id: str
     request: Any = None
@@ -30,6 +33,8 @@ class Context:
     client_address: str = ""
     """The caller's address (`auth.clients.client_address`), for rate limits."""
     limiter: RateLimiter | None = None
+    language: str = DEFAULT
+    """The language of messages for people (`i18n.catalogues.negotiate`)."""
     loaders: dict[type, Any] = field(init=False, default_factory=dict)
     """This request's DataLoaders by class (`resolvers.dataloaders.Loader`)."""
     scope: TenantScope | None = field(init=False)

@@ -21,7 +21,6 @@ from schema.calendar.mutations import CalendarMutation
 from schema.calendar.queries import CalendarQuery
 from schema.circulation.mutations import CirculationMutation
 from schema.circulation.queries import CirculationQuery
-from schema.compiled import CompilingExecutor
 from schema.directory.mutations import DirectoryMutation
 from schema.directory.queries import DirectoryQuery
 from schema.documents.delegations import DelegationRuleQuery
@@ -44,6 +43,7 @@ from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.publications.mutations import PublicationMutation
 from schema.publications.queries import PublicationQuery
+from schema.rendering import SharedRenders
 from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
@@ -200,5 +200,5 @@ def build_schema(
             ComponentAccess,
         ],
         config=StrawberryConfig(relay_max_results=max_page_size),
-        execution_context_class=CompilingExecutor,
+        execution_context_class=SharedRenders,
     )

@@ -26,6 +26,8 @@ class Socket:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
         self.received: dict[str, list[dict[str, Any]]] = {}
+        self.payloads: dict[str, list[bytes]] = {}
+        """Each `next` message's `payload`, as the bytes the server sent."""
         self.errors: dict[str, Any] = {}
         self.completed: set[str] = set()
         self.failed_midway: set[str] = set()
@@ -39,13 +41,13 @@ class Socket:
     @classmethod
     @contextlib.asynccontextmanager
     async def connect(
-        cls, http: aiohttp.ClientSession, url: str, token: str
+        cls, http: aiohttp.ClientSession, url: str, token: str, language: str = "en"
     ) -> AsyncIterator[Socket]:
+        """`language`: of the server's messages, as the console sends it in connection_init."""
         async with http.ws_connect(url, protocols=[PROTOCOL], heartbeat=None) as ws:
+            payload = {"authorization": f"Bearer {token}", "language": language}
             await ws.send_str(
-                orjson.dumps(
-                    {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-                ).decode()
+                orjson.dumps({"type": "connection_init", "payload": payload}).decode()
             )
             ack = await ws.receive(timeout=10)
             assert ack.type == aiohttp.WSMsgType.TEXT, (ack, ws.close_code)
@@ -67,6 +69,7 @@ class Socket:
     ) -> str:
         op = str(next(self._ids))
         self.received[op] = []
+        self.payloads[op] = []
         message = {"id": op, "type": "subscribe", "payload": {"query": query}}
         if variables:
             message["payload"]["variables"] = variables  # type: ignore[index]
@@ -117,6 +120,7 @@ class Socket:
                         self.failed_midway.add(op)
                     else:
                         self.received[op].append(next(iter(payload["data"].values())))
+                        self.payloads[op].append(orjson.dumps(payload))
                 elif data["type"] == "error":
                     self.errors[op] = data["payload"]
                 elif data["type"] == "complete":
