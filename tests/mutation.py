@@ -192,12 +192,26 @@ def migrate(url: str) -> None:
     asyncio.run(apply())
 
 
-def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
-    """Run the `chosen` mutants (all when empty) with the tests of their modules."""
-    import mutmut.__main__ as mm
-    from mutmut.configuration import config
+def statuses_of(names: dict[str, str]) -> dict[str, str]:
+    """Each mutant's status as the runs so far left it in mutants/ ("not checked" if none)."""
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for path in sorted(set(names.values())):
+        data = SourceFileMutationData(path=path)
+        data.load()
+        found.update({k: status_by_exit_code[c] for k, c in data.exit_code_by_key.items()})
+    return {name: found.get(name, "not checked") for name in names}
+
+
+def run(
+    names: dict[str, str], chosen: list[str], children: int, *, score_all: bool = False
+) -> list[Score]:
+    """Run the `chosen` mutants (all when empty) with the tests of their modules; score them,
+    or every mutant of their files with `score_all`."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
     from mutmut.workers.isolation import MutantRunner
 
     collect = mm.collect_or_load_stats
@@ -229,16 +243,16 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
         else nullcontext()
     ):
         mm._run(chosen, children)
+    return scores_of({n: names[n] for n in chosen} if chosen and not score_all else names)
+
+
+def scores_of(names: dict[str, str]) -> list[Score]:
+    """Each area's score over `names`, listing the mutants not detected."""
     statuses: dict[str, Counter[str]] = {}
-    for path in files:
-        data = SourceFileMutationData(path=path)
-        data.load()
-        for name, code in data.exit_code_by_key.items():
-            if not chosen or name in chosen:
-                status = status_by_exit_code[code]
-                statuses.setdefault(area_of(path), Counter())[status] += 1
-                if status not in DETECTED | NOT_COUNTED:
-                    print(f"  {status}: {name}  (python -m mutmut show {name})")
+    for name, status in statuses_of(names).items():
+        statuses.setdefault(area_of(names[name]), Counter())[status] += 1
+        if status not in DETECTED | NOT_COUNTED:
+            print(f"  {status}: {name}  (python -m mutmut show {name})")
     return [Score(area, counts) for area, counts in sorted(statuses.items())]
 
 
@@ -287,27 +301,45 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--files", type=int, nargs=2, default=(4, 3), metavar=("W", "S"))
     parser.add_argument("--mutants", type=int, nargs=2, default=(80, 20), metavar=("W", "S"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="full: run again only what the last run did not detect (after writing tests)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sample = args.mode == "sample"
     paths = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    partial = sample or any(p.endswith(".py") for p in paths)
     marker = Path("mutants/.sample")
-    if sample or marker.exists():
-        shutil.rmtree("mutants", ignore_errors=True)  # a sample's copy mutates only some files
+    if not args.again and (partial or marker.exists()):
+        # A copy that mutates only some files holds the others unmutated, and mutmut would
+        # take them for done: a run over other files starts from a fresh copy.
+        shutil.rmtree("mutants", ignore_errors=True)
     started = time.monotonic()
     pick = random.Random(args.seed if args.seed is not None else seed_of(paths))
     drawn = draw_files(pick, paths, dict(zip(FLOORS, args.files, strict=True))) if sample else []
     if sample and not drawn:
         parser.error(f"no Python files to sample under {paths}")
+    if partial and not sample:
+        # mutmut copies whole folders: a file is mutated inside its area's copy, alone.
+        drawn = [p if p.endswith(".py") else f"{p.rstrip('/')}/*" for p in paths]
+        paths = sorted({f"{area_of(p)}/" for p in paths})
     names = generate(paths, drawn)
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
-    if sample:
+    if partial:
         marker.touch()
+    if sample:
         for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
-    scores = run(names, chosen, args.children)
+    if args.again and not sample:
+        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED | NOT_COUNTED]
+        if not chosen:
+            print("mutation: nothing left to run again")
+            return 0 if report(scores_of(names), sampled=False) else 1
+    scores = run(names, chosen, args.children, score_all=args.again)
     print(f"mutation: done in {time.monotonic() - started:.0f}s")
     return 0 if report(scores, sampled=sample) else 1
 

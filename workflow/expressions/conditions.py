@@ -60,14 +60,9 @@ def _mixed(op: str) -> Any:
     return compare
 
 
-_FUNCTIONS: dict[str, Any] = {
-    "_<_": _mixed("<"),
-    "_<=_": _mixed("<="),
-    "_>_": _mixed(">"),
-    "_>=_": _mixed(">="),
-    "_==_": _mixed("=="),
-    "_!=_": _mixed("!="),
-}
+def _functions() -> dict[str, Any]:
+    """CEL's comparison operators, replaced (built per compiled program, which is cached)."""
+    return {f"_{op}_": _mixed(op) for op in ("<", "<=", ">", ">=", "==", "!=")}
 
 
 Activation = Mapping[str, Any]
@@ -173,7 +168,7 @@ def _compile_cached(src: str) -> Condition:
     except RecursionError:
         raise ExpressionError("expression is nested too deeply", src) from None
     analysis = check(src, tree)
-    program = _ENV.program(tree, functions=_FUNCTIONS)
+    program = _ENV.program(tree, functions=_functions())
     return Condition(
         src,
         frozenset(analysis.fields),
