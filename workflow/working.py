@@ -97,7 +97,7 @@ class Working:
         self.status = inst.status
         self.seq = inst.seq
         self.withdrawable = inst.withdrawable
-        self.ended_at = inst.ended_at
+        self.ended_at: datetime | None = None  # every entry point refuses an ended instance
         self.tokens: dict[str, Token] = {t.id: t for t in inst.tokens}
         self.tasks: dict[str, Task] = {t.id: t for t in inst.tasks}
         self.forks: dict[str, Fork] = {f.id: f for f in inst.forks}

@@ -77,6 +77,16 @@ def test_refused_at_compile_time_with_reason(src: str, reason: str) -> None:
     with pytest.raises(ExpressionError) as info:
         compile_condition(src)
     assert reason in str(info.value)
+    assert info.value.source == src, "the error names the condition it refuses"
+
+
+def test_what_is_not_a_condition_or_not_data_is_refused_in_words() -> None:
+    with pytest.raises(ExpressionError) as not_text:
+        compile_condition(42)  # type: ignore[arg-type]
+    assert not_text.value.message == "condition must be a string"
+    with pytest.raises(ExpressionError) as not_json:
+        make_activation({"amount": float("inf")}, {})
+    assert not_json.value.message == ("form or document data is not JSON-like: non-finite number")
 
 
 def test_too_long_and_too_deep_are_refused() -> None:
