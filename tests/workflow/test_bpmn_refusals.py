@@ -135,3 +135,25 @@ def test_a_file_may_be_as_large_as_the_limit_and_no_larger() -> None:
         assert [(p.code, p.message) for p in problems] == [
             ("BPMN_PARSE", f"the file is larger than {MAX_BPMN_BYTES} bytes")
         ]
+
+
+@pytest.mark.parametrize(
+    "deadline",
+    [
+        "<oc:deadline/>",
+        '<oc:deadline hours=""/>',
+        '<oc:deadline hours="nan"/>',
+        '<oc:deadline workingHours="inf"/>',
+        '<oc:deadline workingHours=""/>',
+        '<oc:deadline workingDays="1.5"/>',
+        '<oc:deadline hours="2" remindBeforeHours=""/>',
+    ],
+)
+def test_a_deadline_without_a_number_of_hours_is_refused(deadline: str) -> None:
+    defn, problems = import_bpmn(
+        _with_task(_extension(deadline, ' camunda:assignee="zhang"'), oc=True)
+    )
+    assert defn is None
+    assert [(p.code, p.message) for p in problems] == [
+        ("BPMN_ATTRIBUTE", "node 'a': deadline hours are not numbers")
+    ]
