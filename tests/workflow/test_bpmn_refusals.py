@@ -157,3 +157,36 @@ def test_a_deadline_without_a_number_of_hours_is_refused(deadline: str) -> None:
     assert [(p.code, p.message) for p in problems] == [
         ("BPMN_ATTRIBUTE", "node 'a': deadline hours are not numbers")
     ]
+
+
+@pytest.mark.parametrize(
+    ("attrs", "assignee", "pool"),
+    [
+        ('camunda:assignee="zhang"', {"kind": "users", "ids": ["zhang"]}, False),
+        ('camunda:candidateUsers="u1, u2,,"', {"kind": "users", "ids": ["u1", "u2"]}, True),
+        ('camunda:candidateGroups=" clerks "', {"kind": "role", "roleCode": "clerks"}, True),
+        ("", None, False),
+    ],
+    ids=["assignee", "candidates", "one-group", "nobody"],
+)
+def test_camunda_assignees_become_rules(attrs: str, assignee: dict | None, pool: bool) -> None:
+    defn, problems = import_bpmn(_with_task(f'<bpmn:userTask id="a" {attrs}/>'))
+    assert defn is not None
+    assert problems == []
+    node = defn.node("a")
+    rule = node.assignee.to_json_dict() if node.assignee else None
+    assert (rule, node.pool) == (assignee, pool)
+
+
+def test_several_candidate_groups_are_refused_by_name() -> None:
+    defn, problems = import_bpmn(
+        _with_task('<bpmn:userTask id="a" camunda:candidateGroups="clerks, deans"/>')
+    )
+    assert defn is None
+    assert [(p.code, p.node_id, p.message) for p in problems] == [
+        (
+            "BPMN_ASSIGNEE",
+            "a",
+            "userTask 'a' has several candidate groups (clerks, deans); a node takes one role",
+        )
+    ]
