@@ -190,3 +190,27 @@ def test_several_candidate_groups_are_refused_by_name() -> None:
             "userTask 'a' has several candidate groups (clerks, deans); a node takes one role",
         )
     ]
+
+
+def test_a_value_our_schema_refuses_is_named_by_its_place() -> None:
+    deadline = _extension('<oc:deadline hours="2" onTimeout="later"/>', ' camunda:assignee="zhang"')
+    defn, problems = import_bpmn(_with_task(deadline, oc=True))
+    assert defn is None
+    assert [(p.code, p.node_id, p.message) for p in problems] == [
+        (
+            "SCHEMA",
+            None,
+            "nodes.1.deadline.onTimeout: Input should be 'none', 'approve', 'reject' or 'escalate'",
+        )
+    ]
+
+
+def test_a_process_without_an_id_and_empty_extensions_import_quietly() -> None:
+    body = _LINE.replace(
+        '<bpmn:startEvent id="s"/>',
+        '<bpmn:startEvent id="s"><bpmn:extensionElements/></bpmn:startEvent>',
+    )
+    defn, problems = import_bpmn(_wrap(body).replace('<bpmn:process id="p">', "<bpmn:process>"))
+    assert problems == []
+    assert defn is not None
+    assert (defn.id, [n.id for n in defn.nodes]) == ("flow", ["s", "a", "e"])
