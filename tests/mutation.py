@@ -304,7 +304,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--again",
         action="store_true",
-        help="full: run again only what the last run did not detect (after writing tests)",
+        help="full: run again only what the last run did not detect or check (after writing tests)",
     )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
@@ -335,7 +335,7 @@ def main(argv: list[str]) -> int:
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
     if args.again and not sample:
-        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED | NOT_COUNTED]
+        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED]
         if not chosen:
             print("mutation: nothing left to run again")
             return 0 if report(scores_of(names), sampled=False) else 1
