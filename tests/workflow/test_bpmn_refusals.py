@@ -76,6 +76,18 @@ CASES = {
         "a",
         "node 'a': deadline hours are not numbers",
     ),
+    "message-start": (
+        _wrap(
+            _LINE.replace(
+                '<bpmn:startEvent id="s"/>',
+                '<bpmn:startEvent id="s"><bpmn:messageEventDefinition id="m"/></bpmn:startEvent>',
+            )
+        ),
+        "BPMN_UNSUPPORTED",
+        "s",
+        "startEvent 's' has a messageEventDefinition (only plain start and plain or terminate "
+        "end events are supported)",
+    ),
     "diagram-part": (
         _wrap(_LINE, f'<bpmndi:BPMNLabelStyle xmlns:bpmndi="{NS["bpmndi"]}" id="ls"/>'),
         "BPMN_UNSUPPORTED",
@@ -116,6 +128,12 @@ def test_what_is_imported_with_a_change_is_a_warning() -> None:
             "documentation (bpmn:documentation) in node 's' is ignored",
         )
     ]
+    terminate = _LINE.replace(
+        '<bpmn:endEvent id="e"/>',
+        '<bpmn:endEvent id="e"><bpmn:terminateEventDefinition id="t"/></bpmn:endEvent>',
+    )
+    defn, problems = import_bpmn(_wrap(terminate))
+    assert (problems, defn and defn.node("e").terminate) == ([], True)
     drawn = _wrap(_LINE, f'<bpmndi:BPMNDiagram xmlns:bpmndi="{NS["bpmndi"]}" id="dg"/>')
     assert import_bpmn(drawn)[1] == [], "the diagram is ours to redraw, silently"
 
