@@ -132,10 +132,10 @@ def _eval_message(exc: CELEvalError) -> str:
     args = exc.args
     msg = str(args[0]) if args else "evaluation error"
     if msg.startswith("no such member in mapping:"):
-        key = msg.split(":", 1)[1].strip()
+        key = msg.partition(":")[2].strip()
         return f"field {key} is missing (use has() for optional fields)"
     if msg.startswith("found no matching overload"):
-        return "operand types do not match (" + msg.split(" applied to ", 1)[-1] + ")"
+        return "operand types do not match (" + msg.partition(" applied to ")[2] + ")"
     return msg
 
 
