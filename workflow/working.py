@@ -179,7 +179,7 @@ class Working:
         *,
         assignee: str | None,
         candidates: Sequence[str],
-        origin: str = "assign",
+        origin: str,
         **extra: Any,
     ) -> Task:
         """A new open task at the token's visit, with the node's deadline timers. ``extra``:

@@ -65,11 +65,19 @@ def test_a_deadline_under_one_working_hour_or_of_one_day_counts() -> None:
     assert due == datetime(2025, 3, 4, 10, 0, tzinfo=UTC), "the end of the next working day"
 
 
-@pytest.mark.parametrize("before", [0, 10])
-def test_a_reminder_needs_a_time_strictly_inside_the_deadline(before: float) -> None:
-    due, remind, kinds = _created({"hours": 10, "remindBeforeHours": before})
-    assert (due, remind, kinds) == (MONDAY + timedelta(hours=10), None, ["deadline"])
-    due, remind, kinds = _created({"workingHours": 8, "remindBeforeHours": before})
+@pytest.mark.parametrize(
+    "deadline",
+    [
+        {"hours": 10, "remindBeforeHours": 0},
+        {"hours": 10, "remindBeforeHours": 10},
+        {"workingHours": 8, "remindBeforeHours": 0},
+        {"workingHours": 8, "remindBeforeHours": 8},
+    ],
+    ids=["hours-0", "hours-all", "working-0", "working-all"],
+)
+def test_a_reminder_needs_a_time_strictly_inside_the_deadline(deadline: dict[str, Any]) -> None:
+    due, remind, kinds = _created(deadline)
+    assert due is not None
     assert (remind, kinds) == (None, ["deadline"])
 
 
