@@ -335,6 +335,9 @@ def main(argv: list[str]) -> int:
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
     if args.again and not sample:
+        # The tests changed since: collect which test reaches what anew (mutmut's incremental
+        # collection of new tests fails in its own process), keeping the results.
+        Path("mutants/mutmut-stats.json").unlink(missing_ok=True)
         chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED]
         if not chosen:
             print("mutation: nothing left to run again")
