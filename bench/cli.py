@@ -117,7 +117,7 @@ def floor_command(
 
 @bench_cli.command("load")
 def load_command(
-    scenario: Annotated[str, typer.Option(help="inbox, approve or stats (or all).")] = "all",
+    scenario: Annotated[str, typer.Option(help="inbox, detail, approve, stats or all.")] = "all",
     url: Annotated[str, typer.Option(help="The GraphQL server.")] = "http://127.0.0.1:8000",
     floor: Annotated[str, typer.Option(help="The floor server.")] = "http://127.0.0.1:8001",
     duration: Annotated[int, typer.Option(help="Seconds per measurement.")] = 10,
@@ -161,15 +161,36 @@ def load_command(
 
 @bench_cli.command("profile")
 def profile_command(
-    scenario: Annotated[str, typer.Option(help="inbox, approve or stats.")] = "inbox",
+    scenario: Annotated[str, typer.Option(help="inbox, detail, approve or stats.")] = "inbox",
     count: Annotated[int, typer.Option(help="Requests profiled.")] = 200,
+    registered: Annotated[
+        bool, typer.Option(help="Name the operation by hash (its compiled plan answers).")
+    ] = False,
 ) -> None:
     """Profile one scenario in-process with pyinstrument (DATABASE_URL, dev mode)."""
     from bench.profile import run
     from server.settings import get_settings
 
     settings = get_settings().model_copy(update={"background_jobs": False})
-    typer.echo(run(settings, scenario, count))
+    typer.echo(run(settings, scenario, count, registered))
+
+
+@bench_cli.command("parts")
+def parts_command(
+    count: Annotated[int, typer.Option(help="Requests per query and way.")] = 200,
+) -> None:
+    """CPU per request of growing pieces of the inbox, as text and registered (in-process)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from bench.parts import run
+    from server.settings import get_settings
+
+    settings = get_settings().model_copy(update={"background_jobs": False})
+    table = Table("query", "text: CPU ms/request", "registered: CPU ms/request")
+    for name, text, registered in run(settings, count):
+        table.add_row(name, f"{text:.2f}", f"{registered:.2f}")
+    Console(width=120).print(table)
 
 
 @bench_cli.command("chaos")
@@ -203,7 +224,7 @@ def chaos_command(
 
 @bench_cli.command("cpu")
 def cpu_command(
-    scenario: Annotated[str, typer.Option(help="inbox, approve or stats.")] = "inbox",
+    scenario: Annotated[str, typer.Option(help="inbox, detail, approve or stats.")] = "inbox",
     requests: Annotated[int, typer.Option(help="Requests per target per round.")] = 300,
     rounds: Annotated[int, typer.Option(help="Rounds (medians are printed).")] = 5,
     concurrency: Annotated[int, typer.Option(help="Requests in flight.")] = 4,

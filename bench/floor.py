@@ -3,6 +3,9 @@ operation, with the same pool size. What it serves per second is what the databa
 
 - POST /inbox {tenant, user}: the inbox page (20 open tasks with document, initiator, type,
   unit) and its total count: the statements `myTasks` needs, joined.
+- POST /detail {tenant, user, document}: a document page: the document with its initiator,
+  type and unit, its tasks with their assignees, and the first 20 steps of its trail with
+  their actors (the rows the `Detail` query of bench/load.py reads).
 - POST /approve {tenant, user, task}: the writes of one approval in one transaction (lock the
   document, close the task, open the next, participants, document, trail, the tenant's audit
   chain head, audit entry, outbox event).
@@ -41,6 +44,23 @@ INBOX = (
     f"JOIN org_unit o ON o.id = d.org_unit_id WHERE {MINE} ORDER BY k.id DESC LIMIT 21"
 )
 COUNT = f"SELECT count(*) FROM task k WHERE {MINE}"
+DOCUMENT = (
+    "SELECT d.id, d.title, d.number, d.urgency, d.secrecy, d.status, d.version, d.created_at, "
+    "d.form_data, u.display_name AS initiator, t.name AS type_name, o.name AS unit "
+    "FROM document d JOIN app_user u ON u.id = d.initiator_id "
+    "JOIN document_type t ON t.id = d.document_type_id JOIN org_unit o ON o.id = d.org_unit_id "
+    "WHERE d.id = $1 AND d.tenant_id = $2"
+)
+TASKS = (
+    "SELECT k.id, k.node_name, k.status, u.display_name AS assignee FROM task k "
+    "LEFT JOIN app_user u ON u.id = k.assignee_id WHERE k.document_id = $1 AND k.tenant_id = $2 "
+    "ORDER BY k.id"
+)
+TRAIL = (
+    "SELECT e.seq, e.action, e.node_name, e.created_at, u.display_name AS actor "
+    "FROM document_event e LEFT JOIN app_user u ON u.id = e.actor_id "
+    "WHERE e.document_id = $1 AND e.tenant_id = $2 ORDER BY e.seq LIMIT 21"
+)
 
 
 def _json(data: Any) -> web.Response:
@@ -54,6 +74,22 @@ async def inbox(request: web.Request) -> web.Response:
         rows = await conn.fetch(INBOX, tenant, user)
         total = await conn.fetchval(COUNT, tenant, user)
     return _json({"total": total, "rows": [dict(r) for r in rows[:20]], "more": len(rows) > 20})
+
+
+async def detail(request: web.Request) -> web.Response:
+    body = orjson.loads(await request.read())
+    tenant, document = uuid.UUID(body["tenant"]), uuid.UUID(body["document"])
+    async with request.app[POOL].acquire() as conn:
+        row = await conn.fetchrow(DOCUMENT, document, tenant)
+        tasks = await conn.fetch(TASKS, document, tenant)
+        trail = await conn.fetch(TRAIL, document, tenant)
+    return _json(
+        {
+            "document": dict(row) if row else None,
+            "tasks": [dict(r) for r in tasks],
+            "trail": [dict(r) for r in trail[:20]],
+        }
+    )
 
 
 async def approve(request: web.Request) -> web.Response:
@@ -204,6 +240,7 @@ def create_app(dsn: str, pool_size: int) -> web.Application:
 
     app.cleanup_ctx.append(pool)
     app.router.add_post("/inbox", inbox)
+    app.router.add_post("/detail", detail)
     app.router.add_post("/approve", approve)
     app.router.add_post("/stats", stats)
     return app

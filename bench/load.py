@@ -27,12 +27,16 @@ LUA = Path(__file__).with_name("wrk.lua")
 INBOX = """query Inbox { myTasks(kind: OPEN, first: 20) { totalCount pageInfo { hasNextPage
   endCursor } edges { node { id nodeName createdAt dueAt document { id title number urgency
   status initiator { displayName } documentType { name } orgUnit { name } } } } } }"""
+DETAIL = """query Detail($id: ID!) { node(id: $id) { ... on Document { id title number urgency
+  secrecy status version createdAt formData documentType { name } initiator { displayName }
+  orgUnit { name } tasks { id nodeName status assignee { displayName } } timeline(first: 20) {
+  edges { node { seq action nodeName at actor { displayName } } } } } } }"""
 APPROVE = """mutation Approve($input: ApproveTaskInput!) { approveTask(input: $input) {
   task { id status } document { id status version } errors { code message } } }"""
 STATS = """query Stats($from: DateTime!) { statistics(from: $from) {
   documents(bucket: MONTH) { period documentTypeCode status count }
   workload(first: 20) { user { username } openTasks doneInPeriod averageHandlingSeconds } } }"""
-SCENARIOS = ("inbox", "approve", "stats")
+SCENARIOS = ("inbox", "detail", "approve", "stats")
 
 
 @dataclass
@@ -42,6 +46,8 @@ class Probes:
     admin: str
     approvers: list[str]
     approvals: dict[str, list[str]]
+    document: str
+    """The document of the probe reader's newest open task (the detail scenario's)."""
 
 
 async def probes(dsn: str) -> Probes:
@@ -68,10 +74,16 @@ async def probes(dsn: str) -> Probes:
             ]
             for a in approvers
         }
+        document = await conn.fetchval(
+            "SELECT document_id FROM task WHERE tenant_id = $1 AND assignee_id = $2 "
+            "AND status = 'open' ORDER BY id DESC LIMIT 1",
+            tenant,
+            users["probe-reader-0"],
+        )
     finally:
         await conn.close()
     reader, admin = str(users["probe-reader-0"]), str(users["admin"])
-    return Probes(str(tenant), reader, admin, approvers, approvals)
+    return Probes(str(tenant), reader, admin, approvers, approvals, str(document))
 
 
 def bodies(scenario: str, p: Probes, issuer: DevIssuer) -> tuple[list[str], list[str]]:
@@ -88,6 +100,11 @@ def bodies(scenario: str, p: Probes, issuer: DevIssuer) -> tuple[list[str], list
             [line(token(p.reader), {"query": INBOX, "operationName": "Inbox"})],
             [line("-", {"tenant": p.tenant, "user": p.reader})],
         )
+    if scenario == "detail":
+        gid = base64.b64encode(f"Document:{p.document}".encode()).decode()
+        query = {"query": DETAIL, "operationName": "Detail", "variables": {"id": gid}}
+        floor_body = {"tenant": p.tenant, "user": p.reader, "document": p.document}
+        return [line(token(p.reader), query)], [line("-", floor_body)]
     if scenario == "stats":
         since = (datetime.now(UTC) - timedelta(days=365)).isoformat()
         query = {"query": STATS, "operationName": "Stats", "variables": {"from": since}}

@@ -11,12 +11,13 @@ from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
 from auth.dev_issuer import DevIssuer
+from bench.cpu import register
 from bench.load import bodies, probes
 from server.app import create_app
 from server.settings import Settings
 
 
-async def profile(settings: Settings, scenario: str, count: int) -> str:
+async def profile(settings: Settings, scenario: str, count: int, registered: bool) -> str:
     from pyinstrument import Profiler
 
     dsn = settings.db_url.replace("postgres://", "postgresql://", 1)
@@ -24,6 +25,8 @@ async def profile(settings: Settings, scenario: str, count: int) -> str:
         settings.data_dir, settings.dev_issuer, settings.oidc_audience, settings.secret_key
     )
     lines, _ = bodies(scenario, await probes(dsn), issuer)
+    if registered:
+        lines = await register(dsn, lines)
     requests: list[tuple[str, Any]] = []
     for line in lines[:count]:
         token, body = line.split("\t", 1)
@@ -52,5 +55,5 @@ async def profile(settings: Settings, scenario: str, count: int) -> str:
     return str(profiler.output_text(unicode=True, color=False, show_all=False))
 
 
-def run(settings: Settings, scenario: str, count: int) -> str:
-    return asyncio.run(profile(settings, scenario, count))
+def run(settings: Settings, scenario: str, count: int, registered: bool = False) -> str:
+    return asyncio.run(profile(settings, scenario, count, registered))

@@ -15,8 +15,10 @@ from services.documents.attachments import AttachmentPolicy
 NOWHERE_SCOPE = TenantScope(uuid.UUID(int=0))
 
 
-@dataclass
+@dataclass(slots=True)
 class Context:
+    """Slotted: a websocket keeps its context for the connection's life."""
+
     viewer: Viewer | None
     request_id: str
     request: Any = None

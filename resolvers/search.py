@@ -28,7 +28,7 @@ from models.search import SearchEntry
 from resolvers.context import Context
 from resolvers.documents import flow_of
 from resolvers.pagination import PageError, decode_cursor, encode_cursor
-from services import indexing, notices, publications
+from services import indexing, notices, publications, usage
 from services.documents import access, visibility
 
 KINDS = ("document", "notice", "issue")
@@ -83,7 +83,10 @@ async def search(
     size = first if first is not None else 20
     if size < 0 or size > ctx.max_page:
         raise PageError(f"first must be between 0 and {ctx.max_page}")
-    if actor is None or not words or size == 0:
+    if actor is None:
+        return Hits([], False)
+    usage.requests.add(actor.tenant_id, usage.Meter.SEARCH_QUERIES)
+    if not words or size == 0:
         return Hits([], False)
     sql = TenantSql([actor.tenant_id])
     statement = Statement(sql.postgres())

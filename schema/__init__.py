@@ -43,12 +43,14 @@ from schema.portal.mutations import PortalMutation
 from schema.portal.queries import PortalQuery
 from schema.publications.mutations import PublicationMutation
 from schema.publications.queries import PublicationQuery
+from schema.rendering import SharedRenders
 from schema.search import SearchQuery
 from schema.sso.access import ComponentAccess
 from schema.sso.mutations import SsoMutation
 from schema.sso.queries import SsoQuery
-from schema.stats import StatsQuery
-from schema.tenants import TenantMutation, TenantQuery
+from schema.stats.queries import StatsQuery
+from schema.tenants.mutations import TenantMutation
+from schema.tenants.queries import TenantQuery
 from schema.usage.mutations import UsageMutation
 from schema.usage.queries import UsageQuery
 from schema.viewer import ViewerQuery
@@ -198,4 +200,5 @@ def build_schema(
             ComponentAccess,
         ],
         config=StrawberryConfig(relay_max_results=max_page_size),
+        execution_context_class=SharedRenders,
     )

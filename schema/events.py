@@ -5,6 +5,7 @@ See docs/events.md for topics, ordering, delivery guarantees and how to add a su
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import AsyncIterator
 from datetime import datetime
 from typing import Annotated, cast
@@ -54,9 +55,20 @@ class Event:
         )
 
 
+_recent: OrderedDict[int, Event] = OrderedDict()
+RECENT = 1024
+
+
 async def _typed(events: AsyncIterator[EventValue]) -> AsyncIterator[Event]:
+    """Every subscriber of the process gets the same `Event` for one event id (an id names
+    one committed row), made once."""
     async for event in events:
-        yield Event.of(event)
+        typed = _recent.get(event.id)
+        if typed is None:
+            typed = _recent[event.id] = Event.of(event)
+            if len(_recent) > RECENT:
+                _recent.popitem(last=False)
+        yield typed
 
 
 @strawberry.type

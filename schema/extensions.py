@@ -20,10 +20,8 @@ from graphql import (
 )
 from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
@@ -227,6 +225,22 @@ def _code(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+class Limits(SchemaExtension):
+    """strawberry's `MaxTokensLimiter` and `AddValidationRules` in one hook: a subscription
+    keeps its extensions' operation hooks (a generator, a context manager and a wrapper each)
+    for as long as it lives, so every hook saved is memory per open subscription."""
+
+    def __init__(self, max_tokens: int, rules: tuple[Any, ...]) -> None:
+        self.max_tokens = max_tokens
+        self.rules = rules
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = self.max_tokens
+        context.validation_rules = context.validation_rules + self.rules
+        yield
+
+
 def extensions(
     *, max_depth: int, max_aliases: int, max_tokens: int, introspection: bool
 ) -> list[Any]:
@@ -236,7 +250,7 @@ def extensions(
     `MaxAliasesLimiter` create as new classes per instance; built per operation, they made
     every request's rule set new, so `ValidationCache` (keyed by the rules) never hit and each
     request was validated again (about 10 ms for the inbox query). Their rules are built once
-    here and added by one `AddValidationRules` per operation."""
+    here and added by one `Limits` per operation."""
     rules = [
         *QueryDepthLimiter(max_depth=max_depth).validation_rules,
         *MaxAliasesLimiter(max_alias_count=max_aliases).validation_rules,
@@ -244,9 +258,8 @@ def extensions(
     if not introspection:
         rules.append(NoSchemaIntrospectionCustomRule)
     chosen: list[type[SchemaExtension] | Any] = [
-        lambda: MaxTokensLimiter(max_token_count=max_tokens),
+        lambda: Limits(max_tokens, tuple(rules)),
         lambda: ParserCache(maxsize=1024),
-        lambda: AddValidationRules(rules),
         lambda: ValidationCache(maxsize=1024),
         TextInput,
         lambda: ErrorCodes(suggestions=introspection),

@@ -8,7 +8,7 @@ import strawberry
 
 from models.access import Permission
 from schema.directory.types import User
-from schema.tenants import Tenant
+from schema.tenants.types import Tenant
 from schema.types import Info
 
 

@@ -29,6 +29,7 @@ from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
 from resolvers.context import Context
+from schema.compiled import REGISTERED
 from server import graphiql, idempotency, lifecycle, operations
 from server.files import preflighted, read_multipart
 from server.limits import BODY_DEADLINE
@@ -63,6 +64,10 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws with the query size cap of HTTP requests."""
 
     view: GraphQLView
+
+    async def handle_connection_init(self, message: Any) -> None:
+        await super().handle_connection_init(message)
+        self.connection_init_timeout_task = None  # done: not kept for the connection's life
 
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         payload = message.get("payload") or {}
@@ -231,12 +236,15 @@ class GraphQLView(BaseView[Context, None]):
                 else self.parse_json(await request.get_body())
             )
             document_id = fields.get("documentId") if isinstance(fields, Mapping) else None
+        named = not data.query
         try:
             data.query = await self.trusted.resolve(data.query, data.extensions, document_id)
         except operations.Unknown as exc:
             raise Refused(
                 404 if exc.code == operations.NOT_FOUND else 400, exc.message, exc.code
             ) from exc
+        if data.query and (named or self.trusted.only):
+            cast(Any, request).request[REGISTERED] = True  # its compiled plan may answer
         return data
 
     async def get_context(self, request: web.Request, response: Any) -> Context:
@@ -272,6 +280,7 @@ class GraphQLView(BaseView[Context, None]):
             viewer = await self.authenticator.socket_viewer(params, context.request.cookies)
         except AuthError as exc:
             raise ConnectionRejectionError({"message": exc.message}) from exc
+        context.connection_params = None  # the token, no longer needed, kept per connection
         if viewer is None:
             raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
         socket = context.response

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import asyncio
 import collections
-import contextlib
 import logging
 import uuid
-from collections.abc import AsyncIterator
 from typing import NamedTuple
 
 from subscriptions.events import Event
@@ -50,14 +48,17 @@ class Listener:
 
     def __init__(self, start: int, limit: int) -> None:
         self.start = start
-        self._items: collections.deque[Event] = collections.deque()
+        self._items: collections.deque[Event] | None = None
+        """Only while events wait: an idle subscription holds no queue (a deque is 0.7 KiB)."""
         self._limit = limit
         self._lag: int | None = None
         self._waiter: asyncio.Future[None] | None = None
 
     def push(self, event: Event) -> None:
-        if len(self._items) >= self._limit:
-            self._items.clear()
+        if self._items is None:
+            self._items = collections.deque((event,))
+        elif len(self._items) >= self._limit:
+            self._items = None
             self._lag = event.id
         else:
             self._items.append(event)
@@ -70,7 +71,10 @@ class Listener:
                 lag, self._lag = Lag(self._lag), None
                 return lag
             if self._items:
-                return self._items.popleft()
+                item = self._items.popleft()
+                if not self._items:
+                    self._items = None
+                return item
             self._waiter = asyncio.get_running_loop().create_future()
             try:
                 await self._waiter
@@ -194,24 +198,9 @@ class Hub:
     def listeners(self) -> int:
         return sum(len(f.listeners) for f in self._feeds.values())
 
-    @contextlib.asynccontextmanager
-    async def listen(self, tenant_id: uuid.UUID) -> AsyncIterator[Listener]:
-        feed = self._feeds.get(tenant_id)
-        if feed is None:
-            feed = self._feeds[tenant_id] = _Feed(self, tenant_id)
-        feed.members += 1
-        listener: Listener | None = None
-        try:
-            await asyncio.shield(feed.ready)
-            listener = Listener(feed.high, self.queue_size)
-            feed.listeners.add(listener)
-            yield listener
-        finally:
-            feed.members -= 1
-            if listener is not None:
-                feed.listeners.discard(listener)
-            if feed.members == 0:
-                self._drop(feed)
+    def listen(self, tenant_id: uuid.UUID) -> Membership:
+        """`async with hub.listen(tenant_id) as listener`: join the tenant's feed."""
+        return Membership(self, tenant_id)
 
     def close(self) -> None:
         for feed in list(self._feeds.values()):
@@ -221,3 +210,44 @@ class Hub:
         if self._feeds.get(feed.tenant_id) is feed:
             del self._feeds[feed.tenant_id]
         feed.close()
+
+
+class Membership:
+    """A subscription's place in a feed, as an async context manager. A class, not an
+    `asynccontextmanager` generator: every subscription holds one for its whole life."""
+
+    __slots__ = ("feed", "hub", "listener", "tenant_id")
+
+    def __init__(self, hub: Hub, tenant_id: uuid.UUID) -> None:
+        self.hub = hub
+        self.tenant_id = tenant_id
+        self.feed: _Feed | None = None
+        self.listener: Listener | None = None
+
+    async def __aenter__(self) -> Listener:
+        feed = self.hub._feeds.get(self.tenant_id)
+        if feed is None:
+            feed = self.hub._feeds[self.tenant_id] = _Feed(self.hub, self.tenant_id)
+        feed.members += 1
+        self.feed = feed
+        try:
+            await asyncio.shield(feed.ready)
+        except BaseException:
+            self._leave()
+            raise
+        self.listener = Listener(feed.high, self.hub.queue_size)
+        feed.listeners.add(self.listener)
+        return self.listener
+
+    async def __aexit__(self, *_: object) -> None:
+        self._leave()
+
+    def _leave(self) -> None:
+        feed, self.feed = self.feed, None
+        if feed is None:
+            return
+        feed.members -= 1
+        if self.listener is not None:
+            feed.listeners.discard(self.listener)
+        if feed.members == 0:
+            self.hub._drop(feed)

@@ -41,6 +41,9 @@ PG_TEMPLATE = os.environ.get("TEST_PG_TEMPLATE")
 """A migrated database each run's database copies, skipping the migrations (tests/mutation.py
 sets it: the migrations cost more than most mutants' tests)."""
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+DEPLOYMENT = f"oc-test-{uuid.uuid4().hex[:12]}"
+"""The servers of this test process (in process or spawned) on a Redis namespace of their own,
+apart from other pytest-xdist workers and other test runs on the same Redis."""
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
 """Files the tests read: BPMN from bpmn-js, stored workflow instances of every version."""
@@ -98,6 +101,7 @@ def settings(pg_url: str, redis_url: str, data_dir: Path) -> Settings:
         public_url="http://officecloud.test",
         log_json=False,
         apply_rate_limit=10_000,
+        deployment=DEPLOYMENT,
     )
 
 

@@ -28,7 +28,7 @@ import aiohttp
 import pytest
 
 from server.settings import Settings
-from tests.conftest import GraphQL
+from tests.conftest import DEPLOYMENT, GraphQL
 
 CLI = str(Path(sys.executable).with_name("officecloud"))
 REDIS_SERVER = shutil.which("redis-server")
@@ -105,7 +105,8 @@ def env_for(data_dir: Path, **extra: str) -> dict[str, str]:
         for k, v in os.environ.items()
         if not k.startswith(("OFFICECLOUD_", "DATABASE_URL", "REDIS_URL"))
     }
-    env.update(OFFICECLOUD_DATA_DIR=str(data_dir), OFFICECLOUD_DEV_MODE="true", **extra)
+    env.update(OFFICECLOUD_DATA_DIR=str(data_dir), OFFICECLOUD_DEV_MODE="true")
+    env.update({"OFFICECLOUD_DEPLOYMENT": DEPLOYMENT, **extra})
     return env
 
 
@@ -168,6 +169,7 @@ def server_env(settings: Settings, redis_url: str, **extra: str) -> dict[str, st
         REDIS_URL=redis_url,
         OFFICECLOUD_DATA_DIR=str(settings.data_dir),
         OFFICECLOUD_PUBLIC_URL=settings.public_url,
+        OFFICECLOUD_DEPLOYMENT=settings.deployment,
         OFFICECLOUD_DEV_MODE="true",
         OFFICECLOUD_LOG_JSON="false",
         OFFICECLOUD_LOG_LEVEL="WARNING",

@@ -26,6 +26,8 @@ class Socket:
     def __init__(self, ws: aiohttp.ClientWebSocketResponse) -> None:
         self.ws = ws
         self.received: dict[str, list[dict[str, Any]]] = {}
+        self.payloads: dict[str, list[bytes]] = {}
+        """Each `next` message's `payload`, as the bytes the server sent."""
         self.errors: dict[str, Any] = {}
         self.completed: set[str] = set()
         self.failed_midway: set[str] = set()
@@ -67,6 +69,7 @@ class Socket:
     ) -> str:
         op = str(next(self._ids))
         self.received[op] = []
+        self.payloads[op] = []
         message = {"id": op, "type": "subscribe", "payload": {"query": query}}
         if variables:
             message["payload"]["variables"] = variables  # type: ignore[index]
@@ -117,6 +120,7 @@ class Socket:
                         self.failed_midway.add(op)
                     else:
                         self.received[op].append(next(iter(payload["data"].values())))
+                        self.payloads[op].append(orjson.dumps(payload))
                 elif data["type"] == "error":
                     self.errors[op] = data["payload"]
                 elif data["type"] == "complete":

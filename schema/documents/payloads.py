@@ -6,7 +6,9 @@ import strawberry
 
 from models import documents as m
 from models.flows import FlowDefinition
-from schema.documents.types import Attachment, Document, DocumentTemplate, DocumentType, Task
+from schema.documents.attachments import Attachment
+from schema.documents.document_types import DocumentTemplate, DocumentType
+from schema.documents.types import Document, Task
 from schema.errors import UserError, user_errors
 from schema.flows import Flow
 from schema.mutations import Outcome

@@ -14,7 +14,8 @@ from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
 from schema.connection import After, Before, Connection, First, Last
-from schema.documents.types import Document, DocumentType, Task
+from schema.documents.document_types import DocumentType
+from schema.documents.types import Document, Task
 from schema.types import Info
 
 

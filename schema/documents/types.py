@@ -1,5 +1,5 @@
-"""Document types: types and templates, documents, their tasks, trail (全程跟踪) and
-attachments, and the enums of the document vocabulary."""
+"""Documents, their tasks and trail (全程跟踪); the types of document types and attachments
+are in `document_types.py` and `attachments.py`, the vocabulary's enums in `enums.py`."""
 
 from __future__ import annotations
 
@@ -11,222 +11,19 @@ import strawberry
 from strawberry import relay
 from strawberry.scalars import JSON
 
+import schema.documents.enums  # noqa: F401 (registers the enums the types below use)
 from models import documents as m
 from resolvers import documents as r
-from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
 from schema.connection import After, Before, Connection, First, Last
 from schema.directory.types import OrgUnit, User
-from schema.flows import Flow, FlowVersion
+from schema.documents.attachments import Attachment
+from schema.documents.document_types import DocumentType
+from schema.flows import FlowVersion
 from schema.forms import FormVersion
 from schema.nodes import LoadedNode
-from schema.types import Info, describe_values
+from schema.types import Info
 from workflow.vocabulary import DocumentAction, TaskAction, TaskOutcome, TaskStatus
-
-strawberry.enum(
-    m.DocumentKind, name="DocumentKind", description="What kind of official document a type makes."
-)
-describe_values(
-    m.DocumentKind,
-    {
-        "DISPATCH": "发文: outgoing dispatch.",
-        "RECEIPT": "收文: incoming receipt.",
-        "REQUEST": "签报 / 请示: an internal request.",
-        "OTHER": "Anything else.",
-    },
-)
-strawberry.enum(m.Urgency, name="Urgency", description="缓急")
-describe_values(
-    m.Urgency, {"NORMAL": "平件.", "URGENT": "加急.", "EXTRA_URGENT": "特急.", "FLASH": "特提."}
-)
-strawberry.enum(m.Secrecy, name="Secrecy", description="密级, narrowest last")
-describe_values(
-    m.Secrecy,
-    {
-        "PUBLIC": "Public (公开).",
-        "INTERNAL": "Internal (内部).",
-        "SECRET": "秘密.",
-        "CONFIDENTIAL": "机密.",
-        "TOP_SECRET": "绝密.",
-    },
-)
-strawberry.enum(m.DocumentStatus, name="DocumentStatus", description="Where a document stands.")
-describe_values(
-    m.DocumentStatus,
-    {
-        "DRAFT": "Being drafted (拟稿), not submitted.",
-        "IN_PROGRESS": "In its flow.",
-        "COMPLETED": "Its flow ended with approval.",
-        "REJECTED": "Its flow ended with a rejection.",
-        "WITHDRAWN": "Withdrawn by its initiator (收回).",
-        "TERMINATED": "Stopped by someone with documents.manage.",
-        "ARCHIVED": "Archived (归档): read-only.",
-    },
-)
-strawberry.enum(
-    TaskList,
-    name="TaskList",
-    description="待办 (OPEN), 已办 (DONE), or DELEGATED: tasks your out-of-office rules sent to "
-    "your delegates (委托).",
-)
-describe_values(
-    TaskList,
-    {
-        "OPEN": "待办: waiting for me, including pool tasks I may claim.",
-        "DONE": "已办: tasks I acted on.",
-        "DELEGATED": "Tasks my out-of-office rules sent to my delegates.",
-    },
-)
-strawberry.enum(DocumentList, name="DocumentList", description="Which documents.")
-describe_values(
-    DocumentList, {"STARTED": "Documents I drafted.", "READABLE": "Every document I may read."}
-)
-strawberry.enum(
-    TaskStatus,
-    name="TaskStatus",
-    description="OPEN until acted on (COMPLETED, see the outcome) or handed on: DELEGATED (委托), "
-    "TRANSFERRED (转交), ESCALATED (past its deadline), SUSPENDED (前加签); or ended by someone "
-    "else: REMOVED (减签), WITHDRAWN (its previous handler took the step back, 撤回), JUMPED (a "
-    "manager moved the document, 跳转), CANCELLED by the flow.",
-)
-describe_values(
-    TaskStatus,
-    {
-        "OPEN": "Waiting for its assignee (待办).",
-        "COMPLETED": "Acted on: see `outcome`.",
-        "CANCELLED": (
-            "Closed by the engine: the node was decided elsewhere, or the document returned "
-            "or withdrawn."
-        ),
-        "DELEGATED": "委托: handed to someone else (it may come back).",
-        "TRANSFERRED": "Handed to another user (转交).",
-        "ESCALATED": "Its deadline passed: moved to the node's escalateTo users.",
-        "SUSPENDED": "前加签: waits for the added signers, then comes back as a new task.",
-        "REMOVED": "Its signer was removed from a countersign (减签).",
-        "WITHDRAWN": "撤回: the previous handler took the step back before anyone began.",
-        "JUMPED": "跳转: a document manager moved the document elsewhere.",
-    },
-)
-strawberry.enum(
-    TaskOutcome, name="TaskOutcome", description="How a task was decided: 同意, 不同意, 退回."
-)
-describe_values(
-    TaskOutcome,
-    {
-        "APPROVE": "Approved (同意).",
-        "REJECT": "Rejected (不同意, 驳回).",
-        "RETURN": "Returned to an earlier node (退回).",
-    },
-)
-strawberry.enum(
-    TaskAction,
-    name="TaskAction",
-    description="An action on a task, named after its mutation (APPROVE is approveTask, "
-    "ADD_SIGNERS is addSigners, TAKE_BACK is takeBackTask on a task you completed).",
-)
-describe_values(
-    TaskAction,
-    {
-        "APPROVE": "Approve (同意).",
-        "REJECT": "Reject (不同意), ending the document.",
-        "RETURN": "Return (退回) to an earlier node.",
-        "DELEGATE": "Delegate (委托) to another user who acts for you.",
-        "TRANSFER": "Transfer (转交) to another user.",
-        "CLAIM": "Claim a pool task.",
-        "UNCLAIM": "Give a claimed task back to the pool.",
-        "ADD_SIGNERS": "Add signers to a countersign (加签).",
-        "OPEN": "Open it for the first time (after that, 撤回 is too late).",
-        "TAKE_BACK": "撤回: on a task you completed, while the next step is untouched.",
-    },
-)
-strawberry.enum(
-    DocumentAction,
-    name="DocumentAction",
-    description="An action on a document, named after its mutation (SUBMIT is submitDocument, "
-    "URGE is urgeDocument, REMOVE_SIGNERS is removeSigners, JUMP is jumpDocument).",
-)
-describe_values(
-    DocumentAction,
-    {
-        "SUBMIT": "Submit the draft into its flow.",
-        "WITHDRAW": "Withdraw (收回) it, by the initiator.",
-        "URGE": "Urge (催办) the holders of its open tasks.",
-        "TERMINATE": "Stop it (documents.manage).",
-        "ARCHIVE": "Archive (归档) a finished document.",
-        "REMOVE_SIGNERS": "Remove signers from a countersign (减签).",
-        "JUMP": "Move it to another node (跳转).",
-    },
-)
-
-
-@strawberry.type(name="DocumentTemplate", description="公文模板: defaults and a body text.")
-class DocumentTemplate(relay.Node):
-    id: relay.NodeID[str]
-    name: str = strawberry.field(description="Display name.")
-    title: str = strawberry.field(description="The title a new document starts with.")
-    defaults: JSON = strawberry.field(
-        description="Form data a new document starts with (JSON object)."
-    )
-    body: str = strawberry.field(description="The body text a new document starts with, or null.")
-
-    @classmethod
-    def from_model(cls, row: m.DocumentTemplate) -> DocumentTemplate:
-        return cls(
-            id=str(row.id),
-            name=row.name,
-            title=row.title,
-            defaults=cast(JSON, row.defaults),
-            body=row.body,
-        )
-
-
-@strawberry.type(
-    name="DocumentType", description="发文, 收文, 签报, …: a flow and a numbering rule."
-)
-class DocumentType(LoadedNode):
-    id: relay.NodeID[str]
-    code: str = strawberry.field(description="Short code, unique in the tenant, e.g. fw.")
-    name: str = strawberry.field(description="Display name, e.g. 发文.")
-    kind: m.DocumentKind = strawberry.field(description="Outgoing, incoming, request or other.")
-    number_pattern: str = strawberry.field(description="e.g. 京经信发〔{year}〕{seq}号")
-    seq_width: int = strawberry.field(
-        description=("Digits of the sequence in the document number (文号), zero-padded.")
-    )
-    active: bool = strawberry.field(
-        description="Whether new documents of this type may be created."
-    )
-    version: int = strawberry.field(
-        description=(
-            "Increases with every change; send it back as `expectedVersion` to "
-            "refuse a lost update."
-        )
-    )
-    flow_id: strawberry.Private[uuid.UUID]
-
-    loader = r.DocumentTypeById
-
-    @classmethod
-    def from_model(cls, row: m.DocumentType) -> DocumentType:
-        return cls(
-            id=str(row.id),
-            code=row.code,
-            name=row.name,
-            kind=row.kind,
-            number_pattern=row.number_pattern,
-            seq_width=row.seq_width,
-            active=row.active,
-            version=row.version,
-            flow_id=row.flow_id,
-        )
-
-    @strawberry.field(description="The flow its documents run through.")
-    async def flow(self, info: Info) -> Flow | None:
-        return await Flow.load(info, self.flow_id)
-
-    @strawberry.field(description="Templates (模板) to start a document from.")
-    async def templates(self, info: Info) -> list[DocumentTemplate]:
-        rows = await r.TemplatesByDocumentType(info.context).load(uuid.UUID(self.id))
-        return [DocumentTemplate.from_model(row) for row in rows]
 
 
 @strawberry.type(description="A node of the flow.")
@@ -365,46 +162,6 @@ class DocumentEvent(LoadedNode):
     @strawberry.field(description="Null for the system (timers).")
     async def actor(self, info: Info) -> User | None:
         return await User.load(info, self.row.actor_id)
-
-
-@strawberry.type(name="Attachment", description="One version of a file attached to a document.")
-class Attachment(LoadedNode):
-    id: relay.NodeID[str]
-    name: str = strawberry.field(description="File name as uploaded.")
-    content_type: str = strawberry.field(description="MIME type, e.g. application/pdf.")
-    size: int = strawberry.field(description="Size in bytes.")
-    sha256: str = strawberry.field(description="SHA-256 of the content, hex.")
-    version: int = strawberry.field(
-        description=(
-            "Increases with every change; send it back as `expectedVersion` to "
-            "refuse a lost update."
-        )
-    )
-    created_at: datetime = strawberry.field(description="When it was created (ISO 8601, UTC).")
-    row: strawberry.Private[m.Attachment]
-
-    loader = r.ReadableAttachmentById
-
-    @classmethod
-    def from_model(cls, row: m.Attachment) -> Attachment:
-        return cls(
-            id=str(row.id),
-            name=row.name,
-            content_type=row.content_type,
-            size=row.size,
-            sha256=row.sha256,
-            version=row.version,
-            created_at=row.created_at,
-            row=row,
-        )
-
-    @strawberry.field(description="Who uploaded this version.")
-    async def uploaded_by(self, info: Info) -> User | None:
-        return await User.load(info, self.row.uploaded_by_id)
-
-    @strawberry.field(description="A link for you alone, valid for a few minutes.")
-    def download_url(self, info: Info) -> str | None:
-        return r.download_link(info.context, self.row)
 
 
 @strawberry.type(name="Document", description="An official document (公文).")

@@ -21,7 +21,7 @@ from resolvers.tenants import TenantById
 from schema.directory.types import OrgUnit, User
 from schema.documents.types import Document
 from schema.nodes import LoadedNode
-from schema.tenants import Tenant
+from schema.tenants.types import Tenant
 from schema.types import Info, describe_values
 from services.exchange.partners import Relation
 

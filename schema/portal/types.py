@@ -18,7 +18,7 @@ from models.access import Permission
 from models.tenants import ApplicationStatus
 from resolvers import portal as r
 from schema.nodes import LoadedNode
-from schema.tenants import Tenant
+from schema.tenants.types import Tenant
 from schema.types import Info, describe_values
 from schema.usage.types import ServicePackage
 

@@ -11,7 +11,7 @@ from strawberry import relay
 from models import usage as m
 from resolvers import usage as r
 from schema.nodes import LoadedNode
-from schema.tenants import Tenant
+from schema.tenants.types import Tenant
 from schema.types import describe_values
 from services.usage import Limits
 

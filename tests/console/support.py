@@ -10,10 +10,11 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import asyncpg
 import pytest
+from aiohttp import ClientSession
 from playwright.async_api import Browser, BrowserContext, Page, async_playwright, expect
 
 from tests.conftest import PG_ADMIN_URL
@@ -39,8 +40,9 @@ def require_browser() -> None:
 
 
 @asynccontextmanager
-async def demo_server(tmp: Path, redis_url: str) -> AsyncIterator[str]:
-    """`officecloud serve` over a fresh PostgreSQL database seeded with the demo data."""
+async def demo_server(tmp: Path, redis_url: str, **settings: str) -> AsyncIterator[str]:
+    """`officecloud serve` over a fresh PostgreSQL database seeded with the demo data, with
+    `settings` (`OFFICECLOUD_…` variables) on top."""
     name = f"oc_console_{uuid.uuid4().hex[:10]}"
     admin = await asyncpg.connect(PG_ADMIN_URL)
     await admin.execute(f'CREATE DATABASE "{name}"')
@@ -52,6 +54,7 @@ async def demo_server(tmp: Path, redis_url: str) -> AsyncIterator[str]:
             OFFICECLOUD_PORT=str(free_port()),
             OFFICECLOUD_OUTBOX_RELAY_INTERVAL_SECONDS="0.2",
             OFFICECLOUD_OUTBOX_RELAY_GRACE_SECONDS="0.5",
+            **settings,
         )
         run(env, "migrate")
         run(env, "demo")
@@ -96,6 +99,30 @@ async def sign_in(page: Page, account: str) -> None:
 async def sign_out(page: Page) -> None:
     await page.get_by_role("button", name="退出").click()
     await page.wait_for_selector("[data-account]")
+
+
+async def api(base: str, account: str, query: str, **variables: Any) -> dict[str, Any]:
+    """One GraphQL request over HTTP as a demo account (`tenant/username`, a dev token), for
+    what the console has no screen for; fails on a GraphQL error."""
+    tenant, username = account.split("/")
+    async with ClientSession() as http:
+        answer = await http.post(
+            f"{base}/auth/dev/token", json={"tenant": tenant, "username": username}
+        )
+        token = (await answer.json())["token"]
+        answer = await http.post(
+            f"{base}/graphql",
+            json={"query": query, "variables": variables},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        body = await answer.json()
+    assert "errors" not in body, body
+    return cast(dict[str, Any], body["data"])
+
+
+async def overflows(page: Page) -> bool:
+    """Whether the page is wider than the window (it must be usable at 1024 px)."""
+    return bool(await page.evaluate("document.documentElement.scrollWidth > window.innerWidth"))
 
 
 def screens_folder(tmp: Path) -> Path:

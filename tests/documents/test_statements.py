@@ -77,3 +77,44 @@ async def test_the_inbox_reads_its_documents_and_their_rows_in_one_statement(
     assert counted.reads("document") == 1, counted.statements
     assert counted.reads("document_type") == 0
     assert counted.reads("org_unit") == 0
+
+
+DETAIL = """query($id: ID!) { node(id: $id) { ... on Document {
+  title status number secrecy formData allowedActions
+  documentType { name } initiator { displayName } orgUnit { name } currentNodes { name }
+  tasks { nodeName status outcome assignee { displayName } actedBy { displayName }
+    candidates { username } allowedActions }
+  attachments { name }
+  timeline(first: 50) { edges { node { seq action nodeName comment changes
+    actor { displayName } } } }
+} } }"""
+
+
+async def test_a_documents_page_runs_the_same_statements_however_long_its_history(
+    dispatch_office: Office, count_queries
+) -> None:
+    """The detail page: one statement per level, not per task or trail entry."""
+    office = dispatch_office
+    scope, tenant = office.department.scope, office.department.tenant
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    writer = await actor_for(scope, office.users["writer"], tenant)
+    documents = []
+    for title, steps in (("短", ("director", "leader")), ("长", ("director", "leader", "clerk"))):
+        document = await lifecycle.create_document(
+            writer, document_type_id=doc_type.id, title=title, form_data={"body": "x"}
+        )
+        await lifecycle.submit_document(writer, id=document.id)
+        for who in steps:  # the same kinds of rows (a pool task's candidates too), more of them
+            await office.approve(who, gid("Document", document.id))
+        documents.append(document)
+    await office.run("writer", "{ viewer { user { id } } }")  # first use records a sign-in
+    counts, shapes = [], []
+    for document in documents:
+        with count_queries() as counted:
+            result = await office.run("writer", DETAIL, {"id": gid("Document", document.id)})
+        node = result.data["node"]
+        shapes.append((len(node["tasks"]), len(node["timeline"]["edges"])))
+        counts.append(counted())
+    assert shapes[1][0] > shapes[0][0], shapes
+    assert shapes[1][1] > shapes[0][1], shapes
+    assert counts[0] == counts[1], (counts, shapes)

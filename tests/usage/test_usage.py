@@ -186,3 +186,18 @@ async def test_bookings_are_counted_in_their_transaction(make_department: Any) -
         .values_list("value", flat=True)
     )
     assert counted == [2]
+
+
+async def test_searches_are_counted_once_past_their_checks(
+    make_department: Any, gql: GraphQL
+) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    search = "query($q: String!, $first: Int) { search(query: $q, first: $first) { hasNextPage } }"
+    for words in ("通知", "会议 纪要"):
+        assert not (await gql(search, {"q": words}, token=token)).errors
+    refused = await gql(search, {"q": "通知", "first": -1}, token=token)
+    assert refused.errors or refused.data is None
+    result = await gql(USAGE, {"children": False}, token=token)
+    [report] = result.data["tenantUsage"]
+    assert figure(report["current"], "SEARCH_QUERIES") == 2

@@ -15,8 +15,11 @@ import { NewDocument } from "./pages/NewDocument";
 // none of the first screen.
 const FormDesigner = lazy(() => import("./designers/FormDesignerPage"));
 const FlowDesigner = lazy(() => import("./designers/FlowDesignerPage"));
+const DocumentTypes = lazy(() => import("./designers/DocumentTypesPage"));
 const Admin = lazy(() => import("./admin/AdminPage"));
 const Incoming = lazy(() => import("./exchange/IncomingBox"));
+const Portal = lazy(() => import("./portal/PortalPage"));
+const PortalEditor = lazy(() => import("./portal/PortalEditorPage"));
 
 const ViewerQuery = graphql(`
   query Viewer {
@@ -73,7 +76,9 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
           <NavLink to="/incoming">{t("nav.incoming")}</NavLink>
           <NavLink to="/designer/forms">{t("nav.forms")}</NavLink>
           <NavLink to="/designer/flows">{t("nav.flows")}</NavLink>
+          <NavLink to="/designer/types">{t("nav.docTypes")}</NavLink>
           <NavLink to="/admin">{t("nav.admin")}</NavLink>
+          <NavLink to="/portal">{t("nav.portal")}</NavLink>
         </nav>
         <span className="who" data-testid="viewer">
           {viewer ? `${viewer.user.displayName} · ${viewer.tenant.name}` : ""}
@@ -96,7 +101,10 @@ function Shell({ config, onSignedOut }: { config: ConsoleConfig; onSignedOut: ()
             <Route path="/incoming" element={<Incoming />} />
             <Route path="/designer/forms" element={<FormDesigner />} />
             <Route path="/designer/flows" element={<FlowDesigner />} />
+            <Route path="/designer/types" element={<DocumentTypes />} />
             <Route path="/admin" element={<Admin />} />
+            <Route path="/portal" element={<Portal />} />
+            <Route path="/portal/editor" element={<PortalEditor />} />
           </Routes>
         </Suspense>
       </main>

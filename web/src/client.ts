@@ -3,6 +3,7 @@ import { cacheExchange } from "@urql/exchange-graphcache";
 import { createClient as createSocket } from "graphql-ws";
 import { authHeaders, socketParams, type Session } from "./auth";
 import schema from "./gql/introspection";
+import { portalUnkeyed } from "./portal/cacheKeys";
 
 /** Types without an `id` are embedded in their parent, not normalised. */
 const unkeyed = [
@@ -12,7 +13,7 @@ const unkeyed = [
   "FlowEdge", "AuditEntryConnection", "AuditEntryEdge", "OrgUnitConnection", "OrgUnitEdge",
   "UserConnection", "UserEdge", "RoleConnection", "RoleEdge", "TenantApplicationConnection",
   "TenantApplicationEdge", "IncomingItemConnection", "IncomingItemEdge", "ExchangeRecipientConnection",
-  "ExchangeRecipientEdge", "RemovableSigners",
+  "ExchangeRecipientEdge", "RemovableSigners", ...portalUnkeyed,
 ];
 
 export function makeClient(session: Session | null): Client {

@@ -1,11 +1,17 @@
 import { useState } from "react";
-import { useQuery } from "urql";
+import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
+import { FieldProblems, FormProblems, problemsOf, type Problem } from "./problems";
 
 const UnitsQuery = graphql(`
   query AdminUnits {
     orgUnits(first: 100) { edges { node { id name depth parent { id } leader { id displayName } } } }
+  }
+`);
+const CreateUnit = graphql(`
+  mutation AdminCreateOrgUnit($input: CreateOrgUnitInput!) {
+    createOrgUnit(input: $input) { orgUnit { id } errors { code message field } }
   }
 `);
 const MembersQuery = graphql(`
@@ -23,10 +29,11 @@ const MembersQuery = graphql(`
 
 type Unit = { id: string; name: string; parent?: { id: string } | null; leader?: { displayName: string } | null };
 
-/** 组织机构: the tree of org units; choosing one lists its people and their roles. */
+/** 组织机构: the tree of org units; choosing one lists its people and their roles, and a unit
+ * can be added below it. */
 export function OrgTree() {
   const { t } = useTranslation();
-  const [{ data }] = useQuery({ query: UnitsQuery });
+  const [{ data }, refetch] = useQuery({ query: UnitsQuery });
   const [chosen, setChosen] = useState<string | null>(null);
   const units: Unit[] = data?.orgUnits.edges.map((e) => e.node) ?? [];
   const children = (parent: string | null) => units.filter((u) => (u.parent?.id ?? null) === parent || (parent === null && u.parent && !units.some((p) => p.id === u.parent!.id)));
@@ -44,7 +51,10 @@ export function OrgTree() {
   return (
     <div className="columns">
       <nav aria-label={t("admin.org")} className="tree">{branch(null)}</nav>
-      <div>{chosen && <Members id={chosen} />}</div>
+      <div>
+        {chosen && <Members id={chosen} />}
+        <AddUnit parent={units.find((u) => u.id === chosen) ?? units.find((u) => !u.parent)} onDone={() => refetch({ requestPolicy: "network-only" })} />
+      </div>
     </div>
   );
 }
@@ -67,5 +77,28 @@ function Members({ id }: { id: string }) {
         ))}
       </tbody>
     </table>
+  );
+}
+
+function AddUnit({ parent, onDone }: { parent?: Unit; onDone: () => void }) {
+  const { t } = useTranslation();
+  const [, create] = useMutation(CreateUnit);
+  const [name, setName] = useState("");
+  const [code, setCode] = useState("");
+  const [problems, setProblems] = useState<Problem[]>([]);
+  async function add(e: React.FormEvent) {
+    e.preventDefault();
+    const found = problemsOf(await create({ input: { name, code: code || null, parentId: parent?.id ?? null } }), "createOrgUnit");
+    setProblems(found);
+    if (!found.length) { setName(""); setCode(""); onDone(); }
+  }
+  return (
+    <form className="inline-form wrap card" onSubmit={add} data-testid="add-unit" aria-label={t("admin.unit.add")}>
+      <p className="meta">{t("admin.unit.below", { name: parent?.name ?? "—" })}</p>
+      <label>{t("admin.unit.name")}<input name="name" required value={name} onChange={(e) => setName(e.target.value)} /><FieldProblems problems={problems} name="name" /></label>
+      <label>{t("admin.unit.code")}<input name="code" value={code} onChange={(e) => setCode(e.target.value)} /><FieldProblems problems={problems} name="code" /></label>
+      <button type="submit" className="primary">{t("admin.unit.add")}</button>
+      <FormProblems problems={problems} fields={["name", "code"]} />
+    </form>
   );
 }

@@ -2,6 +2,10 @@ import { useEffect, useRef, useState } from "react";
 import { useMutation, useQuery } from "urql";
 import { useTranslation } from "react-i18next";
 import { graphql } from "../gql";
+import "./locales";
+import "./designers.css";
+import { createModeler, type Modeler } from "./flow/modeler";
+import { PropertiesPanel, type Problem } from "./flow/PropertiesPanel";
 
 const FlowsQuery = graphql(`
   query DesignerFlows {
@@ -9,11 +13,13 @@ const FlowsQuery = graphql(`
       edges {
         node {
           id key name
+          form { id draft { id fields } publishedVersion { id fields } }
           draft { id bpmnXml bpmnNotes }
           publishedVersion { id number bpmnXml }
         }
       }
     }
+    roles(first: 100) { edges { node { id code name } } }
   }
 `);
 const ImportBpmn = graphql(`
@@ -27,14 +33,6 @@ const PublishFlow = graphql(`
   }
 `);
 
-type Problem = { message: string; field?: readonly string[] | null };
-type Modeler = {
-  importXML(xml: string): Promise<unknown>;
-  saveXML(o: { format: boolean }): Promise<{ xml?: string }>;
-  get(name: string): any;
-  destroy(): void;
-};
-
 /** The node a server error names: `[…, "nodes" | "transitions", id, …]`. */
 export function elementOfError(path: readonly string[] | null | undefined): string | null {
   if (!path) return null;
@@ -42,8 +40,12 @@ export function elementOfError(path: readonly string[] | null | undefined): stri
   return at >= 0 && at + 1 < path.length ? path[at + 1] : null;
 }
 
-/** BPMN flow design on bpmn-js's modeler (loaded with this page only): the draft's BPMN is
- * edited, saved through `importBpmn`, published with each error marked on its node. */
+/** BPMN flow design on bpmn-js's modeler (loaded with this page only) with a panel for
+ * Officecloud's `oc:` settings: the draft's BPMN is edited, saved through `importBpmn`,
+ * published with each error marked on its node and shown in the panel.
+ *
+ * One modeler lives as long as the page; each BPMN to show is imported into it in turn, the
+ * last one asked for last, and `data-shown` on the canvas names the flow once it is drawn. */
 export default function FlowDesignerPage() {
   const { t } = useTranslation();
   const [{ data }] = useQuery({ query: FlowsQuery, requestPolicy: "cache-and-network" });
@@ -53,50 +55,73 @@ export default function FlowDesignerPage() {
   const [problems, setProblems] = useState<Problem[]>([]);
   const [notes, setNotes] = useState<string[]>([]);
   const [status, setStatus] = useState("");
+  const [modeler, setModeler] = useState<Modeler | null>(null);
+  const [selected, setSelected] = useState<any>(null);
+  const [shown, setShown] = useState<string | null>(null);
   const holder = useRef<HTMLDivElement>(null);
-  const modeler = useRef<Modeler | null>(null);
+  const imports = useRef<Promise<unknown>>(Promise.resolve());
   const flows = data?.flows.edges.map((e) => e.node) ?? [];
+  const roles = data?.roles.edges.map((e) => e.node) ?? [];
   const flow = flows.find((f) => f.id === chosen);
   const xml = (flow?.draft ?? flow?.publishedVersion)?.bpmnXml;
+  const formVersion = flow?.form?.draft ?? flow?.form?.publishedVersion;
 
   useEffect(() => {
-    if (!xml || !holder.current) return;
-    let cancelled = false;
-    setStatus(t("designer.loadingModeler"));
-    void (async () => {
-      const [{ default: BpmnModeler }] = await Promise.all([
-        import("bpmn-js/lib/Modeler"),
-        import("bpmn-js/dist/assets/diagram-js.css"),
-        import("bpmn-js/dist/assets/bpmn-js.css"),
-        import("bpmn-js/dist/assets/bpmn-font/css/bpmn-embedded.css"),
-      ]);
-      if (cancelled || !holder.current) return;
-      modeler.current?.destroy();
-      const m = new BpmnModeler({ container: holder.current }) as unknown as Modeler;
-      modeler.current = m;
-      await m.importXML(xml);
-      m.get("canvas").zoom("fit-viewport");
-      setStatus("");
-    })();
+    let alive = true;
+    let made: Modeler | null = null;
+    void createModeler(holder.current!).then((m) => {
+      if (!alive) return m.destroy();
+      made = m;
+      m.on("selection.changed", (e: { newSelection: any[] }) => {
+        const [one] = e.newSelection;
+        setSelected(e.newSelection.length === 1 ? (one.labelTarget ?? one) : null);
+      });
+      m.on("import.done", () => setSelected(null));
+      setModeler(m);
+    });
     return () => {
-      cancelled = true;
+      alive = false;
+      made?.destroy();
     };
-  }, [xml, t]);
-  useEffect(() => () => modeler.current?.destroy(), []);
+  }, []);
+
+  /** Import `text` after any import under way, so the last one asked for is the one shown. */
+  function show(text: string, key: string): Promise<unknown> {
+    const m = modeler!;
+    const done = imports.current.then(async () => {
+      await m.importXML(text);
+      const canvas = m.get("canvas");
+      canvas.resized();
+      canvas.zoom("fit-viewport");
+      setShown(key);
+    });
+    imports.current = done.catch(() => undefined);
+    return done;
+  }
+
+  useEffect(() => {
+    if (!modeler || !xml || !flow) return;
+    setStatus("");
+    show(xml, flow.id).catch((e: Error) => setStatus(`${t("flowPanel.importFailed")}: ${e.message}`));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [modeler, xml]);
 
   function mark(found: Problem[]) {
     setProblems(found);
-    const canvas = modeler.current?.get("canvas");
-    const registry = modeler.current?.get("elementRegistry");
-    registry?.getAll().forEach((el: { id: string }) => canvas.removeMarker(el.id, "has-error"));
+    if (!modeler) return;
+    const canvas = modeler.get("canvas");
+    const registry = modeler.get("elementRegistry");
+    registry.getAll().forEach((el: { id: string }) => canvas.removeMarker(el.id, "has-error"));
     for (const p of found) {
       const id = elementOfError(p.field);
-      if (id && registry?.get(id)) canvas.addMarker(id, "has-error");
+      if (id && registry.get(id)) canvas.addMarker(id, "has-error");
     }
+    const first = found.map((p) => elementOfError(p.field)).find((id) => id && registry.get(id));
+    if (first) modeler.get("selection").select(registry.get(first));
   }
   async function save(): Promise<boolean> {
-    if (!flow || !modeler.current) return false;
-    const { xml: edited } = await modeler.current.saveXML({ format: true });
+    if (!flow || !modeler) return false;
+    const { xml: edited } = await modeler.saveXML({ format: true });
     const result = await importBpmn({ input: { id: flow.id, xml: edited ?? "" } });
     const payload = result.data?.importBpmn;
     const found = result.error ? [{ message: result.error.message }] : (payload?.errors ?? []);
@@ -110,10 +135,10 @@ export default function FlowDesignerPage() {
     const result = await publish({ input: { id: flow.id } });
     const found = result.error ? [{ message: result.error.message }] : (result.data?.publishFlow.errors ?? []);
     mark(found);
-    setStatus(found.length ? "" : t("designer.saved"));
+    setStatus(found.length ? "" : t("flowPanel.published", { number: result.data?.publishFlow.version?.number }));
   }
   async function exportXml() {
-    const { xml: edited } = (await modeler.current?.saveXML({ format: true })) ?? {};
+    const { xml: edited } = (await modeler?.saveXML({ format: true })) ?? {};
     if (!edited) return;
     const link = document.createElement("a");
     link.href = URL.createObjectURL(new Blob([edited], { type: "application/xml" }));
@@ -121,8 +146,11 @@ export default function FlowDesignerPage() {
     link.click();
   }
   async function importFile(file: File | undefined) {
-    if (file && modeler.current) await modeler.current.importXML(await file.text());
+    if (!file || !flow || !modeler) return;
+    await show(await file.text(), flow.id).catch((e: Error) => setStatus(`${t("flowPanel.importFailed")}: ${e.message}`));
   }
+  const ready = !!flow && shown === flow.id;
+  const selectedProblems = selected ? problems.filter((p) => elementOfError(p.field) === selected.id) : [];
   return (
     <section data-testid="flow-designer">
       <h1>{t("nav.flows")}</h1>
@@ -136,16 +164,16 @@ export default function FlowDesignerPage() {
         </label>
         {flow && (
           <div className="buttons">
-            <button onClick={() => void save()}>{t("designer.save")}</button>
-            <button className="primary" onClick={() => void publishFlow()}>{t("designer.publish")}</button>
-            <button onClick={() => void exportXml()}>{t("designer.export")}</button>
+            <button disabled={!ready} onClick={() => void save()}>{t("designer.save")}</button>
+            <button disabled={!ready} className="primary" onClick={() => void publishFlow()}>{t("designer.publish")}</button>
+            <button disabled={!ready} onClick={() => void exportXml()}>{t("designer.export")}</button>
             <label className="button">
               {t("designer.import")}
               <input type="file" accept=".bpmn,.xml" className="sr-only" onChange={(e) => void importFile(e.target.files?.[0])} />
             </label>
           </div>
         )}
-        <span role="status">{status}</span>
+        <span role="status">{flow && !ready && !status ? t("designer.loadingModeler") : status}</span>
       </div>
       {problems.map((p) => (
         <p key={p.message} role="alert" className="problems" data-element={elementOfError(p.field) ?? ""}>
@@ -158,7 +186,18 @@ export default function FlowDesignerPage() {
           <ul>{notes.map((n) => (<li key={n}>{n}</li>))}</ul>
         </details>
       )}
-      <div ref={holder} className="bpmn" data-testid="bpmn-canvas" hidden={!flow} />
+      <div className="flow-designer" hidden={!flow}>
+        <div ref={holder} className="bpmn" data-testid="bpmn-canvas" data-shown={ready ? flow.id : ""} />
+        {modeler && ready && (
+          <PropertiesPanel
+            modeler={modeler}
+            element={selected}
+            problems={selectedProblems}
+            fields={formVersion?.fields ?? []}
+            roles={roles}
+          />
+        )}
+      </div>
     </section>
   );
 }

@@ -1,0 +1,242 @@
+"""Compiled plans of registered operations (`schema/compiled/`), proven by difference: each
+registered operation the compiler handles runs both ways, by its hash (the plan) and as its
+text (graphql-core), over Hypothesis-drawn viewers, variables and changes to the data, and the
+two answers must be the same bytes, errors included. The compiled inbox's statements do not
+grow with the page."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from typing import Any
+
+import aiohttp
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from auth.viewer import actor_for
+from models.access import DataScope
+from models.directory import Role, User
+from models.documents import Document, DocumentEvent, DocumentType, Secrecy, Task
+from schema.compiled import ANSWERED
+from server.settings import Settings
+from services.documents import lifecycle
+from tests.conftest import GraphQL, gid, key_of, new_department
+from tests.documents.support import Office, dispatching_office
+from tests.documents.test_hidden_fields import USERS, hidden_field_office
+
+INBOX = """query Inbox { myTasks(kind: OPEN, first: 20) { totalCount pageInfo { hasNextPage
+  endCursor } edges { node { id nodeName createdAt dueAt document { id title number urgency
+  status initiator { displayName } documentType { name } orgUnit { name } } } } } }"""
+PAGE = """query Page($kind: TaskList!, $n: Int, $after: String) {
+  mine: myTasks(kind: $kind, first: $n, after: $after) { totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { ...TaskBits document { ...DocBits } } } } }
+fragment TaskBits on Task { id nodeId nodeName pool status outcome comment dueAt closedAt
+  overdue openedAt createdAt allowedActions assignee { displayName } candidates { username } }
+fragment DocBits on Document { id title number urgency secrecy status version formData
+  initiator { displayName } documentType { name code } orgUnit { name }
+  currentNodes { id name } }"""
+DETAIL = """query Detail($id: ID!) { node(id: $id) { __typename id ... on Document {
+  title number urgency secrecy status version createdAt submittedAt completedAt archivedAt
+  formData allowedActions documentType { id name } initiator { id displayName }
+  orgUnit { id name } currentNodes { id name }
+  tasks { id nodeName status outcome assignee { displayName } actedBy { displayName } }
+  attachments { name } timeline(first: 20) { totalCount edges { node {
+    seq action nodeName fromStatus toStatus comment data changes at actor { displayName } } } } }
+  ... on Task { nodeName document { title formData } } ... on Node { id } } }"""
+TWO = """query Two($a: ID!, $b: ID!) {
+  a: node(id: $a) { ... on Document { t: title formData f2: formData } }
+  b: node(id: $b) { __typename ... on Document { title secrecy } }
+  open: myTasks(first: 3) { edges { node { document { title } } } } __typename }"""
+OPERATIONS = {"Inbox": INBOX, "Page": PAGE, "Detail": DETAIL, "Two": TWO}
+STEPS = ("director", "finance_head", "legal_head", "clerk", "leader")
+"""Who acts at each node of the canary flow after submission."""
+
+
+def sha(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+class World:
+    """A department on the hidden-field flow with documents at every node, a foreign tenant's
+    document, and the ids a client could send."""
+
+    def __init__(self, office: Office, foreign: tuple[str, str]) -> None:
+        self.office = office
+        self.foreign_token, self.foreign_id = foreign
+        self.documents: list[str] = []
+        self.tasks: list[str] = []
+        self.events: list[str] = []
+
+    def token(self, who: str) -> str:
+        return self.foreign_token if who == "foreign" else self.office.token(who)
+
+    def ids(self) -> list[str]:
+        missing = [gid("Document", uuid.uuid4()), gid("User", uuid.uuid4()), "not-an-id"]
+        return [*self.documents, *self.tasks, *self.events, self.foreign_id, *missing]
+
+
+@pytest.fixture(scope="module")
+async def world(database: Settings, gql: GraphQL, platform_admin: User) -> World:
+    office = await hidden_field_office(gql, await new_department(name="编译测试部门"))
+    foreign = await dispatching_office(gql, await new_department(name="外部门"))
+    scope, tenant = foreign.department.scope, foreign.department.tenant
+    author = await actor_for(scope, foreign.users["writer"], tenant)
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    made = await lifecycle.create_document(
+        author, document_type_id=doc_type.id, title="外部门的文", form_data={"body": "x"}
+    )
+    world = World(office, (foreign.token("admin"), gid("Document", made.id)))
+    secrecies = ["INTERNAL", "SECRET", "PUBLIC", "CONFIDENTIAL"]
+    for depth in range(len(STEPS) + 2):
+        made_doc = await office.ok(
+            "writer",
+            "createDocument",
+            {
+                "documentTypeId": office.type_id,
+                "title": f"文{depth}",
+                "secrecy": secrecies[depth % len(secrecies)],
+                "formData": {"subject": f"主题{depth}", "secret": f"secret-{depth}"},
+            },
+            "document { id } ",
+        )
+        doc = made_doc["document"]["id"]
+        world.documents.append(doc)
+        if depth:
+            await office.ok("writer", "submitDocument", {"id": doc}, "document { id } ")
+        for who in STEPS[: max(depth - 1, 0)]:
+            await office.approve(who, doc, comment=f"{who} 同意")
+    for doc in world.documents:
+        key = key_of(doc)
+        world.tasks += [gid("Task", t.id) for t in await Task.filter(document_id=key)]
+        world.events += [
+            gid("DocumentEvent", e.id) for e in await DocumentEvent.filter(document_id=key)
+        ]
+    await register(gql, platform_admin, *OPERATIONS.values())
+    return world
+
+
+async def register(gql: GraphQL, platform_admin: User, *bodies: str) -> None:
+    mutation = """mutation($input: RegisterOperationsInput!) {
+      registerOperations(input: $input) { errors { code } } }"""
+    documents = [{"body": body} for body in bodies]
+    token = gql.token(platform_admin, "platform")
+    result = await gql(mutation, {"input": {"documents": documents}}, token=token)
+    assert result.data["registerOperations"]["errors"] == []
+
+
+async def both(
+    http: aiohttp.ClientSession, url: str, token: str, name: str, variables: dict[str, Any]
+) -> tuple[tuple[int, bytes], tuple[int, bytes]]:
+    """The answer by hash (the plan) and by text (graphql-core)."""
+    headers = {"Authorization": f"Bearer {token}"}
+    named = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha(OPERATIONS[name])}}}
+    answers = []
+    for body in (
+        {**named, "variables": variables},
+        {"query": OPERATIONS[name], "variables": variables},
+    ):
+        async with http.post(url, json=body, headers=headers) as response:
+            answers.append((response.status, await response.read()))
+    return answers[0], answers[1]
+
+
+def counted(outcome: str) -> float:
+    return ANSWERED.labels(outcome)._value.get()
+
+
+PAGE_SIZES = st.sampled_from([None, 0, 1, 2, 3, 5, 20, 100, 101, -1])
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(data=st.data())
+@pytest.mark.slow
+async def test_registered_operations_answer_the_same_bytes_compiled_or_not(
+    world: World, gql: GraphQL, http: aiohttp.ClientSession, data: st.DataObject
+) -> None:
+    office = world.office
+    scope = office.department.scope
+    if data.draw(st.integers(0, 2)) == 0:  # the data moves: a secrecy level, a data scope
+        doc = data.draw(st.sampled_from(world.documents))
+        secrecy = data.draw(st.sampled_from(list(Secrecy)))
+        await scope.query(Document).filter(id=key_of(doc)).update(secrecy=secrecy)
+        reach = data.draw(st.sampled_from(list(DataScope)))
+        await scope.query(Role).filter(code="doc_reader").update(data_scope=reach)
+    who = data.draw(st.sampled_from([*USERS, "admin", "foreign"]))
+    name = data.draw(st.sampled_from(sorted(OPERATIONS)))
+    ids = world.ids()
+    variables: dict[str, Any] = {}
+    if name == "Page":
+        variables = {
+            "kind": data.draw(st.sampled_from(["OPEN", "DONE", "DELEGATED"])),
+            "n": data.draw(PAGE_SIZES),
+            "after": data.draw(st.sampled_from([None, None, "bad-cursor"])),
+        }
+    elif name == "Detail":
+        variables = {"id": data.draw(st.sampled_from(ids))}
+    elif name == "Two":
+        variables = {"a": data.draw(st.sampled_from(ids)), "b": data.draw(st.sampled_from(ids))}
+    compiled, general = await both(http, gql.url, world.token(who), name, variables)
+    assert compiled == general, (who, name, variables)
+
+
+async def test_the_plan_answers_and_gives_way_on_errors(
+    world: World, gql: GraphQL, http: aiohttp.ClientSession
+) -> None:
+    """The differential test would pass with a compiler that never ran: here the plan is seen
+    answering (detail, inbox) and giving way to normal execution (an over-large page)."""
+    plan, gave_way = counted("plan"), counted("gave_way")
+    for name, variables in (("Detail", {"id": world.documents[3]}), ("Inbox", {})):
+        compiled, general = await both(http, gql.url, world.token("director"), name, variables)
+        assert compiled == general
+        assert compiled[0] == 200
+        assert b'"errors"' not in compiled[1]
+    assert counted("plan") == plan + 2
+    variables = {"kind": "OPEN", "n": 101}
+    compiled, general = await both(http, gql.url, world.token("director"), "Page", variables)
+    assert compiled == general
+    assert b"BAD_USER_INPUT" in compiled[1]
+    assert counted("gave_way") == gave_way + 1
+    assert b"secret-3" not in compiled[1]
+
+
+async def test_the_compiled_inbox_runs_the_same_statements_for_any_page_size(
+    gql: GraphQL,
+    make_department: Any,
+    platform_admin: User,
+    http: aiohttp.ClientSession,
+    count_queries: Any,
+) -> None:
+    office = await dispatching_office(gql, await make_department())
+    scope, tenant = office.department.scope, office.department.tenant
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    writer = await actor_for(scope, office.users["writer"], tenant)
+    for i in range(25):
+        document = await lifecycle.create_document(
+            writer, document_type_id=doc_type.id, title=f"请示{i}", form_data={"body": "x"}
+        )
+        await lifecycle.submit_document(writer, id=document.id)
+    await register(gql, platform_admin, PAGE)
+    await office.run("director", "{ viewer { user { id } } }")  # first use records a sign-in
+    headers = {"Authorization": f"Bearer {office.token('director')}"}
+    counts, plan = {}, counted("plan")
+    for size in (2, 5, 25):  # the first reads the registered text once per process
+        variables = {"kind": "OPEN", "n": size, "after": None}
+        body = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha(PAGE)}}}
+        with count_queries() as statements:
+            async with http.post(
+                gql.url, json={**body, "variables": variables}, headers=headers
+            ) as response:
+                answer = await response.read()
+        assert answer.count(b'"cursor"') == size
+        assert b'"errors"' not in answer
+        counts[size] = statements()
+    assert counted("plan") == plan + 3
+    assert counts[5] == counts[25], counts
