@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"workflow": 0.90, "services": 0.85}
 """The scores each area should reach (killed / counted mutants; issue 23)."""
 
-FLOORS = {"workflow": 0.65, "services": 0.60}
+FLOORS = {"workflow": 0.80, "services": 0.60}
 """The scores each area may not fall below, checked by `make test`: the measured scores less a
 sample's slack (docs/testing.md, "Measured"). Raise them towards TARGETS as tests land; never
 lower them."""
