@@ -176,7 +176,8 @@ class GraphQL:
         token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        sent = {"Content-Type": "application/json", **(headers or {})}
+        # Messages in the language the tests are written in (the server's default is zh-CN).
+        sent = {"Content-Type": "application/json", "Accept-Language": "en", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"
         async with self.session.post(
