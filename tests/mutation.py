@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"workflow": 0.90, "services": 0.85}
 """The scores each area should reach (killed / counted mutants; issue 23)."""
 
-FLOORS = {"workflow": 0.65, "services": 0.75}
+FLOORS = {"workflow": 0.80, "services": 0.75}
 """The scores each area may not fall below, checked by `make test`: the measured scores less a
 sample's slack (docs/testing.md, "Measured"). Raise them towards TARGETS as tests land; never
 lower them."""
@@ -226,12 +226,26 @@ def migrate(url: str) -> None:
     asyncio.run(apply())
 
 
-def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
-    """Run the `chosen` mutants (all when empty) with the tests of their modules."""
-    import mutmut.__main__ as mm
-    from mutmut.configuration import config
+def statuses_of(names: dict[str, str]) -> dict[str, str]:
+    """Each mutant's status as the runs so far left it in mutants/ ("not checked" if none)."""
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for path in sorted(set(names.values())):
+        data = SourceFileMutationData(path=path)
+        data.load()
+        found.update({k: status_by_exit_code[c] for k, c in data.exit_code_by_key.items()})
+    return {name: found.get(name, "not checked") for name in names}
+
+
+def run(
+    names: dict[str, str], chosen: list[str], children: int, *, score_all: bool = False
+) -> list[Score]:
+    """Run the `chosen` mutants (all when empty) with the tests of their modules; score them,
+    or every mutant of their files with `score_all`."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
     from mutmut.workers.isolation import MutantRunner
 
     collect = mm.collect_or_load_stats
@@ -264,16 +278,16 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
         else nullcontext()
     ):
         mm._run(chosen, children)
+    return scores_of({n: names[n] for n in chosen} if chosen and not score_all else names)
+
+
+def scores_of(names: dict[str, str]) -> list[Score]:
+    """Each area's score over `names`, listing the mutants not detected."""
     statuses: dict[str, Counter[str]] = {}
-    for path in files:
-        data = SourceFileMutationData(path=path)
-        data.load()
-        for name, code in data.exit_code_by_key.items():
-            if not chosen or name in chosen:
-                status = status_by_exit_code[code]
-                statuses.setdefault(area_of(path), Counter())[status] += 1
-                if status not in DETECTED | NOT_COUNTED:
-                    print(f"  {status}: {name}  (python -m mutmut show {name})")
+    for name, status in statuses_of(names).items():
+        statuses.setdefault(area_of(names[name]), Counter())[status] += 1
+        if status not in DETECTED | NOT_COUNTED:
+            print(f"  {status}: {name}  (python -m mutmut show {name})")
     return [Score(area, counts) for area, counts in sorted(statuses.items())]
 
 
@@ -322,6 +336,11 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--files", type=int, nargs=2, default=(4, 3), metavar=("W", "S"))
     parser.add_argument("--mutants", type=int, nargs=2, default=(80, 20), metavar=("W", "S"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="full: run again only what the last run did not detect or check (after writing tests)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sample = args.mode == "sample"
@@ -338,7 +357,7 @@ def main(argv: list[str]) -> int:
     elif targets != areas:
         only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in targets]
     marker = Path("mutants/.sample")
-    if only or marker.exists():
+    if not args.again and (only or marker.exists()):
         shutil.rmtree("mutants", ignore_errors=True)  # a partial copy mutates only some files
     started = time.monotonic()
     names = generate(areas, only)
@@ -350,9 +369,17 @@ def main(argv: list[str]) -> int:
         for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
+    elif args.again:
+        # The tests changed since: collect which test reaches what anew (mutmut's incremental
+        # collection of new tests fails in its own process), keeping the results.
+        Path("mutants/mutmut-stats.json").unlink(missing_ok=True)
+        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED]
+        if not chosen:
+            print("mutation: nothing left to run again")
+            return 0 if report(scores_of(names), sampled=False) else 1
     elif only:
         chosen = sorted(names)
-    scores = run(names, chosen, args.children)
+    scores = run(names, chosen, args.children, score_all=args.again)
     print(f"mutation: done in {time.monotonic() - started:.0f}s")
     return 0 if report(scores, sampled=sample) else 1
 
