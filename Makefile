@@ -8,7 +8,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 
 .PHONY: run test test-fast lint typecheck contract pytest mutation mutation-sample schema release-schema \
-	apidocs migrations graphiql console web-test browser
+	apidocs migrations graphiql console web-test browser messages
 
 $(BIN)/officecloud: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Officecloud needs Python 3.11 or newer, and none of python3," \
@@ -76,11 +76,15 @@ typecheck: $(BIN)/officecloud
 contract: $(BIN)/officecloud
 	$(BIN)/officecloud api check
 
+# Two pytest-xdist workers, a test file each at a time (a scenario's steps stay together): much
+# of the suite waits on servers, browsers and PostgreSQL, so two overlap well even on 2 cores.
+TEST_WORKERS ?= 2
+
 pytest: $(BIN)/officecloud graphiql console browser
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 test-fast: $(BIN)/officecloud graphiql
-	$(BIN)/pytest -m "not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 # Mutation testing (docs/testing.md): every mutant of workflow/ and services/ (hours; pass
 # MUTATION_ARGS="workflow/" for one area), or the seeded sample `make test` runs (minutes).
@@ -102,6 +106,16 @@ apidocs: $(BIN)/officecloud
 release-schema: schema
 	@test -n "$(VERSION)" || { echo "make release-schema VERSION=x.y.z" >&2; exit 1; }
 	$(BIN)/officecloud api release $(VERSION)
+
+# Messages for people (docs/i18n.md): collects every `_("…")` of the server's code and brings
+# each catalogue (i18n/locale/<lang>/LC_MESSAGES/messages.po) up to date; translate the new ones.
+I18N_SOURCES := auth resolvers schema server services subscriptions sync workflow
+messages: $(BIN)/officecloud
+	@mkdir -p build
+	$(BIN)/pybabel extract -F i18n/babel.cfg --no-default-keywords -k _:1 --no-location \
+		--sort-output --omit-header -o build/messages.pot $(I18N_SOURCES)
+	$(BIN)/pybabel update -i build/messages.pot -d i18n/locale -D messages --no-fuzzy-matching \
+		--ignore-obsolete --omit-header
 
 migrations: $(BIN)/officecloud
 	$(BIN)/tortoise makemigrations

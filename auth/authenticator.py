@@ -20,6 +20,7 @@ from auth.errors import AuthError
 from auth.introspection import Introspector
 from auth.tokens import TokenValidator, looks_like_jwt
 from auth.viewer import PortalDirectory, Viewer, load_viewer, viewer_for
+from i18n import _
 from models.directory import User
 from models.scope import TenantScope, across_tenants
 from models.sso import PortalSession
@@ -65,9 +66,9 @@ class Authenticator:
         """None when no credentials were sent; AuthError when they are wrong."""
         if not authorization:
             return None
-        scheme, _, token = authorization.strip().partition(" ")
+        scheme, _space, token = authorization.strip().partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
-            raise AuthError("Send 'Authorization: Bearer <access token>'")
+            raise AuthError(_("Send 'Authorization: Bearer <access token>'"))
         token = token.strip()
         cached = self.cache.get(token)
         if cached is not None:
@@ -128,7 +129,7 @@ class Authenticator:
         session = await across_tenants(PortalSession).get_or_none(token_hash=token_hash(raw))
         now = datetime.now(UTC)
         if session is None or session.revoked_at is not None or session.expires_at <= now:
-            raise AuthError("The session has ended or was revoked; sign in again at /auth/login")
+            raise AuthError(_("The session has ended or was revoked; sign in again at /auth/login"))
         if csrf is not None and not hmac.compare_digest(csrf, session.csrf_token):
             raise AuthError.forbidden(
                 f"Cookie-authenticated writes need the CSRF token (cookie {CSRF_COOKIE}) "

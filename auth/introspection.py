@@ -18,6 +18,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 
 from auth.errors import AuthError
 from auth.tokens import check_audience, check_bearer, check_times, numeric_date
+from i18n import _
 
 Endpoint = Callable[[], Awaitable[str]]
 
@@ -61,7 +62,7 @@ class Introspector:
             while len(self._cache) > self._max_entries:
                 self._cache.popitem(last=False)
         if claims is None:
-            raise AuthError("Token is not active (introspection)")
+            raise AuthError(_("Token is not active (introspection)"))
         check_times(claims, self._leeway)
         check_bearer(claims)
         return claims
@@ -76,11 +77,16 @@ class Introspector:
             )
         except Exception as exc:
             raise AuthError(
-                f"Token introspection failed: {exc}", status=503, code="SERVICE_UNAVAILABLE"
+                _("Token introspection failed: {exc}", exc=exc),
+                status=503,
+                code="SERVICE_UNAVAILABLE",
             ) from exc
         if response.status_code != 200:
             raise AuthError(
-                f"Token introspection answered HTTP {response.status_code}",
+                _(
+                    "Token introspection answered HTTP {status_code}",
+                    status_code=response.status_code,
+                ),
                 status=503,
                 code="SERVICE_UNAVAILABLE",
             )
@@ -88,9 +94,9 @@ class Introspector:
         if not data.get("active"):
             return None
         if data.get("iss", self.issuer) != self.issuer:
-            raise AuthError("Introspected token comes from another issuer")
+            raise AuthError(_("Introspected token comes from another issuer"))
         check_audience(data, self.audience)
         if not data.get("sub"):
-            raise AuthError("Introspected token has no subject")
+            raise AuthError(_("Introspected token has no subject"))
         data.setdefault("iss", self.issuer)
         return data

@@ -14,6 +14,7 @@ from authlib.integrations.httpx_client import AsyncOAuth2Client
 from auth.errors import AuthError
 from auth.jwks import Discovery
 from auth.tokens import TokenValidator, check_audience, check_times
+from i18n import _
 
 BACKCHANNEL_LOGOUT_EVENT = "http://schemas.openid.net/event/backchannel-logout"
 LOGOUT_TOKEN_TYPES = frozenset({"logout+jwt", "application/logout+jwt", "jwt"})
@@ -79,7 +80,7 @@ class OidcClient:
                 redirect_uri=self.redirect_uri,
             )
         except Exception as exc:
-            raise AuthError(f"The portal refused the authorization code: {exc}") from exc
+            raise AuthError(_("The portal refused the authorization code: {exc}", exc=exc)) from exc
         return dict(token)
 
     async def userinfo(self, access_token: str) -> dict[str, Any]:
@@ -91,21 +92,26 @@ class OidcClient:
                 withhold_token=True,
             )
         except Exception as exc:
-            raise AuthError(f"The portal's userinfo endpoint failed: {exc}") from exc
+            raise AuthError(_("The portal's userinfo endpoint failed: {exc}", exc=exc)) from exc
         if response.status_code != 200:
-            raise AuthError(f"The portal's userinfo endpoint answered {response.status_code}")
+            raise AuthError(
+                _(
+                    "The portal's userinfo endpoint answered {status_code}",
+                    status_code=response.status_code,
+                )
+            )
         data: dict[str, Any] = response.json()
         return data
 
     async def id_token_claims(self, id_token: str, *, nonce: str) -> dict[str, Any]:
         """OpenID Connect Core 3.1.3.7: signature, issuer, audience, azp, times and nonce."""
-        _, claims, trusted = await self.validator.verify(id_token)
+        _header, claims, trusted = await self.validator.verify(id_token)
         self._ours(claims, trusted.issuer)
         if claims.get("exp") is None or claims.get("iat") is None:
-            raise AuthError("ID token lacks exp or iat")
+            raise AuthError(_("ID token lacks exp or iat"))
         check_times(claims, self.validator.leeway)
         if not hmac.compare_digest(str(claims.get("nonce", "")), nonce):
-            raise AuthError("ID token nonce does not match the sign-in request")
+            raise AuthError(_("ID token nonce does not match the sign-in request"))
         return claims
 
     async def logout_token_claims(self, logout_token: str) -> dict[str, Any]:
@@ -113,33 +119,40 @@ class OidcClient:
         header, claims, trusted = await self.validator.verify(logout_token)
         typ = header.get("typ")
         if typ is not None and str(typ).lower() not in LOGOUT_TOKEN_TYPES:
-            raise AuthError(f"Logout token has typ {typ!r}, not 'logout+jwt' (or 'JWT')")
+            raise AuthError(
+                _("Logout token has typ {typ}, not 'logout+jwt' (or 'JWT')", typ=repr(typ))
+            )
         self._ours(claims, trusted.issuer)
         if claims.get("iat") is None:
-            raise AuthError("Logout token lacks iat")
+            raise AuthError(_("Logout token lacks iat"))
         check_times(claims, self.validator.leeway)
         if float(claims["iat"]) < time.time() - LOGOUT_TOKEN_MAX_AGE:
-            raise AuthError("Logout token is too old")
+            raise AuthError(_("Logout token is too old"))
         events = claims.get("events")
         if not isinstance(events, dict) or not isinstance(
             events.get(BACKCHANNEL_LOGOUT_EVENT), dict
         ):
-            raise AuthError(f"Logout token lacks the {BACKCHANNEL_LOGOUT_EVENT} event")
+            raise AuthError(
+                _(
+                    "Logout token lacks the {BACKCHANNEL_LOGOUT_EVENT} event",
+                    BACKCHANNEL_LOGOUT_EVENT=BACKCHANNEL_LOGOUT_EVENT,
+                )
+            )
         if "nonce" in claims:
-            raise AuthError("Logout token must not contain a nonce")
+            raise AuthError(_("Logout token must not contain a nonce"))
         if not claims.get("sub") and not claims.get("sid"):
-            raise AuthError("Logout token names neither sub nor sid")
+            raise AuthError(_("Logout token names neither sub nor sid"))
         if not claims.get("jti"):
-            raise AuthError("Logout token lacks jti")
+            raise AuthError(_("Logout token lacks jti"))
         return claims
 
     def _ours(self, claims: dict[str, Any], issuer: str) -> None:
         if issuer != self.issuer:
-            raise AuthError("Token comes from another issuer")
+            raise AuthError(_("Token comes from another issuer"))
         check_audience(claims, self.client_id)
         aud = claims.get("aud")
         if isinstance(aud, list) and len(aud) > 1 and claims.get("azp") != self.client_id:
-            raise AuthError("Token has several audiences and azp is not our client")
+            raise AuthError(_("Token has several audiences and azp is not our client"))
 
     async def end_session_url(
         self, *, id_token_hint: str | None, post_logout_redirect_uri: str | None

@@ -18,6 +18,7 @@ from joserfc.jwk import KeySet
 
 from auth.errors import AuthError
 from auth.jwks import JwksCache
+from i18n import _
 
 ASYMMETRIC = frozenset(
     {"RS256", "RS384", "RS512", "PS256", "PS384", "PS512", "ES256", "ES384", "ES512", "EdDSA"}
@@ -52,19 +53,24 @@ class TokenValidator:
         header, unverified = _peek(token)
         alg = header.get("alg")
         if alg not in self._algorithms:
-            raise AuthError(f"Token algorithm {alg!r} is not accepted")
+            raise AuthError(_("Token algorithm {alg} is not accepted", alg=repr(alg)))
         trusted = self._issuers.get(str(unverified.get("iss")))
         if trusted is None:
-            raise AuthError("Token issuer is not trusted")
+            raise AuthError(_("Token issuer is not trusted"))
         kid = header.get("kid")
         keys = trusted.keys
         key_set = await keys.key_set(kid) if isinstance(keys, JwksCache) else keys
         if kid is not None and not any(k.kid == kid for k in key_set.keys):
-            raise AuthError("Token is signed with an unknown key id")
+            raise AuthError(_("Token is signed with an unknown key id"))
         try:
             verified = jwt.decode(token, key_set, algorithms=self._algorithms)
         except JoseError as exc:
-            raise AuthError(f"Token rejected: {exc.description or exc.error}") from exc
+            raise AuthError(
+                _(
+                    "Token rejected: {reason}",
+                    reason=exc.description or exc.error,
+                )
+            ) from exc
         return dict(verified.header), dict(verified.claims), trusted
 
     async def validate(self, token: str) -> tuple[dict[str, Any], TrustedIssuer]:
@@ -76,12 +82,17 @@ class TokenValidator:
             typ = str(header.get("typ", "")).lower()
             if typ not in ACCESS_TOKEN_TYPES:
                 raise AuthError(
-                    f"Token type {header.get('typ')!r} is not a JWT access token "
-                    "(RFC 9068 requires typ 'at+jwt'; ID tokens are not access tokens)"
+                    _(
+                        "Token type {typ} is not a JWT access token (RFC "
+                        "9068 requires typ 'at+jwt'; ID tokens are not access tokens)",
+                        typ=repr(header.get("typ")),
+                    )
                 )
             missing = [name for name in RFC9068_CLAIMS if claims.get(name) in (None, "")]
             if missing:
-                raise AuthError(f"Token lacks the claims {', '.join(missing)} (RFC 9068)")
+                raise AuthError(
+                    _("Token lacks the claims {missing} (RFC 9068)", missing=", ".join(missing))
+                )
             check_audience(claims, trusted.audience)
             check_times(claims, self._leeway)
             check_bearer(claims)
@@ -95,7 +106,13 @@ def check_audience(claims: dict[str, Any], audience: str) -> None:
     aud = claims.get("aud")
     audiences = aud if isinstance(aud, list) else [aud]
     if audience not in audiences:
-        raise AuthError(f"Token audience {aud!r} does not include {audience!r}")
+        raise AuthError(
+            _(
+                "Token audience {aud} does not include {audience}",
+                aud=repr(aud),
+                audience=repr(audience),
+            )
+        )
 
 
 def check_bearer(claims: dict[str, Any]) -> None:
@@ -107,8 +124,12 @@ def check_bearer(claims: dict[str, Any]) -> None:
         return
     kinds = ", ".join(sorted(cnf)) if isinstance(cnf, dict) else "cnf"
     raise AuthError(
-        f"Token is sender-constrained (cnf: {kinds}); Officecloud accepts bearer tokens only "
-        "(no DPoP or mutual-TLS binding): configure the client for bearer access tokens"
+        _(
+            "Token is sender-constrained (cnf: {kinds}); Officecloud "
+            "accepts bearer tokens only (no DPoP or mutual-TLS binding): "
+            "configure the client for bearer access tokens",
+            kinds=kinds,
+        )
     )
 
 
@@ -116,11 +137,11 @@ def check_times(claims: dict[str, Any], leeway: int, *, now: float | None = None
     now = time.time() if now is None else now
     exp, nbf, iat = (numeric_date(claims, name) for name in ("exp", "nbf", "iat"))
     if exp is not None and exp + leeway < now:
-        raise AuthError("Token has expired")
+        raise AuthError(_("Token has expired"))
     if nbf is not None and nbf - leeway > now:
-        raise AuthError("Token is not valid yet (nbf)")
+        raise AuthError(_("Token is not valid yet (nbf)"))
     if iat is not None and iat - leeway > now:
-        raise AuthError("Token is issued in the future (iat)")
+        raise AuthError(_("Token is issued in the future (iat)"))
 
 
 def numeric_date(claims: dict[str, Any], name: str) -> float | None:
@@ -130,7 +151,9 @@ def numeric_date(claims: dict[str, Any], name: str) -> float | None:
         return None
     value = claims[name]
     if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
-        raise AuthError(f"Token claim {name!r} is not a NumericDate (a number of seconds)")
+        raise AuthError(
+            _("Token claim {name} is not a NumericDate (a number of seconds)", name=repr(name))
+        )
     return float(value)
 
 
@@ -138,13 +161,13 @@ def _peek(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     """Header and claims before verification: only to choose the issuer, key and algorithm."""
     parts = token.split(".")
     if len(parts) != 3:
-        raise AuthError("Token is not a compact JWS")
+        raise AuthError(_("Token is not a compact JWS"))
     try:
         header, claims = (orjson.loads(_b64(p)) for p in parts[:2])
     except (binascii.Error, orjson.JSONDecodeError, ValueError) as exc:
-        raise AuthError("Token is malformed") from exc
+        raise AuthError(_("Token is malformed")) from exc
     if not isinstance(header, dict) or not isinstance(claims, dict):
-        raise AuthError("Token is malformed")
+        raise AuthError(_("Token is malformed"))
     return header, claims
 
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from auth.errors import AuthError
+from i18n import _
 from models.access import Actor, DataScope, Grant, Permission
 from models.directory import Membership, OrgUnit, RoleAssignment, User, UserStatus
 from models.scope import TenantScope
@@ -57,7 +58,9 @@ class Viewer:
 async def find_tenant(claims: dict[str, Any], *, dev: bool, tenant_claim: str) -> Tenant:
     tenant_code = claims.get(tenant_claim if not dev else "tenant")
     if not isinstance(tenant_code, str) or not tenant_code:
-        raise AuthError(f"Token has no '{tenant_claim}' claim naming the tenant")
+        raise AuthError(
+            _("Token has no '{tenant_claim}' claim naming the tenant", tenant_claim=tenant_claim)
+        )
     tenant = await Tenant.get_or_none(code=tenant_code)
     if tenant is None:
         raise AuthError.forbidden(f"Unknown tenant '{tenant_code}'")
@@ -113,8 +116,10 @@ async def viewer_for(
         # `iat` has whole seconds: a token of the logout's own second may predate it, so it goes.
         if revoked is not None and float(claims["iat"]) <= revoked.not_before.timestamp():
             raise AuthError(
-                "Token was issued before (or in the same second as) the user signed out at the "
-                "portal; sign in again"
+                _(
+                    "Token was issued before (or in the same second as) the user signed out at the "
+                    "portal; sign in again"
+                )
             )
     actor, unit_paths, role_ids = await _grants(scope, user, tenant)
     access = EVERYTHING

@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.functions import Count
 
+from i18n import _
 from models.access import Permission
 from models.bookings import ACTIVE_BOOKINGS, Booking, BookingStatus, Resource, ResourceKind
 from resolvers.context import Context
@@ -51,7 +52,7 @@ async def available(
     """Resources open for the whole of [since, until) and not booked then, with at least
     `capacity` seats and every attribute given, by name."""
     if until <= since or until - since > slots.MAX_LENGTH:
-        raise ValueError("Ask for a slot of up to 14 days, `from` before `to`")
+        raise ValueError(_("Ask for a slot of up to 14 days, `from` before `to`"))
     scope = ctx.tenant_scope
     query = scope.query(Resource).filter(active=True)
     if kinds:
@@ -79,7 +80,7 @@ async def schedule(
 ) -> list[Booking]:
     """Active bookings of a resource overlapping [since, until), in time order."""
     if until <= since or until - since > MAX_RANGE:
-        raise ValueError("Ask for a range of up to 62 days, `from` before `to`")
+        raise ValueError(_("Ask for a range of up to 62 days, `from` before `to`"))
     if resource_id is None:
         return []
     query = slots.overlapping(ctx.tenant_scope, [resource_id], since, until)

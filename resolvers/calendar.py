@@ -13,6 +13,7 @@ from typing import Any
 
 from tortoise.expressions import Q, Subquery
 
+from i18n import _
 from models.calendar import (
     CalendarAttendee,
     CalendarEvent,
@@ -115,11 +116,11 @@ class Occurrence:
 async def owner_of(ctx: Context, owner_id: Any, *, edit: bool = False) -> uuid.UUID:
     """Whose calendar the viewer reads: ValueError when she may not."""
     if ctx.actor is None or ctx.scope is None:
-        raise ValueError("Sign in first")
+        raise ValueError(_("Sign in first"))
     try:
         return await calendar_of(ctx.scope, ctx.actor, owner_id, edit=edit)
     except ServiceError as error:
-        raise ValueError(str(error)) from None
+        raise ValueError(error.problems[0].message) from None
 
 
 async def occurrences(
@@ -128,7 +129,7 @@ async def occurrences(
     """The occurrences of the owner's events and invitations (not declined, not cancelled)
     that overlap [since, until), in time order."""
     if until <= since or until - since > MAX_RANGE:
-        raise ValueError("Ask for a range of up to 400 days, `from` before `to`")
+        raise ValueError(_("Ask for a range of up to 400 days, `from` before `to`"))
     owner = await owner_of(ctx, owner_id)
     scope = ctx.tenant_scope
     answers = {

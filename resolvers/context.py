@@ -8,6 +8,7 @@ from typing import Any
 
 from auth.clients import RateLimiter
 from auth.viewer import Viewer
+from i18n.catalogues import DEFAULT
 from models.access import Actor
 from models.scope import TenantScope
 from services.documents.attachments import AttachmentPolicy
@@ -32,6 +33,8 @@ class Context:
     client_address: str = ""
     """The caller's address (`auth.clients.client_address`), for rate limits."""
     limiter: RateLimiter | None = None
+    language: str = DEFAULT
+    """The language of messages for people (`i18n.catalogues.negotiate`)."""
     loaders: dict[type, Any] = field(init=False, default_factory=dict)
     """This request's DataLoaders by class (`resolvers.dataloaders.Loader`)."""
     scope: TenantScope | None = field(init=False)

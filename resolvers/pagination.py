@@ -13,6 +13,8 @@ from tortoise.expressions import Q
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from i18n import _
+
 M = TypeVar("M", bound=Model)
 
 
@@ -37,9 +39,9 @@ def decode_cursor(cursor: str, size: int) -> list[Any]:
     try:
         values = orjson.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
     except (binascii.Error, orjson.JSONDecodeError, ValueError) as exc:
-        raise PageError("The cursor is not valid") from exc
+        raise PageError(_("The cursor is not valid")) from exc
     if not isinstance(values, list) or len(values) != size:
-        raise PageError("The cursor does not belong to this list")
+        raise PageError(_("The cursor does not belong to this list"))
     return values
 
 
@@ -76,14 +78,20 @@ async def paginate(
     `descending` reverses every key (newest first)."""
     first, after, last, before = args.first, args.after, args.last, args.before
     if first is not None and last is not None:
-        raise PageError("Pass either first or last, not both")
+        raise PageError(_("Pass either first or last, not both"))
     size = first if last is None else last
     if size is None:
         size = max_page
     if size < 0:
-        raise PageError("first and last must not be negative")
+        raise PageError(_("first and last must not be negative"))
     if size > max_page:
-        raise PageError(f"A page holds at most {max_page} items; you asked for {size}")
+        raise PageError(
+            _(
+                "A page holds at most {max_page} items; you asked for {size}",
+                max_page=max_page,
+                size=size,
+            )
+        )
     backwards = last is not None
     paged = query
     if after:
@@ -114,7 +122,7 @@ def _decode(query: QuerySet[M], order: tuple[str, ...], cursor: str) -> list[Any
             for name, raw in zip(order, decode_cursor(cursor, len(order)), strict=True)
         ]
     except (TypeError, ValueError) as exc:
-        raise PageError("The cursor does not belong to this list") from exc
+        raise PageError(_("The cursor does not belong to this list")) from exc
 
 
 def _plain(value: Any) -> Any:

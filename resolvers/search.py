@@ -21,6 +21,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import ValuesQuery
 
+from i18n import _
 from models.access import Permission
 from models.documents import Document, DocumentParticipant
 from models.scope import TenantSql
@@ -82,7 +83,7 @@ async def search(
     words = indexing.query_words(text)
     size = first if first is not None else 20
     if size < 0 or size > ctx.max_page:
-        raise PageError(f"first must be between 0 and {ctx.max_page}")
+        raise PageError(_("first must be between 0 and {max_page}", max_page=ctx.max_page))
     if actor is None:
         return Hits([], False)
     usage.requests.add(actor.tenant_id, usage.Meter.SEARCH_QUERIES)
@@ -196,7 +197,7 @@ class Statement:
                 rank = self.add(str(float(rank_after)) if self.pg else float(rank_after))
                 key = self.add(str(uuid.UUID(id_after)))
             except (TypeError, ValueError) as error:
-                raise PageError("The cursor is not valid") from error
+                raise PageError(_("The cursor is not valid")) from error
             if self.pg:
                 rank, key = f"CAST({rank} AS NUMERIC)", f"CAST({key} AS UUID)"
             keyset = f" WHERE t.rank < {rank} OR (t.rank = {rank} AND t.id < {key})"

@@ -14,6 +14,7 @@ from typing import Any
 
 from graphql import GraphQLError
 
+from i18n import _
 from models.access import Permission
 from models.scope import TenantScope, TenantSql
 from models.sso import AccessEvent, AccessRule, ComponentUsage, ScimToken
@@ -31,7 +32,7 @@ def _admin(ctx: Context) -> uuid.UUID:
     actor = ctx.actor
     if actor is None or not actor.has(Permission.TENANT_ADMIN):
         raise GraphQLError(
-            "Only tenant administrators may read this", extensions={"code": "FORBIDDEN"}
+            _("Only tenant administrators may read this"), extensions={"code": "FORBIDDEN"}
         )
     return actor.tenant_id
 
@@ -76,7 +77,10 @@ async def access_events(
 def _bounds(start: date, end: date) -> tuple[datetime, datetime]:
     if end < start or (end - start).days > MAX_DAYS:
         raise GraphQLError(
-            f"to must not precede from, and the range is at most {MAX_DAYS} days",
+            _(
+                "to must not precede from, and the range is at most {MAX_DAYS} days",
+                MAX_DAYS=MAX_DAYS,
+            ),
             extensions={"code": "BAD_USER_INPUT"},
         )
     return (

@@ -8,6 +8,7 @@ from typing import Any
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
+from i18n import _
 from models.access import Actor, Permission
 from models.tenants import Tenant, TenantApplication, TenantStatus
 from resolvers.context import Context
@@ -98,7 +99,7 @@ async def rate_limited(ctx: Context) -> Problem | None:
     wait = await ctx.limiter.hit(APPLY_RULE, ctx.client_address) if ctx.limiter else None
     if wait is None:
         return None
-    message = f"Too many applications from your address; try again in {wait} seconds"
+    message = _("Too many applications from your address; try again in {wait} seconds", wait=wait)
     return Problem(Code.RATE_LIMITED, message, retry_after=wait)
 
 

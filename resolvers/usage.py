@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
+from i18n import _
 from models.access import Permission
 from models.scope import TenantSql
 from models.tenants import Tenant, TenantKind
@@ -86,12 +87,14 @@ async def tenant_usage(
     """Raises ServiceError: FORBIDDEN for non-admins, NOT_FOUND for a tenant out of sight."""
     actor = signed_in(ctx.actor)
     if not actor.has(Permission.TENANT_ADMIN):
-        raise ServiceError.of(Code.FORBIDDEN, "Usage is for tenant administrators")
+        raise ServiceError.of(Code.FORBIDDEN, _("Usage is for tenant administrators"))
     now = datetime.now(UTC)
     until = until or usage.day_of(now)
     since = since or until - timedelta(days=DEFAULT_DAYS - 1)
     if since > until or (until - since).days >= MAX_DAYS:
-        raise ServiceError.of(Code.INVALID, f"Ask for 1 to {MAX_DAYS} days", "from")
+        raise ServiceError.of(
+            Code.INVALID, _("Ask for 1 to {MAX_DAYS} days", MAX_DAYS=MAX_DAYS), "from"
+        )
     listed, root = await _listed(ctx, tenant_id, include_children)
     subtree = listed
     if not include_children or root is None:
@@ -135,7 +138,7 @@ async def _listed(
         key = node_uuid(tenant_id, "Tenant")
         tenant = await visible_tenant(ctx, key) if isinstance(key, uuid.UUID) else None
         if tenant is None:
-            raise ServiceError.of(Code.NOT_FOUND, "Tenant not found", "tenant")
+            raise ServiceError.of(Code.NOT_FOUND, _("Tenant not found"), "tenant")
     else:
         tenant = await Tenant.get(id=actor.tenant_id)
     if include_children:

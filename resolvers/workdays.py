@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 
 import workflow
+from i18n import _
 from resolvers.context import Context
 from services import workdays
 
@@ -40,7 +41,9 @@ async def calendar(ctx: Context, first: date, last: date, only_set: bool) -> Cal
     """The viewer's tenant's calendar from ``first`` to ``last`` (every day, or only those a
     level sets); ValueError for a range that is empty or too long."""
     if last < first or (last - first).days >= MAX_RANGE:
-        raise ValueError(f"Ask for 1 to {MAX_RANGE} days, from the first to the last")
+        raise ValueError(
+            _("Ask for 1 to {count} days, from the first to the last", count=MAX_RANGE)
+        )
     tenant = ctx.actor.tenant_id if ctx.actor else await workdays.platform_id()
     found = await workdays.merged(tenant, first, last)
     every = [first + timedelta(days=i) for i in range((last - first).days + 1)]

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 import strawberry
 
+from i18n.catalogues import translate
 from schema.types import describe_values
 from services.errors import Code, Problem
 
@@ -43,7 +44,7 @@ class UserError:
     code: Code = strawberry.field(
         description=("What kind of failure; see the error table in the API reference.")
     )
-    message: str = strawberry.field(description="What went wrong, for people.")
+    text: strawberry.Private[str]
     field: list[str] | None = strawberry.field(
         description="Path of the input field at fault, e.g. ['input', 'name'].", default=None
     )
@@ -51,12 +52,16 @@ class UserError:
         description="For RATE_LIMITED: seconds until the call may be tried again.", default=None
     )
 
+    @strawberry.field(description="What went wrong, for people, in the request's language.")
+    def message(self, info: strawberry.Info) -> str:
+        return translate(self.text, info.context.language)
+
     @classmethod
     def from_problem(cls, problem: Problem) -> UserError:
         field = ["input", *problem.field] if problem.field else None
         return cls(
             code=problem.code,
-            message=problem.message,
+            text=problem.message,
             field=field,
             retry_after_seconds=problem.retry_after,
         )

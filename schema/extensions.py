@@ -29,6 +29,8 @@ from strawberry.extensions import (
 )
 from strawberry.relay.types import GlobalIDValueError
 
+from i18n import _
+from i18n.catalogues import DEFAULT, translate
 from models.text import FORBIDDEN_TEXT_RE, forbidden_character
 from resolvers.pagination import PageError
 from services.errors import RETRY_AFTER_SECONDS, is_outage
@@ -42,8 +44,8 @@ ESCAPES = ("\\u", "\\b", "\\f")
 characters and lone surrogates inside strings, but not these escapes."""
 MAX_NESTING = 100
 _search = FORBIDDEN_TEXT_RE.search
-UNAVAILABLE = "A service the server depends on is unavailable; retry shortly"
-TEXT_RULE = "text may not contain NUL or other control characters except tab and line breaks"
+UNAVAILABLE = _("A service the server depends on is unavailable; retry shortly")
+TEXT_RULE = _("text may not contain NUL or other control characters except tab and line breaks")
 
 
 class ErrorCodes(MaskErrors):
@@ -56,6 +58,7 @@ class ErrorCodes(MaskErrors):
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
         request_id = getattr(self.execution_context.context, "request_id", None)
+        language = getattr(self.execution_context.context, "language", DEFAULT)
         shaped = []
         for error in errors:
             if _unexpected(error) and is_outage(error.original_error):
@@ -83,18 +86,22 @@ class ErrorCodes(MaskErrors):
                 error.extensions = {"code": "INTERNAL_SERVER_ERROR", "requestId": request_id}
             elif not (error.extensions or {}).get("code"):
                 error.extensions = {**(error.extensions or {}), "code": _code(error)}
-            if not self.suggestions and "Did you mean" in error.message:
-                error = _without_suggestion(error)
+            message = translate(error.message, language)
+            if not self.suggestions and "Did you mean" in message:
+                message = SUGGESTION_RE.sub("", message)
+            if message != error.message:
+                error = _with_message(error, message)
             shaped.append(error)
         return shaped
 
 
-def _without_suggestion(error: GraphQLError) -> GraphQLError:
-    """graphql-core appends "Did you mean 'documents'?" to unknown fields, arguments, types and
-    enum values (in validation and in variable coercion); outside dev mode that would leak the
-    schema that disabled introspection hides. A copy, since validation results are cached."""
+def _with_message(error: GraphQLError, message: str) -> GraphQLError:
+    """A copy (validation results are cached) with the message translated, and without
+    graphql-core's "Did you mean 'documents'?" outside dev mode: after unknown fields,
+    arguments, types and enum values it would leak the schema that disabled introspection
+    hides."""
     return GraphQLError(
-        SUGGESTION_RE.sub("", error.message),
+        message,
         nodes=error.nodes,
         source=error.source,
         positions=error.positions,
@@ -136,10 +143,15 @@ def _literal_error(query: str | None, document: DocumentNode | None) -> GraphQLE
             if bad is None:
                 return None
             where = _argument_path([*ancestors, parent])
-            subject = f"Argument '{'.'.join(where)}'" if where else "A string"
+            subject = _("Argument '{name}'", name=".".join(where)) if where else _("A string")
             found.append(
                 GraphQLError(
-                    f"{subject} holds the character {bad}: {TEXT_RULE}",
+                    _(
+                        "{subject} holds the character {bad}: {rule}",
+                        subject=subject,
+                        bad=bad,
+                        rule=TEXT_RULE,
+                    ),
                     nodes=[node],
                     extensions={"code": "BAD_USER_INPUT", "argument": where},
                 )
@@ -187,15 +199,18 @@ def _variable_problem(variables: dict[str, Any]) -> GraphQLError | None:
     while stack:
         value, path = stack.pop()
         if len(path) > MAX_NESTING:
-            return _variable_refusal(path, f"nests deeper than {MAX_NESTING} levels")
+            return _variable_refusal(path, _("nests deeper than {count} levels", count=MAX_NESTING))
         if isinstance(value, str):
             if bad := forbidden_character(value):
-                return _variable_refusal(path, f"holds the character {bad}: {TEXT_RULE}")
+                return _variable_refusal(
+                    path, _("holds the character {bad}: {rule}", bad=bad, rule=TEXT_RULE)
+                )
         elif isinstance(value, dict):
             for key, item in value.items():
                 if bad := forbidden_character(str(key)):
                     return _variable_refusal(
-                        path, f"has a key with the character {bad}: {TEXT_RULE}"
+                        path,
+                        _("has a key with the character {bad}: {rule}", bad=bad, rule=TEXT_RULE),
                     )
                 stack.append((item, (*path, str(key))))
         elif isinstance(value, list):
@@ -205,7 +220,7 @@ def _variable_problem(variables: dict[str, Any]) -> GraphQLError | None:
 
 def _variable_refusal(path: tuple[str, ...], what: str) -> GraphQLError:
     return GraphQLError(
-        f"Variable '${'.'.join(path)}' {what}",
+        _("Variable '${path}' {what}", path=".".join(path), what=what),
         extensions={"code": "BAD_USER_INPUT", "variable": list(path)},
     )
 

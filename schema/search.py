@@ -10,6 +10,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
+from i18n import _, text_of
 from resolvers import search as r
 from resolvers.pagination import PageError
 from schema.documents.types import Document
@@ -107,14 +108,14 @@ class SearchQuery:
     ) -> SearchConnection:
         if len(query) > 200:
             raise GraphQLError(
-                "query is longer than 200 characters", extensions={"code": "BAD_USER_INPUT"}
+                _("query is longer than 200 characters"), extensions={"code": "BAD_USER_INPUT"}
             )
         try:
             found = await r.search(
                 info.context, query, [k.value for k in kinds] if kinds else None, first, after
             )
         except PageError as error:
-            raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None
+            raise GraphQLError(text_of(error), extensions={"code": "BAD_USER_INPUT"}) from None
         edges = [
             SearchEdge(
                 cursor=h.cursor,

@@ -151,6 +151,9 @@ async def _resources(app: web.Application) -> AsyncIterator[None]:
     await ensure_standard_components(
         build_schema()._schema if settings.portal_check_shipped_operations else None
     )
+    await operations.register_console(
+        operations.console_manifest(console.DIST / "persisted-documents.json")
+    )
     app[HTTP] = aiohttp.ClientSession()
     await app[ATTACHMENTS].store.start()
     app[BUS] = bus.create(

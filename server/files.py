@@ -11,6 +11,8 @@ from aiohttp.http_exceptions import HttpProcessingError
 from cross_web import HTTPException
 
 from auth.viewer import actor_for
+from i18n import _
+from i18n.catalogues import negotiate, translate
 from models.directory import User, UserStatus
 from models.scope import TenantScope
 from models.tenants import Tenant, TenantStatus
@@ -48,10 +50,12 @@ async def read_multipart(
                 try:
                     form[part.name] = await part.text()
                 except (UnicodeDecodeError, LookupError) as exc:
-                    raise HTTPException(400, f"The form field '{part.name}' is not UTF-8") from exc
+                    raise HTTPException(
+                        400, _("The form field '{name}' is not UTF-8", name=part.name)
+                    ) from exc
                 continue
             if bad := forbidden_character(part.filename):
-                raise HTTPException(400, f"The file name holds the character {bad}")
+                raise HTTPException(400, _("The file name holds the character {bad}", bad=bad))
             files[part.name] = await spool(
                 _chunks(part),
                 name=part.filename,
@@ -72,7 +76,7 @@ async def _next_part(reader: MultipartReader) -> Any:
     try:
         return await reader.next()
     except (HttpProcessingError, ValueError) as exc:
-        raise HTTPException(400, "The multipart body is malformed") from exc
+        raise HTTPException(400, _("The multipart body is malformed")) from exc
 
 
 async def _chunks(part: BodyPartReader) -> Any:
@@ -92,12 +96,12 @@ async def download(request: web.Request) -> web.StreamResponse:
         request.query.get("expires"),
         request.query.get("sig", ""),
     ):
-        return _refused("The link is invalid or has expired")
+        return _refused(request, _("The link is invalid or has expired"))
     tenant = await Tenant.get_or_none(id=tenant_id, status=TenantStatus.ACTIVE)
     scope = TenantScope(tenant.id) if tenant else None
     user = await scope.get(User, user_id) if scope else None
     if tenant is None or scope is None or user is None or user.status != UserStatus.ACTIVE:
-        return _refused("The link's user may no longer download")
+        return _refused(request, _("The link's user may no longer download"))
     actor = await actor_for(scope, user, tenant)
     found = await attachments.readable_attachment(actor, attachment_id)
     attachment = (
@@ -107,7 +111,7 @@ async def download(request: web.Request) -> web.StreamResponse:
         or await readable_notice_attachment(actor, attachment_id)
     )
     if attachment is None:
-        return _refused("The link's user may no longer read this document")
+        return _refused(request, _("The link's user may no longer read this document"))
     try:
         blob = await policy.store.open(attachment.sha256)
     except BlobMissing:
@@ -117,7 +121,9 @@ async def download(request: web.Request) -> web.StreamResponse:
             tenant_id,
             attachment.sha256,
         )
-        return _error(500, "The file's content is missing from the store", "BLOB_MISSING")
+        return _error(
+            request, 500, _("The file's content is missing from the store"), "BLOB_MISSING"
+        )
     quoted = urllib.parse.quote(attachment.name)
     headers = {
         "Content-Type": attachment.content_type,
@@ -137,11 +143,13 @@ async def download(request: web.Request) -> web.StreamResponse:
     return response
 
 
-def _refused(message: str) -> web.Response:
-    return _error(403, message, "FORBIDDEN")
+def _refused(request: web.Request, message: str) -> web.Response:
+    return _error(request, 403, message, "FORBIDDEN")
 
 
-def _error(status: int, message: str, code: str) -> web.Response:
+def _error(request: web.Request, status: int, message: str, code: str) -> web.Response:
+    """A refused download, its message in the language the browser asks for."""
+    text = translate(message, negotiate(request.headers.get("Accept-Language")))
     return web.json_response(
-        {"errors": [{"message": message, "extensions": {"code": code}}]}, status=status
+        {"errors": [{"message": text, "extensions": {"code": code}}]}, status=status
     )

@@ -26,6 +26,7 @@ from graphql.error import GraphQLError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.types import ExecutionResult
 
+from i18n import _
 from resolvers.context import Context
 from server.refusals import Refused
 from services import idempotency
@@ -54,7 +55,11 @@ def key_of(request: web.Request, data: object, context: Context) -> str | None:
     if not isinstance(data, GraphQLRequestData) or not _is_mutation(data):
         return None
     if not _KEY.match(key):
-        raise Refused(400, f"{HEADER} must be 1 to 255 visible ASCII characters", "BAD_REQUEST")
+        raise Refused(
+            400,
+            _("{HEADER} must be 1 to 255 visible ASCII characters", HEADER=HEADER),
+            "BAD_REQUEST",
+        )
     return key
 
 
@@ -91,7 +96,7 @@ async def run(
             await idempotency.remember(row, orjson.dumps(encoded).decode())
             return result
     except idempotency.KeyReused as exc:
-        raise Refused(422, str(exc), "IDEMPOTENCY_KEY_REUSED") from exc
+        raise Refused(422, exc.problems[0].message, "IDEMPOTENCY_KEY_REUSED") from exc
     except _Abandon as abandoned:
         return abandoned.result
 

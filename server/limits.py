@@ -12,6 +12,9 @@ import orjson
 from aiohttp import web
 from aiohttp.typedefs import Middleware
 
+from i18n import _
+from i18n.catalogues import negotiate, translate
+
 log = logging.getLogger("officecloud.limits")
 BODY_DEADLINE = web.RequestKey("body_deadline", float)
 """Loop time by which a multipart body must have been read (`server/files.py` streams it)."""
@@ -43,7 +46,10 @@ def body_timeout(seconds: float) -> Middleware:
 
 def body_too_slow(request: web.Request, seconds: float) -> web.Response:
     log.warning("request body from %s not received within %.0fs", request.remote, seconds)
-    message = f"The request body did not arrive within {seconds:g} seconds"
+    message = translate(
+        _("The request body did not arrive within {seconds:g} seconds", seconds=seconds),
+        negotiate(request.headers.get("Accept-Language")),
+    )
     response = web.Response(
         status=408,
         body=orjson.dumps({"errors": [{"message": message, "extensions": {"code": "TIMEOUT"}}]}),

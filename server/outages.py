@@ -12,12 +12,14 @@ from typing import Any
 import orjson
 from aiohttp import web
 
+from i18n import _
+from i18n.catalogues import negotiate, translate
 from server.logs import REQUEST_ID
 from services.errors import RETRY_AFTER_SECONDS, is_outage
 
 log = logging.getLogger("officecloud.outages")
 CODE = "SERVICE_UNAVAILABLE"
-MESSAGE = "A service the server depends on is unavailable; retry shortly"
+MESSAGE = _("A service the server depends on is unavailable; retry shortly")
 
 
 def unavailable(request_id: str, message: str = MESSAGE) -> web.Response:
@@ -52,4 +54,5 @@ async def outage_middleware(
         if not is_outage(exc):
             raise
         log.warning("service unavailable for %s %s: %r", request.method, request.path, exc)
-        return unavailable(request.get(REQUEST_ID, ""))
+        language = negotiate(request.headers.get("Accept-Language"))
+        return unavailable(request.get(REQUEST_ID, ""), translate(MESSAGE, language))

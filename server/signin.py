@@ -16,6 +16,8 @@ from auth.jwks import Discovery
 from auth.oidc import LOGOUT_TOKEN_MAX_AGE, OidcClient
 from auth.tokens import TokenValidator
 from auth.viewer import load_viewer
+from i18n import _
+from i18n.catalogues import negotiate, translate
 from server.settings import Settings
 from server.sso import AUTHENTICATOR, PORTAL_SETTINGS, optional_str
 from services import sso
@@ -86,22 +88,24 @@ async def callback(request: web.Request) -> web.Response:
     authenticator = request.app[AUTHENTICATOR]
     state = request.query.get("state", "")
     if not state or request.cookies.get(LOGIN_COOKIE) != state:
-        return _page(400, "This sign-in was not started in this browser; start again.")
+        return _page(request, 400, _("This sign-in was not started in this browser; start again."))
     pending = await sso.finish_login(state)
     if pending is None:
-        return _page(400, "The sign-in request has expired or was already used; start again.")
+        return _page(
+            request, 400, _("The sign-in request has expired or was already used; start again.")
+        )
     mixed_up = await _issuer_mismatch(oidc, request.query.get("iss"))
     if mixed_up:
         log.warning("sign-in refused: %s", mixed_up)
-        return _page(400, mixed_up)
+        return _page(request, 400, mixed_up)
     if "error" in request.query:
         detail = request.query.get("error_description") or request.query["error"]
-        return _page(401, f"The portal did not sign you in: {detail}")
+        return _page(request, 401, _("The portal did not sign you in: {detail}", detail=detail))
     try:
         tokens = await oidc.exchange(request.query.get("code", ""), pending.code_verifier)
         id_token = str(tokens.get("id_token") or "")
         if not id_token:
-            raise AuthError("The portal returned no ID token")
+            raise AuthError(_("The portal returned no ID token"))
         claims = await _with_userinfo(
             oidc,
             await oidc.id_token_claims(id_token, nonce=pending.nonce),
@@ -117,7 +121,7 @@ async def callback(request: web.Request) -> web.Response:
     except AuthError as exc:
         if authenticator.hooks is not None:
             await authenticator.hooks.refused(exc, method="session")
-        return _page(exc.status, exc.message)
+        return _page(request, exc.status, exc.message)
     opened = await sso.open_session(
         viewer.tenant,
         viewer.user,
@@ -149,10 +153,12 @@ async def _issuer_mismatch(oidc: OidcClient, iss: str | None) -> str | None:
     if iss is None:
         metadata = await oidc.discovery.metadata()
         if metadata.get("authorization_response_iss_parameter_supported") is True:
-            return "The portal's answer lacks the iss parameter it promises (RFC 9207)"
+            return _("The portal's answer lacks the iss parameter it promises (RFC 9207)")
         return None
     if iss != oidc.issuer:
-        return f"The answer comes from issuer {iss!r}, not from the portal (RFC 9207)"
+        return _(
+            "The answer comes from issuer {iss}, not from the portal (RFC 9207)", iss=repr(iss)
+        )
     return None
 
 
@@ -189,7 +195,7 @@ async def logout(request: web.Request) -> web.Response:
             viewer = await authenticator.session_viewer(raw, csrf=csrf, csrf_name="csrf_token")
         except AuthError as exc:
             if exc.status == 403:
-                return _page(403, exc.message)
+                return _page(request, 403, exc.message)
             viewer = None
         if viewer is not None and viewer.session_id is not None:
             ended = await sso.end_session(viewer.session_id, "logout")
@@ -254,10 +260,14 @@ async def backchannel_logout(request: web.Request) -> web.Response:
     return web.Response(status=200, headers=headers)
 
 
-def _page(status: int, message: str) -> web.Response:
+def _page(request: web.Request, status: int, message: str) -> web.Response:
+    """A refused sign-in, in the language the browser asks for."""
+    language = negotiate(request.headers.get("Accept-Language"))
+    again = translate(_("Sign in again"), language)
     body = (
         "<!doctype html><meta charset=utf-8><title>Officecloud sign-in</title>"
-        f"<p>{_html(message)}</p><p><a href='/auth/login'>Sign in again</a></p>"
+        f"<p>{_html(translate(message, language))}</p>"
+        f"<p><a href='/auth/login'>{_html(again)}</a></p>"
     )
     return web.Response(status=status, text=body, content_type="text/html")
 

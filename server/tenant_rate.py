@@ -10,6 +10,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from auth.clients import RateLimiter, Rule
+from i18n import _
 from server.refusals import Refused
 from services import usage
 
@@ -43,8 +44,13 @@ class TenantRate:
         if retry is not None:
             raise Refused(
                 429,
-                f"Your tenant's package allows {rate} API requests per "
-                f"{self.window} s; retry in {retry} s",
+                _(
+                    "Your tenant's package allows {rate} API requests per "
+                    "{window} s; retry in {retry} s",
+                    rate=rate,
+                    window=self.window,
+                    retry=retry,
+                ),
                 "RATE_LIMITED",
                 {"Retry-After": str(retry)},
             )

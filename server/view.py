@@ -28,6 +28,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
 from auth.errors import AuthError
+from i18n import _
+from i18n.catalogues import negotiate, translate
 from resolvers.context import Context
 from schema.compiled import REGISTERED
 from server import graphiql, idempotency, lifecycle, operations
@@ -56,7 +58,11 @@ def query_size_error(query: object, limit: int) -> Refused | None:
     """Documents are capped before parsing: the token limit does not count comments (nor the
     length of strings), so a large comment-only query would otherwise cost CPU to lex."""
     if isinstance(query, str) and len(query) > limit // 4 and len(query.encode()) > limit:
-        return Refused(413, f"The query document is larger than {limit} bytes", "QUERY_TOO_LARGE")
+        return Refused(
+            413,
+            _("The query document is larger than {limit} bytes", limit=limit),
+            "QUERY_TOO_LARGE",
+        )
     return None
 
 
@@ -80,7 +86,8 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             except operations.Unknown as exc:
                 refused = Refused(400, exc.message, exc.code)
         if refused and self.connection_acknowledged:
-            error: Any = {"message": refused.reason, "extensions": {"code": refused.code}}
+            reason = translate(refused.reason, self.context.language)
+            error: Any = {"message": reason, "extensions": {"code": refused.code}}
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return
         await super().handle_subscribe(message)
@@ -136,6 +143,8 @@ class GraphQLView(BaseView[Context, None]):
         return await self._call(request)
 
     async def _call(self, request: web.Request) -> web.StreamResponse:
+        """Refusals before the operation runs, as JSON errors in the request's language."""
+        language = negotiate(request.headers.get("Accept-Language"))
         try:
             return await self.run(request=request)
         except AuthError as exc:
@@ -145,12 +154,14 @@ class GraphQLView(BaseView[Context, None]):
                 headers["WWW-Authenticate"] = (
                     f'Bearer error="invalid_token", error_description="{reason}"'
                 )
-            return _error_response(exc.status, exc.message, exc.code, headers)
+            message = translate(exc.message, language)
+            return _error_response(exc.status, message, exc.code, headers)
         except HTTPException as exc:
             if request.method == "GET" and "not allowed when using GET" in exc.reason:
                 return _error_response(405, exc.reason, "METHOD_NOT_ALLOWED", {"Allow": "POST"})
             code = getattr(exc, "code", "BAD_REQUEST")
-            return _error_response(exc.status_code, exc.reason, code, getattr(exc, "headers", {}))
+            message = translate(exc.reason, language)
+            return _error_response(exc.status_code, message, code, getattr(exc, "headers", {}))
         finally:
             for upload in request.get(UPLOADS, ()):
                 upload.discard()
@@ -193,20 +204,21 @@ class GraphQLView(BaseView[Context, None]):
         raw: web.Request = cast(Any, request).request
         if not preflighted(raw):
             raise HTTPException(
-                400, "Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"
+                400,
+                _("Multipart requests need a GraphQL-Require-Preflight header (CSRF protection)"),
             )
         try:
             async with asyncio.timeout_at(raw.get(BODY_DEADLINE)):
                 form, files = await read_multipart(raw, self.attachments)
         except TimeoutError as exc:
-            raise Refused(408, "The request body did not arrive in time", "TIMEOUT") from exc
+            raise Refused(408, _("The request body did not arrive in time"), "TIMEOUT") from exc
         raw[UPLOADS] = list(files.values())
         operations = self.parse_json(form.get("operations", "{}"))
         files_map = self.parse_json(form.get("map", "{}"))
         try:
             return replace_placeholders_with_files(operations, files_map, files)
         except (KeyError, ValueError, TypeError, IndexError, AttributeError, RecursionError) as exc:
-            raise HTTPException(400, "The multipart request does not follow the spec") from exc
+            raise HTTPException(400, _("The multipart request does not follow the spec")) from exc
 
     def decode_json(self, data: str | bytes) -> object:
         """orjson: it refuses invalid UTF-8 and lone surrogates, and nesting deeper than 1024
@@ -218,7 +230,7 @@ class GraphQLView(BaseView[Context, None]):
         `extensions` are JSON objects (a list is a batch, refused later)."""
         value = super().parse_json(data)
         if not isinstance(value, dict | list):
-            raise HTTPException(400, "Expected a JSON object")
+            raise HTTPException(400, _("Expected a JSON object"))
         return value
 
     async def parse_http_body(self, request: AsyncHTTPRequestAdapter) -> GraphQLRequestData:
@@ -229,7 +241,8 @@ class GraphQLView(BaseView[Context, None]):
         if self.trusted is None:
             return data
         document_id = None
-        if not data.query:  # `documentId` sits beside `query` (GET: a parameter)
+        multipart = (request.content_type or "").startswith("multipart/")
+        if not data.query and not multipart:  # `documentId` sits beside `query` (GET: a parameter)
             fields = (
                 request.query_params
                 if request.method == "GET"
@@ -270,23 +283,31 @@ class GraphQLView(BaseView[Context, None]):
                 request.remote, request.headers.get("X-Forwarded-For"), self.trusted_proxies
             ),
             limiter=self.limiter,
+            language=negotiate(request.headers.get("Accept-Language")),
         )
 
     async def on_ws_connect(self, context: Context) -> Any:
         """Authenticate in `connection_init`: `{"authorization": "Bearer …"}`, or, with the
         session cookie, `{"csrfToken": "…"}`."""
         params = context.connection_params or {}
+        if isinstance(params.get("language"), str):
+            context.language = negotiate(params["language"])
         try:
             viewer = await self.authenticator.socket_viewer(params, context.request.cookies)
         except AuthError as exc:
-            raise ConnectionRejectionError({"message": exc.message}) from exc
+            message = translate(exc.message, context.language)
+            raise ConnectionRejectionError({"message": message}) from exc
         context.connection_params = None  # the token, no longer needed, kept per connection
         if viewer is None:
-            raise ConnectionRejectionError({"message": "Send authorization in connection_init"})
+            raise ConnectionRejectionError(
+                {"message": translate(_("Send authorization in connection_init"), context.language)}
+            )
         socket = context.response
         if not sessions.admit(viewer.tenant.id, viewer.user.id, self.max_websockets_per_user):
             await socket.close(code=sessions.CLOSE_TOO_MANY, message=b"Too many connections")
-            raise ConnectionRejectionError({"message": "Too many connections"})
+            raise ConnectionRejectionError(
+                {"message": translate(_("Too many connections"), context.language)}
+            )
         usage.requests.add(viewer.tenant.id, usage.Meter.WEBSOCKET_CONNECTIONS)
         context.viewer = viewer
         context.__post_init__()

@@ -10,6 +10,7 @@ from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 from tortoise.exceptions import DBConnectionError
 
+from i18n import _
 from models.access import Actor, Permission
 
 RETRY_AFTER_SECONDS = 5
@@ -96,12 +97,12 @@ class ServiceError(Exception):
 
 
 def not_found(what: str, *field: str) -> ServiceError:
-    return ServiceError.of(Code.NOT_FOUND, f"{what} not found", *field)
+    return ServiceError.of(Code.NOT_FOUND, _("{what} not found", what=what), *field)
 
 
 def signed_in(actor: Actor | None) -> Actor:
     if actor is None:
-        raise ServiceError.of(Code.UNAUTHENTICATED, "Sign in first")
+        raise ServiceError.of(Code.UNAUTHENTICATED, _("Sign in first"))
     return actor
 
 
@@ -110,7 +111,9 @@ def require(actor: Actor | None, permission: Permission, **target: object) -> Ac
     actor = signed_in(actor)
     allowed = actor.may(permission, **target) if target else actor.has(permission)  # type: ignore[arg-type]
     if not allowed:
-        raise ServiceError.of(Code.FORBIDDEN, f"You lack the permission {permission.value}")
+        raise ServiceError.of(
+            Code.FORBIDDEN, _("You lack the permission {permission}", permission=permission.value)
+        )
     return actor
 
 
@@ -119,6 +122,10 @@ def check_version(current: int, expected: int | None) -> None:
     if expected is not None and expected != current:
         raise ServiceError.of(
             Code.CONFLICT,
-            f"The record changed meanwhile (version {current}, you sent {expected}); reload it",
+            _(
+                "The record changed meanwhile (version {current}, you sent {expected}); reload it",
+                current=current,
+                expected=expected,
+            ),
             "expectedVersion",
         )

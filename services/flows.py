@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import workflow
+from i18n import _
 from models.access import Actor, DataScope, Permission
 from models.directory import OrgUnit, Role, RoleAssignment, UserStatus
 from models.flows import FlowDefinition, FlowVersion
@@ -45,14 +46,14 @@ def parse(definition: Any, root: str = "definition") -> workflow.FlowDefinition:
     parsed, problems = workflow.parse_definition(definition if isinstance(definition, dict) else {})
     if parsed is None or not isinstance(definition, dict):
         raise ServiceError(
-            *(engine_problems(problems, root) or [Problem(Code.INVALID, "Not a flow", (root,))])
+            *(engine_problems(problems, root) or [Problem(Code.INVALID, _("Not a flow"), (root,))])
         )
     return parsed
 
 
 FLOWS = Versioned(
     noun="flow",
-    kind="Flow",
+    kind=_("Flow"),
     definition=FlowDefinition,
     version=FlowVersion,
     owner="flow_id",
@@ -83,7 +84,7 @@ async def create_flow(
         name = checks.text(name, "name")
     parse(definition)
     async with transaction(actor) as work:
-        form = await found(scope, FormDefinition, form_id, "Form", "formId")
+        form = await found(scope, FormDefinition, form_id, _("Form"), "formId")
         return await FLOWS.create(
             work,
             scope,
@@ -119,7 +120,7 @@ async def import_bpmn(
     its id) and nothing is changed."""
     actor = _manage(actor)
     if len(xml) > 2_000_000:
-        raise ServiceError.of(Code.TOO_LONG, "The BPMN file is larger than 2 MB", "xml")
+        raise ServiceError.of(Code.TOO_LONG, _("The BPMN file is larger than 2 MB"), "xml")
     parsed, problems = workflow.import_bpmn(xml)
     errors = [p for p in problems if p.severity == "error"]
     if parsed is None or errors:
@@ -128,7 +129,7 @@ async def import_bpmn(
                 Problem(Code.INVALID, p.message, ("xml", p.node_id or p.transition_id or ""))
                 for p in errors
             ]
-            or [Problem(Code.INVALID, "Not a BPMN 2.0 process", ("xml",))]
+            or [Problem(Code.INVALID, _("Not a BPMN 2.0 process"), ("xml",))]
         )
     return await update_flow_draft(actor, flow_id=flow_id, definition=parsed.to_json())
 
@@ -146,7 +147,9 @@ async def _publishable(
 ) -> dict[str, Any]:
     form_version = await published_version(scope, flow.form_id)
     if form_version is None:
-        raise ServiceError.of(Code.INVALID_STATE, "Publish the flow's form before the flow", "id")
+        raise ServiceError.of(
+            Code.INVALID_STATE, _("Publish the flow's form before the flow"), "id"
+        )
     definition = parse(draft.definition)
     checker = await AssigneeCheck.load(scope, definition)
     problems = workflow.validate(definition, list(field_paths(form_version.json_schema)), checker)

@@ -10,6 +10,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.forms import FormDefinition, FormVersion, VersionStatus
 from models.scope import TenantScope
@@ -33,16 +34,22 @@ def field_paths(schema: Mapping[str, Any], prefix: str = "") -> Iterator[str]:
 
 def schema_problems(schema: Any) -> list[Problem]:
     if not isinstance(schema, dict):
-        return [Problem(Code.INVALID, "jsonSchema must be a JSON object", ("jsonSchema",))]
+        return [Problem(Code.INVALID, _("jsonSchema must be a JSON object"), ("jsonSchema",))]
     if len(str(schema)) > MAX_SCHEMA_BYTES:
-        return [Problem(Code.TOO_LONG, "jsonSchema is too large", ("jsonSchema",))]
+        return [Problem(Code.TOO_LONG, _("jsonSchema is too large"), ("jsonSchema",))]
     try:
         Draft202012Validator.check_schema(schema)
     except SchemaError as error:
         path = ("jsonSchema", *(str(p) for p in error.absolute_path))
-        return [Problem(Code.INVALID, f"Not a valid JSON Schema: {error.message}", path)]
+        return [
+            Problem(
+                Code.INVALID, _("Not a valid JSON Schema: {message}", message=error.message), path
+            )
+        ]
     if schema.get("type", "object") != "object":
-        return [Problem(Code.INVALID, "A form schema describes an object", ("jsonSchema", "type"))]
+        return [
+            Problem(Code.INVALID, _("A form schema describes an object"), ("jsonSchema", "type"))
+        ]
     return []
 
 
@@ -60,7 +67,13 @@ def data_problems(
         if error.validator == "required":
             missing = error.message.split("'")[1] if "'" in error.message else ""
             path = (*path, missing) if missing else path
-            problems.append(Problem(Code.REQUIRED, f"{missing or 'a field'} is required", path))
+            problems.append(
+                Problem(
+                    Code.REQUIRED,
+                    _("{what} is required", what=missing or "a field"),
+                    path,
+                )
+            )
         else:
             problems.append(Problem(Code.INVALID, error.message, path))
     return problems
@@ -68,7 +81,7 @@ def data_problems(
 
 FORMS = Versioned(
     noun="form",
-    kind="Form",
+    kind=_("Form"),
     definition=FormDefinition,
     version=FormVersion,
     owner="form_id",
@@ -97,7 +110,7 @@ async def create_form(
         name = checks.text(name, "name")
         checks.problems.extend(schema_problems(json_schema))
         if ui_schema is not None and not isinstance(ui_schema, dict):
-            checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
+            checks.fail(Code.INVALID, _("uiSchema must be a JSON object"), "uiSchema")
     async with transaction(actor) as work:
         return await FORMS.create(
             work,
@@ -124,7 +137,7 @@ async def update_form_draft(
         if json_schema is not KEEP:
             checks.problems.extend(schema_problems(json_schema))
         if ui_schema is not KEEP and not isinstance(ui_schema, dict):
-            checks.fail(Code.INVALID, "uiSchema must be a JSON object", "uiSchema")
+            checks.fail(Code.INVALID, _("uiSchema must be a JSON object"), "uiSchema")
     return await FORMS.update_draft(
         actor,
         form_id,

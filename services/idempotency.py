@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from i18n import _
 from models.idempotency import IdempotencyKey
 from models.scope import TenantScope, across_tenants
 from services.errors import Code, ServiceError
@@ -43,7 +44,9 @@ async def claim(
         await row.save(update_fields=["request_hash", "response", "expires_at"])
         return row, None
     if row.request_hash != request_hash:
-        raise KeyReused.of(Code.CONFLICT, "This Idempotency-Key was used with a different request")
+        raise KeyReused.of(
+            Code.CONFLICT, _("This Idempotency-Key was used with a different request")
+        )
     return row, row.response
 
 

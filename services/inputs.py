@@ -7,6 +7,7 @@ import uuid
 from types import TracebackType
 from typing import Any
 
+from i18n import _
 from services.errors import Code, Problem, ServiceError
 
 CODE_RE = re.compile(r"^[A-Za-z][A-Za-z0-9_-]{0,63}$")
@@ -40,9 +41,17 @@ class Checks:
         cleaned = (value or "").strip()
         label = field[-1] if field else "value"
         if not cleaned:
-            self.fail(Code.REQUIRED, f"{label} must not be empty", *field)
+            self.fail(Code.REQUIRED, _("{label} must not be empty", label=label), *field)
         elif len(cleaned) > max_length:
-            self.fail(Code.TOO_LONG, f"{label} is longer than {max_length} characters", *field)
+            self.fail(
+                Code.TOO_LONG,
+                _(
+                    "{label} is longer than {max_length} characters",
+                    label=label,
+                    max_length=max_length,
+                ),
+                *field,
+            )
         return cleaned
 
     def optional_text(self, value: str | None, *field: str, max_length: int = 200) -> str | None:
@@ -54,12 +63,15 @@ class Checks:
         cleaned = (value or "").strip()
         label = field[-1] if field else "code"
         if not cleaned:
-            self.fail(Code.REQUIRED, f"{label} must not be empty", *field)
+            self.fail(Code.REQUIRED, _("{label} must not be empty", label=label), *field)
         elif not CODE_RE.match(cleaned):
             self.fail(
                 Code.INVALID,
-                f"{label} must start with a letter and hold only letters, digits, '_' or '-'"
-                " (at most 64)",
+                _(
+                    "{label} must start with a letter and hold only letters, "
+                    "digits, '_' or '-' (at most 64)",
+                    label=label,
+                ),
                 *field,
             )
         return cleaned
@@ -68,11 +80,14 @@ class Checks:
         cleaned = (value or "").strip()
         label = field[-1] if field else "username"
         if not cleaned:
-            self.fail(Code.REQUIRED, f"{label} must not be empty", *field)
+            self.fail(Code.REQUIRED, _("{label} must not be empty", label=label), *field)
         elif not USERNAME_RE.match(cleaned):
             self.fail(
                 Code.INVALID,
-                f"{label} may hold letters, digits, '.', '_', '@' or '-' (at most 64)",
+                _(
+                    "{label} may hold letters, digits, '.', '_', '@' or '-' (at most 64)",
+                    label=label,
+                ),
                 *field,
             )
         return cleaned
@@ -81,10 +96,12 @@ class Checks:
         cleaned = (value or "").strip()
         if not cleaned:
             if required:
-                self.fail(Code.REQUIRED, "email must not be empty", *field)
+                self.fail(Code.REQUIRED, _("email must not be empty"), *field)
             return None
         if len(cleaned) > 254 or not EMAIL_RE.match(cleaned):
-            self.fail(Code.INVALID, f"'{cleaned}' is not an email address", *field)
+            self.fail(
+                Code.INVALID, _("'{cleaned}' is not an email address", cleaned=cleaned), *field
+            )
         return cleaned
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.directory import User, UserStatus
 from models.scope import TenantScope
@@ -31,11 +32,11 @@ async def deprovision_user(
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        user = await locked(scope, User, user_id, "User", "id")
+        user = await locked(scope, User, user_id, _("User"), "id")
         manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         check_version(user.version, expected_version)
         if user.id == actor.user_id:
-            raise ServiceError.of(Code.INVALID, "You cannot deprovision yourself", "id")
+            raise ServiceError.of(Code.INVALID, _("You cannot deprovision yourself"), "id")
         mark = deleted and user.deleted_at is None
         if user.status == UserStatus.DEPROVISIONED and not mark:
             return user

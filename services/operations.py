@@ -10,6 +10,7 @@ from typing import Any
 
 from graphql import GraphQLError, OperationDefinitionNode, parse
 
+from i18n import _
 from models.access import Actor
 from models.operations import TrustedDocument
 from services.errors import Code, ServiceError, signed_in
@@ -36,14 +37,16 @@ def from_manifest(data: Any) -> list[Operation]:
         for op in data.get("operations") or []:
             body = op.get("body") if isinstance(op, dict) else None
             if not isinstance(body, str) or op.get("id") != sha256(body):
-                raise ServiceError.of(Code.INVALID, f"Not an operation with its hash: {op!r:.80}")
+                raise ServiceError.of(
+                    Code.INVALID, _("Not an operation with its hash: {op:.80}", op=repr(op))
+                )
             found.append(Operation(body))
         return found
     if isinstance(data, dict) and all(isinstance(v, str) for v in data.values()):
         return [Operation(body, None if k == sha256(body) else k) for k, body in data.items()]
     if isinstance(data, list) and all(isinstance(v, str) for v in data):
         return [Operation(body) for body in data]
-    raise ServiceError.of(Code.INVALID, "Not a persisted query manifest (Apollo, Relay, a list)")
+    raise ServiceError.of(Code.INVALID, _("Not a persisted query manifest (Apollo, Relay, a list)"))
 
 
 def sha256(body: str) -> str:
@@ -54,7 +57,12 @@ def _name(body: str, checks: Checks, index: int) -> str | None:
     try:
         document = parse(body, no_location=True, max_tokens=20_000)
     except GraphQLError as exc:
-        checks.fail(Code.INVALID, f"Not a GraphQL document: {exc.message}", "documents", str(index))
+        checks.fail(
+            Code.INVALID,
+            _("Not a GraphQL document: {message}", message=exc.message),
+            "documents",
+            str(index),
+        )
         return None
     names = [
         d.name.value
@@ -70,14 +78,23 @@ async def register_operations(
     """Store each document (validated as GraphQL syntax); the rows, in the order given."""
     actor = signed_in(actor)
     if not actor.is_platform_admin:
-        raise ServiceError.of(Code.FORBIDDEN, "Only platform administrators register operations")
+        raise ServiceError.of(Code.FORBIDDEN, _("Only platform administrators register operations"))
     with Checks() as checks:
         if not operations or len(operations) > MAX_DOCUMENTS:
-            checks.fail(Code.INVALID, f"Send 1 to {MAX_DOCUMENTS} documents", "documents")
+            checks.fail(
+                Code.INVALID,
+                _("Send 1 to {MAX_DOCUMENTS} documents", MAX_DOCUMENTS=MAX_DOCUMENTS),
+                "documents",
+            )
         names: list[str | None] = []
         for i, op in enumerate(operations[:MAX_DOCUMENTS]):
             if len(op.body.encode()) > MAX_BYTES:
-                checks.fail(Code.INVALID, f"Larger than {MAX_BYTES} bytes", "documents", str(i))
+                checks.fail(
+                    Code.INVALID,
+                    _("Larger than {MAX_BYTES} bytes", MAX_BYTES=MAX_BYTES),
+                    "documents",
+                    str(i),
+                )
                 names.append(None)
             else:
                 names.append(_name(op.body, checks, i))
@@ -89,7 +106,9 @@ async def register_operations(
             taken = op.document_id and await TrustedDocument.get_or_none(document_id=op.document_id)
             if taken and taken.hash != key:
                 raise ServiceError.of(
-                    Code.DUPLICATE, f"'{op.document_id}' names another document", "documents"
+                    Code.DUPLICATE,
+                    _("'{document_id}' names another document", document_id=op.document_id),
+                    "documents",
                 )
             if row is None:
                 row = await TrustedDocument.create(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from typing import Any, TypeVar
 
+from i18n import _
 from models.base import TenantEntity
 from models.scope import TenantScope
 from services.errors import Code, not_found
@@ -38,5 +39,5 @@ async def existing(
     wanted = {k for k in keys if k is not None}
     found = {row.id for row in await scope.query(model).filter(id__in=list(wanted)).only("id")}
     if None in keys or wanted - found:
-        checks.fail(Code.NOT_FOUND, f"Some of {field} were not found", field)
+        checks.fail(Code.NOT_FOUND, _("Some of {field} were not found", field=field), field)
     return sorted(found)

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
+from i18n import _
 from models.access import Actor
 from models.flows import FlowDefinition, FlowVersion
 from models.forms import FormDefinition, FormVersion, VersionStatus
@@ -52,7 +53,9 @@ class Versioned(Generic[D, V]):
     ) -> tuple[D, V]:
         """The definition and its first draft, in the caller's transaction."""
         if await scope.query(self.definition).filter(key=key).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The {self.noun} key '{key}' is taken", "key")
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The {noun} key '{key}' is taken", noun=self.noun, key=key), "key"
+            )
         row = await scope.create(self.definition, key=key, **fields)
         version = await scope.create(self.version, **{self.owner: row.id}, number=1, **first)
         work.audit(scope.tenant_id, f"{self.noun}.created", self._type, row.id, {"key": key})
@@ -90,7 +93,9 @@ class Versioned(Generic[D, V]):
             )
             if draft is None:
                 raise ServiceError.of(
-                    Code.INVALID_STATE, f"The {self.noun} has no draft to publish", "id"
+                    Code.INVALID_STATE,
+                    _("The {noun} has no draft to publish", noun=self.noun),
+                    "id",
                 )
             data = await check(scope, row, draft)
             draft.status = VersionStatus.PUBLISHED

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from chinese_calendar import constants
 
 import workflow
+from i18n import _
 from models.access import Actor, Permission
 from models.scope import TenantScope
 from models.tenants import PLATFORM_CODE, Tenant
@@ -119,11 +120,11 @@ def check_hours(checks: Checks, hours: Sequence[Sequence[str]], *field: str) -> 
     try:
         parsed = _hours(hours)
     except (TypeError, ValueError):
-        checks.fail(Code.INVALID, 'Give hours as ["HH:MM", "HH:MM"] pairs', *field)
+        checks.fail(Code.INVALID, _('Give hours as ["HH:MM", "HH:MM"] pairs'), *field)
         return
     ends = [t for period in parsed for t in period]
     if any(a >= b for a, b in itertools.pairwise(ends)):
-        checks.fail(Code.INVALID, "Working periods must be in order and not overlap", *field)
+        checks.fail(Code.INVALID, _("Working periods must be in order and not overlap"), *field)
 
 
 async def set_days(actor: Actor | None, *, days: list[DayInput]) -> Merged:
@@ -132,14 +133,18 @@ async def set_days(actor: Actor | None, *, days: list[DayInput]) -> Merged:
     actor = _editor(actor)
     with Checks() as checks:
         if not 0 < len(days) <= MAX_DAYS_PER_CALL:
-            checks.fail(Code.INVALID, f"Give 1 to {MAX_DAYS_PER_CALL} days", "days")
+            checks.fail(
+                Code.INVALID,
+                _("Give 1 to {MAX_DAYS_PER_CALL} days", MAX_DAYS_PER_CALL=MAX_DAYS_PER_CALL),
+                "days",
+            )
         if len({d.day for d in days}) != len(days):
-            checks.fail(Code.DUPLICATE, "A day is given twice", "days")
+            checks.fail(Code.DUPLICATE, _("A day is given twice"), "days")
         for i, d in enumerate(days):
             checks.optional_text(d.name, "days", str(i), "name", max_length=100)
             if d.hours is not None:
                 if d.kind is DayKind.HOLIDAY:
-                    checks.fail(Code.INVALID, "A holiday has no hours", "days", str(i), "hours")
+                    checks.fail(Code.INVALID, _("A holiday has no hours"), "days", str(i), "hours")
                 else:
                     check_hours(checks, d.hours, "days", str(i), "hours")
     scope = TenantScope(actor.tenant_id)
@@ -179,7 +184,11 @@ async def clear_days(actor: Actor | None, *, days: list[date]) -> Merged:
     the platform's to the weekly rule)."""
     actor = _editor(actor)
     if not 0 < len(days) <= MAX_DAYS_PER_CALL:
-        raise ServiceError.of(Code.INVALID, f"Give 1 to {MAX_DAYS_PER_CALL} days", "days")
+        raise ServiceError.of(
+            Code.INVALID,
+            _("Give 1 to {MAX_DAYS_PER_CALL} days", MAX_DAYS_PER_CALL=MAX_DAYS_PER_CALL),
+            "days",
+        )
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
         removed = await scope.query(CalendarDay).filter(day__in=days).delete()
@@ -211,17 +220,23 @@ async def set_schedule(
     with Checks() as checks:
         if isinstance(hours, list):
             if not hours:
-                checks.fail(Code.INVALID, "A working day has at least one period", "hours")
+                checks.fail(Code.INVALID, _("A working day has at least one period"), "hours")
             check_hours(checks, hours, "hours")
         if isinstance(weekend, list) and (
             not all(isinstance(d, int) and 0 <= d <= 6 for d in weekend) or len(weekend) > 6
         ):
-            checks.fail(Code.INVALID, "Weekend days are 0 (Monday) to 6, not all seven", "weekend")
+            checks.fail(
+                Code.INVALID, _("Weekend days are 0 (Monday) to 6, not all seven"), "weekend"
+            )
         if isinstance(timezone, str):
             try:
                 ZoneInfo(timezone)
             except (ZoneInfoNotFoundError, ValueError):
-                checks.fail(Code.INVALID, f"Unknown time zone {timezone!r}", "timezone")
+                checks.fail(
+                    Code.INVALID,
+                    _("Unknown time zone {timezone}", timezone=repr(timezone)),
+                    "timezone",
+                )
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
         await _lock(actor.tenant_id)

@@ -12,6 +12,7 @@ import httpx2
 from scim2_client.engines.httpx2 import AsyncSCIMClient
 from scim2_models import Group, ResourceType, ScimProvider, SearchRequest, User
 
+from i18n import _
 from models.tenants import Tenant
 from services.directory import primary_value
 from services.errors import Code, ServiceError
@@ -33,7 +34,9 @@ async def pull(
 ) -> PullReport:
     tenant = await Tenant.get_or_none(code=tenant_code)
     if tenant is None:
-        raise ServiceError.of(Code.NOT_FOUND, f"No tenant has the code '{tenant_code}'")
+        raise ServiceError.of(
+            Code.NOT_FOUND, _("No tenant has the code '{tenant_code}'", tenant_code=tenant_code)
+        )
     async with httpx2.AsyncClient(
         base_url=url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=120
     ) as http:

@@ -41,8 +41,9 @@ PG_TEMPLATE = os.environ.get("TEST_PG_TEMPLATE")
 """A migrated database each run's database copies, skipping the migrations (tests/mutation.py
 sets it: the migrations cost more than most mutants' tests)."""
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-DEPLOYMENT = f"oc-test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
-"""Each pytest-xdist worker's servers, in process or spawned, on a Redis namespace of their own."""
+DEPLOYMENT = f"oc-test-{uuid.uuid4().hex[:12]}"
+"""The servers of this test process (in process or spawned) on a Redis namespace of their own,
+apart from other pytest-xdist workers and other test runs on the same Redis."""
 IN_CI = os.environ.get("CI", "").lower() == "true"
 FIXTURES = Path(__file__).parent / "fixtures"
 """Files the tests read: BPMN from bpmn-js, stored workflow instances of every version."""
@@ -175,7 +176,8 @@ class GraphQL:
         token: str | None = None,
         headers: dict[str, str] | None = None,
     ) -> Response:
-        sent = {"Content-Type": "application/json", **(headers or {})}
+        # Messages in the language the tests are written in (the server's default is zh-CN).
+        sent = {"Content-Type": "application/json", "Accept-Language": "en", **(headers or {})}
         if token:
             sent["Authorization"] = f"Bearer {token}"
         async with self.session.post(

@@ -41,13 +41,13 @@ class Socket:
     @classmethod
     @contextlib.asynccontextmanager
     async def connect(
-        cls, http: aiohttp.ClientSession, url: str, token: str
+        cls, http: aiohttp.ClientSession, url: str, token: str, language: str = "en"
     ) -> AsyncIterator[Socket]:
+        """`language`: of the server's messages, as the console sends it in connection_init."""
         async with http.ws_connect(url, protocols=[PROTOCOL], heartbeat=None) as ws:
+            payload = {"authorization": f"Bearer {token}", "language": language}
             await ws.send_str(
-                orjson.dumps(
-                    {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-                ).decode()
+                orjson.dumps({"type": "connection_init", "payload": payload}).decode()
             )
             ack = await ws.receive(timeout=10)
             assert ack.type == aiohttp.WSMsgType.TEXT, (ack, ws.close_code)

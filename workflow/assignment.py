@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from i18n import _
+
 from .definition import AssigneeRule, FormFieldRule, PreviousHandlerRule, UsersRule
 from .errors import EngineError, label
 from .state import Activation
@@ -66,7 +68,11 @@ def auto_assign(w: Working) -> None:
                 detail = ": the users list is empty"
             raise EngineError(
                 "NO_ASSIGNEE",
-                f"Nobody is assigned to {label(w.defn, act.node_id)}{detail}",
+                _(
+                    "Nobody is assigned to {label}{detail}",
+                    label=label(w.defn, act.node_id),
+                    detail=detail,
+                ),
                 node_id=act.node_id,
             )
         apply_assignment(w, act, users)

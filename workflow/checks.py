@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from i18n import _
+
 from .definition import FlowDefinition
 from .errors import EngineError, label, refuse
 from .returns import return_targets
@@ -25,17 +27,23 @@ __all__ = [
 
 def check_running(instance: Instance) -> None:
     if instance.status is not InstanceStatus.RUNNING:
-        raise EngineError("NOT_RUNNING", f"The document is already {instance.status.value}")
+        raise EngineError(
+            "NOT_RUNNING", _("The document is already {status}", status=instance.status.value)
+        )
 
 
 def open_task(defn: FlowDefinition, instance: Instance, task_id: str) -> Task:
     t = next((x for x in instance.tasks if x.id == task_id), None)
     if t is None:
-        raise EngineError("UNKNOWN_TASK", "No such task", task_id=task_id)
+        raise EngineError("UNKNOWN_TASK", _("No such task"), task_id=task_id)
     if t.status is not TaskStatus.OPEN:
         raise EngineError(
             "TASK_CLOSED",
-            f"The task at {label(defn, t.node_id)} is already {t.status.value}",
+            _(
+                "The task at {label} is already {status}",
+                label=label(defn, t.node_id),
+                status=t.status.value,
+            ),
             task_id=t.id,
             node_id=t.node_id,
         )
@@ -50,8 +58,8 @@ def _holds(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None
     if t.can_act(user):
         return
     if t.pool and t.assignee is None and user in t.candidates:
-        raise refuse(defn, t, "NOT_CLAIMED", "Claim the task at {node} before acting on it")
-    raise refuse(defn, t, "NOT_ASSIGNEE", "The task at {node} is not yours")
+        raise refuse(defn, t, "NOT_CLAIMED", _("Claim the task at {node} before acting on it"))
+    raise refuse(defn, t, "NOT_ASSIGNEE", _("The task at {node} is not yours"))
 
 
 def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
@@ -61,8 +69,10 @@ def _may_approve(defn: FlowDefinition, instance: Instance, t: Task, user: str) -
             defn,
             t,
             "SEPARATION_OF_DUTIES",
-            "{node} separates duties: the initiator may not approve her own document there; "
-            "transfer or delegate the task",
+            _(
+                "{node} separates duties: the initiator may not approve her own document there; "
+                "transfer or delegate the task"
+            ),
         )
 
 
@@ -73,54 +83,58 @@ def _may_reject(defn: FlowDefinition, instance: Instance, t: Task, user: str) ->
             defn,
             t,
             "INVALID_ACTION",
-            "The task at {node} was handed to you for an opinion: approve to hand it back; "
-            "rejecting or returning it is for whoever handed it to you",
+            _(
+                "The task at {node} was handed to you for an opinion: approve to hand it back; "
+                "rejecting or returning it is for whoever handed it to you"
+            ),
         )
 
 
 def _may_return(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     _may_reject(defn, instance, t, user)
     if not defn.node(t.node_id).allow_return:
-        raise refuse(defn, t, "INVALID_ACTION", "{node} does not allow returns")
+        raise refuse(defn, t, "INVALID_ACTION", _("{node} does not allow returns"))
     if not return_targets(defn, instance, t.id):
-        raise refuse(defn, t, "INVALID_TARGET", "There is no earlier step to return {node} to")
+        raise refuse(defn, t, "INVALID_TARGET", _("There is no earlier step to return {node} to"))
 
 
 def _may_delegate(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     _holds(defn, instance, t, user)
     if not defn.node(t.node_id).allow_delegate:
-        raise refuse(defn, t, "INVALID_ACTION", "{node} does not allow delegating or transferring")
+        raise refuse(
+            defn, t, "INVALID_ACTION", _("{node} does not allow delegating or transferring")
+        )
 
 
 def _may_claim(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     if not _claimable(t):
-        raise refuse(defn, t, "INVALID_ACTION", "The task at {node} is not one to claim")
+        raise refuse(defn, t, "INVALID_ACTION", _("The task at {node} is not one to claim"))
     if user not in t.candidates:
-        raise refuse(defn, t, "NOT_ASSIGNEE", "You may not claim the task at {node}")
+        raise refuse(defn, t, "NOT_ASSIGNEE", _("You may not claim the task at {node}"))
     if t.assignee is not None:
-        raise refuse(defn, t, "ALREADY_CLAIMED", "The task at {node} is already claimed")
+        raise refuse(defn, t, "ALREADY_CLAIMED", _("The task at {node} is already claimed"))
 
 
 def _may_unclaim(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     if not _claimable(t):
-        raise refuse(defn, t, "INVALID_ACTION", "The task at {node} is not one to claim")
+        raise refuse(defn, t, "INVALID_ACTION", _("The task at {node} is not one to claim"))
     if t.assignee is None:
-        raise refuse(defn, t, "NOT_CLAIMED", "Nobody has claimed the task at {node}")
+        raise refuse(defn, t, "NOT_CLAIMED", _("Nobody has claimed the task at {node}"))
     if t.assignee != user:
-        raise refuse(defn, t, "NOT_ASSIGNEE", "Someone else claimed the task at {node}")
+        raise refuse(defn, t, "NOT_ASSIGNEE", _("Someone else claimed the task at {node}"))
 
 
 def _may_add_signers(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     _holds(defn, instance, t, user)
     if not defn.node(t.node_id).allow_add_signer:
-        raise refuse(defn, t, "INVALID_ACTION", "{node} does not allow adding signers")
+        raise refuse(defn, t, "INVALID_ACTION", _("{node} does not allow adding signers"))
 
 
 def _may_open(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
     if not (user == t.assignee or (t.assignee is None and user in t.candidates)):
-        raise refuse(defn, t, "NOT_ASSIGNEE", "The task at {node} is not yours")
+        raise refuse(defn, t, "NOT_ASSIGNEE", _("The task at {node} is not yours"))
     if t.opened_at is not None:
-        raise refuse(defn, t, "ALREADY_OPENED", "The task at {node} is already open")
+        raise refuse(defn, t, "ALREADY_OPENED", _("The task at {node} is already open"))
 
 
 def _may_take_back(defn: FlowDefinition, instance: Instance, t: Task, user: str) -> None:
@@ -149,7 +163,7 @@ def check_task_action(
     if action is TaskAction.TAKE_BACK:
         t = next((x for x in instance.tasks if x.id == task_id), None)
         if t is None:
-            raise EngineError("UNKNOWN_TASK", "No such task", task_id=task_id)
+            raise EngineError("UNKNOWN_TASK", _("No such task"), task_id=task_id)
         _may_take_back(defn, instance, t, user)
         return t
     t = open_task(defn, instance, task_id)
@@ -170,18 +184,20 @@ def check_document_action(
     check_running(instance)
     if action is DocumentAction.WITHDRAW:
         if user != instance.initiator:
-            raise EngineError("NOT_INITIATOR", "Only the initiator withdraws a document")
+            raise EngineError("NOT_INITIATOR", _("Only the initiator withdraws a document"))
         if not instance.withdrawable:
             raise EngineError(
-                "CANNOT_WITHDRAW", "Someone has acted on the document since you sent it"
+                "CANNOT_WITHDRAW", _("Someone has acted on the document since you sent it")
             )
     elif action is DocumentAction.URGE:
         if not instance.open_tasks:
-            raise EngineError("INVALID_ACTION", "No task is open to urge")
+            raise EngineError("INVALID_ACTION", _("No task is open to urge"))
     elif action is DocumentAction.REMOVE_SIGNERS:
         check_may_remove(defn, instance, user, manager)
     elif action not in (DocumentAction.TERMINATE, DocumentAction.JUMP):
-        raise EngineError("INVALID_ACTION", f"The flow does not {action.value} documents")
+        raise EngineError(
+            "INVALID_ACTION", _("The flow does not {action} documents", action=action.value)
+        )
 
 
 def allowed_actions(

@@ -26,6 +26,8 @@ from dataclasses import replace
 from datetime import datetime
 from typing import Any, Literal
 
+from i18n import _
+
 from .actions import Action
 from .assignment import apply_assignment, auto_assign, builtin_users
 from .checks import check_running
@@ -76,7 +78,7 @@ def start(
     right after start) and ``form_field`` rules itself; other rules come back as
     ``step.activations`` for :func:`assign`."""
     if not initiator:
-        raise EngineError("INVALID_ACTION", "an instance needs an initiator")
+        raise EngineError("INVALID_ACTION", _("an instance needs an initiator"))
     node, first = StartEvent.leave(defn)
     w = _working(defn, Instance(initiator=initiator, started_at=now), now, form, doc, env)
     token = Token(
@@ -103,11 +105,13 @@ def act(
     """Apply one user action. Raises EngineError (and changes nothing) when not allowed."""
     check_running(instance)
     if not getattr(action, "actor", None):
-        raise EngineError("INVALID_ACTION", "An action needs an actor")
+        raise EngineError("INVALID_ACTION", _("An action needs an actor"))
     w = _working(defn, instance, now, form, doc, env)
     handler = HANDLERS.get(type(action))
     if handler is None:
-        raise EngineError("INVALID_ACTION", f"Unknown action {type(action).__name__}")
+        raise EngineError(
+            "INVALID_ACTION", _("Unknown action {__name__}", __name__=type(action).__name__)
+        )
     handler(w, action)
     return _finish(w, auto_assign)
 
@@ -126,11 +130,16 @@ def assign(
     check_running(instance)
     act = next((p for p in instance.pending if p.id == activation_id), None)
     if act is None:
-        raise EngineError("UNKNOWN_ACTIVATION", f"nothing waits for assignees at {activation_id}")
+        raise EngineError(
+            "UNKNOWN_ACTIVATION",
+            _("nothing waits for assignees at {activation_id}", activation_id=activation_id),
+        )
     users = dedupe(user_ids)
     if not users:
         raise EngineError(
-            "NO_ASSIGNEE", f"Nobody was found for {label(defn, act.node_id)}", node_id=act.node_id
+            "NO_ASSIGNEE",
+            _("Nobody was found for {label}", label=label(defn, act.node_id)),
+            node_id=act.node_id,
         )
     w = _working(defn, instance, now, env=env)
     apply_assignment(w, act, users)

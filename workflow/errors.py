@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from i18n import Text
+
 from .definition import FlowDefinition
 from .state import Task
 
@@ -31,7 +33,7 @@ def label(defn: FlowDefinition, node_id: str) -> str:
     return (defn.node(node_id).name if defn.has_node(node_id) else "") or node_id
 
 
-def refuse(defn: FlowDefinition, t: Task, code: str, message: str) -> EngineError:
+def refuse(defn: FlowDefinition, t: Task, code: str, message: Text) -> EngineError:
     """A refusal about task ``t``; ``message`` names the task's node as ``{node}``."""
-    text = message.replace("{node}", label(defn, t.node_id))
+    text = Text(message.template, {**message.params, "node": label(defn, t.node_id)})
     return EngineError(code, text, task_id=t.id, node_id=t.node_id)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from i18n import _
+
 from .actions import (
     AddSigner,
     Approve,
@@ -48,12 +50,12 @@ def _approve(w: Working, a: Approve | Submit) -> None:
 
 def _submit(w: Working, a: Submit) -> None:
     if a.actor != w.orig.initiator:
-        raise EngineError("NOT_INITIATOR", "Only the initiator submits the draft")
+        raise EngineError("NOT_INITIATOR", _("Only the initiator submits the draft"))
     task_id = a.task_id
     if task_id is None:
         mine = [t for t in w.orig.open_tasks if t.can_act(a.actor)]
         if not mine:
-            raise EngineError("INVALID_ACTION", "You hold no open draft task")
+            raise EngineError("INVALID_ACTION", _("You hold no open draft task"))
         task_id = mine[0].id
     w.event("submitted", a.actor, task_id=task_id)
     _approve(w, Submit(a.actor, task_id, a.comment))
@@ -71,12 +73,15 @@ def _return(w: Working, a: Return) -> None:
     if a.target_node != t.node_id:
         target = find_return_visit(w, w.tokens[t.token_id], a.target_node or None, t.node_id)
     if target is None:
-        where = label(w.defn, a.target_node) if a.target_node else "that step"
+        where = label(w.defn, a.target_node) if a.target_node else _("that step")
         raise refuse(
             w.defn,
             t,
             "INVALID_TARGET",
-            "{node} cannot return to " + where + ": choose a step the document came through",
+            _(
+                "{node} cannot return to {where}: choose a step the document came through",
+                where=where,
+            ),
         )
     w.touch(a.actor)
     complete(w, t, TaskOutcome.RETURN, a.actor, a.comment, target=target.node_id)
@@ -87,9 +92,9 @@ def _hand_over(w: Working, action: TaskAction, a: Delegate | Transfer) -> Task:
     """The task ``a`` hands to ``a.to_user``, checked, and closed as handed over."""
     t = check_task_action(w.defn, w.orig, action, a.task_id, a.actor)
     if not isinstance(a.to_user, str) or not a.to_user:
-        raise refuse(w.defn, t, "INVALID_TARGET", "Name someone to hand the task to")
+        raise refuse(w.defn, t, "INVALID_TARGET", _("Name someone to hand the task to"))
     if a.to_user == a.actor:
-        raise refuse(w.defn, t, "INVALID_TARGET", "You cannot hand a task to yourself")
+        raise refuse(w.defn, t, "INVALID_TARGET", _("You cannot hand a task to yourself"))
     _check_separation(w, t, (a.to_user,))
     w.behaviour(t.node_id).check_handover(w, t, a.to_user)
     w.touch(a.actor)
@@ -155,7 +160,7 @@ def _add_signers(w: Working, a: AddSigner) -> None:
     t = check_task_action(w.defn, w.orig, TaskAction.ADD_SIGNERS, a.task_id, a.actor)
     users = dedupe(a.users)
     if not users or len(users) != len(a.users) or a.actor in users:
-        raise refuse(w.defn, t, "INVALID_TARGET", "Add different people other than yourself")
+        raise refuse(w.defn, t, "INVALID_TARGET", _("Add different people other than yourself"))
     _check_separation(w, t, users)
     w.touch(a.actor)
     position = w.behaviour(t.node_id).add_signers(w, t, users, a)
@@ -180,7 +185,7 @@ def _check_separation(w: Working, t: Task, users: tuple[str, ...]) -> None:
             w.defn,
             t,
             "SEPARATION_OF_DUTIES",
-            "{node} separates duties: the initiator may not handle her own document there",
+            _("{node} separates duties: the initiator may not handle her own document there"),
         )
 
 

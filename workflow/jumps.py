@@ -20,6 +20,8 @@ from __future__ import annotations
 
 from collections import deque
 
+from i18n import _
+
 from .actions import Jump
 from .definition import FlowDefinition, NodeType, Transition
 from .errors import EngineError, label
@@ -57,7 +59,9 @@ def _join(defn: FlowDefinition, start: str, common: set[str]) -> str:
             if tr.target not in seen:
                 seen.add(tr.target)
                 queue.append(tr.target)
-    raise EngineError("INVALID_DEFINITION", f"the parallel split after {start} has no join")
+    raise EngineError(
+        "INVALID_DEFINITION", _("the parallel split after {start} has no join", start=start)
+    )
 
 
 def regions(defn: FlowDefinition) -> tuple[dict[str, tuple[Branch, ...]], dict[str, str]]:
@@ -84,16 +88,19 @@ def regions(defn: FlowDefinition) -> tuple[dict[str, tuple[Branch, ...]], dict[s
 def jump(w: Working, a: Jump) -> None:
     """Move the document to ``a.node_id`` (checked for the manager by the caller)."""
     if not w.defn.has_node(a.node_id):
-        raise EngineError("INVALID_TARGET", "The flow has no such step", node_id=a.node_id)
+        raise EngineError("INVALID_TARGET", _("The flow has no such step"), node_id=a.node_id)
     node = w.defn.node(a.node_id)
     if not (node.is_wait or node.type is NodeType.END):
         raise EngineError(
             "INVALID_TARGET",
-            f"Jump to a task, a countersign or an end, not to {label(w.defn, node.id)}",
+            _(
+                "Jump to a task, a countersign or an end, not to {label}",
+                label=label(w.defn, node.id),
+            ),
             node_id=node.id,
         )
     if not (a.reason or "").strip():
-        raise EngineError("INVALID_ACTION", "A jump needs a reason")
+        raise EngineError("INVALID_ACTION", _("A jump needs a reason"))
     enclosing, joins = regions(w.defn)
     path = enclosing[node.id]
     scope: tuple[str, ...] = ()

@@ -4,6 +4,8 @@ what happens to a token that reaches it (its behaviour's ``enter`` hook)."""
 
 from __future__ import annotations
 
+from i18n import _
+
 from .definition import Transition
 from .errors import EngineError
 from .state import InstanceStatus, Token
@@ -22,11 +24,14 @@ def route(w: Working, token: Token, transition: Transition) -> None:
     while work and w.status is InstanceStatus.RUNNING:
         steps += 1
         if steps > MAX_ROUTING_STEPS:
-            raise EngineError("ROUTING_LOOP", "routing did not reach a wait node (gateway cycle?)")
+            raise EngineError(
+                "ROUTING_LOOP", _("routing did not reach a wait node (gateway cycle?)")
+            )
         tok, tr = work.pop(0)
         if not w.defn.has_node(tr.target):
             raise EngineError(
-                "INVALID_DEFINITION", f"transition {tr.id} targets unknown node {tr.target}"
+                "INVALID_DEFINITION",
+                _("transition {id} targets unknown node {target}", id=tr.id, target=tr.target),
             )
         w.event("transition_taken", None, node_id=tr.target, transition_id=tr.id)
         tok = tok.model_copy(update={"node_id": tr.target})

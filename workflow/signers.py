@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from i18n import _
+
 from .actions import RemoveSigners
 from .definition import FlowDefinition, NodeType
 from .errors import EngineError, label
@@ -75,10 +77,12 @@ def check_may_remove(defn: FlowDefinition, instance: Instance, user: str, manage
     if any(
         _removable(k, instance.tasks, user, manager, True) for k in _countersigns(defn, instance)
     ):
-        raise EngineError("LAST_SIGNER", "A countersign needs at least one signer")
+        raise EngineError("LAST_SIGNER", _("A countersign needs at least one signer"))
     if removable_signers(defn, instance, user, manager=True):
-        raise EngineError("NOT_ASSIGNEE", "Only whoever added a signer, or a manager, removes them")
-    raise EngineError("INVALID_ACTION", "No countersign has a signer left to remove")
+        raise EngineError(
+            "NOT_ASSIGNEE", _("Only whoever added a signer, or a manager, removes them")
+        )
+    raise EngineError("INVALID_ACTION", _("No countersign has a signer left to remove"))
 
 
 def check_remove(defn: FlowDefinition, instance: Instance, a: RemoveSigners) -> Token:
@@ -86,28 +90,38 @@ def check_remove(defn: FlowDefinition, instance: Instance, a: RemoveSigners) -> 
     token = next((k for k in _countersigns(defn, instance) if k.node_id == a.node_id), None)
     if token is None:
         where = label(defn, a.node_id) if defn.has_node(a.node_id) else a.node_id
-        raise EngineError("INVALID_TARGET", f"No countersign is open at {where}", node_id=a.node_id)
+        raise EngineError(
+            "INVALID_TARGET", _("No countersign is open at {where}", where=where), node_id=a.node_id
+        )
     name = label(defn, token.node_id)
     users = dedupe(a.users)
     if not users or len(users) != len(a.users):
-        raise EngineError("INVALID_TARGET", f"Name different signers of {name} to remove")
+        raise EngineError(
+            "INVALID_TARGET", _("Name different signers of {name} to remove", name=name)
+        )
     slots = {u: i for i, u in enumerate(token.voters) if i not in token.removed}
     voted = _voted(token, instance.tasks)
     adders = dict(token.added_by)
     for u in users:
         if u not in slots:
-            raise EngineError("INVALID_TARGET", f"Someone named does not sign at {name}")
+            raise EngineError(
+                "INVALID_TARGET", _("Someone named does not sign at {name}", name=name)
+            )
         if slots[u] in voted:
-            raise EngineError("INVALID_TARGET", f"Someone named has already voted at {name}")
+            raise EngineError(
+                "INVALID_TARGET", _("Someone named has already voted at {name}", name=name)
+            )
         if not a.manager and adders.get(slots[u]) != a.actor:
             raise EngineError(
                 "NOT_ASSIGNEE",
-                f"Only whoever added a signer to {name}, or a manager, removes them",
+                _("Only whoever added a signer to {name}, or a manager, removes them", name=name),
                 node_id=token.node_id,
             )
     if len(slots) - len(users) < 1:
         raise EngineError(
-            "LAST_SIGNER", f"{name} needs at least one signer: remove fewer", node_id=token.node_id
+            "LAST_SIGNER",
+            _("{name} needs at least one signer: remove fewer", name=name),
+            node_id=token.node_id,
         )
     return token
 

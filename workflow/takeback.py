@@ -10,6 +10,8 @@ countersign's decision is everyone's: neither is taken back (a return, 退回, s
 
 from __future__ import annotations
 
+from i18n import _
+
 from .definition import FlowDefinition, NodeType
 from .errors import refuse
 from .state import Instance, Task, Token, TokenState, Visit
@@ -45,19 +47,19 @@ def check_take_back(
     """The visit ``t`` closed and the tokens of the step it led to, if ``user`` may take it
     back now; else EngineError."""
     if t.status is not TaskStatus.COMPLETED or t.acted_by != user:
-        raise refuse(defn, t, "NOT_ASSIGNEE", "You did not complete the task at {node}")
+        raise refuse(defn, t, "NOT_ASSIGNEE", _("You did not complete the task at {node}"))
     if t.outcome is not TaskOutcome.APPROVE or not t.counted:
         raise refuse(
-            defn, t, "INVALID_ACTION", "Only an approval that moved {node} on is taken back"
+            defn, t, "INVALID_ACTION", _("Only an approval that moved {node} on is taken back")
         )
     if defn.node(t.node_id).type is not NodeType.TASK:
         raise refuse(
-            defn, t, "CANNOT_TAKE_BACK", "A countersign's decision at {node} is not taken back"
+            defn, t, "CANNOT_TAKE_BACK", _("A countersign's decision at {node} is not taken back")
         )
     visit = next((v for v in instance.visits if v.id == t.visit_id), None)
     tokens = [k for k in instance.tokens if visit is not None and k.came_from == visit.id]
     if visit is None or visit.outcome != "approved" or not tokens:
-        raise refuse(defn, t, "CANNOT_TAKE_BACK", "The document has moved on since {node}")
+        raise refuse(defn, t, "CANNOT_TAKE_BACK", _("The document has moved on since {node}"))
     forks = _forks_after(visit, tokens)
     others = [
         k
@@ -71,7 +73,7 @@ def check_take_back(
             defn,
             t,
             "CANNOT_TAKE_BACK",
-            "Someone has opened, claimed or acted on the step after {node}",
+            _("Someone has opened, claimed or acted on the step after {node}"),
         )
     return visit, tokens
 

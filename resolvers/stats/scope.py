@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from i18n import _
 from models.access import Permission
 from models.scope import TenantSql
 from models.stats import RollupState
@@ -83,21 +84,23 @@ async def stats_scope(
     """Check who asks and what for; raises ServiceError (FORBIDDEN, NOT_FOUND, INVALID)."""
     actor = signed_in(ctx.actor)
     if not is_admin(ctx):
-        raise ServiceError.of(Code.FORBIDDEN, "Statistics are for tenant administrators")
+        raise ServiceError.of(Code.FORBIDDEN, _("Statistics are for tenant administrators"))
     try:
         ZoneInfo(time_zone)
     except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise ServiceError.of(Code.INVALID, f"Unknown time zone '{time_zone}'", "timeZone") from exc
+        raise ServiceError.of(
+            Code.INVALID, _("Unknown time zone '{time_zone}'", time_zone=time_zone), "timeZone"
+        ) from exc
     until = _aware(until) or datetime.now(UTC)
     since = _aware(since) or until - DEFAULT_SPAN
     if not since < until or until - since > MAX_SPAN:
-        raise ServiceError.of(Code.INVALID, "Ask for a period of up to three years", "from")
+        raise ServiceError.of(Code.INVALID, _("Ask for a period of up to three years"), "from")
     every = False
     if tenant_id is not None:
         key = node_uuid(tenant_id, "Tenant")
         tenant = await visible_tenant(ctx, key) if isinstance(key, uuid.UUID) else None
         if tenant is None:
-            raise ServiceError.of(Code.NOT_FOUND, "Tenant not found", "tenant")
+            raise ServiceError.of(Code.NOT_FOUND, _("Tenant not found"), "tenant")
     else:
         tenant = await Tenant.get(id=actor.tenant_id)
         every = actor.is_platform_admin

@@ -10,6 +10,7 @@ from graphql import GraphQLError
 from strawberry import relay
 from strawberry.scalars import JSON
 
+from i18n import text_of
 from models.bookings import ResourceKind
 from resolvers import bookings as r
 from resolvers.ids import node_uuid
@@ -25,7 +26,7 @@ TO = strawberry.argument(name="to", description="End (exclusive), ISO 8601 with 
 
 
 def _bad(error: ValueError) -> GraphQLError:
-    return GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(text_of(error), extensions={"code": "BAD_USER_INPUT"})
 
 
 @strawberry.type

@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
+from i18n import text_of
 from resolvers import calendar as r
 from resolvers.ids import node_uuid
 from resolvers.pagination import PageArgs
@@ -34,7 +35,7 @@ OWNER = strawberry.argument(
 
 
 def _bad(error: ValueError) -> GraphQLError:
-    return GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"})
+    return GraphQLError(text_of(error), extensions={"code": "BAD_USER_INPUT"})
 
 
 @strawberry.type

@@ -17,6 +17,7 @@ from graphql import (
 )
 from strawberry.extensions import SchemaExtension
 
+from i18n import _
 from resolvers import sso as r
 
 DEFAULT_COMPONENT = "portal"
@@ -48,8 +49,12 @@ class ComponentAccess(SchemaExtension):
                     data=None,
                     errors=[
                         GraphQLError(
-                            f"You may not use the service component '{c}' of Officecloud: the "
-                            "tenant's portal access rules (门户访问授权) do not grant it to you",
+                            _(
+                                "You may not use the service component '{c}' of Officecloud: "
+                                "the tenant's portal access rules (门户访问授权) do not grant it "
+                                "to you",
+                                c=c,
+                            ),
                             path=[next(n for n in fields if component_of(n) == c)],
                             extensions={"code": "FORBIDDEN"},
                         )

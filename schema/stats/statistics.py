@@ -9,6 +9,7 @@ import strawberry
 from graphql import GraphQLError
 from strawberry import relay
 
+from i18n import _
 from models.documents import DocumentStatus
 from resolvers.stats import activity, documents, tasks, usage
 from resolvers.stats.scope import MAX_ROWS, Bucket, StatsScope
@@ -195,6 +196,7 @@ class Statistics:
 def _limit(first: int) -> int:
     if not 0 < first <= MAX_ROWS:
         raise GraphQLError(
-            f"first is between 1 and {MAX_ROWS}", extensions={"code": "BAD_USER_INPUT"}
+            _("first is between 1 and {MAX_ROWS}", MAX_ROWS=MAX_ROWS),
+            extensions={"code": "BAD_USER_INPUT"},
         )
     return first

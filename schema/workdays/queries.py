@@ -8,6 +8,7 @@ from typing import Annotated
 import strawberry
 from graphql import GraphQLError
 
+from i18n import text_of
 from resolvers import workdays as r
 from schema.types import Info
 from schema.workdays.types import WorkCalendar
@@ -48,5 +49,5 @@ class WorkdayQuery:
         try:
             view = await r.calendar(info.context, since, until, only_set)
         except ValueError as error:
-            raise GraphQLError(str(error), extensions={"code": "BAD_USER_INPUT"}) from None
+            raise GraphQLError(text_of(error), extensions={"code": "BAD_USER_INPUT"}) from None
         return WorkCalendar.of(view)

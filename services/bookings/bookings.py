@@ -11,6 +11,7 @@ import uuid
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from i18n import _
 from models.access import Actor, Permission
 from models.bookings import ACTIVE_BOOKINGS, Booking, BookingStatus, Resource
 from models.calendar import CalendarEvent
@@ -57,7 +58,7 @@ async def _event(
     try:
         return await editable_event(scope, actor, event_id)
     except ServiceError:
-        raise not_found("Event", "eventId") from None
+        raise not_found(_("Event"), "eventId") from None
 
 
 async def book(
@@ -77,12 +78,16 @@ async def book(
         await scope.get(Resource, resource_id) if isinstance(resource_id, uuid.UUID) else None
     )
     if resource is None:
-        raise not_found("Resource", "resourceId")
+        raise not_found(_("Resource"), "resourceId")
     async with transaction(actor) as work:
         with Checks() as checks:
             title = checks.text(title, "title")
             if not resource.active:
-                checks.fail(Code.INVALID_STATE, f"{resource.name} takes no bookings", "resourceId")
+                checks.fail(
+                    Code.INVALID_STATE,
+                    _("{name} takes no bookings", name=resource.name),
+                    "resourceId",
+                )
             slots.check_times(checks, resource, starts_at, ends_at, work.now)
         event = await _event(scope, actor, event_id)
         async with slots.holding(scope, resource, starts_at, ends_at):
@@ -112,11 +117,13 @@ async def _editable(scope: TenantScope, actor: Actor, id: uuid.UUID | str) -> Bo
         else None
     )
     if booking is None:
-        raise not_found("Booking", "id")
+        raise not_found(_("Booking"), "id")
     if booking.booker_id != actor.user_id and not actor.has(Permission.BOOKINGS_MANAGE):
-        raise not_found("Booking", "id")
+        raise not_found(_("Booking"), "id")
     if booking.status not in ACTIVE_BOOKINGS:
-        raise ServiceError.of(Code.INVALID_STATE, f"The booking is {booking.status.value}", "id")
+        raise ServiceError.of(
+            Code.INVALID_STATE, _("The booking is {status}", status=booking.status.value), "id"
+        )
     return booking
 
 
@@ -180,7 +187,7 @@ async def decide_booking(
         booking = await _editable(scope, actor, id)
         if booking.status is not BookingStatus.PENDING:
             raise ServiceError.of(
-                Code.INVALID_STATE, "The booking is not waiting for approval", "id"
+                Code.INVALID_STATE, _("The booking is not waiting for approval"), "id"
             )
         with Checks() as checks:
             text = checks.optional_text(note, "note", max_length=500) or ""

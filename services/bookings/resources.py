@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.bookings import Resource, ResourceKind
 from models.scope import TenantScope
@@ -31,13 +32,18 @@ def _check(checks: Checks, values: dict[str, Any]) -> dict[str, Any]:
         out["location"] = checks.optional_text(out["location"], "location") or ""
     capacity = out.get("capacity")
     if capacity is not None and not 1 <= capacity <= 10000:
-        checks.fail(Code.INVALID, "capacity is 1 to 10000", "capacity")
+        checks.fail(Code.INVALID, _("capacity is 1 to 10000"), "capacity")
     attributes = out.get("attributes")
     if attributes is not None and (
         not isinstance(attributes, dict) or len(attributes) > MAX_ATTRIBUTES
     ):
         checks.fail(
-            Code.INVALID, f"attributes is an object of at most {MAX_ATTRIBUTES} keys", "attributes"
+            Code.INVALID,
+            _(
+                "attributes is an object of at most {MAX_ATTRIBUTES} keys",
+                MAX_ATTRIBUTES=MAX_ATTRIBUTES,
+            ),
+            "attributes",
         )
     if out.get("opening_hours"):
         check_hours(checks, out["opening_hours"], "openingHours")
@@ -45,13 +51,17 @@ def _check(checks: Checks, values: dict[str, Any]) -> dict[str, Any]:
     weekdays = out.get("open_weekdays")
     if weekdays is not None:
         if not all(isinstance(d, int) and 0 <= d <= 6 for d in weekdays):
-            checks.fail(Code.INVALID, "Weekdays are 0 (Monday) to 6", "openWeekdays")
+            checks.fail(Code.INVALID, _("Weekdays are 0 (Monday) to 6"), "openWeekdays")
         out["open_weekdays"] = sorted(set(weekdays))
     if "timezone" in out:
         try:
             ZoneInfo(out["timezone"])
         except (ZoneInfoNotFoundError, ValueError):
-            checks.fail(Code.INVALID, f"Unknown time zone {out['timezone']!r}", "timezone")
+            checks.fail(
+                Code.INVALID,
+                _("Unknown time zone {out_timezone}", out_timezone=repr(out["timezone"])),
+                "timezone",
+            )
     return out
 
 
@@ -67,7 +77,7 @@ def _emit(work: Work, resource: Resource, action: str, data: dict[str, Any]) -> 
 
 
 def _duplicate(error: IntegrityError) -> ServiceError:
-    return ServiceError.of(Code.DUPLICATE, "Another resource has that name", "name")
+    return ServiceError.of(Code.DUPLICATE, _("Another resource has that name"), "name")
 
 
 async def create_resource(
@@ -163,5 +173,5 @@ async def locked(scope: TenantScope, id: uuid.UUID | str | None, field: str) -> 
         else None
     )
     if resource is None:
-        raise not_found("Resource", field)
+        raise not_found(_("Resource"), field)
     return resource

@@ -16,6 +16,7 @@ from tortoise.expressions import F
 from tortoise.queryset import QuerySet
 from tortoise.transactions import in_transaction
 
+from i18n import _
 from models.bookings import ACTIVE_BOOKINGS, Booking, Resource
 from models.scope import TenantScope, TenantSql
 from services.errors import Code, ServiceError
@@ -50,15 +51,15 @@ def check_times(
     checks: Checks, resource: Resource, starts_at: datetime, ends_at: datetime, now: datetime
 ) -> None:
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        checks.fail(Code.INVALID, "Give times with their UTC offset", "startsAt")
+        checks.fail(Code.INVALID, _("Give times with their UTC offset"), "startsAt")
         return
     if ends_at <= starts_at:
-        checks.fail(Code.INVALID, "A booking ends after it starts", "endsAt")
+        checks.fail(Code.INVALID, _("A booking ends after it starts"), "endsAt")
         return
     if ends_at - starts_at > MAX_LENGTH:
-        checks.fail(Code.INVALID, "A booking lasts at most 14 days", "endsAt")
+        checks.fail(Code.INVALID, _("A booking lasts at most 14 days"), "endsAt")
     if ends_at <= now:
-        checks.fail(Code.INVALID, "That time is over", "startsAt")
+        checks.fail(Code.INVALID, _("That time is over"), "startsAt")
     problem = opening_problem(resource, starts_at, ends_at)
     if problem:
         checks.fail(Code.INVALID, problem, "startsAt")
@@ -82,8 +83,15 @@ def conflict(resource: Resource, clash: Booking) -> ServiceError:
     start, end = clash.starts_at.astimezone(zone), clash.ends_at.astimezone(zone)
     return ServiceError.of(
         Code.CONFLICT,
-        f"{resource.name} is already booked {start:%Y-%m-%d %H:%M}–{end:%H:%M} for "
-        f"“{clash.title}” (booking {global_id('Booking', clash.id)})",
+        _(
+            "{name} is already booked {start:%Y-%m-%d %H:%M}–{end:%H:%M} "
+            "for “{title}” (booking {global_id})",
+            name=resource.name,
+            start=start,
+            end=end,
+            title=clash.title,
+            global_id=global_id("Booking", clash.id),
+        ),
         "startsAt",
     )
 
@@ -128,6 +136,8 @@ async def holding(
         clash = await _clash(scope, resource, starts_at, ends_at, other_than)
         if clash is None:
             raise ServiceError.of(
-                Code.CONFLICT, f"{resource.name} was just booked; try again", "startsAt"
+                Code.CONFLICT,
+                _("{name} was just booked; try again", name=resource.name),
+                "startsAt",
             ) from None
         raise conflict(resource, clash) from None

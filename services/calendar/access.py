@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.calendar import CalendarAttendee, CalendarEvent, CalendarShare
 from models.scope import TenantScope
@@ -31,13 +32,13 @@ async def calendar_of(
     if owner_id is None or owner_id == actor.user_id:
         return actor.user_id
     if not isinstance(owner_id, uuid.UUID):
-        raise not_found("Calendar", field)
+        raise not_found(_("Calendar"), field)
     share = await shared_with(scope, owner_id, actor.user_id)
     if share is None:
-        raise not_found("Calendar", field)
+        raise not_found(_("Calendar"), field)
     if edit and not share.can_edit:
         raise ServiceError.of(
-            Code.FORBIDDEN, "That calendar is shared with you to view only", field
+            Code.FORBIDDEN, _("That calendar is shared with you to view only"), field
         )
     return owner_id
 
@@ -67,6 +68,6 @@ async def editable_event(
         else None
     )
     if event is None or not await readable_event(scope, actor, event):
-        raise not_found("Event", "id")
+        raise not_found(_("Event"), "id")
     await calendar_of(scope, actor, event.owner_id, edit=True, field="id")
     return event

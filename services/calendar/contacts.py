@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor, Permission
 from models.calendar import Contact
 from models.scope import TenantScope
@@ -87,7 +88,7 @@ async def _editable(scope: TenantScope, actor: Actor, id: uuid.UUID | str) -> Co
         else None
     )
     if contact is None or contact.owner_id not in (None, actor.user_id):
-        raise not_found("Contact", "id")
+        raise not_found(_("Contact"), "id")
     if contact.owner_id is None:
         require(actor, Permission.DIRECTORY_MANAGE)
     return contact

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from i18n import _
 from models.access import Actor
 from models.calendar import CalendarAttendee, CalendarEvent, EventStatus, Response
 from models.directory import User, UserStatus
@@ -47,23 +48,25 @@ def _check_times(
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
-        checks.fail(Code.INVALID, f"Unknown time zone {timezone!r}", "timezone")
+        checks.fail(
+            Code.INVALID, _("Unknown time zone {timezone}", timezone=repr(timezone)), "timezone"
+        )
         return None
     if starts_at.tzinfo is None or ends_at.tzinfo is None:
-        checks.fail(Code.INVALID, "Give times with their UTC offset", "startsAt")
+        checks.fail(Code.INVALID, _("Give times with their UTC offset"), "startsAt")
         return None
     if ends_at <= starts_at:
-        checks.fail(Code.INVALID, "An event ends after it starts", "endsAt")
+        checks.fail(Code.INVALID, _("An event ends after it starts"), "endsAt")
     elif ends_at - starts_at > MAX_LENGTH:
-        checks.fail(Code.INVALID, "An event lasts at most 31 days", "endsAt")
+        checks.fail(Code.INVALID, _("An event lasts at most 31 days"), "endsAt")
     if remind_minutes is not None and not 0 <= remind_minutes <= MAX_REMIND_MINUTES:
-        checks.fail(Code.INVALID, "Remind 0 to 10080 minutes (a week) before", "remindMinutes")
+        checks.fail(Code.INVALID, _("Remind 0 to 10080 minutes (a week) before"), "remindMinutes")
     if rule is None:
         return ends_at
     try:
         return recurrence.last_end(starts_at, ends_at, rule, timezone)
     except (ValueError, TypeError) as error:
-        checks.fail(Code.INVALID, f"Not a valid RRULE: {error}", "rrule")
+        checks.fail(Code.INVALID, _("Not a valid RRULE: {error}", error=error), "rrule")
         return None
 
 
@@ -72,7 +75,11 @@ async def _invitees(
 ) -> list[uuid.UUID]:
     """Active users of the tenant, the owner left out (she is the organiser)."""
     if len(ids) > MAX_ATTENDEES:
-        checks.fail(Code.INVALID, f"Invite at most {MAX_ATTENDEES} people", "attendeeIds")
+        checks.fail(
+            Code.INVALID,
+            _("Invite at most {MAX_ATTENDEES} people", MAX_ATTENDEES=MAX_ATTENDEES),
+            "attendeeIds",
+        )
         return []
     keys = [i for i in ids if isinstance(i, uuid.UUID)]
     found = set(
@@ -82,7 +89,7 @@ async def _invitees(
     )
     for i, key in enumerate(ids):
         if key not in found:
-            checks.fail(Code.NOT_FOUND, "User not found", "attendeeIds", str(i))
+            checks.fail(Code.NOT_FOUND, _("User not found"), "attendeeIds", str(i))
     return [k for k in dict.fromkeys(keys) if k != owner_id]
 
 
@@ -253,7 +260,7 @@ async def update_event(
         event = await editable_event(scope, actor, id)
         check_version(event.version, expected_version)
         if event.status is EventStatus.CANCELLED:
-            raise ServiceError.of(Code.INVALID_STATE, "The event was cancelled", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("The event was cancelled"), "id")
         sent = {
             "title": title,
             "all_day": all_day,
@@ -290,7 +297,7 @@ async def cancel_event(actor: Actor | None, *, id: uuid.UUID | str) -> CalendarE
     async with transaction(actor) as work:
         event = await editable_event(scope, actor, id)
         if event.status is EventStatus.CANCELLED:
-            raise ServiceError.of(Code.INVALID_STATE, "The event is already cancelled", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("The event is already cancelled"), "id")
         event.status = EventStatus.CANCELLED
         event.version += 1
         await event.save(update_fields=["status", "version", "updated_at"])
@@ -304,7 +311,7 @@ async def respond(actor: Actor | None, *, id: uuid.UUID | str, response: Respons
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     if response is Response.NEEDS_ACTION:
-        raise ServiceError.of(Code.INVALID, "Answer ACCEPTED, DECLINED or TENTATIVE", "response")
+        raise ServiceError.of(Code.INVALID, _("Answer ACCEPTED, DECLINED or TENTATIVE"), "response")
     async with transaction(actor) as work:
         event = await scope.get(CalendarEvent, id) if isinstance(id, uuid.UUID) else None
         row = (
@@ -316,9 +323,9 @@ async def respond(actor: Actor | None, *, id: uuid.UUID | str, response: Respons
             else None
         )
         if event is None or row is None:
-            raise not_found("Invitation", "id")
+            raise not_found(_("Invitation"), "id")
         if event.status is EventStatus.CANCELLED:
-            raise ServiceError.of(Code.INVALID_STATE, "The event was cancelled", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("The event was cancelled"), "id")
         row.response, row.responded_at = response, work.now
         await row.save(update_fields=["response", "responded_at", "updated_at"])
         work.audit(

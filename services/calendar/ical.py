@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import icalendar
 from tortoise.expressions import Q, Subquery
 
+from i18n import _
 from models.access import Actor
 from models.calendar import CalendarAttendee, CalendarEvent, CalendarFeed, EventStatus, Response
 from models.directory import User, UserStatus
@@ -117,7 +118,7 @@ async def create_feed(actor: Actor | None, *, name: str | None = None) -> tuple[
     scope = TenantScope(actor.tenant_id)
     label = (name or "").strip()
     if len(label) > 100:
-        raise ServiceError.of(Code.TOO_LONG, "name is longer than 100 characters", "name")
+        raise ServiceError.of(Code.TOO_LONG, _("name is longer than 100 characters"), "name")
     token = secrets.token_urlsafe(32)
     async with transaction(actor) as work:
         feed = await scope.create(
@@ -135,7 +136,7 @@ async def revoke_feed(actor: Actor | None, *, id: uuid.UUID | str) -> CalendarFe
     async with transaction(actor) as work:
         feed = await scope.get(CalendarFeed, id) if isinstance(id, uuid.UUID) else None
         if feed is None or feed.user_id != actor.user_id or feed.revoked_at is not None:
-            raise not_found("Feed", "id")
+            raise not_found(_("Feed"), "id")
         feed.revoked_at = work.now
         await feed.save(update_fields=["revoked_at", "updated_at"])
         work.audit(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.calendar import Note
 from models.scope import TenantScope
@@ -21,7 +22,7 @@ def _check(checks: Checks, text: str | None, colour: str | None) -> str | None:
     if text is not None:
         text = checks.text(text, "text", max_length=MAX_TEXT)
     if colour is not None and not COLOUR_RE.match(colour):
-        checks.fail(Code.INVALID, "colour is #RRGGBB", "colour")
+        checks.fail(Code.INVALID, _("colour is #RRGGBB"), "colour")
     return text
 
 
@@ -63,7 +64,7 @@ async def _mine(scope: TenantScope, actor: Actor, id: uuid.UUID | str) -> Note:
         else None
     )
     if note is None:
-        raise not_found("Note", "id")
+        raise not_found(_("Note"), "id")
     return note
 
 

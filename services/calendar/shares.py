@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.calendar import CalendarShare
 from models.directory import User, UserStatus
@@ -42,9 +43,9 @@ async def share_calendar(
     scope = TenantScope(actor.tenant_id)
     delegate = await scope.get(User, delegate_id) if isinstance(delegate_id, uuid.UUID) else None
     if delegate is None or delegate.status != UserStatus.ACTIVE:
-        raise not_found("User", "delegateId")
+        raise not_found(_("User"), "delegateId")
     if delegate.id == actor.user_id:
-        raise ServiceError.of(Code.INVALID, "Your calendar is yours already", "delegateId")
+        raise ServiceError.of(Code.INVALID, _("Your calendar is yours already"), "delegateId")
     async with transaction(actor) as work:
         share = (
             await scope.query(CalendarShare)
@@ -71,7 +72,7 @@ async def unshare_calendar(actor: Actor | None, *, id: uuid.UUID | str) -> Calen
     async with transaction(actor) as work:
         share = await scope.get(CalendarShare, id) if isinstance(id, uuid.UUID) else None
         if share is None or actor.user_id not in (share.owner_id, share.delegate_id):
-            raise not_found("Share", "id")
+            raise not_found(_("Share"), "id")
         await share.delete()
         _emit(work, share, "revoked")
     return share

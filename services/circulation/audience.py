@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
 from models.documents import Document
 from models.scope import TenantScope
@@ -43,21 +44,26 @@ async def recipients(
     """Everyone the audience names but the sender, in order; refused (CANNOT_READ, naming
     them) when someone named may not read the document: a user of another tenant or a
     disabled one, or anyone at all where secrecy keeps the document to its participants."""
-    named = list(dict.fromkeys(_keys(audience.user_ids, "User", "userIds")))
+    named = list(dict.fromkeys(_keys(audience.user_ids, _("User"), "userIds")))
     members = await _members(scope, audience)
     everyone = [u for u in dict.fromkeys([*named, *members]) if u != sender]
     if not everyone:
-        raise ServiceError.of(Code.REQUIRED, "Name at least one other person", "userIds")
+        raise ServiceError.of(Code.REQUIRED, _("Name at least one other person"), "userIds")
     if len(everyone) > MAX_RECIPIENTS:
         raise ServiceError.of(
-            Code.INVALID, f"At most {MAX_RECIPIENTS} people per circulation", "userIds"
+            Code.INVALID,
+            _("At most {MAX_RECIPIENTS} people per circulation", MAX_RECIPIENTS=MAX_RECIPIENTS),
+            "userIds",
         )
     readers = await access.may_receive(document, everyone)
     refused = [u for u in everyone if u not in readers]
     if refused:
         raise ServiceError.of(
             Code.CANNOT_READ,
-            "These recipients may not read the document: " + await _names(scope, refused),
+            _(
+                "These recipients may not read the document: {names}",
+                names=await _names(scope, refused),
+            ),
             "userIds",
         )
     return everyone
@@ -68,10 +74,10 @@ async def _members(scope: TenantScope, audience: Audience) -> list[uuid.UUID]:
     a unit is not refused for the colleague who left)."""
     found: list[uuid.UUID] = []
     if audience.org_unit_ids:
-        units = set(_keys(audience.org_unit_ids, "Org unit", "orgUnitIds"))
+        units = set(_keys(audience.org_unit_ids, _("Org unit"), "orgUnitIds"))
         known = await scope.query(OrgUnit).filter(id__in=list(units)).count()
         if known != len(units):
-            raise not_found("Org unit", "orgUnitIds")
+            raise not_found(_("Org unit"), "orgUnitIds")
         members: list[Any] = (
             await scope.query(Membership)
             .filter(org_unit_id__in=list(units), user__status=UserStatus.ACTIVE)
@@ -80,9 +86,9 @@ async def _members(scope: TenantScope, audience: Audience) -> list[uuid.UUID]:
         )
         found += members
     if audience.role_ids:
-        roles = set(_keys(audience.role_ids, "Role", "roleIds"))
+        roles = set(_keys(audience.role_ids, _("Role"), "roleIds"))
         if await scope.query(Role).filter(id__in=list(roles)).count() != len(roles):
-            raise not_found("Role", "roleIds")
+            raise not_found(_("Role"), "roleIds")
         holders: list[Any] = (
             await scope.query(RoleAssignment)
             .filter(role_id__in=list(roles), user__status=UserStatus.ACTIVE)

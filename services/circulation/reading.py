@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.circulation import Circulation, CirculationRecipient
 from models.documents import Document
@@ -29,17 +30,19 @@ async def mark_read(
     (what a client sends when she opens the document). Already read copies keep their time."""
     actor = signed_in(actor)
     if (id is None) == (document_id is None):
-        raise ServiceError.of(Code.INVALID, "Give either id or documentId", "id")
+        raise ServiceError.of(Code.INVALID, _("Give either id or documentId"), "id")
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
         mine = scope.query(CirculationRecipient).filter(user_id=actor.user_id)
         mine = mine.filter(id=id) if id is not None else mine.filter(document_id=document_id)
         rows = await mine.order_by("created_at").select_for_update()
         if not rows:
-            raise not_found("Circulation copy", "id" if id is not None else "documentId")
+            raise not_found(_("Circulation copy"), "id" if id is not None else "documentId")
         unread = [r for r in rows if r.read_at is None]
         if unread:
-            document = await locked(scope, Document, rows[0].document_id, "Document", "documentId")
+            document = await locked(
+                scope, Document, rows[0].document_id, _("Document"), "documentId"
+            )
             await (
                 scope.query(CirculationRecipient)
                 .filter(id__in=[r.id for r in unread])
@@ -74,15 +77,15 @@ async def urge(
         comment = checks.optional_text(comment, "comment", max_length=1000)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        circulation = await locked(scope, Circulation, id, "Circulation", "id")
+        circulation = await locked(scope, Circulation, id, _("Circulation"), "id")
         if circulation.sender_id != actor.user_id:
-            raise ServiceError.of(Code.FORBIDDEN, "Only the sender urges a circulation", "id")
+            raise ServiceError.of(Code.FORBIDDEN, _("Only the sender urges a circulation"), "id")
         unread = await scope.query(CirculationRecipient).filter(
             circulation_id=circulation.id, read_at=None
         )
         if not unread:
-            raise ServiceError.of(Code.INVALID_STATE, "Everyone has read it already", "id")
-        document = await locked(scope, Document, circulation.document_id, "Document", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("Everyone has read it already"), "id")
+        document = await locked(scope, Document, circulation.document_id, _("Document"), "id")
         await (
             scope.query(CirculationRecipient)
             .filter(id__in=[r.id for r in unread])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.circulation import Circulation, CirculationRecipient, CirculationSource
 from models.documents import Document, DocumentStatus
@@ -35,7 +36,7 @@ async def circulate(
         if not await access.readable(actor, copies=False).filter(id=document.id).exists():
             raise ServiceError.of(
                 Code.FORBIDDEN,
-                "This document was circulated to you: pass it on (转阅) instead",
+                _("This document was circulated to you: pass it on (转阅) instead"),
                 "documentId",
             )
         users = await recipients(scope, document, audience, actor.user_id)
@@ -64,13 +65,13 @@ async def pass_on(
         note = checks.optional_text(note, "note", max_length=2000)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        mine = await locked(scope, CirculationRecipient, id, "Circulation copy", "id")
+        mine = await locked(scope, CirculationRecipient, id, _("Circulation copy"), "id")
         if mine.user_id != actor.user_id:
-            raise not_found("Circulation copy", "id")
+            raise not_found(_("Circulation copy"), "id")
         document = await _readable(actor, scope, mine.document_id)
         source = await scope.query(Circulation).get(id=mine.circulation_id)
         if not source.allow_pass_on:
-            raise ServiceError.of(Code.FORBIDDEN, "This circulation may not be passed on", "id")
+            raise ServiceError.of(Code.FORBIDDEN, _("This circulation may not be passed on"), "id")
         users = await recipients(scope, document, audience, actor.user_id)
         if mine.read_at is None:
             mine.read_at = work.now
@@ -89,11 +90,11 @@ async def pass_on(
 
 async def _readable(actor: Actor, scope: TenantScope, document_id: uuid.UUID | str) -> Document:
     """The document, locked (its trail grows), if the actor may read it and it was submitted."""
-    document = await locked(scope, Document, document_id, "Document", "documentId")
+    document = await locked(scope, Document, document_id, _("Document"), "documentId")
     if not await access.may_read(actor, document):
-        raise not_found("Document", "documentId")
+        raise not_found(_("Document"), "documentId")
     if document.status == DocumentStatus.DRAFT:
         raise ServiceError.of(
-            Code.INVALID_STATE, "A draft cannot be circulated; submit it first", "documentId"
+            Code.INVALID_STATE, _("A draft cannot be circulated; submit it first"), "documentId"
         )
     return document

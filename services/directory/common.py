@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import Membership, OrgUnit, User, UserStatus
 from models.scope import TenantScope
@@ -57,7 +58,9 @@ async def save_new(awaitable: Any, field: str) -> Any:
     try:
         return await awaitable
     except IntegrityError as exc:
-        raise ServiceError.of(Code.DUPLICATE, f"The {field} is already taken", field) from exc
+        raise ServiceError.of(
+            Code.DUPLICATE, _("The {field} is already taken", field=field), field
+        ) from exc
 
 
 def record(work: Work, actor: Actor, topic: Topic, row: Any, data: dict[str, Any]) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from i18n import _
 from services.errors import Code
 from services.inputs import Checks
 
@@ -22,12 +23,14 @@ def clean_contacts(
     if not items:
         return None
     if len(items) > MAX_ENTRIES:
-        checks.fail(Code.INVALID, f"At most {MAX_ENTRIES} entries", field)
+        checks.fail(
+            Code.INVALID, _("At most {MAX_ENTRIES} entries", MAX_ENTRIES=MAX_ENTRIES), field
+        )
     kept: list[Entry] = []
     for index, item in enumerate(items[:MAX_ENTRIES]):
         entry: Entry = {"value": value(item.get("value"))}
         if not entry["value"]:
-            checks.fail(Code.REQUIRED, "Every entry has a value", field, str(index))
+            checks.fail(Code.REQUIRED, _("Every entry has a value"), field, str(index))
         kind = checks.optional_text(item.get("type"), field, str(index), "type", max_length=32)
         if kind is not None:
             entry["type"] = kind
@@ -35,7 +38,7 @@ def clean_contacts(
             entry["primary"] = bool(item["primary"])
         kept.append(entry)
     if sum(1 for e in kept if e.get("primary")) > 1:
-        checks.fail(Code.INVALID, "At most one entry is primary", field)
+        checks.fail(Code.INVALID, _("At most one entry is primary"), field)
     return kept
 
 

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from i18n import _
 from models.access import Actor, DataScope, Permission
 from models.directory import OrgUnit, Role, RoleAssignment, User, UserStatus
 from models.scope import TenantScope
@@ -39,7 +40,9 @@ async def create_role(
         permissions = _check_permissions(checks, actor, permissions)
     async with transaction(actor) as work:
         if await scope.query(Role).filter(code=code).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The role code '{code}' is taken", "code")
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The role code '{code}' is taken", code=code), "code"
+            )
         role = await save_new(
             scope.create(
                 Role,
@@ -81,11 +84,11 @@ async def update_role(
         if permissions is not KEEP:
             permissions = _check_permissions(checks, actor, permissions)
     async with transaction(actor) as work:
-        role = await locked(scope, Role, id, "Role", "id")
+        role = await locked(scope, Role, id, _("Role"), "id")
         check_version(role.version, expected_version)
         if role.is_system and (permissions is not KEEP or data_scope is not KEEP):
             raise ServiceError.of(
-                Code.INVALID, "A system role keeps its permissions and data scope", "permissions"
+                Code.INVALID, _("A system role keeps its permissions and data scope"), "permissions"
             )
         changes = apply_changes(
             role, name=name, description=description, permissions=permissions, data_scope=data_scope
@@ -101,11 +104,11 @@ async def delete_role(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
     actor = require(actor, Permission.TENANT_ADMIN)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        role = await locked(scope, Role, id, "Role", "id")
+        role = await locked(scope, Role, id, _("Role"), "id")
         if role.is_system:
-            raise ServiceError.of(Code.INVALID, "A system role cannot be deleted", "id")
+            raise ServiceError.of(Code.INVALID, _("A system role cannot be deleted"), "id")
         if await scope.query(RoleAssignment).filter(role_id=role.id).exists():
-            raise ServiceError.of(Code.IN_USE, "Unassign the role from its holders first", "id")
+            raise ServiceError.of(Code.IN_USE, _("Unassign the role from its holders first"), "id")
         await role.delete()
         record(work, actor, Topic.ROLE_DELETED, role, {"code": role.code})
     return role.id
@@ -116,10 +119,12 @@ def _check_permissions(checks: Checks, actor: Actor, permissions: Iterable[str])
     cleaned = sorted(set(permissions))
     for code in cleaned:
         if code not in TENANT_PERMISSIONS:
-            checks.fail(Code.INVALID, f"Unknown permission '{code}'", "permissions")
+            checks.fail(Code.INVALID, _("Unknown permission '{code}'", code=code), "permissions")
         elif code not in actor.permissions:
             checks.fail(
-                Code.FORBIDDEN, f"You cannot hand out '{code}': you do not hold it", "permissions"
+                Code.FORBIDDEN,
+                _("You cannot hand out '{code}': you do not hold it", code=code),
+                "permissions",
             )
     return cleaned
 
@@ -137,10 +142,10 @@ async def assign_role(
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        user = await locked(scope, User, user_id, "User", "userId")
-        role = await found(scope, Role, role_id, "Role", "roleId")
+        user = await locked(scope, User, user_id, _("User"), "userId")
+        role = await found(scope, Role, role_id, _("Role"), "roleId")
         anchor = (
-            await found(scope, OrgUnit, org_unit_id, "Org unit", "orgUnitId")
+            await found(scope, OrgUnit, org_unit_id, _("Org unit"), "orgUnitId")
             if org_unit_id
             else None
         )
@@ -153,7 +158,7 @@ async def assign_role(
         )
         if await exists.exists():
             raise ServiceError.of(
-                Code.DUPLICATE, "The user already holds this role there", "roleId"
+                Code.DUPLICATE, _("The user already holds this role there"), "roleId"
             )
         assignment = await scope.create(
             RoleAssignment,
@@ -179,9 +184,9 @@ async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssi
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        assignment = await found(scope, RoleAssignment, id, "Role assignment", "id")
-        user = await locked(scope, User, assignment.user_id, "User", "id")
-        role = await found(scope, Role, assignment.role_id, "Role", "id")
+        assignment = await found(scope, RoleAssignment, id, _("Role assignment"), "id")
+        user = await locked(scope, User, assignment.user_id, _("User"), "id")
+        role = await found(scope, Role, assignment.role_id, _("Role"), "id")
         manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         _no_escalation(actor, role)
         if Permission.TENANT_ADMIN.value in role.permissions:
@@ -195,7 +200,7 @@ async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssi
             )
             if await holders.count() <= 1:
                 raise ServiceError.of(
-                    Code.INVALID_STATE, "A tenant keeps at least one active administrator", "id"
+                    Code.INVALID_STATE, _("A tenant keeps at least one active administrator"), "id"
                 )
         await assignment.delete()
         record(
@@ -214,7 +219,7 @@ def _no_escalation(actor: Actor, role: Role) -> None:
     if missing or widest is None or SCOPE_ORDER.index(role.data_scope) > SCOPE_ORDER.index(widest):
         raise ServiceError.of(
             Code.FORBIDDEN,
-            f"The role '{role.code}' reaches further than your own grants",
+            _("The role '{code}' reaches further than your own grants", code=role.code),
             "roleId",
         )
 
@@ -237,7 +242,7 @@ async def set_portal_roles(
     scope = TenantScope(actor.tenant_id)
     names = list(dict.fromkeys(n for n in names if n))
     async with transaction(actor) as work:
-        user = await locked(scope, User, user_id, "User", "id")
+        user = await locked(scope, User, user_id, _("User"), "id")
         owned = {r.code: r for r in await scope.query(Role).filter(code__in=set(role_map.values()))}
         wanted = {role_map[n] for n in names if n in role_map and role_map[n] in owned}
         held = {

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.base import new_id
 from models.directory import Membership, OrgUnit, RoleAssignment, User
@@ -36,13 +37,13 @@ async def create_org_unit(
         external_id = checks.optional_text(external_id, "externalId", max_length=255)
     async with transaction(actor) as work:
         parent = (
-            await found(scope, OrgUnit, parent_id, "Parent org unit", "parentId")
+            await found(scope, OrgUnit, parent_id, _("Parent org unit"), "parentId")
             if parent_id
             else None
         )
         manage(actor, paths=(parent.path,) if parent else ())
         _live(parent, "parentId")
-        leader = await found(scope, User, leader_id, "Leader", "leaderId") if leader_id else None
+        leader = await found(scope, User, leader_id, _("Leader"), "leaderId") if leader_id else None
         await _unique_unit_keys(scope, code=code, external_id=external_id)
         unit_id = new_id()
         unit = await save_new(
@@ -85,11 +86,11 @@ async def update_org_unit(
         if external_id not in (KEEP, None):
             external_id = checks.optional_text(external_id, "externalId", max_length=255)
     async with transaction(actor) as work:
-        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, _("Org unit"), "id")
         manage(actor, paths=(unit.path,))
         check_version(unit.version, expected_version)
         if leader_id not in (KEEP, None):
-            await found(scope, User, leader_id, "Leader", "leaderId")
+            await found(scope, User, leader_id, _("Leader"), "leaderId")
         await _unique_unit_keys(
             scope,
             code=code if code not in (KEEP, unit.code) else None,
@@ -121,10 +122,10 @@ async def move_org_unit(
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, _("Org unit"), "id")
         check_version(unit.version, expected_version)
         parent = (
-            await locked(scope, OrgUnit, new_parent_id, "New parent", "newParentId")
+            await locked(scope, OrgUnit, new_parent_id, _("New parent"), "newParentId")
             if new_parent_id
             else None
         )
@@ -135,7 +136,7 @@ async def move_org_unit(
         if parent and parent.path.startswith(unit.path):
             raise ServiceError.of(
                 Code.CYCLE,
-                "An org unit cannot move under itself or one of its own descendants",
+                _("An org unit cannot move under itself or one of its own descendants"),
                 "newParentId",
             )
         if unit.parent_id == (parent.id if parent else None):
@@ -165,14 +166,14 @@ async def delete_org_unit(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.U
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, _("Org unit"), "id")
         manage(actor, paths=(unit.path,))
         if await scope.query(OrgUnit).filter(parent_id=unit.id).exists():
-            raise ServiceError.of(Code.IN_USE, "Move or delete its child units first", "id")
+            raise ServiceError.of(Code.IN_USE, _("Move or delete its child units first"), "id")
         if await scope.query(Membership).filter(org_unit_id=unit.id).exists():
-            raise ServiceError.of(Code.IN_USE, "Move its members to another unit first", "id")
+            raise ServiceError.of(Code.IN_USE, _("Move its members to another unit first"), "id")
         if await scope.query(RoleAssignment).filter(org_unit_id=unit.id).exists():
-            raise ServiceError.of(Code.IN_USE, "Roles are still anchored at this unit", "id")
+            raise ServiceError.of(Code.IN_USE, _("Roles are still anchored at this unit"), "id")
         await unit.delete()
         record(work, actor, Topic.ORG_UNIT_DELETED, unit, {"name": unit.name})
     return unit.id
@@ -188,14 +189,16 @@ async def archive_org_unit(
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        unit = await locked(scope, OrgUnit, id, "Org unit", "id")
+        unit = await locked(scope, OrgUnit, id, _("Org unit"), "id")
         manage(actor, paths=(unit.path,))
         check_version(unit.version, expected_version)
         if unit.archived_at is not None:
             return unit, 0
         if unit.parent_id is None:
-            raise ServiceError.of(Code.INVALID, "The tenant's root unit cannot be archived", "id")
-        parent = await locked(scope, OrgUnit, unit.parent_id, "Parent org unit", "id")
+            raise ServiceError.of(
+                Code.INVALID, _("The tenant's root unit cannot be archived"), "id"
+            )
+        parent = await locked(scope, OrgUnit, unit.parent_id, _("Parent org unit"), "id")
         below = (
             await scope.query(OrgUnit)
             .filter(path__startswith=unit.path)
@@ -256,15 +259,21 @@ async def _release_members(
 
 def _live(unit: OrgUnit | None, field: str) -> None:
     if unit is not None and unit.archived_at is not None:
-        raise ServiceError.of(Code.INVALID_STATE, f"The org unit '{unit.name}' is archived", field)
+        raise ServiceError.of(
+            Code.INVALID_STATE, _("The org unit '{name}' is archived", name=unit.name), field
+        )
 
 
 async def _unique_unit_keys(
     scope: TenantScope, *, code: str | None, external_id: str | None
 ) -> None:
     if code and await scope.query(OrgUnit).filter(code=code).exists():
-        raise ServiceError.of(Code.DUPLICATE, f"The org unit code '{code}' is taken", "code")
+        raise ServiceError.of(
+            Code.DUPLICATE, _("The org unit code '{code}' is taken", code=code), "code"
+        )
     if external_id and await scope.query(OrgUnit).filter(external_id=external_id).exists():
         raise ServiceError.of(
-            Code.DUPLICATE, f"The external id '{external_id}' is taken", "externalId"
+            Code.DUPLICATE,
+            _("The external id '{external_id}' is taken", external_id=external_id),
+            "externalId",
         )

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User, UserStatus
@@ -56,7 +57,7 @@ async def create_user(
         title = checks.optional_text(title, "title", max_length=100)
         external_subject = checks.optional_text(external_subject, "externalSubject", max_length=255)
         if not org_unit_ids:
-            checks.fail(Code.REQUIRED, "A user belongs to at least one org unit", "orgUnitIds")
+            checks.fail(Code.REQUIRED, _("A user belongs to at least one org unit"), "orgUnitIds")
     async with transaction(actor) as work:
         units = await _units(scope, org_unit_ids, "orgUnitIds")
         manage(actor, paths=(u.path for u in units))
@@ -141,16 +142,16 @@ async def update_user(
                 external_subject, "externalSubject", max_length=255
             )
         if status is not KEEP and status not in set(UserStatus):
-            checks.fail(Code.INVALID, f"Unknown status {status}", "status")
+            checks.fail(Code.INVALID, _("Unknown status {status}", status=status), "status")
         if org_unit_ids is not KEEP and not org_unit_ids:
-            checks.fail(Code.REQUIRED, "A user belongs to at least one org unit", "orgUnitIds")
+            checks.fail(Code.REQUIRED, _("A user belongs to at least one org unit"), "orgUnitIds")
     async with transaction(actor) as work:
-        user = await locked(scope, User, id, "User", "id")
+        user = await locked(scope, User, id, _("User"), "id")
         current_paths = await user_org_paths(scope, user.id)
         manage(actor, paths=current_paths, user_id=user.id)
         check_version(user.version, expected_version)
         if status not in (KEEP, UserStatus.ACTIVE) and user.id == actor.user_id:
-            raise ServiceError.of(Code.INVALID, "You cannot deactivate yourself", "status")
+            raise ServiceError.of(Code.INVALID, _("You cannot deactivate yourself"), "status")
         if external_subject not in (KEEP, None, user.external_subject):
             await _unique_user_keys(scope, username=None, external_subject=external_subject)
         if username not in (KEEP, user.username):
@@ -194,15 +195,15 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        user = await locked(scope, User, id, "User", "id")
+        user = await locked(scope, User, id, _("User"), "id")
         manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         if user.id == actor.user_id:
-            raise ServiceError.of(Code.INVALID, "You cannot delete yourself", "id")
+            raise ServiceError.of(Code.INVALID, _("You cannot delete yourself"), "id")
         if await scope.query(OrgUnit).filter(leader_id=user.id).exists():
-            raise ServiceError.of(Code.IN_USE, "The user leads an org unit; name another leader")
+            raise ServiceError.of(Code.IN_USE, _("The user leads an org unit; name another leader"))
         if await scope.query(AuditEntry).filter(actor_id=user.id).exists():
             raise ServiceError.of(
-                Code.IN_USE, "The user has history; set the status to disabled instead", "id"
+                Code.IN_USE, _("The user has history; set the status to disabled instead"), "id"
             )
         await user.delete()
         record(work, actor, Topic.USER_DELETED, user, {"username": user.username})
@@ -212,12 +213,12 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
 async def _units(scope: TenantScope, ids: Iterable[Any], field: str) -> list[OrgUnit]:
     keys = [parse_id(i) for i in ids]
     if any(k is None for k in keys):
-        raise not_found("Org unit", field)
+        raise not_found(_("Org unit"), field)
     units = await scope.query(OrgUnit).filter(id__in=keys, archived_at=None)
     by_id = {u.id: u for u in units}
     missing = [k for k in keys if k not in by_id]
     if missing:
-        raise not_found(f"Org unit {missing[0]}", field)
+        raise not_found(_("Org unit {missing_0}", missing_0=missing[0]), field)
     return [by_id[k] for k in dict.fromkeys(keys) if k is not None]
 
 
@@ -229,7 +230,7 @@ def _primary(units: list[OrgUnit], primary_id: Any) -> OrgUnit:
         if unit.id == key:
             return unit
     raise ServiceError.of(
-        Code.INVALID, "The primary org unit must be one of the user's units", "primaryOrgUnitId"
+        Code.INVALID, _("The primary org unit must be one of the user's units"), "primaryOrgUnitId"
     )
 
 
@@ -286,10 +287,15 @@ async def _unique_user_keys(
     """Usernames ignore case (so does the index on lower(username), the last word on races)."""
     others = scope.query(User).exclude(id=but) if but else scope.query(User)
     if username and await others.filter(username__iexact=username).exists():
-        raise ServiceError.of(Code.DUPLICATE, f"The username '{username}' is taken", "username")
+        raise ServiceError.of(
+            Code.DUPLICATE, _("The username '{username}' is taken", username=username), "username"
+        )
     if external_subject and await others.filter(external_subject=external_subject).exists():
         raise ServiceError.of(
             Code.DUPLICATE,
-            f"Another user already has the subject '{external_subject}'",
+            _(
+                "Another user already has the subject '{external_subject}'",
+                external_subject=external_subject,
+            ),
             "externalSubject",
         )

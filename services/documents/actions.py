@@ -12,6 +12,7 @@ import uuid
 from typing import Any, Literal
 
 import workflow
+from i18n import _
 from models.access import Actor
 from models.directory import OrgUnit, RoleAssignment, User, UserStatus
 from models.documents import Task
@@ -43,7 +44,7 @@ async def act_on_task(
     scope = TenantScope(actor.tenant_id)
     task = await scope.get(Task, task_id)
     if task is None:
-        raise not_found("Task", "id")
+        raise not_found(_("Task"), "id")
     async with transaction(actor) as work:
         run = await Run.load(work, actor, task.document_id, "id")
         check_version(run.document.version, expected_version)
@@ -74,7 +75,7 @@ async def act_on_task(
             case TaskAction.ADD_SIGNERS:
                 users = tuple([await _active_user(scope, u, "userIds") for u in user_ids or []])
                 if not users:
-                    raise ServiceError.of(Code.REQUIRED, "Name at least one signer", "userIds")
+                    raise ServiceError.of(Code.REQUIRED, _("Name at least one signer"), "userIds")
                 engine_action = workflow.AddSigner(me, task.key, users, position, comment)
             case TaskAction.OPEN:
                 engine_action = workflow.Open(me, task.key)
@@ -101,7 +102,7 @@ async def act_on_document(
         with Checks() as checks:
             comment = checks.text(comment, "reason", max_length=500)
             if not node_id:
-                checks.fail(Code.REQUIRED, "Name the step", "nodeId")
+                checks.fail(Code.REQUIRED, _("Name the step"), "nodeId")
     async with transaction(actor) as work:
         run = await Run.load(work, actor, document_id, "id")
         check_version(run.document.version, expected_version)
@@ -117,7 +118,7 @@ async def act_on_document(
                 if task_id is not None:
                     task = await run.scope.get(Task, task_id)
                     if task is None or task.document_id != run.document.id:
-                        raise not_found("Task", "taskId")
+                        raise not_found(_("Task"), "taskId")
                 engine_action = workflow.Urge(me, task.key if task else None, comment)
             case DocumentAction.TERMINATE:
                 engine_action = workflow.Terminate(me, comment)
@@ -126,7 +127,7 @@ async def act_on_document(
             case DocumentAction.REMOVE_SIGNERS:
                 users = tuple([await _user_key(run.scope, u) for u in user_ids or []])
                 if not users:
-                    raise ServiceError.of(Code.REQUIRED, "Name the signers to remove", "userIds")
+                    raise ServiceError.of(Code.REQUIRED, _("Name the signers to remove"), "userIds")
                 engine_action = workflow.RemoveSigners(
                     me, node_id or "", users, comment, manager=now.manager
                 )
@@ -164,7 +165,7 @@ async def _user_key(scope: TenantScope, user_id: Any) -> str:
     """A user of the tenant (active or not: a signer who left can still be removed)."""
     user = await scope.get(User, user_id)
     if user is None:
-        raise not_found("User", "userIds")
+        raise not_found(_("User"), "userIds")
     return str(user.id)
 
 
@@ -172,7 +173,7 @@ async def _active_user(scope: TenantScope, user_id: Any, field: str) -> str:
     key = parse_id(user_id)
     user = await scope.query(User).filter(id=key, status=UserStatus.ACTIVE).first() if key else None
     if user is None:
-        raise not_found("Active user", field)
+        raise not_found(_("Active user"), field)
     return str(user.id)
 
 
@@ -189,7 +190,8 @@ async def hand_over(work: Work, user: User, reason: str) -> int:
     heir = await _heir(scope, user)
     if heir is None:
         raise ServiceError.of(
-            Code.INVALID_STATE, f"Nobody can take over the open tasks of {user.username}"
+            Code.INVALID_STATE,
+            _("Nobody can take over the open tasks of {username}", username=user.username),
         )
     for task in tasks:
         run = await Run.load(work, actor, task.document_id)

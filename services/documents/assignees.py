@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 
 import workflow
+from i18n import _
 from models.directory import OrgUnit, RoleAssignment
 from models.documents import Document
 from models.scope import TenantScope
@@ -34,7 +35,11 @@ async def resolve(
         name = flow.node(activation.node_id).name or activation.node_id
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"Nobody can handle '{name}': the rule {rule.kind} finds no active user",
+            _(
+                "Nobody can handle '{name}': the rule {kind} finds no active user",
+                name=name,
+                kind=rule.kind,
+            ),
         )
     return users
 

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.documents import Attachment, Document
 from models.scope import TenantScope
@@ -64,18 +65,29 @@ class AttachmentPolicy:
 
 
 def refusals(policy: AttachmentPolicy, upload: Incoming) -> list[str]:
-    reasons = []
+    reasons: list[str] = []
     name = upload.name.strip()
     if not name or len(name) > 255 or "/" in name or "\\" in name:
-        reasons.append("The file needs a plain name of at most 255 characters")
+        reasons.append(_("The file needs a plain name of at most 255 characters"))
     if upload.too_large:
-        reasons.append(f"The file is larger than {policy.max_bytes} bytes")
+        reasons.append(_("The file is larger than {max_bytes} bytes", max_bytes=policy.max_bytes))
     declared = upload.content_type.split(";")[0].strip().lower()
     if declared not in policy.allowed_types:
-        reasons.append(f"Files of type {declared or 'unknown'} are not accepted")
-    guessed, _ = mimetypes.guess_type(name)
+        reasons.append(
+            _(
+                "Files of type {declared} are not accepted",
+                declared=declared or "unknown",
+            )
+        )
+    guessed, _encoding = mimetypes.guess_type(name)
     if guessed and declared and guessed != declared:
-        reasons.append(f"The name says {guessed} but the file was sent as {declared}")
+        reasons.append(
+            _(
+                "The name says {guessed} but the file was sent as {declared}",
+                guessed=guessed,
+                declared=declared,
+            )
+        )
     return reasons
 
 
@@ -112,7 +124,7 @@ async def _store(
             if await editable_fields(run) is None:
                 raise ServiceError.of(
                     Code.FORBIDDEN,
-                    "You may not change this document's attachments now",
+                    _("You may not change this document's attachments now"),
                     "documentId",
                 )
             scope = run.scope
@@ -164,7 +176,7 @@ async def _next_version(run: Run, replaces_id: uuid.UUID | str | None) -> tuple[
         return uuid.uuid4(), 1
     previous = await run.scope.get(Attachment, replaces_id)
     if previous is None or previous.document_id != run.document.id:
-        raise not_found("Attachment", "replacesId")
+        raise not_found(_("Attachment"), "replacesId")
     latest = (
         await run.scope.query(Attachment)
         .filter(group_id=previous.group_id)

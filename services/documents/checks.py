@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import workflow
+from i18n import _
 from models.access import Actor, Permission
 from models.documents import Document, DocumentStatus
 from services.documents.runtime import engine_error
@@ -39,7 +40,7 @@ class Situation:
     @property
     def running(self) -> workflow.Instance:
         if self.instance is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+            raise ServiceError.of(Code.INVALID_STATE, _("The document has not been submitted"))
         return self.instance
 
     @property
@@ -100,9 +101,11 @@ def _initiator_or_manager(now: Situation) -> bool:
 
 def _may_submit(now: Situation) -> None:
     if now.document.initiator_id != now.actor.user_id:
-        raise ServiceError.of(Code.FORBIDDEN, "Only the initiator submits a document", "id")
+        raise ServiceError.of(Code.FORBIDDEN, _("Only the initiator submits a document"), "id")
     if now.document.status != DocumentStatus.DRAFT:
-        raise ServiceError.of(Code.CONFLICT, f"The document is already {now.document.status.value}")
+        raise ServiceError.of(
+            Code.CONFLICT, _("The document is already {status}", status=now.document.status.value)
+        )
 
 
 def _may_withdraw(now: Situation) -> None:
@@ -111,19 +114,19 @@ def _may_withdraw(now: Situation) -> None:
 
 def _may_urge(now: Situation) -> None:
     if not _initiator_or_manager(now):
-        raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a manager urges")
+        raise ServiceError.of(Code.FORBIDDEN, _("Only the initiator or a manager urges"))
     _engine(now, DocumentAction.URGE)
 
 
 def _may_terminate(now: Situation) -> None:
     if not now.actor.has(Permission.DOCUMENTS_MANAGE):
-        raise ServiceError.of(Code.FORBIDDEN, "Terminating needs documents.manage")
+        raise ServiceError.of(Code.FORBIDDEN, _("Terminating needs documents.manage"))
     _engine(now, DocumentAction.TERMINATE)
 
 
 def _may_jump(now: Situation) -> None:
     if not now.manager:
-        raise ServiceError.of(Code.FORBIDDEN, "Jumping needs documents.manage")
+        raise ServiceError.of(Code.FORBIDDEN, _("Jumping needs documents.manage"))
     _engine(now, DocumentAction.JUMP)
 
 
@@ -133,11 +136,16 @@ def _may_remove_signers(now: Situation) -> None:
 
 def _may_archive(now: Situation) -> None:
     if not _initiator_or_manager(now):
-        raise ServiceError.of(Code.FORBIDDEN, "Only the initiator or a document manager archives")
+        raise ServiceError.of(
+            Code.FORBIDDEN, _("Only the initiator or a document manager archives")
+        )
     if now.document.status != DocumentStatus.COMPLETED:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"Only completed documents are archived, not {now.document.status.value}",
+            _(
+                "Only completed documents are archived, not {status}",
+                status=now.document.status.value,
+            ),
         )
 
 

@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.expressions import Q
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import User, UserStatus
 from models.documents import DelegationRule
@@ -82,7 +83,7 @@ async def update_delegation_rule(
     async with transaction(actor) as work:
         rule = await _rule(scope, actor, rule_id)
         check_version(rule.version, expected_version)
-        user = await found(scope, User, rule.user_id, "User", "id")
+        user = await found(scope, User, rule.user_id, _("User"), "id")
         values = await _checked(
             scope,
             work,
@@ -125,17 +126,17 @@ async def _owner(scope: TenantScope, actor: Actor, user_id: Any, field: str) -> 
     key = parse_id(user_id)
     if key is None or not manages(actor, key):
         raise ServiceError.of(
-            Code.FORBIDDEN, "Only the user or a document manager sets her rules", field
+            Code.FORBIDDEN, _("Only the user or a document manager sets her rules"), field
         )
-    return await locked(scope, User, key, "User", field)
+    return await locked(scope, User, key, _("User"), field)
 
 
 async def _rule(scope: TenantScope, actor: Actor, rule_id: Any) -> DelegationRule:
     rule = await scope.get(DelegationRule, rule_id)
     if rule is None or not manages(actor, rule.user_id):
-        raise not_found("Delegation rule", "id")
+        raise not_found(_("Delegation rule"), "id")
     await _owner(scope, actor, rule.user_id, "id")
-    return await locked(scope, DelegationRule, rule.id, "Delegation rule", "id")
+    return await locked(scope, DelegationRule, rule.id, _("Delegation rule"), "id")
 
 
 async def _checked(
@@ -152,20 +153,20 @@ async def _checked(
     with Checks() as checks:
         delegate = await scope.get(User, delegate_id)
         if delegate is None or delegate.status is not UserStatus.ACTIVE:
-            checks.fail(Code.NOT_FOUND, "Active user not found", "delegateId")
+            checks.fail(Code.NOT_FOUND, _("Active user not found"), "delegateId")
         elif delegate.id == user.id:
-            checks.fail(Code.INVALID, "Name someone else as the delegate", "delegateId")
+            checks.fail(Code.INVALID, _("Name someone else as the delegate"), "delegateId")
         if flow_id is not None and await scope.get(FlowDefinition, flow_id) is None:
-            checks.fail(Code.NOT_FOUND, "Flow not found", "flowId")
+            checks.fail(Code.NOT_FOUND, _("Flow not found"), "flowId")
         if starts_at.tzinfo is None or ends_at.tzinfo is None:
-            checks.fail(Code.INVALID, "Give times with their time zone", "startsAt")
+            checks.fail(Code.INVALID, _("Give times with their time zone"), "startsAt")
         elif ends_at <= starts_at:
-            checks.fail(Code.INVALID, "A rule ends after it starts", "endsAt")
+            checks.fail(Code.INVALID, _("A rule ends after it starts"), "endsAt")
         elif ends_at <= work.now:
-            checks.fail(Code.INVALID, "The rule would be over already", "endsAt")
+            checks.fail(Code.INVALID, _("The rule would be over already"), "endsAt")
         elif ends_at - starts_at > LONGEST:
             checks.fail(
-                Code.INVALID, "A rule lasts at most a year; transfer the tasks instead", "endsAt"
+                Code.INVALID, _("A rule lasts at most a year; transfer the tasks instead"), "endsAt"
             )
         text = checks.optional_text(reason, "reason", max_length=200) or ""
     assert delegate is not None
@@ -191,7 +192,7 @@ async def _no_overlap(
     if await clash.exists():
         raise ServiceError.of(
             Code.CONFLICT,
-            "Another rule of this user covers part of that time for the same flows",
+            _("Another rule of this user covers part of that time for the same flows"),
             "startsAt",
         )
 

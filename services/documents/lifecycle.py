@@ -7,6 +7,7 @@ import uuid
 from typing import Any
 
 import workflow
+from i18n import _
 from models.access import Actor
 from models.directory import Membership, User
 from models.documents import (
@@ -51,11 +52,11 @@ async def create_document(
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     if form_data is not None and not isinstance(form_data, dict):
-        raise ServiceError.of(Code.INVALID, "formData must be a JSON object", "formData")
+        raise ServiceError.of(Code.INVALID, _("formData must be a JSON object"), "formData")
     async with transaction(actor) as work:
         doc_type = await scope.get(DocumentType, document_type_id)
         if doc_type is None or not doc_type.active:
-            raise not_found("Document type", "documentTypeId")
+            raise not_found(_("Document type"), "documentTypeId")
         template = await _template(scope, template_id, doc_type)
         flow_version, form_version = await _published(scope, doc_type)
         data = dict(template.defaults) if template else {}
@@ -110,7 +111,7 @@ async def _template(
         return None
     template = await scope.get(DocumentTemplate, template_id)
     if template is None or template.document_type_id != doc_type.id:
-        raise not_found("Template", "templateId")
+        raise not_found(_("Template"), "templateId")
     return template
 
 
@@ -122,7 +123,7 @@ async def _published(scope: TenantScope, doc_type: DocumentType) -> tuple[FlowVe
     if flow_version is None or flow_version.form_version_id is None:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"The flow '{flow.name}' of this type is not published yet",
+            _("The flow '{name}' of this type is not published yet", name=flow.name),
             "documentTypeId",
         )
     return flow_version, await scope.query(FormVersion).get(id=flow_version.form_version_id)
@@ -137,11 +138,11 @@ async def _org_unit(scope: TenantScope, actor: Actor, org_unit_id: Any, checks: 
     if org_unit_id is None:
         user = await scope.query(User).get(id=actor.user_id)
         if user.primary_org_unit_id is None:
-            checks.fail(Code.REQUIRED, "You belong to no org unit; name one", "orgUnitId")
+            checks.fail(Code.REQUIRED, _("You belong to no org unit; name one"), "orgUnitId")
         return user.primary_org_unit_id
     key = parse_id(org_unit_id)
     if key not in units:
-        checks.fail(Code.INVALID, "The document's org unit must be one of yours", "orgUnitId")
+        checks.fail(Code.INVALID, _("The document's org unit must be one of yours"), "orgUnitId")
     return key
 
 
@@ -179,10 +180,10 @@ async def change_fields(run: Run, form_data: dict[str, Any], *, complete: bool) 
     """Merge `form_data` into the document if the actor may change those fields; returns the
     changes as {field: [old, new]} for the trail."""
     if not isinstance(form_data, dict):
-        raise ServiceError.of(Code.INVALID, "formData must be a JSON object", "formData")
+        raise ServiceError.of(Code.INVALID, _("formData must be a JSON object"), "formData")
     allowed = await editable_fields(run)
     if allowed is None:
-        raise ServiceError.of(Code.FORBIDDEN, "You may not edit this document now", "formData")
+        raise ServiceError.of(Code.FORBIDDEN, _("You may not edit this document now"), "formData")
     current = run.document.form_data
     changes = {k: [current.get(k), v] for k, v in form_data.items() if current.get(k) != v}
     # A hidden field is refused even unchanged: else the error would confirm a guessed value.
@@ -196,7 +197,9 @@ async def change_fields(run: Run, form_data: dict[str, Any], *, complete: bool) 
         raise ServiceError(
             *[
                 Problem(
-                    Code.FORBIDDEN, f"The field '{k}' is not editable at this step", ("formData", k)
+                    Code.FORBIDDEN,
+                    _("The field '{k}' is not editable at this step", k=k),
+                    ("formData", k),
                 )
                 for k in refused
             ]
@@ -237,7 +240,9 @@ async def update_document(
                 or run.document.initiator_id != actor.user_id
             ):
                 raise ServiceError.of(
-                    Code.FORBIDDEN, f"Only the initiator changes {name}, before submitting", name
+                    Code.FORBIDDEN,
+                    _("Only the initiator changes {name}, before submitting", name=name),
+                    name,
                 )
             if name == "title":
                 with Checks() as checks:

@@ -13,6 +13,7 @@ from datetime import datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from i18n import _
 from models.access import Actor, Permission
 from models.documents import Document, DocumentNumber, DocumentType, NumberSequence
 from models.scope import TenantScope
@@ -73,12 +74,12 @@ async def void_number(
     with Checks() as checks:
         reason = checks.text(reason, "reason", max_length=1000)
     async with transaction(actor) as work:
-        document = await locked(scope, Document, document_id, "Document", "id")
+        document = await locked(scope, Document, document_id, _("Document"), "id")
         current = (
             await scope.query(DocumentNumber).filter(document_id=document.id, voided=False).first()
         )
         if current is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The document has no number to void")
+            raise ServiceError.of(Code.INVALID_STATE, _("The document has no number to void"))
         current.voided, current.void_reason = True, reason
         current.voided_at, current.voided_by_id = work.now, actor.user_id
         await current.save()

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import workflow
+from i18n import _
 from models.access import Actor
 from models.documents import (
     Document,
@@ -95,7 +96,7 @@ class Run:
         """Lock the document for the rest of the transaction: actions on one document run
         one at a time, and the loser of a race finds the task already closed."""
         scope = TenantScope(actor.tenant_id)
-        document = await locked(scope, Document, document_id, "Document", what)
+        document = await locked(scope, Document, document_id, _("Document"), what)
         version = await scope.query(FlowVersion).get(id=document.flow_version_id)
         doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
         flow = workflow.load_definition(version.definition)
@@ -135,7 +136,7 @@ class Run:
     @property
     def instance(self) -> workflow.Instance:
         if self.document.instance is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The document has not been submitted")
+            raise ServiceError.of(Code.INVALID_STATE, _("The document has not been submitted"))
         return workflow.Instance.from_json(self.document.instance)
 
     def attributes(self) -> dict[str, Any]:

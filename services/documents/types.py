@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 import workflow
+from i18n import _
 from models.access import Actor, Permission
 from models.documents import DocumentKind, DocumentTemplate, DocumentType
 from models.flows import FlowDefinition
@@ -25,9 +26,9 @@ PATTERN_FIELDS = ("{seq}",)
 def _check_pattern(checks: Checks, pattern: str) -> str:
     pattern = (pattern or "").strip()
     if pattern and "{seq}" not in pattern:
-        checks.fail(Code.INVALID, "A numbering rule must contain {seq}", "numberPattern")
+        checks.fail(Code.INVALID, _("A numbering rule must contain {seq}"), "numberPattern")
     if len(pattern) > 200:
-        checks.fail(Code.TOO_LONG, "The numbering rule is too long", "numberPattern")
+        checks.fail(Code.TOO_LONG, _("The numbering rule is too long"), "numberPattern")
     return pattern
 
 
@@ -48,11 +49,13 @@ async def create_document_type(
         name = checks.text(name, "name", max_length=100)
         number_pattern = _check_pattern(checks, number_pattern)
         if not 0 <= seq_width <= 10:
-            checks.fail(Code.INVALID, "seqWidth is between 0 and 10", "seqWidth")
+            checks.fail(Code.INVALID, _("seqWidth is between 0 and 10"), "seqWidth")
     async with transaction(actor) as work:
-        flow = await found(scope, FlowDefinition, flow_id, "Flow", "flowId")
+        flow = await found(scope, FlowDefinition, flow_id, _("Flow"), "flowId")
         if await scope.query(DocumentType).filter(code=code).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The document type '{code}' exists", "code")
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The document type '{code}' exists", code=code), "code"
+            )
         doc_type = await scope.create(
             DocumentType,
             code=code,
@@ -87,9 +90,9 @@ async def update_document_type(
         if number_pattern is not KEEP:
             number_pattern = _check_pattern(checks, number_pattern)
     async with transaction(actor) as work:
-        doc_type = await locked(scope, DocumentType, id, "Document type", "id")
+        doc_type = await locked(scope, DocumentType, id, _("Document type"), "id")
         if flow_id is not KEEP:
-            flow_id = (await found(scope, FlowDefinition, flow_id, "Flow", "flowId")).id
+            flow_id = (await found(scope, FlowDefinition, flow_id, _("Flow"), "flowId")).id
         changes = apply_changes(
             doc_type,
             name=name,
@@ -124,10 +127,10 @@ async def create_document_template(
         name = checks.text(name, "name", max_length=100)
         title = checks.optional_text(title, "title", max_length=300) or ""
         if defaults is not None and not isinstance(defaults, dict):
-            checks.fail(Code.INVALID, "defaults must be a JSON object", "defaults")
+            checks.fail(Code.INVALID, _("defaults must be a JSON object"), "defaults")
     async with transaction(actor) as work:
         doc_type = await found(
-            scope, DocumentType, document_type_id, "Document type", "documentTypeId"
+            scope, DocumentType, document_type_id, _("Document type"), "documentTypeId"
         )
         problems = _template_problems(await _form_of(scope, doc_type), defaults or {}, body)
         if problems:
@@ -156,14 +159,14 @@ def _template_problems(form: FormVersion, defaults: dict[str, Any], body: str) -
     schema = form.json_schema
     fields = schema.get("properties") or {}
     problems = [
-        Problem(Code.INVALID, f"The form has no field '{key}'", ("defaults", key))
+        Problem(Code.INVALID, _("The form has no field '{key}'", key=key), ("defaults", key))
         for key in defaults
         if key not in fields
     ]
     known = {key: value for key, value in defaults.items() if key in fields}
     problems += forms.data_problems(schema, known, complete=False, field="defaults")
     if body and "body" not in fields:
-        message = "The form has no 'body' field, which is where a template's body goes"
+        message = _("The form has no 'body' field, which is where a template's body goes")
         problems.append(Problem(Code.INVALID, message, ("body",)))
     elif body:
         problems += [
@@ -184,7 +187,7 @@ async def _form_of(scope: TenantScope, doc_type: DocumentType) -> FormVersion:
     if form is None:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            "Publish the form of this type's flow before adding templates",
+            _("Publish the form of this type's flow before adding templates"),
             "documentTypeId",
         )
     return form
@@ -252,7 +255,13 @@ async def install_template(actor: Actor | None, *, key: str) -> tuple[DocumentTy
     chosen = TEMPLATES.get(key)
     if chosen is None:
         raise ServiceError.of(
-            Code.NOT_FOUND, f"No template '{key}'; choose one of {', '.join(TEMPLATES)}", "key"
+            Code.NOT_FOUND,
+            _(
+                "No template '{key}'; choose one of {TEMPLATES}",
+                key=key,
+                TEMPLATES=", ".join(TEMPLATES),
+            ),
+            "key",
         )
     scope = TenantScope(actor.tenant_id)
     code = _free_code(key)
@@ -263,11 +272,11 @@ async def install_template(actor: Actor | None, *, key: str) -> tuple[DocumentTy
         )
     async with transaction(actor):
         await flows.ensure_roles(scope, dict(workflow.ROLE_CODES))
-        form, _ = await forms.create_form(
+        form, _form_version = await forms.create_form(
             actor, key=await code(scope, "form"), name=chosen["name"], json_schema=chosen["form"]
         )
         await forms.publish_form(actor, form_id=form.id)
-        flow, _ = await flows.create_flow(
+        flow, _flow_version = await flows.create_flow(
             actor,
             key=await code(scope, "flow"),
             name=chosen["name"],
@@ -285,7 +294,7 @@ async def install_template(actor: Actor | None, *, key: str) -> tuple[DocumentTy
         with contextlib.suppress(ServiceError):
             # Published at once when every role it needs has holders; otherwise it stays a
             # draft until the administrator assigns them and publishes it.
-            flow, _ = await flows.publish_flow(actor, flow_id=flow.id)
+            flow, _flow_version = await flows.publish_flow(actor, flow_id=flow.id)
     return doc_type, flow
 
 

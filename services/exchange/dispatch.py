@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import OrgUnit
 from models.documents import Document, DocumentKind, DocumentStatus, DocumentType
@@ -66,9 +67,13 @@ async def dispatch_document(
     with Checks() as checks:
         comment = checks.optional_text(comment, "comment", max_length=2000)
         if not recipients:
-            checks.fail(Code.REQUIRED, "Name at least one recipient", "recipients")
+            checks.fail(Code.REQUIRED, _("Name at least one recipient"), "recipients")
         elif len(recipients) > MAX_RECIPIENTS:
-            checks.fail(Code.TOO_LONG, f"At most {MAX_RECIPIENTS} recipients at once", "recipients")
+            checks.fail(
+                Code.TOO_LONG,
+                _("At most {MAX_RECIPIENTS} recipients at once", MAX_RECIPIENTS=MAX_RECIPIENTS),
+                "recipients",
+            )
     async with transaction(actor) as work:
         document = await _sendable(actor, scope, document_id)
         sender = await Tenant.get(id=actor.tenant_id)
@@ -135,7 +140,7 @@ async def _recipients(
             )
     except IntegrityError as exc:
         raise ServiceError.of(
-            Code.CONFLICT, "The document was sent meanwhile; reload its dispatches"
+            Code.CONFLICT, _("The document was sent meanwhile; reload its dispatches")
         ) from exc
     return rows
 
@@ -150,25 +155,33 @@ async def _sendable(actor: Actor, scope: TenantScope, document_id: uuid.UUID | s
         else None
     )
     if document is None or not await access.may_read(actor, document):
-        raise not_found("Document", "id")
+        raise not_found(_("Document"), "id")
     doc_type = await scope.query(DocumentType).get(id=document.document_type_id)
     if doc_type.kind != DocumentKind.DISPATCH:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"Only outgoing documents (发文) are distributed; this is a {doc_type.kind.value}",
+            _(
+                "Only outgoing documents (发文) are distributed; this is a {kind}",
+                kind=doc_type.kind.value,
+            ),
             "id",
         )
     if document.status not in SENDABLE:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            "Only completed or archived documents are distributed; this one is "
-            f"{document.status.value}",
+            _(
+                "Only completed or archived documents are distributed; this one is {status}",
+                status=document.status.value,
+            ),
             "id",
         )
     if document.secrecy not in access.OPEN_LEVELS:
         raise ServiceError.of(
             Code.FORBIDDEN,
-            f"Classified documents ({document.secrecy.value}) are not exchanged online",
+            _(
+                "Classified documents ({secrecy}) are not exchanged online",
+                secrecy=document.secrecy.value,
+            ),
             "id",
         )
     return document
@@ -194,12 +207,16 @@ async def _targets(
             key = parse_id(spec.tenant_id)
             tenant = await Tenant.get_or_none(id=key) if key else None
             if tenant is None:
-                checks.fail(Code.NOT_FOUND, "Tenant not found", *at, "tenantId")
+                checks.fail(Code.NOT_FOUND, _("Tenant not found"), *at, "tenantId")
                 continue
             if partners.relation(sender, tenant, paired) is None:
                 checks.fail(
                     Code.FORBIDDEN,
-                    f"'{tenant.name}' ({tenant.code}) is not an exchange partner of yours",
+                    _(
+                        "'{name}' ({code}) is not an exchange partner of yours",
+                        name=tenant.name,
+                        code=tenant.code,
+                    ),
                     *at,
                     "tenantId",
                 )
@@ -209,15 +226,20 @@ async def _targets(
                 unit = await TenantScope(tenant.id).get(OrgUnit, spec.org_unit_id)
                 if unit is None:
                     checks.fail(
-                        Code.NOT_FOUND, f"No such org unit in '{tenant.name}'", *at, "orgUnitId"
+                        Code.NOT_FOUND,
+                        _("No such org unit in '{name}'", name=tenant.name),
+                        *at,
+                        "orgUnitId",
                     )
                     continue
             target = _Target(tenant, unit, RecipientRole(spec.role))
             where = _describe(target)["to"]
             if (tenant.id, target.unit_key) in sent:
-                checks.fail(Code.DUPLICATE, f"This document was already sent to {where}", *at)
+                checks.fail(
+                    Code.DUPLICATE, _("This document was already sent to {where}", where=where), *at
+                )
             elif (tenant.id, target.unit_key) in seen:
-                checks.fail(Code.DUPLICATE, f"{where} is named twice", *at)
+                checks.fail(Code.DUPLICATE, _("{where} is named twice", where=where), *at)
             seen.add((tenant.id, target.unit_key))
             targets.append(target)
     return targets

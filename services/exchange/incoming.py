@@ -14,6 +14,7 @@ from typing import Any
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from i18n import _
 from models.access import Actor, DataScope, Permission
 from models.directory import Membership
 from models.documents import Attachment, Document, DocumentKind, DocumentType
@@ -146,9 +147,11 @@ async def _locked(actor: Actor, incoming_id: uuid.UUID | str) -> IncomingItem:
         else None
     )
     if item is None or not await workable(actor).filter(id=item.id).exists():
-        raise not_found("Incoming item", "id")
+        raise not_found(_("Incoming item"), "id")
     if item.status != IncomingStatus.PENDING:
-        raise ServiceError.of(Code.CONFLICT, f"The item was already {item.status.value}", "id")
+        raise ServiceError.of(
+            Code.CONFLICT, _("The item was already {status}", status=item.status.value), "id"
+        )
     return item
 
 
@@ -160,7 +163,7 @@ async def _receipt_type(scope: TenantScope, document_type_id: Any) -> DocumentTy
         chosen = await receipts.filter(id=parse_id(document_type_id) or uuid.UUID(int=0)).first()
         if chosen is None:
             raise ServiceError.of(
-                Code.INVALID, "Name an active 收文 (receipt) document type", "documentTypeId"
+                Code.INVALID, _("Name an active 收文 (receipt) document type"), "documentTypeId"
             )
         return chosen
     tenant = await Tenant.get(id=scope.tenant_id)
@@ -171,7 +174,11 @@ async def _receipt_type(scope: TenantScope, document_type_id: Any) -> DocumentTy
         if chosen is None:
             raise ServiceError.of(
                 Code.INVALID_STATE,
-                f"The setting exchange.receiptType names '{code}', which is no active receipt type",
+                _(
+                    "The setting exchange.receiptType names '{code}', which is "
+                    "no active receipt type",
+                    code=code,
+                ),
                 "documentTypeId",
             )
         return chosen
@@ -179,9 +186,9 @@ async def _receipt_type(scope: TenantScope, document_type_id: Any) -> DocumentTy
     if len(found) == 1:
         return found[0]
     message = (
-        "This tenant has no active 收文 (receipt) document type: install the receipt template"
+        _("This tenant has no active 收文 (receipt) document type: install the receipt template")
         if not found
-        else "Several receipt types exist: name one (documentTypeId) or set exchange.receiptType"
+        else _("Several receipt types exist: name one (documentTypeId) or set exchange.receiptType")
     )
     raise ServiceError.of(Code.INVALID_STATE, message, "documentTypeId")
 

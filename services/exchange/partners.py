@@ -19,6 +19,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q, Subquery
 from tortoise.queryset import QuerySet
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import OrgUnit
 from models.exchange import ExchangePartner
@@ -99,7 +100,7 @@ async def add_partner(
             receiver = await _department(receiver_id, "receiverId")
             if sender.id == receiver.id:
                 raise ServiceError.of(
-                    Code.INVALID, "A tenant cannot be its own exchange partner", "receiverId"
+                    Code.INVALID, _("A tenant cannot be its own exchange partner"), "receiverId"
                 )
             pairs = [(sender, receiver)] + ([(receiver, sender)] if both_directions else [])
             rows = []
@@ -120,7 +121,7 @@ async def add_partner(
                 rows.append(row)
     except IntegrityError as exc:
         raise ServiceError.of(
-            Code.CONFLICT, "The pair was added meanwhile; reload the partners"
+            Code.CONFLICT, _("The pair was added meanwhile; reload the partners")
         ) from exc
     return rows
 
@@ -134,7 +135,7 @@ async def remove_partner(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UU
             await ExchangePartner.filter(id=key).select_for_update().get_or_none() if key else None
         )
         if row is None:
-            raise not_found("Exchange partner", "id")
+            raise not_found(_("Exchange partner"), "id")
         sender = await Tenant.get(id=row.sender_id)
         receiver = await Tenant.get(id=row.receiver_id)
         await row.delete()
@@ -148,9 +149,11 @@ async def _department(tenant_id: uuid.UUID | str, field: str) -> Tenant:
     key = parse_id(tenant_id)
     tenant = await Tenant.get_or_none(id=key, kind=TenantKind.DEPARTMENT) if key else None
     if tenant is None:
-        raise not_found("Department tenant", field)
+        raise not_found(_("Department tenant"), field)
     if tenant.status == TenantStatus.PENDING:
         raise ServiceError.of(
-            Code.INVALID_STATE, f"The tenant '{tenant.code}' is still awaiting review", field
+            Code.INVALID_STATE,
+            _("The tenant '{code}' is still awaiting review", code=tenant.code),
+            field,
         )
     return tenant

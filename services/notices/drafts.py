@@ -7,6 +7,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.directory import OrgUnit, Role, User
 from models.notices import Notice, NoticePriority, NoticeStatus, NoticeTarget
@@ -32,16 +33,18 @@ def _check_text(checks: Checks, values: dict[str, Any]) -> None:
     if "body" in values:
         values["body"] = values["body"] or ""
     if len(values.get("body") or "") > MAX_BODY:
-        checks.fail(Code.TOO_LONG, f"body is longer than {MAX_BODY} characters", "body")
+        checks.fail(
+            Code.TOO_LONG, _("body is longer than {MAX_BODY} characters", MAX_BODY=MAX_BODY), "body"
+        )
     if "category" in values:
         values["category"] = (values["category"] or "").strip()
         if len(values["category"]) > 64:
-            checks.fail(Code.TOO_LONG, "category is longer than 64 characters", "category")
+            checks.fail(Code.TOO_LONG, _("category is longer than 64 characters"), "category")
 
 
 def _check_period(checks: Checks, since: datetime | None, until: datetime | None) -> None:
     if since is not None and until is not None and until <= since:
-        checks.fail(Code.INVALID, "validUntil must be after validFrom", "validUntil")
+        checks.fail(Code.INVALID, _("validUntil must be after validFrom"), "validUntil")
 
 
 async def create_notice(
@@ -143,12 +146,14 @@ async def _retarget(
 
 async def editable(scope: TenantScope, actor: Actor, id: Any) -> Notice:
     """The locked notice, if the actor may still change it."""
-    notice = await locked(scope, Notice, id, "Notice", "id")
+    notice = await locked(scope, Notice, id, _("Notice"), "id")
     if notice.author_id != actor.user_id and not manages(actor):
-        raise ServiceError.of(Code.NOT_FOUND, "Notice not found", "id")
+        raise ServiceError.of(Code.NOT_FOUND, _("Notice not found"), "id")
     if notice.status not in EDITABLE:
         raise ServiceError.of(
-            Code.INVALID_STATE, f"A {notice.status.value} notice cannot be changed", "id"
+            Code.INVALID_STATE,
+            _("A {status} notice cannot be changed", status=notice.status.value),
+            "id",
         )
     return notice
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import uuid
 
+from i18n import _
 from models.access import Actor
 from models.documents import DocumentStatus
 from models.notices import Notice, NoticeAttachment, NoticeStatus, NoticeTarget
@@ -40,14 +41,16 @@ async def publish_notice(
         targeted = await scope.query(NoticeTarget).filter(notice_id=notice.id).exists()
         if not notice.to_everyone and not targeted:
             raise ServiceError.of(
-                Code.REQUIRED, "Choose who the notice is for (everyone, units or roles)", "id"
+                Code.REQUIRED, _("Choose who the notice is for (everyone, units or roles)"), "id"
             )
         if approval_document_type_id is None:
             if not manages(actor):
                 raise ServiceError.of(
                     Code.FORBIDDEN,
-                    "Publishing without approval needs notices.publish; name an "
-                    "approvalDocumentTypeId to submit it for approval",
+                    _(
+                        "Publishing without approval needs notices.publish; name an "
+                        "approvalDocumentTypeId to submit it for approval"
+                    ),
                     "approvalDocumentTypeId",
                 )
             await publish(work, actor, scope, notice)
@@ -140,12 +143,14 @@ async def revoke_notice(
     with Checks() as checks:
         reason = checks.optional_text(reason, "reason", max_length=1000)
     async with transaction(actor) as work:
-        notice = await locked(scope, Notice, id, "Notice", "id")
+        notice = await locked(scope, Notice, id, _("Notice"), "id")
         if notice.author_id != actor.user_id and not manages(actor):
-            raise ServiceError.of(Code.NOT_FOUND, "Notice not found", "id")
+            raise ServiceError.of(Code.NOT_FOUND, _("Notice not found"), "id")
         if notice.status not in (NoticeStatus.PUBLISHED, NoticeStatus.PENDING):
             raise ServiceError.of(
-                Code.INVALID_STATE, f"A {notice.status.value} notice cannot be revoked", "id"
+                Code.INVALID_STATE,
+                _("A {status} notice cannot be revoked", status=notice.status.value),
+                "id",
             )
         await _revoke(work, scope, notice, reason)
         if notice.source_notice_id is None:

@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from i18n import _
 from models.access import Actor
 from models.notices import Notice, NoticeAttachment, NoticeRead, NoticeStatus
 from models.scope import TenantScope
@@ -39,7 +40,7 @@ async def mark_notice_read(actor: Actor | None, *, id: uuid.UUID | str) -> Notic
     actor = signed_in(actor)
     notice = await readable(actor, id)
     if notice is None or notice.status is not NoticeStatus.PUBLISHED:
-        raise not_found("Notice", "id")
+        raise not_found(_("Notice"), "id")
     scope = TenantScope(actor.tenant_id)
     if await scope.query(NoticeRead).filter(notice_id=notice.id, user_id=actor.user_id).exists():
         return notice
@@ -66,11 +67,11 @@ async def remind_unread(actor: Actor | None, *, id: uuid.UUID | str) -> list[uui
     actor = signed_in(actor)
     scope = TenantScope(actor.tenant_id)
     async with transaction(actor) as work:
-        notice = await locked(scope, Notice, id, "Notice", "id")
+        notice = await locked(scope, Notice, id, _("Notice"), "id")
         if notice.author_id != actor.user_id and not manages(actor):
-            raise not_found("Notice", "id")
+            raise not_found(_("Notice"), "id")
         if notice.status is not NoticeStatus.PUBLISHED:
-            raise ServiceError.of(Code.INVALID_STATE, "Only a published notice is read", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("Only a published notice is read"), "id")
         read = set(
             await scope.query(NoticeRead)
             .filter(notice_id=notice.id)

@@ -7,6 +7,7 @@ import uuid
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.base import new_id
 from models.directory import User, UserStatus
@@ -144,7 +145,7 @@ async def mark_read(
             keys = {parse_id(i) for i in ids}
             rows = await mine.filter(id__in=[k for k in keys if k]).select_for_update()
             if None in keys or len(rows) != len(keys):
-                raise ServiceError.of(Code.NOT_FOUND, "Notification not found", "ids")
+                raise ServiceError.of(Code.NOT_FOUND, _("Notification not found"), "ids")
         unread = [r.id for r in rows if r.read_at is None]
         if unread:
             await scope.query(Notification).filter(id__in=unread).update(read_at=work.now)

@@ -11,6 +11,7 @@ from datetime import datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from i18n import _
 from models.access import Actor
 from models.notifications import Channel, NotificationKind, NotificationPreference
 from models.scope import TenantScope
@@ -128,7 +129,7 @@ async def set_preferences(
             row.digest_after_hours = digest_after_hours
         if (row.quiet_start is None) != (row.quiet_end is None):
             raise ServiceError.of(
-                Code.INVALID, "Quiet hours need both a start and an end", "quietStart"
+                Code.INVALID, _("Quiet hours need both a start and an end"), "quietStart"
             )
         await row.save()
         work.audit(
@@ -150,19 +151,28 @@ def _problems(quiet_start: Any, quiet_end: Any, time_zone: Any, digest: Any) -> 
             except ValueError:
                 parsed = None
             if parsed is None or len(value) != 5 or parsed.second:
-                problems.append(Problem(Code.INVALID, f"Give {name} as HH:MM", (name,)))
+                problems.append(
+                    Problem(Code.INVALID, _("Give {name} as HH:MM", name=name), (name,))
+                )
     if isinstance(time_zone, str):
         try:
             ZoneInfo(time_zone)
         except (ZoneInfoNotFoundError, ValueError):
             problems.append(
-                Problem(Code.INVALID, f"Unknown time zone '{time_zone}'", ("timeZone",))
+                Problem(
+                    Code.INVALID,
+                    _("Unknown time zone '{time_zone}'", time_zone=time_zone),
+                    ("timeZone",),
+                )
             )
     if isinstance(digest, int) and not 1 <= digest <= MAX_DIGEST_HOURS:
         problems.append(
             Problem(
                 Code.INVALID,
-                f"digestAfterHours is between 1 and {MAX_DIGEST_HOURS}",
+                _(
+                    "digestAfterHours is between 1 and {MAX_DIGEST_HOURS}",
+                    MAX_DIGEST_HOURS=MAX_DIGEST_HOURS,
+                ),
                 ("digestAfterHours",),
             )
         )

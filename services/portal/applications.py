@@ -9,6 +9,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.notifications import NotificationKind
 from models.portal_components import (
@@ -32,6 +33,12 @@ from subscriptions.topics import Topic, global_id
 
 SYSTEM_USER_ID = uuid.UUID(int=0)
 
+KIND_NAMES = {
+    ServiceKind.COMPONENT: _("Component"),
+    ServiceKind.RESOURCE: _("Resource"),
+    ServiceKind.PACKAGE: _("Package"),
+}
+
 
 async def apply_for_service(
     actor: Actor | None,
@@ -50,23 +57,29 @@ async def apply_for_service(
     }
     with Checks() as checks:
         if sum(target is not None for target in targets.values()) != 1:
-            checks.fail(Code.INVALID, "Apply for one component, resource or package", "componentId")
+            checks.fail(
+                Code.INVALID, _("Apply for one component, resource or package"), "componentId"
+            )
         note = (note or "").strip()
         if len(note) > 2000:
-            checks.fail(Code.TOO_LONG, "note is longer than 2000 characters", "note")
+            checks.fail(Code.TOO_LONG, _("note is longer than 2000 characters"), "note")
     kind = next(k for k, target in targets.items() if target is not None)
     field = f"{kind.value}Id"
     async with transaction(actor) as work:
         key = parse_id(targets[kind])
         target = await _target(kind, actor, key) if key else None
         if target is None:
-            raise not_found(kind.value.capitalize(), field)
+            raise not_found(KIND_NAMES[kind], field)
         if kind is ServiceKind.COMPONENT:
             await _in_package(actor, target.key, field)
         if getattr(target, "tenant_id", None) == actor.tenant_id:
             raise ServiceError.of(
                 Code.INVALID_STATE,
-                f"Your tenant owns the {kind.value} '{_key(target)}'; it needs no application",
+                _(
+                    "Your tenant owns the {kind} '{key}'; it needs no application",
+                    kind=kind.value,
+                    key=_key(target),
+                ),
                 field,
             )
         slot = f"{kind.value}:{target.id}"
@@ -74,7 +87,12 @@ async def apply_for_service(
         if live is not None:
             raise ServiceError.of(
                 Code.DUPLICATE,
-                f"The {kind.value} '{_key(target)}' is already {live.status.value} for your tenant",
+                _(
+                    "The {kind} '{key}' is already {status} for your tenant",
+                    kind=kind.value,
+                    key=_key(target),
+                    status=live.status.value,
+                ),
                 field,
             )
         try:
@@ -91,7 +109,9 @@ async def apply_for_service(
             )
         except IntegrityError as exc:
             raise ServiceError.of(
-                Code.DUPLICATE, f"An application for '{_key(target)}' was made meanwhile", field
+                Code.DUPLICATE,
+                _("An application for '{key}' was made meanwhile", key=_key(target)),
+                field,
             ) from exc
         record(
             work,
@@ -122,7 +142,7 @@ async def _in_package(actor: Actor, key: str, field: str) -> None:
     if package is not None and package.components and key not in package.components:
         raise ServiceError.of(
             Code.QUOTA_EXCEEDED,
-            f"The component '{key}' is not in your package '{package.code}'",
+            _("The component '{key}' is not in your package '{code}'", key=key, code=package.code),
             field,
         )
 
@@ -135,18 +155,18 @@ async def review_service_application(
     with Checks() as checks:
         reason = checks.optional_text(reason, "reason", max_length=2000)
         if not approve and not reason:
-            checks.fail(Code.REQUIRED, "A rejection needs a reason", "reason")
+            checks.fail(Code.REQUIRED, _("A rejection needs a reason"), "reason")
     async with transaction(actor) as work:
         key = parse_id(application_id)
         application = (
             await review_queue().filter(id=key).select_for_update().get_or_none() if key else None
         )
         if application is None:
-            raise not_found("Application", "id")
+            raise not_found(_("Application"), "id")
         if application.status != ApplicationStatus.PENDING:
             raise ServiceError.of(
                 Code.INVALID_STATE,
-                f"The application is already {application.status.value}",
+                _("The application is already {status}", status=application.status.value),
                 "id",
             )
         application.status = ApplicationStatus.APPROVED if approve else ApplicationStatus.REJECTED

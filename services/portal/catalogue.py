@@ -14,6 +14,7 @@ import semver
 from graphql import GraphQLSchema
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.portal_components import (
     HttpMethod,
@@ -76,7 +77,7 @@ async def add_version(
         kind = "a standard" if component.standard else "a tenant"
         raise ServiceError.of(
             Code.DUPLICATE,
-            f"'{manifest.key}' is already {kind} component of your tenant",
+            _("'{key}' is already {kind} component of your tenant", key=manifest.key, kind=kind),
             "manifest",
             "key",
         )
@@ -87,8 +88,12 @@ async def add_version(
     ):
         raise ServiceError.of(
             Code.DUPLICATE,
-            f"Version {manifest.version} of '{manifest.key}' is already registered and never "
-            "changes; register a new version",
+            _(
+                "Version {version} of '{key}' is already registered and "
+                "never changes; register a new version",
+                version=manifest.version,
+                key=manifest.key,
+            ),
             "manifest",
             "version",
         )
@@ -106,7 +111,11 @@ async def add_version(
             required_permission=manifest.required_permission,
             manifest=manifest.document,
         ),
-        f"Version {manifest.version} of '{manifest.key}' was registered meanwhile",
+        _(
+            "Version {version} of '{key}' was registered meanwhile",
+            version=manifest.version,
+            key=manifest.key,
+        ),
     )
 
 
@@ -124,7 +133,7 @@ async def _new_component(
     ):
         raise ServiceError.of(
             Code.DUPLICATE,
-            f"'{manifest.key}' is the key of a standard component; choose another key",
+            _("'{key}' is the key of a standard component; choose another key", key=manifest.key),
             "manifest",
             "key",
         )
@@ -137,7 +146,7 @@ async def _new_component(
             category=manifest.category,
             latest_version=manifest.version,
         ),
-        f"The component '{manifest.key}' was registered meanwhile; try again",
+        _("The component '{key}' was registered meanwhile; try again", key=manifest.key),
     )
 
 
@@ -168,7 +177,9 @@ async def register_resource(
     async with transaction(actor) as work:
         scope = scope_of(actor)
         if await scope.query(PortalResource).filter(key=key).exists():
-            raise ServiceError.of(Code.DUPLICATE, f"The resource key '{key}' is taken", "key")
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The resource key '{key}' is taken", key=key), "key"
+            )
         row = await _unique(
             scope.create(
                 PortalResource,
@@ -182,7 +193,7 @@ async def register_resource(
                 help=help,
                 example=example,
             ),
-            f"The resource key '{key}' is taken",
+            _("The resource key '{key}' is taken", key=key),
             "key",
         )
         record(
@@ -223,9 +234,9 @@ async def update_resource(
             _example(checks, example)
         for label, value in (("kind", kind), ("method", method)):
             if value is None:
-                checks.fail(Code.REQUIRED, f"{label} must not be null", label)
+                checks.fail(Code.REQUIRED, _("{label} must not be null", label=label), label)
     async with transaction(actor) as work:
-        row = await locked(scope_of(actor), PortalResource, id, "Resource", "id")
+        row = await locked(scope_of(actor), PortalResource, id, _("Resource"), "id")
         _may_manage(actor, row)
         check_version(row.version, expected_version)
         changes = apply_changes(
@@ -260,7 +271,7 @@ async def check_resource_connection(
     scope = scope_of(actor)
     resource = await scope.get(PortalResource, id)
     if resource is None:
-        raise ServiceError.of(Code.NOT_FOUND, "Resource not found", "id")
+        raise ServiceError.of(Code.NOT_FOUND, _("Resource not found"), "id")
     _may_manage(actor, resource)
     result = await probe.check(
         resource.endpoint_url,
@@ -269,7 +280,7 @@ async def check_resource_connection(
         allow_loopback=allow_loopback,
     )
     async with transaction(actor) as work:
-        row = await locked(scope, PortalResource, resource.id, "Resource", "id")
+        row = await locked(scope, PortalResource, resource.id, _("Resource"), "id")
         row.last_check = result.as_dict()
         await row.save(update_fields=["last_check", "updated_at"])
         record(
@@ -290,7 +301,7 @@ async def check_resource_connection(
 def _may_manage(actor: Actor, resource: PortalResource) -> None:
     if resource.standard and not actor.is_platform_admin:
         raise ServiceError.of(
-            Code.FORBIDDEN, "Only platform administrators manage standard resources"
+            Code.FORBIDDEN, _("Only platform administrators manage standard resources")
         )
 
 
@@ -299,21 +310,30 @@ def _endpoint(checks: Checks, value: str | None, allow_loopback: bool) -> str:
     if cleaned:
         problem = probe.url_problem(cleaned, allow_loopback=allow_loopback)
         if problem:
-            checks.fail(Code.INVALID, f"endpointUrl {problem}", "endpointUrl")
+            checks.fail(Code.INVALID, _("endpointUrl {problem}", problem=problem), "endpointUrl")
     return cleaned
 
 
 def _example(checks: Checks, example: Any) -> None:
     if len(orjson.dumps(example)) > MAX_EXAMPLE_BYTES:
         checks.fail(
-            Code.TOO_LONG, f"example is larger than {MAX_EXAMPLE_BYTES // 1024} KiB", "example"
+            Code.TOO_LONG,
+            _(
+                "example is larger than {kib} KiB",
+                kib=MAX_EXAMPLE_BYTES // 1024,
+            ),
+            "example",
         )
 
 
 def _long_text(checks: Checks, value: str | None, field: str) -> str:
     cleaned = (value or "").strip()
     if len(cleaned) > MAX_TEXT:
-        checks.fail(Code.TOO_LONG, f"{field} is longer than {MAX_TEXT} characters", field)
+        checks.fail(
+            Code.TOO_LONG,
+            _("{field} is longer than {MAX_TEXT} characters", field=field, MAX_TEXT=MAX_TEXT),
+            field,
+        )
     return cleaned
 
 

@@ -17,6 +17,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import Role, RoleAssignment
 from models.portal_components import LayoutTemplate, PortalLayout, PortalLayoutVersion, PortalTheme
@@ -93,12 +94,16 @@ async def rollback_layout(
         source = await scope.query(PortalLayoutVersion).get_or_none(number=to_version)
         if source is None:
             raise ServiceError.of(
-                Code.NOT_FOUND, f"The layout has no version {to_version}", "toVersion"
+                Code.NOT_FOUND,
+                _("The layout has no version {to_version}", to_version=to_version),
+                "toVersion",
             )
         current = await _latest(scope)
         if current is not None and current.number == to_version:
             raise ServiceError.of(
-                Code.INVALID_STATE, f"Version {to_version} is the current layout", "toVersion"
+                Code.INVALID_STATE,
+                _("Version {to_version} is the current layout", to_version=to_version),
+                "toVersion",
             )
         row = await _new_version(
             actor, scope, source.template, source.placements, expected_version, to_version
@@ -141,7 +146,7 @@ async def _new_version(
     except IntegrityError as exc:
         raise ServiceError.of(
             Code.CONFLICT,
-            "Another version was published meanwhile; reload the layout",
+            _("Another version was published meanwhile; reload the layout"),
             "expectedVersion",
         ) from exc
 
@@ -165,7 +170,7 @@ async def set_role_layout(
     async with transaction(actor) as work:
         role = await scope.get(Role, role_id)
         if role is None:
-            raise ServiceError.of(Code.NOT_FOUND, "Role not found", "roleId")
+            raise ServiceError.of(Code.NOT_FOUND, _("Role not found"), "roleId")
         stored = await check_placements(scope, template, placements, viewer=None)
         existing = await scope.query(PortalLayout).select_for_update().get_or_none(role_id=role.id)
         row = await _save_layout(
@@ -192,7 +197,7 @@ async def clear_role_layout(actor: Actor | None, *, role_id: uuid.UUID | str) ->
             else None
         )
         if row is None:
-            raise ServiceError.of(Code.NOT_FOUND, "The role has no portal layout", "roleId")
+            raise ServiceError.of(Code.NOT_FOUND, _("The role has no portal layout"), "roleId")
         await row.delete()
         record(work, actor.tenant_id, Topic.PORTAL_ROLE_LAYOUT_CLEARED, row, {"roleId": key})
     return row
@@ -263,7 +268,7 @@ async def _save_layout(
             )
         except IntegrityError as exc:
             raise ServiceError.of(
-                Code.CONFLICT, "The layout was saved meanwhile; reload it", "expectedVersion"
+                Code.CONFLICT, _("The layout was saved meanwhile; reload it"), "expectedVersion"
             ) from exc
     check_version(existing.version, expected_version)
     existing.template = template

@@ -29,6 +29,7 @@ from jsonschema import Draft202012Validator, ValidationError
 from referencing import Registry
 from referencing.exceptions import Unresolvable
 
+from i18n import _
 from models.access import Permission
 from models.portal_components import ComponentCategory
 from services.errors import Code, Problem, ServiceError
@@ -127,22 +128,30 @@ def validate_manifest(
     """The checked manifest, or a ServiceError listing every problem. With `operation_schema`
     the operation must also be valid against that GraphQL schema (our own)."""
     if not isinstance(manifest, dict):
-        raise ServiceError.of(Code.INVALID, "The manifest must be a JSON object", field)
+        raise ServiceError.of(Code.INVALID, _("The manifest must be a JSON object"), field)
     if len(orjson.dumps(manifest)) > MAX_MANIFEST_BYTES:
         raise ServiceError.of(
-            Code.TOO_LONG, f"The manifest is larger than {MAX_MANIFEST_BYTES // 1024} KiB", field
+            Code.TOO_LONG,
+            _(
+                "The manifest is larger than {kib} KiB",
+                kib=MAX_MANIFEST_BYTES // 1024,
+            ),
+            field,
         )
     problems = list(schema_problems(_MANIFEST, manifest, field))
     broken = {p.field[1] for p in problems if p.field and len(p.field) > 1}
     if "key" not in broken and not KEY_RE.fullmatch(manifest["key"]):
         problems.append(
-            _problem(Code.INVALID, "key must match ^[a-z][a-z0-9-]{1,63}$", field, "key")
+            _problem(Code.INVALID, _("key must match ^[a-z][a-z0-9-]{1,63}$"), field, "key")
         )
     if "version" not in broken and not semver.Version.is_valid(manifest["version"]):
         problems.append(
             _problem(
                 Code.INVALID,
-                f"version '{manifest['version']}' is not a semantic version (e.g. 1.0.0)",
+                _(
+                    "version '{manifest_version}' is not a semantic version (e.g. 1.0.0)",
+                    manifest_version=manifest["version"],
+                ),
                 field,
                 "version",
             )
@@ -177,33 +186,43 @@ def operation_problems(text: str, schema: GraphQLSchema | None, *field: str) -> 
     try:
         document = parse(text)
     except GraphQLError as error:
-        yield _problem(Code.INVALID, f"operation: {_located(error)}", *at)
+        yield _problem(Code.INVALID, _("operation: {location}", location=_located(error)), *at)
         return
     for definition in document.definitions:
         if not isinstance(definition, OperationDefinitionNode | FragmentDefinitionNode):
-            yield _problem(Code.INVALID, "operation may hold only operations and fragments", *at)
+            yield _problem(Code.INVALID, _("operation may hold only operations and fragments"), *at)
             return
     if schema is not None:
         for invalid in validate(schema, document):
-            yield _problem(Code.INVALID, f"operation: {_located(invalid)}", *at)
+            yield _problem(
+                Code.INVALID, _("operation: {location}", location=_located(invalid)), *at
+            )
 
 
 def settings_schema_problems(schema: Any, *field: str) -> Iterator[Problem]:
     at = (*field, "settingsSchema")
     declared = schema.get("$schema") if isinstance(schema, dict) else None
     if declared is not None and declared.rstrip("#") != DRAFT_2020_12:
-        yield _problem(Code.INVALID, f"settingsSchema must use {DRAFT_2020_12}", *at, "$schema")
+        yield _problem(
+            Code.INVALID,
+            _("settingsSchema must use {DRAFT_2020_12}", DRAFT_2020_12=DRAFT_2020_12),
+            *at,
+            "$schema",
+        )
         return
     found = list(schema_problems(_META, schema, *at))
     yield from found
     if found:
         return
     if schema.get("type") != "object":
-        yield _problem(Code.INVALID, "settingsSchema must describe an object", *at, "type")
+        yield _problem(Code.INVALID, _("settingsSchema must describe an object"), *at, "type")
     for path, ref in _refs(schema, ()):
         if not ref.startswith("#"):
             yield _problem(
-                Code.INVALID, f"Only local references ('#/…') are allowed, not '{ref}'", *at, *path
+                Code.INVALID,
+                _("Only local references ('#/…') are allowed, not '{ref}'", ref=ref),
+                *at,
+                *path,
             )
 
 
@@ -227,7 +246,12 @@ def settings_problems(schema: dict[str, Any], settings: Any, *field: str) -> lis
     if len(orjson.dumps(settings)) > MAX_SETTINGS_BYTES:
         return [
             _problem(
-                Code.TOO_LONG, f"settings are larger than {MAX_SETTINGS_BYTES // 1024} KiB", *field
+                Code.TOO_LONG,
+                _(
+                    "settings are larger than {kib} KiB",
+                    kib=MAX_SETTINGS_BYTES // 1024,
+                ),
+                *field,
             )
         ]
     validator = Draft202012Validator(
@@ -236,7 +260,9 @@ def settings_problems(schema: dict[str, Any], settings: Any, *field: str) -> lis
     try:
         return list(schema_problems(validator, settings, *field))
     except Unresolvable as exc:
-        return [_problem(Code.INVALID, f"The settings schema cannot be used: {exc}", *field)]
+        return [
+            _problem(Code.INVALID, _("The settings schema cannot be used: {exc}", exc=exc), *field)
+        ]
 
 
 def schema_problems(validator: Any, instance: Any, *field: str) -> Iterator[Problem]:
@@ -251,7 +277,11 @@ def schema_problems(validator: Any, instance: Any, *field: str) -> Iterator[Prob
             names = error.validator_value if isinstance(error.validator_value, list) else []
             path += [p for p in names if repr(p) in error.message][:1]
         label = ".".join(path) if path else (field[-1] if field else "value")
-        message = error.message if code is Code.REQUIRED else f"{label}: {error.message}"
+        message = (
+            error.message
+            if code is Code.REQUIRED
+            else _("{label}: {message}", label=label, message=error.message)
+        )
         yield _problem(code, message, *field, *path)
 
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from i18n import _
 from models.access import Actor, Permission
 from models.base import new_id
 from models.portal_components import (
@@ -70,7 +71,9 @@ async def check_placements(
     component's settings schema (each with its path), permissions the viewer lacks."""
     if len(placements) > MAX_PLACEMENTS:
         raise ServiceError.of(
-            Code.TOO_LONG, f"A page holds at most {MAX_PLACEMENTS} placements", "placements"
+            Code.TOO_LONG,
+            _("A page holds at most {MAX_PLACEMENTS} placements", MAX_PLACEMENTS=MAX_PLACEMENTS),
+            "placements",
         )
     offer = await _Offer.load(scope, placements, viewer)
     problems: list[Problem] = []
@@ -136,20 +139,24 @@ def _check(
 ) -> dict[str, Any] | None:
     if (spec.component_id is None) == (spec.resource_id is None):
         problems.append(
-            Problem(Code.INVALID, "Place either a component or a resource", (*at, "componentId"))
+            Problem(Code.INVALID, _("Place either a component or a resource"), (*at, "componentId"))
         )
         return None
     if not 0 <= spec.column < COLUMNS[template]:
         problems.append(
             Problem(
                 Code.INVALID,
-                f"column must be 0 to {COLUMNS[template] - 1} in {template.value}",
+                _(
+                    "column must be 0 to {last_column} in {template}",
+                    last_column=COLUMNS[template] - 1,
+                    template=template.value,
+                ),
                 (*at, "column"),
             )
         )
     title = (spec.title or "").strip() or None
     if title and len(title) > 100:
-        problems.append(Problem(Code.TOO_LONG, "title is longer than 100 characters", at))
+        problems.append(Problem(Code.TOO_LONG, _("title is longer than 100 characters"), at))
     entry: dict[str, Any] = {"id": new_id().hex, "column": spec.column, "title": title}
     if spec.component_id is not None:
         component = offer.components.get(parse_id(spec.component_id) or NOWHERE)
@@ -168,7 +175,7 @@ def _check_component(
     offer: _Offer,
 ) -> dict[str, Any]:
     if component is None:
-        problems.append(Problem(Code.NOT_FOUND, "Component not found", (*at, "componentId")))
+        problems.append(Problem(Code.NOT_FOUND, _("Component not found"), (*at, "componentId")))
         return {}
     if not offer.may_use(component):
         problems.append(_not_approved("component", component.key, (*at, "componentId")))
@@ -177,7 +184,11 @@ def _check_component(
     version = offer.versions.get((component.id, number))
     if version is None:
         problems.append(
-            Problem(Code.NOT_FOUND, f"'{component.key}' has no version {number}", (*at, "version"))
+            Problem(
+                Code.NOT_FOUND,
+                _("'{key}' has no version {number}", key=component.key, number=number),
+                (*at, "version"),
+            )
         )
         return {}
     needed = version.required_permission
@@ -185,7 +196,11 @@ def _check_component(
         problems.append(
             Problem(
                 Code.FORBIDDEN,
-                f"The component '{component.key}' needs the permission {needed}",
+                _(
+                    "The component '{key}' needs the permission {needed}",
+                    key=component.key,
+                    needed=needed,
+                ),
                 (*at, "componentId"),
             )
         )
@@ -208,20 +223,22 @@ def _check_resource(
     offer: _Offer,
 ) -> dict[str, Any]:
     if resource is None:
-        problems.append(Problem(Code.NOT_FOUND, "Resource not found", (*at, "resourceId")))
+        problems.append(Problem(Code.NOT_FOUND, _("Resource not found"), (*at, "resourceId")))
         return {}
     if not offer.may_use(resource):
         problems.append(_not_approved("resource", resource.key, (*at, "resourceId")))
         return {}
     if spec.settings not in (None, {}):
-        problems.append(Problem(Code.INVALID, "A resource takes no settings", (*at, "settings")))
+        problems.append(Problem(Code.INVALID, _("A resource takes no settings"), (*at, "settings")))
     if spec.version is not None:
-        problems.append(Problem(Code.INVALID, "A resource has no versions", (*at, "version")))
+        problems.append(Problem(Code.INVALID, _("A resource has no versions"), (*at, "version")))
     return {"resourceId": str(resource.id), "settings": {}}
 
 
 def _not_approved(kind: str, key: str, path: tuple[str, ...]) -> Problem:
-    message = f"The {kind} '{key}' is not approved for your tenant; apply for it first"
+    message = _(
+        "The {kind} '{key}' is not approved for your tenant; apply for it first", kind=kind, key=key
+    )
     return Problem(Code.FORBIDDEN, message, path)
 
 

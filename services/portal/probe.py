@@ -25,6 +25,7 @@ from aiohappyeyeballs import AddrInfoType
 from aiohttp.abc import AbstractResolver, ResolveResult
 from yarl import URL
 
+from i18n import _
 from services.errors import Code, ServiceError
 
 TIMEOUT_SECONDS = 5.0
@@ -108,7 +109,9 @@ async def check(
     system's name resolution (tests)."""
     problem = url_problem(endpoint, allow_loopback=allow_loopback)
     if problem:
-        raise ServiceError.of(Code.FORBIDDEN, f"The endpoint URL {problem}; it is not called")
+        raise ServiceError.of(
+            Code.FORBIDDEN, _("The endpoint URL {problem}; it is not called", problem=problem)
+        )
     url = URL(endpoint)
     host = url.host or ""
     started = time.perf_counter()
@@ -122,7 +125,12 @@ async def check(
                 if reason:
                     raise ServiceError.of(
                         Code.FORBIDDEN,
-                        f"{host} resolves to {answer['host']}, {reason}; it is not called",
+                        _(
+                            "{host} resolves to {answer_host}, {reason}; it is not called",
+                            host=host,
+                            answer_host=answer["host"],
+                            reason=reason,
+                        ),
                     )
             return await fetch(url, method, body, addresses, started)
     except TimeoutError:
@@ -215,7 +223,7 @@ async def system_resolve(host: str, port: int) -> list[ResolveResult]:
         host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP
     )
     results = []
-    for family, _, _, _, sockaddr in infos:
+    for family, *_rest, sockaddr in infos:
         if family in (socket.AF_INET, socket.AF_INET6):
             results.append(resolved(host, str(sockaddr[0]).split("%", 1)[0], port, family))
     if not results:

@@ -10,6 +10,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from yarl import URL
 
+from i18n import _
 from models.access import Actor, Permission
 from models.portal_components import PortalTheme
 from models.scope import TenantScope
@@ -62,7 +63,7 @@ async def set_theme(
                 await theme.save()
             except IntegrityError as exc:
                 raise ServiceError.of(
-                    Code.CONFLICT, "The theme was set meanwhile; reload it", "expectedVersion"
+                    Code.CONFLICT, _("The theme was set meanwhile; reload it"), "expectedVersion"
                 ) from exc
             record(work, actor.tenant_id, Topic.PORTAL_THEME_CHANGED, theme, changes)
     return theme
@@ -80,11 +81,15 @@ async def theme_of(scope: TenantScope) -> PortalTheme:
 def _colour(checks: Checks, value: Any, field: str) -> str:
     cleaned = (value or "").strip() if isinstance(value, str) else ""
     if not cleaned:
-        checks.fail(Code.REQUIRED, f"{field} must not be empty", field)
+        checks.fail(Code.REQUIRED, _("{field} must not be empty", field=field), field)
     elif not HEX_COLOUR.fullmatch(cleaned):
         checks.fail(
             Code.INVALID,
-            f"{field} '{cleaned}' is not a CSS hex colour (#RGB, #RGBA, #RRGGBB or #RRGGBBAA)",
+            _(
+                "{field} '{cleaned}' is not a CSS hex colour (#RGB, #RGBA, #RRGGBB or #RRGGBBAA)",
+                field=field,
+                cleaned=cleaned,
+            ),
             field,
         )
     return cleaned
@@ -95,7 +100,7 @@ def _logo(checks: Checks, value: str) -> str | None:
     if not cleaned:
         return None
     if len(cleaned) > 2000:
-        checks.fail(Code.TOO_LONG, "logoUrl is longer than 2000 characters", "logoUrl")
+        checks.fail(Code.TOO_LONG, _("logoUrl is longer than 2000 characters"), "logoUrl")
         return cleaned
     try:
         url = URL(cleaned)
@@ -106,7 +111,7 @@ def _logo(checks: Checks, value: str) -> str | None:
     if any(c.isspace() for c in cleaned) or not (absolute or local):
         checks.fail(
             Code.INVALID,
-            "logoUrl must be an http(s) URL or a path on this site starting with '/'",
+            _("logoUrl must be an http(s) URL or a path on this site starting with '/'"),
             "logoUrl",
         )
     return cleaned

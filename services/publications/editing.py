@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import Membership, OrgUnit, Role
 from models.publications import (
@@ -33,7 +34,7 @@ def edits(actor: Actor) -> bool:
 def require_editor(actor: Actor | None) -> Actor:
     actor = signed_in(actor)
     if not edits(actor):
-        raise ServiceError.of(Code.FORBIDDEN, "You lack the permission publications.edit")
+        raise ServiceError.of(Code.FORBIDDEN, _("You lack the permission publications.edit"))
     return actor
 
 
@@ -56,16 +57,27 @@ async def create_publication(
     with Checks() as checks:
         title = checks.text(title, "title", max_length=200)
         if kind not in {k.value for k in PublicationKind}:
-            checks.fail(Code.INVALID, f"kind must be one of {', '.join(PublicationKind)}", "kind")
+            checks.fail(
+                Code.INVALID,
+                _(
+                    "kind must be one of {PublicationKind}",
+                    PublicationKind=", ".join(PublicationKind),
+                ),
+                "kind",
+            )
         if len(description) > 2000:
-            checks.fail(Code.TOO_LONG, "description is longer than 2000 characters", "description")
+            checks.fail(
+                Code.TOO_LONG, _("description is longer than 2000 characters"), "description"
+            )
         units = [str(u) for u in await existing(scope, OrgUnit, org_unit_ids, "orgUnitIds", checks)]
         roles = [str(r) for r in await existing(scope, Role, role_ids, "roleIds", checks)]
         subscribers = await _subscribers(actor, subscriber_tenant_ids, checks)
         if not to_everyone and not units and not roles:
-            checks.fail(Code.REQUIRED, "Choose its readers: everyone, units or roles", "toEveryone")
+            checks.fail(
+                Code.REQUIRED, _("Choose its readers: everyone, units or roles"), "toEveryone"
+            )
         if await scope.query(Publication).filter(title=title).exists():
-            checks.fail(Code.DUPLICATE, "A publication of this title exists", "title")
+            checks.fail(Code.DUPLICATE, _("A publication of this title exists"), "title")
     async with transaction(actor) as work:
         publication = await scope.create(
             Publication,
@@ -109,7 +121,7 @@ async def _subscribers(actor: Actor, values: Any, checks: Checks) -> list[uuid.U
     if None in keys or wanted - active:
         checks.fail(
             Code.NOT_FOUND,
-            "Some subscriber tenants were not found among those you exchange with",
+            _("Some subscriber tenants were not found among those you exchange with"),
             "subscriberTenantIds",
         )
     return sorted(active)
@@ -129,11 +141,11 @@ async def contribute_article(
     with Checks() as checks:
         title = checks.text(title, "title", max_length=300)
         if len(body) > 100_000:
-            checks.fail(Code.TOO_LONG, "body is longer than 100000 characters", "body")
-    publication = await found(scope, Publication, publication_id, "Publication", "publicationId")
+            checks.fail(Code.TOO_LONG, _("body is longer than 100000 characters"), "body")
+    publication = await found(scope, Publication, publication_id, _("Publication"), "publicationId")
     if publication.source_publication_id is not None:
         raise ServiceError.of(
-            Code.INVALID_STATE, "A received publication takes no articles", "publicationId"
+            Code.INVALID_STATE, _("A received publication takes no articles"), "publicationId"
         )
     mine = (
         await scope.query(Membership)
@@ -142,7 +154,7 @@ async def contribute_article(
     )
     unit_key = parse_id(org_unit_id) if org_unit_id is not None else (mine[0] if mine else None)
     if unit_key is None or unit_key not in mine:
-        raise ServiceError.of(Code.INVALID, "Contribute for one of your own units", "orgUnitId")
+        raise ServiceError.of(Code.INVALID, _("Contribute for one of your own units"), "orgUnitId")
     unit = await scope.query(OrgUnit).get(id=unit_key)
     async with transaction(actor) as work:
         article = await scope.create(
@@ -175,10 +187,12 @@ async def decline_article(
     with Checks() as checks:
         reason = checks.optional_text(reason, "reason", max_length=1000)
     async with transaction(actor) as work:
-        article = await locked(scope, Article, id, "Article", "id")
+        article = await locked(scope, Article, id, _("Article"), "id")
         if article.status is not ArticleStatus.SUBMITTED:
             raise ServiceError.of(
-                Code.INVALID_STATE, f"A {article.status.value} article cannot be declined", "id"
+                Code.INVALID_STATE,
+                _("A {status} article cannot be declined", status=article.status.value),
+                "id",
             )
         article.status = ArticleStatus.DECLINED
         await article.save()
@@ -212,5 +226,5 @@ def record(
 async def publication_of(scope: TenantScope, id: Any, field: str) -> Publication:
     publication = await scope.get(Publication, id)
     if publication is None:
-        raise not_found("Publication", field)
+        raise not_found(_("Publication"), field)
     return publication

@@ -12,6 +12,7 @@ from typing import Any
 from tortoise.exceptions import IntegrityError
 from tortoise.transactions import in_transaction
 
+from i18n import _
 from models.access import Actor
 from models.documents import DocumentStatus
 from models.publications import (
@@ -56,12 +57,12 @@ async def create_issue(
     scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
         if len(theme) > 300:
-            checks.fail(Code.TOO_LONG, "theme is longer than 300 characters", "theme")
+            checks.fail(Code.TOO_LONG, _("theme is longer than 300 characters"), "theme")
     async with transaction(actor) as work:
         publication = await publication_of(scope, publication_id, "publicationId")
         if publication.source_publication_id is not None:
             raise ServiceError.of(
-                Code.INVALID_STATE, "A received publication has no editors here", "publicationId"
+                Code.INVALID_STATE, _("A received publication has no editors here"), "publicationId"
             )
         issue = await scope.create(
             PublicationIssue,
@@ -99,7 +100,7 @@ async def set_issue_articles(
 async def _place(scope: TenantScope, issue: PublicationIssue, article_ids: list[Any]) -> None:
     keys = [parse_id(a) for a in article_ids]
     if len(set(keys)) != len(keys):
-        raise ServiceError.of(Code.DUPLICATE, "An article is named twice", "articleIds")
+        raise ServiceError.of(Code.DUPLICATE, _("An article is named twice"), "articleIds")
     rows = {
         a.id: a
         for a in await scope.query(Article)
@@ -107,12 +108,12 @@ async def _place(scope: TenantScope, issue: PublicationIssue, article_ids: list[
         .select_for_update()
     }
     if None in keys or len(rows) != len(keys):
-        raise not_found("Article", "articleIds")
+        raise not_found(_("Article"), "articleIds")
     taken = [a.title for a in rows.values() if a.status is not ArticleStatus.SUBMITTED]
     if taken:
         raise ServiceError.of(
             Code.INVALID_STATE,
-            f"Already placed, adopted or declined: {', '.join(taken)}",
+            _("Already placed, adopted or declined: {taken}", taken=", ".join(taken)),
             "articleIds",
         )
     for position, key in enumerate(keys, start=1):
@@ -126,10 +127,12 @@ async def _place(scope: TenantScope, issue: PublicationIssue, article_ids: list[
 
 
 async def _editable(scope: TenantScope, id: Any) -> PublicationIssue:
-    issue = await locked(scope, PublicationIssue, id, "Issue", "id")
+    issue = await locked(scope, PublicationIssue, id, _("Issue"), "id")
     if issue.status not in EDITABLE or issue.source_issue_id is not None:
         raise ServiceError.of(
-            Code.INVALID_STATE, f"A {issue.status.value} issue cannot be changed", "id"
+            Code.INVALID_STATE,
+            _("A {status} issue cannot be changed", status=issue.status.value),
+            "id",
         )
     return issue
 
@@ -142,7 +145,7 @@ async def publish_issue(actor: Actor | None, *, id: uuid.UUID | str) -> Publicat
     async with transaction(actor) as work:
         issue = await _editable(scope, id)
         if not await scope.query(Article).filter(issue_id=issue.id).exists():
-            raise ServiceError.of(Code.REQUIRED, "An issue needs at least one article", "id")
+            raise ServiceError.of(Code.REQUIRED, _("An issue needs at least one article"), "id")
         publication = await scope.query(Publication).get(id=issue.publication_id)
         if publication.approval_document_type_id is None:
             await publish(work, scope, issue)

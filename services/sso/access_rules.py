@@ -6,6 +6,7 @@ import uuid
 from collections.abc import Iterable
 from typing import Any
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import OrgUnit, Role, User
 from models.scope import TenantScope
@@ -23,21 +24,21 @@ def _components(checks: Checks, components: Iterable[str]) -> list[str]:
         if len(key) > COMPONENT_KEY_MAX or not key.replace("-", "").replace("_", "").isalnum():
             checks.fail(
                 Code.INVALID,
-                f"'{key}' is not a service component key (letters, digits, '-', '_')",
+                _("'{key}' is not a service component key (letters, digits, '-', '_')", key=key),
                 "components",
             )
     return cleaned
 
 
 async def _subject_exists(scope: TenantScope, kind: AccessSubject, subject_id: Any) -> uuid.UUID:
-    model: type[Any] = {
-        AccessSubject.USER: User,
-        AccessSubject.ORG_UNIT: OrgUnit,
-        AccessSubject.ROLE: Role,
+    model, what = {
+        AccessSubject.USER: (User, _("User")),
+        AccessSubject.ORG_UNIT: (OrgUnit, _("OrgUnit")),
+        AccessSubject.ROLE: (Role, _("Role")),
     }[kind]
     row = await scope.get(model, subject_id)
     if row is None:
-        raise not_found(model.__name__, "subjectId")
+        raise not_found(what, "subjectId")
     return uuid.UUID(str(row.id))
 
 
@@ -58,7 +59,7 @@ async def create_access_rule(
         key = await _subject_exists(scope, subject_type, subject_id)
         if await scope.query(AccessRule).filter(subject_type=subject_type, subject_id=key).exists():
             raise ServiceError.of(
-                Code.DUPLICATE, "This subject already has an access rule; change it", "subjectId"
+                Code.DUPLICATE, _("This subject already has an access rule; change it"), "subjectId"
             )
         rule = await scope.create(
             AccessRule, subject_type=subject_type, subject_id=key, components=cleaned, note=note
@@ -97,7 +98,7 @@ async def update_access_rule(
             else None
         )
         if rule is None:
-            raise not_found("Access rule", "id")
+            raise not_found(_("Access rule"), "id")
         check_version(rule.version, expected_version)
         changes = apply_changes(rule, components=components, note=note)
         if changes:
@@ -114,7 +115,7 @@ async def delete_access_rule(actor: Actor | None, *, id: uuid.UUID | str) -> uui
     async with transaction(actor) as work:
         rule = await scope.get(AccessRule, id)
         if rule is None:
-            raise not_found("Access rule", "id")
+            raise not_found(_("Access rule"), "id")
         await rule.delete()
         work.audit(
             actor.tenant_id,

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from i18n import _
 from models.access import Actor
 from models.base import new_id
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
@@ -108,7 +109,7 @@ async def apply_pull(
     scope = TenantScope(actor.tenant_id)
     root = await scope.query(OrgUnit).filter(parent_id=None).order_by("created_at").first()
     if root is None:
-        raise ServiceError.of(Code.INVALID_STATE, "The tenant has no root org unit")
+        raise ServiceError.of(Code.INVALID_STATE, _("The tenant has no root org unit"))
     unit_ids = await pull_units(actor, scope, root, units, report.units)
     await archive_unlisted(actor, scope, units, report.units)
     sync = await _UserSync.load(actor, scope, root.id, unit_ids, report)

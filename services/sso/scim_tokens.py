@@ -6,6 +6,7 @@ import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 
+from i18n import _
 from models.access import Actor, Permission
 from models.scope import TenantScope, across_tenants
 from models.sso import ScimToken
@@ -39,9 +40,9 @@ async def rotate_scim_token(actor: Actor | None, *, id: uuid.UUID | str) -> tupl
             else None
         )
         if old is None:
-            raise not_found("SCIM token", "id")
+            raise not_found(_("SCIM token"), "id")
         if old.revoked_at is not None:
-            raise ServiceError.of(Code.INVALID_STATE, "The token is already revoked", "id")
+            raise ServiceError.of(Code.INVALID_STATE, _("The token is already revoked"), "id")
         old.revoked_at = work.now
         await old.save(update_fields=["revoked_at", "updated_at"])
         token, secret = await _new_scim_token(actor, old.name)
@@ -61,7 +62,7 @@ async def revoke_scim_token(actor: Actor | None, *, id: uuid.UUID | str) -> Scim
     async with transaction(actor) as work:
         token = await scope.get(ScimToken, id)
         if token is None:
-            raise not_found("SCIM token", "id")
+            raise not_found(_("SCIM token"), "id")
         if token.revoked_at is None:
             token.revoked_at = work.now
             await token.save(update_fields=["revoked_at", "updated_at"])

@@ -6,6 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from i18n import _
 from models.access import Actor, Permission
 from models.directory import User
 from models.tenants import Tenant, TenantKind, TenantStatus
@@ -61,11 +62,11 @@ async def update_tenant(
         if name is not KEEP:
             name = checks.text(name, "name")
         if settings is not KEEP and not isinstance(settings, dict):
-            checks.fail(Code.INVALID, "settings must be a JSON object", "settings")
+            checks.fail(Code.INVALID, _("settings must be a JSON object"), "settings")
     async with transaction(actor) as work:
         tenant = await _locked_tenant(tenant_id)
         if not actor.is_platform_admin and tenant.id != actor.tenant_id:
-            raise ServiceError.of(Code.FORBIDDEN, "You may only change your own tenant")
+            raise ServiceError.of(Code.FORBIDDEN, _("You may only change your own tenant"))
         check_version(tenant.version, expected_version)
         changes = apply_changes(tenant, name=name, settings=settings)
         if changes:
@@ -83,10 +84,10 @@ async def set_tenant_status(
     async with transaction(actor) as work:
         tenant = await _locked_tenant(tenant_id)
         if tenant.kind == TenantKind.PLATFORM:
-            raise ServiceError.of(Code.INVALID, "The platform tenant cannot change status")
+            raise ServiceError.of(Code.INVALID, _("The platform tenant cannot change status"))
         if tenant.status == TenantStatus.PENDING or status == TenantStatus.PENDING:
             raise ServiceError.of(
-                Code.INVALID_STATE, "Pending tenants change status by review only", "status"
+                Code.INVALID_STATE, _("Pending tenants change status by review only"), "status"
             )
         if tenant.status != status:
             previous, tenant.status = tenant.status, status
@@ -106,7 +107,7 @@ async def _locked_tenant(tenant_id: uuid.UUID | str) -> Tenant:
     key = parse_id(tenant_id)
     tenant = await Tenant.filter(id=key).select_for_update().get_or_none() if key else None
     if tenant is None:
-        raise not_found("Tenant", "id")
+        raise not_found(_("Tenant"), "id")
     return tenant
 
 
@@ -116,5 +117,5 @@ async def _parent(parent_id: uuid.UUID | str | None, field: str) -> Tenant | Non
     key = parse_id(parent_id)
     parent = await Tenant.get_or_none(id=key, kind=TenantKind.DEPARTMENT) if key else None
     if parent is None:
-        raise not_found("Parent tenant", field)
+        raise not_found(_("Parent tenant"), field)
     return parent

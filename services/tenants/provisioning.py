@@ -8,6 +8,7 @@ import uuid
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, DataScope, Grant, Permission
 from models.audit import TenantLog
 from models.base import new_id
@@ -101,7 +102,9 @@ async def new_tenant(
     status: TenantStatus = TenantStatus.PENDING,
 ) -> Tenant:
     if await Tenant.exists(code=code):
-        raise ServiceError.of(Code.DUPLICATE, f"The tenant code '{code}' is taken", "code")
+        raise ServiceError.of(
+            Code.DUPLICATE, _("The tenant code '{code}' is taken", code=code), "code"
+        )
     tenant_id = new_id()
     try:
         return await Tenant.create(
@@ -114,7 +117,9 @@ async def new_tenant(
             path=tenant_path(parent, tenant_id),
         )
     except IntegrityError as exc:
-        raise ServiceError.of(Code.DUPLICATE, f"The tenant code '{code}' is taken", "code") from exc
+        raise ServiceError.of(
+            Code.DUPLICATE, _("The tenant code '{code}' is taken", code=code), "code"
+        ) from exc
 
 
 async def _create_roles(

@@ -8,6 +8,7 @@ import secrets
 import uuid
 from typing import Any
 
+from i18n import _
 from models.access import Actor, Permission
 from models.notifications import NotificationKind
 from models.tenants import ApplicationStatus, Tenant, TenantApplication, TenantKind, TenantStatus
@@ -42,9 +43,9 @@ async def apply_for_tenant(
         applicant_phone = checks.optional_text(applicant_phone, "applicantPhone", max_length=32)
         admin_username = checks.username(admin_username, "adminUsername")
         if details is not None and not isinstance(details, dict):
-            checks.fail(Code.INVALID, "details must be a JSON object", "details")
+            checks.fail(Code.INVALID, _("details must be a JSON object"), "details")
         elif details is not None and len(str(details)) > 10_000:
-            checks.fail(Code.TOO_LONG, "details are too large", "details")
+            checks.fail(Code.TOO_LONG, _("details are too large"), "details")
     platform = await ensure_platform()
     async with transaction(actor) as work:
         parent = None
@@ -52,7 +53,9 @@ async def apply_for_tenant(
             parent = await Tenant.get_or_none(code=parent_code.strip(), kind=TenantKind.DEPARTMENT)
             if parent is None or parent.status != TenantStatus.ACTIVE:
                 raise ServiceError.of(
-                    Code.NOT_FOUND, f"No active tenant has the code '{parent_code}'", "parentCode"
+                    Code.NOT_FOUND,
+                    _("No active tenant has the code '{parent_code}'", parent_code=parent_code),
+                    "parentCode",
                 )
         tenant = await new_tenant(code=code, name=name, parent=parent, kind=TenantKind.DEPARTMENT)
         application = await TenantApplication.create(
@@ -91,7 +94,7 @@ async def review_application(
     with Checks() as checks:
         reason = checks.optional_text(reason, "reason", max_length=2000)
         if not approve and not reason:
-            checks.fail(Code.REQUIRED, "A rejection needs a reason", "reason")
+            checks.fail(Code.REQUIRED, _("A rejection needs a reason"), "reason")
     async with transaction(actor) as work:
         key = parse_id(application_id)
         application = (
@@ -100,17 +103,18 @@ async def review_application(
             else None
         )
         if application is None:
-            raise not_found("Application", "id")
+            raise not_found(_("Application"), "id")
         if application.status != ApplicationStatus.PENDING:
             raise ServiceError.of(
-                Code.INVALID_STATE, f"The application is already {application.status.value}"
+                Code.INVALID_STATE,
+                _("The application is already {status}", status=application.status.value),
             )
         application.reviewer_id = actor.user_id if actor.user_id != SYSTEM_USER_ID else None
         application.reason = reason
         application.decided_at = work.now
         tenant = await Tenant.get(id=application.tenant_id) if application.tenant_id else None
         if tenant is None:
-            raise ServiceError.of(Code.INVALID_STATE, "The reserved tenant no longer exists")
+            raise ServiceError.of(Code.INVALID_STATE, _("The reserved tenant no longer exists"))
         tenant = await _decide(work, application, tenant, approve)
         await application.save()
         work.audit(

@@ -11,6 +11,7 @@ from typing import Any
 
 from tortoise.exceptions import IntegrityError
 
+from i18n import _
 from models.access import Actor, Permission
 from models.scope import TenantSql
 from models.tenants import Tenant, TenantKind, TenantStatus
@@ -28,13 +29,17 @@ def _check_package(checks: Checks, values: dict[str, Any]) -> None:
     for name in (*LIMIT_COLUMNS.values(), "term_days", "grace_days"):
         value = values.get(name, KEEP)
         if value is not KEEP and value is not None and value < 0:
-            checks.fail(Code.INVALID, f"{_camel(name)} must not be negative", _camel(name))
+            checks.fail(
+                Code.INVALID, _("{field} must not be negative", field=_camel(name)), _camel(name)
+            )
     for name in ("components", "features"):
         value = values.get(name, KEEP)
         if value is KEEP or value is None:
             continue
         if len(value) > 200 or any(not isinstance(v, str) or not 0 < len(v) <= 64 for v in value):
-            checks.fail(Code.INVALID, f"{name} are up to 200 keys of 1-64 characters", name)
+            checks.fail(
+                Code.INVALID, _("{name} are up to 200 keys of 1-64 characters", name=name), name
+            )
 
 
 def _camel(name: str) -> str:
@@ -55,11 +60,15 @@ async def create_service_package(
     values = {k: v for k, v in values.items() if v is not None}
     async with transaction(actor) as work:
         if await ServicePackage.exists(code=code):
-            raise ServiceError.of(Code.DUPLICATE, f"The package code '{code}' is taken", "code")
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The package code '{code}' is taken", code=code), "code"
+            )
         try:
             package = await ServicePackage.create(code=code, name=name, **values)
         except IntegrityError as exc:
-            raise ServiceError.of(Code.DUPLICATE, f"The package code '{code}' is taken") from exc
+            raise ServiceError.of(
+                Code.DUPLICATE, _("The package code '{code}' is taken", code=code)
+            ) from exc
         data = {"code": code, **{k: v for k, v in values.items() if k in LIMIT_FIELDS}}
         work.audit(actor.tenant_id, "package.created", "ServicePackage", package.id, data)
     return package
@@ -82,7 +91,7 @@ async def update_service_package(
         key = parse_id(id)
         package = await ServicePackage.filter(id=key).select_for_update().get_or_none()
         if package is None:
-            raise not_found("Service package", "id")
+            raise not_found(_("Service package"), "id")
         check_version(package.version, expected_version)
         for name in ("components", "features", "description", "grace_days", "active"):
             if values.get(name, KEEP) is None:
@@ -112,7 +121,7 @@ async def assign_service_package(
             key = parse_id(package_id)
             package = await ServicePackage.get_or_none(id=key) if key else None
             if package is None:
-                raise not_found("Service package", "packageId")
+                raise not_found(_("Service package"), "packageId")
         return await assign(work, actor, tenant, package, expires_at)
 
 
@@ -206,7 +215,7 @@ async def _department(tenant_id: uuid.UUID | str, field: str) -> Tenant:
     key = parse_id(tenant_id)
     tenant = await Tenant.get_or_none(id=key, kind=TenantKind.DEPARTMENT) if key else None
     if tenant is None:
-        raise not_found("Tenant", field)
+        raise not_found(_("Tenant"), field)
     return tenant
 
 

@@ -8,6 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from i18n import _
 from models.directory import User, UserStatus
 from models.scope import TenantScope
 from models.usage import Limit, Meter, ServicePackage, TenantAllocation, UsageDay, limit_of
@@ -52,8 +53,15 @@ def exceeded(limits: Limits, limit: Limit, used: int, wanted: int, field: str) -
     return ServiceError(
         Problem(
             Code.QUOTA_EXCEEDED,
-            f"Quota exceeded: {limit.value} is limited to {maximum} by {limits.package_name}; "
-            f"{used} used, {wanted} more asked",
+            _(
+                "Quota exceeded: {limit} is limited to {maximum} by "
+                "{package_name}; {used} used, {wanted} more asked",
+                limit=limit.value,
+                maximum=maximum,
+                package_name=limits.package_name,
+                used=used,
+                wanted=wanted,
+            ),
             (field,),
         )
     )

@@ -141,7 +141,7 @@ async def upload(
     form.add_field("operations", json.dumps({"query": UPLOAD, "variables": variables}))
     form.add_field("map", json.dumps({"0": ["variables.input.file"]}))
     form.add_field("0", body, filename=name, content_type=content_type)
-    headers = {"Authorization": f"Bearer {token}"}
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
     if preflight:
         headers["GraphQL-Require-Preflight"] = "1"
     async with aiohttp.ClientSession() as http, http.post(url, data=form, headers=headers) as r:

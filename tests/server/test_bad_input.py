@@ -379,6 +379,7 @@ async def multipart(
         for head, content in parts
     )
     headers = {
+        "Accept-Language": "en",
         "Authorization": f"Bearer {token}",
         "GraphQL-Require-Preflight": "1",
         "Content-Type": f"multipart/form-data; boundary={boundary}",

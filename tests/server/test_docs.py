@@ -10,7 +10,7 @@ from subscriptions.topics import Topic
 
 ROOT = Path(__file__).resolve().parents[2]
 LAYERS = ("server", "schema", "resolvers", "services", "workflow", "models", "auth")
-LAYERS += ("subscriptions", "sync")
+LAYERS += ("subscriptions", "sync", "i18n")
 CODE = [path for layer in LAYERS for path in (ROOT / layer).rglob("*.py")]
 
 

@@ -36,6 +36,7 @@ async def production(database: Settings) -> AsyncIterator[TestServer]:
 
 async def post(url: Any, body: Any, token: str | None = None, **headers: str) -> tuple[int, Any]:
     sent = {"Authorization": f"Bearer {token}"} if token else {}
+    sent["Accept-Language"] = "en"  # the language the expected messages are written in
     async with (
         aiohttp.ClientSession() as http,
         http.post(url, json=body, headers={**sent, **headers}) as response,
@@ -94,7 +95,7 @@ async def test_the_query_document_is_capped_before_parsing(
     small = "{ viewer { user { id } } }"
     huge = "#" * CAP + "\n" + small
     url = capped.make_url("/graphql")
-    auth = {"Authorization": f"Bearer {token}"}
+    auth = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
 
     def too_large(status: int, body: Any) -> None:
         assert status == 413, body

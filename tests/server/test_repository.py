@@ -29,6 +29,7 @@ PROJECT = {
     "auth",
     "sync",
     "subscriptions",
+    "i18n",
 }
 QUERY_METHODS = {
     "filter",
@@ -48,14 +49,15 @@ QUERY_METHODS = {
 }
 LAYERS = {
     "server": PROJECT,
-    "schema": {"resolvers", "services", "auth", "models", "schema"},
-    "resolvers": {"services", "models", "auth", "resolvers", "subscriptions", "workflow"},
+    "schema": {"resolvers", "services", "auth", "models", "schema", "i18n"},
+    "resolvers": {"services", "models", "auth", "resolvers", "subscriptions", "workflow", "i18n"},
     "services": {"workflow", "models", "subscriptions", "services"},
     "workflow": {"workflow"},
     "models": {"models"},
     "auth": {"models", "auth"},
     "sync": {"services", "models", "sync"},
     "subscriptions": {"models", "subscriptions"},
+    "i18n": {"i18n"},
 }
 RAW_SQL = {"execute_query", "execute_query_dict", "execute_many", "execute_script", "raw"}
 """Calls that run SQL text, bypassing the ORM and so the tenant id `TenantScope` adds."""
@@ -68,9 +70,10 @@ RAW_SQL_ELSEWHERE = {
     "services/usage/counting.py": "upserts usage counters (rows carry their tenant_id), job locks",
 }
 """System code that runs SQL of its own, each for a reason that is not a request's read."""
-SHARED = {"workflow.vocabulary"}
+SHARED = {"workflow.vocabulary", "i18n"}
 """Modules every layer may import: `workflow/vocabulary.py` imports nothing and holds the enums
-that the engine, the models and the schema share (docs/architecture.md)."""
+that the engine, the models and the schema share (docs/architecture.md); `i18n` marks messages
+for translation (`_`). The translation point, `i18n.catalogues`, is the server's and schema's."""
 TOOLS = {"bench"}
 """Tools build on the layers; no layer imports them (`officecloud bench` registers itself
 through an entry point)."""
@@ -302,7 +305,10 @@ def strongly_connected(graph: dict[str, set[str]]) -> list[set[str]]:
 
 def test_the_shared_vocabulary_imports_nothing() -> None:
     for module in SHARED:
-        tree = ast.parse((ROOT / (module.replace(".", "/") + ".py")).read_text())
+        path = ROOT / module.replace(".", "/")
+        tree = ast.parse(
+            (path / "__init__.py" if path.is_dir() else path.with_suffix(".py")).read_text()
+        )
         imported = {
             name.split(".")[0]
             for node in ast.walk(tree)
@@ -314,7 +320,7 @@ def test_the_shared_vocabulary_imports_nothing() -> None:
                 else []
             )
         }
-        assert imported <= {"__future__", "enum"}, (module, imported)
+        assert imported <= {"__future__", "enum", "typing"}, (module, imported)
 
 
 def test_model_modules_are_all_registered() -> None:

@@ -89,6 +89,15 @@ async def test_registered_operations_run_by_hash_or_id_with_the_same_bytes(
     assert json.loads(mismatch[1])["errors"][0]["extensions"]["code"] == (
         "PERSISTED_QUERY_HASH_MISMATCH"
     )
+    # A client's retry after PersistedQueryNotFound: its text, with a hash nothing is
+    # registered under (urql prints the text otherwise than the build hashed it).
+    retry = {
+        "query": VIEWER,
+        "extensions": {"persistedQuery": {"version": 1, "sha256Hash": "1" * 64}},
+    }
+    ran = await post(http, url, retry, token)
+    assert ran[0] == 200
+    assert json.loads(ran[1])["data"]["viewer"]["user"]["username"]
 
 
 @pytest.fixture
@@ -158,3 +167,41 @@ def test_client_manifests_are_read_in_every_format_and_bad_ones_refused() -> Non
     for bad in (forged, {"a": 1}, "query A { x }", None):
         with pytest.raises(ServiceError):
             operations.from_manifest(bad)
+
+
+async def test_a_multipart_request_names_its_operation_by_hash(
+    gql: GraphQL, http: aiohttp.ClientSession, make_department, platform_admin: User
+) -> None:
+    """The console sends uploads as multipart requests, with the hash and no text."""
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    body = VIEWER + f" # multipart {department.tenant.code}"
+    await register(gql, gql.token(platform_admin, "platform"), {"body": body})
+    form = aiohttp.FormData(default_to_multipart=True)
+    persisted = {"persistedQuery": {"version": 1, "sha256Hash": sha(body)}}
+    form.add_field("operations", json.dumps({"extensions": persisted, "variables": {}}))
+    form.add_field("map", "{}")
+    headers = {"Authorization": f"Bearer {token}", "GraphQL-Require-Preflight": "1"}
+    async with http.post(gql.url, data=form, headers=headers) as response:
+        assert response.status == 200
+        answer = await response.json()
+    assert answer["data"]["viewer"]["user"]["username"] == department.admin.username
+
+
+async def test_the_console_build_is_registered_at_start(tmp_path: Path, database: Settings) -> None:
+    """`web/dist/persisted-documents.json` (GraphQL Code Generator's `{hash: text}`), as every
+    process registers it when it starts: again changes nothing; no build, nothing."""
+    from models.operations import TrustedDocument
+    from server.operations import console_manifest, register_console
+
+    texts = [f"query Console{i} {{ viewer {{ __typename }} }} # {tmp_path.name}" for i in (1, 2)]
+    manifest = tmp_path / "persisted-documents.json"
+    manifest.write_text(json.dumps({sha(t): t for t in texts}))
+    found = console_manifest(manifest)
+    assert sorted(op.body for op in found) == sorted(texts)
+    for _ in (1, 2):
+        await register_console(found)
+    rows = await TrustedDocument.filter(hash__in=[sha(t) for t in texts])
+    assert sorted(r.name or "" for r in rows) == ["Console1", "Console2"]
+    assert all(r.document_id is None for r in rows)
+    assert console_manifest(tmp_path / "missing.json") == []

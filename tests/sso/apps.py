@@ -35,7 +35,7 @@ class PortalApp:
     async def ask(
         self, query: str = VIEWER, *, token: str, headers: dict[str, str] | None = None
     ) -> tuple[int, dict[str, Any]]:
-        sent = {"Authorization": f"Bearer {token}", **(headers or {})}
+        sent = {"Authorization": f"Bearer {token}", "Accept-Language": "en", **(headers or {})}
         async with (
             aiohttp.ClientSession() as http,
             http.post(f"{self.url}/graphql", json={"query": query}, headers=sent) as response,

@@ -60,7 +60,7 @@ class Sso:
         session: aiohttp.ClientSession | None = None,
         headers: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, Any]]:
-        sent = dict(headers or {})
+        sent = {"Accept-Language": "en", **(headers or {})}  # the tests' messages are English
         if token:
             sent["Authorization"] = f"Bearer {token}"
         own = session is None

@@ -1,9 +1,16 @@
 import { Client, fetchExchange, subscriptionExchange } from "urql";
 import { cacheExchange } from "@urql/exchange-graphcache";
+import { persistedExchange } from "@urql/exchange-persisted";
 import { createClient as createSocket } from "graphql-ws";
 import { authHeaders, socketParams, type Session } from "./auth";
 import schema from "./gql/introspection";
+import i18n from "./i18n";
 import { portalUnkeyed } from "./portal/cacheKeys";
+
+/** The hash GraphQL Code Generator gave the operation (SHA-256 of its text, as registered). */
+async function registeredHash(_query: string, document: unknown): Promise<string | undefined> {
+  return (document as { __meta__?: { hash?: string } }).__meta__?.hash;
+}
 
 /** Types without an `id` are embedded in their parent, not normalised. */
 const unkeyed = [
@@ -20,16 +27,30 @@ export function makeClient(session: Session | null): Client {
   const scheme = window.location.protocol === "https:" ? "wss" : "ws";
   const socket = createSocket({
     url: `${scheme}://${window.location.host}/graphql`,
-    connectionParams: () => socketParams(session),
+    connectionParams: () => ({ ...socketParams(session), language: i18n.language }),
     lazy: true,
     retryAttempts: Infinity,
   });
   return new Client({
     url: "/graphql",
     // The preflight header lets the server take multipart uploads (its CSRF check).
-    fetchOptions: () => ({ headers: { ...authHeaders(session), "GraphQL-Require-Preflight": "1" } }),
+    // The server's messages come in the console's language.
+    fetchOptions: () => ({
+      headers: {
+        ...authHeaders(session),
+        "GraphQL-Require-Preflight": "1",
+        "Accept-Language": i18n.language,
+      },
+    }),
     exchanges: [
       cacheExchange({ schema, keys: Object.fromEntries(unkeyed.map((t) => [t, () => null])) }),
+      // Registered operations by hash (trusted documents); the text only after the server
+      // answers PersistedQueryNotFound.
+      persistedExchange({
+        generateHash: registeredHash,
+        enableForMutation: true,
+        enableForSubscriptions: true,
+      }),
       fetchExchange,
       subscriptionExchange({
         forwardSubscription(request) {

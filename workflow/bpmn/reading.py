@@ -10,6 +10,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from i18n import _
 from workflow.definition import FlowDefinition, NodeType
 from workflow.validation import Problem
 
@@ -57,7 +58,7 @@ class _Importer(Report):
         if root is None:
             return None
         if root.tag != B + "definitions":
-            self.error("BPMN_PARSE", f"root element is {root.tag}, not bpmn:definitions")
+            self.error("BPMN_PARSE", _("root element is {tag}, not bpmn:definitions", tag=root.tag))
             return None
         processes = []
         for child in root:
@@ -73,12 +74,15 @@ class _Importer(Report):
             else:
                 self.unsupported(child, "definitions")
         if not processes:
-            self.error("BPMN_NO_PROCESS", "the file has no bpmn:process")
+            self.error("BPMN_NO_PROCESS", _("the file has no bpmn:process"))
             return None
         for extra in processes[1:]:
             self.error(
                 "BPMN_UNSUPPORTED",
-                f"process '{extra.get('id')}' is a second process; only one is supported",
+                _(
+                    "process '{id}' is a second process; only one is supported",
+                    id=extra.get("id"),
+                ),
                 extra.get("id"),
             )
         defn = self.process(processes[0])
@@ -87,26 +91,32 @@ class _Importer(Report):
     def parse(self, xml: str | bytes) -> ET.Element | None:
         data = xml.encode("utf-8") if isinstance(xml, str) else xml
         if len(data) > MAX_BPMN_BYTES:
-            self.error("BPMN_PARSE", f"the file is larger than {MAX_BPMN_BYTES} bytes")
+            self.error(
+                "BPMN_PARSE",
+                _("the file is larger than {MAX_BPMN_BYTES} bytes", MAX_BPMN_BYTES=MAX_BPMN_BYTES),
+            )
             return None
         if re.search(rb"<!\s*(DOCTYPE|ENTITY)", data, re.IGNORECASE):
-            self.error("BPMN_PARSE", "DTDs and entity declarations are not allowed")
+            self.error("BPMN_PARSE", _("DTDs and entity declarations are not allowed"))
             return None
         try:
             if _safe_fromstring is not None:
                 return _safe_fromstring(data, forbid_dtd=True, forbid_entities=True)
             return ET.fromstring(data)  # noqa: S314 - DOCTYPE/ENTITY refused above
         except Exception as exc:
-            self.error("BPMN_PARSE", f"not well-formed XML: {exc}")
+            self.error("BPMN_PARSE", _("not well-formed XML: {exc}", exc=exc))
             return None
 
     def collaboration(self, el: ET.Element) -> None:
         for child in el:
-            _, name = local(child.tag)
+            _ns, name = local(child.tag)
             if name == "participant":
                 self.warn(
                     "BPMN_IGNORED",
-                    f"participant (pool) '{child.get('id')}' is ignored; its process is imported",
+                    _(
+                        "participant (pool) '{id}' is ignored; its process is imported",
+                        id=child.get("id"),
+                    ),
                     child.get("id"),
                 )
             else:
@@ -132,7 +142,9 @@ class _Importer(Report):
                 if flow is not None:
                     flows.append(flow)
             elif not el.get("id"):
-                self.error("BPMN_MISSING_ID", f"a {name} in {where} has no id")
+                self.error(
+                    "BPMN_MISSING_ID", _("a {name} in {where} has no id", name=name, where=where)
+                )
             elif name == "boundaryEvent":
                 boundaries.append(el)
             else:
@@ -160,7 +172,10 @@ class _Importer(Report):
             if name == "task":
                 self.warn(
                     "BPMN_UNTYPED_TASK",
-                    f"task '{el.get('id')}' has no type; imported as a user task",
+                    _(
+                        "task '{id}' has no type; imported as a user task",
+                        id=el.get("id"),
+                    ),
                     el.get("id"),
                 )
             return user_task(self, el, self.base(el, NodeType.TASK))
@@ -178,8 +193,12 @@ class _Importer(Report):
             if flow_id not in flow_ids:
                 self.error(
                     "BPMN_BAD_DEFAULT",
-                    f"exclusive gateway '{gw}' names default flow '{flow_id}', which is not a "
-                    "sequence flow of the process",
+                    _(
+                        "exclusive gateway '{gw}' names default flow '{flow_id}', "
+                        "which is not a sequence flow of the process",
+                        gw=gw,
+                        flow_id=flow_id,
+                    ),
                     gw,
                 )
         for f in flows:
@@ -203,7 +222,7 @@ class _Importer(Report):
         except ValidationError as exc:
             for err in exc.errors():
                 loc = ".".join(str(p) for p in err.get("loc", ()))
-                self.error("SCHEMA", f"{loc}: {err.get('msg')}")
+                self.error("SCHEMA", _("{loc}: {problem}", loc=loc, problem=err.get("msg")))
             return None
 
     def base(self, el: ET.Element, type_: NodeType) -> dict[str, Any]:
@@ -221,7 +240,11 @@ class _Importer(Report):
                         continue  # read by user_task
                     self.warn(
                         "BPMN_IGNORED",
-                        f"extension {qname(ext.tag)} on {where} is ignored",
+                        _(
+                            "extension {qname} on {where} is ignored",
+                            qname=qname(ext.tag),
+                            where=where,
+                        ),
                         el.get("id"),
                     )
             elif not (
@@ -235,15 +258,20 @@ class _Importer(Report):
     def event_definitions(self, el: ET.Element, allowed: tuple[str, ...]) -> bool:
         found = False
         for child in el:
-            _, name = local(child.tag)
+            _ns, name = local(child.tag)
             if name.endswith("EventDefinition"):
                 if name in allowed:
                     found = True
                 else:
                     self.error(
                         "BPMN_UNSUPPORTED",
-                        f"{local(el.tag)[1]} '{el.get('id')}' has a {name} (only plain start "
-                        "and plain or terminate end events are supported)",
+                        _(
+                            "{element} '{id}' has a {name} (only plain "
+                            "start and plain or terminate end events are supported)",
+                            element=local(el.tag)[1],
+                            id=el.get("id"),
+                            name=name,
+                        ),
                         el.get("id"),
                     )
         return found
@@ -251,7 +279,7 @@ class _Importer(Report):
     def sequence_flow(self, el: ET.Element) -> dict[str, Any] | None:
         fid = el.get("id")
         if not fid:
-            self.error("BPMN_MISSING_ID", "a sequenceFlow has no id")
+            self.error("BPMN_MISSING_ID", _("a sequenceFlow has no id"))
             return None
         flow: dict[str, Any] = {
             "id": fid,
@@ -267,15 +295,23 @@ class _Importer(Report):
             if language not in _CEL_LANGUAGES:
                 self.error(
                     "BPMN_EXPRESSION_LANGUAGE",
-                    f"sequence flow '{fid}' uses expression language '{language}'; conditions "
-                    "are CEL over form and doc",
+                    _(
+                        "sequence flow '{fid}' uses expression language "
+                        "'{language}'; conditions are CEL over form and doc",
+                        fid=fid,
+                        language=language,
+                    ),
                     tr=fid,
                 )
             elif text.startswith("${") and text.endswith("}"):
                 self.warn(
                     "BPMN_JUEL",
-                    f"sequence flow '{fid}' has a JUEL/UEL condition {text!r}; rewrite it in "
-                    "CEL, e.g. form.amount > 10000",
+                    _(
+                        "sequence flow '{fid}' has a JUEL/UEL condition {text}; "
+                        "rewrite it in CEL, e.g. form.amount > 10000",
+                        fid=fid,
+                        text=repr(text),
+                    ),
                     tr=fid,
                 )
             if text:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
+from i18n import _
 from workflow.validation import Problem
 
 from .names import local, qname
@@ -25,14 +26,30 @@ class Report:
 
     def unsupported(self, el: ET.Element, where: str, cosmetic: bool = False) -> None:
         """An element we do not import: a warning when it is only drawing."""
-        _, name = local(el.tag)
+        _ns, name = local(el.tag)
         eid = el.get("id")
         label = f"{name} '{eid}'" if eid else name
         if cosmetic:
-            self.warn("BPMN_IGNORED", f"{label} ({qname(el.tag)}) in {where} is ignored", eid)
+            self.warn(
+                "BPMN_IGNORED",
+                _(
+                    "{label} ({qname}) in {where} is ignored",
+                    label=label,
+                    qname=qname(el.tag),
+                    where=where,
+                ),
+                eid,
+            )
         else:
             self.error(
-                "BPMN_UNSUPPORTED", f"{label} ({qname(el.tag)}) in {where} is not supported", eid
+                "BPMN_UNSUPPORTED",
+                _(
+                    "{label} ({qname}) in {where} is not supported",
+                    label=label,
+                    qname=qname(el.tag),
+                    where=where,
+                ),
+                eid,
             )
 
     @property

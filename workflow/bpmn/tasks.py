@@ -7,6 +7,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from i18n import _
 from workflow.definition import CountersignMode, CountersignOrder, NodeType
 
 from .names import CAM, NS, OC, B, flag, local
@@ -64,8 +65,12 @@ def _camunda_assignee(r: Report, el: ET.Element, eid: str, node: dict[str, Any])
     elif assignee:
         r.warn(
             "BPMN_ASSIGNEE_EXPRESSION",
-            f"userTask '{eid}' has assignee expression {assignee!r}; set an assignee "
-            "rule (oc:assignee) instead",
+            _(
+                "userTask '{eid}' has assignee expression {assignee}; set an "
+                "assignee rule (oc:assignee) instead",
+                eid=eid,
+                assignee=repr(assignee),
+            ),
             eid,
         )
     elif users:
@@ -77,8 +82,11 @@ def _camunda_assignee(r: Report, el: ET.Element, eid: str, node: dict[str, Any])
     elif groups:
         r.error(
             "BPMN_ASSIGNEE",
-            f"userTask '{eid}' has several candidate groups ({', '.join(groups)}); a "
-            "node takes one role",
+            _(
+                "userTask '{eid}' has several candidate groups ({groups}); a node takes one role",
+                eid=eid,
+                groups=", ".join(groups),
+            ),
             eid,
         )
     return False
@@ -103,7 +111,11 @@ def _extensions(r: Report, ext: ET.Element, eid: str, node: dict[str, Any]) -> N
             if rule is not None:
                 node.setdefault("cc", []).append(rule)
         elif name != "assignee":
-            r.warn("BPMN_IGNORED", f"oc:{name} on userTask '{eid}' is ignored", eid)
+            r.warn(
+                "BPMN_IGNORED",
+                _("oc:{name} on userTask '{eid}' is ignored", name=name, eid=eid),
+                eid,
+            )
 
 
 def _loops(
@@ -115,8 +127,12 @@ def _loops(
         if local(loop.tag)[1] != "multiInstanceLoopCharacteristics":
             r.error(
                 "BPMN_UNSUPPORTED",
-                f"userTask '{eid}' has {local(loop.tag)[1]}; only multi-instance "
-                "(countersign) is supported",
+                _(
+                    "userTask '{eid}' has {element}; only "
+                    "multi-instance (countersign) is supported",
+                    eid=eid,
+                    element=local(loop.tag)[1],
+                ),
                 eid,
             )
             continue
@@ -140,7 +156,9 @@ def _countersign(r: Report, el: ET.Element, loop: ET.Element, eid: str) -> dict[
             try:
                 cfg["share"] = float(share)
             except ValueError:
-                r.error("BPMN_ATTRIBUTE", f"userTask '{eid}': oc:share is not a number", eid)
+                r.error(
+                    "BPMN_ATTRIBUTE", _("userTask '{eid}': oc:share is not a number", eid=eid), eid
+                )
         return cfg
     cond_el = loop.find(B + "completionCondition")
     cond = "".join((cond_el.text or "").split()) if cond_el is not None else ""
@@ -161,15 +179,24 @@ def _completion(r: Report, cond: str, eid: str, cfg: dict[str, Any]) -> dict[str
     else:
         r.warn(
             "BPMN_COMPLETION_CONDITION",
-            f"userTask '{eid}': completionCondition {cond!r} is not understood; every "
-            "voter must approve (mode all)",
+            _(
+                "userTask '{eid}': completionCondition {cond} is not "
+                "understood; every voter must approve (mode all)",
+                eid=eid,
+                cond=repr(cond),
+            ),
             eid,
         )
         return cfg
     r.warn(
         "BPMN_COMPLETION_CONDITION",
-        f"userTask '{eid}': completionCondition {cond!r} mapped to countersign mode "
-        f"{cfg['mode']} (counting approvals)",
+        _(
+            "userTask '{eid}': completionCondition {cond} mapped to "
+            "countersign mode {cfg_mode} (counting approvals)",
+            eid=eid,
+            cond=repr(cond),
+            cfg_mode=cfg["mode"],
+        ),
         eid,
     )
     return cfg
@@ -189,14 +216,18 @@ def read_rule(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
         try:
             levels = int(el.get("levelsUp") or "0")
         except ValueError:
-            r.error("BPMN_ATTRIBUTE", f"node '{eid}': levelsUp is not an integer", eid)
+            r.error("BPMN_ATTRIBUTE", _("node '{eid}': levelsUp is not an integer", eid=eid), eid)
             return None
         return {"kind": "initiator_leader", "levelsUp": levels}
     if kind == "previous_handler":
         return {"kind": "previous_handler"}
     if kind == "form_field":
         return {"kind": "form_field", "field": el.get("field") or ""}
-    r.error("BPMN_ASSIGNEE", f"node '{eid}': unknown assignee kind {kind!r}", eid)
+    r.error(
+        "BPMN_ASSIGNEE",
+        _("node '{eid}': unknown assignee kind {kind}", eid=eid, kind=repr(kind)),
+        eid,
+    )
     return None
 
 
@@ -214,7 +245,7 @@ def _deadline(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
         if el.get("remindBeforeHours") is not None:
             out["remindBeforeHours"] = float(el.get("remindBeforeHours") or "nan")
     except ValueError:
-        r.error("BPMN_ATTRIBUTE", f"node '{eid}': deadline hours are not numbers", eid)
+        r.error("BPMN_ATTRIBUTE", _("node '{eid}': deadline hours are not numbers", eid=eid), eid)
     if el.get("onTimeout"):
         out["onTimeout"] = el.get("onTimeout")
     esc = el.find(OC + "escalateTo")

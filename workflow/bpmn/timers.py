@@ -16,6 +16,7 @@ import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
+from i18n import _
 from workflow.definition import FlowDefinition, Node, TimeoutAction
 from workflow.validation import Problem
 
@@ -83,7 +84,7 @@ def _note(node: Node, what: str) -> Problem:
     name = node.name or node.id
     return Problem(
         "BPMN_EXTENSION_ONLY",
-        f"{name}: {what} is kept as an oc: extension",
+        _("{name}: {what} is kept as an oc: extension", name=name, what=what),
         node.id,
         None,
         "warning",
@@ -104,13 +105,20 @@ def attach_timers(
         outgoing = [f["id"] for f in flows if f["source"] == eid]
         hours = _timer_hours(r, el, eid)
         if task is None or task.get("type") not in ("task", "countersign"):
-            r.error("BPMN_UNSUPPORTED", f"boundaryEvent '{eid}' is not on a user task", eid)
+            r.error(
+                "BPMN_UNSUPPORTED", _("boundaryEvent '{eid}' is not on a user task", eid=eid), eid
+            )
             continue
         if outgoing:
             r.error(
                 "BPMN_TIMEOUT_PATH",
-                f"boundaryEvent '{eid}' leads to {', '.join(outgoing)}: a deadline approves, "
-                "rejects, escalates or notifies (oc:onTimeout), it opens no path",
+                _(
+                    "boundaryEvent '{eid}' leads to {outgoing}: a deadline "
+                    "approves, rejects, escalates or notifies (oc:onTimeout), it "
+                    "opens no path",
+                    eid=eid,
+                    outgoing=", ".join(outgoing),
+                ),
                 eid,
             )
             continue
@@ -132,7 +140,10 @@ def attach_timers(
             else:
                 r.error(
                     "BPMN_UNSUPPORTED",
-                    f"task '{task['id']}' has a reminder timer but no deadline timer",
+                    _(
+                        "task '{task_id}' has a reminder timer but no deadline timer",
+                        task_id=task["id"],
+                    ),
                     task["id"],
                 )
 
@@ -143,7 +154,7 @@ def _timer_hours(r: Report, el: ET.Element, eid: str) -> float | None:
     if timer is None or others:
         r.error(
             "BPMN_UNSUPPORTED",
-            f"boundaryEvent '{eid}' (bpmn:boundaryEvent) is supported as a timer only",
+            _("boundaryEvent '{eid}' (bpmn:boundaryEvent) is supported as a timer only", eid=eid),
             eid,
         )
         return None
@@ -152,8 +163,12 @@ def _timer_hours(r: Report, el: ET.Element, eid: str) -> float | None:
     if hours is None or hours <= 0:
         r.error(
             "BPMN_UNSUPPORTED",
-            f"boundaryEvent '{eid}' (bpmn:boundaryEvent): only a timeDuration of days, hours "
-            "and minutes is a deadline (not a timeCycle, timeDate or expression)",
+            _(
+                "boundaryEvent '{eid}' (bpmn:boundaryEvent): only a "
+                "timeDuration of days, hours and minutes is a deadline (not "
+                "a timeCycle, timeDate or expression)",
+                eid=eid,
+            ),
             eid,
         )
         return None
@@ -167,8 +182,12 @@ def _timeout(r: Report, el: ET.Element, eid: str, deadline: dict[str, Any]) -> N
     elif flag(el.get("cancelActivity")) is not False:
         r.warn(
             "BPMN_TIMER_MAPPED",
-            f"boundaryEvent '{eid}' interrupts its task; here the deadline only notifies: set "
-            "oc:onTimeout to approve, reject or escalate",
+            _(
+                "boundaryEvent '{eid}' interrupts its task; here the "
+                "deadline only notifies: set oc:onTimeout to approve, reject "
+                "or escalate",
+                eid=eid,
+            ),
             eid,
         )
     ext = el.find(B + "extensionElements")

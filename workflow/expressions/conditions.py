@@ -14,6 +14,8 @@ import celpy.celtypes as ct
 from celpy.celparser import CELParseError
 from celpy.evaluation import CELEvalError
 
+from i18n import _
+
 from .syntax import MAX_SOURCE_LENGTH, ExpressionError, check
 
 __all__ = ["Activation", "Condition", "compile_condition", "make_activation"]
@@ -82,7 +84,7 @@ def make_activation(form: Mapping[str, Any], doc: Mapping[str, Any]) -> Activati
             "doc": celpy.json_to_cel(_plain(doc)),
         }
     except (TypeError, ValueError) as exc:
-        raise ExpressionError(f"form or document data is not JSON-like: {exc}") from exc
+        raise ExpressionError(_("form or document data is not JSON-like: {exc}", exc=exc)) from exc
 
 
 def _plain(value: Any) -> Any:
@@ -121,14 +123,30 @@ class Condition:
         try:
             result = self._program.evaluate(dict(activation))
         except CELEvalError as exc:
-            raise ExpressionError(f"{self.source!r}: {_eval_message(exc)}", self.source) from exc
+            raise ExpressionError(
+                _(
+                    "{source}: {_eval_message}",
+                    source=repr(self.source),
+                    _eval_message=_eval_message(exc),
+                ),
+                self.source,
+            ) from exc
         except (RecursionError, MemoryError):
-            raise ExpressionError(f"{self.source!r}: too costly to evaluate", self.source) from None
+            raise ExpressionError(
+                _("{source}: too costly to evaluate", source=repr(self.source)), self.source
+            ) from None
         except Exception as exc:
-            raise ExpressionError(f"{self.source!r}: {exc}", self.source) from exc
+            raise ExpressionError(
+                _("{source}: {exc}", source=repr(self.source), exc=exc), self.source
+            ) from exc
         if not isinstance(result, ct.BoolType):
             raise ExpressionError(
-                f"{self.source!r} gave {type(result).__name__}, not a bool", self.source
+                _(
+                    "{source} gave {__name__}, not a bool",
+                    source=repr(self.source),
+                    __name__=type(result).__name__,
+                ),
+                self.source,
             )
         return bool(result)
 
@@ -148,7 +166,7 @@ def compile_condition(src: str) -> Condition:
     """Parse and check a condition; ExpressionError with a reason if it is not acceptable.
     Cached by source text."""
     if not isinstance(src, str):
-        raise ExpressionError("condition must be a string")
+        raise ExpressionError(_("condition must be a string"))
     return _compile_cached(src)
 
 
@@ -156,10 +174,15 @@ def compile_condition(src: str) -> Condition:
 def _compile_cached(src: str) -> Condition:
     if len(src) > MAX_SOURCE_LENGTH:
         raise ExpressionError(
-            f"condition is {len(src)} characters long; the limit is {MAX_SOURCE_LENGTH}", src
+            _(
+                "condition is {count} characters long; the limit is {MAX_SOURCE_LENGTH}",
+                count=len(src),
+                MAX_SOURCE_LENGTH=MAX_SOURCE_LENGTH,
+            ),
+            src,
         )
     if not src.strip():
-        raise ExpressionError("condition is empty", src)
+        raise ExpressionError(_("condition is empty"), src)
     try:
         tree = _ENV.compile(src)
     except CELParseError as exc:
@@ -168,10 +191,15 @@ def _compile_cached(src: str) -> Condition:
         if line is not None and column is not None:
             where = f" at line {line}, column {column}"
         raise ExpressionError(
-            f"syntax error{where}: not a valid CEL expression: {src[:80]!r}", src
+            _(
+                "syntax error{where}: not a valid CEL expression: {source}",
+                where=where,
+                source=repr(src[:80]),
+            ),
+            src,
         ) from None
     except RecursionError:
-        raise ExpressionError("expression is nested too deeply", src) from None
+        raise ExpressionError(_("expression is nested too deeply"), src) from None
     analysis = check(src, tree)
     program = _ENV.program(tree, functions=_FUNCTIONS)
     return Condition(

@@ -11,6 +11,8 @@ import celpy
 import celpy.celtypes as ct
 import lark
 
+from i18n import _
+
 __all__ = [
     "DOC_ATTRIBUTES",
     "MAX_DEPTH",
@@ -112,10 +114,10 @@ _ALLOWED_RULES = frozenset(
     }
 )
 _REFUSED_RULES = {
-    "member_object": "message construction (Type{...}) is not allowed",
-    "fieldinits": "message construction (Type{...}) is not allowed",
-    "dot_ident": "leading-dot names are not allowed",
-    "dot_ident_arg": "leading-dot function calls are not allowed",
+    "member_object": _("message construction (Type{...}) is not allowed"),
+    "fieldinits": _("message construction (Type{...}) is not allowed"),
+    "dot_ident": _("leading-dot names are not allowed"),
+    "dot_ident_arg": _("leading-dot function calls are not allowed"),
 }
 
 
@@ -211,7 +213,9 @@ def _refuse_dunder_names(src: str, tree: lark.Tree) -> list[lark.Tree]:
             if isinstance(c, lark.Tree):
                 pending.append(c)
             elif c.type == "IDENT" and "__" in str(c):
-                raise ExpressionError(f"name {str(c)!r} is not allowed (contains '__')", src)
+                raise ExpressionError(
+                    _("name {c} is not allowed (contains '__')", c=repr(str(c))), src
+                )
     return names
 
 
@@ -222,8 +226,10 @@ def _refuse_constructs(src: str, tree: lark.Tree) -> None:
             raise ExpressionError(_REFUSED_RULES[str(node.data)], src)
         if node.data == "member_dot_arg" and _first_token(node) in MACROS:
             raise ExpressionError(
-                f"macro {_first_token(node)!r} (a comprehension) is not allowed; use 'in', "
-                "size() or has()",
+                _(
+                    "macro {macro} (a comprehension) is not allowed; use 'in', size() or has()",
+                    macro=repr(_first_token(node)),
+                ),
                 src,
             )
 
@@ -233,10 +239,11 @@ def _refuse_unknown_names(src: str, names: list[lark.Tree]) -> None:
         name = _first_token(node)
         if node.data == "ident" and name not in ROOT_VARIABLES:
             raise ExpressionError(
-                f"unknown variable {name!r}: only 'form' and 'doc' are available", src
+                _("unknown variable {name}: only 'form' and 'doc' are available", name=repr(name)),
+                src,
             )
         if node.data == "ident_arg" and name not in FUNCTIONS:
-            raise ExpressionError(f"function {name!r} is not allowed", src)
+            raise ExpressionError(_("function {name} is not allowed", name=repr(name)), src)
 
 
 def _walk(src: str, tree: lark.Tree) -> Analysis:
@@ -248,7 +255,11 @@ def _walk(src: str, tree: lark.Tree) -> Analysis:
         node, depth, consumed = stack.pop()
         if depth > MAX_DEPTH:
             raise ExpressionError(
-                f"expression is nested too deeply (more than {MAX_DEPTH} levels)", src
+                _(
+                    "expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                    MAX_DEPTH=MAX_DEPTH,
+                ),
+                src,
             )
         rule = str(node.data)
         _check_rule(src, node, rule, consumed)
@@ -265,35 +276,42 @@ def _check_rule(src: str, node: lark.Tree, rule: str, consumed: bool) -> None:
     if rule in _REFUSED_RULES:
         raise ExpressionError(_REFUSED_RULES[rule], src)
     if rule not in _ALLOWED_RULES:
-        raise ExpressionError(f"construct {rule!r} is not allowed", src)
+        raise ExpressionError(_("construct {rule} is not allowed", rule=repr(rule)), src)
     name = _first_token(node)
     if rule == "ident":
         if name not in ROOT_VARIABLES:
             raise ExpressionError(
-                f"unknown variable {name!r}: only 'form' and 'doc' are available", src
+                _("unknown variable {name}: only 'form' and 'doc' are available", name=repr(name)),
+                src,
             )
         if not consumed:
             raise ExpressionError(
-                f"'{name}' must be followed by a field, e.g. {name}.title "
-                "(the whole map cannot be used)",
+                _(
+                    "'{name}' must be followed by a field, e.g. {name}.title "
+                    "(the whole map cannot be used)",
+                    name=name,
+                ),
                 src,
             )
     elif rule == "ident_arg":
         if name not in FUNCTIONS:
-            raise ExpressionError(f"function {name!r} is not allowed", src)
+            raise ExpressionError(_("function {name} is not allowed", name=repr(name)), src)
         if name == "has":
             args = [c for c in node.children if isinstance(c, lark.Tree)]
             exprs = args[0].children if args else []
             if len(exprs) != 1 or _unwrap(cast(lark.Tree, exprs[0])).data != "member_dot":
-                raise ExpressionError("has() takes one field selection, e.g. has(form.x)", src)
+                raise ExpressionError(_("has() takes one field selection, e.g. has(form.x)"), src)
     elif rule == "member_dot_arg":
         if name in MACROS:
             raise ExpressionError(
-                f"macro {name!r} (a comprehension) is not allowed; use 'in', size() or has()",
+                _(
+                    "macro {name} (a comprehension) is not allowed; use 'in', size() or has()",
+                    name=repr(name),
+                ),
                 src,
             )
         if name not in METHODS:
-            raise ExpressionError(f"method {name!r} is not allowed", src)
+            raise ExpressionError(_("method {name} is not allowed", name=repr(name)), src)
 
 
 def _select(src: str, node: lark.Tree, consumed: bool, out: Analysis) -> bool:
@@ -311,7 +329,9 @@ def _select(src: str, node: lark.Tree, consumed: bool, out: Analysis) -> bool:
             break
         static.append(p)
     if not static:
-        raise ExpressionError(f"'{root}' must be indexed with a string literal field name", src)
+        raise ExpressionError(
+            _("'{root}' must be indexed with a string literal field name", root=root), src
+        )
     if root == "form":
         out.fields.add(".".join(static))
     else:

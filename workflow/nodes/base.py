@@ -3,6 +3,7 @@ each refusing until a node type gives it a meaning (only wait nodes have tasks).
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.actions import AddSigner
 from workflow.definition import Transition
 from workflow.errors import EngineError
@@ -19,7 +20,8 @@ class NodeBehaviour:
     def enter(self, w: Working, token: Token, via: Transition) -> list[tuple[Token, Transition]]:
         node = w.defn.node(token.node_id)
         raise EngineError(
-            "INVALID_DEFINITION", f"cannot route into {node.type.value} node {node.id}"
+            "INVALID_DEFINITION",
+            _("cannot route into {type} node {id}", type=node.type.value, id=node.id),
         )
 
     def open(self, w: Working, token: Token, users: tuple[str, ...], origin: str) -> None:
@@ -44,9 +46,13 @@ class NodeBehaviour:
         self, w: Working, token: Token, slots: tuple[int, ...], actor: str | None
     ) -> None:
         node = w.defn.node(token.node_id)
-        raise EngineError("INVALID_TARGET", f"{node.type.value} node {node.id} has no signers")
+        raise EngineError(
+            "INVALID_TARGET", _("{type} node {id} has no signers", type=node.type.value, id=node.id)
+        )
 
 
 def _no_tasks(w: Working, node_id: str) -> EngineError:
     node = w.defn.node(node_id)
-    return EngineError("INVALID_DEFINITION", f"{node.type.value} node {node.id} has no tasks")
+    return EngineError(
+        "INVALID_DEFINITION", _("{type} node {id} has no tasks", type=node.type.value, id=node.id)
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from fractions import Fraction
 
+from i18n import _
 from workflow.actions import AddSigner
 from workflow.definition import CountersignConfig, CountersignMode, CountersignOrder
 from workflow.errors import refuse
@@ -103,12 +104,12 @@ class Countersign(WaitNode):
     def check_handover(self, w: Working, t: Task, to_user: str) -> None:
         holders = {x.assignee for x in w.open_tasks_of(t.token_id)}
         if to_user in holders or to_user in w.tokens[t.token_id].active_voters:
-            raise refuse(w.defn, t, "INVALID_TARGET", "That person already votes at {node}")
+            raise refuse(w.defn, t, "INVALID_TARGET", _("That person already votes at {node}"))
 
     def add_signers(self, w: Working, t: Task, users: tuple[str, ...], a: AddSigner) -> str:
         token = w.tokens[t.token_id]
         if set(users) & set(token.active_voters):
-            raise refuse(w.defn, t, "INVALID_TARGET", "Some of them already vote at {node}")
+            raise refuse(w.defn, t, "INVALID_TARGET", _("Some of them already vote at {node}"))
         first = len(token.voters)
         added = tuple((first + i, a.actor) for i in range(len(users)))
         token = token.model_copy(

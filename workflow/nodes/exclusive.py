@@ -3,6 +3,7 @@ else the default."""
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.definition import Node, Transition
 from workflow.errors import EngineError, label
 from workflow.expressions import ExpressionError, compile_condition
@@ -38,7 +39,10 @@ class ExclusiveGateway(NodeBehaviour):
             return default
         raise EngineError(
             "NO_ROUTE",
-            f"No way on from {label(w.defn, node.id)}: no condition holds and there is no default",
+            _(
+                "No way on from {label}: no condition holds and there is no default",
+                label=label(w.defn, node.id),
+            ),
             node_id=node.id,
         )
 
@@ -50,7 +54,11 @@ class ExclusiveGateway(NodeBehaviour):
         except ExpressionError as exc:
             raise EngineError(
                 "CONDITION_ERROR",
-                f"The condition of {t.name or t.id} at {label(w.defn, node.id)} "
-                f"failed: {exc.message}",
+                _(
+                    "The condition of {transition} at {label} failed: {message}",
+                    transition=t.name or t.id,
+                    label=label(w.defn, node.id),
+                    message=exc.message,
+                ),
                 node_id=node.id,
             ) from exc

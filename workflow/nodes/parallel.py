@@ -4,6 +4,7 @@ several incoming ones (the token waits, ``arrived``, until every branch of its f
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.definition import Node, Transition
 from workflow.errors import EngineError
 from workflow.state import Fork, Token, TokenState
@@ -32,7 +33,9 @@ class ParallelGateway(NodeBehaviour):
             return [(token, outs[0])]
         if len(outs) > 1:
             return self.split(w, token, node, outs)
-        raise EngineError("INVALID_DEFINITION", f"parallel gateway {node.id} has no outgoing")
+        raise EngineError(
+            "INVALID_DEFINITION", _("parallel gateway {id} has no outgoing", id=node.id)
+        )
 
     def split(
         self, w: Working, token: Token, node: Node, outs: list[Transition]
@@ -61,13 +64,16 @@ class ParallelGateway(NodeBehaviour):
         if not token.fork_path:
             raise EngineError(
                 "INVALID_DEFINITION",
-                f"parallel join {node.id} was reached outside any parallel split",
+                _("parallel join {id} was reached outside any parallel split", id=node.id),
                 node_id=node.id,
             )
         fork_id = fork_of(token)
         fork = w.forks.get(fork_id)
         if fork is None:
-            raise EngineError("INVALID_DEFINITION", f"join {node.id}: unknown fork {fork_id}")
+            raise EngineError(
+                "INVALID_DEFINITION",
+                _("join {id}: unknown fork {fork_id}", id=node.id, fork_id=fork_id),
+            )
         arrived = token.model_copy(update={"state": TokenState.ARRIVED, "visit_id": None})
         w.tokens[arrived.id] = arrived
         w.event("join_arrived", None, node_id=node.id, fork_id=fork_id, transition_id=via.id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.definition import FlowDefinition, Node, Transition
 from workflow.errors import EngineError
 
@@ -17,10 +18,11 @@ class StartEvent(NodeBehaviour):
         try:
             node = defn.start_node
         except KeyError:
-            raise EngineError("INVALID_DEFINITION", "the flow has no start node") from None
+            raise EngineError("INVALID_DEFINITION", _("the flow has no start node")) from None
         outs = defn.outgoing(node.id)
         if len(outs) != 1:
             raise EngineError(
-                "INVALID_DEFINITION", f"start node {node.id} must have exactly one outgoing"
+                "INVALID_DEFINITION",
+                _("start node {id} must have exactly one outgoing", id=node.id),
             )
         return node, outs[0]

@@ -5,6 +5,7 @@ approved in turn, ``after`` makes them approve in turn after the actor."""
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.actions import AddSigner
 from workflow.errors import refuse
 from workflow.state import Task, Token
@@ -48,5 +49,5 @@ class TaskNode(WaitNode):
                 from_user=a.actor,
             )
         else:
-            raise refuse(w.defn, t, "INVALID_ACTION", "Add signers 'before' or 'after' you")
+            raise refuse(w.defn, t, "INVALID_ACTION", _("Add signers 'before' or 'after' you"))
         return a.position

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
+from i18n import _
 from workflow.definition import Transition
 from workflow.effects import CompletedNode
 from workflow.errors import EngineError, label
@@ -52,7 +53,9 @@ class WaitNode(NodeBehaviour):
         w.event("node_entered", None, node_id=node.id, visit_id=token.visit_id)
         if node.assignee is None:
             raise EngineError(
-                "NO_ASSIGNEE", f"{label(w.defn, node.id)} has no assignee rule", node_id=node.id
+                "NO_ASSIGNEE",
+                _("{label} has no assignee rule", label=label(w.defn, node.id)),
+                node_id=node.id,
             )
         act = Activation(id=node.id, node_id=node.id, token_id=token.id, rule=node.assignee)
         w.pending[act.id] = act
@@ -122,7 +125,8 @@ class WaitNode(NodeBehaviour):
         outs = w.defn.outgoing(node.id)
         if len(outs) != 1:
             raise EngineError(
-                "INVALID_DEFINITION", f"node {node.id} must have exactly one outgoing transition"
+                "INVALID_DEFINITION",
+                _("node {id} must have exactly one outgoing transition", id=node.id),
             )
         moved = token.model_copy(
             update={

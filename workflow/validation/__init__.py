@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from i18n import _
 from workflow.definition import FlowDefinition, NodeType
 from workflow.expressions import DOC_ATTRIBUTES
 
@@ -58,11 +59,15 @@ def validate(
     starts = [n for n in defn.nodes if n.type is NodeType.START]
     ends = [n for n in defn.nodes if n.type is NodeType.END]
     if not starts:
-        v.add("NO_START", "the flow has no start node")
+        v.add("NO_START", _("the flow has no start node"))
     for extra in starts[1:]:
-        v.add("MULTIPLE_START", f"{node_name(extra)} is a second start node", extra)
+        v.add(
+            "MULTIPLE_START",
+            _("{node_name} is a second start node", node_name=node_name(extra)),
+            extra,
+        )
     if not ends:
-        v.add("NO_END", "the flow has no end node")
+        v.add("NO_END", _("the flow has no end node"))
     for node in defn.nodes:
         check_node(v, node)
     for node in defn.nodes:

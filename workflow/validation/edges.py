@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from i18n import _
 from workflow.definition import Node, NodeType, Transition
 from workflow.expressions import ExpressionError, compile_condition
 
@@ -21,19 +22,29 @@ _ID_RULE = "must start with a letter or '_' and contain only letters, digits, '_
 def check_ids(v: Checker) -> None:
     for node in v.defn.nodes:
         if node.id in v.nodes:
-            v.add("DUPLICATE_NODE_ID", f"node id '{node.id}' is used twice", node)
+            v.add("DUPLICATE_NODE_ID", _("node id '{id}' is used twice", id=node.id), node)
             continue
         v.nodes[node.id] = node
         if not ID_PATTERN.match(node.id):
-            v.add("INVALID_ID", f"node id '{node.id}' {_ID_RULE} (max 128)", node)
+            v.add(
+                "INVALID_ID",
+                _("node id '{id}' {_ID_RULE} (max 128)", id=node.id, _ID_RULE=_ID_RULE),
+                node,
+            )
     seen: set[str] = set()
     for tr in v.defn.transitions:
         if tr.id in seen:
-            v.add("DUPLICATE_TRANSITION_ID", f"transition id '{tr.id}' is used twice", tr=tr)
+            v.add(
+                "DUPLICATE_TRANSITION_ID", _("transition id '{id}' is used twice", id=tr.id), tr=tr
+            )
         elif tr.id in v.nodes:
-            v.add("DUPLICATE_ID", f"transition id '{tr.id}' is also a node id", tr=tr)
+            v.add("DUPLICATE_ID", _("transition id '{id}' is also a node id", id=tr.id), tr=tr)
         elif not ID_PATTERN.match(tr.id):
-            v.add("INVALID_ID", f"transition id '{tr.id}' {_ID_RULE} (max 128)", tr=tr)
+            v.add(
+                "INVALID_ID",
+                _("transition id '{id}' {_ID_RULE} (max 128)", id=tr.id, _ID_RULE=_ID_RULE),
+                tr=tr,
+            )
         seen.add(tr.id)
 
 
@@ -54,12 +65,22 @@ def check_transitions(v: Checker) -> None:
         if unknown:
             continue
         if tr.source == tr.target:
-            v.add("SELF_LOOP", f"{transition_name(tr)} leads from a node to itself", tr=tr)
+            v.add(
+                "SELF_LOOP",
+                _(
+                    "{transition_name} leads from a node to itself",
+                    transition_name=transition_name(tr),
+                ),
+                tr=tr,
+            )
             continue
         if (tr.source, tr.target) in pairs:
             v.add(
                 "DUPLICATE_FLOW",
-                f"{transition_name(tr)} duplicates another transition between the same nodes",
+                _(
+                    "{transition_name} duplicates another transition between the same nodes",
+                    transition_name=transition_name(tr),
+                ),
                 tr=tr,
             )
         pairs.add((tr.source, tr.target))
@@ -77,14 +98,25 @@ def _check_placement(v: Checker, tr: Transition, src: Node) -> None:
     if tr.condition is not None and tr.condition.strip():
         v.add(
             "CONDITION_NOT_ALLOWED",
-            f"{transition_name(tr)} has a condition but leaves {src.type.value} "
-            f"{node_name(src)}; conditions belong on transitions leaving an exclusive gateway",
+            _(
+                "{transition_name} has a condition but leaves {type} "
+                "{node_name}; conditions belong on transitions leaving an "
+                "exclusive gateway",
+                transition_name=transition_name(tr),
+                type=src.type.value,
+                node_name=node_name(src),
+            ),
             tr=tr,
         )
     if tr.default:
         v.add(
             "DEFAULT_NOT_ALLOWED",
-            f"{transition_name(tr)} is marked default but leaves {src.type.value} {node_name(src)}",
+            _(
+                "{transition_name} is marked default but leaves {type} {node_name}",
+                transition_name=transition_name(tr),
+                type=src.type.value,
+                node_name=node_name(src),
+            ),
             tr=tr,
         )
 
@@ -94,23 +126,39 @@ def _check_condition(v: Checker, tr: Transition) -> None:
     try:
         cond = compile_condition(tr.condition)
     except ExpressionError as exc:
-        v.add("INVALID_CONDITION", f"condition of {transition_name(tr)}: {exc.message}", tr=tr)
+        v.add(
+            "INVALID_CONDITION",
+            _(
+                "condition of {transition_name}: {message}",
+                transition_name=transition_name(tr),
+                message=exc.message,
+            ),
+            tr=tr,
+        )
         return
     if v.fields is not None:
         for f in sorted(cond.referenced_fields()):
             if not field_known(f, v.fields):
                 v.add(
                     "UNKNOWN_FIELD",
-                    f"condition of {transition_name(tr)} reads form field '{f}', which the "
-                    "form does not have",
+                    _(
+                        "condition of {transition_name} reads form field '{f}', "
+                        "which the form does not have",
+                        transition_name=transition_name(tr),
+                        f=f,
+                    ),
                     tr=tr,
                 )
     for a in sorted(cond.referenced_doc_attributes()):
         if a not in v.doc_attributes:
             v.add(
                 "UNKNOWN_DOC_ATTRIBUTE",
-                f"condition of {transition_name(tr)} reads doc.{a}, which is not a document "
-                "attribute",
+                _(
+                    "condition of {transition_name} reads doc.{a}, which is not "
+                    "a document attribute",
+                    transition_name=transition_name(tr),
+                    a=a,
+                ),
                 tr=tr,
             )
 
@@ -123,8 +171,12 @@ def check_exclusive(v: Checker, node: Node) -> None:
     for extra in defaults[1:]:
         v.add(
             "MULTIPLE_DEFAULT",
-            f"exclusive gateway {node_name(node)} has more than one default; "
-            f"{transition_name(extra)} is another",
+            _(
+                "exclusive gateway {node_name} has more than one default; "
+                "{transition_name} is another",
+                node_name=node_name(node),
+                transition_name=transition_name(extra),
+            ),
             node,
             extra,
         )
@@ -133,24 +185,34 @@ def check_exclusive(v: Checker, node: Node) -> None:
         if t.default and has_cond:
             v.add(
                 "DEFAULT_HAS_CONDITION",
-                f"{transition_name(t)} is the default of {node_name(node)} and must not have "
-                "a condition",
+                _(
+                    "{transition_name} is the default of {node_name} and must not have a condition",
+                    transition_name=transition_name(t),
+                    node_name=node_name(node),
+                ),
                 node,
                 t,
             )
         elif not t.default and not has_cond:
             v.add(
                 "MISSING_CONDITION",
-                f"{transition_name(t)} leaves exclusive gateway {node_name(node)} without a "
-                "condition and is not the default",
+                _(
+                    "{transition_name} leaves exclusive gateway {node_name} "
+                    "without a condition and is not the default",
+                    transition_name=transition_name(t),
+                    node_name=node_name(node),
+                ),
                 node,
                 t,
             )
     if not defaults and not _exhaustive_pair(outs):
         v.add(
             "MISSING_DEFAULT",
-            f"exclusive gateway {node_name(node)} needs a default transition (used when no "
-            "condition holds)",
+            _(
+                "exclusive gateway {node_name} needs a default transition "
+                "(used when no condition holds)",
+                node_name=node_name(node),
+            ),
             node,
         )
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+from i18n import _
 from workflow.definition import Node, NodeType
 
 from .checker import Checker, node_name
@@ -17,7 +18,11 @@ def check_reachability(v: Checker, start: Node, ends: list[Node]) -> None:
     reach = _bfs([start.id], v.succ)
     for node in v.defn.nodes:
         if node.id in v.nodes and v.nodes[node.id] is node and node.id not in reach:
-            v.add("UNREACHABLE", f"{node_name(node)} cannot be reached from the start", node)
+            v.add(
+                "UNREACHABLE",
+                _("{node_name} cannot be reached from the start", node_name=node_name(node)),
+                node,
+            )
     back = _bfs([e.id for e in ends], v.pred)
     for node in v.defn.nodes:
         if (
@@ -26,7 +31,11 @@ def check_reachability(v: Checker, start: Node, ends: list[Node]) -> None:
             and node.id not in back
             and node.type is not NodeType.END
         ):
-            v.add("DEAD_END", f"{node_name(node)} cannot reach an end node", node)
+            v.add(
+                "DEAD_END",
+                _("{node_name} cannot reach an end node", node_name=node_name(node)),
+                node,
+            )
 
 
 def check_reject_to(v: Checker, start: Node) -> None:
@@ -38,14 +47,22 @@ def check_reject_to(v: Checker, start: Node) -> None:
         if not v.nodes[target].is_wait:
             v.add(
                 "INVALID_REJECT_TO",
-                f"{node_name(node)}: rejectTo '{target}' is not a task or countersign node",
+                _(
+                    "{node_name}: rejectTo '{target}' is not a task or countersign node",
+                    node_name=node_name(node),
+                    target=target,
+                ),
                 node,
             )
         elif target == node.id or target not in dom.get(node.id, set()):
             v.add(
                 "INVALID_REJECT_TO",
-                f"{node_name(node)}: rejectTo '{target}' must be an earlier node that every "
-                "path to this node passes",
+                _(
+                    "{node_name}: rejectTo '{target}' must be an earlier node "
+                    "that every path to this node passes",
+                    node_name=node_name(node),
+                    target=target,
+                ),
                 node,
             )
 
@@ -61,8 +78,12 @@ def check_gateway_cycles(v: Checker) -> None:
             first = v.nodes[sorted(comp)[0]]
             v.add(
                 "GATEWAY_CYCLE",
-                f"gateways {', '.join(sorted(comp))} form a cycle without a task; "
-                f"routing could loop forever (at {node_name(first)})",
+                _(
+                    "gateways {comp} form a cycle without a task; routing could "
+                    "loop forever (at {node_name})",
+                    comp=", ".join(sorted(comp)),
+                    node_name=node_name(first),
+                ),
                 first,
             )
 

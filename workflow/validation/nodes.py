@@ -4,6 +4,7 @@ pools), and that its assignee rules and field names make sense."""
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.definition import (
     AssigneeRule,
     CountersignMode,
@@ -34,7 +35,11 @@ def check_node(v: Checker, node: Node) -> None:
     if node.terminate and node.type is not NodeType.END:
         v.add(
             "NOT_ALLOWED",
-            f"only end nodes can terminate; {node_name(node)} is {node.type.value}",
+            _(
+                "only end nodes can terminate; {node_name} is {type}",
+                node_name=node_name(node),
+                type=node.type.value,
+            ),
             node,
         )
 
@@ -45,28 +50,37 @@ def _check_degree(v: Checker, node: Node) -> None:
     t, name = node.type, node_name(node)
     if t is NodeType.START:
         if ins:
-            v.add("START_HAS_INCOMING", f"start {name} has incoming transitions", node)
+            v.add("START_HAS_INCOMING", _("start {name} has incoming transitions", name=name), node)
         if len(outs) != 1:
             v.add(
                 "START_OUTGOING",
-                f"start {name} must have exactly one outgoing transition (has {len(outs)})",
+                _(
+                    "start {name} must have exactly one outgoing transition (has {count})",
+                    name=name,
+                    count=len(outs),
+                ),
                 node,
             )
     elif t is NodeType.END:
         if outs:
-            v.add("END_HAS_OUTGOING", f"end {name} has outgoing transitions", node)
+            v.add("END_HAS_OUTGOING", _("end {name} has outgoing transitions", name=name), node)
     elif node.is_wait:
         if len(outs) != 1:
             v.add(
                 "WAIT_NODE_OUTGOING",
-                f"{t.value} {name} must have exactly one outgoing transition "
-                f"(has {len(outs)}); branch with an exclusive or parallel gateway",
+                _(
+                    "{t} {name} must have exactly one outgoing transition (has "
+                    "{count}); branch with an exclusive or parallel gateway",
+                    t=t.value,
+                    name=name,
+                    count=len(outs),
+                ),
                 node,
             )
     elif t is NodeType.PARALLEL_GATEWAY and len(ins) == 1 and len(outs) == 1:
         v.add(
             "PASS_THROUGH_GATEWAY",
-            f"parallel gateway {name} neither splits nor joins",
+            _("parallel gateway {name} neither splits nor joins", name=name),
             node,
             severity="warning",
         )
@@ -82,21 +96,21 @@ def _check_not_wait(v: Checker, node: Node) -> None:
         ("reject_to", "rejectTo"),
     ):
         if getattr(node, attr) is not None:
-            v.add("NOT_ALLOWED", f"{what} cannot have {label}", node)
+            v.add("NOT_ALLOWED", _("{what} cannot have {label}", what=what, label=label), node)
     if node.allocate_number:
-        v.add("NOT_ALLOWED", f"{what} cannot allocate numbers; only wait nodes", node)
+        v.add("NOT_ALLOWED", _("{what} cannot allocate numbers; only wait nodes", what=what), node)
     if node.archives:
-        v.add("NOT_ALLOWED", f"{what} cannot archive; only wait nodes", node)
+        v.add("NOT_ALLOWED", _("{what} cannot archive; only wait nodes", what=what), node)
     if node.field_access and node.type is not NodeType.START:
-        v.add("NOT_ALLOWED", f"{what} cannot have field access", node)
+        v.add("NOT_ALLOWED", _("{what} cannot have field access", what=what), node)
     else:
         _check_field_access(v, node)
     if node.pool:
-        v.add("NOT_ALLOWED", f"{what} cannot be a pool", node)
+        v.add("NOT_ALLOWED", _("{what} cannot be a pool", what=what), node)
     if node.separate_duties is not None:
-        v.add("NOT_ALLOWED", f"{what} cannot separate duties; only wait nodes", node)
+        v.add("NOT_ALLOWED", _("{what} cannot separate duties; only wait nodes", what=what), node)
     if node.cc:
-        v.add("NOT_ALLOWED", f"{what} cannot copy (cc); only wait nodes", node)
+        v.add("NOT_ALLOWED", _("{what} cannot copy (cc); only wait nodes", what=what), node)
 
 
 def _check_field_access(v: Checker, node: Node) -> None:
@@ -106,8 +120,11 @@ def _check_field_access(v: Checker, node: Node) -> None:
         if not field_known(path, v.fields):
             v.add(
                 "UNKNOWN_FIELD",
-                f"{node_name(node)} sets access for form field '{path}', which the form does "
-                "not have",
+                _(
+                    "{node_name} sets access for form field '{path}', which the form does not have",
+                    node_name=node_name(node),
+                    path=path,
+                ),
                 node,
             )
 
@@ -115,7 +132,15 @@ def _check_field_access(v: Checker, node: Node) -> None:
 def _check_wait_node(v: Checker, node: Node) -> None:
     _check_field_access(v, node)
     if node.assignee is None:
-        v.add("MISSING_ASSIGNEE", f"{node.type.value} {node_name(node)} has no assignee rule", node)
+        v.add(
+            "MISSING_ASSIGNEE",
+            _(
+                "{type} {node_name} has no assignee rule",
+                type=node.type.value,
+                node_name=node_name(node),
+            ),
+            node,
+        )
     else:
         _check_rule(v, node, node.assignee, "assignee")
     for rule in node.cc:
@@ -126,7 +151,11 @@ def _check_wait_node(v: Checker, node: Node) -> None:
     if node.reject_to is not None and node.reject_to not in v.nodes:
         v.add(
             "INVALID_REJECT_TO",
-            f"{node_name(node)}: rejectTo names unknown node '{node.reject_to}'",
+            _(
+                "{node_name}: rejectTo names unknown node '{reject_to}'",
+                node_name=node_name(node),
+                reject_to=node.reject_to,
+            ),
             node,
         )
     if node.archives and any(
@@ -134,7 +163,10 @@ def _check_wait_node(v: Checker, node: Node) -> None:
     ):
         v.add(
             "ARCHIVE_NOT_LAST",
-            f"{node_name(node)} archives the document, so it must lead straight to an end node",
+            _(
+                "{node_name} archives the document, so it must lead straight to an end node",
+                node_name=node_name(node),
+            ),
             node,
         )
 
@@ -145,23 +177,35 @@ def _check_countersign(v: Checker, node: Node) -> None:
         if cfg is not None:
             v.add(
                 "NOT_ALLOWED",
-                f"task {name} has countersign settings; make it a countersign node",
+                _("task {name} has countersign settings; make it a countersign node", name=name),
                 node,
             )
         return
     if node.pool:
-        v.add("NOT_ALLOWED", f"countersign {name} cannot be a pool: every voter gets a task", node)
+        v.add(
+            "NOT_ALLOWED",
+            _("countersign {name} cannot be a pool: every voter gets a task", name=name),
+            node,
+        )
     if cfg is not None and cfg.mode is CountersignMode.SHARE:
         if cfg.share is None or not (0 < cfg.share <= 1):
             v.add(
                 "INVALID_SHARE",
-                f"countersign {name} needs a share in (0, 1] for mode 'share' (got {cfg.share})",
+                _(
+                    "countersign {name} needs a share in (0, 1] for mode 'share' (got {share})",
+                    name=name,
+                    share=cfg.share,
+                ),
                 node,
             )
     elif cfg is not None and cfg.share is not None:
         v.add(
             "INVALID_SHARE",
-            f"countersign {name} sets a share but its mode is '{cfg.mode.value}'",
+            _(
+                "countersign {name} sets a share but its mode is '{mode}'",
+                name=name,
+                mode=cfg.mode.value,
+            ),
             node,
             severity="warning",
         )
@@ -180,16 +224,27 @@ def _check_deadline(v: Checker, node: Node) -> None:
     if len(given) != 1:
         v.add(
             "INVALID_DEADLINE",
-            f"{name}: a deadline sets exactly one of hours, workingHours and workingDays",
+            _(
+                "{name}: a deadline sets exactly one of hours, workingHours and workingDays",
+                name=name,
+            ),
             node,
         )
     for key, amount in given.items():
         if not amount > 0:
-            v.add("INVALID_DEADLINE", f"{name}: deadline {key} must be > 0", node)
+            v.add(
+                "INVALID_DEADLINE",
+                _("{name}: deadline {key} must be > 0", name=name, key=key),
+                node,
+            )
     if dl.working_days is not None and dl.working_days > MAX_WORKING_DAYS:
         v.add(
             "INVALID_DEADLINE",
-            f"{name}: deadline workingDays must be at most {MAX_WORKING_DAYS}",
+            _(
+                "{name}: deadline workingDays must be at most {MAX_WORKING_DAYS}",
+                name=name,
+                MAX_WORKING_DAYS=MAX_WORKING_DAYS,
+            ),
             node,
         )
     total = dl.hours if dl.hours is not None else dl.working_hours
@@ -197,14 +252,14 @@ def _check_deadline(v: Checker, node: Node) -> None:
     if rb is not None and not (rb > 0 and (total is None or rb < total)):
         v.add(
             "INVALID_DEADLINE",
-            f"{name}: remindBeforeHours must be > 0 and below the deadline",
+            _("{name}: remindBeforeHours must be > 0 and below the deadline", name=name),
             node,
         )
     if dl.on_timeout is TimeoutAction.ESCALATE:
         if dl.escalate_to is None:
             v.add(
                 "MISSING_ESCALATE_TO",
-                f"{name} escalates at its deadline but has no escalateTo rule",
+                _("{name} escalates at its deadline but has no escalateTo rule", name=name),
                 node,
             )
         else:
@@ -212,7 +267,11 @@ def _check_deadline(v: Checker, node: Node) -> None:
     elif dl.escalate_to is not None:
         v.add(
             "NOT_ALLOWED",
-            f"{name} has escalateTo but onTimeout is '{dl.on_timeout.value}'",
+            _(
+                "{name} has escalateTo but onTimeout is '{on_timeout}'",
+                name=name,
+                on_timeout=dl.on_timeout.value,
+            ),
             node,
             severity="warning",
         )
@@ -227,8 +286,12 @@ def _check_separation(v: Checker, node: Node) -> None:
     if own and v.defn.separates_duties(node.id):
         v.add(
             "SEPARATION_BLOCKS_INITIATOR",
-            f"{node_name(node)} is the initiator's own step, but separates duties, so she "
-            "could not submit: set separateDuties: false on it",
+            _(
+                "{node_name} is the initiator's own step, but separates "
+                "duties, so she could not submit: set separateDuties: false "
+                "on it",
+                node_name=node_name(node),
+            ),
             node,
         )
 
@@ -237,12 +300,17 @@ def _check_rule(v: Checker, node: Node, rule: AssigneeRule, what: str) -> None:
     name = node_name(node)
     if isinstance(rule, UsersRule):
         if not [u for u in rule.ids if u]:
-            v.add("EMPTY_ASSIGNEE", f"{name}: {what} lists no users", node)
+            v.add("EMPTY_ASSIGNEE", _("{name}: {what} lists no users", name=name, what=what), node)
     elif isinstance(rule, InitiatorLeaderRule):
         if rule.levels_up < 0:
             v.add(
                 "INVALID_ASSIGNEE",
-                f"{name}: {what} levelsUp must be >= 0 (got {rule.levels_up})",
+                _(
+                    "{name}: {what} levelsUp must be >= 0 (got {levels_up})",
+                    name=name,
+                    what=what,
+                    levels_up=rule.levels_up,
+                ),
                 node,
             )
     elif (
@@ -252,13 +320,24 @@ def _check_rule(v: Checker, node: Node, rule: AssigneeRule, what: str) -> None:
     ):
         v.add(
             "UNKNOWN_FIELD",
-            f"{name}: {what} reads form field '{rule.field}', which the form does not have",
+            _(
+                "{name}: {what} reads form field '{field}', which the form does not have",
+                name=name,
+                what=what,
+                field=rule.field,
+            ),
             node,
         )
     for attr in ("role_code", "org_unit_id", "field"):
         if getattr(rule, attr, "x") == "":
-            v.add("INVALID_ASSIGNEE", f"{name}: {what} has an empty {attr}", node)
+            v.add(
+                "INVALID_ASSIGNEE",
+                _("{name}: {what} has an empty {attr}", name=name, what=what, attr=attr),
+                node,
+            )
     if v.check_assignee is not None:
         msg = v.check_assignee(rule)
         if msg:
-            v.add("INVALID_ASSIGNEE", f"{name}: {what}: {msg}", node)
+            v.add(
+                "INVALID_ASSIGNEE", _("{name}: {what}: {msg}", name=name, what=what, msg=msg), node
+            )

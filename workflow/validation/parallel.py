@@ -5,6 +5,7 @@ rule a join cannot wait forever."""
 
 from __future__ import annotations
 
+from i18n import _
 from workflow.definition import NodeType, Transition
 
 from .checker import Checker, node_name, transition_name
@@ -30,9 +31,12 @@ def check_parallel(v: Checker) -> None:
             node = v.nodes[j]
             v.add(
                 "JOIN_WITHOUT_SPLIT",
-                f"parallel join {node_name(node)} is not closed by a parallel split: tokens "
-                "reaching it from exclusive branches would wait forever; use an "
-                "exclusive gateway to merge",
+                _(
+                    "parallel join {node_name} is not closed by a parallel "
+                    "split: tokens reaching it from exclusive branches would "
+                    "wait forever; use an exclusive gateway to merge",
+                    node_name=node_name(node),
+                ),
                 node,
             )
 
@@ -70,7 +74,13 @@ class _Blocks:
         if failure is not None:
             snode = self.v.nodes[split]
             self.v.add(
-                "PARALLEL_UNBALANCED", f"parallel split {node_name(snode)}: {failure}", snode
+                "PARALLEL_UNBALANCED",
+                _(
+                    "parallel split {node_name}: {failure}",
+                    node_name=node_name(snode),
+                    failure=failure,
+                ),
+                snode,
             )
         self.in_progress.discard(split)
         self.matches[split] = result

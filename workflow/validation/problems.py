@@ -9,6 +9,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from i18n import _
 from workflow.definition import FlowDefinition
 
 __all__ = ["Problem", "field_known", "parse_definition"]
@@ -72,4 +73,9 @@ def _schema_problem(err: Any, raw: Any) -> Problem:
         else:
             transition_id = item_id
     where = ".".join(str(p) for p in loc)
-    return Problem("SCHEMA", f"{where}: {err.get('msg')}", node_id, transition_id)
+    return Problem(
+        "SCHEMA",
+        _("{where}: {problem}", where=where, problem=err.get("msg")),
+        node_id,
+        transition_id,
+    )

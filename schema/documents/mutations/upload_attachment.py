@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from i18n import _
 from models import documents as m
 from resolvers.ids import node_key, node_uuid
 from schema.documents.payloads import AttachmentPayload
@@ -42,6 +43,6 @@ class UploadAttachmentInput:
 async def upload_attachment(info: Info, input: Input[UploadAttachmentInput]) -> AttachmentPayload:
     policy, file = info.context.attachments, input.file
     if policy is None or not isinstance(file, Incoming):
-        refusal = refused(Code.INVALID, "Send the file as a multipart upload", "file")
+        refusal = refused(Code.INVALID, _("Send the file as a multipart upload"), "file")
         return AttachmentPayload.of(refusal)
     return AttachmentPayload.of(await perform(info, input.to_command(policy, file)))

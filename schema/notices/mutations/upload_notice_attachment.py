@@ -6,6 +6,7 @@ import strawberry
 from strawberry import relay
 from strawberry.file_uploads import Upload
 
+from i18n import _
 from models import notices as m
 from resolvers.ids import node_key
 from schema.mutations import Command, Input, command, perform, refused
@@ -39,6 +40,6 @@ async def upload_notice_attachment(
 ) -> NoticeAttachmentPayload:
     policy, file = info.context.attachments, input.file
     if policy is None or not isinstance(file, Incoming):
-        refusal = refused(Code.INVALID, "Send the file as a multipart upload", "file")
+        refusal = refused(Code.INVALID, _("Send the file as a multipart upload"), "file")
         return NoticeAttachmentPayload.of(refusal)
     return NoticeAttachmentPayload.of(await perform(info, input.to_command(policy, file)))
