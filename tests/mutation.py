@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parent.parent
 TARGETS = {"workflow": 0.90, "services": 0.85}
 """The scores each area should reach (killed / counted mutants; issue 23)."""
 
-FLOORS = {"workflow": 0.65, "services": 0.60}
+FLOORS = {"workflow": 0.80, "services": 0.75}
 """The scores each area may not fall below, checked by `make test`: the measured scores less a
 sample's slack (docs/testing.md, "Measured"). Raise them towards TARGETS as tests land; never
 lower them."""
@@ -54,6 +54,8 @@ SELECTION = {
     "services/workdays.py": ["tests/documents"],
     "services/offboarding.py": ["tests/directory"],
     "services/idempotency.py": ["tests/server/test_idempotency.py"],
+    # Circulation (传阅) and the nodes' `cc` copies are sent here; their tests are circulation's.
+    "services/documents/copies.py": ["tests/documents", "tests/circulation"],
 }
 """The tests run against a mutated module, by path prefix; otherwise the folder of its domain
 (`services/exchange/…` → `tests/exchange`), else `SHARED`."""
@@ -102,10 +104,16 @@ class Score:
         return (centre + spread) / (1 + z * z / n)
 
 
+def python_files(top: str) -> list[Path]:
+    """The Python files of a folder, or the one file named."""
+    path = ROOT / top
+    return [path] if path.is_file() else sorted(path.rglob("*.py"))
+
+
 def seed_of(paths: list[str]) -> int:
     """The same for every run over the same code: a hash of the files to mutate."""
     digest = hashlib.sha256()
-    for path in sorted(p for top in paths for p in (ROOT / top).rglob("*.py")):
+    for path in sorted(p for top in paths for p in python_files(top)):
         digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
     return int.from_bytes(digest.digest()[:8], "big")
 
@@ -155,6 +163,32 @@ def whole_scenarios() -> None:
         tests |= classes
 
 
+class SetupTime:
+    """A pytest plugin for mutmut's stats run. mutmut times only a test's call phase, but a
+    class fixture that builds a scenario's world (tenants, a completed 发文) runs in the first
+    step's setup: left out, a mutant's time limit is far below what its run needs, and the
+    run is stopped and counted as killed (a false `timeout`)."""
+
+    def pytest_runtest_makereport(self, item: Any, call: Any) -> None:
+        from mutmut.state import state
+
+        durations = state().duration_by_test
+        if call.when != "call" and item.nodeid in durations:
+            durations[item.nodeid] += call.duration
+
+
+def time_setup_too() -> None:
+    from mutmut.runners.harness import PytestRunner
+
+    execute = PytestRunner.execute_pytest
+
+    def with_setup_time(self: PytestRunner, params: list[str], **options: Any) -> int:
+        options["plugins"] = [*options.get("plugins", []), SetupTime()]
+        return execute(self, params, **options)
+
+    PytestRunner.execute_pytest = with_setup_time  # type: ignore[method-assign]
+
+
 @contextlib.contextmanager
 def migrated_template() -> Iterator[None]:
     """A migrated database for the runs to copy (`TEST_PG_TEMPLATE`, see tests/conftest.py).
@@ -192,12 +226,26 @@ def migrate(url: str) -> None:
     asyncio.run(apply())
 
 
-def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
-    """Run the `chosen` mutants (all when empty) with the tests of their modules."""
-    import mutmut.__main__ as mm
-    from mutmut.configuration import config
+def statuses_of(names: dict[str, str]) -> dict[str, str]:
+    """Each mutant's status as the runs so far left it in mutants/ ("not checked" if none)."""
     from mutmut.mutation.data import SourceFileMutationData
     from mutmut.stats import status_by_exit_code
+
+    found = {}
+    for path in sorted(set(names.values())):
+        data = SourceFileMutationData(path=path)
+        data.load()
+        found.update({k: status_by_exit_code[c] for k, c in data.exit_code_by_key.items()})
+    return {name: found.get(name, "not checked") for name in names}
+
+
+def run(
+    names: dict[str, str], chosen: list[str], children: int, *, score_all: bool = False
+) -> list[Score]:
+    """Run the `chosen` mutants (all when empty) with the tests of their modules; score them,
+    or every mutant of their files with `score_all`."""
+    import mutmut.__main__ as mm
+    from mutmut.configuration import config
     from mutmut.workers.isolation import MutantRunner
 
     collect = mm.collect_or_load_stats
@@ -207,9 +255,10 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
         whole_scenarios()
 
     mm.collect_or_load_stats = collect_then_group
+    time_setup_too()
     if chosen:
-        # A sample's stats run has just run these very tests green on a fresh copy: the
-        # second clean run mutmut makes would only double the time `make test` spends here.
+        # The stats run has just run these very tests green on a fresh copy: the second
+        # clean run mutmut makes would only double the time a sample or a file's run takes.
         make_runner = mm.get_mutant_runner
 
         def without_clean_run(max_workers: int = 1) -> MutantRunner:
@@ -229,16 +278,16 @@ def run(names: dict[str, str], chosen: list[str], children: int) -> list[Score]:
         else nullcontext()
     ):
         mm._run(chosen, children)
+    return scores_of({n: names[n] for n in chosen} if chosen and not score_all else names)
+
+
+def scores_of(names: dict[str, str]) -> list[Score]:
+    """Each area's score over `names`, listing the mutants not detected."""
     statuses: dict[str, Counter[str]] = {}
-    for path in files:
-        data = SourceFileMutationData(path=path)
-        data.load()
-        for name, code in data.exit_code_by_key.items():
-            if not chosen or name in chosen:
-                status = status_by_exit_code[code]
-                statuses.setdefault(area_of(path), Counter())[status] += 1
-                if status not in DETECTED | NOT_COUNTED:
-                    print(f"  {status}: {name}  (python -m mutmut show {name})")
+    for name, status in statuses_of(names).items():
+        statuses.setdefault(area_of(names[name]), Counter())[status] += 1
+        if status not in DETECTED | NOT_COUNTED:
+            print(f"  {status}: {name}  (python -m mutmut show {name})")
     return [Score(area, counts) for area, counts in sorted(statuses.items())]
 
 
@@ -266,7 +315,7 @@ def draw_files(pick: random.Random, paths: list[str], counts: dict[str, int]) ->
             str(p.relative_to(ROOT))
             for top in paths
             if area_of(top) == area
-            for p in (ROOT / top).rglob("*.py")
+            for p in python_files(top)
         )
         sizes = [(ROOT / f).stat().st_size for f in files]
         chosen: set[str] = set()
@@ -287,27 +336,50 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--files", type=int, nargs=2, default=(4, 3), metavar=("W", "S"))
     parser.add_argument("--mutants", type=int, nargs=2, default=(80, 20), metavar=("W", "S"))
     parser.add_argument("--children", type=int, default=os.cpu_count() or 2)
+    parser.add_argument(
+        "--again",
+        action="store_true",
+        help="full: run again only what the last run did not detect or check (after writing tests)",
+    )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
     sample = args.mode == "sample"
-    paths = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    targets = args.paths or list(SAMPLED if sample else ("workflow/", "services/"))
+    # mutmut copies only its source paths, so they are whole areas (a module imports its
+    # neighbours); `only` narrows what it mutates to the files or folders named, or drawn.
+    areas = sorted({f"{area_of(p)}/" for p in targets})
+    pick = random.Random(args.seed if args.seed is not None else seed_of(targets))
+    only: list[str] = []
+    if sample:
+        only = draw_files(pick, targets, dict(zip(FLOORS, args.files, strict=True)))
+        if not only:
+            parser.error(f"no Python files to sample under {targets}")
+    elif targets != areas:
+        only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in targets]
     marker = Path("mutants/.sample")
-    if sample or marker.exists():
-        shutil.rmtree("mutants", ignore_errors=True)  # a sample's copy mutates only some files
+    if not args.again and (only or marker.exists()):
+        shutil.rmtree("mutants", ignore_errors=True)  # a partial copy mutates only some files
     started = time.monotonic()
-    pick = random.Random(args.seed if args.seed is not None else seed_of(paths))
-    drawn = draw_files(pick, paths, dict(zip(FLOORS, args.files, strict=True))) if sample else []
-    if sample and not drawn:
-        parser.error(f"no Python files to sample under {paths}")
-    names = generate(paths, drawn)
+    names = generate(areas, only)
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
-    if sample:
+    if only:
         marker.touch()
+    if sample:
         for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
-    scores = run(names, chosen, args.children)
+    elif args.again:
+        # The tests changed since: collect which test reaches what anew (mutmut's incremental
+        # collection of new tests fails in its own process), keeping the results.
+        Path("mutants/mutmut-stats.json").unlink(missing_ok=True)
+        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED]
+        if not chosen:
+            print("mutation: nothing left to run again")
+            return 0 if report(scores_of(names), sampled=False) else 1
+    elif only:
+        chosen = sorted(names)
+    scores = run(names, chosen, args.children, score_all=args.again)
     print(f"mutation: done in {time.monotonic() - started:.0f}s")
     return 0 if report(scores, sampled=sample) else 1
 

@@ -313,12 +313,6 @@ class FlowDefinition(_Model):
     def incoming(self, node_id: str) -> list[Transition]:
         return list(self._in.get(node_id, ()))
 
-    def transition(self, transition_id: str) -> Transition:
-        for t in self.transitions:
-            if t.id == transition_id:
-                return t
-        raise KeyError(transition_id)
-
     def separates_duties(self, node_id: str) -> bool:
         """Whether the initiator is kept from approving at this node."""
         node = self.node(node_id)

@@ -32,11 +32,7 @@ SYSTEM = "system"
 
 def dedupe(users: Iterable[str]) -> tuple[str, ...]:
     """Non-empty user ids, first occurrence kept."""
-    seen: dict[str, None] = {}
-    for u in users:
-        if isinstance(u, str) and u and u not in seen:
-            seen[u] = None
-    return tuple(seen)
+    return tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
 
 
 class Behaviour(Protocol):
@@ -101,7 +97,7 @@ class Working:
         self.status = inst.status
         self.seq = inst.seq
         self.withdrawable = inst.withdrawable
-        self.ended_at = inst.ended_at
+        self.ended_at: datetime | None = None  # every entry point refuses an ended instance
         self.tokens: dict[str, Token] = {t.id: t for t in inst.tokens}
         self.tasks: dict[str, Task] = {t.id: t for t in inst.tasks}
         self.forks: dict[str, Fork] = {f.id: f for f in inst.forks}
@@ -124,7 +120,7 @@ class Working:
         self.seq += 1
         return f"{prefix}{self.seq}"
 
-    def event(self, kind: str, actor: str | None = None, **kw: Any) -> None:
+    def event(self, kind: str, actor: str | None, **kw: Any) -> None:
         node_id = kw.pop("node_id", None)
         task_id = kw.pop("task_id", None)
         self.events.append(Event(kind, actor, node_id, task_id, kw))
@@ -183,7 +179,7 @@ class Working:
         *,
         assignee: str | None,
         candidates: Sequence[str],
-        origin: str = "assign",
+        origin: str,
         **extra: Any,
     ) -> Task:
         """A new open task at the token's visit, with the node's deadline timers. ``extra``:
@@ -209,7 +205,7 @@ class Working:
             created_at=self.now,
             due_at=due,
             remind_at=remind,
-            **{k: tuple(v) if k in ("after", "return_stack") else v for k, v in extra.items()},
+            **extra,
         )
         self.tasks[task.id] = task
         self.created.append(task.id)
@@ -260,7 +256,8 @@ class Working:
         )
 
     def enter_visit(self, token: Token) -> Token:
-        """A new visit of the token's (wait) node; the token, stored, now awaits assignees."""
+        """A new visit of the token's (wait) node; the token, stored, now awaits assignees. It
+        comes without signers: a token leaving a node drops them (``WaitNode.passed``)."""
         visit = Visit(
             id=self.next_id("v"),
             node_id=token.node_id,
@@ -270,15 +267,7 @@ class Working:
             entered_at=self.now,
         )
         self.visits[visit.id] = visit
-        token = token.model_copy(
-            update={
-                "state": TokenState.ASSIGNING,
-                "visit_id": visit.id,
-                "voters": (),
-                "added_by": (),
-                "removed": (),
-            }
-        )
+        token = token.model_copy(update={"state": TokenState.ASSIGNING, "visit_id": visit.id})
         self.tokens[token.id] = token
         return token
 
@@ -321,7 +310,7 @@ class Working:
     def _drop_moot_activations(self) -> None:
         """Escalations of tasks that closed meanwhile, and activations of gone tokens."""
         for pid, p in list(self.pending.items()):
-            task = self.tasks.get(p.task_id or "")
+            task = self.tasks.get(p.task_id or "")  # pragma: no mutate
             closed = task is None or task.status is not TaskStatus.OPEN
             if (p.purpose == "escalate" and closed) or p.token_id not in self.tokens:
                 del self.pending[pid]
@@ -350,9 +339,7 @@ class Working:
         updated: list[Task] = []
         for tid in dict.fromkeys([*self.touched, *self.created]):
             t = self.tasks[tid]
-            was_open = tid in created_set or (
-                tid in before and before[tid].status is TaskStatus.OPEN
-            )
+            was_open = tid in created_set or before[tid].status is TaskStatus.OPEN
             if t.status is not TaskStatus.OPEN and was_open:
                 closed.append(t)
             elif t.status is TaskStatus.OPEN and tid not in created_set and t != before.get(tid):

@@ -163,7 +163,7 @@ class TestAnAdministratorSetsUpHerDepartment:
         await units.select_option([office])
         await form.get_by_label("主单位").select_option(office)
         await form.get_by_role("button", name="创建").click()
-        await expect(form.locator('[data-field-error="username"]')).to_contain_text("taken")
+        await expect(form.locator('[data-field-error="username"]')).to_contain_text("已被占用")
         await form.get_by_label("登录名").fill("chen.jing")
         await form.get_by_role("button", name="创建").click()
         row = page.get_by_test_id("users").locator('tr[data-username="chen.jing"]')

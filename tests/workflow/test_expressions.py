@@ -77,6 +77,42 @@ def test_refused_at_compile_time_with_reason(src: str, reason: str) -> None:
     with pytest.raises(ExpressionError) as info:
         compile_condition(src)
     assert reason in str(info.value)
+    assert info.value.source == src, "the error names the condition it refuses"
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("has()", "has() takes one field selection, e.g. has(form.x)"),
+        ("has(form.a, form.b)", "has() takes one field selection, e.g. has(form.x)"),
+        ("has(size(form.a))", "has() takes one field selection, e.g. has(form.x)"),
+        (
+            "doc",
+            "'doc' must be followed by a field, e.g. doc.title (the whole map cannot be used)",
+        ),
+        ("form.a.unknownMethod()", "method 'unknownMethod' is not allowed"),
+        ("form.__class__", "name '__class__' is not allowed (contains '__')"),
+        ("os.path", "unknown variable 'os': only 'form' and 'doc' are available"),
+        ("eval(form.a)", "function 'eval' is not allowed"),
+        (
+            "form.items.map(i, i.amount)",
+            "macro 'map' (a comprehension) is not allowed; use 'in', size() or has()",
+        ),
+    ],
+)
+def test_refusals_are_worded_for_the_author(src: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        compile_condition(src)
+    assert (info.value.message, info.value.source) == (message, src)
+
+
+def test_what_is_not_a_condition_or_not_data_is_refused_in_words() -> None:
+    with pytest.raises(ExpressionError) as not_text:
+        compile_condition(42)  # type: ignore[arg-type]
+    assert not_text.value.message == "condition must be a string"
+    with pytest.raises(ExpressionError) as not_json:
+        make_activation({"amount": float("inf")}, {})
+    assert not_json.value.message == ("form or document data is not JSON-like: non-finite number")
 
 
 def test_too_long_and_too_deep_are_refused() -> None:
@@ -109,6 +145,35 @@ def test_runtime_errors() -> None:
         compile_condition("form.title > 1").evaluate(FORM, DOC)
     with pytest.raises(ExpressionError):
         compile_condition("form.amount / 0 > 1").evaluate(FORM, DOC)
+
+
+@pytest.mark.parametrize(
+    ("src", "message"),
+    [
+        ("form.nothere > 1", "field 'nothere' is missing (use has() for optional fields)"),
+        ("doc.x == 1", "field 'x' is missing (use has() for optional fields)"),
+        ("form.amount / 0 > 1", "modulus or divide by zero"),
+    ],
+)
+def test_evaluation_errors_name_the_condition_and_the_reason(src: str, message: str) -> None:
+    with pytest.raises(ExpressionError) as info:
+        compile_condition(src).evaluate(FORM, DOC)
+    assert (info.value.message, info.value.source) == (f"{src!r}: {message}", src)
+
+
+def test_a_condition_that_is_not_a_test_or_mixes_kinds_is_an_error() -> None:
+    with pytest.raises(ExpressionError) as not_bool:
+        compile_condition("form.amount + 1").evaluate(FORM, DOC)
+    assert not_bool.value.message == "'form.amount + 1' gave IntType, not a bool"
+    assert not_bool.value.source == "form.amount + 1"
+    with pytest.raises(ExpressionError) as mixed:
+        compile_condition('form.amount < "5"').evaluate(FORM, DOC)
+    prefix = """'form.amount < "5"': operand types do not match ("""
+    assert mixed.value.message.startswith(prefix)
+    assert mixed.value.message.endswith(")")
+    assert "IntType" in mixed.value.message
+    assert "StringType" in mixed.value.message
+    assert "applied to" not in mixed.value.message
 
 
 def test_compiled_conditions_are_cached_and_activation_reusable() -> None:

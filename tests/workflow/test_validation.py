@@ -3,6 +3,7 @@ the node or transition at fault."""
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -613,9 +614,41 @@ def test_definition_helpers() -> None:
 def test_model_copy_does_not_keep_stale_lookups() -> None:
     defn = chain(task("a", "u"))
     assert [t.target for t in defn.outgoing("start")] == ["a"]
-    copy = defn.model_copy(update={"transitions": defn.transitions[1:]})
+    assert [t.source for t in defn.incoming("a")] == ["start"]
+    assert defn.has_node("a")
+    copy = defn.model_copy(update={"transitions": defn.transitions[1:], "nodes": defn.nodes[:2]})
     assert copy.outgoing("start") == []
+    assert copy.incoming("a") == []
+    assert not copy.has_node("end")
     assert [t.target for t in defn.outgoing("start")] == ["a"]
+    assert defn.model_copy().nodes is defn.nodes, "a plain copy shares the immutable parts"
+    deep = defn.model_copy(deep=True)
+    assert deep == defn
+    assert deep.nodes is not defn.nodes
+
+
+def test_a_definition_is_stored_as_plain_json_without_its_defaults() -> None:
+    defn = chain(task("review", "r1", deadline={"hours": 1.5}))
+    stored = defn.to_json()
+    assert stored == {
+        "nodes": [
+            {"id": "start", "type": "start"},
+            {
+                "id": "review",
+                "name": "Review",
+                "type": "task",
+                "assignee": {"ids": ["r1"], "kind": "users"},
+                "deadline": {"hours": 1.5},
+            },
+            {"id": "end", "type": "end"},
+        ],
+        "transitions": [
+            {"id": "start__review", "source": "start", "target": "review"},
+            {"id": "review__end", "source": "review", "target": "end"},
+        ],
+    }
+    assert {type(n["type"]) for n in stored["nodes"]} == {str}
+    assert FlowDefinition.from_json(json.dumps(stored).encode()) == defn
 
 
 def test_a_cycle_of_three_gateways_is_one_problem_naming_all_three() -> None:

@@ -3,6 +3,7 @@ extension elements and attributes, and multi-instance loops as countersign nodes
 
 from __future__ import annotations
 
+import math
 import re
 import xml.etree.ElementTree as ET
 from typing import Any
@@ -231,19 +232,27 @@ def read_rule(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
     return None
 
 
+def _hours(text: str) -> float:
+    """A number of hours; ValueError for text that is none (empty, "nan", "inf")."""
+    hours = float(text)
+    if not math.isfinite(hours):
+        raise ValueError(text)
+    return hours
+
+
 def _deadline(r: Report, el: ET.Element, eid: str) -> dict[str, Any] | None:
     """``oc:deadline``: a deadline in working hours or days (or, from older exports, in
     hours; those are boundary timers now)."""
     out: dict[str, Any] = {}
     try:
-        if el.get("workingDays") is not None:
-            out["workingDays"] = int(el.get("workingDays") or "")
-        elif el.get("workingHours") is not None:
-            out["workingHours"] = float(el.get("workingHours") or "nan")
+        if (days := el.get("workingDays")) is not None:
+            out["workingDays"] = int(days)
+        elif (working := el.get("workingHours")) is not None:
+            out["workingHours"] = _hours(working)
         else:
-            out["hours"] = float(el.get("hours") or "nan")
-        if el.get("remindBeforeHours") is not None:
-            out["remindBeforeHours"] = float(el.get("remindBeforeHours") or "nan")
+            out["hours"] = _hours(el.get("hours") or "")
+        if (remind := el.get("remindBeforeHours")) is not None:
+            out["remindBeforeHours"] = _hours(remind)
     except ValueError:
         r.error("BPMN_ATTRIBUTE", _("node '{eid}': deadline hours are not numbers", eid=eid), eid)
     if el.get("onTimeout"):

@@ -62,14 +62,9 @@ def _mixed(op: str) -> Any:
     return compare
 
 
-_FUNCTIONS: dict[str, Any] = {
-    "_<_": _mixed("<"),
-    "_<=_": _mixed("<="),
-    "_>_": _mixed(">"),
-    "_>=_": _mixed(">="),
-    "_==_": _mixed("=="),
-    "_!=_": _mixed("!="),
-}
+def _functions() -> dict[str, Any]:
+    """CEL's comparison operators, replaced (built per compiled program, which is cached)."""
+    return {f"_{op}_": _mixed(op) for op in ("<", "<=", ">", ">=", "==", "!=")}
 
 
 Activation = Mapping[str, Any]
@@ -155,10 +150,10 @@ def _eval_message(exc: CELEvalError) -> str:
     args = exc.args
     msg = str(args[0]) if args else "evaluation error"
     if msg.startswith("no such member in mapping:"):
-        key = msg.split(":", 1)[1].strip()
+        key = msg.partition(":")[2].strip()
         return f"field {key} is missing (use has() for optional fields)"
     if msg.startswith("found no matching overload"):
-        return "operand types do not match (" + msg.split(" applied to ", 1)[-1] + ")"
+        return "operand types do not match (" + msg.partition(" applied to ")[2] + ")"
     return msg
 
 
@@ -201,7 +196,7 @@ def _compile_cached(src: str) -> Condition:
     except RecursionError:
         raise ExpressionError(_("expression is nested too deeply"), src) from None
     analysis = check(src, tree)
-    program = _ENV.program(tree, functions=_FUNCTIONS)
+    program = _ENV.program(tree, functions=_functions())
     return Condition(
         src,
         frozenset(analysis.fields),

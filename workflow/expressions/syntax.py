@@ -273,45 +273,28 @@ def _walk(src: str, tree: lark.Tree) -> Analysis:
 
 
 def _check_rule(src: str, node: lark.Tree, rule: str, consumed: bool) -> None:
-    if rule in _REFUSED_RULES:
-        raise ExpressionError(_REFUSED_RULES[rule], src)
+    """What the passes before (`check`) leave: constructs not allowed, a variable used whole,
+    has() of something else than a field, methods. Refused constructs, macros and unknown
+    names never get here."""
     if rule not in _ALLOWED_RULES:
         raise ExpressionError(_("construct {rule} is not allowed", rule=repr(rule)), src)
     name = _first_token(node)
-    if rule == "ident":
-        if name not in ROOT_VARIABLES:
-            raise ExpressionError(
-                _("unknown variable {name}: only 'form' and 'doc' are available", name=repr(name)),
-                src,
-            )
-        if not consumed:
-            raise ExpressionError(
-                _(
-                    "'{name}' must be followed by a field, e.g. {name}.title "
-                    "(the whole map cannot be used)",
-                    name=name,
-                ),
-                src,
-            )
-    elif rule == "ident_arg":
-        if name not in FUNCTIONS:
-            raise ExpressionError(_("function {name} is not allowed", name=repr(name)), src)
-        if name == "has":
-            args = [c for c in node.children if isinstance(c, lark.Tree)]
-            exprs = args[0].children if args else []
-            if len(exprs) != 1 or _unwrap(cast(lark.Tree, exprs[0])).data != "member_dot":
-                raise ExpressionError(_("has() takes one field selection, e.g. has(form.x)"), src)
-    elif rule == "member_dot_arg":
-        if name in MACROS:
-            raise ExpressionError(
-                _(
-                    "macro {name} (a comprehension) is not allowed; use 'in', size() or has()",
-                    name=repr(name),
-                ),
-                src,
-            )
-        if name not in METHODS:
-            raise ExpressionError(_("method {name} is not allowed", name=repr(name)), src)
+    if rule == "ident" and not consumed:
+        raise ExpressionError(
+            _(
+                "'{name}' must be followed by a field, e.g. {name}.title "
+                "(the whole map cannot be used)",
+                name=name,
+            ),
+            src,
+        )
+    if rule == "ident_arg" and name == "has":
+        args = [c for c in node.children if isinstance(c, lark.Tree)]
+        exprs = args[0].children if args else []
+        if len(exprs) != 1 or _unwrap(cast(lark.Tree, exprs[0])).data != "member_dot":
+            raise ExpressionError(_("has() takes one field selection, e.g. has(form.x)"), src)
+    if rule == "member_dot_arg" and name not in METHODS:
+        raise ExpressionError(_("method {name} is not allowed", name=repr(name)), src)
 
 
 def _select(src: str, node: lark.Tree, consumed: bool, out: Analysis) -> bool:

@@ -20,6 +20,12 @@ const FlowsQuery = graphql(`
       }
     }
     roles(first: 100) { edges { node { id code name } } }
+    forms(first: 100) { edges { node { id key name } } }
+  }
+`);
+const CreateFlow = graphql(`
+  mutation DesignerCreateFlow($input: CreateFlowInput!) {
+    createFlow(input: $input) { flow { id } errors { code message field } }
   }
 `);
 const ImportBpmn = graphql(`
@@ -32,6 +38,14 @@ const PublishFlow = graphql(`
     publishFlow(input: $input) { version { id number } errors { code message field } }
   }
 `);
+
+/** A new flow's first draft: a start joined to an end, to be drawn or imported over. */
+const blank = (key: string, name: string) => ({
+  id: key,
+  name,
+  nodes: [{ id: "start", type: "start", name: "开始" }, { id: "end", type: "end", name: "结束" }],
+  transitions: [{ id: "t1", source: "start", target: "end" }],
+});
 
 /** The node a server error names: `[…, "nodes" | "transitions", id, …]`. */
 export function elementOfError(path: readonly string[] | null | undefined): string | null {
@@ -48,7 +62,9 @@ export function elementOfError(path: readonly string[] | null | undefined): stri
  * last one asked for last, and `data-shown` on the canvas names the flow once it is drawn. */
 export default function FlowDesignerPage() {
   const { t } = useTranslation();
-  const [{ data }] = useQuery({ query: FlowsQuery, requestPolicy: "cache-and-network" });
+  const [{ data }, refetch] = useQuery({ query: FlowsQuery, requestPolicy: "cache-and-network" });
+  const [, create] = useMutation(CreateFlow);
+  const [draft, setDraft] = useState({ key: "", name: "", formId: "" });
   const [, importBpmn] = useMutation(ImportBpmn);
   const [, publish] = useMutation(PublishFlow);
   const [chosen, setChosen] = useState("");
@@ -62,6 +78,7 @@ export default function FlowDesignerPage() {
   const imports = useRef<Promise<unknown>>(Promise.resolve());
   const flows = data?.flows.edges.map((e) => e.node) ?? [];
   const roles = data?.roles.edges.map((e) => e.node) ?? [];
+  const forms = data?.forms.edges.map((e) => e.node) ?? [];
   const flow = flows.find((f) => f.id === chosen);
   const xml = (flow?.draft ?? flow?.publishedVersion)?.bpmnXml;
   const formVersion = flow?.form?.draft ?? flow?.form?.publishedVersion;
@@ -137,6 +154,17 @@ export default function FlowDesignerPage() {
     mark(found);
     setStatus(found.length ? "" : t("flowPanel.published", { number: result.data?.publishFlow.version?.number }));
   }
+  async function createFlow(e: React.FormEvent) {
+    e.preventDefault();
+    const result = await create({ input: { ...draft, definition: blank(draft.key, draft.name) } });
+    const found = result.error ? [{ message: result.error.message }] : (result.data?.createFlow.errors ?? []);
+    mark(found);
+    const made = result.data?.createFlow.flow;
+    if (!found.length && made) {
+      refetch({ requestPolicy: "network-only" });
+      setChosen(made.id);
+    }
+  }
   async function exportXml() {
     const { xml: edited } = (await modeler?.saveXML({ format: true })) ?? {};
     if (!edited) return;
@@ -162,6 +190,18 @@ export default function FlowDesignerPage() {
             {flows.map((f) => (<option key={f.id} value={f.id}>{f.name} ({f.key})</option>))}
           </select>
         </label>
+        <form onSubmit={createFlow} className="inline-form" data-testid="new-flow">
+          <label>{t("flowPanel.newKey")}<input required value={draft.key} onChange={(e) => setDraft({ ...draft, key: e.target.value })} /></label>
+          <label>{t("flowPanel.newName")}<input required value={draft.name} onChange={(e) => setDraft({ ...draft, name: e.target.value })} /></label>
+          <label>
+            {t("flowPanel.newForm")}
+            <select required value={draft.formId} onChange={(e) => setDraft({ ...draft, formId: e.target.value })}>
+              <option value="">—</option>
+              {forms.map((f) => (<option key={f.id} value={f.id}>{f.name} ({f.key})</option>))}
+            </select>
+          </label>
+          <button type="submit">{t("flowPanel.create")}</button>
+        </form>
         {flow && (
           <div className="buttons">
             <button disabled={!ready} onClick={() => void save()}>{t("designer.save")}</button>

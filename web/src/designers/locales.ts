@@ -52,6 +52,10 @@ const zh = {
       archives: "办结即归档（须直接通向结束）",
     },
     published: "已发布第 {{number}} 版",
+    newKey: "新流程标识",
+    newName: "新流程名称",
+    newForm: "所用表单",
+    create: "新建流程",
   },
   docTypes: {
     title: "公文种类",
@@ -129,6 +133,10 @@ const en = {
       archives: "Archive when done (must lead straight to the end)",
     },
     published: "Published version {{number}}",
+    newKey: "New flow key",
+    newName: "New flow name",
+    newForm: "Form it uses",
+    create: "New flow",
   },
   docTypes: {
     title: "Document types",
