@@ -141,7 +141,7 @@ class TestAnAdminPlacesPortalComponents:
         await form.get_by_label("主色", exact=True).fill("#12345")
         await form.get_by_role("button", name="保存").click()
         await expect(form.locator('[data-field-error="primaryColor"]')).to_contain_text(
-            "not a CSS hex colour"
+            "不是 CSS 十六进制颜色"
         )
         await form.get_by_label("主色", exact=True).fill("#8a1c1c")
         await form.get_by_role("button", name="保存").click()

@@ -155,7 +155,9 @@ async def test_an_authorization_response_from_another_issuer_is_refused(app: Por
     """RFC 9207: the provider names itself in `iss`; a browser sign-in (tests/sso/test_claims.py)
     shows the right one is accepted."""
     for iss, reason in (("http://evil.example", "not from the portal"), (None, "lacks the iss")):
-        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
+        async with aiohttp.ClientSession(
+            cookie_jar=aiohttp.CookieJar(unsafe=True), headers={"Accept-Language": "en"}
+        ) as http:
             async with http.get(f"{app.url}/auth/login", allow_redirects=False) as started:
                 assert started.status == 302
                 state = parse_qs(urlsplit(started.headers["Location"]).query)["state"][0]
