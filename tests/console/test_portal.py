@@ -176,7 +176,7 @@ class TestAnAdminPlacesPortalComponents:
         await colleague.get_by_role("button", name="发布", exact=True).click()
         await expect(colleague.get_by_role("status")).to_have_text("已发布第 2 版")
         await page.get_by_role("button", name="发布", exact=True).click()
-        await expect(page.get_by_role("alert")).to_contain_text("version 2, you sent 1")
+        await expect(page.get_by_role("alert")).to_contain_text("版本 2，您提交的是 1")
         await page.get_by_role("button", name="放弃草稿").click()
         await expect(page.locator("[data-placement]")).to_have_count(1)
         await expect(page.get_by_text("当前第 2 版")).to_be_visible()
