@@ -17,13 +17,6 @@ from strawberry.file_uploads.utils import replace_placeholders_with_files
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
-    ErrorMessage,
-    SubscribeMessage,
-)
 
 from auth.authenticator import Authenticator
 from auth.clients import Network, RateLimiter, client_address
@@ -40,6 +33,7 @@ from server.metrics import WEBSOCKETS
 from server.outages import says_unavailable
 from server.refusals import Refused
 from server.tenant_rate import TenantRate
+from server.transport_ws import TransportWS, query_size_error
 from services import usage
 from services.documents.attachments import AttachmentPolicy
 from services.documents.storage import Incoming
@@ -52,45 +46,6 @@ JSON = "application/json"
 ACCEPT = web.ResponseKey("accept", str)
 UPLOADS: web.RequestKey[list[Incoming]] = web.RequestKey("uploads", list)
 SESSION = web.RequestKey("session", sessions.Session)
-
-
-def query_size_error(query: object, limit: int) -> Refused | None:
-    """Documents are capped before parsing: the token limit does not count comments (nor the
-    length of strings), so a large comment-only query would otherwise cost CPU to lex."""
-    if isinstance(query, str) and len(query) > limit // 4 and len(query.encode()) > limit:
-        return Refused(
-            413,
-            _("The query document is larger than {limit} bytes", limit=limit),
-            "QUERY_TOO_LARGE",
-        )
-    return None
-
-
-class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with the query size cap of HTTP requests."""
-
-    view: GraphQLView
-
-    async def handle_connection_init(self, message: Any) -> None:
-        await super().handle_connection_init(message)
-        self.connection_init_timeout_task = None  # done: not kept for the connection's life
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        payload = message.get("payload") or {}
-        refused = query_size_error(payload.get("query"), self.view.max_query_bytes)
-        if not refused and self.view.trusted is not None:
-            try:
-                payload["query"] = await self.view.trusted.resolve(
-                    payload.get("query"), payload.get("extensions"), payload.get("documentId")
-                )
-            except operations.Unknown as exc:
-                refused = Refused(400, exc.message, exc.code)
-        if refused and self.connection_acknowledged:
-            reason = translate(refused.reason, self.context.language)
-            error: Any = {"message": reason, "extensions": {"code": refused.code}}
-            await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
-            return
-        await super().handle_subscribe(message)
 
 
 class GraphQLView(BaseView[Context, None]):
