@@ -51,7 +51,7 @@ endif
 run: $(BIN)/officecloud graphiql console
 	OFFICECLOUD_DEV_MODE=true OFFICECLOUD_PORT=$(PORT) $(BIN)/officecloud serve --demo
 
-test: $(BIN)/officecloud lint typecheck contract web-test pytest
+test: $(BIN)/officecloud lint typecheck contract web-test pytest mutation-sample
 
 # The browser tests drive Debian's chromium (no browser download).
 browser:
@@ -87,7 +87,7 @@ test-fast: $(BIN)/officecloud graphiql
 	$(BIN)/pytest -n $(TEST_WORKERS) --dist loadfile -m "not slow" $(PYTEST_ARGS)
 
 # Mutation testing (docs/testing.md): every mutant of workflow/ and services/ (hours; pass
-# MUTATION_ARGS="workflow/" for one area), or the seeded sample `make test` runs (minutes).
+# MUTATION_ARGS="workflow/" for one area), or the seeded sample `make test` ends with (minutes).
 mutation: $(BIN)/officecloud
 	nice -n 19 $(BIN)/python -m tests.mutation full $(MUTATION_ARGS)
 
