@@ -6,7 +6,20 @@ import itertools
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from workflow import FlowDefinition, Instance, Step, TaskStatus, act, assign, start
+import pytest
+
+from workflow import (
+    EngineError,
+    FlowDefinition,
+    Instance,
+    Problem,
+    Step,
+    TaskStatus,
+    act,
+    assign,
+    start,
+    validate,
+)
 from workflow.actions import Action
 
 NOW = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
@@ -116,3 +129,70 @@ def open_task(inst: Instance, node_id: str, user: str | None = None) -> str:
 
 def open_nodes(inst: Instance) -> list[str]:
     return sorted({t.node_id for t in inst.tasks if t.status is TaskStatus.OPEN})
+
+
+def expect(code: str, defn: FlowDefinition, inst: Instance, action: Action) -> EngineError:
+    """The action is refused with `code` and the instance is left exactly as it was."""
+    before = inst.to_json()
+    with pytest.raises(EngineError) as info:
+        do(defn, inst, action)
+    assert info.value.code == code, info.value
+    assert inst.to_json() == before  # nothing changed
+    return info.value
+
+
+FIELDS = {"amount", "title", "applicant", "applicant.dept", "handler"}
+
+
+def problems(defn: FlowDefinition, fields: set[str] | None = FIELDS, **kw: Any) -> list[Problem]:
+    return [p for p in validate(defn, fields, **kw) if p.severity == "error"]
+
+
+def only(
+    defn: FlowDefinition,
+    code: str,
+    *,
+    node: str | None = None,
+    transition: str | None = None,
+    fields: set[str] | None = FIELDS,
+    **kw: Any,
+) -> Problem:
+    """The first error of `code`, checked to name its node or transition."""
+    found = [p for p in problems(defn, fields, **kw) if p.code == code]
+    assert found, (code, validate(defn, fields, **kw))
+    p = found[0]
+    if node is not None:
+        assert p.node_id == node
+        assert f"'{node}'" in p.message
+    if transition is not None:
+        assert p.transition_id == transition
+        assert f"'{transition}'" in p.message
+    return p
+
+
+def parallel_flow() -> FlowDefinition:
+    """draft, then a split into a1 → a2 and b, joined before sign."""
+    return graph(
+        [
+            start_node(),
+            task("draft"),
+            par("p"),
+            task("a1", "ua"),
+            task("a2", "ua2"),
+            task("b", "ub"),
+            par("j"),
+            task("sign", "s"),
+            end_node(),
+        ],
+        [
+            edge("start", "draft"),
+            edge("draft", "p"),
+            edge("p", "a1"),
+            edge("a1", "a2"),
+            edge("a2", "j"),
+            edge("p", "b"),
+            edge("b", "j"),
+            edge("j", "sign"),
+            edge("sign", "end"),
+        ],
+    )
