@@ -8,8 +8,8 @@ from __future__ import annotations
 import pytest
 
 from tests.conftest import FIXTURES
+from tests.workflow.bpmn_support import rich_definition
 from tests.workflow.support import chain, countersign, task
-from tests.workflow.test_bpmn import _rich_definition
 from workflow import FlowDefinition, dispatch_template, export_bpmn, import_bpmn, receipt_template
 
 EXPORTED = FIXTURES / "bpmn-exported"
@@ -34,7 +34,7 @@ def _options() -> FlowDefinition:
 
 
 FLOWS = {
-    "rich": _rich_definition,
+    "rich": rich_definition,
     "dispatch": dispatch_template,
     "receipt": receipt_template,
     "options": _options,

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflow.test_bpmn import _LINE, _wrap
+from tests.workflow.bpmn_support import LINE, wrap
 from workflow import import_bpmn
 from workflow.bpmn import NS
 from workflow.bpmn.reading import MAX_BPMN_BYTES
@@ -14,7 +14,7 @@ _TASK = '<bpmn:userTask id="a" camunda:assignee="zhang"/>'
 
 
 def _with_task(element: str, oc: bool = False) -> str:
-    xml = _wrap(_LINE.replace(_TASK, element))
+    xml = wrap(LINE.replace(_TASK, element))
     return xml.replace('id="d"', f'id="d" xmlns:oc="{NS["oc"]}"') if oc else xml
 
 
@@ -28,7 +28,7 @@ def _extension(inner: str, attrs: str = "") -> str:
 CASES = {
     "not-bpmn": ("<foo/>", "BPMN_PARSE", None, "root element is foo, not bpmn:definitions"),
     "no-process": (
-        _wrap("").replace('<bpmn:process id="p"></bpmn:process>', ""),
+        wrap("").replace('<bpmn:process id="p"></bpmn:process>', ""),
         "BPMN_NO_PROCESS",
         None,
         "the file has no bpmn:process",
@@ -52,7 +52,7 @@ CASES = {
         "a userTask in process 'p' has no id",
     ),
     "flow-without-id": (
-        _wrap(_LINE.replace('<bpmn:sequenceFlow id="f2"', "<bpmn:sequenceFlow")),
+        wrap(LINE.replace('<bpmn:sequenceFlow id="f2"', "<bpmn:sequenceFlow")),
         "BPMN_MISSING_ID",
         None,
         "a sequenceFlow has no id",
@@ -77,8 +77,8 @@ CASES = {
         "node 'a': deadline hours are not numbers",
     ),
     "message-start": (
-        _wrap(
-            _LINE.replace(
+        wrap(
+            LINE.replace(
                 '<bpmn:startEvent id="s"/>',
                 '<bpmn:startEvent id="s"><bpmn:messageEventDefinition id="m"/></bpmn:startEvent>',
             )
@@ -89,7 +89,7 @@ CASES = {
         "end events are supported)",
     ),
     "diagram-part": (
-        _wrap(_LINE, f'<bpmndi:BPMNLabelStyle xmlns:bpmndi="{NS["bpmndi"]}" id="ls"/>'),
+        wrap(LINE, f'<bpmndi:BPMNLabelStyle xmlns:bpmndi="{NS["bpmndi"]}" id="ls"/>'),
         "BPMN_UNSUPPORTED",
         "ls",
         "BPMNLabelStyle 'ls' (bpmndi:BPMNLabelStyle) in definitions is not supported",
@@ -114,11 +114,11 @@ def test_what_is_imported_with_a_change_is_a_warning() -> None:
     assert [(p.code, p.node_id, p.severity, p.message) for p in problems] == [
         ("BPMN_UNTYPED_TASK", "a", "warning", "task 'a' has no type; imported as a user task")
     ]
-    noted = _LINE.replace(
+    noted = LINE.replace(
         '<bpmn:startEvent id="s"/>',
         '<bpmn:startEvent id="s"><bpmn:documentation>起点</bpmn:documentation></bpmn:startEvent>',
     )
-    defn, problems = import_bpmn(_wrap(noted))
+    defn, problems = import_bpmn(wrap(noted))
     assert defn is not None
     assert [(p.code, p.node_id, p.severity, p.message) for p in problems] == [
         (
@@ -128,18 +128,18 @@ def test_what_is_imported_with_a_change_is_a_warning() -> None:
             "documentation (bpmn:documentation) in node 's' is ignored",
         )
     ]
-    terminate = _LINE.replace(
+    terminate = LINE.replace(
         '<bpmn:endEvent id="e"/>',
         '<bpmn:endEvent id="e"><bpmn:terminateEventDefinition id="t"/></bpmn:endEvent>',
     )
-    defn, problems = import_bpmn(_wrap(terminate))
+    defn, problems = import_bpmn(wrap(terminate))
     assert (problems, defn and defn.node("e").terminate) == ([], True)
-    drawn = _wrap(_LINE, f'<bpmndi:BPMNDiagram xmlns:bpmndi="{NS["bpmndi"]}" id="dg"/>')
+    drawn = wrap(LINE, f'<bpmndi:BPMNDiagram xmlns:bpmndi="{NS["bpmndi"]}" id="dg"/>')
     assert import_bpmn(drawn)[1] == [], "the diagram is ours to redraw, silently"
 
 
 def test_a_file_may_be_as_large_as_the_limit_and_no_larger() -> None:
-    line = _wrap(_LINE)
+    line = wrap(LINE)
     exact = line.replace(
         "</bpmn:definitions>", " " * (MAX_BPMN_BYTES - len(line)) + "</bpmn:definitions>"
     )
@@ -224,11 +224,11 @@ def test_a_value_our_schema_refuses_is_named_by_its_place() -> None:
 
 
 def test_a_process_without_an_id_and_empty_extensions_import_quietly() -> None:
-    body = _LINE.replace(
+    body = LINE.replace(
         '<bpmn:startEvent id="s"/>',
         '<bpmn:startEvent id="s"><bpmn:extensionElements/></bpmn:startEvent>',
     )
-    defn, problems = import_bpmn(_wrap(body).replace('<bpmn:process id="p">', "<bpmn:process>"))
+    defn, problems = import_bpmn(wrap(body).replace('<bpmn:process id="p">', "<bpmn:process>"))
     assert problems == []
     assert defn is not None
     assert (defn.id, [n.id for n in defn.nodes]) == ("flow", ["s", "a", "e"])
