@@ -7,7 +7,6 @@ import asyncio
 import json
 import sqlite3
 import uuid
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -15,65 +14,13 @@ import aiohttp
 import pytest
 from aiohttp.test_utils import TestServer
 from graphql import GraphQLInputObjectType, get_named_type
-from tortoise import connections
 
 from schema import build_schema
 from tests.conftest import GraphQL, gid, ws_url
 from tests.documents.support import DOC, Office
 from tests.processes import env_for, run, serving
+from tests.server.unchanged import NUL, refused, snapshot
 from tests.ws_client import Socket
-
-NUL = "\x00"
-TENANT_TABLES = (
-    "org_unit",
-    "app_user",
-    "role",
-    "role_assignment",
-    "document_type",
-    "document_template",
-    "document",
-    "document_event",
-    "task",
-    "attachment",
-    "form_definition",
-    "form_version",
-    "flow_definition",
-    "flow_version",
-    "audit_entry",
-    "exchange_dispatch",
-    "exchange_incoming",
-)
-GLOBAL_TABLES = ("tenant", "tenant_application")
-
-
-async def snapshot(tenant_ids: Iterable[uuid.UUID]) -> dict[str, Any]:
-    """Count and checksum of every row of the tables a request could touch: of the given
-    tenants for tenant-owned ones, all rows of the global ones; events by count."""
-    db = connections.get("default")
-    ids = [str(t) for t in tenant_ids]
-    found: dict[str, Any] = {}
-    for table in (*TENANT_TABLES, *GLOBAL_TABLES, "outbox_event"):
-        where = "WHERE tenant_id::text = ANY($1::text[])" if table in TENANT_TABLES else ""
-        digest = (
-            "''" if table == "outbox_event" else "md5(string_agg(t::text, ',' ORDER BY t::text))"
-        )
-        rows = await db.execute_query_dict(
-            f"SELECT count(*) AS n, {digest} AS digest FROM {table} t {where}",  # noqa: S608
-            [ids] if where else None,
-        )
-        found[table] = (rows[0]["n"], rows[0]["digest"])
-    return found
-
-
-def refused(result: Any, code: str = "BAD_USER_INPUT") -> dict[str, Any]:
-    """The one typed GraphQL error of a request that did not run."""
-    assert result.status == 200, result.body
-    assert result.body.get("data") is None, result.body
-    [error] = result.errors
-    assert error["extensions"]["code"] == code, error
-    assert "Internal" not in error["message"]
-    return dict(error)
-
 
 CREATE = """mutation($input: CreateDocumentInput!) {
   createDocument(input: $input) { document { id } errors { code message field } } }"""
@@ -301,178 +248,6 @@ async def test_statistics_time_zone_and_unfetchable_nodes_are_typed_answers(
     assert garbage.errors[0]["extensions"]["code"] == "BAD_USER_INPUT"
     own = gid("User", department.admin.id)
     assert (await gql(node, {"id": own}, token=token)).data == {"node": {"id": own}}
-
-
-async def post_raw(server: TestServer, body: bytes, token: str, **headers: str) -> Any:
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(
-            server.make_url("/graphql"),
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                "Authorization": f"Bearer {token}",
-                **headers,
-            },
-        ) as response,
-    ):
-        text = await response.text()
-        assert response.content_type in ("application/json", "application/graphql-response+json")
-        return response.status, json.loads(text)
-
-
-async def test_malformed_bodies_are_400_with_a_json_error(
-    server: TestServer, gql: GraphQL, make_department: Any
-) -> None:
-    department = await make_department()
-    token = gql.token(department.admin, department.tenant)
-    await gql("{ viewer { user { id } } }", token=token)
-    before = await snapshot([department.tenant.id])
-    deep = b"[" * 50_000 + b"]" * 50_000
-    deep_object = b'{"query": "{ viewer { user { id } } }", "variables": {"a": ' + deep + b"}}"
-    bodies = [
-        deep,
-        deep_object,
-        b'"x"',
-        b"[1, 2]",
-        b"1",
-        b"null",
-        b"\xff\xfe{}",
-        b'{"query": "\xc3"}',
-        b'{"query": "{ viewer { user { id } } }", "variables": {"a": "\\ud800"}}',
-    ]
-    for body in bodies:
-        for accept in ("application/json", "application/graphql-response+json"):
-            status, answer = await post_raw(server, body, token, Accept=accept)
-            assert status == 400, (body[:20], answer)
-            assert answer["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-            assert "data" not in answer
-    async with (
-        aiohttp.ClientSession() as http,
-        http.get(
-            server.make_url("/graphql"),
-            params={"query": "{ viewer { user { id } } }", "variables": "[" * 2000},
-            headers={"Authorization": f"Bearer {token}"},
-        ) as response,
-    ):
-        assert response.status == 400
-        assert (await response.json())["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-    assert await snapshot([department.tenant.id]) == before
-
-
-UPLOAD = """mutation($input: UploadAttachmentInput!) {
-  uploadAttachment(input: $input) { attachment { id } errors { code message } } }"""
-
-
-async def multipart(
-    server: TestServer, token: str, operations: Any, disposition: str
-) -> tuple[int, Any]:
-    """Written by hand: aiohttp's FormData refuses control characters in a file name."""
-    boundary = "----officecloud-test"
-    parts = [
-        ('name="operations"', json.dumps(operations)),
-        ('name="map"', json.dumps({"0": ["variables.input.file"]})),
-        (f'name="0"; {disposition}\r\nContent-Type: text/plain', "hi"),
-    ]
-    body = "".join(
-        f"--{boundary}\r\nContent-Disposition: form-data; {head}\r\n\r\n{content}\r\n"
-        for head, content in parts
-    )
-    headers = {
-        "Accept-Language": "en",
-        "Authorization": f"Bearer {token}",
-        "GraphQL-Require-Preflight": "1",
-        "Content-Type": f"multipart/form-data; boundary={boundary}",
-    }
-    async with (
-        aiohttp.ClientSession() as http,
-        http.post(
-            server.make_url("/graphql"),
-            data=(body + f"--{boundary}--\r\n").encode(),
-            headers=headers,
-        ) as response,
-    ):
-        return response.status, await response.json(content_type=None)
-
-
-async def test_uploads_with_control_characters_are_refused(
-    dispatch_office: Office, server: TestServer, database: Any
-) -> None:
-    tenant = dispatch_office.department.tenant.id
-    made = await dispatch_office.ok(
-        "writer",
-        "createDocument",
-        {"documentTypeId": dispatch_office.type_id, "title": "t", "formData": {"body": "x"}},
-        DOC,
-    )
-    doc_id = made["document"]["id"]
-    token = dispatch_office.token("writer")
-    staging = database.data_dir / "blobs"
-    operations = {"query": UPLOAD, "variables": {"input": {"documentId": doc_id, "file": None}}}
-    assert (await multipart(server, token, operations, 'filename="ok.txt"'))[0] == 200
-    files_before = sorted(p.name for p in staging.rglob("*") if p.is_file())
-    before = await snapshot([tenant])
-    for disposition in (
-        "filename*=UTF-8''a%00.txt",
-        "filename*=UTF-8''esc%1B%5B2J.txt",
-        'filename="bell\x07.txt"',
-    ):
-        status, body = await multipart(server, token, operations, disposition)
-        assert status == 400, body
-        assert body["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
-        assert body["errors"][0]["message"] in (
-            "The file name holds the character U+0000",
-            "The file name holds the character U+001B",
-            "The multipart body is malformed",
-        )
-    operations = {
-        "query": UPLOAD,
-        "variables": {"input": {"documentId": f"{doc_id}{NUL}", "file": None}},
-    }
-    status, body = await multipart(server, token, operations, 'filename="ok.txt"')
-    assert status == 200
-    assert body["errors"][0]["extensions"] == {
-        "code": "BAD_USER_INPUT",
-        "variable": ["input", "documentId"],
-    }
-    assert await snapshot([tenant]) == before
-    assert sorted(p.name for p in staging.rglob("*") if p.is_file()) == files_before
-
-
-@pytest.mark.parametrize(
-    "claims",
-    [
-        {"exp": "9999999999"},
-        {"exp": True},
-        {"nbf": "0"},
-        {"iat": "0"},
-        {"iat": False},
-        {"exp": [9999999999]},
-        {"nbf": None},
-    ],
-)
-async def test_time_claims_must_be_numeric_dates(
-    gql: GraphQL, make_department: Any, claims: dict[str, Any]
-) -> None:
-    department = await make_department()
-    before = await snapshot([department.tenant.id])
-    token = gql.token(department.admin, department.tenant, **claims)
-    mutation = 'mutation { createOrgUnit(input: {name: "x"}) { errors { code } } }'
-    for query in ("{ viewer { user { id } } }", mutation):
-        result = await gql(query, token=token)
-        assert result.status == 401, result.body
-        assert "NumericDate" in result.errors[0]["message"]
-        assert "NumericDate" in result.headers["WWW-Authenticate"]
-    assert await snapshot([department.tenant.id]) == before
-
-
-async def test_non_finite_time_claims_are_refused(gql: GraphQL, make_department: Any) -> None:
-    """JSON has no Infinity or NaN; a token that carries them anyway is malformed."""
-    department = await make_department()
-    for value in (float("inf"), float("nan")):
-        token = gql.token(department.admin, department.tenant, exp=value)
-        result = await gql("{ viewer { user { id } } }", token=token)
-        assert result.status == 401, result.body
 
 
 @pytest.mark.slow
