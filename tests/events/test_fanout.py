@@ -153,9 +153,9 @@ async def test_the_read_rule_decides_per_subscriber_before_any_render_is_shared(
     assert {e["payload"]["documentId"] for e in live[0]} == {secret_id}
     assert {e["payload"]["documentId"] for e in plain_events} == {plain_id}
     # the approval's events: one render each, shared by initiator and approver; the admin's
-    # subscription on the ordinary document renders its own events
+    # subscription on the ordinary document renders its own events. (No bound of reuses by
+    # renders: a render made just before the window opened may be reused inside it.)
     assert rendered["reused"] >= 1
-    assert rendered["reused"] <= rendered["shared"]
     assert rendered["alone"] == 0
 
 
