@@ -1,5 +1,6 @@
 """Row plans: a registered query that selects only columns, joins and paging of loaded types
-is answered from one SELECT per root field (and one COUNT for `totalCount`), read straight
+is answered from one SELECT per root field (`totalCount` rides on it as an uncorrelated
+subquery, evaluated once; an empty page asks for it on its own), read straight
 from the records: no model objects, no strawberry objects, no resolver calls.
 
 What it reads, and under which rule, is what the resolvers use, not a second spelling:
@@ -25,6 +26,7 @@ from typing import Any
 
 from graphql import (
     FieldNode,
+    GraphQLEnumType,
     GraphQLNonNull,
     GraphQLObjectType,
     SelectionSetNode,
@@ -54,7 +56,7 @@ from schema.compiled.sql import Statement, fetch
 from schema.nodes import LoadedNode
 
 PAGING = ("first", "after", "last", "before")
-KEEP = 256
+KEEP = 1024
 """Statements kept per plan (one per viewer and arguments)."""
 
 
@@ -176,7 +178,9 @@ class Connection:
         built = self.statements.get(key) or self._build(ctx, shape, len(cursor), key)
         records = await fetch(built.rows, [*built.params, *cursor, size + 1])
         total = 0
-        if self.count:
+        if self.count and records:
+            total = records[0][-1]
+        elif self.count:  # no row to carry it
             total = (await fetch(built.count, built.params[: built.root_params]))[0][0]
         return self._render(window(records, size, page), total)
 
@@ -187,7 +191,9 @@ class Connection:
         statement = Statement()
         root = statement.query(rows)
         root_params = len(statement.params)
-        text = [f"SELECT {', '.join(self.select.columns)} FROM {root} AS t0"]  # noqa: S608 (names from model metadata, values as parameters)
+        count = f"SELECT count(*) FROM {root} AS t0"  # noqa: S608 (names from model metadata, values as parameters)
+        columns = [*self.select.columns, f"({count})"] if self.count else self.select.columns
+        text = [f"SELECT {', '.join(columns)} FROM {root} AS t0"]  # noqa: S608
         for joined, loader, parent, foreign_key in self.select.joins:
             visible = loader.visible(ctx)
             if visible is None:
@@ -204,7 +210,6 @@ class Connection:
             text.append(f" WHERE ({', '.join(keys)}) {past} ({places})")
         direction = " DESC" if self.source.descending else ""
         text.append(f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ${n + cursor + 1}")
-        count = f"SELECT count(*) FROM {root} AS t0"  # noqa: S608
         built = Built("".join(text), count, statement.params, root_params)
         if len(self.statements) >= KEEP:
             self.statements.clear()
@@ -393,11 +398,21 @@ def _below(nodes: list[FieldNode]) -> list[SelectionSetNode]:
 
 def _converter(field: Any, gtype: Any) -> Callable[[Any], Any]:
     """The database value as the general path serialises it: the model's Python value, then
-    the GraphQL type's `serialize`."""
+    the GraphQL type's `serialize`; an enum's few values are converted once each."""
     complete = leaf(gtype)
     to_python = field.to_python_value
 
     def convert(value: Any) -> Any:
         return complete(None, to_python(value), None, None)
 
-    return convert
+    if not isinstance(gtype, GraphQLEnumType):
+        return convert
+    known: dict[Any, Any] = {}
+
+    def enum(value: Any) -> Any:
+        found = known.get(value)
+        if found is None:
+            found = known[value] = convert(value)
+        return found
+
+    return enum
