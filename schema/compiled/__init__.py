@@ -27,11 +27,11 @@ from typing import Any
 from prometheus_client import Counter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from models.scope import TenantSql
 from resolvers.context import Context
 from schema.compiled.compiler import Compiler
 from schema.compiled.plan import ObjectPlan
 from schema.compiled.rows import RowPlan, compile_rows
-from schema.compiled.sql import on_asyncpg
 
 log = logging.getLogger("officecloud.compiled")
 
@@ -57,7 +57,7 @@ class Plans:
             compiler = Compiler(executor.schema, executor.fragment_definitions, operation)
             try:
                 plan = compiler.root()
-                if plan is not None and on_asyncpg():
+                if plan is not None and TenantSql.postgres():  # row plans speak PostgreSQL
                     rows = compile_rows(compiler)
             except Exception:  # a compiler's bug must not fail the request: it runs as usual
                 log.exception("compiling an operation failed; it runs without a plan")

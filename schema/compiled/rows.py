@@ -39,6 +39,7 @@ from strawberry.relay.utils import to_base64
 from tortoise.models import Model
 from tortoise.queryset import QuerySet
 
+from models.scope import TenantSql
 from resolvers.dataloaders import ById
 from resolvers.pagination import (
     PageArgs,
@@ -52,7 +53,7 @@ from resolvers.pagination import (
 )
 from schema.compiled.compiler import Compiler, is_node_id
 from schema.compiled.plan import GiveWay, leaf
-from schema.compiled.sql import Statement, fetch
+from schema.compiled.sql import Statement
 from schema.nodes import LoadedNode
 
 PAGING = ("first", "after", "last", "before")
@@ -176,12 +177,13 @@ class Connection:
         shape = tuple(args.get(name) for name in source.shape)
         key = (ctx.actor, ctx.scope.tenant_id, shape, bool(cursor))
         built = self.statements.get(key) or self._build(ctx, shape, len(cursor), key)
-        records = await fetch(built.rows, [*built.params, *cursor, size + 1])
+        records = await built.tenant.records(built.rows, [*built.params, *cursor, size + 1])
         total = 0
         if self.count and records:
             total = records[0][-1]
         elif self.count:  # no row to carry it
-            total = (await fetch(built.count, built.params[: built.root_params]))[0][0]
+            count = await built.tenant.records(built.count, built.params[: built.root_params])
+            total = count[0][0]
         return self._render(window(records, size, page), total)
 
     def _build(self, ctx: Any, shape: tuple[Any, ...], cursor: int, key: tuple[Any, ...]) -> Built:
@@ -190,8 +192,10 @@ class Connection:
             raise GiveWay
         statement = Statement()
         root = statement.query(rows)
+        tenant = TenantSql([ctx.scope.tenant_id])
+        scoped = f" WHERE TRUE{tenant.where('t0', statement.params)}"
         root_params = len(statement.params)
-        count = f"SELECT count(*) FROM {root} AS t0"  # noqa: S608 (names from model metadata, values as parameters)
+        count = f"SELECT count(*) FROM {root} AS t0{scoped}"  # noqa: S608 (names from model metadata, values as parameters)
         columns = [*self.select.columns, f"({count})"] if self.count else self.select.columns
         text = [f"SELECT {', '.join(columns)} FROM {root} AS t0"]  # noqa: S608
         for joined, loader, parent, foreign_key in self.select.joins:
@@ -204,13 +208,14 @@ class Connection:
             )
         keys = [self.select.columns[i] for i in self.order]
         n = len(statement.params)
+        text.append(scoped)
         if cursor:
             past = "<" if self.source.descending else ">"
             places = ", ".join(f"${n + i + 1}" for i in range(cursor))
-            text.append(f" WHERE ({', '.join(keys)}) {past} ({places})")
+            text.append(f" AND ({', '.join(keys)}) {past} ({places})")
         direction = " DESC" if self.source.descending else ""
         text.append(f" ORDER BY {', '.join(k + direction for k in keys)} LIMIT ${n + cursor + 1}")
-        built = Built("".join(text), count, statement.params, root_params)
+        built = Built("".join(text), count, statement.params, root_params, tenant)
         if len(self.statements) >= KEEP:
             self.statements.clear()
         self.statements[key] = built
@@ -260,7 +265,9 @@ class Built:
     count: str
     params: list[Any]
     root_params: int
-    """The first parameters, which are the root queryset's: those of the count."""
+    """The first parameters (the root queryset's and the tenant's): those of the count."""
+    tenant: TenantSql
+    """Runs the statements; its tenant predicate (`WHERE t0.tenant_id = …`) is in both."""
 
 
 class RowPlan:

@@ -1,13 +1,12 @@
 """The SQL of Tortoise querysets, for splicing into a row plan's statement: the read rules
-stay the querysets the loaders run (`visible`), rendered here instead of being spelled twice."""
+stay the querysets the loaders run (`visible`), rendered here instead of being spelled twice.
+The statement runs through `models.scope.TenantSql`, as all raw SQL does."""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-from tortoise import connections
-from tortoise.backends.asyncpg.client import AsyncpgDBClient
 from tortoise.queryset import QuerySet
 
 PLACEHOLDER = re.compile(r"\$(\d+)")
@@ -41,14 +40,3 @@ class Statement:
 
     def sql(self) -> str:
         return "".join(self.text)
-
-
-def on_asyncpg() -> bool:
-    """Row plans speak PostgreSQL; on the embedded SQLite default the resolvers answer."""
-    return isinstance(connections.get("default"), AsyncpgDBClient)
-
-
-async def fetch(text: str, params: list[Any]) -> list[Any]:
-    """Records through Tortoise's client: its pool, its transaction if one is open, its log."""
-    _, rows = await connections.get("default").execute_query(text, params)
-    return list(rows)
