@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ErrorMessage,
@@ -16,6 +17,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from i18n import _
 from i18n.catalogues import translate
 from resolvers.context import Context
+from schema import rendering
 from server import operations
 from server.refusals import Refused
 
@@ -36,7 +38,8 @@ def query_size_error(query: object, limit: int) -> Refused | None:
 
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with the query size cap of HTTP requests."""
+    """graphql-transport-ws with the query size cap of HTTP requests, and each operation's
+    `Outlet`: a subscription's shared renders are written straight to the socket."""
 
     view: GraphQLView
 
@@ -60,3 +63,7 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return
         await super().handle_subscribe(message)
+
+    async def run_operation(self, operation: Operation[Context, None]) -> None:
+        rendering.OUTLET.set(rendering.Outlet(self.context.response, operation.id))
+        await super().run_operation(operation)
