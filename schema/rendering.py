@@ -90,28 +90,32 @@ class Outlet:
     messages are written straight to the socket, the same bytes strawberry would send
     (`{"id":…,"type":"next","payload":{"data":…}}`), without graphql-core's and strawberry's
     per-result steps. The transport makes one per operation (`OUTLET`, in the operation's
-    task); the operation's executor joins it when it is a subscription."""
+    task); the operation's executor joins it when it is a subscription. The class key and the
+    message's start are made on the first event: an idle subscription holds neither."""
 
-    __slots__ = ("executor", "key", "prefix", "socket")
+    __slots__ = ("executor", "key", "operation_id", "prefix", "socket")
 
     def __init__(self, socket: web.WebSocketResponse, operation_id: str) -> None:
         self.socket = socket
-        self.prefix = b'{"id":' + orjson.dumps(operation_id)
+        self.operation_id = operation_id
         self.executor: SharedRenders | None = None
         self.key: str | None = None
         """The subscription's part of the visibility class; None: nothing is shared."""
-
-    def join(self, executor: SharedRenders) -> None:
-        self.executor = executor
-        self.key = class_key(executor)
+        self.prefix = b""
 
     def shared(self, event: Any, typed: Callable[[Any], Any]) -> bytes | None:
         """The end of the `next` message of `event` (anything with an integer `id`) for this
         subscription's class, rendered once per class with `typed(event)` as the root value;
         None when the render may not be shared or has errors: the general path renders it
         for this subscriber alone."""
-        key, executor = self.key, self.executor
-        if key is None or executor is None:
+        executor = self.executor
+        if executor is None:
+            return None
+        if not self.prefix:
+            self.key = class_key(executor)
+            self.prefix = b'{"id":' + orjson.dumps(self.operation_id)
+        key = self.key
+        if key is None:
             return None
         index = (event.id, key)
         done = _renders.get(index)
@@ -153,7 +157,7 @@ class SharedRenders(CompilingExecutor):
         super().__init__(*args, **kwargs)
         outlet = OUTLET.get()
         if outlet is not None and self.operation.operation == OperationType.SUBSCRIPTION:
-            outlet.join(self)
+            outlet.executor = self
 
     def build_per_event_executor(self, payload: Any) -> Any:
         """The general path: this subscriber's own render."""
