@@ -89,9 +89,10 @@ class Outlet:
     """One subscription operation's websocket, for events whose render is shared: their `next`
     messages are written straight to the socket, the same bytes strawberry would send
     (`{"id":…,"type":"next","payload":{"data":…}}`), without graphql-core's and strawberry's
-    per-result steps. The transport makes one per operation (`OUTLET`, in the operation's
-    task); the operation's executor joins it when it is a subscription. The class key and the
-    message's start are made on the first event: an idle subscription holds neither."""
+    per-result steps. The transport makes one per operation (`OUTLET`, in the context the
+    operation's task starts with); its executor joins it when it is a subscription. The class
+    key and the message's start are made on the first event: an idle subscription holds
+    neither."""
 
     __slots__ = ("executor", "key", "operation_id", "prefix", "socket")
 

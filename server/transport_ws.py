@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING, Any
 
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
-    Operation,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ErrorMessage,
@@ -62,8 +61,9 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             error: Any = {"message": reason, "extensions": {"code": refused.code}}
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return
-        await super().handle_subscribe(message)
-
-    async def run_operation(self, operation: Operation[Context, None]) -> None:
-        rendering.OUTLET.set(rendering.Outlet(self.context.response, operation.id))
-        await super().run_operation(operation)
+        # the operation's task starts with a copy of this context: the outlet is its alone
+        outlet = rendering.OUTLET.set(rendering.Outlet(self.context.response, message["id"]))
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            rendering.OUTLET.reset(outlet)
