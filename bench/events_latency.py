@@ -2,6 +2,7 @@
 subscription connection.
 
     .venv/bin/python bench/events_latency.py [--subscribers 1000] [--events 60] [--rate 5]
+        [--client-processes 2]
 
 Starts its own pieces and removes them afterwards: a database `oc_bench_…` on the PostgreSQL at
 BENCH_PG_URL (default postgresql://postgres@127.0.0.1:5432/postgres), a throwaway redis-server on
@@ -10,9 +11,10 @@ a free port, and two `officecloud serve` processes. Half the subscribers connect
 so half of every event's deliveries cross Redis.
 
 Latency is measured per delivery, from the event's `occurredAt` (stamped when the row is
-inserted, a millisecond or two before commit, on the same clock) to the moment the benchmark
-client has read the message, so it includes the client's own queueing: all subscribers live in
-this one Python process.
+inserted, a millisecond or two before commit, on the same clock) to the moment a client process
+has read the message, so it includes the client's own queueing. The subscribers are spread over
+`--client-processes` processes (`events_clients.py`), so that queueing is that of
+`subscribers / client processes` sockets per process.
 """
 
 from __future__ import annotations
@@ -20,7 +22,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import gc
 import os
 import resource
 import shutil
@@ -33,7 +34,6 @@ import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -42,9 +42,8 @@ import asyncpg
 import orjson
 
 CLI = str(Path(sys.executable).with_name("officecloud"))
+CLIENT = Path(__file__).with_name("events_clients.py")
 PG_ADMIN_URL = os.environ.get("BENCH_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
-SUBSCRIPTION = "subscription { tenantEvents { id occurredAt } }"
-OCCURRED: dict[int, float] = {}
 
 
 def free_port() -> int:
@@ -67,37 +66,51 @@ def rss_kib(pid: int) -> int:
     raise RuntimeError("no VmRSS")
 
 
-class Subscriber:
+class Clients:
+    """Client processes (`events_clients.py`), each holding its share of the subscribers."""
+
     def __init__(self) -> None:
-        self.latencies: list[float] = []
-        self.received: list[int] = []
-        self.arrived: dict[int, float] = {}
-        self.ws: aiohttp.ClientWebSocketResponse | None = None
+        self.children: list[asyncio.subprocess.Process] = []
 
-    async def open(self, http: aiohttp.ClientSession, url: str, token: str) -> None:
-        self.ws = await http.ws_connect(url, protocols=["graphql-transport-ws"], heartbeat=None)
-        init = {"type": "connection_init", "payload": {"authorization": f"Bearer {token}"}}
-        await self.ws.send_str(orjson.dumps(init).decode())
-        ack = await self.ws.receive(timeout=30)
-        assert ack.type == aiohttp.WSMsgType.TEXT
-        assert "connection_ack" in ack.data
-        subscribe = {"id": "1", "type": "subscribe", "payload": {"query": SUBSCRIPTION}}
-        await self.ws.send_str(orjson.dumps(subscribe).decode())
+    async def open(self, processes: int, subscribers: int, bases: list[str], token: str) -> float:
+        """Start the processes; the seconds until the slowest had sent every subscription."""
+        shares = [
+            subscribers // processes + (i < subscribers % processes) for i in range(processes)
+        ]
+        first = 0
+        for count in shares:
+            spec = {"bases": bases, "token": token, "first": first, "count": count}
+            self.children.append(
+                await asyncio.create_subprocess_exec(
+                    sys.executable, str(CLIENT), orjson.dumps(spec).decode(),
+                    stdin=subprocess.PIPE, stdout=subprocess.PIPE, limit=2**28,
+                )
+            )  # fmt: skip
+            first += count
+        return max(a["opened"] for a in await self.answers())
 
-    async def read(self) -> None:
-        assert self.ws is not None
-        async for message in self.ws:
-            now = time.time()
-            data = orjson.loads(message.data)
-            if data["type"] != "next":
-                continue
-            event = data["payload"]["data"]["tenantEvents"]
-            event_id = int(event["id"])
-            self.received.append(event_id)
-            self.arrived[event_id] = now
-            occurred = datetime.fromisoformat(event["occurredAt"]).timestamp()
-            OCCURRED[event_id] = occurred
-            self.latencies.append(now - occurred)
+    async def ask(self, command: dict[str, Any]) -> list[dict[str, Any]]:
+        for child in self.children:
+            assert child.stdin is not None
+            child.stdin.write(orjson.dumps(command) + b"\n")
+        return await self.answers()
+
+    async def answers(self) -> list[dict[str, Any]]:
+        async def one(child: asyncio.subprocess.Process) -> dict[str, Any]:
+            assert child.stdout is not None
+            line = await child.stdout.readline()
+            if not line:
+                raise RuntimeError(f"client process {child.pid} ended")
+            answer: dict[str, Any] = orjson.loads(line)
+            return answer
+
+        return await asyncio.gather(*(one(c) for c in self.children))
+
+    async def close(self) -> None:
+        for child in self.children:
+            if child.returncode is None:
+                child.kill()
+            await child.wait()
 
 
 @contextlib.asynccontextmanager
@@ -219,77 +232,69 @@ async def run(args: argparse.Namespace, bases: list[str], pids: list[int], token
             assert data["updateOrgUnit"]["errors"] == [], data
 
         # Warm both processes up (imports, caches, first feed) before measuring memory.
-        warm = [Subscriber() for _ in range(20)]
-        for i, s in enumerate(warm):
-            await s.open(http, bases[i % 2] + "/graphql", token)
-        readers = [asyncio.create_task(s.read()) for s in warm]
-        await mutate(0)
+        warm = Clients()
+        try:
+            await warm.open(1, 20, bases, token)
+            await mutate(0)
+            await warm.ask({"wait": 1, "seconds": 30})
+            await warm.ask({"finish": True})
+        finally:
+            await warm.close()
         await asyncio.sleep(1.0)
-        for s in warm:
-            assert s.ws is not None
-            await s.ws.close()
-        await asyncio.gather(*readers, return_exceptions=True)
-        await asyncio.sleep(1.0)
-        gc.collect()
         before = [rss_kib(p) for p in pids]
 
-        subscribers = [Subscriber() for _ in range(args.subscribers)]
-        gate = asyncio.Semaphore(50)
+        clients = Clients()
+        try:
+            opened = await clients.open(args.client_processes, args.subscribers, bases, token)
+            await asyncio.sleep(3.0)
+            after = [rss_kib(p) for p in pids]
+            # One event to confirm every subscription is live, then the measured ones.
+            await mutate(1)
+            assert all(a["complete"] for a in await clients.ask({"wait": 1, "seconds": 30}))
+            await clients.ask({"clear": True})
+            mutated: list[float] = []
+            cpu_before = [cpu_seconds(p) for p in pids]
+            for n in range(args.events):
+                t0 = time.time()
+                await mutate(n + 2)
+                mutated.append(time.time() - t0)
+                await asyncio.sleep(max(0.0, 1 / args.rate - (time.time() - t0)))
+            waited = await clients.ask({"wait": args.events + 1, "seconds": 60})
+            server_cpu = [cpu_seconds(p) - b for p, b in zip(pids, cpu_before, strict=True)]
+            results = await clients.ask({"finish": True})
+        finally:
+            await clients.close()
+    report(args, opened, mutated, server_cpu, before, after, waited, results)
 
-        async def open_one(i: int, s: Subscriber) -> None:
-            async with gate:
-                await s.open(http, bases[i % 2] + "/graphql", token)
 
-        started = time.monotonic()
-        await asyncio.gather(*(open_one(i, s) for i, s in enumerate(subscribers)))
-        opened = time.monotonic() - started
-        readers = [asyncio.create_task(s.read()) for s in subscribers]
-        await asyncio.sleep(3.0)
-        after = [rss_kib(p) for p in pids]
-        per_connection = [
-            (a - b) / (args.subscribers / 2) for a, b in zip(after, before, strict=True)
-        ]
-
-        # One event to confirm every subscription is live, then the measured ones.
-        await mutate(1)
-        await wait_all(subscribers, 1, 30)
-        for s in subscribers:
-            s.latencies.clear()
-        sent_at: dict[int, float] = {}
-        mutated: list[float] = []
-        cpu_before = [cpu_seconds(p) for p in pids]
-        client_before = time.process_time()
-        for n in range(args.events):
-            t0 = time.time()
-            await mutate(n + 2)
-            mutated.append(time.time() - t0)
-            sent_at[n] = t0
-            await asyncio.sleep(max(0.0, 1 / args.rate - (time.time() - t0)))
-        complete = await wait_all(subscribers, args.events + 1, 60)
-        server_cpu = [cpu_seconds(p) - b for p, b in zip(pids, cpu_before, strict=True)]
-        client_cpu = time.process_time() - client_before
-        for s in subscribers:
-            assert s.ws is not None
-            await s.ws.close()
-        await asyncio.gather(*readers, return_exceptions=True)
-
-    latencies = [x * 1000 for s in subscribers for x in s.latencies]
+def report(
+    args: argparse.Namespace,
+    opened: float,
+    mutated: list[float],
+    server_cpu: list[float],
+    before: list[int],
+    after: list[int],
+    waited: list[dict[str, Any]],
+    results: list[dict[str, Any]],
+) -> None:
+    per_connection = [(a - b) / (args.subscribers / 2) for a, b in zip(after, before, strict=True)]
+    latencies = [x * 1000 for r in results for x in r["latencies"]]
+    occurred = {int(k): v for r in results for k, v in r["occurred"].items()}
     per_event: dict[int, list[float]] = {}
-    for s in subscribers:
-        for event_id, at in s.arrived.items():
-            per_event.setdefault(event_id, []).append(at)
-    first = [
-        (min(times) - OCCURRED[event_id]) * 1000
-        for event_id, times in per_event.items()
-        if event_id in OCCURRED
-    ]
-    spread = [(max(t) - min(t)) * 1000 for t in per_event.values() if len(t) > 1]
-    in_order = all(s.received == sorted(set(s.received)) for s in subscribers)
+    for r in results:
+        for arrived in r["arrived"]:
+            for event_id, at in arrived.items():
+                per_event.setdefault(int(event_id), []).append(at)
+    measured = {i: t for i, t in per_event.items() if i != min(per_event)}  # not the live check
+    first = [(min(t) - occurred[i]) * 1000 for i, t in measured.items()]
+    spread = [(max(t) - min(t)) * 1000 for t in measured.values() if len(t) > 1]
+    complete = all(w["complete"] for w in waited) and all(r["in_order"] for r in results)
     print(f"subscribers              {args.subscribers} (half on each of 2 processes)")
+    print(f"client processes         {args.client_processes}")
     print(f"opened in                {opened:.1f} s")
     print(f"events                   {args.events} at {args.rate}/s, mutations alternating")
     print(f"deliveries               {len(latencies)} of {args.subscribers * args.events}")
-    print(f"all complete, in order   {complete and in_order}")
+    print(f"all complete, in order   {complete}")
     print(f"latency p50              {percentile(latencies, 0.50):.1f} ms")
     print(f"latency p90              {percentile(latencies, 0.90):.1f} ms")
     print(f"latency p99              {percentile(latencies, 0.99):.1f} ms")
@@ -303,6 +308,7 @@ async def run(args: argparse.Namespace, bases: list[str], pids: list[int], token
         + ", ".join(f"{c / deliveries * 1e6:.0f} µs" for c in server_cpu)
         + " (all server work during the events phase, mutations included)"
     )
+    client_cpu = sum(r["cpu"] for r in results)
     print(f"client CPU per delivery  {client_cpu / (2 * deliveries) * 1e6:.0f} µs")
     print(f"server RSS before        {before} KiB")
     print(f"server RSS with subs     {after} KiB")
@@ -313,20 +319,17 @@ async def run(args: argparse.Namespace, bases: list[str], pids: list[int], token
     )
 
 
-async def wait_all(subscribers: list[Subscriber], count: int, seconds: float) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if all(len(s.received) >= count for s in subscribers):
-            return True
-        await asyncio.sleep(0.1)
-    return False
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--subscribers", type=int, default=1000)
     parser.add_argument("--events", type=int, default=60)
     parser.add_argument("--rate", type=float, default=5.0, help="mutations per second")
+    parser.add_argument(
+        "--client-processes",
+        type=int,
+        default=2,
+        help="processes the subscribers are spread over (events_clients.py)",
+    )
     args = parser.parse_args()
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 65536)), hard))

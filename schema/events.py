@@ -16,6 +16,7 @@ from strawberry.scalars import JSON
 
 from resolvers import events as r
 from resolvers.events import Event as EventValue
+from schema import rendering
 from schema.types import Info
 
 After = Annotated[
@@ -59,16 +60,31 @@ _recent: OrderedDict[int, Event] = OrderedDict()
 RECENT = 1024
 
 
-async def _typed(events: AsyncIterator[EventValue]) -> AsyncIterator[Event]:
+def _typed(event: EventValue) -> Event:
     """Every subscriber of the process gets the same `Event` for one event id (an id names
     one committed row), made once."""
+    typed = _recent.get(event.id)
+    if typed is None:
+        typed = _recent[event.id] = Event.of(event)
+        if len(_recent) > RECENT:
+            _recent.popitem(last=False)
+    return typed
+
+
+async def _delivered(events: AsyncIterator[EventValue]) -> AsyncIterator[Event]:
+    """The events a subscription's rule let through: over a websocket, those whose render is
+    shared go straight to the socket as the shared bytes (`schema/rendering.py`), in order
+    with the rest; only what is not shared is yielded, for graphql-core to render and
+    strawberry to send to this subscriber alone."""
+    outlet = rendering.OUTLET.get()
     async for event in events:
-        typed = _recent.get(event.id)
-        if typed is None:
-            typed = _recent[event.id] = Event.of(event)
-            if len(_recent) > RECENT:
-                _recent.popitem(last=False)
-        yield typed
+        if outlet is not None:
+            end = outlet.shared(event, _typed)
+            if end is not None:
+                if not await outlet.send(end):
+                    return
+                continue
+        yield _typed(event)
 
 
 @strawberry.type
@@ -86,7 +102,7 @@ class EventSubscription:
             strawberry.argument(description='Topic prefixes, e.g. ["directory.", "tenant."].'),
         ] = None,
     ) -> AsyncIterator[Event]:
-        return _typed(await r.tenant_events(info.context, after=after, topics=topics))
+        return _delivered(await r.tenant_events(info.context, after=after, topics=topics))
 
     @strawberry.subscription(
         description="Document events (`document.*`) of the viewer's tenant (tenant admins)."
@@ -96,7 +112,7 @@ class EventSubscription:
         info: Info,
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(await r.tenant_document_feed(info.context, after=after))
+        return _delivered(await r.tenant_document_feed(info.context, after=after))
 
     @strawberry.subscription(
         description="Changes to tasks (待办) assigned to the viewer (`task.changed` events whose "
@@ -107,7 +123,7 @@ class EventSubscription:
         info: Info,
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(await r.my_tasks_changed(info.context, after=after))
+        return _delivered(await r.my_tasks_changed(info.context, after=after))
 
     @strawberry.subscription(
         description="The viewer's personal office (个人辅助办公): `calendar.*` events "
@@ -119,7 +135,7 @@ class EventSubscription:
         info: Info,
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(await r.my_calendar_changed(info.context, after=after))
+        return _delivered(await r.my_calendar_changed(info.context, after=after))
 
     @strawberry.subscription(
         description="Status changes (状态变更) of a document the viewer may read; ends being "
@@ -134,7 +150,7 @@ class EventSubscription:
         ],
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(
+        return _delivered(
             await r.document_status_changed(info.context, document_id=document_id, after=after)
         )
 
@@ -153,7 +169,9 @@ class EventSubscription:
         ],
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(await r.document_changed(info.context, document_id=document_id, after=after))
+        return _delivered(
+            await r.document_changed(info.context, document_id=document_id, after=after)
+        )
 
     @strawberry.subscription(
         description="For the sender of a document: each recipient's exchange status as it "
@@ -170,7 +188,7 @@ class EventSubscription:
         ],
         after: After = None,
     ) -> AsyncIterator[Event]:
-        return _typed(
+        return _delivered(
             await r.dispatch_status_changed(info.context, document_id=document_id, after=after)
         )
 
@@ -179,18 +197,18 @@ class EventSubscription:
         "signed, returned, reminded."
     )
     async def incoming_box_changed(self, info: Info, after: After = None) -> AsyncIterator[Event]:
-        return _typed(await r.incoming_box_changed(info.context, after=after))
+        return _delivered(await r.incoming_box_changed(info.context, after=after))
 
     @strawberry.subscription(
         description="站内消息 for the viewer as they are created (`notification.created` events "
         "whose `userId` is the viewer), replayed from `after` first."
     )
     async def notification_received(self, info: Info, after: After = None) -> AsyncIterator[Event]:
-        return _typed(await r.notifications(info.context, after=after))
+        return _delivered(await r.notifications(info.context, after=after))
 
     @strawberry.subscription(
         description="运行告警 raised and resolved in the viewer's tenant (tenant admins; platform "
         "admins get the platform-wide ones such as outbox lag)."
     )
     async def alerts(self, info: Info, after: After = None) -> AsyncIterator[Event]:
-        return _typed(await r.alerts(info.context, after=after))
+        return _delivered(await r.alerts(info.context, after=after))

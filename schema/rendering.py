@@ -2,7 +2,12 @@
 
 graphql-core runs a subscription's selection for every event it delivers, so 500 subscribers
 of one tenant cost 500 renders of the same event. Subscribers whose render of an event must be
-the same bytes share one render, serialised once (an `orjson.Fragment` the transport embeds).
+the same bytes share one render, serialised once with the end of its `next` message; each
+subscription's `Outlet` writes its operation id and those bytes straight to its websocket, so
+a delivery skips graphql-core's and strawberry's per-result steps (extension hooks, error
+masking, the message's JSON) as well as the render. The bytes are the ones strawberry sends:
+`{"id":…,"type":"next","payload":{"data":…}}` (no extension adds results to a subscription's
+messages; one that did would need the general path).
 
 Two subscribers are in the same **visibility class** for an event when all of these are equal:
 
@@ -21,17 +26,20 @@ Whether a subscriber gets the event at all is decided before rendering, per subs
 the field's own rule (`allow`: the read rule, secrecy level and data scope; `userIds`), after
 component access and the permission were checked at subscribe time; nothing is shared there.
 A selection that touches a type not in `SHARED_TYPES` (a future typed payload carrying a
-document with hidden fields, say) is rendered per subscriber, as before; so is a render that
-produced errors.
+document with hidden fields, say) takes the general path: graphql-core renders it for each
+subscriber and strawberry sends it; so does an event whose render produced errors (strawberry
+masks and codes them), and any subscription run outside the websocket transport.
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
-from typing import Any
+from collections.abc import Callable, Coroutine, Hashable
+from contextvars import ContextVar
+from typing import Any, cast
 
 import orjson
+from aiohttp import ClientConnectionResetError, WSMsgType, web
 from graphql import (
     ExecutionResult,
     FieldNode,
@@ -39,6 +47,7 @@ from graphql import (
     GraphQLObjectType,
     GraphQLSchema,
     InlineFragmentNode,
+    OperationType,
     SelectionSetNode,
     VariableNode,
     Visitor,
@@ -50,7 +59,6 @@ from prometheus_client import Counter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from schema.compiled import CompilingExecutor
-from schema.events import Event
 
 SHARED_TYPES: dict[str, Callable[[Any], Hashable]] = {"Event": lambda context: ()}
 """Object types whose rendering may be shared, each with the part of the viewer (from the
@@ -71,54 +79,91 @@ REUSES = Counter(
     "visibility class.",
 )
 
-_renders: OrderedDict[tuple[int, str], ExecutionResult] = OrderedDict()
+_renders: OrderedDict[tuple[int, str], bytes] = OrderedDict()
+"""Per (event id, class key): the end of the `next` message, from `"type"` on, with the render."""
+
+_NEXT = b',"type":"next","payload":{"data":'
 
 
-class _Rendered:
-    """What graphql-core's per-event step calls, for an event already rendered."""
+class Outlet:
+    """One subscription operation's websocket, for events whose render is shared: their `next`
+    messages are written straight to the socket, the same bytes strawberry would send
+    (`{"id":…,"type":"next","payload":{"data":…}}`), without graphql-core's and strawberry's
+    per-result steps. The transport makes one per operation (`OUTLET`, in the context the
+    operation's task starts with); its executor joins it when it is a subscription. The class
+    key and the message's start are made on the first event: an idle subscription holds
+    neither."""
 
-    __slots__ = ("result",)
+    __slots__ = ("executor", "key", "operation_id", "prefix", "socket")
 
-    def __init__(self, result: ExecutionResult) -> None:
-        self.result = result
+    def __init__(self, socket: web.WebSocketResponse, operation_id: str) -> None:
+        self.socket = socket
+        self.operation_id = operation_id
+        self.executor: SharedRenders | None = None
+        self.key: str | None = None
+        """The subscription's part of the visibility class; None: nothing is shared."""
+        self.prefix = b""
 
-    def execute_operation(self, serially: bool | None = None) -> ExecutionResult:
-        return self.result
+    def shared(self, event: Any, typed: Callable[[Any], Any]) -> bytes | None:
+        """The end of the `next` message of `event` (anything with an integer `id`) for this
+        subscription's class, rendered once per class with `typed(event)` as the root value;
+        None when the render may not be shared or has errors: the general path renders it
+        for this subscriber alone."""
+        executor = self.executor
+        if executor is None:
+            return None
+        if not self.prefix:
+            self.key = class_key(executor)
+            self.prefix = b'{"id":' + orjson.dumps(self.operation_id)
+        key = self.key
+        if key is None:
+            return None
+        index = (event.id, key)
+        done = _renders.get(index)
+        if done is not None:
+            REUSES.inc()
+            return done
+        once = super(SharedRenders, executor).build_per_event_executor(typed(event))
+        result = once.execute_operation(False)
+        if executor.is_awaitable(result):
+            cast(Coroutine[Any, Any, Any], result).close()  # shareable types resolve at once
+            return None
+        if not isinstance(result, ExecutionResult) or result.errors:
+            return None
+        RENDERS.labels("yes").inc()
+        done = _renders[index] = _NEXT + orjson.dumps(result.data) + b"}}"
+        if len(_renders) > KEEP:
+            _renders.popitem(last=False)
+        return done
+
+    async def send(self, end: bytes) -> bool:
+        """Write one `next` message; False when the socket is closing (the connection's end
+        cancels the operation)."""
+        try:
+            await self.socket.send_frame(self.prefix + end, WSMsgType.TEXT)
+        except (RuntimeError, ClientConnectionResetError):
+            return False
+        return True
+
+
+OUTLET: ContextVar[Outlet | None] = ContextVar("subscription_outlet", default=None)
 
 
 class SharedRenders(CompilingExecutor):
     """The schema's execution context: registered queries by their compiled plan
-    (`schema/compiled/`), subscription events rendered once per visibility class."""
+    (`schema/compiled/`); a subscription joins its operation's `Outlet`, so its events are
+    rendered once per visibility class and written as shared bytes."""
 
-    _class_key: str | None = None
-    _keyed = False
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        outlet = OUTLET.get()
+        if outlet is not None and self.operation.operation == OperationType.SUBSCRIPTION:
+            outlet.executor = self
 
     def build_per_event_executor(self, payload: Any) -> Any:
-        if not self._keyed:
-            self._class_key = class_key(self)
-            self._keyed = True
-        key = self._class_key
-        if key is None or not isinstance(payload, Event):
-            RENDERS.labels("no").inc()
-            return super().build_per_event_executor(payload)
-        index = (int(payload.id), key)
-        done = _renders.get(index)
-        if done is not None:
-            REUSES.inc()
-            return _Rendered(done)
-        executor = super().build_per_event_executor(payload)
-        result = executor.execute_operation(False)
-        if self.is_awaitable(result) or not isinstance(result, ExecutionResult):
-            RENDERS.labels("no").inc()
-            return _Rendered(result)  # type: ignore[arg-type]
-        RENDERS.labels("yes").inc()
-        if result.errors:
-            return _Rendered(result)
-        shared = ExecutionResult(data=orjson.Fragment(orjson.dumps(result.data)))  # type: ignore[arg-type]
-        _renders[index] = shared
-        if len(_renders) > KEEP:
-            _renders.popitem(last=False)
-        return _Rendered(shared)
+        """The general path: this subscriber's own render."""
+        RENDERS.labels("no").inc()
+        return super().build_per_event_executor(payload)
 
 
 def class_key(executor: StrawberryGraphQLCoreExecutionContext) -> str | None:

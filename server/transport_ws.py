@@ -16,6 +16,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from i18n import _
 from i18n.catalogues import translate
 from resolvers.context import Context
+from schema import rendering
 from server import operations
 from server.refusals import Refused
 
@@ -36,7 +37,8 @@ def query_size_error(query: object, limit: int) -> Refused | None:
 
 
 class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws with the query size cap of HTTP requests."""
+    """graphql-transport-ws with the query size cap of HTTP requests, and each operation's
+    `Outlet`: a subscription's shared renders are written straight to the socket."""
 
     view: GraphQLView
 
@@ -59,4 +61,9 @@ class TransportWS(BaseGraphQLTransportWSHandler[Context, None]):
             error: Any = {"message": reason, "extensions": {"code": refused.code}}
             await self.send_message(ErrorMessage(id=message["id"], type="error", payload=[error]))
             return
-        await super().handle_subscribe(message)
+        # the operation's task starts with a copy of this context: the outlet is its alone
+        outlet = rendering.OUTLET.set(rendering.Outlet(self.context.response, message["id"]))
+        try:
+            await super().handle_subscribe(message)
+        finally:
+            rendering.OUTLET.reset(outlet)

@@ -27,7 +27,9 @@ class Socket:
         self.ws = ws
         self.received: dict[str, list[dict[str, Any]]] = {}
         self.payloads: dict[str, list[bytes]] = {}
-        """Each `next` message's `payload`, as the bytes the server sent."""
+        """Each `next` message's `payload`, serialised again (for comparing renders)."""
+        self.frames: dict[str, list[str]] = {}
+        """Each `next` and `error` message, exactly as the server sent it."""
         self.errors: dict[str, Any] = {}
         self.completed: set[str] = set()
         self.failed_midway: set[str] = set()
@@ -70,6 +72,7 @@ class Socket:
         op = str(next(self._ids))
         self.received[op] = []
         self.payloads[op] = []
+        self.frames[op] = []
         message = {"id": op, "type": "subscribe", "payload": {"query": query}}
         if variables:
             message["payload"]["variables"] = variables  # type: ignore[index]
@@ -113,6 +116,8 @@ class Socket:
                     self.pong.set()
                     continue
                 op = data.get("id")
+                if data["type"] in ("next", "error"):
+                    self.frames[op].append(message.data)
                 if data["type"] == "next":
                     payload = data["payload"]
                     if payload.get("errors"):

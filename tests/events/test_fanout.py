@@ -4,6 +4,7 @@ it reads gives a render (or no delivery) of its own."""
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import aiohttp
@@ -12,11 +13,13 @@ from aiohttp.test_utils import TestServer
 from prometheus_client import REGISTRY
 
 from models.documents import Secrecy
+from models.outbox import OutboxEvent
 from schema import rendering
+from server.app import BUS
 from tests.conftest import GraphQL, gid, ws_url
 from tests.documents.support import DOC, Office
-from tests.events.support import position
-from tests.events.test_events import rename_root
+from tests.events.support import position, until
+from tests.events.test_events import MY_TASKS, emit, rename_root
 from tests.ws_client import TENANT_EVENTS, Socket
 
 ALIASED = """subscription($after: ID) {
@@ -182,3 +185,90 @@ async def test_types_not_declared_shareable_render_per_subscriber(
         for socket, op in ops:
             await socket.events(op, 1)
     assert since(before) == {"shared": 0, "alone": 2, "reused": 0}
+
+
+async def test_shared_bytes_written_straight_are_the_messages_the_general_path_sends(
+    dispatch_office: Office,
+    server: TestServer,
+    http: aiohttp.ClientSession,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Every viewer twice: one socket whose subscriptions get the shared render written straight
+    to it, one subscribed while nothing is declared shareable (graphql-core renders each event
+    and strawberry sends it). Same events, same operation ids: byte for byte the same messages,
+    replayed (`after`) and live, with the events the read rule refuses a viewer missing from
+    both, and the same refusal at subscribe time. (No subscription type carries hidden fields:
+    an event's payload never holds form values, so there is no viewer-dependent render.)"""
+    office = dispatch_office
+    department = office.department
+    secret = await office.ok("writer", "createDocument", secret_document(office), DOC)
+    secret_id = secret["document"]["id"]
+    start = await position(department)
+    writer, director = office.id("writer"), office.id("director")
+    await emit(department, "task.changed", {"taskId": "t1", "userIds": [director]})
+    await office.ok("writer", "submitDocument", {"id": secret_id}, DOC)
+    on_secret = {**start, "id": secret_id}
+    plan = {
+        "admin": [(TENANT_EVENTS, start)],
+        "writer": [(MY_TASKS, start), (CHANGED, on_secret)],
+        "director": [(MY_TASKS, start), (CHANGED, on_secret)],
+        "outsider": [(CHANGED, on_secret)],  # may not read it: NOT_FOUND
+    }
+    hub = server.app[BUS].hub
+    sockets: dict[str, list[Socket]] = {who: [] for who in plan}
+    before = counted()
+    async with contextlib.AsyncExitStack() as stack:
+        for shareable in (True, False):
+            if not shareable:
+                monkeypatch.setattr(rendering, "SHARED_TYPES", {})
+            listening = hub.listeners
+            for who, subscriptions in plan.items():
+                connecting = Socket.connect(http, ws_url(server), office.token(who))
+                socket = await stack.enter_async_context(connecting)
+                sockets[who].append(socket)
+                for query, variables in subscriptions:
+                    await socket.subscribe(query, variables)
+            await until(lambda n: hub.listeners == n + 5, listening)  # class keys are made
+        await office.approve("director", secret_id)
+        await emit(department, "task.changed", {"taskId": "t2", "userIds": [writer]})
+        last = {"taskId": "t3", "documentId": secret_id, "userIds": [writer, director]}
+        await emit(department, "task.changed", last)
+        since_start = await OutboxEvent.filter(
+            tenant_id=department.tenant.id, id__gt=int(start["after"])
+        ).count()
+        for socket in sockets["writer"] + sockets["director"]:
+            for op in ("1", "2"):  # the last event of both of their streams is t3
+                await until(lambda s, o: last_task(s.received[o]) == "t3", socket, op)
+        for socket in sockets["admin"]:
+            await socket.events("1", since_start)
+        for socket in sockets["outsider"]:
+            await socket.error("1")
+
+    rendered = since(before)
+    fast_path, general_path = ([s[i].received for s in sockets.values()] for i in (0, 1))
+    assert rendered["shared"] + rendered["reused"] == sum(
+        len(e) for r in fast_path for e in r.values()
+    )
+    assert rendered["alone"] == sum(len(e) for r in general_path for e in r.values())
+    for who, (fast, general) in sockets.items():
+        assert fast.frames == general.frames, who
+        assert all(fast.frames.values()), who
+    tasks = {w: [e["payload"].get("taskId") for e in sockets[w][0].received["1"]] for w in plan}
+    assert "t1" not in tasks["writer"]
+    assert "t2" in tasks["writer"]
+    assert "t1" in tasks["director"]
+    assert "t2" not in tasks["director"]
+    assert sockets["outsider"][0].errors["1"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def secret_document(office: Office) -> dict[str, Any]:
+    return {
+        "documentTypeId": office.type_id,
+        "title": "机密请示",
+        "formData": {"body": "x"},
+        "secrecy": Secrecy.SECRET.name,
+    }
+
+
+def last_task(events: list[dict[str, Any]]) -> str | None:
+    return events[-1]["payload"].get("taskId") if events else None
