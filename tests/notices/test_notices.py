@@ -301,3 +301,19 @@ async def test_an_update_keeps_what_was_not_sent_and_refuses_a_null_title(units:
         "admin", "updateNotice", {"id": notice_id, "title": None}, NOTICE
     )
     assert [e["code"] for e in untitled["errors"]] == ["REQUIRED"]
+
+
+async def test_an_update_checks_the_period_it_would_leave(units: Units) -> None:
+    notice_id = await units.draft(
+        validFrom="2030-01-10T00:00:00+08:00", validUntil="2030-01-20T00:00:00+08:00"
+    )
+    for sent in (
+        {"validUntil": "2030-01-05T00:00:00+08:00"},
+        {"validFrom": "2030-01-25T00:00:00+08:00"},
+    ):
+        refused = await units.office.mutate(
+            "admin", "updateNotice", {"id": notice_id, **sent}, NOTICE
+        )
+        assert [(e["code"], e["message"], e["field"]) for e in refused["errors"]] == [
+            ("INVALID", "validUntil must be after validFrom", ["input", "validUntil"])
+        ], sent
