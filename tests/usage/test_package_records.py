@@ -27,13 +27,20 @@ async def test_a_taken_code_and_an_unknown_package_are_refused_by_name(
 ) -> None:
     platform = gql.token(platform_admin, "platform")
     code = f"t{uuid.uuid4().hex[:8]}"
-    await create_package(gql, platform, code=code, name="小")
+    await create_package(gql, platform, code=code, name="小", maxUsers=0, graceDays=0)
     taken = await gql.mutate(
         "createServicePackage", {"code": code, "name": "大"}, "package { id }", token=platform
     )
     assert refusals(taken) == [
         ("DUPLICATE", f"The package code '{code}' is taken", ["input", "code"])
     ]
+    nobody = await gql.mutate(
+        "setTenantLimits",
+        {"id": gid("Tenant", uuid.uuid4()), "maxUsers": 1},
+        ALLOCATION,
+        token=platform,
+    )
+    assert refusals(nobody) == [("NOT_FOUND", "Tenant not found", ["input", "id"])]
     department = await make_department()
     unknown = await gql.mutate(
         "assignServicePackage",
