@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 
+from models.audit import AuditEntry
 from models.directory import User, UserStatus
-from tests.conftest import GraphQL, gid
+from tests.conftest import GraphQL, gid, key_of
 from tests.documents.engine_flow import engine_office
 from tests.documents.support import Office
 
@@ -115,3 +116,28 @@ async def test_a_rule_of_a_year_at_most_and_an_edit_keeps_what_it_does_not_name(
         RULE,
     )
     assert bare["delegationRule"]["reason"] == ""
+
+
+async def test_anothers_rule_is_not_found_and_a_deleted_one_is_audited(office: Office) -> None:
+    soon = (datetime.now(UTC) + timedelta(days=1)).replace(microsecond=0)
+    made = await office.ok(
+        "director", CREATE, {"delegateId": office.id("clerk"), **period(soon, timedelta(1))}, RULE
+    )
+    rule_id = made["delegationRule"]["id"]
+    for who, target in (("outsider", rule_id), ("director", gid("DelegationRule", uuid.uuid4()))):
+        gone = await office.mutate(who, "deleteDelegationRule", {"id": target}, "deletedId ")
+        assert [(e["code"], e["message"], e["field"]) for e in gone["errors"]] == [
+            ("NOT_FOUND", "Delegation rule not found", ["input", "id"])
+        ], who
+    await office.ok("director", "deleteDelegationRule", {"id": rule_id}, "deletedId ")
+    scope = office.department.scope
+    (entry,) = await scope.query(AuditEntry).filter(action="delegation_rule.deleted")
+    assert (entry.target_type, entry.target_id) == ("DelegationRule", str(key_of(rule_id)))
+    assert entry.data == {
+        "user": str(office.users["director"].id),
+        "delegate": str(office.users["clerk"].id),
+        "flow": None,
+        "startsAt": soon.isoformat(),
+        "endsAt": (soon + timedelta(1)).isoformat(),
+        "reason": "",
+    }
