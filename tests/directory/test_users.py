@@ -6,8 +6,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+import pytest
+
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User
+from services import directory
+from services.errors import Code, ServiceError
 from tests.conftest import Department, GraphQL, gid, key_of
 
 USER = "user { id phone orgUnits { name } primaryOrgUnit { name } version } "
@@ -91,3 +95,21 @@ async def test_a_users_phone_and_units_change(gql: GraphQL, make_department: Any
     )
     members = department.scope.query(Membership).filter(user_id=key_of(user["id"]))
     assert await members.count() == 2
+
+
+async def test_the_portals_renames_and_phone_lists_reach_the_user(make_department: Any) -> None:
+    """What SCIM sends that GraphQL does not: a new username (unique, ignoring case) and the
+    list of phones, whose primary one is the phone."""
+    department = await make_department()
+    root = await department.scope.query(OrgUnit).get(parent_id=None)
+    made = await directory.create_user(
+        department.actor, username="li.na", display_name="李娜", org_unit_ids=[root.id]
+    )
+    with pytest.raises(ServiceError) as taken:
+        await directory.update_user(department.actor, id=made.id, username="ADMIN")
+    assert [(p.code, p.field) for p in taken.value.problems] == [(Code.DUPLICATE, ("username",))]
+    phones = [{"value": "010-1", "type": "work"}, {"value": "139", "primary": True}]
+    user = await directory.update_user(
+        department.actor, id=made.id, username="li.na2", phones=phones
+    )
+    assert (user.username, user.phones, user.phone) == ("li.na2", phones, "139")
