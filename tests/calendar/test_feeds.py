@@ -13,6 +13,7 @@ from aiohttp.test_utils import TestServer
 from models.audit import AuditEntry
 from models.calendar import CalendarFeed
 from server.settings import Settings
+from services.calendar.ical import PRODID
 from tests.calendar.support import monday, office
 from tests.conftest import GraphQL, gid, key_of
 
@@ -55,6 +56,8 @@ async def test_export_and_a_revocable_subscription_url(
     assert attendee.params["PARTSTAT"] == "TENTATIVE"
     assert event.walk("VALARM")[0].decoded("TRIGGER") == timedelta(minutes=-30)
 
+    assert (str(calendar["PRODID"]), str(calendar["VERSION"])) == (PRODID, "2.0")
+    assert str(calendar["X-WR-CALNAME"]) == "leader 日程"
     invited_view = icalendar.Calendar.from_ical(
         (await desk.as_("secretary", "{ calendarIcs }")).data["calendarIcs"]
     )
