@@ -297,6 +297,10 @@ async def test_an_update_keeps_what_was_not_sent_and_refuses_a_null_title(units:
         "admin", "updateNotice", {"id": notice_id, "title": "x", "expectedVersion": 1}, NOTICE
     )
     assert [e["code"] for e in stale["errors"]] == ["CONFLICT"]
+    uncategorized = await units.office.ok(
+        "admin", "updateNotice", {"id": notice_id, "category": None}, "notice { category } "
+    )
+    assert uncategorized["notice"]["category"] == ""
     untitled = await units.office.mutate(
         "admin", "updateNotice", {"id": notice_id, "title": None}, NOTICE
     )
