@@ -56,6 +56,8 @@ SELECTION = {
     "services/idempotency.py": ["tests/server/test_idempotency.py"],
     # Circulation (传阅) and the nodes' `cc` copies are sent here; their tests are circulation's.
     "services/documents/copies.py": ["tests/documents", "tests/circulation"],
+    # The texts of reminders, overdue tasks and hand-overs are checked where notices are read.
+    "services/documents/notices.py": ["tests/documents", "tests/notifications"],
 }
 """The tests run against a mutated module, by path prefix; otherwise the folder of its domain
 (`services/exchange/…` → `tests/exchange`), else `SHARED`."""
