@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from models.directory import Role
 from models.notices import NoticeRead
 from models.outbox import OutboxEvent
 from server.settings import Settings
@@ -321,3 +322,14 @@ async def test_an_update_checks_the_period_it_would_leave(units: Units) -> None:
         assert [(e["code"], e["message"], e["field"]) for e in refused["errors"]] == [
             ("INVALID", "validUntil must be after validFrom", ["input", "validUntil"])
         ], sent
+
+
+async def test_a_notice_to_a_role_reaches_its_holders_and_follows_an_edit(units: Units) -> None:
+    roles = {r.code: gid("Role", r.id) for r in await units.office.department.scope.query(Role)}
+    notice_id = await units.draft(roleIds=[roles["leader"]])
+    await units.office.ok(
+        "admin", "updateNotice", {"id": notice_id, "roleIds": [roles["office_clerk"]]}, NOTICE
+    )
+    await units.office.ok("admin", "publishNotice", {"id": notice_id}, NOTICE)
+    reached = [who for who in ("leader", "clerk", "clerk2", "writer") if await units.notices(who)]
+    assert reached == ["clerk", "clerk2"]
