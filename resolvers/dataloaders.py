@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any, ClassVar, Generic, Self, TypeVar
 
 from strawberry.dataloader import DataLoader
+from tortoise.queryset import QuerySet
 
 from models.base import TenantEntity
 from resolvers.context import Context
@@ -49,11 +50,17 @@ class ById(Loader[uuid.UUID, M | None], Generic[M]):
 
     model: type[M]
 
+    @classmethod
+    def visible(cls, ctx: Context) -> QuerySet[M] | None:
+        """Every row the viewer may see through this loader (None: none), as one query; a
+        compiled plan joins the same query (`schema/compiled/rows.py`)."""
+        return ctx.scope.query(cls.model) if ctx.scope is not None else None
+
     async def batch_load(self, keys: list[uuid.UUID]) -> list[M | None]:
-        scope = self.ctx.scope
-        if scope is None:
+        visible = self.visible(self.ctx)
+        if visible is None:
             return [None] * len(keys)
-        rows = {row.id: row for row in await scope.query(self.model).filter(id__in=keys)}
+        rows = {row.id: row for row in await visible.filter(id__in=keys)}
         return [rows.get(k) for k in keys]
 
 

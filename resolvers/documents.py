@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from tortoise.expressions import Q, Subquery
+from tortoise.queryset import QuerySet
 
 import workflow
 from models.access import Permission
@@ -69,14 +70,14 @@ class AttachmentsByDocument(GroupedBy[Attachment]):
     model, key, order = Attachment, "document_id", ("name", "version", "id")
 
 
-class DocumentById(Loader[uuid.UUID, Document | None]):
+class DocumentById(ById[Document]):
     """Documents the viewer may read (the one read rule, `access.readable`)."""
 
-    async def batch_load(self, keys: list[uuid.UUID]) -> list[Document | None]:
-        if self.ctx.actor is None:
-            return [None] * len(keys)
-        rows = {d.id: d for d in await access.readable(self.ctx.actor).filter(id__in=keys)}
-        return [rows.get(k) for k in keys]
+    model = Document
+
+    @classmethod
+    def visible(cls, ctx: Context) -> QuerySet[Document] | None:
+        return access.readable(ctx.actor) if ctx.actor is not None else None
 
 
 class StandingsByDocument(Loader[uuid.UUID, visibility.Standing]):
@@ -137,6 +138,18 @@ async def my_tasks(
 ) -> Page[Task]:
     """待办: open tasks the viewer holds or may claim. 已办: tasks it acted on. 委托: tasks
     out-of-office rules sent from the viewer to her delegates."""
+    query = task_list(ctx, which=which, document_type_id=document_type_id, search=search)
+    return await paginate(query, TASK_ORDER, page, ctx.max_page, descending=True)
+
+
+TASK_ORDER = ("id",)
+"""Task lists, newest first."""
+
+
+def task_list(
+    ctx: Context, *, which: TaskList, document_type_id: Any, search: str | None
+) -> QuerySet[Task]:
+    """The tasks of `my_tasks`, unpaged."""
     scope, actor = ctx.tenant_scope, ctx.actor
     me = actor.user_id if actor else uuid.UUID(int=0)
     query = scope.query(Task)
@@ -155,7 +168,7 @@ async def my_tasks(
         query = query.filter(
             Q(document__title__icontains=search) | Q(document__number__icontains=search)
         )
-    return await paginate(query, ("id",), page, ctx.max_page, descending=True)
+    return query
 
 
 JOINED: dict[str, type[ById[Any]]] = {

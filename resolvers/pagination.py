@@ -16,6 +16,7 @@ from tortoise.queryset import QuerySet
 from i18n import _
 
 M = TypeVar("M", bound=Model)
+R = TypeVar("R")
 
 
 class PageError(ValueError):
@@ -66,20 +67,11 @@ class PageArgs:
     before: str | None = None
 
 
-async def paginate(
-    query: QuerySet[M],
-    order: tuple[str, ...],
-    args: PageArgs,
-    max_page: int,
-    *,
-    descending: bool = False,
-) -> Page[M]:
-    """`order` ends with a unique column (the id) so every cursor names one position;
-    `descending` reverses every key (newest first)."""
-    first, after, last, before = args.first, args.after, args.last, args.before
-    if first is not None and last is not None:
+def page_size(args: PageArgs, max_page: int) -> int:
+    """The rows a page holds, or `PageError` for arguments no page answers."""
+    if args.first is not None and args.last is not None:
         raise PageError(_("Pass either first or last, not both"))
-    size = first if last is None else last
+    size = args.first if args.last is None else args.last
     if size is None:
         size = max_page
     if size < 0:
@@ -92,30 +84,68 @@ async def paginate(
                 size=size,
             )
         )
-    backwards = last is not None
-    paged = query
-    if after:
-        paged = paged.filter(_after(order, _decode(query, order, after), descending))
-    if before:
-        paged = paged.filter(_after(order, _decode(query, order, before), not descending))
-    direction = "-" if backwards != descending else ""
-    rows = await paged.order_by(*(direction + f for f in order)).limit(size + 1)
-    more = len(rows) > size
-    rows = rows[:size]
+    return size
+
+
+def after(query: QuerySet[M], order: tuple[str, ...], cursor: str, descending: bool) -> Q:
+    """The condition of rows past `cursor` in `order`."""
+    return _after(order, cursor_values(query.model, order, cursor), descending)
+
+
+@dataclass(frozen=True)
+class Window(Generic[R]):
+    """One page's rows in their order, with what `pageInfo` says about it."""
+
+    rows: list[R]
+    has_next: bool
+    has_previous: bool
+
+
+def window(fetched: list[R], size: int, args: PageArgs) -> Window[R]:
+    """The page from the `size + 1` rows fetched in paging order (`last` reads backwards)."""
+    backwards = args.last is not None
+    more = len(fetched) > size
+    rows = fetched[:size]
     if backwards:
         rows.reverse()
-    cursors = [encode_cursor([_plain(getattr(r, f)) for f in order]) for r in rows]
+    return Window(
+        rows,
+        has_next=more if not backwards else args.before is not None,
+        has_previous=more if backwards else args.after is not None,
+    )
+
+
+async def paginate(
+    query: QuerySet[M],
+    order: tuple[str, ...],
+    args: PageArgs,
+    max_page: int,
+    *,
+    descending: bool = False,
+) -> Page[M]:
+    """`order` ends with a unique column (the id) so every cursor names one position;
+    `descending` reverses every key (newest first)."""
+    size = page_size(args, max_page)
+    paged = query
+    if args.after:
+        paged = paged.filter(after(query, order, args.after, descending))
+    if args.before:
+        paged = paged.filter(after(query, order, args.before, not descending))
+    direction = "-" if (args.last is not None) != descending else ""
+    page = window(await paged.order_by(*(direction + f for f in order)).limit(size + 1), size, args)
+    cursors = [encode_cursor([plain(getattr(r, f)) for f in order]) for r in page.rows]
     return Page(
-        rows=rows,
+        rows=page.rows,
         cursors=cursors,
-        has_next=more if not backwards else before is not None,
-        has_previous=more if backwards else after is not None,
+        has_next=page.has_next,
+        has_previous=page.has_previous,
         query=query,
     )
 
 
-def _decode(query: QuerySet[M], order: tuple[str, ...], cursor: str) -> list[Any]:
-    fields = query.model._meta.fields_map
+def cursor_values(model: type[Model], order: tuple[str, ...], cursor: str) -> list[Any]:
+    """The sort key a cursor names, as the model's values; `PageError` if it names none."""
+    fields = model._meta.fields_map
     try:
         return [
             None if raw is None else fields[name].to_python_value(raw)
@@ -125,7 +155,8 @@ def _decode(query: QuerySet[M], order: tuple[str, ...], cursor: str) -> list[Any
         raise PageError(_("The cursor does not belong to this list")) from exc
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A cursor's JSON value of a sort key."""
     if isinstance(value, str | int | float | bool) or value is None:
         return value
     return str(value)

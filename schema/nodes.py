@@ -31,10 +31,20 @@ class LoadedNode(relay.Node):
     are only listed derive from `relay.Node` instead, and `node(id:)` answers null for them."""
 
     loader: ClassVar[type[Loader[uuid.UUID, Any]]]
+    columns: ClassVar[tuple[str, ...]] = ()
+    """Fields that are the row's attributes of the same name, unchanged (`copied`): a
+    compiled plan may read them from the table's columns (`schema/compiled/rows.py`)."""
+    joins: ClassVar[dict[str, str]] = {}
+    """Fields (by Python name) that are `<their type>.load(info, row.<column>)`: the row of
+    another loaded type by a foreign key, where the viewer may see it."""
 
     @classmethod
     def from_model(cls, row: Any) -> Self:
         raise NotImplementedError
+
+    @classmethod
+    def copied(cls, row: Any) -> dict[str, Any]:
+        return {name: getattr(row, name) for name in cls.columns}
 
     @classmethod
     async def load(cls, info: Info, key: uuid.UUID | None) -> Self | None:

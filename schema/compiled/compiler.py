@@ -89,7 +89,7 @@ class Compiler:
         kind = RESOLVE
         if getattr(resolve, "_is_default", False) and definition is not None:
             kind = PLAIN
-        elif _is_node_id(definition, gtype):
+        elif is_node_id(definition, gtype):
             kind = NODE_ID
         plan = FieldPlan(key, kind, nodes, field_def)
         if kind is PLAIN:
@@ -212,7 +212,7 @@ class Compiler:
         return bool(is_abstract_type(wanted) and self.schema.is_sub_type(wanted, runtime))
 
 
-def _is_node_id(definition: Any, gtype: GraphQLObjectType) -> bool:
+def is_node_id(definition: Any, gtype: GraphQLObjectType) -> bool:
     """The `id` field of a relay Node whose class keeps strawberry's `resolve_id` and
     `resolve_typename`: its value is `to_base64(<type name>, str(<id attribute>))`."""
     if definition is None or definition.base_resolver is None:

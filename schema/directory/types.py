@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, ClassVar
 
 import strawberry
 from strawberry import relay
@@ -109,20 +109,25 @@ class OrgUnit(LoadedNode):
 
     loader = r.OrgUnitById
 
+    columns = (
+        "name",
+        "code",
+        "external_id",
+        "depth",
+        "sort_order",
+        "version",
+        "created_at",
+        "archived_at",
+        "parent_id",
+        "leader_id",
+    )
+    joins: ClassVar[dict[str, str]] = {"parent": "parent_id", "leader": "leader_id"}
+
     @classmethod
     def from_model(cls, row: m.OrgUnit) -> OrgUnit:
         return cls(
             id=str(row.id),
-            name=row.name,
-            code=row.code,
-            external_id=row.external_id,
-            depth=row.depth,
-            sort_order=row.sort_order,
-            version=row.version,
-            created_at=row.created_at,
-            archived_at=row.archived_at,
-            parent_id=row.parent_id,
-            leader_id=row.leader_id,
+            **cls.copied(row),
             row=row,
         )
 
@@ -190,20 +195,25 @@ class User(LoadedNode):
 
     loader = r.UserById
 
+    columns = (
+        "username",
+        "display_name",
+        "email",
+        "phone",
+        "title",
+        "status",
+        "external_subject",
+        "version",
+        "created_at",
+        "primary_org_unit_id",
+    )
+    joins: ClassVar[dict[str, str]] = {"primary_org_unit": "primary_org_unit_id"}
+
     @classmethod
     def from_model(cls, row: m.User) -> User:
         return cls(
             id=str(row.id),
-            username=row.username,
-            display_name=row.display_name,
-            email=row.email,
-            phone=row.phone,
-            title=row.title,
-            status=row.status,
-            external_subject=row.external_subject,
-            version=row.version,
-            created_at=row.created_at,
-            primary_org_unit_id=row.primary_org_unit_id,
+            **cls.copied(row),
         )
 
     @strawberry.field(description="The org unit the user is shown under (主部门).")

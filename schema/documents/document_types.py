@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from typing import cast
+from typing import ClassVar, cast
 
 import strawberry
 from strawberry import relay
@@ -63,18 +63,23 @@ class DocumentType(LoadedNode):
 
     loader = r.DocumentTypeById
 
+    columns = (
+        "code",
+        "name",
+        "kind",
+        "number_pattern",
+        "seq_width",
+        "active",
+        "version",
+        "flow_id",
+    )
+    joins: ClassVar[dict[str, str]] = {"flow": "flow_id"}
+
     @classmethod
     def from_model(cls, row: m.DocumentType) -> DocumentType:
         return cls(
             id=str(row.id),
-            code=row.code,
-            name=row.name,
-            kind=row.kind,
-            number_pattern=row.number_pattern,
-            seq_width=row.seq_width,
-            active=row.active,
-            version=row.version,
-            flow_id=row.flow_id,
+            **cls.copied(row),
         )
 
     @strawberry.field(description="The flow its documents run through.")

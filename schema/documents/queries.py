@@ -13,6 +13,7 @@ from models import documents as m
 from resolvers import documents as r
 from resolvers.documents import DocumentList, TaskList
 from resolvers.pagination import PageArgs
+from schema.compiled.rows import SOURCES, Source
 from schema.connection import After, Before, Connection, First, Last
 from schema.documents.document_types import DocumentType
 from schema.documents.types import Document, Task
@@ -54,6 +55,19 @@ def _under_document(selections: Iterable[Any]) -> set[str] | None:
         if deeper is not None:
             found = (found or set()) | deeper
     return found
+
+
+SOURCES["Query", "myTasks"] = Source(
+    node=Task,
+    model=m.Task,
+    rows=lambda ctx, kind: r.task_list(
+        ctx, which=TaskList(kind), document_type_id=None, search=None
+    ),
+    order=r.TASK_ORDER,
+    descending=True,
+    shape=("kind",),
+)
+"""`myTasks` without a filter, for row plans (the same queryset as the resolver's)."""
 
 
 @strawberry.type

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, cast
+from typing import Annotated, ClassVar, cast
 
 import strawberry
 from strawberry import relay
@@ -63,21 +63,31 @@ class Task(LoadedNode):
 
     loader = r.ReadableTaskById
 
+    columns = (
+        "node_id",
+        "node_name",
+        "pool",
+        "status",
+        "outcome",
+        "comment",
+        "due_at",
+        "closed_at",
+        "opened_at",
+        "created_at",
+    )
+    joins: ClassVar[dict[str, str]] = {
+        "document": "document_id",
+        "delegated_from": "delegated_from_id",
+        "assignee": "assignee_id",
+        "acted_by": "acted_by_id",
+    }
+
     @classmethod
     def from_model(cls, row: m.Task) -> Task:
         return cls(
             id=str(row.id),
-            node_id=row.node_id,
-            node_name=row.node_name,
-            pool=row.pool,
-            status=row.status,
-            outcome=row.outcome,
-            comment=row.comment,
-            due_at=row.due_at,
-            closed_at=row.closed_at,
+            **cls.copied(row),
             overdue=row.overdue,
-            opened_at=row.opened_at,
-            created_at=row.created_at,
             row=row,
         )
 
@@ -187,20 +197,29 @@ class Document(LoadedNode):
 
     loader = r.DocumentById
 
+    columns = (
+        "title",
+        "number",
+        "urgency",
+        "secrecy",
+        "status",
+        "version",
+        "created_at",
+        "submitted_at",
+        "completed_at",
+        "archived_at",
+    )
+    joins: ClassVar[dict[str, str]] = {
+        "document_type": "document_type_id",
+        "initiator": "initiator_id",
+        "org_unit": "org_unit_id",
+    }
+
     @classmethod
     def from_model(cls, row: m.Document) -> Document:
         return cls(
             id=str(row.id),
-            title=row.title,
-            number=row.number,
-            urgency=row.urgency,
-            secrecy=row.secrecy,
-            status=row.status,
-            version=row.version,
-            created_at=row.created_at,
-            submitted_at=row.submitted_at,
-            completed_at=row.completed_at,
-            archived_at=row.archived_at,
+            **cls.copied(row),
             row=row,
         )
 
