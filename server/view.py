@@ -24,7 +24,6 @@ from auth.errors import AuthError
 from i18n import _
 from i18n.catalogues import negotiate, translate
 from resolvers.context import Context
-from schema.compiled import REGISTERED
 from server import graphiql, idempotency, lifecycle, operations
 from server.files import preflighted, read_multipart
 from server.limits import BODY_DEADLINE
@@ -204,15 +203,12 @@ class GraphQLView(BaseView[Context, None]):
                 else self.parse_json(await request.get_body())
             )
             document_id = fields.get("documentId") if isinstance(fields, Mapping) else None
-        named = not data.query
         try:
             data.query = await self.trusted.resolve(data.query, data.extensions, document_id)
         except operations.Unknown as exc:
             raise Refused(
                 404 if exc.code == operations.NOT_FOUND else 400, exc.message, exc.code
             ) from exc
-        if data.query and (named or self.trusted.only):
-            cast(Any, request).request[REGISTERED] = True  # its compiled plan may answer
         return data
 
     async def get_context(self, request: web.Request, response: Any) -> Context:

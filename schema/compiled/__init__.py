@@ -1,5 +1,7 @@
-"""Compiled plans for registered operations (trusted documents): graphql-core's per-field walk
-replaced by a plan built once per operation, over the very same resolvers and loaders.
+"""Compiled plans for query operations: graphql-core's per-field walk replaced by a plan
+built once per operation (the parser cache hands every request of a text, registered or ad
+hoc, the same operation node), over the very same resolvers and loaders; and, for queries of
+only columns, joins and paging, a row plan (`rows.py`) that reads one statement per list.
 
 A plan is a tree of (response key, how to get the value, how to complete it) per selected
 object type. Plain attribute fields are read with `attrgetter`, leaves are serialised by the
@@ -19,16 +21,19 @@ therefore always come from the general path, and so do their bytes.
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
-from aiohttp import web
 from prometheus_client import Counter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from resolvers.context import Context
 from schema.compiled.compiler import Compiler
 from schema.compiled.plan import ObjectPlan
 from schema.compiled.rows import RowPlan, compile_rows
 from schema.compiled.sql import on_asyncpg
+
+log = logging.getLogger("officecloud.compiled")
 
 
 class Plans:
@@ -50,9 +55,13 @@ class Plans:
         plan = rows = None
         if not getattr(executor.middleware_manager, "middlewares", None):
             compiler = Compiler(executor.schema, executor.fragment_definitions, operation)
-            plan = compiler.root()
-            if plan is not None and on_asyncpg():
-                rows = compile_rows(compiler)
+            try:
+                plan = compiler.root()
+                if plan is not None and on_asyncpg():
+                    rows = compile_rows(compiler)
+            except Exception:  # a compiler's bug must not fail the request: it runs as usual
+                log.exception("compiling an operation failed; it runs without a plan")
+                plan = rows = None
         self._plans[id(operation)] = (operation, executor.schema, plan, rows)
         return plan, rows
 
@@ -60,21 +69,18 @@ class Plans:
 PLANS = Plans()
 ANSWERED = Counter(
     "officecloud_graphql_compiled",
-    "Registered operations with a compiled plan, by who answered: the row plan (rows), the "
+    "Query operations with a compiled plan, by who answered: the row plan (rows), the "
     "resolver plan (plan), or normal execution after the plan gave way (an error, a null "
     "where none may be); rows_gave_way counts row plans that handed over to the resolver plan.",
     ["outcome"],
 )
-REGISTERED = web.RequestKey("registered", bool)
-"""Set on an aiohttp request whose operation text is a registered document (server/view.py)."""
 
 
 class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Runs a registered query operation by its compiled plan, anything else as usual."""
+    """Runs a query operation by its compiled plans, anything else as usual."""
 
     def execute_operation(self, serially: bool | None = None) -> Any:
-        request = getattr(self.context_value, "request", None)
-        if request is None or not _registered(request):
+        if not isinstance(self.context_value, Context):
             return super().execute_operation(serially)
         plan, rows = PLANS.get(self)
         if plan is None:
@@ -100,7 +106,3 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             return await result if self.is_awaitable(result) else result
         ANSWERED.labels("plan").inc()
         return self.finish(self.build_response(data))
-
-
-def _registered(request: Any) -> bool:
-    return isinstance(request, web.Request) and request.get(REGISTERED, False)

@@ -6,8 +6,6 @@ grow with the page."""
 
 from __future__ import annotations
 
-import hashlib
-import uuid
 from typing import Any
 
 import aiohttp
@@ -19,14 +17,22 @@ from hypothesis import strategies as st
 from auth.viewer import actor_for
 from models.access import DataScope
 from models.directory import Role, User
-from models.documents import Document, DocumentEvent, DocumentType, Secrecy, Task
+from models.documents import Document, DocumentType, Secrecy
 from resolvers.pagination import encode_cursor
-from schema.compiled import ANSWERED
 from server.settings import Settings
 from services.documents import lifecycle
-from tests.conftest import GraphQL, gid, key_of, new_department
-from tests.documents.support import Office, dispatching_office
-from tests.documents.test_hidden_fields import USERS, hidden_field_office
+from tests.conftest import GraphQL, key_of
+from tests.documents.support import dispatching_office
+from tests.documents.test_hidden_fields import USERS
+from tests.server.compiled_support import (
+    PAGE_SIZES,
+    World,
+    both,
+    counted,
+    make_world,
+    register,
+    sha,
+)
 
 INBOX = """query Inbox { myTasks(kind: OPEN, first: 20) { totalCount pageInfo { hasNextPage
   endCursor } edges { node { id nodeName createdAt dueAt document { id title number urgency
@@ -64,103 +70,11 @@ ROWS = """query Rows($kind: TaskList!, $n: Int, $after: String) { __typename
       assignee { displayName } actedBy { username } delegatedFrom { id } } } }
   again: myTasks(first: 2) { totalCount edges { node { id document { title } } } } }"""
 OPERATIONS = {"Inbox": INBOX, "Page": PAGE, "Detail": DETAIL, "Two": TWO, "Rows": ROWS}
-STEPS = ("director", "finance_head", "legal_head", "clerk", "leader")
-"""Who acts at each node of the canary flow after submission."""
-
-
-def sha(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
-
-
-class World:
-    """A department on the hidden-field flow with documents at every node, a foreign tenant's
-    document, and the ids a client could send."""
-
-    def __init__(self, office: Office, foreign: tuple[str, str]) -> None:
-        self.office = office
-        self.foreign_token, self.foreign_id = foreign
-        self.documents: list[str] = []
-        self.tasks: list[str] = []
-        self.events: list[str] = []
-
-    def token(self, who: str) -> str:
-        return self.foreign_token if who == "foreign" else self.office.token(who)
-
-    def ids(self) -> list[str]:
-        missing = [gid("Document", uuid.uuid4()), gid("User", uuid.uuid4()), "not-an-id"]
-        return [*self.documents, *self.tasks, *self.events, self.foreign_id, *missing]
 
 
 @pytest.fixture(scope="module")
 async def world(database: Settings, gql: GraphQL, platform_admin: User) -> World:
-    office = await hidden_field_office(gql, await new_department(name="编译测试部门"))
-    foreign = await dispatching_office(gql, await new_department(name="外部门"))
-    scope, tenant = foreign.department.scope, foreign.department.tenant
-    author = await actor_for(scope, foreign.users["writer"], tenant)
-    doc_type = await scope.query(DocumentType).get(code="dispatch")
-    made = await lifecycle.create_document(
-        author, document_type_id=doc_type.id, title="外部门的文", form_data={"body": "x"}
-    )
-    world = World(office, (foreign.token("admin"), gid("Document", made.id)))
-    secrecies = ["INTERNAL", "SECRET", "PUBLIC", "CONFIDENTIAL"]
-    for depth in range(len(STEPS) + 2):
-        made_doc = await office.ok(
-            "writer",
-            "createDocument",
-            {
-                "documentTypeId": office.type_id,
-                "title": f"文{depth}",
-                "secrecy": secrecies[depth % len(secrecies)],
-                "formData": {"subject": f"主题{depth}", "secret": f"secret-{depth}"},
-            },
-            "document { id } ",
-        )
-        doc = made_doc["document"]["id"]
-        world.documents.append(doc)
-        if depth:
-            await office.ok("writer", "submitDocument", {"id": doc}, "document { id } ")
-        for who in STEPS[: max(depth - 1, 0)]:
-            await office.approve(who, doc, comment=f"{who} 同意")
-    for doc in world.documents:
-        key = key_of(doc)
-        world.tasks += [gid("Task", t.id) for t in await Task.filter(document_id=key)]
-        world.events += [
-            gid("DocumentEvent", e.id) for e in await DocumentEvent.filter(document_id=key)
-        ]
-    await register(gql, platform_admin, *OPERATIONS.values())
-    return world
-
-
-async def register(gql: GraphQL, platform_admin: User, *bodies: str) -> None:
-    mutation = """mutation($input: RegisterOperationsInput!) {
-      registerOperations(input: $input) { errors { code } } }"""
-    documents = [{"body": body} for body in bodies]
-    token = gql.token(platform_admin, "platform")
-    result = await gql(mutation, {"input": {"documents": documents}}, token=token)
-    assert result.data["registerOperations"]["errors"] == []
-
-
-async def both(
-    http: aiohttp.ClientSession, url: str, token: str, name: str, variables: dict[str, Any]
-) -> tuple[tuple[int, bytes], tuple[int, bytes]]:
-    """The answer by hash (the plan) and by text (graphql-core)."""
-    headers = {"Authorization": f"Bearer {token}"}
-    named = {"extensions": {"persistedQuery": {"version": 1, "sha256Hash": sha(OPERATIONS[name])}}}
-    answers = []
-    for body in (
-        {**named, "variables": variables},
-        {"query": OPERATIONS[name], "variables": variables},
-    ):
-        async with http.post(url, json=body, headers=headers) as response:
-            answers.append((response.status, await response.read()))
-    return answers[0], answers[1]
-
-
-def counted(outcome: str) -> float:
-    return ANSWERED.labels(outcome)._value.get()
-
-
-PAGE_SIZES = st.sampled_from([None, 0, 1, 2, 3, 5, 20, 100, 101, -1])
+    return await make_world(gql, platform_admin, list(OPERATIONS.values()))
 
 
 @settings(
@@ -197,7 +111,7 @@ async def test_registered_operations_answer_the_same_bytes_compiled_or_not(
         variables = {"id": data.draw(st.sampled_from(ids))}
     elif name == "Two":
         variables = {"a": data.draw(st.sampled_from(ids)), "b": data.draw(st.sampled_from(ids))}
-    compiled, general = await both(http, gql.url, world.token(who), name, variables)
+    compiled, general = await both(http, gql.url, world.token(who), OPERATIONS[name], variables)
     assert compiled == general, (who, name, variables)
 
 
@@ -209,18 +123,24 @@ async def test_the_plan_answers_and_gives_way_on_errors(
     a field it does not read), and normal execution (an over-large page)."""
     plan, rows, gave_way = counted("plan"), counted("rows"), counted("gave_way")
     for name, variables in (("Detail", {"id": world.documents[3]}), ("Inbox", {})):
-        compiled, general = await both(http, gql.url, world.token("director"), name, variables)
+        compiled, general = await both(
+            http, gql.url, world.token("director"), OPERATIONS[name], variables
+        )
         assert compiled == general
         assert compiled[0] == 200
         assert b'"errors"' not in compiled[1]
     assert (counted("plan"), counted("rows")) == (plan + 1, rows + 1)
     variables = {"kind": "DONE", "n": 2, "after": None}
-    compiled, general = await both(http, gql.url, world.token("director"), "Page", variables)
+    compiled, general = await both(
+        http, gql.url, world.token("director"), OPERATIONS["Page"], variables
+    )
     assert compiled == general
     assert compiled[1].count(b'"cursor"') == 2
     assert (counted("plan"), counted("rows")) == (plan + 2, rows + 1)
     variables = {"kind": "OPEN", "n": 101}
-    compiled, general = await both(http, gql.url, world.token("director"), "Page", variables)
+    compiled, general = await both(
+        http, gql.url, world.token("director"), OPERATIONS["Page"], variables
+    )
     assert compiled == general
     assert b"BAD_USER_INPUT" in compiled[1]
     assert counted("gave_way") == gave_way + 1
@@ -269,14 +189,14 @@ async def test_the_row_plan_pages_as_the_resolvers_do(
     give, cursor for cursor, in one statement a list (the count rides on its rows), whatever the
     page size."""
     token, rows = world.token("director"), counted("rows")
-    await both(http, gql.url, token, "Rows", {"kind": "OPEN", "n": 1, "after": None})
+    await both(http, gql.url, token, OPERATIONS["Rows"], {"kind": "OPEN", "n": 1, "after": None})
     pages, statements = 0, set()
     for kind in ("OPEN", "DONE"):
         after = None
         while True:
             variables = {"kind": kind, "n": 1 + pages % 2, "after": after}
             with count_queries() as counted_statements:
-                compiled, general = await both(http, gql.url, token, "Rows", variables)
+                compiled, general = await both(http, gql.url, token, OPERATIONS["Rows"], variables)
             assert compiled == general
             statements.add(len([s for s in counted_statements.statements if " AS t0" in s]))
             page = orjson.loads(compiled[1])["data"]["list"]
