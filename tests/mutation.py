@@ -56,6 +56,8 @@ SELECTION = {
     "services/idempotency.py": ["tests/server/test_idempotency.py"],
     # Circulation (传阅) and the nodes' `cc` copies are sent here; their tests are circulation's.
     "services/documents/copies.py": ["tests/documents", "tests/circulation"],
+    # The texts of reminders, overdue tasks and hand-overs are checked where notices are read.
+    "services/documents/notices.py": ["tests/documents", "tests/notifications"],
 }
 """The tests run against a mutated module, by path prefix; otherwise the folder of its domain
 (`services/exchange/…` → `tests/exchange`), else `SHARED`."""
@@ -339,7 +341,8 @@ def main(argv: list[str]) -> int:
     parser.add_argument(
         "--again",
         action="store_true",
-        help="full: run again only what the last run did not detect or check (after writing tests)",
+        help="run again only what the last run did not detect (after writing tests); full: and "
+        "what it did not check; sample: the same drawn mutants, files from mutants/.sample",
     )
     args = parser.parse_args(argv)
     os.chdir(ROOT)
@@ -350,13 +353,16 @@ def main(argv: list[str]) -> int:
     areas = sorted({f"{area_of(p)}/" for p in targets})
     pick = random.Random(args.seed if args.seed is not None else seed_of(targets))
     only: list[str] = []
-    if sample:
+    marker = Path("mutants/.sample")
+    again = sample and args.again and marker.exists()
+    if again:
+        only = marker.read_text().split()  # the files the last sample drew
+    elif sample:
         only = draw_files(pick, targets, dict(zip(FLOORS, args.files, strict=True)))
         if not only:
             parser.error(f"no Python files to sample under {targets}")
     elif targets != areas:
         only = [p if p.endswith(".py") else p.rstrip("/") + "/*" for p in targets]
-    marker = Path("mutants/.sample")
     if not args.again and (only or marker.exists()):
         shutil.rmtree("mutants", ignore_errors=True)  # a partial copy mutates only some files
     started = time.monotonic()
@@ -364,8 +370,8 @@ def main(argv: list[str]) -> int:
     print(f"mutation: {len(names)} mutants generated in {time.monotonic() - started:.0f}s")
     chosen: list[str] = []
     if only:
-        marker.touch()
-    if sample:
+        marker.write_text("\n".join(only) + "\n")
+    if sample and not again:
         for area, size in zip(FLOORS, args.mutants, strict=True):
             pool = sorted(name for name, path in names.items() if area_of(path) == area)
             chosen += pick.sample(pool, min(size, len(pool)))
@@ -373,10 +379,12 @@ def main(argv: list[str]) -> int:
         # The tests changed since: collect which test reaches what anew (mutmut's incremental
         # collection of new tests fails in its own process), keeping the results.
         Path("mutants/mutmut-stats.json").unlink(missing_ok=True)
-        chosen = [n for n, s in statuses_of(names).items() if s not in DETECTED]
+        # A sample's mutants are the ones it checked; the others of its files are not in it.
+        skip = DETECTED | {"not checked"} if sample else DETECTED
+        chosen = [n for n, s in statuses_of(names).items() if s not in skip]
         if not chosen:
             print("mutation: nothing left to run again")
-            return 0 if report(scores_of(names), sampled=False) else 1
+            return 0 if report(scores_of(names), sampled=sample) else 1
     elif only:
         chosen = sorted(names)
     scores = run(names, chosen, args.children, score_all=args.again)

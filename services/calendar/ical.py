@@ -62,9 +62,13 @@ async def render(scope: TenantScope, owner_id: uuid.UUID, now: datetime) -> byte
     user_ids = {e.owner_id for e in events} | {a.user_id for a in attendees} | {owner_id}
     users = {u.id: u for u in await scope.query(User).filter(id__in=user_ids)}
     calendar = icalendar.Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("x-wr-calname", f"{users[owner_id].display_name} 日程")
+    # Property names ignore case (icalendar writes them upper-cased): see docs/testing.md.
+    calendar.add("prodid", PRODID)  # pragma: no mutate
+    calendar.add("version", "2.0")  # pragma: no mutate
+    calendar.add(
+        "x-wr-calname",  # pragma: no mutate
+        f"{users[owner_id].display_name} 日程",
+    )
     for event in events:
         calendar.add_component(
             _vevent(event, [a for a in attendees if a.event_id == event.id], users, now)

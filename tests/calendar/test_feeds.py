@@ -10,10 +10,12 @@ import icalendar
 from aiohttp import ClientSession
 from aiohttp.test_utils import TestServer
 
+from models.audit import AuditEntry
 from models.calendar import CalendarFeed
 from server.settings import Settings
+from services.calendar.ical import PRODID
 from tests.calendar.support import monday, office
-from tests.conftest import GraphQL, gid
+from tests.conftest import GraphQL, gid, key_of
 
 
 async def test_export_and_a_revocable_subscription_url(
@@ -54,6 +56,8 @@ async def test_export_and_a_revocable_subscription_url(
     assert attendee.params["PARTSTAT"] == "TENTATIVE"
     assert event.walk("VALARM")[0].decoded("TRIGGER") == timedelta(minutes=-30)
 
+    assert (str(calendar["PRODID"]), str(calendar["VERSION"])) == (PRODID, "2.0")
+    assert str(calendar["X-WR-CALNAME"]) == "leader 日程"
     invited_view = icalendar.Calendar.from_ical(
         (await desk.as_("secretary", "{ calendarIcs }")).data["calendarIcs"]
     )
@@ -112,3 +116,29 @@ async def test_an_all_day_event_is_exported_on_its_local_dates(
     (event,) = icalendar.Calendar.from_ical(exported).walk("VEVENT")
     assert event.decoded("DTSTART") == monday().date()
     assert event.decoded("DTEND") == monday().date() + timedelta(days=2)
+
+
+async def test_a_feeds_name_its_audit_entry_and_a_feed_revoked_twice(
+    database: Settings, gql: GraphQL
+) -> None:
+    desk = await office(gql)
+    long = await desk.mutate("leader", "createCalendarFeed", {"name": "长" * 101}, "feed { id }")
+    assert [(e["code"], e["message"], e["field"]) for e in long["errors"]] == [
+        ("TOO_LONG", "name is longer than 100 characters", ["input", "name"])
+    ]
+    made = await desk.mutate("leader", "createCalendarFeed", {"name": " 手机 "}, "feed { id name }")
+    assert made["feed"]["name"] == "手机"
+    (entry,) = await AuditEntry.filter(
+        tenant_id=desk.department.tenant.id, action="calendar.feed_created"
+    )
+    assert (entry.target_type, entry.target_id, entry.data) == (
+        "CalendarFeed",
+        str(key_of(made["feed"]["id"])),
+        {"name": "手机"},
+    )
+    revoke = {"id": made["feed"]["id"]}
+    assert (await desk.mutate("leader", "revokeCalendarFeed", revoke, "feed { id }"))[
+        "errors"
+    ] == []
+    again = await desk.mutate("leader", "revokeCalendarFeed", revoke, "feed { id }")
+    assert [(e["code"], e["field"]) for e in again["errors"]] == [("NOT_FOUND", ["input", "id"])]

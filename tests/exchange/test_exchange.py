@@ -334,6 +334,10 @@ class TestADispatchSignedByOneReceiverAndReturnedByAnother:
                 "exchange.returned",
             ]
         )
+        added = exchange.a.department.scope.query(AuditEntry).filter(
+            action="exchange.partner_added"
+        )
+        assert set(await added.values_list("target_type", flat=True)) == {"ExchangePartner"}
         for office in (exchange.a, exchange.b, exchange.c):
             assert await audit.verify(office.department.tenant.id) is None
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from models.directory import Role
 from models.notices import NoticeRead
 from models.outbox import OutboxEvent
 from server.settings import Settings
@@ -297,7 +298,38 @@ async def test_an_update_keeps_what_was_not_sent_and_refuses_a_null_title(units:
         "admin", "updateNotice", {"id": notice_id, "title": "x", "expectedVersion": 1}, NOTICE
     )
     assert [e["code"] for e in stale["errors"]] == ["CONFLICT"]
+    uncategorized = await units.office.ok(
+        "admin", "updateNotice", {"id": notice_id, "category": None}, "notice { category } "
+    )
+    assert uncategorized["notice"]["category"] == ""
     untitled = await units.office.mutate(
         "admin", "updateNotice", {"id": notice_id, "title": None}, NOTICE
     )
     assert [e["code"] for e in untitled["errors"]] == ["REQUIRED"]
+
+
+async def test_an_update_checks_the_period_it_would_leave(units: Units) -> None:
+    notice_id = await units.draft(
+        validFrom="2030-01-10T00:00:00+08:00", validUntil="2030-01-20T00:00:00+08:00"
+    )
+    for sent in (
+        {"validUntil": "2030-01-05T00:00:00+08:00"},
+        {"validFrom": "2030-01-25T00:00:00+08:00"},
+    ):
+        refused = await units.office.mutate(
+            "admin", "updateNotice", {"id": notice_id, **sent}, NOTICE
+        )
+        assert [(e["code"], e["message"], e["field"]) for e in refused["errors"]] == [
+            ("INVALID", "validUntil must be after validFrom", ["input", "validUntil"])
+        ], sent
+
+
+async def test_a_notice_to_a_role_reaches_its_holders_and_follows_an_edit(units: Units) -> None:
+    roles = {r.code: gid("Role", r.id) for r in await units.office.department.scope.query(Role)}
+    notice_id = await units.draft(roleIds=[roles["leader"]])
+    await units.office.ok(
+        "admin", "updateNotice", {"id": notice_id, "roleIds": [roles["office_clerk"]]}, NOTICE
+    )
+    await units.office.ok("admin", "publishNotice", {"id": notice_id}, NOTICE)
+    reached = [who for who in ("leader", "clerk", "clerk2", "writer") if await units.notices(who)]
+    assert reached == ["clerk", "clerk2"]

@@ -121,7 +121,10 @@ async def test_preferences_and_quiet_hours_hold_back_external_channels(
         {"quietStart": "25:00", "timeZone": "Mars/Base"},
         PREFS,
     )
-    assert sorted(e["field"][-1] for e in bad["errors"]) == ["quietStart", "timeZone"]
+    assert sorted((e["field"][-1], e["message"]) for e in bad["errors"]) == [
+        ("quietStart", "Give quietStart as HH:MM"),
+        ("timeZone", "Unknown time zone 'Mars/Base'"),
+    ]
     await urged(office)
     in_app = await notifications(office, "director")
     assert in_app["unreadNotificationCount"] == 2, "in-app is immediate and takes every kind"

@@ -5,6 +5,7 @@ and a renewal lifts that suspension."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -16,7 +17,7 @@ from models.scope import TenantScope, across_tenants
 from models.stats import Alert, AlertKind, AlertStatus
 from models.tenants import Tenant, TenantStatus
 from services import directory, usage
-from tests.conftest import GraphQL, gid
+from tests.conftest import GraphQL, gid, key_of
 from tests.usage.support import ALLOCATION, create_package, inbox, set_limits, watch
 
 APPLICATION = "application { id kind status package { code maxUsers } } "
@@ -229,3 +230,19 @@ async def test_an_expired_package_gives_notice_then_suspends_until_renewed(
         ("suspended", "package expired"),
         ("active", "package renewed"),
     ]
+
+
+async def test_a_renamed_package_is_audited_as_the_platform_admins_change(
+    gql: GraphQL, platform_admin: User
+) -> None:
+    platform = gql.token(platform_admin, "platform")
+    package = await create_package(gql, platform, code=f"r{uuid.uuid4().hex[:8]}", name="小")
+    renamed = await gql.mutate(
+        "updateServicePackage",
+        {"id": package, "name": " 大 "},
+        "package { name version }",
+        token=platform,
+    )
+    assert renamed["package"] == {"name": "大", "version": 2}
+    entries = await AuditEntry.filter(action="package.updated", target_id=str(key_of(package)))
+    assert [(e.actor_id, e.data) for e in entries] == [(platform_admin.id, {"name": "大"})]

@@ -1,0 +1,115 @@
+"""A user deleted (only one without history, never oneself or a unit's leader) and a user's
+phone and units changed, through GraphQL on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+import pytest
+
+from models.audit import AuditEntry
+from models.directory import Membership, OrgUnit, User
+from services import directory
+from services.errors import Code, ServiceError
+from tests.conftest import Department, GraphQL, gid, key_of
+
+USER = "user { id phone orgUnits { name } primaryOrgUnit { name } version } "
+
+
+async def person(gql: GraphQL, department: Department, name: str, *units: str) -> dict[str, Any]:
+    root = gid("OrgUnit", (await department.scope.query(OrgUnit).get(parent_id=None)).id)
+    made = await gql.mutate(
+        "createUser",
+        {"username": name, "displayName": name, "orgUnitIds": list(units) or [root]},
+        USER,
+        token=gql.token(department.admin, department.tenant),
+    )
+    assert made["errors"] == []
+    user: dict[str, Any] = made["user"]
+    return user
+
+
+def refusals(result: dict[str, Any]) -> list[tuple[str, str, list[str] | None]]:
+    return [(e["code"], e["message"], e["field"]) for e in result["errors"]]
+
+
+async def test_only_a_user_without_history_is_deleted(gql: GraphQL, make_department: Any) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+
+    async def delete(user_id: str) -> dict[str, Any]:
+        return await gql.mutate("deleteUser", {"id": user_id}, "deletedId ", token=token)
+
+    assert refusals(await delete(gid("User", uuid.uuid4()))) == [
+        ("NOT_FOUND", "User not found", ["input", "id"])
+    ]
+    assert refusals(await delete(gid("User", department.admin.id))) == [
+        ("INVALID", "You cannot delete yourself", ["input", "id"])
+    ]
+    leader = await person(gql, department, "leader")
+    await (
+        department.scope.query(OrgUnit)
+        .filter(parent_id=None)
+        .update(leader_id=key_of(leader["id"]))
+    )
+    assert [e["code"] for e in (await delete(leader["id"]))["errors"]] == ["IN_USE"]
+    acted = await person(gql, department, "acted")
+    feed = await gql.mutate(
+        "createCalendarFeed",
+        {"name": "手机"},
+        "feed { id } ",
+        token=gql.token(await User.get(id=key_of(acted["id"])), department.tenant),
+    )
+    assert feed["errors"] == [], "an audited action: she has history now"
+    assert refusals(await delete(acted["id"])) == [
+        ("IN_USE", "The user has history; set the status to disabled instead", ["input", "id"])
+    ]
+    fresh = await person(gql, department, "fresh")
+    assert await delete(fresh["id"]) == {"deletedId": fresh["id"], "errors": []}
+    assert not await department.scope.query(User).filter(id=key_of(fresh["id"])).exists()
+    (entry,) = await department.scope.query(AuditEntry).filter(action="user.deleted")
+    assert (entry.target_type, entry.data) == ("User", {"username": "fresh"})
+
+
+async def test_a_users_phone_and_units_change(gql: GraphQL, make_department: Any) -> None:
+    department = await make_department()
+    token = gql.token(department.admin, department.tenant)
+    root = gid("OrgUnit", (await department.scope.query(OrgUnit).get(parent_id=None)).id)
+    office = await gql.mutate(
+        "createOrgUnit", {"name": "办公室", "parentId": root}, "orgUnit { id } ", token=token
+    )
+    user = await person(gql, department, "chen")
+
+    async def update(**values: Any) -> dict[str, Any]:
+        return await gql.mutate("updateUser", {"id": user["id"], **values}, USER, token=token)
+
+    assert (await update(phone=" 13900000000 "))["user"]["phone"] == "13900000000"
+    assert refusals(await update(phone="1" * 33)) == [
+        ("TOO_LONG", "phone is longer than 32 characters", ["input", "phone"])
+    ]
+    assert (await update(phone="1" * 32))["user"]["phone"] == "1" * 32
+    moved = await update(orgUnitIds=[root, office["orgUnit"]["id"]])
+    assert sorted(u["name"] for u in moved["user"]["orgUnits"]) == sorted(
+        [(await department.scope.query(OrgUnit).get(parent_id=None)).name, "办公室"]
+    )
+    members = department.scope.query(Membership).filter(user_id=key_of(user["id"]))
+    assert await members.count() == 2
+
+
+async def test_the_portals_renames_and_phone_lists_reach_the_user(make_department: Any) -> None:
+    """What SCIM sends that GraphQL does not: a new username (unique, ignoring case) and the
+    list of phones, whose primary one is the phone."""
+    department = await make_department()
+    root = await department.scope.query(OrgUnit).get(parent_id=None)
+    made = await directory.create_user(
+        department.actor, username="li.na", display_name="李娜", org_unit_ids=[root.id]
+    )
+    with pytest.raises(ServiceError) as taken:
+        await directory.update_user(department.actor, id=made.id, username="ADMIN")
+    assert [(p.code, p.field) for p in taken.value.problems] == [(Code.DUPLICATE, ("username",))]
+    phones = [{"value": "010-1", "type": "work"}, {"value": "139", "primary": True}]
+    user = await directory.update_user(
+        department.actor, id=made.id, username="li.na2", phones=phones
+    )
+    assert (user.username, user.phones, user.phone) == ("li.na2", phones, "139")
