@@ -68,12 +68,19 @@ async def test_the_inbox_reads_its_documents_and_their_rows_in_one_statement(
         )
         await lifecycle.submit_document(writer, id=document.id)
     await office.run("director", "{ viewer { user { id } } }")
-    with count_queries() as counted:
+    with count_queries() as counted:  # columns and joins only: its row plan, one statement
         result = await office.run("director", INBOX)
     nodes = [e["node"]["document"] for e in result.data["myTasks"]["edges"]]
     assert len(nodes) == 3
     assert {n["initiator"]["displayName"] for n in nodes} == {"writer"}
     assert all(n["documentType"]["name"] and n["orgUnit"]["name"] for n in nodes)
+    (statement,) = [s for s in counted.statements if 'FROM "task"' in s]
+    for table in ("document", "app_user", "document_type", "org_unit"):
+        assert f'FROM "{table}"' in statement, table
+    assert counted.reads("document") == counted.reads("org_unit") == 1  # that statement
+    with count_queries() as counted:  # `overdue` is a resolver's: the loaders, primed
+        result = await office.run("director", INBOX.replace("nodeName", "nodeName overdue"))
+    assert len(result.data["myTasks"]["edges"]) == 3
     assert counted.reads("document") == 1, counted.statements
     assert counted.reads("document_type") == 0
     assert counted.reads("org_unit") == 0
