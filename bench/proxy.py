@@ -83,10 +83,22 @@ class Proxy:
                 await writer.drain()
                 if watch and self._marker is not None and self._marker in chunk:
                     self._marker = None
-                    self._drop(pair)
+                    self._hang_up(pair)
                     self._cut_on_marker.set()
                     return
         self._drop(pair)
+
+    def _hang_up(self, pair: tuple[asyncio.StreamWriter, asyncio.StreamWriter]) -> None:
+        """After the marker: the server's side is dropped, the client's ends with a FIN after
+        what was forwarded (an abort's RST could discard the answer before the client read it,
+        which is not the fault under test); `close()` aborts what is left."""
+        client, server = pair
+        self._pairs.discard(pair)
+        server.transport.abort()
+        if client.can_write_eof():
+            client.write_eof()
+        else:
+            client.transport.abort()
 
     def _drop(self, pair: tuple[asyncio.StreamWriter, asyncio.StreamWriter]) -> None:
         if pair in self._pairs:

@@ -31,7 +31,8 @@ from models.scope import TenantSql
 from resolvers.context import Context
 from schema.compiled.compiler import Compiler
 from schema.compiled.plan import ObjectPlan
-from schema.compiled.rows import RowPlan, compile_rows
+from schema.compiled.row_compiler import compile_rows
+from schema.compiled.rows import RowPlan
 
 log = logging.getLogger("officecloud.compiled")
 
