@@ -45,14 +45,16 @@ def wait_ready(
     *,
     process: subprocess.Popen[Any] | asyncio.subprocess.Process | None = None,
     log: Path | None = None,
-    seconds: float = 30,
+    seconds: float = 60,
 ) -> None:
     """Wait until `target` (a URL answering 200, or a local TCP port accepting) is ready, for
     `budget(seconds)`; fail at once if `process` ends first, showing the end of its `log`.
 
-    30 s by default: a server imports the whole application (seconds of CPU per process, one
-    more per worker), and on two busy cores `serve --workers 2` took over 10 s. Waiting longer
-    costs nothing when it is ready sooner."""
+    60 s by default: a server imports the whole application (seconds of CPU per process, one
+    more per worker), and on two busy cores `serve --workers 2` took over 10 s; `serve --demo`
+    on a fresh embedded database (migrations, then the demo departments) takes 25–27 s on an
+    idle machine, and went past 30 s in full runs. Waiting longer costs nothing when it is
+    ready sooner."""
     deadline = time.monotonic() + budget(seconds)
     while not _answers(target):
         code = _exit_code(process)

@@ -246,10 +246,11 @@ async def test_shared_bytes_written_straight_are_the_messages_the_general_path_s
 
     rendered = since(before)
     fast_path, general_path = ([s[i].received for s in sockets.values()] for i in (0, 1))
-    assert rendered["shared"] + rendered["reused"] == sum(
-        len(e) for r in fast_path for e in r.values()
-    )
-    assert rendered["alone"] == sum(len(e) for r in general_path for e in r.values())
+    delivered = sum(len(e) for r in [*fast_path, *general_path] for e in r.values())
+    assert rendered["shared"] + rendered["reused"] + rendered["alone"] == delivered
+    assert rendered["alone"] >= sum(len(e) for r in general_path for e in r.values())
+    assert rendered["reused"] > 0  # the fast path answered (an event that raced a socket's
+    # first class key may still be rendered alone: the bytes below are the same either way)
     for who, (fast, general) in sockets.items():
         assert fast.frames == general.frames, who
         assert all(fast.frames.values()), who
