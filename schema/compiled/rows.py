@@ -1,4 +1,4 @@
-"""Row plans: a registered query that selects only columns, joins and paging of loaded types
+"""Row plans: a query (registered or not) that selects only columns, joins and paging of types
 is answered from one SELECT per root field (`totalCount` rides on it as an uncorrelated
 subquery, evaluated once; an empty page asks for it on its own), read straight
 from the records: no model objects, no strawberry objects, no resolver calls.
