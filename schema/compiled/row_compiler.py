@@ -60,7 +60,7 @@ PAGE_INFO = ("hasNextPage", "hasPreviousPage", "startCursor", "endCursor", "__ty
 def _connection(
     compiler: Compiler, key: str, nodes: list[FieldNode], field_def: Any, source: Source
 ) -> Connection:
-    connection = Connection(key, nodes[0], field_def, source)
+    connection = Connection(nodes[0], field_def, source)
     gtype = get_named_type(field_def.type)
     for k, found in compiler.collect(gtype, _below(nodes)).items():
         name = found[0].name.value

@@ -60,11 +60,16 @@ class Source:
     other argument but paging must be absent."""
 
     node: type[LoadedNode]
-    model: type[Model]
     rows: Callable[..., QuerySet[Any] | None]
     order: tuple[str, ...]
     descending: bool
     shape: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> type[Model]:
+        """The table of the nodes, as their type's loader reads it."""
+        model: type[Model] = getattr(self.node.loader, "model")  # noqa: B009 (not on Loader)
+        return model
 
 
 SOURCES: dict[tuple[str, str], Source] = {}
@@ -134,8 +139,7 @@ class Select:
 class Connection:
     """One root connection field: its rows, `totalCount`, `pageInfo` and edges."""
 
-    def __init__(self, key: str, node: FieldNode, field_def: Any, source: Source) -> None:
-        self.key = key
+    def __init__(self, node: FieldNode, field_def: Any, source: Source) -> None:
         self.node = node
         self.field_def = field_def
         self.source = source

@@ -59,7 +59,6 @@ def _under_document(selections: Iterable[Any]) -> set[str] | None:
 
 SOURCES["Query", "myTasks"] = Source(
     node=Task,
-    model=m.Task,
     rows=lambda ctx, kind: r.task_list(
         ctx, which=TaskList(kind), document_type_id=None, search=None
     ),

@@ -11,13 +11,15 @@ import aiohttp
 from hypothesis import strategies as st
 
 from auth.viewer import actor_for
-from models.directory import User
-from models.documents import DocumentEvent, DocumentType, Task
+from models.access import DataScope
+from models.directory import Role, User
+from models.documents import Document, DocumentEvent, DocumentType, Secrecy, Task
+from resolvers.pagination import encode_cursor
 from schema.compiled import ANSWERED
 from services.documents import lifecycle
 from tests.conftest import GraphQL, gid, key_of, new_department
 from tests.documents.support import Office, dispatching_office
-from tests.documents.test_hidden_fields import hidden_field_office
+from tests.documents.test_hidden_fields import USERS, hidden_field_office
 
 STEPS = ("director", "finance_head", "legal_head", "clerk", "leader")
 """Who acts at each node of the canary flow after submission."""
@@ -113,6 +115,28 @@ def counted(outcome: str) -> float:
 
 
 PAGE_SIZES = st.sampled_from([None, 0, 1, 2, 3, 5, 20, 100, 101, -1])
+VIEWERS = st.sampled_from([*USERS, "admin", "foreign"])
+
+
+async def move_the_data(world: World, data: st.DataObject) -> None:
+    """A drawn document's secrecy and the readers' data scope change between examples."""
+    scope = world.office.department.scope
+    doc = data.draw(st.sampled_from(world.documents))
+    secrecy = data.draw(st.sampled_from(list(Secrecy)))
+    await scope.query(Document).filter(id=key_of(doc)).update(secrecy=secrecy)
+    reach = data.draw(st.sampled_from(list(DataScope)))
+    await scope.query(Role).filter(code="doc_reader").update(data_scope=reach)
+
+
+def page_variables(world: World, data: st.DataObject) -> dict[str, Any]:
+    """`$kind`, `$n` and `$after` of a task list: any kind, page sizes in and out of bounds,
+    no cursor, a bad one or a real one from every task."""
+    cursors = [encode_cursor([str(key_of(t))]) for t in world.tasks]
+    return {
+        "kind": data.draw(st.sampled_from(["OPEN", "DONE", "DELEGATED"])),
+        "n": data.draw(PAGE_SIZES),
+        "after": data.draw(st.sampled_from([None, None, "bad-cursor", *cursors])),
+    }
 
 
 async def make_world(gql: GraphQL, platform_admin: User, operations: list[str]) -> World:

@@ -15,21 +15,20 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from auth.viewer import actor_for
-from models.access import DataScope
-from models.directory import Role, User
-from models.documents import Document, DocumentType, Secrecy
-from resolvers.pagination import encode_cursor
+from models.directory import User
+from models.documents import DocumentType
 from server.settings import Settings
 from services.documents import lifecycle
-from tests.conftest import GraphQL, key_of
+from tests.conftest import GraphQL
 from tests.documents.support import dispatching_office
-from tests.documents.test_hidden_fields import USERS
 from tests.server.compiled_support import (
-    PAGE_SIZES,
+    VIEWERS,
     World,
     both,
     counted,
     make_world,
+    move_the_data,
+    page_variables,
     register,
     sha,
 )
@@ -88,25 +87,14 @@ async def world(database: Settings, gql: GraphQL, platform_admin: User) -> World
 async def test_registered_operations_answer_the_same_bytes_compiled_or_not(
     world: World, gql: GraphQL, http: aiohttp.ClientSession, data: st.DataObject
 ) -> None:
-    office = world.office
-    scope = office.department.scope
-    if data.draw(st.integers(0, 2)) == 0:  # the data moves: a secrecy level, a data scope
-        doc = data.draw(st.sampled_from(world.documents))
-        secrecy = data.draw(st.sampled_from(list(Secrecy)))
-        await scope.query(Document).filter(id=key_of(doc)).update(secrecy=secrecy)
-        reach = data.draw(st.sampled_from(list(DataScope)))
-        await scope.query(Role).filter(code="doc_reader").update(data_scope=reach)
-    who = data.draw(st.sampled_from([*USERS, "admin", "foreign"]))
+    if data.draw(st.integers(0, 2)) == 0:
+        await move_the_data(world, data)
+    who = data.draw(VIEWERS)
     name = data.draw(st.sampled_from(sorted(OPERATIONS)))
     ids = world.ids()
     variables: dict[str, Any] = {}
     if name in ("Page", "Rows"):
-        cursors = [encode_cursor([str(key_of(t))]) for t in world.tasks]
-        variables = {
-            "kind": data.draw(st.sampled_from(["OPEN", "DONE", "DELEGATED"])),
-            "n": data.draw(PAGE_SIZES),
-            "after": data.draw(st.sampled_from([None, None, "bad-cursor", *cursors])),
-        }
+        variables = page_variables(world, data)
     elif name == "Detail":
         variables = {"id": data.draw(st.sampled_from(ids))}
     elif name == "Two":

@@ -15,14 +15,17 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from models.access import DataScope
-from models.directory import Role, User
-from models.documents import Document, Secrecy
-from resolvers.pagination import encode_cursor
+from models.directory import User
 from server.settings import Settings
-from tests.conftest import GraphQL, key_of
-from tests.documents.test_hidden_fields import USERS
-from tests.server.compiled_support import PAGE_SIZES, World, both, make_world
+from tests.conftest import GraphQL
+from tests.server.compiled_support import (
+    VIEWERS,
+    World,
+    both,
+    make_world,
+    move_the_data,
+    page_variables,
+)
 
 TASK = "__typename id nodeId nodeName pool status outcome comment dueAt closedAt openedAt"
 DOCUMENT = "__typename id title number urgency secrecy status version createdAt submittedAt"
@@ -106,25 +109,12 @@ async def world(database: Settings, gql: GraphQL, platform_admin: User) -> World
 async def test_drawn_queries_answer_the_same_bytes_compiled_or_not(
     world: World, gql: GraphQL, http: aiohttp.ClientSession, data: st.DataObject
 ) -> None:
-    scope = world.office.department.scope
     if data.draw(st.integers(0, 3)) == 0:
-        doc = data.draw(st.sampled_from(world.documents))
-        await (
-            scope.query(Document)
-            .filter(id=key_of(doc))
-            .update(secrecy=data.draw(st.sampled_from(list(Secrecy))))
-        )
-        reach = data.draw(st.sampled_from(list(DataScope)))
-        await scope.query(Role).filter(code="doc_reader").update(data_scope=reach)
+        await move_the_data(world, data)
     text = operation(data)
-    cursors = [encode_cursor([str(key_of(t))]) for t in world.tasks]
-    variables: dict[str, Any] = {
-        "kind": data.draw(st.sampled_from(["OPEN", "DONE", "DELEGATED"])),
-        "n": data.draw(PAGE_SIZES),
-        "after": data.draw(st.sampled_from([None, None, "bad-cursor", *cursors])),
-    }
+    variables = page_variables(world, data)
     if "$id" in text:
         variables["id"] = data.draw(st.sampled_from(world.ids()))
-    who = data.draw(st.sampled_from([*USERS, "admin", "foreign"]))
+    who = data.draw(VIEWERS)
     compiled, general = await both(http, gql.url, world.token(who), text, variables, by_hash=False)
     assert compiled == general, (who, text, variables)
