@@ -8,32 +8,15 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from auth.viewer import actor_for
-from models.access import Actor
 from models.audit import AuditEntry
 from models.directory import User
-from models.scope import TenantScope
-from models.tenants import Tenant
 from models.usage import ServicePackage, TenantAllocation
 from services import usage
-from services.errors import ServiceError
-
-
-async def _platform(admin: User) -> Actor:
-    tenant = await Tenant.get(id=admin.tenant_id)
-    return await actor_for(TenantScope(tenant.id), admin, tenant)
-
-
-async def _refused(call: Any) -> list[tuple[str, str, tuple[str, ...] | None]]:
-    try:
-        await call
-    except ServiceError as error:
-        return [(p.code.value, str(p.message), p.field) for p in error.problems]
-    raise AssertionError("not refused")
+from tests.usage.support import platform_actor, refused
 
 
 async def test_an_update_keeps_what_it_is_given_as_none(platform_admin: User) -> None:
-    actor = await _platform(platform_admin)
+    actor = await platform_actor(platform_admin)
     code = f"p{uuid.uuid4().hex[:8]}"
     package = await usage.create_service_package(
         actor,
@@ -45,7 +28,7 @@ async def test_an_update_keeps_what_it_is_given_as_none(platform_admin: User) ->
         grace_days=3,
         max_users=10,
     )
-    assert await _refused(
+    assert await refused(
         usage.update_service_package(actor, id=package.id, max_users=-1, components=["x" * 65])
     ) == [
         ("INVALID", "maxUsers must not be negative", ("maxUsers",)),
@@ -78,7 +61,7 @@ async def test_an_update_keeps_what_it_is_given_as_none(platform_admin: User) ->
 async def test_a_change_of_package_names_the_one_before(
     make_department: Any, platform_admin: User
 ) -> None:
-    actor = await _platform(platform_admin)
+    actor = await platform_actor(platform_admin)
     department = await make_department()
     tenant = department.tenant
     first = await usage.create_service_package(actor, code=f"a{uuid.uuid4().hex[:8]}", name="甲")
@@ -104,7 +87,7 @@ async def test_a_change_of_package_names_the_one_before(
 async def test_limits_are_audited_on_the_tenant_and_storage_is_counted_afresh(
     make_department: Any, platform_admin: User
 ) -> None:
-    actor = await _platform(platform_admin)
+    actor = await platform_actor(platform_admin)
     department = await make_department()
     tenant = department.tenant
     await usage.set_tenant_limits(actor, tenant_id=tenant.id, max_users=5)
@@ -134,7 +117,7 @@ async def test_limits_are_audited_on_the_tenant_and_storage_is_counted_afresh(
 async def test_one_pass_returns_quota_and_expiry_alerts_alike(
     make_department: Any, platform_admin: User
 ) -> None:
-    actor = await _platform(platform_admin)
+    actor = await platform_actor(platform_admin)
     department = await make_department()
     tenant = department.tenant
     package = await usage.create_service_package(
