@@ -51,8 +51,8 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
         unit("g4", "附属单位"),
     ]
     second = [
-        person("b", "benjamin", "g1", "g2", email="new@city.gov.cn", phone="110"),
-        person("f", "amy"),
+        person("b", "benjamin", "g1", "g2", email="new@city.gov.cn", phone="120", title="处长"),
+        person("f", "amy", "g4"),
         person("a", "amy"),
         person("d", "dan", "g1", active=False),
         person("g", "gus", "g1"),
@@ -64,6 +64,11 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
     assert units.members_moved == 2, "amy to 科室, hal to the root"
     assert (report.users_created, report.users_updated, report.users_renamed) == (0, 3, 2)
     assert (report.users_deprovisioned, report.users_unchanged) == (2, 3)
+    assert report.changed == 2 + 2 + 3 + 2
+    assert report.summary() == (
+        "Org units: 0 created, 2 updated, 2 archived (2 members moved up). Users: 0 created, "
+        "3 updated, 2 deprovisioned, 3 unchanged; 2 renamed, 0 open tasks handed over."
+    )
 
     g1, g2, g3, g4 = [await OrgUnit.get(id=made[k].id) for k in ("g1", "g2", "g3", "g4")]
     assert (g1.name, g1.version) == ("综合办公室", 2)
@@ -77,6 +82,7 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
 
     ben = await synced(department, "b")
     assert (ben.username, ben.email) == ("benjamin", "new@city.gov.cn")
+    assert (ben.phone, ben.title, ben.phones) == ("120", "处长", None)
     assert ben.emails == [
         {"value": "new@city.gov.cn", "type": "work", "primary": True},
         {"value": "ben@home.example", "type": "home"},
@@ -85,6 +91,7 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
     assert ben.primary_org_unit_id == g2.id, "the primary unit stays first"
     fay = await synced(department, "f")
     assert fay.username == f"amy-{hashlib.sha256(b'f').hexdigest()[:8]}"
+    assert (await unit_ids(fay), fay.primary_org_unit_id) == ({g4.id}, g4.id), "left 办公室"
     amy = await synced(department, "a")
     assert amy.username == "amy"
     assert await unit_ids(amy) == {g2.id}, "no group at the portal: her units as they are"
@@ -101,14 +108,23 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
         "username": "benjamin",
         "display_name": "Person benjamin",
         "email": "new@city.gov.cn",
+        "phone": "120",
+        "title": "处长",
         "orgUnitIds": [str(g2.id), str(local.id), str(g1.id)],
     }, "the primary unit first, then the units made here, then the portal's"
     assert changes[str(gus.id)] == {"source": "pull", "status": "active"}
-    assert changes[str(fay.id)]["username"] == fay.username
+    assert changes[str(fay.id)] == {
+        "source": "pull",
+        "username": fay.username,
+        "display_name": "Person amy",
+        "primary_org_unit_id": str(g4.id),
+        "orgUnitIds": [str(g4.id)],
+    }
     assert (await events(tenant_id, "directory.synced"))[-1] == {"created": 0, "updated": 3}
 
     relisted = await pull.apply_pull(department.actor, [*second_units, UNITS[4]], second)
     assert (relisted.units.created, relisted.units.updated) == (0, 1)
+    assert (relisted.users_updated, relisted.users_deprovisioned, relisted.changed) == (0, 0, 1)
     g5 = await OrgUnit.get(id=made["g5"].id)
     assert (g5.archived_at, g5.name) == (None, "临时组")
     back = [e for e in await audited(tenant_id, "org_unit.updated") if e.target_id == str(g5.id)]
