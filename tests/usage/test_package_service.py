@@ -10,6 +10,7 @@ from typing import Any
 
 from models.audit import AuditEntry
 from models.directory import User
+from models.tenants import Tenant
 from models.usage import ServicePackage, TenantAllocation
 from services import usage
 from tests.usage.support import platform_actor, refused
@@ -139,3 +140,92 @@ async def test_one_pass_returns_quota_and_expiry_alerts_alike(
         (a.kind.value, a.severity, a.data.get("limit")) for a in changed if a.tenant_id == tenant.id
     )
     assert mine == [("package_expired", "warning", None), ("quota", "critical", "users")]
+
+
+async def test_a_package_is_created_in_checked_words_and_audited_with_its_limits(
+    platform_admin: User,
+) -> None:
+    actor = await platform_actor(platform_admin)
+    assert await refused(
+        usage.create_service_package(
+            actor, code="1bad", name=" ", term_days=-1, grace_days=-2, features=[""]
+        )
+    ) == [
+        (
+            "INVALID",
+            "code must start with a letter and hold only letters, digits, '_' or '-' (at most 64)",
+            ("code",),
+        ),
+        ("REQUIRED", "name must not be empty", ("name",)),
+        ("INVALID", "termDays must not be negative", ("termDays",)),
+        ("INVALID", "graceDays must not be negative", ("graceDays",)),
+        ("INVALID", "features are up to 200 keys of 1-64 characters", ("features",)),
+    ]
+    assert (
+        await refused(
+            usage.create_service_package(actor, code="ok", name="x", components=["a"] * 201)
+        )
+    )[0][2] == ("components",)
+    code = f"c{uuid.uuid4().hex[:8]}"
+    package = await usage.create_service_package(
+        actor,
+        code=code,
+        name=" 全功能 ",
+        description="  " + "d" * 2100,
+        components=["a" * 64],
+        max_users=0,
+        max_storage_bytes=None,
+        term_days=30,
+    )
+    stored = await ServicePackage.get(id=package.id)
+    assert (stored.name, stored.description, stored.components) == (
+        "全功能",
+        "d" * 2000,
+        ["a" * 64],
+    )
+    assert (stored.max_users, stored.max_storage_bytes, stored.term_days, stored.grace_days) == (
+        0,
+        None,
+        30,
+        7,
+    )
+    (entry,) = await AuditEntry.filter(action="package.created", target_id=str(package.id))
+    assert (entry.tenant_id, entry.target_type) == (platform_admin.tenant_id, "ServicePackage")
+    assert entry.data == {"code": code, "max_users": 0}
+    assert await refused(usage.create_service_package(actor, code=code, name="again")) == [
+        ("DUPLICATE", f"The package code '{code}' is taken", ("code",))
+    ]
+    for key in (uuid.uuid4(), "nonsense"):
+        assert await refused(usage.update_service_package(actor, id=key, name="x")) == [
+            ("NOT_FOUND", "Service package not found", ("id",))
+        ]
+
+
+async def test_a_package_runs_for_its_term_unless_told_otherwise(
+    make_department: Any, platform_admin: User
+) -> None:
+    actor = await platform_actor(platform_admin)
+    tenant = (await make_department()).tenant
+    package = await usage.create_service_package(
+        actor, code=f"t{uuid.uuid4().hex[:8]}", name="一月", term_days=30
+    )
+    before = datetime.now(UTC)
+    termed = await usage.assign_service_package(actor, tenant_id=tenant.id, package_id=package.id)
+    assert termed.expires_at is not None
+    assert (
+        before + timedelta(days=30) <= termed.expires_at <= datetime.now(UTC) + timedelta(days=30)
+    )
+    assert termed.package is not None
+    assert termed.package.code == package.code
+    none = await usage.assign_service_package(actor, tenant_id=tenant.id, package_id=None)
+    assert (none.package_id, none.expires_at) == (None, None)
+    assert await refused(
+        usage.assign_service_package(actor, tenant_id=tenant.id, package_id=uuid.uuid4())
+    ) == [("NOT_FOUND", "Service package not found", ("packageId",))]
+    assert await refused(
+        usage.assign_service_package(actor, tenant_id="nonsense", package_id=None)
+    ) == [("NOT_FOUND", "Tenant not found", ("id",))]
+    platform = await Tenant.get(id=platform_admin.tenant_id)
+    assert await refused(usage.set_tenant_limits(actor, tenant_id=platform.id, max_users=1)) == [
+        ("NOT_FOUND", "Tenant not found", ("id",))
+    ], "the platform has no package"
