@@ -5,12 +5,19 @@ deprovisioned and reactivated."""
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
+from auth.viewer import actor_for
 from models.directory import Membership, OrgUnit, User, UserStatus
+from models.documents import DocumentType, Task
 from services import directory
+from services.documents import lifecycle
 from services.sso import pull
+from tests.conftest import GraphQL
+from tests.documents.support import dispatching_office
 from tests.sso.pulling import person, synced, unit, unit_ids, units_by_key
 from tests.sso.records import audited, events
+from workflow.vocabulary import TaskStatus
 
 UNITS = [
     unit("g1", "办公室"),
@@ -129,3 +136,24 @@ async def test_a_pull_follows_the_portals_changes(make_department) -> None:
     assert (g5.archived_at, g5.name) == (None, "临时组")
     back = [e for e in await audited(tenant_id, "org_unit.updated") if e.target_id == str(g5.id)]
     assert back[-1].data == {"name": "临时组", "source": "pull", "archivedAt": None}
+
+
+async def test_a_leavers_open_tasks_are_counted_as_handed_over(
+    gql: GraphQL, make_department: Any
+) -> None:
+    office = await dispatching_office(gql, await make_department())
+    department = office.department
+    scope = department.scope
+    writer = await actor_for(scope, office.users["writer"], department.tenant)
+    doc_type = await scope.query(DocumentType).get(code="dispatch")
+    document = await lifecycle.create_document(
+        writer, document_type_id=doc_type.id, title="交接", form_data={"body": "x"}
+    )
+    await lifecycle.submit_document(writer, id=document.id)
+    (task,) = await scope.query(Task).filter(document_id=document.id, status=TaskStatus.OPEN)
+    assert task.assignee_id is not None
+    await User.filter(id=task.assignee_id).update(external_subject="p|leaver")
+    report = await pull.apply_pull(department.actor, [], [])
+    assert (report.users_deprovisioned, report.tasks_handed_over) == (1, 1)
+    leaver = await User.get(id=task.assignee_id)
+    assert leaver.status == UserStatus.DEPROVISIONED
