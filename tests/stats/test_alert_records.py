@@ -92,3 +92,19 @@ async def test_rollups_with_no_minimum_age_are_rebuilt_each_time(database: Any) 
         assert state.built_at > old
     finally:
         await _refresh(stats.DEFAULT_TIME_ZONE)
+
+
+def test_an_alerts_figures_and_words_are_rounded_for_people() -> None:
+    thresholds = stats.Thresholds(overdue_tasks=5, outbox_lag_seconds=90.0)
+    assert stats._overdue_alert(7, thresholds) == (
+        7.0,
+        5.0,
+        "7 open tasks are overdue (threshold 5)",
+        {"overdueTasks": 7},
+    )
+    assert stats._lag_alert(stats.OutboxLag(3, 12.345), thresholds) == (
+        12.3,
+        90.0,
+        "3 events wait to be published; the oldest for 12.3s (threshold 90s)",
+        {"unpublished": 3, "oldestAgeSeconds": 12.3},
+    )

@@ -29,6 +29,9 @@ async def test_an_update_keeps_what_it_is_given_as_none(platform_admin: User) ->
         grace_days=3,
         max_users=10,
     )
+    assert await refused(usage.update_service_package(actor, id=package.id, name=" ")) == [
+        ("REQUIRED", "name must not be empty", ("name",))
+    ]
     assert await refused(
         usage.update_service_package(actor, id=package.id, max_users=-1, components=["x" * 65])
     ) == [

@@ -79,6 +79,7 @@ async def test_quota_alerts_say_what_is_used_of_what(
     changed = await _pass(now)
     mine = sorted((a.data["limit"], a.status.value) for a in changed if a.tenant_id == tenant.id)
     assert mine == [("storage_bytes", "resolved"), ("users", "resolved")], "50 %: no alert"
+    assert {a.resolved_at for a in changed if a.tenant_id == tenant.id} == {now}
     assert await _open(tenant) == []
 
 
