@@ -1,0 +1,391 @@
+"""Org units called as services: created, changed, moved with their subtree, deleted when
+empty, archived by the portal (children move up, members are released); every refusal's words
+and field, every audit entry and event."""
+
+from __future__ import annotations
+
+import uuid
+
+from models.directory import Membership, OrgUnit, RoleAssignment, User
+from services import directory
+from tests.conftest import Department
+from tests.directory.support import recorded, refused, root_of
+
+
+async def unit(department: Department, name: str, parent: OrgUnit, **extra) -> OrgUnit:
+    return await directory.create_org_unit(
+        department.actor, name=name, parent_id=parent.id, **extra
+    )
+
+
+async def row(department: Department, unit: OrgUnit) -> OrgUnit:
+    return await department.scope.query(OrgUnit).get(id=unit.id)
+
+
+async def test_an_org_unit_is_created_under_its_parent_and_recorded(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    office = await directory.create_org_unit(
+        actor,
+        name=" 办公室 ",
+        parent_id=str(root.id),
+        code=" office ",
+        external_id=" ext-1 ",
+        leader_id=str(department.admin.id),
+        sort_order=3,
+    )
+    stored = await row(department, office)
+    assert (stored.name, stored.code, stored.external_id, stored.sort_order) == (
+        "办公室",
+        "office",
+        "ext-1",
+        3,
+    )
+    assert (stored.parent_id, stored.leader_id, stored.depth, stored.version) == (
+        root.id,
+        department.admin.id,
+        1,
+        1,
+    )
+    assert stored.path == f"{root.path}{office.id.hex}/"
+    assert await recorded(actor, "org_unit.created", "OrgUnit", office.id) == [
+        {"name": "办公室", "parentId": str(root.id)}
+    ]
+    child = await unit(department, "秘书科", office)
+    stored = await row(department, child)
+    assert (stored.depth, stored.code, stored.external_id, stored.leader_id) == (
+        2,
+        None,
+        None,
+        None,
+    )
+    assert (stored.path, stored.sort_order) == (f"{root.path}{office.id.hex}/{child.id.hex}/", 0)
+    top = await directory.create_org_unit(actor, name="另一棵", parent_id=None)
+    stored = await row(department, top)
+    assert (stored.parent_id, stored.depth, stored.path) == (None, 0, f"/{top.id.hex}/")
+
+
+async def test_an_org_unit_is_refused_with_the_reason(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    await unit(department, "办公室", root, code="office", external_id="ext-1")
+    create = directory.create_org_unit
+    assert await refused(create(actor, name=" ", parent_id=root.id, code="1x")) == [
+        ("REQUIRED", "name must not be empty", ("name",)),
+        (
+            "INVALID",
+            "code must start with a letter and hold only letters, digits, '_' or '-' (at most 64)",
+            ("code",),
+        ),
+    ]
+    assert await refused(create(actor, name="x", parent_id=root.id, external_id="e" * 256)) == [
+        ("TOO_LONG", "externalId is longer than 255 characters", ("externalId",))
+    ]
+    assert await refused(create(actor, name="x", parent_id=root.id, code="office")) == [
+        ("DUPLICATE", "The org unit code 'office' is taken", ("code",))
+    ]
+    assert await refused(create(actor, name="x", parent_id=root.id, external_id="ext-1")) == [
+        ("DUPLICATE", "The external id 'ext-1' is taken", ("externalId",))
+    ]
+    assert await refused(create(actor, name="x", parent_id=uuid.uuid4())) == [
+        ("NOT_FOUND", "Parent org unit not found", ("parentId",))
+    ]
+    assert await refused(create(actor, name="x", parent_id=root.id, leader_id=uuid.uuid4())) == [
+        ("NOT_FOUND", "Leader not found", ("leaderId",))
+    ]
+    gone = await unit(department, "撤销处", root)
+    await directory.archive_org_unit(actor, id=gone.id)
+    assert await refused(create(actor, name="x", parent_id=gone.id)) == [
+        ("INVALID_STATE", "The org unit '撤销处' is archived", ("parentId",))
+    ]
+    assert await refused(create(None, name="x", parent_id=root.id)) == [
+        ("UNAUTHENTICATED", "Sign in first", None)
+    ]
+    assert await department.scope.query(OrgUnit).filter(name="x").count() == 0
+    made = await create(actor, name="n" * 200, parent_id=root.id, external_id="e" * 255)
+    assert (made.name, made.external_id) == ("n" * 200, "e" * 255)
+    assert await refused(create(actor, name="n" * 201, parent_id=root.id)) == [
+        ("TOO_LONG", "name is longer than 200 characters", ("name",))
+    ]
+
+
+async def test_an_org_unit_changes_and_records_what_changed(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    office = await unit(department, "办公室", root, code="office", external_id="ext-1")
+    await unit(department, "规划处", root, code="planning", external_id="ext-2")
+    same = await directory.update_org_unit(
+        actor, id=office.id, name="办公室", code="office", external_id="ext-1", sort_order=0
+    )
+    assert same.version == 1
+    changed = await directory.update_org_unit(
+        actor,
+        id=str(office.id),
+        name=" 综合办 ",
+        code=" general ",
+        external_id=" ext-9 ",
+        leader_id=str(department.admin.id),
+        sort_order=5,
+        expected_version=1,
+    )
+    stored = await row(department, office)
+    assert (stored.name, stored.code, stored.external_id, stored.leader_id) == (
+        "综合办",
+        "general",
+        "ext-9",
+        department.admin.id,
+    )
+    assert (stored.sort_order, stored.version, changed.version) == (5, 2, 2)
+    assert await recorded(actor, "org_unit.updated", "OrgUnit", office.id) == [
+        {
+            "name": "综合办",
+            "code": "general",
+            "external_id": "ext-9",
+            "leader_id": str(department.admin.id),
+            "sort_order": 5,
+        }
+    ]
+    cleared = await directory.update_org_unit(
+        actor, id=office.id, code=None, external_id=None, leader_id=None
+    )
+    stored = await row(department, office)
+    assert (stored.code, stored.external_id, stored.leader_id, cleared.version) == (
+        None,
+        None,
+        None,
+        3,
+    )
+    update = directory.update_org_unit
+    assert await refused(update(actor, id=office.id, code="planning")) == [
+        ("DUPLICATE", "The org unit code 'planning' is taken", ("code",))
+    ]
+    assert await refused(update(actor, id=office.id, external_id="ext-2")) == [
+        ("DUPLICATE", "The external id 'ext-2' is taken", ("externalId",))
+    ]
+    assert await refused(update(actor, id=office.id, leader_id=uuid.uuid4())) == [
+        ("NOT_FOUND", "Leader not found", ("leaderId",))
+    ]
+    assert await refused(update(actor, id=office.id, name="", code="-", external_id="e" * 256)) == [
+        ("REQUIRED", "name must not be empty", ("name",)),
+        (
+            "INVALID",
+            "code must start with a letter and hold only letters, digits, '_' or '-' (at most 64)",
+            ("code",),
+        ),
+        ("TOO_LONG", "externalId is longer than 255 characters", ("externalId",)),
+    ]
+    assert await refused(update(actor, id=office.id, name="y", expected_version=2)) == [
+        (
+            "CONFLICT",
+            "The record changed meanwhile (version 3, you sent 2); reload it",
+            ("expectedVersion",),
+        )
+    ]
+    assert await refused(update(actor, id=uuid.uuid4(), name="y")) == [
+        ("NOT_FOUND", "Org unit not found", ("id",))
+    ]
+    assert (await row(department, office)).version == 3
+
+
+async def test_a_move_rehangs_the_subtree_and_records_it(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    office = await unit(department, "办公室", root)
+    secretariat = await unit(department, "秘书科", office)
+    archive = await unit(department, "档案室", secretariat)
+    planning = await unit(department, "规划处", root)
+    bystander = await unit(department, "旁观", planning)
+
+    same = await directory.move_org_unit(actor, id=secretariat.id, new_parent_id=office.id)
+    assert same.version == 1
+    moved = await directory.move_org_unit(
+        actor, id=str(secretariat.id), new_parent_id=str(bystander.id), expected_version=1
+    )
+    assert (moved.parent_id, moved.depth, moved.version) == (bystander.id, 3, 2)
+    rows = {u.id: u for u in await department.scope.query(OrgUnit)}
+    assert rows[secretariat.id].path == f"{rows[bystander.id].path}{secretariat.id.hex}/"
+    assert rows[archive.id].path == f"{rows[secretariat.id].path}{archive.id.hex}/"
+    assert (rows[secretariat.id].depth, rows[archive.id].depth) == (3, 4)
+    assert (rows[secretariat.id].version, rows[archive.id].version) == (2, 1)
+    assert (rows[archive.id].parent_id, rows[office.id].version) == (secretariat.id, 1)
+    assert (rows[bystander.id].depth, rows[bystander.id].version) == (2, 1)
+    assert await recorded(actor, "org_unit.moved", "OrgUnit", secretariat.id) == [
+        {"to": str(bystander.id), "subtree": 2}
+    ]
+    top = await directory.move_org_unit(actor, id=secretariat.id, new_parent_id=None)
+    assert (top.parent_id, top.depth, top.path) == (None, 0, f"/{secretariat.id.hex}/")
+    assert (await row(department, archive)).depth == 1
+    assert (await recorded(actor, "org_unit.moved", "OrgUnit", secretariat.id))[-1] == {
+        "to": None,
+        "subtree": 2,
+    }
+    back = await directory.move_org_unit(actor, id=secretariat.id, new_parent_id=office.id)
+    assert (back.depth, (await row(department, archive)).depth) == (2, 3)
+
+    move = directory.move_org_unit
+    cycle = [
+        (
+            "CYCLE",
+            "An org unit cannot move under itself or one of its own descendants",
+            ("newParentId",),
+        )
+    ]
+    assert await refused(move(actor, id=office.id, new_parent_id=archive.id)) == cycle
+    assert await refused(move(actor, id=office.id, new_parent_id=office.id)) == cycle
+    assert await refused(move(actor, id=office.id, new_parent_id=uuid.uuid4())) == [
+        ("NOT_FOUND", "New parent not found", ("newParentId",))
+    ]
+    assert await refused(move(actor, id=uuid.uuid4(), new_parent_id=office.id)) == [
+        ("NOT_FOUND", "Org unit not found", ("id",))
+    ]
+    assert await refused(
+        move(actor, id=office.id, new_parent_id=planning.id, expected_version=9)
+    ) == [
+        (
+            "CONFLICT",
+            "The record changed meanwhile (version 1, you sent 9); reload it",
+            ("expectedVersion",),
+        )
+    ]
+    await directory.archive_org_unit(actor, id=bystander.id)
+    assert await refused(move(actor, id=office.id, new_parent_id=bystander.id)) == [
+        ("INVALID_STATE", "The org unit '旁观' is archived", ("newParentId",))
+    ]
+    assert await refused(move(actor, id=bystander.id, new_parent_id=office.id)) == [
+        ("INVALID_STATE", "The org unit '旁观' is archived", ("id",))
+    ]
+
+
+async def test_only_an_empty_unit_is_deleted(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    office = await unit(department, "办公室", root)
+    child = await unit(department, "秘书科", office)
+    assert await refused(directory.delete_org_unit(actor, id=office.id)) == [
+        ("IN_USE", "Move or delete its child units first", ("id",))
+    ]
+    assert await directory.delete_org_unit(actor, id=str(child.id)) == child.id
+    assert await recorded(actor, "org_unit.deleted", "OrgUnit", child.id) == [{"name": "秘书科"}]
+    clerk = await directory.create_user(
+        actor, username="clerk", display_name="文书", org_unit_ids=[office.id, root.id]
+    )
+    assert await refused(directory.delete_org_unit(actor, id=office.id)) == [
+        ("IN_USE", "Move its members to another unit first", ("id",))
+    ]
+    await directory.update_user(
+        actor, id=clerk.id, org_unit_ids=[root.id], primary_org_unit_id=root.id
+    )
+    member = await department.scope.query(RoleAssignment).get(
+        user_id=department.admin.id, role__code="member"
+    )
+    anchored = await directory.assign_role(
+        actor, user_id=clerk.id, role_id=member.role_id, org_unit_id=office.id
+    )
+    assert await refused(directory.delete_org_unit(actor, id=office.id)) == [
+        ("IN_USE", "Roles are still anchored at this unit", ("id",))
+    ]
+    await directory.unassign_role(actor, id=anchored.id)
+    await directory.delete_org_unit(actor, id=office.id)
+    assert not await department.scope.query(OrgUnit).filter(id=office.id).exists()
+    assert await refused(directory.delete_org_unit(actor, id=office.id)) == [
+        ("NOT_FOUND", "Org unit not found", ("id",))
+    ]
+
+
+async def test_archiving_moves_children_up_and_releases_members(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    office = await unit(department, "办公室", root)
+    gone = await unit(department, "撤销处", office)
+    child = await unit(department, "下属科", gone)
+    grandchild = await unit(department, "下属组", child)
+    only = await directory.create_user(
+        actor, username="only", display_name="只在此", org_unit_ids=[gone.id]
+    )
+    both = await directory.create_user(
+        actor,
+        username="both",
+        display_name="两处",
+        org_unit_ids=[gone.id, child.id, root.id],
+        primary_org_unit_id=gone.id,
+    )
+    kept = await directory.create_user(
+        actor,
+        username="kept",
+        display_name="主在别处",
+        org_unit_ids=[gone.id, root.id],
+        primary_org_unit_id=root.id,
+    )
+    archived, moved = await directory.archive_org_unit(actor, id=str(gone.id), expected_version=1)
+    assert (archived.id, moved, archived.version) == (gone.id, 3, 2)
+    rows = {u.id: u for u in await department.scope.query(OrgUnit)}
+    assert rows[gone.id].archived_at is not None
+    assert (rows[child.id].parent_id, rows[child.id].depth, rows[child.id].version) == (
+        office.id,
+        2,
+        2,
+    )
+    assert rows[child.id].path == f"{rows[office.id].path}{child.id.hex}/"
+    assert (rows[grandchild.id].parent_id, rows[grandchild.id].depth) == (child.id, 3)
+    assert (rows[grandchild.id].path, rows[grandchild.id].version) == (
+        f"{rows[child.id].path}{grandchild.id.hex}/",
+        1,
+    )
+    assert await recorded(actor, "org_unit.archived", "OrgUnit", gone.id) == [
+        {"name": "撤销处", "children": 2, "members": 3}
+    ]
+    units = {
+        u: {m.org_unit_id for m in await department.scope.query(Membership).filter(user_id=u)}
+        for u in (only.id, both.id, kept.id)
+    }
+    assert units == {only.id: {office.id}, both.id: {child.id, root.id}, kept.id: {root.id}}
+    users = {u.id: u for u in await department.scope.query(User)}
+    assert [
+        (users[u].primary_org_unit_id, users[u].version) for u in (only.id, both.id, kept.id)
+    ] == [
+        (office.id, 2),
+        (child.id, 2),
+        (root.id, 2),
+    ]
+    data = {
+        u: await recorded(actor, "user.updated", "User", u) for u in (only.id, both.id, kept.id)
+    }
+    assert data == {
+        only.id: [{"orgUnitIds": [str(office.id)], "archivedOrgUnitId": str(gone.id)}],
+        both.id: [{"orgUnitIds": [str(child.id), str(root.id)], "archivedOrgUnitId": str(gone.id)}],
+        kept.id: [{"orgUnitIds": [str(root.id)], "archivedOrgUnitId": str(gone.id)}],
+    }
+    again, none = await directory.archive_org_unit(actor, id=gone.id)
+    assert (again.version, none) == (2, 0)
+    assert len(await recorded(actor, "org_unit.archived", "OrgUnit", gone.id)) == 1
+
+
+async def test_archiving_an_empty_leaf_and_what_is_refused(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    leaf = await unit(department, "空处", root)
+    archived, moved = await directory.archive_org_unit(actor, id=leaf.id)
+    assert (moved, archived.version) == (0, 2)
+    assert await recorded(actor, "org_unit.archived", "OrgUnit", leaf.id) == [
+        {"name": "空处", "children": 0, "members": 0}
+    ]
+    assert await refused(directory.archive_org_unit(actor, id=root.id)) == [
+        ("INVALID", "The tenant's root unit cannot be archived", ("id",))
+    ]
+    other = await unit(department, "另一处", root)
+    assert await refused(directory.archive_org_unit(actor, id=other.id, expected_version=2)) == [
+        (
+            "CONFLICT",
+            "The record changed meanwhile (version 1, you sent 2); reload it",
+            ("expectedVersion",),
+        )
+    ]
+    assert (await row(department, other)).archived_at is None
+    assert (await row(department, root)).archived_at is None
