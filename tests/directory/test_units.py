@@ -10,6 +10,7 @@ from models.directory import Membership, OrgUnit, RoleAssignment, User
 from services import directory
 from tests.conftest import Department
 from tests.directory.support import recorded, refused, root_of
+from tests.directory.test_roles import unit_admin
 
 
 async def unit(department: Department, name: str, parent: OrgUnit, **extra) -> OrgUnit:
@@ -389,3 +390,34 @@ async def test_archiving_an_empty_leaf_and_what_is_refused(make_department) -> N
     ]
     assert (await row(department, other)).archived_at is None
     assert (await row(department, root)).archived_at is None
+
+
+async def test_a_unit_administrator_changes_only_units_within_reach(make_department) -> None:
+    department = await make_department()
+    office, _, actor = await unit_admin(department)
+    root = await root_of(department)
+    planning = await unit(department, "规划处", root)
+    inside = await directory.create_org_unit(actor, name="秘书科", parent_id=office.id)
+    assert (await row(department, inside)).parent_id == office.id
+    assert await recorded(actor, "org_unit.created", "OrgUnit", inside.id) == [
+        {"name": "秘书科", "parentId": str(office.id)}
+    ]
+    lack = [("FORBIDDEN", "You lack the permission directory.manage", None)]
+    assert await refused(directory.create_org_unit(actor, name="x", parent_id=root.id)) == lack
+    assert await refused(directory.create_org_unit(actor, name="x", parent_id=None)) == lack
+    assert await refused(directory.update_org_unit(actor, id=planning.id, name="x")) == lack
+    assert (
+        await refused(directory.move_org_unit(actor, id=planning.id, new_parent_id=office.id))
+        == lack
+    )
+    assert await refused(directory.move_org_unit(actor, id=inside.id, new_parent_id=root.id)) == (
+        lack
+    )
+    assert await refused(directory.move_org_unit(actor, id=inside.id, new_parent_id=None)) == (lack)
+    assert await refused(directory.delete_org_unit(actor, id=planning.id)) == lack
+    assert await refused(directory.archive_org_unit(actor, id=planning.id)) == lack
+    assert (await row(department, planning)).version == 1
+    assert (await row(department, inside)).parent_id == office.id
+    assert await refused(directory.archive_org_unit(None, id=planning.id)) == [
+        ("UNAUTHENTICATED", "Sign in first", None)
+    ]

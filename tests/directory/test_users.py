@@ -8,11 +8,12 @@ from typing import Any
 
 import pytest
 
-from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User
 from services import directory
 from services.errors import Code, ServiceError
 from tests.conftest import Department, GraphQL, gid, key_of
+from tests.directory.support import recorded, refused, root_of
+from tests.directory.test_roles import unit_admin
 
 USER = "user { id phone orgUnits { name } primaryOrgUnit { name } version } "
 
@@ -53,7 +54,9 @@ async def test_only_a_user_without_history_is_deleted(gql: GraphQL, make_departm
         .filter(parent_id=None)
         .update(leader_id=key_of(leader["id"]))
     )
-    assert [e["code"] for e in (await delete(leader["id"]))["errors"]] == ["IN_USE"]
+    assert refusals(await delete(leader["id"])) == [
+        ("IN_USE", "The user leads an org unit; name another leader", None)
+    ]
     acted = await person(gql, department, "acted")
     feed = await gql.mutate(
         "createCalendarFeed",
@@ -68,8 +71,31 @@ async def test_only_a_user_without_history_is_deleted(gql: GraphQL, make_departm
     fresh = await person(gql, department, "fresh")
     assert await delete(fresh["id"]) == {"deletedId": fresh["id"], "errors": []}
     assert not await department.scope.query(User).filter(id=key_of(fresh["id"])).exists()
-    (entry,) = await department.scope.query(AuditEntry).filter(action="user.deleted")
-    assert (entry.target_type, entry.data) == ("User", {"username": "fresh"})
+    assert await recorded(department.actor, "user.deleted", "User", key_of(fresh["id"])) == [
+        {"username": "fresh"}
+    ]
+
+
+async def test_a_unit_administrator_deletes_only_users_within_reach(make_department) -> None:
+    department = await make_department()
+    office, _, actor = await unit_admin(department)
+    root = await root_of(department)
+    inside, outside = [
+        await directory.create_user(
+            department.actor, username=name, display_name=name, org_unit_ids=[unit.id]
+        )
+        for name, unit in (("inside", office), ("outside", root))
+    ]
+    assert await refused(directory.delete_user(actor, id=outside.id)) == [
+        ("FORBIDDEN", "You lack the permission directory.manage", None)
+    ]
+    assert await refused(directory.delete_user(None, id=outside.id)) == [
+        ("UNAUTHENTICATED", "Sign in first", None)
+    ]
+    assert await directory.delete_user(actor, id=str(inside.id)) == inside.id
+    assert await recorded(actor, "user.deleted", "User", inside.id) == [{"username": "inside"}]
+    remaining = {u.username for u in await department.scope.query(User)}
+    assert remaining == {"admin", "head", "outside"}
 
 
 async def test_a_users_phone_and_units_change(gql: GraphQL, make_department: Any) -> None:
