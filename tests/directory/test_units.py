@@ -402,6 +402,13 @@ async def test_a_unit_administrator_changes_only_units_within_reach(make_departm
     assert await recorded(actor, "org_unit.created", "OrgUnit", inside.id) == [
         {"name": "秘书科", "parentId": str(office.id)}
     ]
+    archive = await directory.create_org_unit(actor, name="档案室", parent_id=office.id)
+    moved = await directory.move_org_unit(actor, id=inside.id, new_parent_id=archive.id)
+    assert (moved.parent_id, moved.depth) == (archive.id, 3)
+    assert await recorded(actor, "org_unit.moved", "OrgUnit", inside.id) == [
+        {"to": str(archive.id), "subtree": 1}
+    ]
+    await directory.move_org_unit(actor, id=inside.id, new_parent_id=office.id)
     lack = [("FORBIDDEN", "You lack the permission directory.manage", None)]
     assert await refused(directory.create_org_unit(actor, name="x", parent_id=root.id)) == lack
     assert await refused(directory.create_org_unit(actor, name="x", parent_id=None)) == lack
