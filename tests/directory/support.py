@@ -9,10 +9,12 @@ from typing import Any
 
 import pytest
 
-from models.access import Actor
+from auth.viewer import actor_for
+from models.access import Actor, DataScope
 from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, Role, RoleAssignment, User
 from models.outbox import OutboxEvent
+from services import directory
 from services.errors import ServiceError
 from tests.conftest import Department, gid
 
@@ -65,3 +67,31 @@ async def recorded(
 
 async def root_of(department: Department) -> OrgUnit:
     return await department.scope.query(OrgUnit).get(parent_id=None)
+
+
+async def unit(department: Department, name: str, parent: OrgUnit, **extra) -> OrgUnit:
+    return await directory.create_org_unit(
+        department.actor, name=name, parent_id=parent.id, **extra
+    )
+
+
+async def row(department: Department, unit: OrgUnit) -> OrgUnit:
+    return await department.scope.query(OrgUnit).get(id=unit.id)
+
+
+async def unit_admin(department: Department, scope: DataScope = DataScope.ORG_UNIT_AND_BELOW):
+    """An office, a head of it holding `directory.manage` over it (and below), and their actor."""
+    root = await root_of(department)
+    office = await directory.create_org_unit(department.actor, name="办公室", parent_id=root.id)
+    head = await directory.create_user(
+        department.actor, username="head", display_name="主任", org_unit_ids=[office.id]
+    )
+    role = await directory.create_role(
+        department.actor,
+        code="unit_admin",
+        name="处室管理员",
+        permissions=["directory.manage"],
+        data_scope=scope,
+    )
+    await directory.assign_role(department.actor, user_id=head.id, role_id=role.id)
+    return office, head, await actor_for(department.scope, head, department.tenant)

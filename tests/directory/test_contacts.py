@@ -11,7 +11,7 @@ from models.directory import User, UserStatus
 from services import directory
 from services.directory.common import save_new
 from services.directory.contacts import contact_list, primary_value, with_primary
-from tests.directory.support import refused, root_of
+from tests.directory.support import recorded, refused, root_of
 
 A, B, C = ({"value": "a", "type": "work"}, {"value": "b", "primary": True}, {"value": "c"})
 
@@ -151,3 +151,50 @@ async def test_active_users_are_found_by_id_or_username_in_the_order_given(make_
         "admin",
     ]
     assert await directory.active_user_ids(department.scope, []) == {}
+
+
+async def test_lists_follow_the_scalars_and_the_scalars_the_lists(make_department) -> None:
+    department = await make_department()
+    actor = department.actor
+    root = await root_of(department)
+    emails = [{"value": "a@x.cn", "type": "work"}, {"value": "b@x.cn", "primary": True}]
+    phones = [{"value": "010"}, {"value": "139"}]
+    user = await directory.create_user(
+        actor,
+        username="li",
+        display_name="李",
+        org_unit_ids=[root.id],
+        emails=emails,
+        phones=phones,
+    )
+    assert (user.email, user.phone) == ("b@x.cn", "010")
+    await directory.update_user(actor, id=user.id, email="c@x.cn", phone="020")
+    row = await department.scope.query(User).get(id=user.id)
+    assert row.emails == [emails[0], {"value": "c@x.cn", "primary": True}]
+    assert row.phones == [{"value": "020"}, phones[1]]
+    assert (row.email, row.phone) == ("c@x.cn", "020")
+    await directory.update_user(actor, id=user.id, email=None, phone=None)
+    row = await department.scope.query(User).get(id=user.id)
+    assert (row.emails, row.phones, row.email, row.phone) == ([emails[0]], [phones[1]], None, None)
+    listed = await directory.update_user(
+        actor,
+        id=user.id,
+        emails=[{"value": "d@x.cn"}, {"value": "e@x.cn", "primary": True}],
+        phones=[{"value": "1"}],
+        email="ignored@x.cn",
+        phone="ignored",
+    )
+    row = await department.scope.query(User).get(id=user.id)
+    assert (row.email, row.phone) == ("e@x.cn", "1")
+    assert row.phones == [{"value": "1"}]
+    kept = await directory.update_user(actor, id=user.id, email="e@x.cn", phone="1")
+    assert kept.version == listed.version
+    await directory.update_user(actor, id=user.id, emails=None, phones=[])
+    row = await department.scope.query(User).get(id=user.id)
+    assert (row.emails, row.phones, row.email, row.phone) == (None, None, None, None)
+    assert (await recorded(actor, "user.updated", "User", user.id))[-1] == {
+        "email": None,
+        "phone": None,
+        "emails": None,
+        "phones": None,
+    }

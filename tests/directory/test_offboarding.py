@@ -12,8 +12,7 @@ from models.documents import DocumentEvent, Task, TaskStatus
 from models.sso import PortalSession
 from services import directory, offboarding
 from tests.conftest import Department, GraphQL, key_of
-from tests.directory.support import recorded, refused, root_of
-from tests.directory.test_roles import unit_admin
+from tests.directory.support import recorded, refused, root_of, unit_admin
 from tests.documents.support import staff
 from tests.flows.support import design, document_type, start_document
 

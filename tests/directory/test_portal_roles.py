@@ -10,8 +10,7 @@ from models.audit import AuditEntry
 from models.directory import Role, RoleAssignment, User
 from services import directory
 from tests.conftest import Department
-from tests.directory.support import recorded, refused, root_of
-from tests.directory.test_roles import unit_admin
+from tests.directory.support import recorded, refused, root_of, unit_admin
 
 MAP = {"处长": "chief", "科员": "clerk", "无此角色": "missing"}
 

@@ -9,26 +9,7 @@ from auth.viewer import actor_for
 from models.access import DataScope
 from models.directory import OrgUnit, Role, RoleAssignment, User, UserStatus
 from services import directory
-from tests.conftest import Department
-from tests.directory.support import recorded, refused, root_of
-
-
-async def unit_admin(department: Department, scope: DataScope = DataScope.ORG_UNIT_AND_BELOW):
-    """An office, a head of it holding `directory.manage` over it (and below), and their actor."""
-    root = await root_of(department)
-    office = await directory.create_org_unit(department.actor, name="办公室", parent_id=root.id)
-    head = await directory.create_user(
-        department.actor, username="head", display_name="主任", org_unit_ids=[office.id]
-    )
-    role = await directory.create_role(
-        department.actor,
-        code="unit_admin",
-        name="处室管理员",
-        permissions=["directory.manage"],
-        data_scope=scope,
-    )
-    await directory.assign_role(department.actor, user_id=head.id, role_id=role.id)
-    return office, head, await actor_for(department.scope, head, department.tenant)
+from tests.directory.support import recorded, refused, root_of, unit_admin
 
 
 async def test_a_role_is_created_with_sorted_permissions_and_recorded(make_department) -> None:

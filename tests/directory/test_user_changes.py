@@ -315,53 +315,6 @@ async def test_a_user_change_is_refused_with_the_reason(make_department) -> None
     assert (await stored(department, user)).version == 1
 
 
-async def test_lists_follow_the_scalars_and_the_scalars_the_lists(make_department) -> None:
-    department = await make_department()
-    actor = department.actor
-    root = await root_of(department)
-    emails = [{"value": "a@x.cn", "type": "work"}, {"value": "b@x.cn", "primary": True}]
-    phones = [{"value": "010"}, {"value": "139"}]
-    user = await directory.create_user(
-        actor,
-        username="li",
-        display_name="李",
-        org_unit_ids=[root.id],
-        emails=emails,
-        phones=phones,
-    )
-    assert (user.email, user.phone) == ("b@x.cn", "010")
-    moved = await directory.update_user(actor, id=user.id, email="c@x.cn", phone="020")
-    row = await stored(department, moved)
-    assert row.emails == [emails[0], {"value": "c@x.cn", "primary": True}]
-    assert row.phones == [{"value": "020"}, phones[1]]
-    assert (row.email, row.phone) == ("c@x.cn", "020")
-    cleared = await directory.update_user(actor, id=user.id, email=None, phone=None)
-    row = await stored(department, cleared)
-    assert (row.emails, row.phones, row.email, row.phone) == ([emails[0]], [phones[1]], None, None)
-    listed = await directory.update_user(
-        actor,
-        id=user.id,
-        emails=[{"value": "d@x.cn"}, {"value": "e@x.cn", "primary": True}],
-        phones=[{"value": "1"}],
-        email="ignored@x.cn",
-        phone="ignored",
-    )
-    row = await stored(department, listed)
-    assert (row.email, row.phone) == ("e@x.cn", "1")
-    assert row.phones == [{"value": "1"}]
-    kept = await directory.update_user(actor, id=user.id, email="e@x.cn", phone="1")
-    assert kept.version == listed.version
-    gone = await directory.update_user(actor, id=user.id, emails=None, phones=[])
-    row = await stored(department, gone)
-    assert (row.emails, row.phones, row.email, row.phone) == (None, None, None, None)
-    assert (await recorded(actor, "user.updated", "User", user.id))[-1] == {
-        "email": None,
-        "phone": None,
-        "emails": None,
-        "phones": None,
-    }
-
-
 async def test_a_user_made_active_again_is_no_longer_deleted_at_the_portal(make_department):
     department = await make_department()
     actor = department.actor

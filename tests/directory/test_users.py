@@ -12,8 +12,7 @@ from models.directory import Membership, OrgUnit, User
 from services import directory
 from services.errors import Code, ServiceError
 from tests.conftest import Department, GraphQL, gid, key_of
-from tests.directory.support import recorded, refused, root_of
-from tests.directory.test_roles import unit_admin
+from tests.directory.support import recorded, refused, root_of, unit_admin
 
 USER = "user { id phone orgUnits { name } primaryOrgUnit { name } version } "
 
