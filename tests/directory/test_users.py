@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 
+from auth.viewer import actor_for
+from models.access import DataScope
 from models.directory import Membership, OrgUnit, User
 from services import directory
 from services.errors import Code, ServiceError
@@ -138,3 +140,53 @@ async def test_the_portals_renames_and_phone_lists_reach_the_user(make_departmen
         department.actor, id=made.id, username="li.na2", phones=phones
     )
     assert (user.username, user.phones, user.phone) == ("li.na2", phones, "139")
+
+
+async def test_a_unit_administrator_moves_users_only_between_units_within_reach(
+    make_department,
+) -> None:
+    department = await make_department()
+    office, _, actor = await unit_admin(department)
+    root = await root_of(department)
+    archive = await directory.create_org_unit(actor, name="档案室", parent_id=office.id)
+    clerk = await directory.create_user(
+        actor, username="clerk", display_name="文书", org_unit_ids=[office.id]
+    )
+    moved = await directory.update_user(
+        actor, id=clerk.id, org_unit_ids=[archive.id, office.id], primary_org_unit_id=archive.id
+    )
+    assert (moved.primary_org_unit_id, moved.version) == (archive.id, 2)
+    assert await refused(
+        directory.update_user(
+            actor, id=clerk.id, org_unit_ids=[root.id], primary_org_unit_id=root.id
+        )
+    ) == [("FORBIDDEN", "You lack the permission directory.manage", None)]
+    members = department.scope.query(Membership).filter(user_id=clerk.id)
+    assert sorted(str(m.org_unit_id) for m in await members) == sorted(
+        [str(archive.id), str(office.id)]
+    )
+
+
+async def test_a_self_scoped_grant_reaches_only_oneself(make_department) -> None:
+    department = await make_department()
+    root = await root_of(department)
+    own = await directory.create_role(
+        department.actor,
+        code="self_service",
+        name="自助",
+        permissions=["directory.manage"],
+        data_scope=DataScope.SELF,
+    )
+    users = [
+        await directory.create_user(
+            department.actor, username=name, display_name=name, org_unit_ids=[root.id]
+        )
+        for name in ("me", "other")
+    ]
+    await directory.assign_role(department.actor, user_id=users[0].id, role_id=own.id)
+    me = await actor_for(department.scope, users[0], department.tenant)
+    changed = await directory.update_user(me, id=users[0].id, title="科员")
+    assert (changed.title, changed.version) == ("科员", 2)
+    assert await refused(directory.update_user(me, id=users[1].id, title="科员")) == [
+        ("FORBIDDEN", "You lack the permission directory.manage", None)
+    ]

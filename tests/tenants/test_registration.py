@@ -72,7 +72,7 @@ async def test_an_application_reserves_its_code_and_is_recorded(make_department)
     assert (row.applicant_user_id, row.details) == (None, {"reason": "新设"})
     assert row.status_secret_hash == hashlib.sha256(secret.encode()).hexdigest()
     assert tenants.secret_hash(secret) == row.status_secret_hash
-    assert len(secret) >= 40
+    assert len(secret) == 43, "32 random bytes, URL-safe base64"
     tenant = await Tenant.get(id=row.tenant_id)
     assert (tenant.code, tenant.name, tenant.status, tenant.kind, tenant.parent_id) == (
         code,
