@@ -60,7 +60,18 @@ async def test_registration_checks_each_field_at_its_limit(make_department) -> N
         )
     ]
     long_url = "https://example.gov.cn/" + "a" * 1978
-    assert [p[0] for p in await refused(register(admin, url=long_url))] == ["TOO_LONG"]
+    assert await refused(register(admin, url=long_url)) == [
+        ("TOO_LONG", "endpointUrl is longer than 2000 characters", ("endpointUrl",))
+    ]
+    assert await refused(register(admin, url=" ")) == [
+        ("REQUIRED", "endpointUrl must not be empty", ("endpointUrl",))
+    ]
+    assert [(code, field) for code, _, field in await refused(register(admin, key="1 bad"))] == [
+        ("INVALID", ("key",))
+    ]
+    assert await refused(register(admin, name="")) == [
+        ("REQUIRED", "name must not be empty", ("name",))
+    ]
     assert await refused(register(admin, interface="i" * 20001, help="h" * 20001)) == [
         ("TOO_LONG", "interface is longer than 20000 characters", ("interface",)),
         ("TOO_LONG", "help is longer than 20000 characters", ("help",)),
@@ -111,6 +122,8 @@ async def test_registration_checks_each_field_at_its_limit(make_department) -> N
     assert await events(department.tenant.id, Topic.PORTAL_RESOURCE_REGISTERED) == [
         {"id": gid("PortalResource", row.id), "type": "PortalResource"}
     ]
+    longest = await register(admin, url=long_url[:-1])
+    assert longest.endpoint_url == long_url[:-1]
     assert await refused(register(admin, key="duty-feed")) == [
         ("DUPLICATE", "The resource key 'duty-feed' is taken", ("key",))
     ]
