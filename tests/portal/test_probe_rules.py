@@ -128,6 +128,7 @@ class Sized:
         app = web.Application()
         app.router.add_route("*", "/size/{n}", self.size)
         app.router.add_get("/missing", self.missing)
+        app.router.add_get("/status/{n}", self.status)
         self.server = TestServer(app, host="127.0.0.1")
 
     async def size(self, request: web.Request) -> web.Response:
@@ -137,6 +138,9 @@ class Sized:
 
     async def missing(self, request: web.Request) -> web.Response:
         return web.Response(status=404, text="gone")
+
+    async def status(self, request: web.Request) -> web.Response:
+        return web.Response(status=int(request.match_info["n"]), text="")
 
     def url(self, path: str) -> str:
         return f"http://127.0.0.1:{self.server.port}{path}"
@@ -177,6 +181,9 @@ async def test_only_a_post_sends_the_example(sized: Sized) -> None:
     assert sized.bodies == [("POST", b'{"n": 1}'), ("POST", None), ("GET", None)]
     missing = await probe.check(sized.url("/missing"), allow_loopback=True)
     assert (missing.ok, missing.status, missing.body) == (False, 404, "gone")
+    for status, ok in ((399, True), (400, False)):
+        answered = await probe.check(sized.url(f"/status/{status}"), allow_loopback=True)
+        assert (answered.status, answered.ok) == (status, ok)
     at_limit = await probe.check(sized.url("/size/0"), allow_loopback=True)
     assert (at_limit.ok, at_limit.body_bytes, at_limit.truncated) == (True, 0, False)
 
