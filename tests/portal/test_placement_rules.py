@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from models.access import DataScope
 from models.directory import User
 from models.portal_components import (
     LayoutTemplate,
@@ -18,7 +19,7 @@ from models.portal_components import (
 )
 from models.scope import TenantScope
 from models.tenants import ApplicationStatus
-from services import portal, tenants
+from services import directory, portal, tenants
 from services.errors import ServiceError
 from services.portal import PlacementSpec
 from tests.conftest import Department
@@ -215,3 +216,30 @@ async def test_stored_placements_load_what_still_exists(make_department) -> None
     ] * 3
     assert [p.settings for p in loaded] == [{}, {}, {"x": 1}, {}]
     assert await portal.load_placements(department.scope, []) == []
+
+
+async def test_only_a_personal_layout_is_checked_against_the_viewer(make_department) -> None:
+    department: Department = await make_department()
+    admin = department.actor
+    operators_only = await own(department, requiredPermission="platform.admin")
+    placed = [PlacementSpec(component_id=operators_only.id, settings={"days": 1})]
+    published = await portal.publish_layout(admin, template=ONE, placements=placed)
+    assert len(published.placements) == 1
+    clerks = await directory.create_role(
+        admin, code="clerks", name="科员", permissions=[], data_scope=DataScope.SELF
+    )
+    role_layout = await portal.set_role_layout(
+        admin, role_id=clerks.id, template=ONE, placements=placed
+    )
+    assert len(role_layout.placements) == 1
+    with pytest.raises(ServiceError) as mine:
+        await portal.set_my_layout(admin, template=ONE, placements=placed)
+    assert refusal(mine) == [
+        (
+            "FORBIDDEN",
+            f"The component '{operators_only.key}' needs the permission platform.admin",
+            at(0, "componentId"),
+        )
+    ]
+    seen = await portal.resolve_portal(admin)
+    assert (seen.placements, seen.hidden) == ([], 1)
