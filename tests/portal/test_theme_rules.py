@@ -1,5 +1,5 @@
-"""The theme called directly: the default, colour and logo checks with their exact words and
-edges, a first save even without changes, and what is audited and published."""
+"""The theme, called directly and over GraphQL: the default, colour and logo checks with their
+exact words and edges, a first save even without changes, and what is audited and published."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from services import portal
 from services.errors import ServiceError
 from services.portal.themes import DEFAULT_THEME
 from subscriptions.topics import Topic
-from tests.conftest import Department, gid
-from tests.portal.support import events, refusal, trail
+from tests.conftest import Department, GraphQL, gid
+from tests.portal.support import PORTAL, events, member, refusal, snapshot, trail
 
 HINT = "is not a CSS hex colour (#RGB, #RGBA, #RRGGBB or #RRGGBBAA)"
 LOGO = "logoUrl must be an http(s) URL or a path on this site starting with '/'"
@@ -133,3 +133,62 @@ async def test_the_default_is_saved_once_even_unchanged(make_department) -> None
     assert len(await trail(department.tenant.id, "portal.theme_changed")) == 1
     assert len(await events(department.tenant.id, Topic.PORTAL_THEME_CHANGED)) == 1
     assert (await portal.theme_of(department.scope)).id == stored.id
+
+
+async def test_theme_colours_are_css_hex_and_versioned(gql: GraphQL, make_department) -> None:
+    department = await make_department()
+    admin = gql.token(department.admin, department.tenant)
+    theme = "theme { primaryColor accentColor backgroundColor textColor logoUrl version }"
+    before = await snapshot(department)
+    bad = await gql.mutate(
+        "setPortalTheme",
+        {"primaryColor": "red", "accentColor": "#12345", "textColor": "", "logoUrl": "java:x"},
+        theme,
+        token=admin,
+    )
+    assert sorted((e["code"], e["field"][-1]) for e in bad["errors"]) == [
+        ("INVALID", "accentColor"),
+        ("INVALID", "logoUrl"),
+        ("INVALID", "primaryColor"),
+        ("REQUIRED", "textColor"),
+    ]
+    assert await snapshot(department) == before
+
+    first = await gql.mutate("setPortalTheme", {"primaryColor": "#B22222"}, theme, token=admin)
+    assert (first["errors"], first["theme"]["version"]) == ([], 1)
+    made = await gql.mutate(
+        "setPortalTheme",
+        {"logoUrl": "https://cdn.example.gov.cn/logo.svg", "expectedVersion": 1},
+        theme,
+        token=admin,
+    )
+    assert made["theme"] == {
+        "primaryColor": "#B22222",
+        "accentColor": "#C8102E",
+        "backgroundColor": "#F5F7FA",
+        "textColor": "#1F2329",
+        "logoUrl": "https://cdn.example.gov.cn/logo.svg",
+        "version": 2,
+    }
+    changed = await gql.mutate(
+        "setPortalTheme",
+        {"accentColor": "#0a0", "logoUrl": None, "expectedVersion": 2},
+        theme,
+        token=admin,
+    )
+    assert (changed["theme"]["accentColor"], changed["theme"]["logoUrl"]) == ("#0a0", None)
+    assert changed["theme"]["version"] == 3
+    stale = await gql.mutate(
+        "setPortalTheme", {"textColor": "#000000", "expectedVersion": 2}, theme, token=admin
+    )
+    assert [e["code"] for e in stale["errors"]] == ["CONFLICT"]
+    clerk = await member(department, "clerk")
+    portal = (await gql(PORTAL, token=gql.token(clerk, department.tenant))).data["portal"]
+    assert portal["theme"] == {"primaryColor": "#B22222", "logoUrl": None, "version": 3}
+    refused = await gql.mutate(
+        "setPortalTheme",
+        {"primaryColor": "#000"},
+        theme,
+        token=gql.token(clerk, department.tenant),
+    )
+    assert [e["code"] for e in refused["errors"]] == ["FORBIDDEN"]
