@@ -4,6 +4,7 @@ service packages (approving one assigns it; one that names components limits app
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import pytest
@@ -268,3 +269,30 @@ async def test_a_package_is_assigned_on_approval_and_limits_components(
     await package.save()
     anything = await portal.apply_for_service(department.actor, component_id=calendar.id)
     assert anything.component_id == calendar.id
+
+
+async def test_concurrent_applications_leave_one_and_say_why(make_department) -> None:
+    department: Department = await make_department()
+    calendar = await standard("calendar")
+    results = await asyncio.gather(
+        *(portal.apply_for_service(department.actor, component_id=calendar.id) for _ in range(4)),
+        return_exceptions=True,
+    )
+    made = [r for r in results if isinstance(r, ServiceApplication)]
+    assert len(made) == 1
+    reasons = {
+        (p.code.value, p.message, p.field)
+        for r in results
+        if isinstance(r, ServiceError)
+        for p in r.problems
+    }
+    assert reasons <= {
+        (
+            "DUPLICATE",
+            "The component 'calendar' is already pending for your tenant",
+            ("componentId",),
+        ),
+        ("DUPLICATE", "An application for 'calendar' was made meanwhile", ("componentId",)),
+    }
+    assert len(made) + sum(isinstance(r, ServiceError) for r in results) == 4
+    assert await department.scope.query(ServiceApplication).count() == 1

@@ -125,6 +125,7 @@ class Sized:
 
     def __init__(self) -> None:
         self.bodies: list[tuple[str, Any]] = []
+        self.headers: list[tuple[str | None, str | None]] = []
         app = web.Application()
         app.router.add_route("*", "/size/{n}", self.size)
         app.router.add_get("/missing", self.missing)
@@ -134,6 +135,9 @@ class Sized:
     async def size(self, request: web.Request) -> web.Response:
         body = await request.read()
         self.bodies.append((request.method, body or None))
+        self.headers.append(
+            (request.headers.get("User-Agent"), request.headers.get("Accept-Encoding"))
+        )
         return web.Response(text="é" * int(request.match_info["n"]), charset="latin-1")
 
     async def missing(self, request: web.Request) -> web.Response:
@@ -179,6 +183,7 @@ async def test_only_a_post_sends_the_example(sized: Sized) -> None:
     await probe.check(sized.url("/size/1"), method="POST", allow_loopback=True)
     await probe.check(sized.url("/size/1"), method="GET", body={"n": 2}, allow_loopback=True)
     assert sized.bodies == [("POST", b'{"n": 1}'), ("POST", None), ("GET", None)]
+    assert sized.headers == [("Officecloud-resource-check/1", "identity")] * 3
     missing = await probe.check(sized.url("/missing"), allow_loopback=True)
     assert (missing.ok, missing.status, missing.body) == (False, 404, "gone")
     for status, ok in ((399, True), (400, False)):

@@ -4,6 +4,7 @@ standard resource."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import uuid
 from collections.abc import AsyncIterator
@@ -296,3 +297,17 @@ async def test_a_connection_check_is_kept_audited_and_published(
     assert await events(department.tenant.id, Topic.PORTAL_RESOURCE_TESTED) == [
         {"id": gid("PortalResource", made.id), "type": "PortalResource"}
     ]
+
+
+async def test_concurrent_registrations_of_a_key_leave_one(make_department) -> None:
+    department: Department = await make_department()
+    results = await asyncio.gather(
+        *(register(department.actor, key="same-key") for _ in range(4)), return_exceptions=True
+    )
+    made = [r for r in results if isinstance(r, PortalResource)]
+    refused = [r for r in results if isinstance(r, ServiceError)]
+    assert (len(made), len(refused)) == (1, 3)
+    assert {(p.code.value, p.message, p.field) for r in refused for p in r.problems} == {
+        ("DUPLICATE", "The resource key 'same-key' is taken", ("key",))
+    }
+    assert await department.scope.query(PortalResource).count() == 1
