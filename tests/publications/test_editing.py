@@ -18,7 +18,7 @@ from services.publications import (
 )
 from subscriptions.topics import global_id
 from tests.conftest import new_department
-from tests.notices.trail import actor_of, audits, events, refusal
+from tests.notices.trail import audits, events, refusal
 from tests.publications.support import Desk, desk
 
 UNKNOWN = "00000000-0000-0000-0000-000000000001"
