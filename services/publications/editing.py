@@ -151,7 +151,7 @@ async def contribute_article(
         raise ServiceError.of(
             Code.INVALID_STATE, _("A received publication takes no articles"), "publicationId"
         )
-    mine = (
+    mine: list[Any] = (
         await scope.query(Membership)
         .filter(user_id=actor.user_id)
         .values_list("org_unit_id", flat=True)
@@ -159,12 +159,9 @@ async def contribute_article(
     if org_unit_id is not None:
         unit_key = parse_id(org_unit_id)
     else:
-        primary = (
-            await scope.query(User)
-            .filter(id=actor.user_id)
-            .values_list("primary_org_unit_id", flat=True)
-        )
-        unit_key = next((u for u in primary if u in mine), mine[0] if mine else None)
+        author = await scope.get(User, actor.user_id)
+        primary = author.primary_org_unit_id if author else None
+        unit_key = primary if primary in mine else (mine[0] if mine else None)
     if unit_key is None or unit_key not in mine:
         raise ServiceError.of(Code.INVALID, _("Contribute for one of your own units"), "orgUnitId")
     unit = await scope.query(OrgUnit).get(id=unit_key)
