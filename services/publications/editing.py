@@ -26,7 +26,6 @@ from services.rows import existing, found, locked
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
 
-
 MAX_TITLE = 200
 
 

@@ -66,7 +66,7 @@ async def test_an_email_goes_to_a_real_smtp_server(team: People, tmp_path: Path)
     now = datetime.now(UTC) + timedelta(seconds=1)
     row = await team.delivery("reachable", Channel.EMAIL, now)
     async with smtp_server(tmp_path) as smtp:
-        assert await delivery.deliver_due(transports(smtp), now, limit=1) == 1
+        assert await delivery.deliver_due(transports(smtp), now) >= 1, "other tests' rows too"
         (message,) = smtp.messages(to=team.users["reachable"].email)
     assert message["Subject"] == "【催办】请办理"
     assert message["X-Officecloud-Key"] == row.key
