@@ -42,7 +42,12 @@ async def office(database: Settings) -> Desk:
 
 
 async def attach(
-    office: Desk, tmp_path: Path, notice: Notice, name: str = "附件.pdf", who: str = "clerk"
+    office: Desk,
+    tmp_path: Path,
+    notice: Notice,
+    name: str = "附件.pdf",
+    who: str = "clerk",
+    content_type: str = "Application/PDF; charset=binary",
 ) -> NoticeAttachment:
     store = LocalBlobStore(tmp_path)
     policy = AttachmentPolicy(store, 1000, frozenset({"application/pdf"}), b"secret")
@@ -53,7 +58,7 @@ async def attach(
     file = await spool(
         chunks(),
         name=f" {name} ",
-        content_type="Application/PDF; charset=binary",
+        content_type=content_type,
         staging=store.staging(),
         limit=1000,
     )
@@ -236,6 +241,7 @@ async def test_receipts_and_reminders(office: Desk) -> None:
     assert len(await events(tenant, "notice.reminded")) == 1, "nobody left to remind"
     entries = await audits(tenant, "notice.reminded")
     assert [e[-1]["unread"] for e in entries] == [1, 0]
+    assert entries[0][:4] == ("notice.reminded", "Notice", str(notice.id), office.admin.user_id)
 
 
 async def test_attachments_of_a_draft(office: Desk, tmp_path: Path) -> None:
@@ -248,8 +254,17 @@ async def test_attachments_of_a_draft(office: Desk, tmp_path: Path) -> None:
     assert await readable_attachment(office.people["clerk"], UNKNOWN) is None
     await publish_notice(office.admin, id=notice.id)
     assert await readable_attachment(office.people["accountant"], file.id) == file
-    with pytest.raises(Exception, match="cannot be changed"):
-        await attach(office, tmp_path, notice)
+    assert await refusal(attach(office, tmp_path, notice)) == [
+        ("INVALID_STATE", "A published notice cannot be changed", ("id",))
+    ]
+    draft = await create_notice(office.people["clerk"], title="草稿")
+    refused = await refusal(attach(office, tmp_path, draft, "a.pdf", content_type="text/plain"))
+    assert refused == [
+        ("INVALID", "Files of type text/plain are not accepted", ("file",)),
+        ("INVALID", "The name says application/pdf but the file was sent as text/plain", ("file",)),
+    ]
+    assert await office.scope.query(NoticeAttachment).filter(notice_id=draft.id).count() == 0
+    assert list((tmp_path / "tmp").iterdir()) == [], "the upload is discarded either way"
 
 
 async def test_an_approval_ended_otherwise_sends_it_back(

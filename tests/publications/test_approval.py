@@ -7,8 +7,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from models.access import DataScope
 from models.documents import Document
 from models.publications import IssueStatus, PublicationIssue
+from services import directory
 from services.publications import (
     contribute_article,
     create_issue,
@@ -98,14 +100,21 @@ async def test_who_reads_which_publications(database: Any) -> None:
     editors = await create_publication(
         admin, title="编辑的", to_everyone=False, role_ids=[office.editor_role.id]
     )
+    readers = await directory.create_role(
+        admin, code="reader", name="读者", permissions=[], data_scope=DataScope.SELF
+    )
+    await directory.assign_role(admin, user_id=office.people["loner"].user_id, role_id=readers.id)
+    by_role = await create_publication(
+        admin, title="读者的", to_everyone=False, role_ids=[readers.id]
+    )
     mine = {
         who: set(await readable_publications(office.people[who]))
         for who in ("clerk", "accountant", "loner", "editor")
     }
     assert mine["clerk"] == {everyone.id, section.id, finance.id}, "秘书科 is below 办公室"
     assert mine["accountant"] == {everyone.id, finance.id}
-    assert mine["loner"] == {everyone.id}
-    assert mine["editor"] == {everyone.id, section.id, finance.id, editors.id}, "editors all"
+    assert mine["loner"] == {everyone.id, by_role.id}, "by a role she holds"
+    assert mine["editor"] == {everyone.id, section.id, finance.id, editors.id, by_role.id}
     clerk = office.people["clerk"]
     article = await contribute_article(clerk, publication_id=everyone.id, title="一")
     draft = await create_issue(admin, publication_id=everyone.id, article_ids=[article.id])
