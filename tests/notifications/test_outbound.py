@@ -19,6 +19,7 @@ from models.notifications import (
     NotificationDelivery,
     NotificationKind,
 )
+from models.usage import Meter, UsageDay
 from server.settings import Settings
 from services import directory
 from services.notifications import delivery, holders, mark_read, notify
@@ -72,6 +73,8 @@ async def test_an_email_goes_to_a_real_smtp_server(team: People, tmp_path: Path)
         assert len(smtp.messages(to=team.users["disabled"].email)) == 1
     await other.refresh_from_db()
     assert other.status is DeliveryStatus.SENT
+    metered = await team.department.scope.query(UsageDay).filter(meter=Meter.NOTIFICATIONS_SENT)
+    assert [(m.key, m.value) for m in metered] == [("email", 2)], "each sent row counted once"
     assert message["Subject"] == "【催办】请办理"
     assert message["X-Officecloud-Key"] == row.key
     assert message.get_content() == f"请办理《关于采购的请示》\n\n查看：{LINK}\n"
@@ -188,6 +191,7 @@ async def test_notify_tells_the_active_others_once(team: People) -> None:
     assert sent.key == f"{rows[0].id}:email"
     assert sent.subject == f"【通知公告催阅】{'读' * 292}"
     assert (sent.body, sent.link) == (rows[0].text, "RG9jdW1lbnQ6MQ==")
+    assert sent.next_attempt_at == rows[0].created_at, "no quiet hours: at once"
     payloads = await events(team.department.tenant.id, "notification.created")
     assert payloads == [
         {
