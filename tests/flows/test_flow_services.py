@@ -115,6 +115,10 @@ async def test_a_flow_is_created_on_a_form_and_its_draft_rewritten(make_departme
         "d",
         flow(fieldAccess={"amount": "editable"}),
     )
+    stored = await department.scope.query(FlowDefinition).get(id=row.id)
+    assert (stored.name, stored.description) == ("休假", "d")
+    draft = await department.scope.query(FlowVersion).get(id=version.id)
+    assert draft.definition == flow(fieldAccess={"amount": "editable"})
 
 
 async def test_bad_flow_input_is_refused_before_anything_is_written(make_department) -> None:

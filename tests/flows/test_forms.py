@@ -185,6 +185,10 @@ async def test_a_draft_changes_only_what_is_sent_and_publishing_freezes_it(
     assert renamed.name == "新名"
     assert draft.ui_schema == {"ui:order": ["amount"]}
     assert draft.json_schema == SCHEMA, "kept"
+    stored_form = await department.scope.query(FormDefinition).get(id=form.id)
+    assert (stored_form.name, stored_form.description) == ("新名", "新说明")
+    stored_draft = await department.scope.query(FormVersion).get(id=draft.id)
+    assert (stored_draft.json_schema, stored_draft.ui_schema) == (SCHEMA, {"ui:order": ["amount"]})
 
     published_form, published = await forms.publish_form(actor, form_id=form.id)
     assert (published_form.latest_published, published.number) == (1, 1)
