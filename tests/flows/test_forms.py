@@ -282,3 +282,20 @@ async def test_a_form_without_versions_starts_a_blank_draft(make_department) -> 
     _, fresh = await forms.update_form_draft(department.actor, form_id=form.id, name="m")
     assert (fresh.number, fresh.status) == (1, VersionStatus.DRAFT)
     assert (fresh.json_schema, fresh.ui_schema) == ({"type": "object", "properties": {}}, {})
+
+
+async def test_each_form_publishes_its_own_draft(make_department) -> None:
+    department = await make_department()
+    first, first_draft = await forms.create_form(
+        department.actor, key="a", name="甲", json_schema=SCHEMA
+    )
+    second, second_draft = await forms.create_form(
+        department.actor, key="b", name="乙", json_schema={"type": "object"}
+    )
+    _, published = await forms.publish_form(department.actor, form_id=first.id)
+    assert published.id == first_draft.id
+    with pytest.raises(ServiceError) as none_left:
+        await forms.publish_form(department.actor, form_id=first.id)
+    assert refusal(none_left)[0][0] == "INVALID_STATE", "the other form's draft is not its"
+    assert (await department.scope.query(FormVersion).get(id=second_draft.id)).status == "draft"
+    assert (await department.scope.query(FormDefinition).get(id=second.id)).latest_published == 0
