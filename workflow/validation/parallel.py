@@ -59,7 +59,7 @@ class _Blocks:
         region: set[str] = set()
         joins: set[str] = set()
         failure: str | None = None  # pragma: no mutate (see docs/testing.md)
-        for tr in self.v.out.get(split, []):
+        for tr in self.v.out.get(split, []):  # pragma: no mutate
             failure = self.walk(split, tr, region, joins)
             if failure is not None:
                 break
@@ -82,7 +82,7 @@ class _Blocks:
                 ),
                 snode,
             )
-        self.in_progress.discard(split)
+        self.in_progress.discard(split)  # pragma: no mutate
         self.matches[split] = result
         return result
 
@@ -132,7 +132,7 @@ class _Blocks:
     def entered_from_outside(self, split: str, join: str, region: set[str]) -> str | None:
         inside = region | {split}
         for nid in sorted(region | {join}):
-            for t in self.v.inc.get(nid, []):
+            for t in self.v.inc.get(nid, []):  # pragma: no mutate
                 if t.source not in inside:
                     return (
                         f"{transition_name(t)} enters the parallel region between the split "

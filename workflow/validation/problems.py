@@ -55,13 +55,13 @@ def parse_definition(
             return FlowDefinition.model_validate(dict(data)), []
         return FlowDefinition.model_validate_json(data), []
     except ValidationError as exc:
-        raw: Any = data if isinstance(data, Mapping) else None
+        raw: Any = data if isinstance(data, Mapping) else None  # pragma: no mutate
         return None, [_schema_problem(err, raw) for err in exc.errors()]
 
 
 def _schema_problem(err: Any, raw: Any) -> Problem:
     """One pydantic error as a problem naming the node or transition it is in."""
-    loc = err.get("loc", ())
+    loc = err.get("loc", ())  # pragma: no mutate
     node_id = transition_id = None
     if len(loc) >= 2 and loc[0] in ("nodes", "transitions") and isinstance(loc[1], int):
         try:
