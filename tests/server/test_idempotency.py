@@ -8,9 +8,14 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+from tortoise.transactions import in_transaction
+
 from models.audit import AuditEntry
 from models.documents import Document
 from models.idempotency import IdempotencyKey
+from services import idempotency
+from services.idempotency import KeyReused
 from tests.conftest import Response
 from tests.documents.support import Office
 
@@ -107,3 +112,72 @@ async def test_an_expired_key_runs_again_and_queries_ignore_keys(dispatch_office
     assert query.status == 200
     bad = await create(dispatch_office, "has space", "幂等坏键")
     assert bad.status == 400
+
+
+KEEP_FOR = timedelta(hours=24)
+LONG_AGO = datetime(2001, 5, 1, 8, tzinfo=UTC)
+"""Keys of the service tests below expire long before any request's: `prune` of a time near
+then forgets only theirs."""
+
+
+async def claim(office: Office, key: str, request: str, now: datetime, who: str = "writer") -> Any:
+    async with in_transaction():
+        return await idempotency.claim(
+            office.department.tenant.id,
+            office.users[who].id,
+            key,
+            request,
+            now=now,
+            keep=KEEP_FOR,
+        )
+
+
+async def test_a_key_is_claimed_until_it_expires_then_claimed_again(
+    dispatch_office: Office,
+) -> None:
+    key, scope = str(uuid.uuid4()), dispatch_office.department.scope
+    row, first = await claim(dispatch_office, key, "h1", LONG_AGO)
+    assert first is None
+    stored = await scope.query(IdempotencyKey).get(id=row.id)
+    assert (stored.user_id, stored.key, stored.request_hash, stored.response) == (
+        dispatch_office.users["writer"].id,
+        key,
+        "h1",
+        None,
+    )
+    assert stored.expires_at == LONG_AGO + KEEP_FOR
+    await idempotency.remember(row, '{"data": 1}')
+    assert (await scope.query(IdempotencyKey).get(id=row.id)).response == '{"data": 1}'
+
+    last_moment = LONG_AGO + KEEP_FOR - timedelta(microseconds=1)
+    again, replay = await claim(dispatch_office, key, "h1", last_moment)
+    assert (again.id, replay) == (row.id, '{"data": 1}')
+    with pytest.raises(KeyReused) as reused:
+        await claim(dispatch_office, key, "h2", last_moment)
+    assert [(p.code.value, p.message) for p in reused.value.problems] == [
+        ("CONFLICT", "This Idempotency-Key was used with a different request")
+    ]
+    other, fresh = await claim(dispatch_office, key, "h2", last_moment, who="director")
+    assert (fresh, other.id != row.id) == (None, True), "keys are per user"
+
+    expiry = LONG_AGO + KEEP_FOR
+    renewed, nothing = await claim(dispatch_office, key, "h2", expiry)
+    assert (renewed.id, nothing) == (row.id, None), "expired at its time: the new request runs"
+    stored = await scope.query(IdempotencyKey).get(id=row.id)
+    assert (stored.request_hash, stored.response, stored.expires_at) == (
+        "h2",
+        None,
+        expiry + KEEP_FOR,
+    )
+
+
+async def test_pruning_forgets_the_keys_expired_before_then(dispatch_office: Office) -> None:
+    scope = dispatch_office.department.scope
+    early, _ = await claim(dispatch_office, str(uuid.uuid4()), "h", LONG_AGO - timedelta(hours=1))
+    late, _ = await claim(dispatch_office, str(uuid.uuid4()), "h", LONG_AGO)
+    assert await idempotency.prune(LONG_AGO + KEEP_FOR) == 1
+    assert [r.id for r in await scope.query(IdempotencyKey).filter(id__in=[early.id, late.id])] == [
+        late.id
+    ], "one expiring exactly then is kept"
+    assert await idempotency.prune(LONG_AGO + KEEP_FOR + timedelta(microseconds=1)) == 1
+    assert not await scope.query(IdempotencyKey).filter(id=late.id).exists()
