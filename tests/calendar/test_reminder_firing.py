@@ -67,7 +67,7 @@ async def test_reminders_fire_when_due_in_order_up_to_the_limit(desk: Office) ->
         "text": f"日程提醒：「晨会」将于{local}开始，地点：三楼",
         "link": gid("CalendarEvent", first.id),
     }
-    assert [n["text"] for n in await desk.inbox("leader")][0].endswith("开始")
+    assert (await desk.inbox("leader"))[0]["text"].endswith("开始")
 
 
 async def test_a_reminder_more_than_an_hour_late_is_skipped(desk: Office) -> None:
