@@ -194,3 +194,22 @@ async def test_an_update_is_checked_with_the_values_it_keeps(desk: Office) -> No
     weekly = await events.update_event(leader, id=event.id, rrule="RRULE:FREQ=WEEKLY;COUNT=3")
     assert weekly.last_ends_at == START + timedelta(weeks=2, hours=2)
     assert weekly.rrule == "RRULE:FREQ=WEEKLY;COUNT=3"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"ends_at": START + 2 * HOUR},
+        {"starts_at": START - HOUR},
+        {"rrule": "FREQ=DAILY;COUNT=2"},
+    ],
+)
+async def test_any_change_of_time_asks_the_invitees_again(
+    desk: Office, change: dict[str, Any]
+) -> None:
+    event = await create(desk, attendee_ids=[desk.colleague.id])
+    colleague = await desk.actor("colleague")
+    await events.respond(colleague, id=event.id, response=events.Response.ACCEPTED)
+    await events.update_event(await desk.actor("leader"), id=event.id, **change)
+    row = await desk.department.scope.query(CalendarAttendee).get(event_id=event.id)
+    assert (row.response, row.responded_at) == (events.Response.NEEDS_ACTION, None)
