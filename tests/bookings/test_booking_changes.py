@@ -231,3 +231,23 @@ async def test_a_keepers_decision_is_stored_and_told(desk: Office) -> None:
     assert await refused(book(desk, "leader", car, starts_at=late - HOUR, ends_at=late)) == [
         ("INVALID", "That time is over", ("startsAt",))
     ]
+
+
+async def test_a_move_onto_another_booking_names_it(desk: Office) -> None:
+    car = await room(desk)
+    first = await book(desk, "leader", car)
+    later = await book(desk, "colleague", car, starts_at=NINE + 2 * HOUR, ends_at=NINE + 3 * HOUR)
+    colleague = await desk.actor("colleague")
+    local = NINE + timedelta(hours=8)
+    assert await refused(
+        bookings.change_booking(colleague, id=later.id, starts_at=NINE + HOUR / 2)
+    ) == [
+        (
+            "CONFLICT",
+            f"公务车 is already booked {local:%Y-%m-%d} 09:00–10:00 for “调研” "
+            f"(booking {gid('Booking', first.id)})",
+            ("startsAt",),
+        )
+    ]
+    moved = await bookings.change_booking(colleague, id=later.id, starts_at=NINE + HOUR)
+    assert (moved.starts_at, moved.ends_at) == (NINE + HOUR, NINE + 3 * HOUR)

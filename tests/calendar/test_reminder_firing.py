@@ -125,3 +125,16 @@ async def test_no_reminder_for_what_started_or_has_none(desk: Office) -> None:
     due_now = await meeting(desk, datetime.now(UTC) + 10 * MINUTE, remind_minutes=30)
     ((occurrence, due, fired),) = await rows(desk, due_now)
     assert (due, fired) == (occurrence - 30 * MINUTE, None)
+
+
+async def test_a_stale_reminder_does_not_hold_up_the_ones_due_after_it(desk: Office) -> None:
+    at = base()
+    stale = await meeting(desk, at + 60 * MINUTE, title="迟了")
+    fresh = await meeting(desk, at + 180 * MINUTE, title="准时")
+    await reminders.fire_due(at - timedelta(seconds=1), limit=10000)
+    now = at + 121 * MINUTE
+    assert await reminders.fire_due(now) == 1
+    assert await rows(desk, stale) == [(at + 60 * MINUTE, at, now)]
+    assert await rows(desk, fresh) == [(at + 180 * MINUTE, at + 120 * MINUTE, now)]
+    told = [p["eventId"] for _, p in await desk.topics("calendar.reminder")]
+    assert told == [gid("CalendarEvent", fresh.id)]
