@@ -12,7 +12,7 @@ from tortoise.expressions import Q
 
 from i18n import _
 from models.access import Actor, Permission
-from models.directory import Membership, OrgUnit, User, UserStatus
+from models.directory import Membership, OrgUnit, Role, RoleAssignment, User, UserStatus
 from models.scope import TenantScope
 from services.errors import Code, ServiceError, require
 from services.inputs import parse_id
@@ -37,6 +37,26 @@ async def user_org_paths(scope: TenantScope, user_id: uuid.UUID) -> tuple[str, .
         .values_list("org_unit__path", flat=True)
     )
     return tuple(str(p) for p in rows)
+
+
+async def keep_an_administrator(
+    scope: TenantScope, field: str, *, user_id: uuid.UUID, assignment_id: uuid.UUID | None = None
+) -> None:
+    """Refuse a change that leaves the tenant without an active administrator: `user_id` loses
+    the assignment `assignment_id`, or, with none named, stops being active. Whoever manages a
+    unit could otherwise lock every tenant administrator out."""
+    roles = [
+        r.id for r in await scope.query(Role) if Permission.TENANT_ADMIN.value in r.permissions
+    ]
+    held = scope.query(RoleAssignment).filter(role_id__in=roles, user__status=UserStatus.ACTIVE)
+    if assignment_id is None:
+        losing, rest = held.filter(user_id=user_id), held.exclude(user_id=user_id)
+    else:
+        losing, rest = held.filter(id=assignment_id), held.exclude(id=assignment_id)
+    if await losing.exists() and not await rest.exists():
+        raise ServiceError.of(
+            Code.INVALID_STATE, _("A tenant keeps at least one active administrator"), field
+        )
 
 
 async def active_user_ids(scope: TenantScope, names: Iterable[str]) -> dict[str, str]:

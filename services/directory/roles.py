@@ -9,9 +9,15 @@ from typing import Any
 
 from i18n import _
 from models.access import Actor, DataScope, Permission
-from models.directory import OrgUnit, Role, RoleAssignment, User, UserStatus
+from models.directory import OrgUnit, Role, RoleAssignment, User
 from models.scope import TenantScope
-from services.directory.common import manage, record, save_new, user_org_paths
+from services.directory.common import (
+    keep_an_administrator,
+    manage,
+    record,
+    save_new,
+    user_org_paths,
+)
 from services.errors import Code, ServiceError, check_version, require, signed_in
 from services.inputs import KEEP, Checks, apply_changes
 from services.rows import found, locked
@@ -189,19 +195,7 @@ async def unassign_role(actor: Actor | None, *, id: uuid.UUID | str) -> RoleAssi
         role = await found(scope, Role, assignment.role_id, _("Role"), "id")
         manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         _no_escalation(actor, role)
-        if Permission.TENANT_ADMIN.value in role.permissions:
-            admin_roles = [
-                r.id
-                for r in await scope.query(Role)
-                if Permission.TENANT_ADMIN.value in r.permissions
-            ]
-            holders = scope.query(RoleAssignment).filter(
-                role_id__in=admin_roles, user__status=UserStatus.ACTIVE
-            )
-            if await holders.count() <= 1:
-                raise ServiceError.of(
-                    Code.INVALID_STATE, _("A tenant keeps at least one active administrator"), "id"
-                )
+        await keep_an_administrator(scope, "id", user_id=user.id, assignment_id=assignment.id)
         await assignment.delete()
         record(
             work,

@@ -13,7 +13,13 @@ from models.audit import AuditEntry
 from models.directory import Membership, OrgUnit, User, UserStatus
 from models.scope import TenantScope
 from services import usage
-from services.directory.common import manage, record, save_new, user_org_paths
+from services.directory.common import (
+    keep_an_administrator,
+    manage,
+    record,
+    save_new,
+    user_org_paths,
+)
 from services.directory.contacts import clean_contacts, primary_value, with_primary
 from services.errors import Code, ServiceError, check_version, not_found, signed_in
 from services.inputs import KEEP, Checks, apply_changes, parse_id
@@ -152,6 +158,8 @@ async def update_user(
         check_version(user.version, expected_version)
         if status not in (KEEP, UserStatus.ACTIVE) and user.id == actor.user_id:
             raise ServiceError.of(Code.INVALID, _("You cannot deactivate yourself"), "status")
+        if status not in (KEEP, UserStatus.ACTIVE):
+            await keep_an_administrator(scope, "status", user_id=user.id)
         if external_subject not in (KEEP, None, user.external_subject):
             await _unique_user_keys(scope, username=None, external_subject=external_subject)
         if username not in (KEEP, user.username):
@@ -199,6 +207,7 @@ async def delete_user(actor: Actor | None, *, id: uuid.UUID | str) -> uuid.UUID:
         manage(actor, paths=await user_org_paths(scope, user.id), user_id=user.id)
         if user.id == actor.user_id:
             raise ServiceError.of(Code.INVALID, _("You cannot delete yourself"), "id")
+        await keep_an_administrator(scope, "id", user_id=user.id)
         if await scope.query(OrgUnit).filter(leader_id=user.id).exists():
             raise ServiceError.of(Code.IN_USE, _("The user leads an org unit; name another leader"))
         if await scope.query(AuditEntry).filter(actor_id=user.id).exists():

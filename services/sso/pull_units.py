@@ -45,10 +45,12 @@ async def pull_units(
         if u.external_id
     }
     order = _parents_first(units)
-    listed = {u.key for u in units}
+    place = {u.key: i for i, u in enumerate(order)}
 
     def parent_of(unit: SourceUnit) -> OrgUnit:
-        found = rows.get(unit.parent_key) if unit.parent_key in listed else None
+        """Its listed parent, placed before it: where a cycle was cut, the root."""
+        key = unit.parent_key
+        found = rows.get(key) if key in place and place[key] < place[unit.key] else None
         return found or root
 
     async with transaction(actor) as work:

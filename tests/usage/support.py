@@ -6,9 +6,13 @@ import asyncio
 from datetime import datetime
 from typing import Any
 
+from auth.viewer import actor_for
+from models.access import Actor
 from models.directory import OrgUnit, User
+from models.scope import TenantScope
 from models.tenants import Tenant
 from services import usage
+from services.errors import ServiceError
 from tests.conftest import Department, GraphQL, gid
 
 ALLOCATION = "allocation { maxUsers maxStorageBytes maxMonthlyDocuments apiRequestsPerMinute "
@@ -65,3 +69,18 @@ async def inbox(gql: GraphQL, user: User, tenant: Tenant) -> list[dict[str, Any]
     """Her notifications (kind, text, link) through GraphQL, newest first."""
     seen = await gql(INBOX, token=gql.token(user, tenant))
     return [e["node"] for e in seen.data["myNotifications"]["edges"]]
+
+
+async def platform_actor(admin: User) -> Actor:
+    """The platform admin as an actor, for calling the services in process."""
+    tenant = await Tenant.get(id=admin.tenant_id)
+    return await actor_for(TenantScope(tenant.id), admin, tenant)
+
+
+async def refused(call: Any) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """The (code, message, field) of each problem the call was refused with."""
+    try:
+        await call
+    except ServiceError as error:
+        return [(p.code.value, str(p.message), p.field) for p in error.problems]
+    raise AssertionError("not refused")
