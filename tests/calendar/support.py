@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
+
+from auth.viewer import actor_for
+from models.access import Actor
+from models.audit import AuditEntry
 from models.directory import OrgUnit, User
 from models.outbox import OutboxEvent
 from services import directory
+from services.errors import ServiceError
 from tests.conftest import Department, GraphQL, new_department
 
 EVENT = (
@@ -59,6 +66,32 @@ class Office:
     async def topics(self, prefix: str) -> list[tuple[str, dict[str, Any]]]:
         rows = await OutboxEvent.filter(tenant_id=self.department.tenant.id).order_by("id")
         return [(r.topic, r.payload) for r in rows if r.topic.startswith(prefix)]
+
+    def user(self, who: str) -> User:
+        users = {"admin": self.department.admin, "leader": self.leader}
+        return users.get(who) or {"secretary": self.secretary, "colleague": self.colleague}[who]
+
+    async def actor(self, who: str) -> Actor:
+        """Her actor, for calling the services directly."""
+        scope = self.department.scope
+        return await actor_for(scope, self.user(who), self.department.tenant)
+
+    async def audit(self, prefix: str) -> list[tuple[str, str, str, Any, dict[str, Any]]]:
+        """The audit entries whose action starts with `prefix`, oldest first: (action, target
+        type, target id, actor id, data)."""
+        rows = await AuditEntry.filter(tenant_id=self.department.tenant.id).order_by("seq")
+        return [
+            (r.action, r.target_type, r.target_id, r.actor_id, r.data)
+            for r in rows
+            if r.action.startswith(prefix)
+        ]
+
+
+async def refused(call: Awaitable[Any]) -> list[tuple[str, str, tuple[str, ...] | None]]:
+    """What a service call refused: (code, message, field) of each problem."""
+    with pytest.raises(ServiceError) as caught:
+        await call
+    return [(p.code.value, str(p.message), p.field) for p in caught.value.problems]
 
 
 async def office(gql: GraphQL) -> Office:
