@@ -32,13 +32,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
-TARGETS = {"workflow": 0.90, "services": 0.85}
-"""The scores each area should reach (killed / counted mutants; issue 23)."""
-
-FLOORS = {"workflow": 0.80, "services": 0.75}
-"""The scores each area may not fall below, checked by `make test`: the measured scores less a
-sample's slack (docs/testing.md, "Measured"). Raise them towards TARGETS as tests land; never
-lower them."""
+FLOORS = {"workflow": 0.90, "services": 0.85}
+"""The scores each area must reach (killed / counted mutants; issue 23). A full run fails below
+them; a sample fails when it shows, at 95%, that the area is below (`Score.upper_bound`). Never
+lower them (docs/testing.md, "Measured")."""
 
 AREAS = ("workflow/", "services/")
 """What is mutated, by the full run and by the CI sample alike: the engine and every service."""
@@ -301,8 +298,7 @@ def report(scores: list[Score], *, sampled: bool) -> bool:
         print(
             f"{score.area}: {score.value:.1%} killed ({score.killed}/{score.counted}"
             + (f", 95% upper bound {score.upper_bound():.1%}" if sampled else "")
-            + f"), floor {floor:.0%}{' — BELOW' if below else ''}, target "
-            + f"{TARGETS[score.area]:.0%}; {dict(score.statuses)}"
+            + f"), floor {floor:.0%}{' — BELOW' if below else ''}; {dict(score.statuses)}"
         )
     return passed
 
