@@ -90,6 +90,21 @@ async def test_what_a_template_is_refused_for(office: Office) -> None:
             ["input", "documentTypeId"],
         )
     ]
+    # With the form published, the body is checked against its `body` field.
+    short = {
+        **FORM,
+        "properties": {**FORM["properties"], "body": {"type": "string", "maxLength": 4}},
+    }
+    await office.ok(
+        "admin",
+        "updateFormDraft",
+        {"id": form["form"]["id"], "jsonSchema": short},
+        "form { id } ",
+    )
+    await office.ok("admin", "publishForm", {"id": form["form"]["id"]}, "version { status } ")
+    long_body = {"documentTypeId": bare, "name": "通知", "body": "正文太长了"}
+    refused = await office.mutate("admin", "createDocumentTemplate", long_body, TEMPLATE)
+    assert refusals(refused) == [("INVALID", "'正文太长了' is too long", ["input", "body"])]
 
 
 async def test_a_documents_creation_refusals_audit_and_unit(office: Office) -> None:
