@@ -283,3 +283,23 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
             assert entry.data["title"] == item.title
             assert datetime.fromisoformat(entry.data["due"]) <= later
             assert item.reminded_at == later
+
+    async def test_signing_within_ones_unit_files_the_receipt_there(self, scoped: Scoped) -> None:
+        """A member of the addressed unit files it there, though her primary unit is another."""
+        district = scoped.district
+        scope, head = district.department.scope, district.users["head"]
+        root = await scope.query(OrgUnit).get(parent_id=None)
+        office = await scope.query(OrgUnit).get(name="办公室")
+        await directory.update_user(
+            district.department.actor,
+            id=head.id,
+            org_unit_ids=[root.id, office.id],
+            primary_org_unit_id=root.id,
+        )
+        signed = await district.ok(
+            "head",
+            "signIncomingItem",
+            {"id": scoped.items["办公室"], "documentTypeId": district.type_id},
+            SIGNED,
+        )
+        assert signed["document"]["orgUnit"] == {"name": "办公室"}

@@ -155,3 +155,32 @@ async def test_an_application_decided_in_its_own_tenant_is_recorded_once(
     payload = {"id": gid("ServiceApplication", applied.id), "type": "ServiceApplication"}
     rejected = await events(operator.tenant_id, Topic.PORTAL_SERVICE_REJECTED)
     assert rejected.count(payload) == 1
+
+
+async def test_a_shipped_version_missing_is_registered_at_start_and_audited(
+    platform_admin: User,
+) -> None:
+    """As after an upgrade ships a new version: the one not registered yet is added by the
+    platform, with no actor, and audited."""
+    operator = await platform_actor(platform_admin)
+    shipped = await PortalComponentVersion.filter(component__standard=True).first()
+    assert shipped is not None
+    renamed = await PortalComponentVersion.filter(id=shipped.id).update(version="0.0.0-old")
+    assert renamed == 1
+    try:
+        assert await portal.ensure_standard_components() == 1
+        added = await PortalComponentVersion.get(
+            component_id=shipped.component_id, version=shipped.version
+        )
+        assert (await trail(operator.tenant_id, "portal.component_registered"))[-1] == (
+            "PortalComponentVersion",
+            str(added.id),
+            None,
+            {"key": (await shipped.component).key, "version": shipped.version, "standard": True},
+        )
+        assert await portal.ensure_standard_components() == 0
+    finally:
+        await PortalComponentVersion.filter(
+            component_id=shipped.component_id, version=shipped.version
+        ).delete()
+        await PortalComponentVersion.filter(id=shipped.id).update(version=shipped.version)
