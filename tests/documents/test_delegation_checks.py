@@ -141,3 +141,36 @@ async def test_anothers_rule_is_not_found_and_a_deleted_one_is_audited(office: O
         "endsAt": (soon + timedelta(1)).isoformat(),
         "reason": "",
     }
+
+
+async def test_periods_that_touch_do_not_clash_and_a_rule_is_audited(office: Office) -> None:
+    """Two rules clash when each starts before the other ends: one ending as the next starts,
+    or lying wholly before it, is allowed; one inside it, or straddling either end, is not."""
+    start = (datetime.now(UTC) + timedelta(days=10)).replace(microsecond=0)
+    made = await office.ok(
+        "director", CREATE, {"delegateId": office.id("clerk"), **period(start, timedelta(5))}, RULE
+    )
+    rule_id = key_of(made["delegationRule"]["id"])
+    (entry,) = await AuditEntry.filter(
+        tenant_id=office.department.tenant.id, action="delegation_rule.created"
+    )
+    assert (entry.target_type, entry.target_id, entry.actor_id) == (
+        "DelegationRule",
+        str(rule_id),
+        office.users["director"].id,
+    )
+    assert entry.data["startsAt"] == start.isoformat()
+    taken = [
+        (
+            "CONFLICT",
+            "Another rule of this user covers part of that time for the same flows",
+            "startsAt",
+        )
+    ]
+    for offset, length in ((-1, 2), (4, 2), (1, 1), (-1, 7)):
+        clashing = period(start + timedelta(offset), timedelta(length))
+        assert await refused(office, delegateId=office.id("clerk"), **clashing) == taken, offset
+    before = period(start - timedelta(3), timedelta(2))
+    touching = period(start + timedelta(5), timedelta(1))
+    for free in (before, touching):
+        await office.ok("director", CREATE, {"delegateId": office.id("clerk"), **free}, RULE)
