@@ -261,7 +261,10 @@ class TestAGrantsDataScopeDecidesWhichUnitsItemsItWorks:
         first, last = due[by_due[0].id], due[by_due[-1].id]
         later = last + timedelta(minutes=1)
         assert first > datetime.now(UTC) + timedelta(hours=71), "72 hours by default"
-        assert await reminders.fire_due(first - timedelta(seconds=1)) == 0
+        # fire_due serves every tenant: the items of the tests before this one in the same
+        # database were delivered earlier, so they are due earlier; they go first.
+        while await reminders.fire_due(first - timedelta(seconds=1)):
+            pass
         assert await rows.filter(fired_at__isnull=False).count() == 0
         assert await reminders.fire_due(first) == 0, "due, but the item was returned"
         assert await rows.filter(fired_at__isnull=False).count() == 1, "due at its very time"
