@@ -109,8 +109,7 @@ def _users_from_value(value: Any) -> tuple[str, ...]:
     if isinstance(value, str):
         return dedupe([value])
     if isinstance(value, Mapping):
-        v = value.get("id")
-        return dedupe([v]) if isinstance(v, str) else ()  # pragma: no mutate
+        return dedupe([value.get("id")])
     if isinstance(value, list | tuple):
         out: list[str] = []
         for item in value:

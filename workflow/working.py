@@ -30,8 +30,8 @@ __all__ = ["SYSTEM", "Behaviour", "Working", "dedupe"]
 SYSTEM = "system"
 
 
-def dedupe(users: Iterable[str]) -> tuple[str, ...]:
-    """Non-empty user ids, first occurrence kept."""
+def dedupe(users: Iterable[Any]) -> tuple[str, ...]:
+    """Non-empty user ids, first occurrence kept; anything not a string is dropped."""
     return tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
 
 

@@ -156,9 +156,9 @@ async def update_user(
         current_paths = await user_org_paths(scope, user.id)
         manage(actor, paths=current_paths, user_id=user.id)
         check_version(user.version, expected_version)
-        if status not in (KEEP, UserStatus.ACTIVE) and user.id == actor.user_id:
-            raise ServiceError.of(Code.INVALID, _("You cannot deactivate yourself"), "status")
         if status not in (KEEP, UserStatus.ACTIVE):
+            if user.id == actor.user_id:
+                raise ServiceError.of(Code.INVALID, _("You cannot deactivate yourself"), "status")
             await keep_an_administrator(scope, "status", user_id=user.id)
         if external_subject not in (KEEP, None, user.external_subject):
             await _unique_user_keys(scope, username=None, external_subject=external_subject)

@@ -19,7 +19,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, code: str, message: str, node_id: str | None = None, tr: str | None = None):
-        self.problems.append(Problem(code, message, node_id, tr, "error"))  # pragma: no mutate
+        self.problems.append(Problem(code, message, node_id, tr))
 
     def warn(self, code: str, message: str, node_id: str | None = None, tr: str | None = None):
         self.problems.append(Problem(code, message, node_id, tr, "warning"))

@@ -31,7 +31,7 @@ class ParallelGateway(NodeBehaviour):
         outs = w.defn.outgoing(node.id)
         if len(outs) == 1:
             return [(token, outs[0])]
-        if len(outs) > 1:  # pragma: no mutate
+        if outs:
             return self.split(w, token, node, outs)
         raise EngineError(
             "INVALID_DEFINITION", _("parallel gateway {id} has no outgoing", id=node.id)

@@ -61,7 +61,7 @@ def parse_definition(
 
 def _schema_problem(err: Any, raw: Any) -> Problem:
     """One pydantic error as a problem naming the node or transition it is in."""
-    loc = err.get("loc", ())  # pragma: no mutate
+    loc = err["loc"]
     node_id = transition_id = None
     if len(loc) >= 2 and loc[0] in ("nodes", "transitions") and isinstance(loc[1], int):
         try:
