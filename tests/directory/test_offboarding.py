@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from models.directory import OrgUnit, User, UserStatus
 from models.documents import DocumentEvent, Task, TaskStatus
@@ -13,29 +12,7 @@ from models.sso import PortalSession
 from services import directory, offboarding
 from tests.conftest import Department, GraphQL, key_of
 from tests.directory.support import recorded, refused, root_of, unit_admin
-from tests.documents.support import staff
-from tests.flows.support import design, document_type, start_document
-
-FLOW: dict[str, Any] = {
-    "id": "leaving",
-    "name": "签报",
-    "nodes": [
-        {"id": "start", "type": "start"},
-        {"id": "draft", "name": "拟稿", "type": "task", "assignee": {"kind": "previous_handler"}},
-        {
-            "id": "review",
-            "name": "核稿",
-            "type": "task",
-            "assignee": {"kind": "role", "roleCode": "office_director"},
-        },
-        {"id": "end", "name": "结束", "type": "end"},
-    ],
-    "transitions": [
-        {"id": "a", "source": "start", "target": "draft"},
-        {"id": "b", "source": "draft", "target": "review"},
-        {"id": "c", "source": "review", "target": "end"},
-    ],
-}
+from tests.documents.engine_flow import engine_office, started
 
 
 async def session(department: Department, user: User, revoked: bool = False) -> PortalSession:
@@ -146,10 +123,8 @@ async def test_who_may_deprovision_whom(make_department) -> None:
 
 
 async def test_a_leavers_open_tasks_go_to_their_units_leader(gql: GraphQL, make_department) -> None:
-    office = await staff(await make_department(), gql)
-    flow = await design(office, FLOW, key="leaving")
-    await office.ok("admin", "publishFlow", {"id": flow["flow"]["id"]}, "flow { id } ")
-    document = await start_document(office, await document_type(office, flow["flow"]["id"]), 1)
+    office = await engine_office(gql, make_department)
+    document_id = await started(office)
     department = office.department
     root = await root_of(department)
     director, leader = office.users["director"], office.users["leader"]
@@ -157,10 +132,10 @@ async def test_a_leavers_open_tasks_go_to_their_units_leader(gql: GraphQL, make_
     await offboarding.deprovision_user(department.actor, director.id)
 
     tasks = await department.scope.query(Task).filter(
-        document_id=key_of(document["id"]), status=TaskStatus.OPEN
+        document_id=key_of(document_id), status=TaskStatus.OPEN
     )
     assert [(t.node_id, t.assignee_id) for t in tasks] == [("review", leader.id)]
     events = await department.scope.query(DocumentEvent).filter(
-        document_id=key_of(document["id"]), action="handed_over"
+        document_id=key_of(document_id), action="handed_over"
     )
     assert [(e.node_id, e.comment) for e in events] == [("review", "deprovisioned")]
